@@ -1,0 +1,224 @@
+"""The command line: the only module that prints errors and exits.
+
+``gates check`` is a tuple of small named steps (parse, load the policy, read
+the tree state, load the evidence, evaluate, render, write), each testable
+alone. Exit codes: 0 pass (warnings allowed), 1 a gate failed, 2 usage or
+policy error, 3 evidence error, 4 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import sys
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gates import __version__
+from gates.errors import GatesError, UsageError
+from gates.evaluate import evaluate
+from gates.evidence import load_evidence, pin_commit
+from gates.gitinfo import TreeState, tree_state
+from gates.manifest import atomic_write
+from gates.model import Verdict
+from gates.outputs import OutputFormat, RenderOptions, render
+from gates.policy import load_policy
+from gates.vocabulary import json_schema
+
+__all__ = ["main"]
+
+EXIT_INTERNAL = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    format: OutputFormat
+    path: Path | None  # None: standard output
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message, slug="usage", hint=f"see `{self.prog} --help`")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gates", description="Quality gates as code: judge evidence against gates.toml."
+    )
+    parser.add_argument("--version", action="version", version=f"gates {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    check = sub.add_parser(
+        "check", help="judge the evidence against the policy", description=_CHECK_HELP
+    )
+    check.add_argument(
+        "--config", default="gates.toml", type=Path, help="policy file (default: gates.toml)"
+    )
+    check.add_argument(
+        "--reports", default=None, help="evidence folder (default: [gates] reports, else .gates)"
+    )
+    check.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
+    check.add_argument(
+        "--format",
+        action="append",
+        default=[],
+        metavar="FORMAT[:PATH]",
+        help="output format, repeatable: "
+        + ", ".join(f.value for f in OutputFormat)
+        + " (default: terminal)",
+    )
+    check.add_argument(
+        "--output",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PATH",
+        help="file for the matching --format",
+    )
+    check.add_argument(
+        "--commit",
+        help="judge evidence made at this commit (default: git HEAD and its local changes)",
+    )
+    check.add_argument(
+        "--today", type=dt.date.fromisoformat, help="the date waivers expire against (YYYY-MM-DD)"
+    )
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("-v", "--verbose", action="store_true", help="show tracebacks of errors")
+    schema = sub.add_parser("schema", help="print the JSON Schema of gates.toml")
+    schema.add_argument("-v", "--verbose", action="store_true")
+    return parser
+
+
+_CHECK_HELP = """\
+Read the evidence the stages wrote under the reports folder, compare it with
+the policy, and print the verdict. Exit codes: 0 pass (warnings allowed),
+1 a gate failed, 2 usage or policy error, 3 evidence error (missing, stale,
+unreadable, incomplete), 4 internal error.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    verbose = "-v" in args_list or "--verbose" in args_list
+    try:
+        args = _parser().parse_args(args_list)
+        if args.command == "schema":
+            sys.stdout.write(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
+            return 0
+        return _check(args)
+    except GatesError as error:
+        _print_error(error.diagnostics(), verbose=verbose)
+        return error.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except Exception:  # noqa: BLE001 - the one place that turns any bug into exit 4 with a report
+        _print_internal(args_list, verbose=verbose)
+        return EXIT_INTERNAL
+
+
+def _print_error(text: str, *, verbose: bool) -> None:
+    if verbose:
+        traceback.print_exc(file=sys.stderr)
+    sys.stderr.write(text + "\n")
+
+
+def _print_internal(args: Sequence[str], *, verbose: bool) -> None:
+    if verbose:
+        traceback.print_exc(file=sys.stderr)
+    error = sys.exc_info()[1]
+    sys.stderr.write(
+        f"internal error: {type(error).__name__}: {error}\n"
+        "This is a bug in gates. Please report it with this block"
+        + ("" if verbose else " and the output of the same command with -v")
+        + ":\n"
+        f"  gates {__version__}\n"
+        f"  python {platform.python_version()} ({platform.python_implementation()})\n"
+        f"  platform {platform.platform()}\n"
+        f"  command gates {' '.join(args)}\n"
+    )
+
+
+# ---------------------------------------------------------------- check, as steps
+
+
+def _check(args: argparse.Namespace) -> int:
+    targets = _targets(args.format, args.output)
+    policy = load_policy(args.config)
+    root = args.root
+    reports = args.reports or policy.settings.reports
+    state = _state(root, commit=args.commit, reports=reports)
+    evidence = load_evidence(
+        root, reports=reports, state=state, max_bytes=policy.settings.max_report_mb * 1024 * 1024
+    )
+    if args.commit:
+        evidence = pin_commit(evidence, args.commit)
+    verdict = evaluate(policy, evidence, today=args.today or dt.datetime.now(dt.UTC).date())
+    _write(verdict, targets, color=_color(args.color))
+    return verdict.exit_code
+
+
+def _targets(formats: Sequence[str], outputs: Sequence[Path]) -> list[_Target]:
+    """Pair each ``--format`` with an ``--output`` (or a ``FORMAT:PATH``); the rest go to stdout."""
+    if len(outputs) > len(formats):
+        raise UsageError(
+            "more --output than --format options",
+            slug="usage",
+            hint="give one --format per --output",
+        )
+    targets = []
+    for index, spec in enumerate(formats or ["terminal"]):
+        name, _, inline = spec.partition(":")
+        fmt = _format(name)
+        path = Path(inline) if inline else (outputs[index] if index < len(outputs) else None)
+        targets.append(_Target(fmt, path))
+    if sum(t.path is None for t in targets) > 1:
+        raise UsageError(
+            "several formats would share standard output",
+            slug="usage",
+            hint="give the others a file: --format json --output verdict.json (or --format json:verdict.json)",
+        )
+    return targets
+
+
+def _format(name: str) -> OutputFormat:
+    try:
+        return OutputFormat(name)
+    except ValueError:
+        valid = ", ".join(f.value for f in OutputFormat)
+        raise UsageError(
+            f"unknown format {name!r}", slug="usage", hint=f"valid formats: {valid}"
+        ) from None
+
+
+def _state(root: Path, *, commit: str | None, reports: str) -> TreeState | None:
+    if commit:
+        return None
+    return tree_state(root, exclude=reports)
+
+
+def _color(choice: str) -> bool:
+    if choice == "auto":
+        return sys.stdout.isatty()
+    return choice == "always"
+
+
+def _write(verdict: Verdict, targets: Sequence[_Target], *, color: bool) -> None:
+    for target in targets:
+        options = RenderOptions(color=color and target.path is None)
+        text = render(target.format, verdict, options=options)
+        if target.path is None:
+            sys.stdout.write(text)
+        else:
+            try:
+                atomic_write(target.path, text.encode("utf-8"))
+            except OSError as error:
+                raise UsageError(
+                    f"cannot write {target.path}: {error.strerror}",
+                    slug="usage",
+                    hint="choose a writable --output path",
+                ) from None

@@ -1,0 +1,396 @@
+"""Policy + evidence -> verdict. Pure: no I/O, ``today`` is a parameter.
+
+For each gate: select the stages and reports it reads; gather the problems
+that taint them; let waivers cover what they name; measure; compare with the
+bound. The rules, in order:
+
+1. Problems left after waivers (missing, stale, incomplete evidence) -> ERROR
+   (exit 3), or WARN when the gate's ``level`` is "warn"; missing evidence
+   follows ``on-missing``.
+2. Otherwise the observed value against ``min``/``max`` (inclusive bounds,
+   exact comparison, no rounding) -> PASS or FAIL (WARN at level "warn").
+3. A FAIL or ERROR covered by a live gate waiver -> WAIVED.
+4. A PASS that needed an evidence waiver -> WAIVED, never PASS: evidence that
+   was not there is shown as "not run", not as clean.
+
+An expired waiver covers nothing and fails the verdict by itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from gates import metrics
+from gates.evidence import Evidence, LoadedReport, StageEvidence
+from gates.metrics import Measurement
+from gates.model import (
+    Count,
+    CoverageData,
+    Finding,
+    GateResult,
+    Problem,
+    Status,
+    Verdict,
+    WaiverResult,
+)
+from gates.policy import GateSpec, Policy, Waiver
+from gates.vocabulary import Kind
+from gates.waivers import WaiverBook
+
+__all__ = ["evaluate", "show_value"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Selection:
+    stages: tuple[StageEvidence, ...]
+    reports: tuple[LoadedReport, ...]
+    problems: tuple[tuple[Problem, str, str], ...]  # (problem, tool, stage)
+
+
+@dataclass(frozen=True, slots=True)
+class _Findings:
+    kept: dict[str, list[Finding]]  # report path -> findings no waiver covers
+    waived: dict[str, list[Finding]]
+
+
+def evaluate(policy: Policy, evidence: Evidence, *, today: dt.date) -> Verdict:
+    """Judge ``evidence`` against ``policy`` on ``today``."""
+    book = WaiverBook(policy.waivers, today=today)
+    split = _split_findings(evidence, book)
+    results = tuple(_judge(gate, evidence, book, split) for gate in policy.gates)
+    waivers = tuple(_waiver_result(w, book, today) for w in policy.waivers)
+    status, code = _overall(results, waivers)
+    return Verdict(
+        status=status,
+        exit_code=code,
+        gates=results,
+        waivers=waivers,
+        counts=_counts(evidence),
+        findings=_all_findings(split),
+        stages=tuple(
+            (s.name, s.manifest.commit, s.manifest.dirty) for s in evidence.stages if s.manifest
+        ),
+        notes=_notes(policy, evidence, results, waivers),
+        policy=policy.source,
+    )
+
+
+# ---------------------------------------------------------------- selection
+
+
+def _select(gate: GateSpec, evidence: Evidence) -> _Selection:
+    kind = gate.metric.kind
+    problems: list[tuple[Problem, str, str]] = []
+    if gate.stages:
+        stages = []
+        for name in gate.stages:
+            stage = evidence.stage(name)
+            if stage is None:
+                problems.append((_missing_stage(name, evidence.folder), "", name))
+            else:
+                stages.append(stage)
+    else:
+        stages = [
+            s
+            for s in evidence.stages
+            if s.manifest is None or s.tools(kind) or any(p.kind is kind for p in s.problems)
+        ]
+    reports = [
+        r for s in stages for r in s.reports if r.kind is kind and _tool_wanted(gate, r.entry.tool)
+    ]
+    for stage in stages:
+        problems.extend(
+            (p.problem, p.tool, stage.name)
+            for p in stage.problems
+            if (p.kind is None or p.kind is kind) and (not p.tool or _tool_wanted(gate, p.tool))
+        )
+    problems.extend(_missing_tools(gate, stages, reports, evidence.folder))
+    return _Selection(tuple(stages), tuple(reports), tuple(problems))
+
+
+def _tool_wanted(gate: GateSpec, tool: str) -> bool:
+    return not gate.tools or tool in gate.tools
+
+
+def _missing_stage(name: str, folder: str) -> Problem:
+    return Problem(
+        "missing-evidence",
+        f"{folder}/{name}",
+        f"no evidence: the stage folder {folder}/{name}/ does not exist",
+        f"run the stage: `nox -s {name}`",
+        name,
+    )
+
+
+def _missing_tools(
+    gate: GateSpec, stages: Sequence[StageEvidence], reports: Sequence[LoadedReport], folder: str
+) -> list[tuple[Problem, str, str]]:
+    kind = gate.metric.kind
+    if gate.stages and not stages:
+        return []  # each missing stage is already a problem
+    if gate.tools:
+        present = {tool for s in stages for tool in s.tools(kind)}
+        wanted = [tool for tool in gate.tools if tool not in present]
+    else:
+        wanted = [] if reports or any(s.tools(kind) for s in stages) else [_KIND_TOOL[kind]]
+    where = ", ".join(f"{folder}/{s.name}/" for s in stages) if stages else f"{folder}/"
+    return [
+        (
+            Problem(
+                "missing-evidence",
+                folder,
+                f"no {tool} evidence in {where}",
+                'run the stage that runs it (see `nox -l`), or set on-missing = "warn"',
+                tool,
+            ),
+            tool,
+            "",
+        )
+        for tool in wanted
+    ]
+
+
+_KIND_TOOL = {
+    Kind.COVERAGE: "coverage",
+    Kind.PATCH: "diff-cover",
+    Kind.TESTS: "pytest",
+    Kind.FINDINGS: "any linter or scanner",
+    Kind.BENCHMARKS: "pytest-benchmark",
+}
+
+
+# ---------------------------------------------------------------- judging
+
+
+def _judge(gate: GateSpec, evidence: Evidence, book: WaiverBook, split: _Findings) -> GateResult:
+    selection = _select(gate, evidence)
+    open_problems, waived_by = _waive_problems(selection, book)
+    measure = _measure(gate, selection, split)
+    extra = [(p, p.subject, "") for p in measure.problems]
+    more_open, more_waived = _waive_problems(_Selection((), (), tuple(extra)), book)
+    open_problems += more_open
+    waived_by += more_waived
+    status, reason = _status(gate, measure, open_problems, waived_by)
+    gate_waiver = book.gate(gate.name) if status.blocks else None
+    if gate_waiver is not None:
+        status, reason = (
+            Status.WAIVED,
+            f"{reason} (waived: {gate_waiver.reason}, until {gate_waiver.expires})",
+        )
+    return GateResult(
+        name=gate.name,
+        metric=gate.metric.name,
+        status=status,
+        level=gate.level,
+        observed=measure.value,
+        bound=gate.bound,
+        reason=reason,
+        stages=tuple(s.name for s in selection.stages),
+        evidence=tuple(sorted({r.path for r in selection.reports})),
+        offenders=measure.offenders if status is not Status.PASS else (),
+        offenders_total=measure.offenders_total if status is not Status.PASS else 0,
+        problems=tuple(open_problems),
+        waivers=tuple(
+            sorted({w.label for w in [*waived_by, *([gate_waiver] if gate_waiver else [])]})
+        ),
+        reproduce=" && ".join(dict.fromkeys(s.reproduce for s in selection.stages))
+        or f"nox -s {'/'.join(gate.stages)}",
+        comparisons=measure.comparisons,
+    )
+
+
+def _waive_problems(selection: _Selection, book: WaiverBook) -> tuple[list[Problem], list[Waiver]]:
+    open_problems: list[Problem] = []
+    waived: list[Waiver] = []
+    for problem, tool, stage in selection.problems:
+        waiver = book.evidence(problem, tool=tool or problem.subject, stage=stage)
+        if waiver is None:
+            open_problems.append(problem)
+        else:
+            waived.append(waiver)
+    return open_problems, waived
+
+
+def _status(
+    gate: GateSpec, measure: Measurement, problems: Sequence[Problem], waived: Sequence[Waiver]
+) -> tuple[Status, str]:
+    if problems:
+        first = problems[0]
+        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+        missing_only = all(p.slug == "missing-evidence" for p in problems)
+        soft = gate.level == "warn" or (missing_only and gate.on_missing == "warn")
+        return (Status.WARN if soft else Status.ERROR), f"{first.describe()}{more}"
+    if measure.value is None:
+        reason = measure.not_applicable or measure.summary or "nothing measured"
+        return _waived_or(Status.PASS, reason, waived)
+    passed = (gate.min is None or measure.value >= gate.min) and (
+        gate.max is None or measure.value <= gate.max
+    )
+    shown = show_value(gate.metric.name, measure.value)
+    if passed:
+        return _waived_or(Status.PASS, f"{shown} — {measure.summary}", waived)
+    op = (
+        f"< {_bound_text(gate.min)}"
+        if gate.min is not None and measure.value < gate.min
+        else f"> {_bound_text(gate.max)}"
+    )
+    status = Status.WARN if gate.level == "warn" else Status.FAIL
+    return status, f"{shown} {op} — {measure.summary}"
+
+
+def _waived_or(status: Status, reason: str, waived: Sequence[Waiver]) -> tuple[Status, str]:
+    if not waived:
+        return status, reason
+    first = waived[0]
+    why = f"{first.label}: {first.reason}; owner {first.owner}, until {first.expires}"
+    return Status.WAIVED, f"not run or incomplete, waived ({why}) — {reason}"
+
+
+def _bound_text(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+def show_value(metric: str, value: float) -> str:
+    """A value as people read it; percentages truncated, never rounded up past a bound."""
+    if metric.startswith("coverage."):
+        truncated = int(value * 100) / 100
+        return f"{truncated:.2f} %"
+    return f"{int(value):,}" if value.is_integer() else f"{value:g}"
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def _measure(gate: GateSpec, selection: _Selection, split: _Findings) -> Measurement:
+    kind = gate.metric.kind
+    reports = selection.reports
+    if kind is Kind.COVERAGE:
+        datas = _coverage_per_stage(reports)
+        return (
+            metrics.coverage(gate.metric.name, datas)
+            if datas
+            else Measurement(None, "no coverage data")
+        )
+    if kind is Kind.PATCH:
+        diffs = [
+            r.data.patch
+            for r in reports
+            if r.data.patch is not None and r.entry.format != "git-numstat"
+        ]
+        numstat = [
+            r.data.patch
+            for r in reports
+            if r.data.patch is not None and r.entry.format == "git-numstat"
+        ]
+        return metrics.patch(diffs, numstat)
+    if kind is Kind.TESTS:
+        return metrics.tests(
+            gate.metric.name, [r.data.tests for r in reports if r.data.tests is not None]
+        )
+    if kind is Kind.FINDINGS:
+        kept = metrics.select_findings(
+            gate, (f for r in reports for f in split.kept.get(r.path, ()))
+        )
+        waived = metrics.select_findings(
+            gate, (f for r in reports for f in split.waived.get(r.path, ()))
+        )
+        return metrics.findings(kept, len(waived))
+    runs = [(r.entry.role, r.data.benchmarks) for r in reports if r.data.benchmarks is not None]
+    base = [run for role, run in runs if role == "base"]
+    head = [run for role, run in runs if role != "base"]
+    return metrics.benchmarks(gate, base, head)
+
+
+def _coverage_per_stage(reports: Iterable[LoadedReport]) -> list[CoverageData]:
+    """One coverage data set per stage; coverage JSON is preferred to Cobertura when a stage has both."""
+    chosen: dict[str, tuple[bool, CoverageData]] = {}
+    for report in reports:
+        data = report.data.coverage
+        if data is None:
+            continue
+        is_json = report.entry.format == "coverage-json"
+        prior = chosen.get(report.stage)
+        if prior is None or (is_json and not prior[0]):
+            chosen[report.stage] = (is_json, data)
+    return [chosen[stage][1] for stage in sorted(chosen)]
+
+
+# ---------------------------------------------------------------- verdict-wide
+
+
+def _split_findings(evidence: Evidence, book: WaiverBook) -> _Findings:
+    kept: dict[str, list[Finding]] = {}
+    waived: dict[str, list[Finding]] = {}
+    for stage in evidence.stages:
+        for report in stage.reports:
+            if report.data.findings:
+                kept[report.path], waived[report.path] = book.split_findings(report.data.findings)
+    return _Findings(kept, waived)
+
+
+def _all_findings(split: _Findings) -> tuple[tuple[Finding, bool], ...]:
+    rows = [(f, False) for fs in split.kept.values() for f in fs]
+    rows += [(f, True) for fs in split.waived.values() for f in fs]
+    rows.sort(
+        key=lambda row: (row[0].tool, row[0].path, row[0].line, row[0].rule, row[0].message, row[1])
+    )
+    return tuple(rows)
+
+
+def _counts(evidence: Evidence) -> tuple[tuple[Count, int], ...]:
+    total: Counter[Count] = Counter()
+    for stage in evidence.stages:
+        for report in stage.reports:
+            total.update(report.data.counts)
+    return tuple((count, total[count]) for count in Count if count in total)
+
+
+def _waiver_result(waiver: Waiver, book: WaiverBook, today: dt.date) -> WaiverResult:
+    matched = book.used[waiver.index]
+    status = "expired" if waiver.expires < today else ("used" if matched else "unused")
+    return WaiverResult(
+        waiver.label, waiver.owner, waiver.reason, waiver.expires.isoformat(), status, matched
+    )
+
+
+def _overall(results: Sequence[GateResult], waivers: Sequence[WaiverResult]) -> tuple[Status, int]:
+    if any(r.status is Status.ERROR for r in results):
+        return Status.ERROR, 3
+    if any(r.status is Status.FAIL for r in results) or any(w.status == "expired" for w in waivers):
+        return Status.FAIL, 1
+    if any(r.status in (Status.WARN, Status.WAIVED) for r in results):
+        return Status.WARN, 0
+    return Status.PASS, 0
+
+
+def _notes(
+    policy: Policy,
+    evidence: Evidence,
+    results: Sequence[GateResult],
+    waivers: Sequence[WaiverResult],
+) -> tuple[str, ...]:
+    notes = []
+    for waiver, result in zip(policy.waivers, waivers, strict=True):
+        if result.status == "expired":
+            notes.append(
+                f"waiver[{waiver.index}] ({waiver.label}) expired on {waiver.expires}: "
+                "it blocks until it is renewed or removed"
+            )
+        elif result.status == "unused":
+            notes.append(f"waiver[{waiver.index}] ({waiver.label}) matched nothing: remove it")
+    read = {stage for r in results for stage in r.stages}
+    notes.extend(
+        f"stage {stage.name!r} ({evidence.folder}/{stage.name}/) is read by no gate"
+        for stage in evidence.stages
+        if stage.name not in read
+    )
+    if not evidence.stages:
+        notes.append(
+            f"no evidence at all under {evidence.folder}/: run the stages first (`nox -s gates`)"
+        )
+    return tuple(notes)

@@ -1,0 +1,296 @@
+"""Load the evidence the stages wrote, trusting each report only through its manifest.
+
+For every ``<reports>/<stage>/`` folder: read ``manifest.json``; check it was
+made at the commit and working-tree state being judged; check every tool ran
+fine (exit code in its documented set); read every report it lists, checking
+size and sha256 before handing the bytes to the format's reader. Anything that
+fails becomes a :class:`Problem` attached to the stage (and, where known, to a
+tool and a kind of evidence), so the gates that read it block with that reason,
+while the other gates are still judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from gates.errors import EvidenceError
+from gates.gitinfo import TreeState
+from gates.manifest import Manifest, ReportEntry, load_manifest
+from gates.model import Problem, ReportData
+from gates.readers import KINDS, ReadContext, reader_for
+from gates.safeio import read_blob
+from gates.tools import KNOWN_TOOLS, ok_exit_codes
+from gates.vocabulary import Kind
+
+__all__ = [
+    "Evidence",
+    "LoadedReport",
+    "StageEvidence",
+    "StageProblem",
+    "load_evidence",
+    "pin_commit",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedReport:
+    """One report, read and trusted."""
+
+    stage: str
+    path: str  # as shown to people, e.g. ".gates/unit/coverage.json"
+    entry: ReportEntry
+    kind: Kind
+    data: ReportData
+
+
+@dataclass(frozen=True, slots=True)
+class StageProblem:
+    """A problem, and what it taints: a tool's reports, a kind, or the whole stage."""
+
+    problem: Problem
+    tool: str = ""  # "" = every tool of the stage
+    kind: Kind | None = None  # None = every kind
+
+    def taints(self, *, tool: str, kind: Kind) -> bool:
+        return (not self.tool or self.tool == tool) and (self.kind is None or self.kind is kind)
+
+
+@dataclass(frozen=True, slots=True)
+class StageEvidence:
+    """Everything read from one stage folder."""
+
+    name: str
+    manifest: Manifest | None
+    reports: tuple[LoadedReport, ...]
+    problems: tuple[StageProblem, ...]
+
+    @property
+    def reproduce(self) -> str:
+        return self.manifest.reproduce if self.manifest else f"nox -s {self.name}"
+
+    def tools(self, kind: Kind) -> set[str]:
+        """Tools that reported (or were expected to report) evidence of ``kind``."""
+        found = {report.entry.tool for report in self.reports if report.kind is kind}
+        found |= {p.tool for p in self.problems if p.tool and p.kind is kind}
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """All stages found under the reports folder."""
+
+    folder: str
+    stages: tuple[StageEvidence, ...]
+
+    def stage(self, name: str) -> StageEvidence | None:
+        return next((stage for stage in self.stages if stage.name == name), None)
+
+
+def load_evidence(
+    root: Path,
+    *,
+    reports: str,
+    state: TreeState | None,
+    max_bytes: int,
+) -> Evidence:
+    """Read every stage under ``root/reports``; ``state`` is what the evidence must match.
+
+    ``state`` is ``None`` only when the caller vouches for provenance itself
+    (``--commit`` given): then only the commit is compared, by the caller.
+    """
+    folder = root / reports
+    children = sorted(folder.iterdir()) if folder.is_dir() else []
+    stages = tuple(
+        _load_stage(
+            child, root=root, display=f"{reports}/{child.name}", state=state, max_bytes=max_bytes
+        )
+        for child in children
+        if child.is_dir() and not child.name.startswith(".")
+    )
+    return Evidence(folder=reports, stages=stages)
+
+
+def _load_stage(
+    folder: Path, *, root: Path, display: str, state: TreeState | None, max_bytes: int
+) -> StageEvidence:
+    try:
+        manifest = load_manifest(folder, display=display)
+    except EvidenceError as error:
+        return StageEvidence(
+            folder.name, None, (), (StageProblem(_problem(error, f"nox -s {folder.name}")),)
+        )
+    problems = list(_provenance(manifest, display=display, state=state))
+    problems.extend(_tool_runs(manifest))
+    loaded: list[LoadedReport] = []
+    context = ReadContext(root=root.resolve().as_posix())
+    for entry in manifest.reports:
+        try:
+            loaded.append(
+                _load_report(
+                    folder,
+                    entry,
+                    manifest=manifest,
+                    display=display,
+                    context=context,
+                    max_bytes=max_bytes,
+                )
+            )
+        except EvidenceError as error:
+            problems.append(
+                StageProblem(
+                    _problem(error, manifest.reproduce), entry.tool, KINDS.get(entry.format)
+                )
+            )
+    for report in loaded:
+        problems.extend(
+            StageProblem(p, report.entry.tool, report.kind) for p in report.data.problems
+        )
+    problems.extend(_unproven_tools(manifest, loaded, display))
+    return StageEvidence(manifest.stage, manifest, tuple(loaded), tuple(problems))
+
+
+def _problem(error: EvidenceError, reproduce: str) -> Problem:
+    return Problem(
+        slug=error.slug,
+        path=error.path,
+        message=error.detail,
+        hint=error.hint.replace("nox -s <stage>", reproduce) or f"regenerate it: `{reproduce}`",
+        subject=error.subject,
+    )
+
+
+def _provenance(
+    manifest: Manifest, *, display: str, state: TreeState | None
+) -> Iterator[StageProblem]:
+    path = f"{display}/manifest.json"
+    hint = f"rerun the stage: `{manifest.reproduce}`"
+    if manifest.error:
+        yield StageProblem(
+            Problem(
+                "stage-failed",
+                path,
+                f"the stage could not produce evidence: {manifest.error}",
+                hint,
+            )
+        )
+    if state is None:
+        return
+    if manifest.commit != state.commit:
+        yield StageProblem(
+            Problem(
+                "stale-commit",
+                path,
+                f"evidence is from commit {manifest.commit[:12]}, but HEAD is {state.commit[:12]}",
+                hint,
+            )
+        )
+    elif manifest.worktree != state.digest:
+        yield StageProblem(
+            Problem(
+                "stale-worktree",
+                path,
+                "files changed since the stage ran (the uncommitted changes differ)",
+                hint,
+            )
+        )
+
+
+def _tool_runs(manifest: Manifest) -> Iterator[StageProblem]:
+    for run in manifest.tools:
+        allowed = ok_exit_codes(run.name, run.ok_exit_codes)
+        if run.exit_code not in allowed:
+            fine = " or ".join(str(code) for code in sorted(allowed))
+            yield StageProblem(
+                Problem(
+                    "tool-crashed",
+                    f"{manifest.stage} stage",
+                    f"{run.name} exited {run.exit_code} (it runs fine with {fine}): it crashed or was "
+                    "misused, so its reports cannot be trusted",
+                    f"run `{manifest.reproduce}` and read {run.name}'s own output",
+                    subject=run.name,
+                ),
+                tool=run.name,
+            )
+
+
+def _load_report(
+    folder: Path,
+    entry: ReportEntry,
+    *,
+    manifest: Manifest,
+    display: str,
+    context: ReadContext,
+    max_bytes: int,
+) -> LoadedReport:
+    path = f"{display}/{entry.path}"
+    reader = reader_for(entry.format)
+    kind = KINDS.get(entry.format)
+    if reader is None or kind is None:
+        raise EvidenceError(
+            f"format {entry.format!r} is not one gates can read",
+            slug="unknown-format",
+            path=path,
+            hint="see `docs/readers.md` for the formats gates reads",
+        )
+    blob = read_blob(folder / entry.path, display=path, max_bytes=max_bytes)
+    if blob.sha256 != entry.sha256 or len(blob.data) != entry.size:
+        raise EvidenceError(
+            "does not match the hash its stage recorded: it was changed or replaced after the stage ran",
+            slug="hash-mismatch",
+            path=path,
+            hint=f"rerun the stage: `{manifest.reproduce}`",
+        )
+    data = reader.read(blob, context)
+    return LoadedReport(manifest.stage, path, entry, kind, data)
+
+
+def _unproven_tools(
+    manifest: Manifest, loaded: Sequence[LoadedReport], display: str
+) -> Iterator[StageProblem]:
+    """A linter's or type checker's findings count only with proof it looked at files."""
+    for tool in sorted({report.entry.tool for report in loaded}):
+        spec = KNOWN_TOOLS.get(tool)
+        if spec is None or spec.proof is None:
+            continue
+        proof = spec.proof
+        if not any(report.entry.tool == tool and proof in report.data.counts for report in loaded):
+            kinds = {report.kind for report in loaded if report.entry.tool == tool}
+            for kind in sorted(kinds, key=lambda k: k.value):
+                yield StageProblem(
+                    Problem(
+                        "completeness-unknown",
+                        f"{display}/manifest.json",
+                        f"no report says how many files {tool} checked, so zero findings could mean "
+                        "it checked nothing",
+                        spec.proof_hint,
+                        subject=tool,
+                    ),
+                    tool,
+                    kind,
+                )
+
+
+def pin_commit(evidence: Evidence, commit: str) -> Evidence:
+    """Require every stage to have measured ``commit`` (a full or abbreviated SHA).
+
+    Used with ``--commit`` in CI, where the job checks out exactly that commit
+    and the working-tree digest of the stage jobs is not comparable.
+    """
+    return replace(
+        evidence, stages=tuple(_pin(stage, commit, evidence.folder) for stage in evidence.stages)
+    )
+
+
+def _pin(stage: StageEvidence, commit: str, folder: str) -> StageEvidence:
+    recorded = stage.manifest.commit if stage.manifest else ""
+    if not recorded or recorded.startswith(commit) or commit.startswith(recorded):
+        return stage
+    problem = Problem(
+        "stale-commit",
+        f"{folder}/{stage.name}/manifest.json",
+        f"evidence is from commit {recorded[:12]}, not {commit[:12]}",
+        f"rerun the stage: `{stage.reproduce}`",
+    )
+    return replace(stage, problems=(StageProblem(problem), *stage.problems))

@@ -1,0 +1,91 @@
+"""What git says about the working tree: the commit, and a digest of local changes.
+
+Evidence is tied to the state it measured. The commit alone is not enough on a
+laptop, where a stage may run on uncommitted changes and the code be edited
+again before ``gates check``: so a manifest also records a digest of the
+uncommitted changes, and evidence whose digest no longer matches is stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from gates.errors import EvidenceError
+
+__all__ = ["TreeState", "tree_state"]
+
+# Untracked files that can change what the tools measure. Other untracked files
+# (reports, caches, build output) come and go while stages run.
+_SOURCE_SUFFIXES = (".py", ".pyi", ".toml", ".cfg", ".ini", ".txt", ".lock")
+_TIMEOUT = 60
+
+
+@dataclass(frozen=True, slots=True)
+class TreeState:
+    """The commit checked out, whether the tree differs from it, and how."""
+
+    commit: str
+    dirty: bool
+    digest: str  # sha256 of the uncommitted changes; the same value for every clean tree
+
+
+def tree_state(root: Path, *, exclude: str = ".gates") -> TreeState:
+    """Read the state of the git working tree at ``root``.
+
+    Raises :class:`EvidenceError` (``no-git``) outside a git repository: without
+    a commit, evidence cannot be tied to the code it measured.
+    """
+    commit = _git(root, "rev-parse", "--verify", "HEAD").strip()
+    diff = _git_bytes(
+        root, "diff", "HEAD", "--binary", "--no-ext-diff", "--no-color", "--", ".", f":!{exclude}"
+    )
+    untracked = _untracked_sources(root, exclude)
+    digest = hashlib.sha256(diff)
+    for name in untracked:
+        digest.update(b"\0untracked\0" + name.encode())
+        digest.update(hashlib.sha256(_read(root / name)).digest())
+    return TreeState(commit=commit, dirty=bool(diff or untracked), digest=digest.hexdigest())
+
+
+def _untracked_sources(root: Path, exclude: str) -> list[str]:
+    listing = _git(
+        root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".", f":!{exclude}"
+    )
+    return sorted(name for name in listing.split("\0") if name.endswith(_SOURCE_SUFFIXES))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"<unreadable>"
+
+
+def _git(root: Path, *args: str) -> str:
+    return _git_bytes(root, *args).decode("utf-8", "replace")
+
+
+def _git_bytes(root: Path, *args: str) -> bytes:
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, timeout=_TIMEOUT, check=False
+        )
+    except FileNotFoundError:
+        raise EvidenceError(
+            "git is not installed: evidence cannot be tied to a commit",
+            slug="no-git",
+            hint="install git, or pass --commit with the commit the evidence must match",
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise EvidenceError(f"`git {args[0]}` took over {_TIMEOUT}s", slug="no-git") from None
+    if result.returncode != 0:
+        why = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise EvidenceError(
+            f"`git {' '.join(args[:2])}` failed in {root}: {why[0] if why else 'no output'}",
+            slug="no-git",
+            hint="run gates inside a git repository with at least one commit",
+        )
+    return result.stdout

@@ -1,0 +1,316 @@
+"""Stage provenance: the manifest each stage writes next to its reports.
+
+A stage writes its reports into ``.gates/<stage>/`` and then ``manifest.json``:
+the commit and working-tree digest it measured, each tool's version, command
+line and exit code, and the sha256 of every report. ``gates check`` trusts a
+report only through its manifest.
+
+Stages use :class:`StageRecorder`::
+
+    recorder = StageRecorder.begin("unit", root=Path("."), reproduce="nox -s unit")
+    code = subprocess.call([...])           # the tool writes into recorder.folder
+    recorder.tool("pytest", version="9.2.0", argv=[...], exit_code=code)
+    recorder.report("junit.xml", format="junit-xml", tool="pytest")
+    recorder.finish()                       # atomic write of manifest.json
+
+Format history (``version``): 1 — first release.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gates import __version__
+from gates.errors import EvidenceError
+from gates.gitinfo import TreeState, tree_state
+from gates.safeio import Fields, parse_json, read_blob
+
+__all__ = [
+    "MANIFEST_NAME",
+    "Manifest",
+    "ReportEntry",
+    "StageRecorder",
+    "ToolRun",
+    "atomic_write",
+    "load_manifest",
+]
+
+MANIFEST_NAME = "manifest.json"
+SCHEMA = "gates.manifest"
+VERSION = 1
+_MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ToolRun:
+    """One run of a tool inside a stage."""
+
+    name: str
+    version: str
+    argv: tuple[str, ...]
+    exit_code: int
+    ok_exit_codes: tuple[int, ...] | None = (
+        None  # declared by the stage, for tools gates does not know
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEntry:
+    """One report a stage wrote: where, in which format, by which tool, its hash."""
+
+    path: str  # relative to the stage folder, "/"-separated
+    format: str
+    tool: str
+    sha256: str
+    size: int
+    role: str = ""  # e.g. "head" / "base" for benchmark runs
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """The provenance of one stage's evidence."""
+
+    stage: str
+    commit: str
+    dirty: bool
+    worktree: str  # digest of uncommitted changes (gates.gitinfo)
+    started: str
+    finished: str
+    gates_version: str
+    reproduce: str  # the command that regenerates this stage's evidence
+    tools: tuple[ToolRun, ...] = ()
+    reports: tuple[ReportEntry, ...] = ()
+    error: str = ""  # set when the stage could not produce evidence
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that no reader ever sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temp).replace(path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class StageRecorder:
+    """Records one stage run and writes its manifest (the API stages call)."""
+
+    stage: str
+    folder: Path
+    state: TreeState
+    reproduce: str
+    started: str = field(default_factory=_now)
+    tools: list[ToolRun] = field(default_factory=list)
+    reports: list[ReportEntry] = field(default_factory=list)
+
+    @classmethod
+    def begin(
+        cls, stage: str, *, root: Path, reports_dir: str = ".gates", reproduce: str = ""
+    ) -> StageRecorder:
+        """Clear ``<root>/<reports_dir>/<stage>/`` and start recording."""
+        folder = root / reports_dir / stage
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        state = tree_state(root, exclude=reports_dir)
+        return cls(stage, folder, state, reproduce or f"nox -s {stage}")
+
+    def tool(
+        self,
+        name: str,
+        *,
+        version: str,
+        argv: Sequence[str],
+        exit_code: int,
+        ok_exit_codes: Sequence[int] | None = None,
+    ) -> None:
+        """Record that ``name`` ran with ``argv`` and exited with ``exit_code``."""
+        declared = tuple(ok_exit_codes) if ok_exit_codes is not None else None
+        self.tools.append(ToolRun(name, version, tuple(argv), exit_code, declared))
+
+    def report(self, path: str, *, format: str, tool: str, role: str = "") -> None:  # noqa: A002
+        """Record a report the tool wrote, at ``path`` relative to the stage folder."""
+        data = (self.folder / path).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        self.reports.append(ReportEntry(path, format, tool, digest, len(data), role))
+
+    def finish(self, *, error: str = "") -> Manifest:
+        """Write ``manifest.json`` atomically; ``error`` says the stage produced no evidence."""
+        manifest = Manifest(
+            stage=self.stage,
+            commit=self.state.commit,
+            dirty=self.state.dirty,
+            worktree=self.state.digest,
+            started=self.started,
+            finished=_now(),
+            gates_version=__version__,
+            reproduce=self.reproduce,
+            tools=tuple(self.tools),
+            reports=tuple(self.reports),
+            error=error,
+        )
+        atomic_write(self.folder / MANIFEST_NAME, dump_manifest(manifest))
+        return manifest
+
+
+def dump_manifest(manifest: Manifest) -> bytes:
+    """The manifest as deterministic JSON."""
+    document = {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "stage": manifest.stage,
+        "commit": manifest.commit,
+        "dirty": manifest.dirty,
+        "worktree": manifest.worktree,
+        "started": manifest.started,
+        "finished": manifest.finished,
+        "gates_version": manifest.gates_version,
+        "reproduce": manifest.reproduce,
+        "error": manifest.error,
+        "tools": [
+            {
+                "name": run.name,
+                "version": run.version,
+                "argv": list(run.argv),
+                "exit_code": run.exit_code,
+                "ok_exit_codes": list(run.ok_exit_codes) if run.ok_exit_codes is not None else None,
+            }
+            for run in manifest.tools
+        ],
+        "reports": [
+            {
+                "path": entry.path,
+                "format": entry.format,
+                "tool": entry.tool,
+                "sha256": entry.sha256,
+                "size": entry.size,
+                "role": entry.role,
+            }
+            for entry in manifest.reports
+        ],
+    }
+    return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+
+
+def load_manifest(folder: Path, *, display: str) -> Manifest:
+    """Read and check ``folder/manifest.json``; ``display`` names the folder in errors."""
+    path = f"{display}/{MANIFEST_NAME}"
+    try:
+        blob = read_blob(folder / MANIFEST_NAME, display=path, max_bytes=_MAX_MANIFEST_BYTES)
+    except EvidenceError as error:
+        if error.slug != "missing-report":
+            raise
+        raise EvidenceError(
+            "the stage folder has no manifest: the stage did not finish, or the folder was "
+            "not written by a gates stage",
+            slug="missing-manifest",
+            path=path,
+            hint=f"rerun the stage (`nox -s {folder.name}`)",
+        ) from None
+    root = Fields(parse_json(blob).value, path=path, where="")
+    _check_schema(root)
+    return Manifest(
+        stage=root.text("stage"),
+        commit=root.text("commit"),
+        dirty=_bool(root, "dirty"),
+        worktree=root.text("worktree"),
+        started=root.text("started"),
+        finished=root.text("finished"),
+        gates_version=root.text("gates_version"),
+        reproduce=root.text("reproduce"),
+        error=root.text("error"),
+        tools=tuple(_tool(item) for item in root.each("tools")),
+        reports=tuple(_entry(item) for item in root.each("reports")),
+    )
+
+
+def _check_schema(root: Fields) -> None:
+    if root.raw("schema") != SCHEMA:
+        raise EvidenceError(
+            f"is not a gates manifest (`schema` is {root.raw('schema')!r})",
+            slug="malformed-manifest",
+            path=root.path,
+        )
+    version = root.integer("version")
+    if version != VERSION:
+        raise EvidenceError(
+            f"manifest version {version} is not supported (this gates reads version {VERSION})",
+            slug="unsupported-format",
+            path=root.path,
+            hint="run the stages and `gates check` with the same gates version",
+        )
+
+
+def _bool(fields: Fields, key: str) -> bool:
+    value = fields.raw(key)
+    if not isinstance(value, bool):
+        raise EvidenceError(
+            f"`{key}` should be true or false", slug="malformed-manifest", path=fields.path
+        )
+    return value
+
+
+def _tool(item: Fields) -> ToolRun:
+    declared = item.raw("ok_exit_codes")
+    codes: tuple[int, ...] | None = None
+    if declared is not None:
+        codes = tuple(_int_list(item, "ok_exit_codes"))
+    argv = item.array("argv")
+    if not all(isinstance(arg, str) for arg in argv):
+        raise EvidenceError(
+            f"`{item.where}.argv` should be strings", slug="malformed-manifest", path=item.path
+        )
+    return ToolRun(
+        item.text("name"),
+        item.text("version"),
+        tuple(str(a) for a in argv),
+        item.integer("exit_code"),
+        codes,
+    )
+
+
+def _int_list(item: Fields, key: str) -> list[int]:
+    values = item.array(key)
+    if not all(type(value) is int for value in values):
+        raise EvidenceError(
+            f"`{item.where}.{key}` should be integers", slug="malformed-manifest", path=item.path
+        )
+    return [int(str(value)) for value in values]
+
+
+def _entry(item: Fields) -> ReportEntry:
+    path = item.text("path")
+    if path.startswith("/") or ".." in path.split("/") or "\\" in path or not path:
+        raise EvidenceError(
+            f"report path {path!r} leaves the stage folder",
+            slug="malformed-manifest",
+            path=item.path,
+            hint="manifests name reports relative to their own folder",
+        )
+    return ReportEntry(
+        path=path,
+        format=item.text("format"),
+        tool=item.text("tool"),
+        sha256=item.text("sha256"),
+        size=item.integer("size"),
+        role=item.text("role", default=""),
+    )

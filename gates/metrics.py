@@ -1,0 +1,415 @@
+"""Compute a gate's metric from the reports selected for it (pure).
+
+Each function takes typed report data and returns a :class:`Measurement`: the
+observed value (``None`` when it does not apply), its offenders worst first,
+and the problems that make the value untrustworthy (a vacuous diff, a
+benchmark without raw samples).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+from gates.model import (
+    Benchmark,
+    BenchmarkComparison,
+    BenchmarkRun,
+    CoverageData,
+    FileCoverage,
+    Finding,
+    Offender,
+    Outcome,
+    PatchCoverage,
+    Problem,
+    TestCase,
+)
+from gates.policy import GateSpec
+from gates.stats import Decision, compare_unpaired
+
+__all__ = [
+    "MAX_OFFENDERS",
+    "Measurement",
+    "benchmarks",
+    "coverage",
+    "findings",
+    "line_ranges",
+    "patch",
+    "select_findings",
+    "tests",
+]
+
+MAX_OFFENDERS = 1000  # kept per gate in the verdict; outputs show fewer
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """What a metric observed."""
+
+    value: float | None
+    summary: str  # e.g. "412 tests, 3 failed"
+    offenders: tuple[Offender, ...] = ()
+    offenders_total: int = 0
+    problems: tuple[Problem, ...] = ()
+    comparisons: tuple[BenchmarkComparison, ...] = ()
+    not_applicable: str = ""  # why the metric does not apply (passes, said explicitly)
+
+
+def _percent(part: int, whole: int) -> float:
+    return 100.0 * part / whole
+
+
+def _cap(offenders: Sequence[Offender]) -> tuple[tuple[Offender, ...], int]:
+    return tuple(offenders[:MAX_OFFENDERS]), len(offenders)
+
+
+def line_ranges(lines: Iterable[int], *, limit: int = 8) -> str:
+    """``[1, 2, 3, 7, 9, 10]`` -> ``"1-3, 7, 9-10"`` (at most ``limit`` ranges)."""
+    ranges: list[str] = []
+    ordered = sorted(set(lines))
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end + 1 < len(ordered) and ordered[end + 1] == ordered[end] + 1:
+            end += 1
+        first, last = ordered[start], ordered[end]
+        ranges.append(str(first) if first == last else f"{first}-{last}")
+        start = end + 1
+    shown = ", ".join(ranges[:limit])
+    return shown + (f", … ({len(ranges) - limit} more)" if len(ranges) > limit else "")
+
+
+# ---------------------------------------------------------------- coverage
+
+
+@dataclass
+class _Merged:
+    executed: set[int] = field(default_factory=set)
+    missing: set[int] = field(default_factory=set)
+    arcs_hit: set[tuple[int, int]] = field(default_factory=set)
+    arcs_missed: set[tuple[int, int]] = field(default_factory=set)
+
+
+def _combine(datas: Sequence[CoverageData]) -> list[FileCoverage]:
+    if len(datas) == 1:
+        return list(datas[0].files)
+    merged: dict[str, _Merged] = {}
+    for data in datas:
+        for item in data.files:
+            entry = merged.setdefault(item.path, _Merged())
+            entry.executed.update(item.executed)
+            entry.missing.update(item.missing)
+            entry.arcs_hit.update((a, b) for a, b in item.executed_branches)
+            entry.arcs_missed.update((a, b) for a, b in item.missing_branches)
+    return [
+        FileCoverage(
+            path,
+            sorted(m.executed),
+            sorted(m.missing - m.executed),
+            sorted(m.arcs_hit),
+            sorted(m.arcs_missed - m.arcs_hit),
+        )
+        for path, m in sorted(merged.items())
+    ]
+
+
+def coverage(metric: str, datas: Sequence[CoverageData]) -> Measurement:
+    """``coverage.percent`` / ``branch_percent`` / ``total_percent`` of the combined data."""
+    files = _combine(datas)
+    hit = sum(len(f.executed) for f in files)
+    statements = hit + sum(len(f.missing) for f in files)
+    arcs_hit = sum(len(f.executed_branches) for f in files)
+    arcs = arcs_hit + sum(len(f.missing_branches) for f in files)
+    if metric == "coverage.branch_percent":
+        if not all(d.branch for d in datas):
+            return Measurement(None, "", problems=(_no_branch_problem(),))
+        part, whole, unit = arcs_hit, arcs, "branches"
+    elif metric == "coverage.total_percent":
+        part, whole, unit = hit + arcs_hit, statements + arcs, "statements and branches"
+    else:
+        part, whole, unit = hit, statements, "statements"
+    if whole == 0:
+        return Measurement(None, f"0 {unit} measured", problems=(_nothing_measured(unit),))
+    offenders, total = _cap(
+        _coverage_offenders(files, branches=metric == "coverage.branch_percent")
+    )
+    summary = f"{part:,} of {whole:,} {unit} covered"
+    return Measurement(_percent(part, whole), summary, offenders, total)
+
+
+def _coverage_offenders(files: Sequence[FileCoverage], *, branches: bool) -> list[Offender]:
+    rows: list[tuple[int, str, Offender]] = []
+    for item in files:
+        missed = len(item.missing_branches) if branches else len(item.missing)
+        if not missed:
+            continue
+        hit = len(item.executed_branches) if branches else len(item.executed)
+        percent = _percent(hit, hit + missed)
+        if branches:
+            lines = sorted({arc[0] for arc in item.missing_branches})
+            detail = f"{percent:.1f} % of branches; partial on lines {line_ranges(lines)}"
+        else:
+            detail = f"{percent:.1f} %; missing lines {line_ranges(item.missing)}"
+        first = min(item.missing) if item.missing and not branches else 0
+        rows.append(
+            (-missed, item.path, Offender(item.path, first, f"{missed} not covered", detail))
+        )
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return [row[2] for row in rows]
+
+
+def _no_branch_problem() -> Problem:
+    return Problem(
+        "no-branch-data",
+        "",
+        "branch coverage was not measured in every stage the gate reads",
+        "turn on branch coverage (`--cov-branch`, or `branch = true` under [tool.coverage.run])",
+    )
+
+
+def _nothing_measured(unit: str) -> Problem:
+    return Problem(
+        "no-statements",
+        "",
+        f"coverage measured 0 {unit}: wrong --cov target, or the tests imported nothing",
+        "check the coverage source setting of the stage",
+    )
+
+
+# ---------------------------------------------------------------- patch coverage
+
+
+def patch(diffs: Sequence[PatchCoverage], python_changes: Sequence[PatchCoverage]) -> Measurement:
+    """``coverage.patch_percent``; ``python_changes`` come from ``git diff --numstat`` reports."""
+    if len(diffs) != 1:
+        return Measurement(None, "", problems=(_ambiguous_patch(len(diffs)),))
+    diff = diffs[0]
+    covered = sum(len(f.covered) for f in diff.files)
+    measured = covered + sum(len(f.missing) for f in diff.files)
+    if measured:
+        offenders = [
+            Offender(
+                f.path,
+                min(f.missing),
+                f"{len(f.missing)} changed lines not covered",
+                f"lines {line_ranges(f.missing)}",
+            )
+            for f in sorted(diff.files, key=lambda f: (-len(f.missing), f.path))
+            if f.missing
+        ]
+        shown, total = _cap(offenders)
+        return Measurement(
+            _percent(covered, measured),
+            f"{covered:,} of {measured:,} changed lines covered ({diff.diff})",
+            shown,
+            total,
+        )
+    if not python_changes:
+        return Measurement(None, "", problems=(_cannot_tell_vacuous(),))
+    added = sum(change.changed_lines for change in python_changes)
+    if added:
+        return Measurement(None, "0 changed lines measured", problems=(_vacuous(added, diff.diff),))
+    return Measurement(
+        None,
+        "no Python line changed",
+        not_applicable="not applicable: the change adds no Python line",
+    )
+
+
+def _ambiguous_patch(count: int) -> Problem:
+    if count == 0:
+        return Problem(
+            "missing-evidence",
+            "",
+            "no diff-cover report",
+            "run the diff stage (`nox -s diff`)",
+            "diff-cover",
+        )
+    return Problem(
+        "ambiguous-evidence",
+        "",
+        f"{count} diff-cover reports; the gate needs exactly one",
+        "name one stage with `stage = ...`",
+    )
+
+
+def _vacuous(added: int, diff: str) -> Problem:
+    return Problem(
+        "vacuous-diff",
+        "",
+        f"diff-cover measured 0 changed lines, but {added} Python lines were added ({diff}): "
+        "a wrong base, a shallow clone or a path mismatch between coverage and git",
+        "fetch the base (`git fetch --unshallow` or `fetch-depth: 0`) and check coverage paths are repository-relative",
+        "diff-cover",
+    )
+
+
+def _cannot_tell_vacuous() -> Problem:
+    return Problem(
+        "completeness-unknown",
+        "",
+        "diff-cover measured 0 changed lines, and no `git-numstat` report says whether Python lines changed",
+        "record `git diff --numstat <base>...HEAD -- '*.py'` as a `git-numstat` report in the diff stage",
+        "diff-cover",
+    )
+
+
+# ---------------------------------------------------------------- tests
+
+
+_OUTCOMES = {
+    "tests.failed": (Outcome.FAILED, Outcome.ERROR),
+    "tests.skipped": (Outcome.SKIPPED,),
+    "tests.passed": (Outcome.PASSED,),
+}
+
+
+def tests(metric: str, suites: Sequence[Sequence[TestCase]]) -> Measurement:
+    """``tests.total`` / ``passed`` / ``failed`` / ``skipped`` across the selected stages."""
+    cases = [case for suite in suites for case in suite]
+    tally = dict.fromkeys(Outcome, 0)
+    for case in cases:
+        tally[case.outcome] += 1
+    failed = tally[Outcome.FAILED] + tally[Outcome.ERROR]
+    passed, skipped = tally[Outcome.PASSED], tally[Outcome.SKIPPED]
+    summary = f"{len(cases):,} tests: {passed:,} passed, {failed:,} failed, {skipped:,} skipped"
+    if metric == "tests.total":
+        return Measurement(float(len(cases)), summary)
+    wanted = _OUTCOMES[metric]
+    value = sum(tally[o] for o in wanted)
+    if metric == "tests.passed":
+        return Measurement(float(value), summary)
+    offenders = [
+        Offender(
+            case.path,
+            case.line,
+            case.id,
+            f"{case.outcome.value}: {case.message}" if case.message else case.outcome.value,
+        )
+        for case in cases
+        if case.outcome in wanted
+    ]
+    shown, total = _cap(offenders)
+    return Measurement(float(value), summary, shown, total)
+
+
+# ---------------------------------------------------------------- findings
+
+
+def select_findings(gate: GateSpec, findings: Iterable[Finding]) -> list[Finding]:
+    """The findings a gate's filters keep: tool, severity at or above, rule and path globs."""
+    tools = set(gate.tools)
+    kept = []
+    for finding in findings:
+        if tools and finding.tool not in tools:
+            continue
+        if gate.severity is not None and finding.severity < gate.severity:
+            continue
+        if gate.rules and not any(fnmatchcase(finding.rule, pattern) for pattern in gate.rules):
+            continue
+        if gate.paths and not any(fnmatchcase(finding.path, pattern) for pattern in gate.paths):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def findings(selected: Sequence[Finding], waived: int) -> Measurement:
+    """``findings``: the selected, unwaived findings, worst first."""
+    ordered = sorted(selected, key=lambda f: (-f.severity, f.tool, f.path, f.line, f.rule))
+    offenders = [
+        Offender(
+            f.path,
+            f.line,
+            f"{f.tool} {f.rule}",
+            f"[{f.severity.label}] {f.message.splitlines()[0] if f.message else ''}",
+        )
+        for f in ordered[:MAX_OFFENDERS]
+    ]
+    tools = sorted({f.tool for f in selected})
+    summary = f"{len(selected):,} findings" + (f" ({', '.join(tools)})" if tools else "")
+    if waived:
+        summary += f", {waived:,} waived"
+    return Measurement(float(len(selected)), summary, tuple(offenders), len(selected))
+
+
+# ---------------------------------------------------------------- benchmarks
+
+
+def benchmarks(
+    gate: GateSpec, base: Sequence[BenchmarkRun], head: Sequence[BenchmarkRun]
+) -> Measurement:
+    """``benchmark.regressions``: head against base, per benchmark present in both."""
+    if not base or not head:
+        side = "base" if not base else "head"
+        return Measurement(None, "", problems=(_no_side(side),))
+    base_by = _by_name(base)
+    head_by = _by_name(head)
+    common = sorted(base_by.keys() & head_by.keys())
+    unsampled = [name for name in common if not base_by[name].samples or not head_by[name].samples]
+    if unsampled:
+        return Measurement(None, "", problems=(_no_samples(unsampled),))
+    named = [(name, base_by[name].samples, head_by[name].samples) for name in common]
+    results = compare_unpaired(named, Decision(slowdown=gate.slowdown))
+    regressions = [r for r in results if r.outcome == "regression"]
+    offenders = [
+        Offender("", 0, r.name, f"{r.reason}; ratio {r.estimate:.3f} [{r.low:.3f}, {r.high:.3f}]")
+        for r in sorted(regressions, key=lambda r: -r.estimate)
+    ]
+    counts = {
+        outcome: sum(r.outcome == outcome for r in results)
+        for outcome in ("regression", "improvement", "inconclusive")
+    }
+    summary = f"{len(results)} benchmarks compared: " + ", ".join(
+        f"{n} {o}" for o, n in counts.items()
+    )
+    missing = sorted(head_by.keys() ^ base_by.keys())
+    if missing:
+        summary += f"; {len(missing)} only on one side"
+    return Measurement(
+        float(len(regressions)),
+        summary,
+        tuple(offenders),
+        len(offenders),
+        comparisons=tuple(results),
+    )
+
+
+def _by_name(runs: Sequence[BenchmarkRun]) -> dict[str, Benchmark]:
+    merged: dict[str, Benchmark] = {}
+    for run in runs:
+        for bench in run.benchmarks:
+            prior = merged.get(bench.name)
+            merged[bench.name] = (
+                bench
+                if prior is None
+                else prior._replace(
+                    samples=[*prior.samples, *bench.samples], rounds=prior.rounds + bench.rounds
+                )
+            )
+    return merged
+
+
+def _no_side(side: str) -> Problem:
+    return Problem(
+        "missing-evidence",
+        "",
+        f"no pytest-benchmark report with role {side!r}: nothing to compare",
+        "run the benchmark stage, which measures base and head (`nox -s benchmark`)",
+        "pytest-benchmark",
+    )
+
+
+def _no_samples(names: Sequence[str]) -> Problem:
+    return Problem(
+        "no-samples",
+        "",
+        f"{len(names)} benchmarks have no raw timings (e.g. {names[0]}), so no test can be run",
+        "run pytest-benchmark with --benchmark-save-data",
+        "pytest-benchmark",
+    )
+
+
+def is_finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)

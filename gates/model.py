@@ -1,0 +1,298 @@
+"""The typed values that cross module boundaries.
+
+Readers turn reports into these at the edge; :mod:`gates.evaluate` turns them
+into a :class:`Verdict`; outputs render the verdict and nothing else.
+
+Records that a reader creates by the hundred thousand (:class:`Finding`,
+:class:`TestCase`, :class:`FileCoverage`) are ``NamedTuple``\\ s rather than
+frozen dataclasses: they are just as immutable and typed, and build about four
+times faster, which keeps reading a large evidence set within 2x of a bare
+``json.load`` (see BENCHMARKS.md). Their sequence fields hold the lists the
+parser made, typed read-only, instead of copying them into tuples.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+__all__ = [
+    "Benchmark",
+    "BenchmarkComparison",
+    "BenchmarkRun",
+    "Count",
+    "CoverageData",
+    "FileCoverage",
+    "Finding",
+    "GateResult",
+    "Offender",
+    "Outcome",
+    "PatchCoverage",
+    "PatchFile",
+    "Problem",
+    "ReportData",
+    "Severity",
+    "Status",
+    "TestCase",
+    "Verdict",
+    "WaiverResult",
+]
+
+
+class Severity(enum.IntEnum):
+    """One scale for every tool: critical > high > medium > low > info.
+
+    Each reader documents how its tool's levels map onto it (docs/severity.md).
+    """
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def from_label(cls, label: str) -> Severity:
+        """``"high"`` -> ``Severity.HIGH``; raises ``KeyError`` for other text."""
+        return cls[label.upper()]
+
+
+class Finding(NamedTuple):
+    """One problem a linter, type checker or scanner reported."""
+
+    tool: str
+    rule: str
+    severity: Severity
+    path: str  # repository-relative, "/"-separated; "" when the finding has no file
+    line: int  # 1-based; 0 when the finding has no line
+    message: str
+
+    @property
+    def location(self) -> str:
+        if not self.path:
+            return "-"
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+class Outcome(enum.Enum):
+    """The result of one test case."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+class TestCase(NamedTuple):
+    """One test case from a JUnit report."""
+
+    id: str  # "classname::name"
+    outcome: Outcome
+    message: str  # first line of the failure or skip message; "" when passed
+    path: str
+    line: int
+    time: float
+
+
+class FileCoverage(NamedTuple):
+    """Line and branch coverage of one source file.
+
+    Branches are arcs ``(from_line, to_line)`` as coverage.py reports them, so
+    combining stages is a set union. Cobertura XML only gives per-line counts;
+    its reader encodes them as synthetic arcs ``(line, -k)``, whose union is the
+    best-covered stage per line (a lower bound of the true union).
+    """
+
+    path: str
+    executed: Sequence[int]
+    missing: Sequence[int]
+    executed_branches: Sequence[Sequence[int]]
+    missing_branches: Sequence[Sequence[int]]
+
+
+class CoverageData(NamedTuple):
+    """The coverage report of one stage."""
+
+    files: Sequence[FileCoverage]
+    branch: bool  # whether branch coverage was measured
+
+
+class PatchFile(NamedTuple):
+    """Changed lines of one file, as diff-cover measured them."""
+
+    path: str
+    covered: Sequence[int]
+    missing: Sequence[int]
+
+
+class PatchCoverage(NamedTuple):
+    """Coverage of the lines a change adds or modifies (diff-cover)."""
+
+    files: Sequence[PatchFile]
+    diff: str  # what was compared, e.g. "origin/main...HEAD"
+    changed_lines: int  # every changed line diff-cover saw, in any file
+
+
+class Benchmark(NamedTuple):
+    """One pytest-benchmark result: its raw timings when saved, else its stats."""
+
+    name: str  # fullname, e.g. "tests/bench.py::test_parse"
+    samples: Sequence[float]  # seconds per round; empty when not saved
+    median: float
+    mean: float
+    rounds: int
+
+
+class BenchmarkRun(NamedTuple):
+    """One pytest-benchmark JSON report."""
+
+    benchmarks: Sequence[Benchmark]
+    commit: str  # commit_info.id, "" when unknown
+    machine: str  # a short description of machine_info
+
+
+class BenchmarkComparison(NamedTuple):
+    """The statistical comparison of one benchmark, head against base."""
+
+    name: str
+    outcome: str  # "regression" | "improvement" | "no-change" | "inconclusive"
+    estimate: float  # head/base ratio of typical times (1.10 = 10 % slower)
+    low: float  # confidence interval of the ratio
+    high: float
+    rounds: int
+    reason: str
+
+
+class Count(enum.Enum):
+    """Completeness counts every verdict publishes, so a vacuous pass shows."""
+
+    TESTS_RUN = "tests run"
+    TESTS_SKIPPED = "tests skipped"
+    FILES_LINTED = "files linted"
+    FILES_TYPE_CHECKED = "files type-checked"
+    FILES_SCANNED = "files scanned"
+    PACKAGES_AUDITED = "packages audited"
+    PACKAGES_SKIPPED = "packages skipped"
+    STATEMENTS_MEASURED = "statements measured"
+    CHANGED_LINES_MEASURED = "changed lines measured"
+    BENCHMARKS_COMPARED = "benchmarks compared"
+    FINDINGS_SUPPRESSED = "findings suppressed in source"
+
+    @property
+    def key(self) -> str:
+        """The snake_case name used in JSON output."""
+        return self.name.lower()
+
+
+class Problem(NamedTuple):
+    """Why a piece of evidence cannot be trusted, or is incomplete.
+
+    ``slug`` is stable (documented in docs/errors.md); ``subject`` is what a
+    waiver may name (a package, a tool); ``hint`` is the next step.
+    """
+
+    slug: str
+    path: str
+    message: str
+    hint: str
+    subject: str = ""
+
+    def describe(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{where}{self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """What one report contributes to the evidence.
+
+    A reader raises :class:`gates.errors.EvidenceError` for a report it cannot
+    read at all, and returns ``problems`` for one that it read but that shows
+    an incomplete run (skipped packages, files that failed to parse, ...).
+    """
+
+    tool: str
+    findings: Sequence[Finding] = ()
+    tests: Sequence[TestCase] | None = None
+    coverage: CoverageData | None = None
+    patch: PatchCoverage | None = None
+    benchmarks: BenchmarkRun | None = None
+    counts: Mapping[Count, int] = field(default_factory=dict)
+    problems: Sequence[Problem] = ()
+
+
+class Status(enum.Enum):
+    """The status of one gate, and of the whole verdict."""
+
+    PASS = "pass"  # noqa: S105 - a status, not a password
+    WARN = "warn"  # outside its bound, but the gate's level is "warn"; or evidence missing with on-missing = "warn"
+    WAIVED = "waived"  # outside its bound or without evidence, covered by a valid waiver
+    FAIL = "fail"  # outside its bound: blocks, exit 1
+    ERROR = "error"  # evidence missing, stale or incomplete: blocks, exit 3
+
+    @property
+    def blocks(self) -> bool:
+        return self in (Status.FAIL, Status.ERROR)
+
+
+class Offender(NamedTuple):
+    """One thing that made a gate fail: a file, a test, a finding."""
+
+    path: str
+    line: int
+    label: str  # what it is: a rule, a test id, a file's coverage
+    detail: str  # one line
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    """The verdict of one gate."""
+
+    name: str
+    metric: str
+    status: Status
+    level: str  # "block" | "warn"
+    observed: float | None
+    bound: str  # e.g. ">= 90", "<= 0"
+    reason: str  # one line a person reads
+    stages: tuple[str, ...]
+    evidence: tuple[str, ...]  # report paths the gate read
+    offenders: tuple[Offender, ...] = ()
+    offenders_total: int = 0
+    problems: tuple[Problem, ...] = ()
+    waivers: tuple[str, ...] = ()
+    reproduce: str = ""
+    comparisons: tuple[BenchmarkComparison, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverResult:
+    """How one ``[[waiver]]`` entry was used."""
+
+    target: str  # what it names, e.g. "finding pip-audit:GHSA-..."
+    owner: str
+    reason: str
+    expires: str  # ISO date
+    status: str  # "used" | "unused" | "expired"
+    matched: int
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Everything ``gates check`` decided, as one value outputs render."""
+
+    status: Status
+    exit_code: int
+    gates: tuple[GateResult, ...]
+    waivers: tuple[WaiverResult, ...]
+    counts: tuple[tuple[Count, int], ...]
+    findings: tuple[tuple[Finding, bool], ...]  # every finding read, and whether a waiver covers it
+    stages: tuple[tuple[str, str, bool], ...]  # (stage, commit, dirty) of the evidence read
+    notes: tuple[str, ...] = ()
+    policy: str = "gates.toml"

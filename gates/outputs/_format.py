@@ -1,0 +1,240 @@
+"""Wording shared by the outputs: values, statuses, the summary line, safe text.
+
+Every human output (terminal, Markdown, JUnit bodies) says things the same
+way, so the words live here once. Evidence text is hostile until made safe:
+:func:`one_line` and :func:`printable` remove control and bidirectional
+characters before any output adds its own escaping.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from decimal import ROUND_DOWN, Decimal
+from typing import Final, assert_never
+
+from gates.model import BenchmarkComparison, GateResult, Offender, Problem, Status, Verdict
+
+__all__ = [
+    "blocked",
+    "comparison_text",
+    "counts_line",
+    "flagged_comparisons",
+    "format_value",
+    "hidden_offenders",
+    "is_percent",
+    "location",
+    "more_text",
+    "offender_parts",
+    "one_line",
+    "printable",
+    "problem_text",
+    "stages_line",
+    "status_symbol",
+    "status_text",
+    "summary_line",
+    "waiver_symbol",
+    "waiver_text",
+]
+
+NOT_AVAILABLE: Final = "n/a"
+_CENT: Final = Decimal("0.01")
+# Line and paragraph breaks become spaces in one-line text.
+_BREAKS: Final = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]+")
+# C0/C1 controls (ESC included: no terminal escape sequence survives), bidi
+# overrides (Trojan Source), lone surrogates and XML's non-characters.
+_INVISIBLE: Final = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+_REPLACEMENT: Final = "\ufffd"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control, bidi and invalid character made visible as U+FFFD.
+
+    Tabs, newlines and carriage returns stay: use :func:`one_line` for one line.
+    """
+    return _INVISIBLE.sub(_REPLACEMENT, text)
+
+
+def one_line(text: str, limit: int = 0) -> str:
+    """``text`` as one safe line, clipped to ``limit`` characters (0: no limit)."""
+    line = printable(_BREAKS.sub(" ", text)).strip()
+    if limit and len(line) > limit:
+        return line[: limit - 1] + "…"
+    return line
+
+
+def is_percent(metric: str) -> bool:
+    """Whether ``metric``'s observed value is a percentage (every ``coverage.*`` metric)."""
+    return metric.startswith("coverage.") or metric.endswith("percent")
+
+
+def format_value(metric: str, value: float | None) -> str:
+    """An observed value as a person reads it, next to its bound.
+
+    Percentages are *truncated* to two decimals, never rounded: 89.996 shows as
+    ``89.99%``, so a value that failed ``>= 90`` never displays as ``90.00%``.
+    Whole numbers show without decimals; ``None`` and non-finite values as ``n/a``.
+    """
+    if value is None or not math.isfinite(value):
+        return NOT_AVAILABLE
+    if is_percent(metric):
+        return f"{_truncate(value)}%"
+    if value.is_integer():
+        return str(int(value))
+    return str(_truncate(value))
+
+
+def _truncate(value: float) -> Decimal:
+    # repr() is the shortest text that reads back as the same float, so
+    # 0.29 truncates to 0.29 (0.29 * 100 would give 28.999...).
+    return Decimal(repr(value)).quantize(_CENT, rounding=ROUND_DOWN)
+
+
+def status_symbol(status: Status) -> str:
+    """One character per status; blocking statuses share the cross."""
+    match status:
+        case Status.PASS:
+            return "✔"
+        case Status.WARN:
+            return "!"
+        case Status.WAIVED:
+            return "~"
+        case Status.FAIL | Status.ERROR:
+            return "✖"
+        case _:
+            assert_never(status)
+
+
+def status_text(status: Status) -> str:
+    """The symbol and the word, e.g. ``"✖ fail"``: never colour alone."""
+    return f"{status_symbol(status)} {status.value}"
+
+
+def _phrase(status: Status, n: int) -> str:
+    match status:
+        case Status.PASS:
+            return f"{n} gate{_s(n)} passed"
+        case Status.FAIL:
+            return f"{n} gate{_s(n)} failed"
+        case Status.ERROR:
+            return f"{n} evidence error{_s(n)}"
+        case Status.WARN:
+            return f"{n} warning{_s(n)}"
+        case Status.WAIVED:
+            return f"{n} waived"
+        case _:
+            assert_never(status)
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+_PASSING_ORDER: Final = (Status.PASS, Status.WARN, Status.WAIVED, Status.FAIL, Status.ERROR)
+_BLOCKING_ORDER: Final = (Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED, Status.PASS)
+
+
+def blocked(verdict: Verdict) -> bool:
+    """Whether the verdict blocks the merge (any non-zero exit blocks)."""
+    return verdict.status.blocks or verdict.exit_code != 0
+
+
+def summary_line(verdict: Verdict) -> str:
+    """``"PASSED — 9 gates passed, 1 warning"`` / ``"BLOCKED — 2 gates failed (exit 1)"``."""
+    tally = Counter(gate.status for gate in verdict.gates)
+    order = _BLOCKING_ORDER if blocked(verdict) else _PASSING_ORDER
+    phrases = [_phrase(status, tally[status]) for status in order if tally[status]]
+    text = "BLOCKED" if blocked(verdict) else "PASSED"
+    text += " — " + (", ".join(phrases) if phrases else "no gates evaluated")
+    if verdict.exit_code:
+        text += f" (exit {verdict.exit_code})"
+    return text
+
+
+def location(path: str, line: int) -> str:
+    """``path:line``, ``path`` or ``""``, from the model's "unknown" conventions."""
+    if not path:
+        return ""
+    return f"{path}:{line}" if line > 0 else path
+
+
+def offender_parts(offender: Offender) -> tuple[str, str, str]:
+    """An offender's location, label and detail, each one safe, clipped line."""
+    return (
+        one_line(location(offender.path, offender.line), 200),
+        one_line(offender.label, 120),
+        one_line(offender.detail, 300),
+    )
+
+
+def hidden_offenders(gate: GateResult, shown: int) -> int:
+    """How many of the gate's offenders a list of ``shown`` leaves out."""
+    return max(gate.offenders_total, len(gate.offenders)) - shown
+
+
+def more_text(hidden: int) -> str:
+    """The line that ends a truncated list."""
+    return f"… and {hidden:,} more not shown — see the JSON verdict / artifacts"
+
+
+def problem_text(problem: Problem) -> str:
+    """``"[slug] path: message — next: hint"`` as one line."""
+    text = f"[{problem.slug}] {problem.describe()}"
+    if problem.hint:
+        text += f" — next: {problem.hint}"
+    return one_line(text, 500)
+
+
+def _signed_percent(ratio: float) -> str:
+    if not math.isfinite(ratio):
+        return NOT_AVAILABLE
+    return f"{(ratio - 1) * 100:+.1f}%"
+
+
+def comparison_text(comparison: BenchmarkComparison) -> str:
+    """``"bench_parse regression +12.0% (+5.1% … +19.3%), 40 rounds — reason"``."""
+    interval = f"{_signed_percent(comparison.low)} … {_signed_percent(comparison.high)}"
+    text = (
+        f"{comparison.name} {comparison.outcome} {_signed_percent(comparison.estimate)}"
+        f" ({interval}), {comparison.rounds} rounds"
+    )
+    if comparison.reason:
+        text += f" — {comparison.reason}"
+    return one_line(text, 400)
+
+
+def flagged_comparisons(gate: GateResult) -> tuple[BenchmarkComparison, ...]:
+    """The comparisons worth a person's attention: everything but "no-change"."""
+    return tuple(c for c in gate.comparisons if c.outcome != "no-change")
+
+
+_WAIVER_SYMBOLS: Final = {"used": "✔", "unused": "!", "expired": "✖"}
+
+
+def waiver_symbol(status: str) -> str:
+    """``used`` ✔, ``unused`` !, ``expired`` ✖ (an expired waiver blocks)."""
+    return _WAIVER_SYMBOLS.get(status, "?")
+
+
+def waiver_text(target: str, owner: str, expires: str) -> str:
+    """``"finding pip-audit:GHSA-… (owner @sec, expires 2027-01-31)"``."""
+    owner_text = owner or "no owner"
+    return one_line(f"{target} ({owner_text}, expires {expires or NOT_AVAILABLE})", 300)
+
+
+def counts_line(verdict: Verdict) -> str:
+    """``"tests run 412 · tests skipped 3 · files linted 57"``; ``""`` without counts."""
+    return " · ".join(f"{count.value} {n:,}" for count, n in verdict.counts)
+
+
+def stages_line(verdict: Verdict) -> str:
+    """``"unit @ 1a2b3c4d5e · lint @ 1a2b3c4d5e (dirty tree)"``; ``""`` without stages."""
+    parts = []
+    for stage, commit, dirty in verdict.stages:
+        text = f"{stage} @ {commit[:10] or 'unknown commit'}"
+        parts.append(text + (" (dirty tree)" if dirty else ""))
+    return one_line(" · ".join(parts))

@@ -1,0 +1,146 @@
+"""The terminal output: a table a person reads in ten seconds.
+
+One row per gate (status symbol and word, gate, observed value, bound, reason),
+then under every gate that did not pass its offenders, problems and the command
+that reproduces it, then the waivers, the completeness counts, the notes, and a
+last line that says PASSED or BLOCKED.
+
+Rendered with ``rich`` into a string at a fixed width, isolated from the
+environment (``NO_COLOR``, ``COLUMNS``, ``TERM`` are the caller's business:
+it decides ``options.color``), so the same verdict gives the same text.
+Evidence text goes through :class:`rich.text.Text`, never markup, after
+:func:`~gates.outputs._format.one_line` removed escape sequences.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Final, assert_never
+
+from rich import box
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from gates.model import GateResult, Status, Verdict, WaiverResult
+from gates.outputs import _format as fmt
+from gates.outputs.interface import RenderOptions
+
+__all__ = ["FORMAT", "render"]
+
+FORMAT: Final = "terminal"
+
+_INDENT: Final = (0, 0, 0, 4)
+
+
+def render(verdict: Verdict, *, options: RenderOptions) -> str:
+    """The verdict as terminal text, ANSI-coloured when ``options.color``."""
+    buffer = StringIO()
+    console = Console(
+        file=buffer,
+        width=options.width,
+        color_system="standard" if options.color else None,
+        force_terminal=options.color,
+        force_jupyter=False,
+        force_interactive=False,
+        legacy_windows=False,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        _environ={},
+    )
+    console.print(_gate_table(verdict))
+    for gate in verdict.gates:
+        if gate.status is not Status.PASS:
+            _print_gate(console, gate, options)
+    _print_waivers(console, verdict.waivers)
+    _print_footer(console, verdict)
+    # rich pads every line to the width: trailing blanks are noise in a log.
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def _style(status: Status) -> str:
+    match status:
+        case Status.PASS:
+            return "green"
+        case Status.WARN:
+            return "yellow"
+        case Status.WAIVED:
+            return "cyan"
+        case Status.FAIL | Status.ERROR:
+            return "bold red"
+        case _:
+            assert_never(status)
+
+
+def _gate_table(verdict: Verdict) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    table.add_column("status", no_wrap=True)
+    table.add_column("gate", overflow="fold", max_width=30)
+    table.add_column("observed", justify="right", no_wrap=True)
+    table.add_column("bound", no_wrap=True)
+    table.add_column("reason", overflow="fold")
+    for gate in verdict.gates:
+        table.add_row(
+            Text(fmt.status_text(gate.status), style=_style(gate.status)),
+            Text(fmt.one_line(gate.name, 60)),
+            Text(fmt.format_value(gate.metric, gate.observed)),
+            Text(fmt.one_line(gate.bound, 16)),
+            Text(fmt.one_line(gate.reason, 400)),
+        )
+    return table
+
+
+def _print_gate(console: Console, gate: GateResult, options: RenderOptions) -> None:
+    heading = Text()
+    heading.append(f"{fmt.status_symbol(gate.status)} ", style=_style(gate.status))
+    heading.append(fmt.one_line(gate.name, 200), style="bold")
+    heading.append(f" ({gate.status.value}) — {fmt.one_line(gate.reason, 400)}")
+    console.print()
+    console.print(heading)
+    for line in _gate_lines(gate, options):
+        console.print(Padding(Text(line), _INDENT))
+    if gate.reproduce:
+        console.print(Padding(Text(f"reproduce: {fmt.one_line(gate.reproduce)}"), _INDENT))
+
+
+def _gate_lines(gate: GateResult, options: RenderOptions) -> list[str]:
+    lines = [fmt.problem_text(problem) for problem in gate.problems]
+    shown = gate.offenders[: options.max_offenders]
+    lines += ["  ".join(part for part in fmt.offender_parts(o) if part) for o in shown]
+    hidden = fmt.hidden_offenders(gate, len(shown))
+    if hidden > 0:
+        lines.append(fmt.more_text(hidden))
+    lines += [fmt.comparison_text(c) for c in fmt.flagged_comparisons(gate)]
+    lines += [f"waived by {fmt.one_line(w, 300)}" for w in gate.waivers]
+    return lines
+
+
+def _print_waivers(console: Console, waivers: tuple[WaiverResult, ...]) -> None:
+    if not waivers:
+        return
+    console.print()
+    console.print(Text("waivers", style="bold"))
+    for waiver in waivers:
+        text = f"{fmt.waiver_symbol(waiver.status)} {fmt.one_line(waiver.status, 20)}  "
+        text += fmt.waiver_text(waiver.target, waiver.owner, waiver.expires)
+        text += f", matched {waiver.matched} — {fmt.one_line(waiver.reason, 300)}"
+        console.print(Padding(Text(text), _INDENT))
+
+
+def _print_footer(console: Console, verdict: Verdict) -> None:
+    console.print()
+    labelled = (
+        ("counts", fmt.counts_line(verdict)),
+        ("evidence", fmt.stages_line(verdict)),
+        ("policy", fmt.one_line(verdict.policy, 200)),
+    )
+    for label, text in labelled:
+        if text:
+            console.print(Text(f"{label:<9}{text}"))
+    for note in verdict.notes:
+        console.print(Text(f"note: {fmt.one_line(note, 500)}"))
+    summary = fmt.summary_line(verdict)
+    console.print()
+    console.print(Text(summary, style="bold red" if fmt.blocked(verdict) else "bold green"))

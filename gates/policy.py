@@ -1,0 +1,431 @@
+"""``gates.toml`` -> a typed :class:`Policy`, with errors that name the key path.
+
+The vocabulary (tables, keys, metrics and their domains) is declared once in
+:mod:`gates.vocabulary`; this module checks a document against it and builds
+frozen values. The JSON Schema editors use is generated from the same tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from gates.errors import PolicyError
+from gates.model import Severity
+from gates.vocabulary import (
+    GATE_KEYS,
+    METRICS,
+    SETTINGS_KEYS,
+    TOP_KEYS,
+    WAIVER_KEYS,
+    WAIVER_TARGETS,
+    Metric,
+)
+
+__all__ = ["GateSpec", "Policy", "Settings", "Waiver", "load_policy", "parse_policy"]
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+_MAX_POLICY_BYTES = 1024 * 1024
+_TARGET_PATTERNS = {
+    "finding": (re.compile(r"^[^:\s]+:\S+$"), "tool:rule (the rule may be a glob)"),
+    "evidence": (re.compile(r"^[^:\s]+(:[^:\s]+)?(:\S+)?$"), "tool[:problem[:subject]]"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The ``[gates]`` table."""
+
+    reports: str = ".gates"
+    base: str = "origin/main"
+    max_report_mb: int = 256
+
+
+@dataclass(frozen=True, slots=True)
+class GateSpec:
+    """One ``[gate.<name>]`` table."""
+
+    name: str
+    metric: Metric
+    min: float | None = None
+    max: float | None = None
+    stages: tuple[str, ...] = ()  # empty: every stage with the metric's evidence
+    level: str = "block"
+    on_missing: str = "block"
+    description: str = ""
+    tools: tuple[str, ...] = ()
+    severity: Severity | None = None
+    rules: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    slowdown: float = 0.05
+
+    @property
+    def bound(self) -> str:
+        parts = []
+        if self.min is not None:
+            parts.append(f">= {_number(self.min)}")
+        if self.max is not None:
+            parts.append(f"<= {_number(self.max)}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """One ``[[waiver]]``: what it covers, who owns it, why, until when."""
+
+    index: int
+    kind: str  # "finding" | "gate" | "evidence"
+    target: str
+    owner: str
+    reason: str
+    expires: dt.date
+    path: str = ""  # glob, for finding waivers
+
+    @property
+    def label(self) -> str:
+        where = f" in {self.path}" if self.path else ""
+        return f"{self.kind} {self.target}{where}"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A whole ``gates.toml``."""
+
+    settings: Settings
+    gates: tuple[GateSpec, ...]
+    waivers: tuple[Waiver, ...]
+    source: str = "gates.toml"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def load_policy(path: Path) -> Policy:
+    """Read and check ``path``."""
+    display = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError(
+            "the policy file does not exist",
+            key=display,
+            hint="create one with `gates init`, or pass --config PATH",
+            slug="policy-missing",
+        ) from None
+    except OSError as error:
+        raise PolicyError(f"cannot be read ({error.strerror})", key=display) from None
+    if len(data) > _MAX_POLICY_BYTES:
+        raise PolicyError("is over 1 MiB; a policy is a short file", key=display)
+    try:
+        text = data.decode("utf-8")
+        document = tomllib.loads(text)
+    except UnicodeDecodeError as error:
+        raise PolicyError(f"is not UTF-8 (byte {error.start})", key=display) from None
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(f"is not valid TOML: {error}", key=display, slug="policy-toml") from None
+    return parse_policy(document, source=display)
+
+
+def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") -> Policy:
+    """Check a parsed TOML document and build the :class:`Policy`."""
+    _known_keys(document, TOP_KEYS, "")
+    settings = _settings(_table(document, "gates"))
+    gates_table = _table(document, "gate")
+    if not gates_table:
+        raise PolicyError(
+            "no gates are defined",
+            key="gate",
+            hint="add at least one [gate.<name>] table (see `gates init` for the standard set)",
+        )
+    gates = tuple(_gate(name, body) for name, body in gates_table.items())
+    waivers = tuple(_waiver(index, item) for index, item in enumerate(_array(document, "waiver")))
+    gate_names = {gate.name for gate in gates}
+    for waiver in waivers:
+        if waiver.kind == "gate" and waiver.target not in gate_names:
+            raise PolicyError(
+                f"names gate {waiver.target!r}, which is not defined",
+                key=f"waiver[{waiver.index}].gate",
+                hint=_suggest(waiver.target, gate_names),
+            )
+    return Policy(settings=settings, gates=gates, waivers=waivers, source=source)
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _table(document: Mapping[str, object], key: str) -> Mapping[str, object]:
+    value = document.get(key, {})
+    if not isinstance(value, dict):
+        raise PolicyError(f"should be a table ([{key}]), found {_kind(value)}", key=key)
+    return value
+
+
+def _array(document: Mapping[str, object], key: str) -> list[Mapping[str, object]]:
+    value = document.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise PolicyError(f"should be an array of tables ([[{key}]])", key=key)
+    return value
+
+
+def _known_keys(table: Mapping[str, object], allowed: Mapping[str, object], where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            path = f"{where}.{key}" if where else key
+            raise PolicyError(
+                "is not a known key",
+                key=path,
+                hint=_suggest(key, allowed),
+                slug="policy-unknown-key",
+            )
+
+
+def _suggest(word: str, choices: object) -> str:
+    names = sorted(str(choice) for choice in choices)  # type: ignore[attr-defined]
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.5)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return "valid: " + ", ".join(f"`{name}`" for name in names)
+
+
+def _kind(value: object) -> str:
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _settings(table: Mapping[str, object]) -> Settings:
+    _known_keys(table, SETTINGS_KEYS, "gates")
+    reports = _string(table, "reports", "gates", default=".gates")
+    if Path(reports).is_absolute() or ".." in Path(reports).parts:
+        raise PolicyError("should be a folder inside the repository", key="gates.reports")
+    size = table.get("max-report-mb", 256)
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 4096:
+        raise PolicyError("should be an integer from 1 to 4096 (MiB)", key="gates.max-report-mb")
+    return Settings(
+        reports=reports,
+        base=_string(table, "base", "gates", default="origin/main"),
+        max_report_mb=size,
+    )
+
+
+def _string(table: Mapping[str, object], key: str, where: str, *, default: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str) or not value.strip():
+        raise PolicyError(
+            f"should be a non-empty string, found {_kind(value)}", key=f"{where}.{key}"
+        )
+    return value
+
+
+def _strings(table: Mapping[str, object], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise PolicyError(
+            "should be a string or a non-empty array of strings", key=f"{where}.{key}"
+        )
+    return tuple(str(v) for v in value)
+
+
+# ---------------------------------------------------------------- gates
+
+
+def _gate(name: str, body: object) -> GateSpec:
+    where = f"gate.{name}"
+    if not _NAME.match(name):
+        raise PolicyError("gate names use letters, digits, '-', '_' and '.'", key=where)
+    if not isinstance(body, dict):
+        raise PolicyError(f"should be a table, found {_kind(body)}", key=where)
+    _known_keys(body, GATE_KEYS, where)
+    metric = _metric(body, where)
+    for key in body:
+        if (
+            key in GATE_KEYS
+            and GATE_KEYS[key].metrics
+            and metric.name not in GATE_KEYS[key].metrics
+        ):
+            raise PolicyError(
+                f"does not apply to metric {metric.name!r}",
+                key=f"{where}.{key}",
+                hint=f"`{key}` applies to: " + ", ".join(sorted(GATE_KEYS[key].metrics)),
+            )
+    low, high = _bound(body, "min", metric, where), _bound(body, "max", metric, where)
+    if low is None and high is None:
+        raise PolicyError("has no bound", key=where, hint="add `min = ...` or `max = ...`")
+    if low is not None and high is not None and low > high:
+        raise PolicyError(f"min {low:g} is above max {high:g}", key=where)
+    return GateSpec(
+        name=name,
+        metric=metric,
+        min=low,
+        max=high,
+        stages=_stage_names(body, where),
+        level=_choice(body, "level", where, ("block", "warn")),
+        on_missing=_choice(body, "on-missing", where, ("block", "warn")),
+        description=_string(body, "description", where, default="-")
+        if "description" in body
+        else "",
+        tools=_strings(body, "tool", where),
+        severity=_severity(body, where),
+        rules=_strings(body, "rule", where),
+        paths=_strings(body, "path", where),
+        slowdown=_slowdown(body, where),
+    )
+
+
+def _metric(body: Mapping[str, object], where: str) -> Metric:
+    name = body.get("metric")
+    if not isinstance(name, str):
+        raise PolicyError(
+            "is required" if name is None else f"should be a string, found {_kind(name)}",
+            key=f"{where}.metric",
+            hint="valid: " + ", ".join(f"`{m}`" for m in sorted(METRICS)),
+        )
+    if name not in METRICS:
+        raise PolicyError(
+            f"{name!r} is not a known metric",
+            key=f"{where}.metric",
+            hint=_suggest(name, METRICS),
+            slug="policy-unknown-metric",
+        )
+    return METRICS[name]
+
+
+def _bound(body: Mapping[str, object], key: str, metric: Metric, where: str) -> float | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # noqa: PLR0124 - NaN
+        raise PolicyError(f"should be a number, found {_kind(value)}", key=f"{where}.{key}")
+    low, high = metric.domain
+    if not low <= value <= high:
+        upper = "" if high == float("inf") else f" to {high:g}"
+        unit = f" {metric.unit}" if metric.unit else ""
+        raise PolicyError(
+            f"{value:g} is outside the domain of {metric.name} ({low:g}{upper}{unit})",
+            key=f"{where}.{key}",
+            slug="policy-domain",
+        )
+    if metric.integral and not float(value).is_integer():
+        raise PolicyError(
+            f"{value:g} should be a whole number ({metric.name} counts)", key=f"{where}.{key}"
+        )
+    return float(value)
+
+
+def _stage_names(body: Mapping[str, object], where: str) -> tuple[str, ...]:
+    names = _strings(body, "stage", where)
+    for name in names:
+        if not _NAME.match(name):
+            raise PolicyError(f"{name!r} is not a stage folder name", key=f"{where}.stage")
+    return tuple(dict.fromkeys(names))
+
+
+def _choice(body: Mapping[str, object], key: str, where: str, allowed: tuple[str, ...]) -> str:
+    value = body.get(key, allowed[0])
+    if value not in allowed:
+        raise PolicyError(
+            f"should be one of {', '.join(repr(a) for a in allowed)}, found {value!r}",
+            key=f"{where}.{key}",
+            hint=_suggest(str(value), allowed),
+        )
+    return str(value)
+
+
+def _severity(body: Mapping[str, object], where: str) -> Severity | None:
+    value = body.get("severity")
+    if value is None:
+        return None
+    labels = [s.label for s in Severity]
+    if not isinstance(value, str) or value.lower() not in labels:
+        raise PolicyError(
+            f"should be one of {', '.join(labels)}, found {value!r}",
+            key=f"{where}.severity",
+            hint=_suggest(str(value), labels),
+        )
+    return Severity.from_label(value.lower())
+
+
+def _slowdown(body: Mapping[str, object], where: str) -> float:
+    value = body.get("slowdown", "5%")
+    match = _PERCENT.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise PolicyError(
+            f'should be a percentage such as "5%", found {value!r}', key=f"{where}.slowdown"
+        )
+    percent = float(match.group(1))
+    if not 0 < percent <= 1000:
+        raise PolicyError(
+            f"{percent:g}% is outside 0-1000%", key=f"{where}.slowdown", slug="policy-domain"
+        )
+    return percent / 100
+
+
+# ---------------------------------------------------------------- waivers
+
+
+def _waiver(index: int, item: Mapping[str, object]) -> Waiver:
+    where = f"waiver[{index}]"
+    _known_keys(item, WAIVER_KEYS, where)
+    targets = [key for key in WAIVER_TARGETS if key in item]
+    if len(targets) != 1:
+        raise PolicyError(
+            "needs exactly one of " + ", ".join(f"`{t}`" for t in WAIVER_TARGETS),
+            key=where,
+            hint='e.g. finding = "pip-audit:GHSA-xxxx-xxxx-xxxx"',
+        )
+    kind = targets[0]
+    target = _string(item, kind, where, default="")
+    pattern = _TARGET_PATTERNS.get(kind)
+    if pattern is not None and not pattern[0].match(target):
+        raise PolicyError(f"{target!r} should read {pattern[1]}", key=f"{where}.{kind}")
+    if "path" in item and kind != "finding":
+        raise PolicyError("applies to finding waivers only", key=f"{where}.path")
+    return Waiver(
+        index=index,
+        kind=kind,
+        target=target,
+        owner=_required_text(item, "owner", where),
+        reason=_required_text(item, "reason", where),
+        expires=_expires(item, where),
+        path=_string(item, "path", where, default="-") if "path" in item else "",
+    )
+
+
+def _required_text(item: Mapping[str, object], key: str, where: str) -> str:
+    if key not in item:
+        raise PolicyError(
+            "is required: every waiver has an owner, a reason and an expiry", key=f"{where}.{key}"
+        )
+    return _string(item, key, where, default="")
+
+
+def _expires(item: Mapping[str, object], where: str) -> dt.date:
+    value = item.get("expires")
+    if value is None:
+        raise PolicyError(
+            "is required: every waiver has an owner, a reason and an expiry",
+            key=f"{where}.expires",
+            hint="a TOML date such as expires = 2027-01-31",
+        )
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise PolicyError(
+            f"should be a TOML date (expires = 2027-01-31), found {_kind(value)}",
+            key=f"{where}.expires",
+        )
+    return value

@@ -1,0 +1,145 @@
+"""``ruff check --output-format json``: a list of diagnostics.
+
+Each diagnostic becomes a :class:`~gates.model.Finding` with ruff's rule code.
+Ruff's rules carry no severity, so gates assigns one (docs/severity.md):
+
+* ``high``: the file could not be read (``E902``) or parsed (``invalid-syntax``;
+  ``E999`` or a null code in older ruff versions);
+* ``medium``: the security rules ported from bandit (``S`` + digits);
+* ``low``: every other rule.
+
+A file ruff could not read or parse was not linted past the error (ruff does
+not even report an unused import in it), so each such file is also a problem
+``lint-incomplete`` whose subject is the file. The JSON does not say how many
+files ruff checked: that count comes from the ``file-list`` report.
+
+:func:`read_diagnostics` is shared with the ``ruff format --check`` reader,
+which prints the same JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final, NamedTuple, TypeVar
+
+from gates.errors import EvidenceError
+from gates.model import Finding, Problem, ReportData, Severity
+from gates.readers.interface import ReadContext
+from gates.safeio import Blob, Fields, malformed, parse_json
+
+__all__ = ["FORMAT", "TOOL", "Diagnostics", "read", "read_diagnostics", "severity_of"]
+
+FORMAT: Final = "ruff-json"
+TOOL: Final = "ruff"
+
+SYNTAX_ERROR: Final = "invalid-syntax"
+IO_ERROR: Final = "E902"
+_SYNTAX_CODES: Final = frozenset({SYNTAX_ERROR, "E999"})
+_UNCHECKED_RULES: Final = frozenset({SYNTAX_ERROR, IO_ERROR})
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class Diagnostics(NamedTuple):
+    """The findings of a ruff JSON report, and the files ruff could not check."""
+
+    findings: list[Finding]
+    unchecked: dict[str, Finding]  # path -> the first read or parse error in it
+
+
+def read(blob: Blob, context: ReadContext) -> ReportData:
+    """Read a ``ruff check`` JSON report."""
+    result = read_diagnostics(blob, context)
+    problems = [_lint_incomplete(blob.path, error) for error in result.unchecked.values()]
+    return ReportData(tool=TOOL, findings=result.findings, problems=problems)
+
+
+def read_diagnostics(blob: Blob, context: ReadContext) -> Diagnostics:
+    """Every diagnostic of a ruff JSON report (``check`` or ``format --check``)."""
+    items = parse_json(blob).value
+    if not isinstance(items, list):
+        raise malformed(blob.path, "", "a list of diagnostics", items)
+    relpath = _cached(context.relpath)
+    rule_of = _cached(_rule_and_severity)
+    findings: list[Finding] = []
+    unchecked: dict[str, Finding] = {}
+    for index, item in enumerate(items):
+        try:
+            code = item["code"]
+            filename = item["filename"]
+            row = item["location"]["row"]
+            message = item["message"]
+            cell = item.get("cell")
+        except (TypeError, KeyError, AttributeError):
+            raise _explain(blob.path, index, item) from None
+        if (
+            type(filename) is not str
+            or type(message) is not str
+            or type(row) is not int
+            or (code is not None and type(code) is not str)
+        ):
+            raise _explain(blob.path, index, item)
+        if cell is not None:
+            message = f"cell {cell}: {message}"
+        rule, severity = rule_of(code)
+        finding = Finding(TOOL, rule, severity, relpath(filename), row, message)
+        findings.append(finding)
+        if rule in _UNCHECKED_RULES and finding.path not in unchecked:
+            unchecked[finding.path] = finding
+    return Diagnostics(findings, unchecked)
+
+
+def severity_of(code: str | None) -> Severity:
+    """The severity gates gives a ruff rule code (see the module docstring)."""
+    return _rule_and_severity(code)[1]
+
+
+def _rule_and_severity(code: str | None) -> tuple[str, Severity]:
+    if code is None or code in _SYNTAX_CODES:
+        return SYNTAX_ERROR, Severity.HIGH
+    if code == IO_ERROR:
+        return code, Severity.HIGH
+    if code[:1] == "S" and code[1:2].isdigit():
+        return code, Severity.MEDIUM
+    return code, Severity.LOW
+
+
+def _cached(function: Callable[[_K], _V]) -> Callable[[_K], _V]:
+    """``function`` memoised in a dict: reports repeat few paths and codes many times."""
+    memo: dict[_K, _V] = {}
+
+    def lookup(key: _K) -> _V:
+        try:
+            return memo[key]
+        except KeyError:
+            value = memo[key] = function(key)
+            return value
+
+    return lookup
+
+
+def _explain(path: str, index: int, item: object) -> EvidenceError:
+    """The precise error for a diagnostic the fast path rejected."""
+    fields = Fields(item, path=path, where=f"[{index}]")
+    fields.text("filename")
+    fields.text("message")
+    fields.obj("location").integer("row")
+    code = fields.raw("code")
+    if not fields.has("code") or (code is not None and not isinstance(code, str)):
+        return malformed(path, f"[{index}].code", "a string or null", code)
+    return malformed(path, f"[{index}]", "a ruff diagnostic", item)
+
+
+def _lint_incomplete(path: str, error: Finding) -> Problem:
+    verb = "read" if error.rule == IO_ERROR else "parse"
+    return Problem(
+        slug="lint-incomplete",
+        path=path,
+        message=(
+            f"ruff could not {verb} {error.location} ({error.message}), "
+            "so its rules were not checked"
+        ),
+        hint="fix the file, or exclude it in ruff's configuration if it is not Python source",
+        subject=error.path,
+    )

@@ -1,0 +1,349 @@
+"""Reading untrusted reports: bounded, strict, and with errors that name the file.
+
+Every reader gets its document through this module, so the hostile cases are
+handled once: a file over the size limit, zero bytes, invalid UTF-8, JSON that
+is truncated, nested 100,000 deep, repeats a key or spells ``NaN``; XML with a
+DTD, entities (billion laughs, XXE) or that stops half way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from gates.errors import EvidenceError
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Blob",
+    "Fields",
+    "JsonDoc",
+    "check_finite",
+    "decode_text",
+    "ints",
+    "malformed",
+    "parse_json",
+    "parse_json_lines",
+    "parse_xml",
+    "read_blob",
+]
+
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+class Blob(NamedTuple):
+    """The bytes of one report and their sha256, read in one pass."""
+
+    path: str
+    data: bytes
+    sha256: str
+
+
+def read_blob(path: Path, *, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Blob:
+    """Read ``path`` whole, refusing more than ``max_bytes`` before reading them."""
+    try:
+        with path.open("rb") as handle:
+            size = _size_of(handle.fileno())
+            if size > max_bytes:
+                raise _too_big(display, size, max_bytes)
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise EvidenceError(
+            "the report is missing", slug="missing-report", path=display, hint=_rerun_hint()
+        ) from None
+    except IsADirectoryError:
+        raise EvidenceError(
+            "is a directory, not a report", slug="unreadable", path=display, hint=_rerun_hint()
+        ) from None
+    except OSError as error:
+        raise EvidenceError(
+            f"cannot be read ({error.strerror})", slug="unreadable", path=display
+        ) from None
+    if len(data) > max_bytes:  # grew while we read it, or a pipe
+        raise _too_big(display, len(data), max_bytes)
+    if not data.strip():
+        raise EvidenceError(
+            "is empty (0 bytes of content): the tool was interrupted or wrote nothing",
+            slug="empty-report",
+            path=display,
+            hint=_rerun_hint(),
+        )
+    return Blob(display, data, hashlib.sha256(data).hexdigest())
+
+
+def _size_of(fd: int) -> int:
+    import os  # noqa: PLC0415 - local: only the size is needed here
+
+    return os.fstat(fd).st_size
+
+
+def _too_big(display: str, size: int, limit: int) -> EvidenceError:
+    return EvidenceError(
+        f"is {size:,} bytes, over the {limit:,}-byte limit for one report",
+        slug="report-too-large",
+        path=display,
+        hint="raise `max-report-mb` under [gates] in gates.toml if this report is genuine",
+    )
+
+
+def _rerun_hint() -> str:
+    return "rerun the stage that writes it (e.g. `nox -s <stage>`)"
+
+
+def decode_text(blob: Blob) -> str:
+    """Strict UTF-8 (a BOM is allowed), naming the offset of the first bad byte."""
+    try:
+        return blob.data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise EvidenceError(
+            f"is not valid UTF-8 (bad byte at offset {error.start})",
+            slug="invalid-utf8",
+            path=blob.path,
+            hint="the file is corrupt or not a report; regenerate it",
+        ) from None
+
+
+# ---------------------------------------------------------------- JSON
+
+
+class JsonDoc(NamedTuple):
+    """A parsed JSON document and the file it came from."""
+
+    path: str
+    value: object
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"non-finite number {name}")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
+    return result
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+
+
+def parse_json(blob: Blob) -> JsonDoc:
+    """Parse one JSON document strictly: no NaN/Infinity, no duplicate keys."""
+    return JsonDoc(blob.path, _decode_json(decode_text(blob), blob.path, line_offset=0))
+
+
+def parse_json_lines(blob: Blob) -> Iterator[JsonDoc]:
+    """Parse a JSON-lines document (one value per non-blank line)."""
+    text = decode_text(blob)
+    for number, line in enumerate(text.splitlines()):
+        if line.strip():
+            yield JsonDoc(blob.path, _decode_json(line, blob.path, line_offset=number))
+
+
+def _decode_json(text: str, path: str, *, line_offset: int) -> object:
+    try:
+        value, end = _DECODER.raw_decode(text, _skip_space(text, 0))
+    except json.JSONDecodeError as error:
+        raise _bad_json(path, f"{error.msg} at line {error.lineno + line_offset}", error) from None
+    except ValueError as error:  # from the hooks: NaN, Infinity, duplicate keys
+        raise _bad_json(path, str(error), None) from None
+    except RecursionError:
+        raise EvidenceError(
+            "is nested too deeply to be a report",
+            slug="invalid-json",
+            path=path,
+            hint="the file is corrupt or hostile; regenerate it",
+        ) from None
+    if _skip_space(text, end) != len(text):
+        raise _bad_json(path, f"unexpected data after the document (offset {end})", None)
+    return value
+
+
+def _skip_space(text: str, start: int) -> int:
+    end = len(text)
+    while start < end and text[start] in " \t\r\n":
+        start += 1
+    return start
+
+
+def _bad_json(path: str, why: str, error: json.JSONDecodeError | None) -> EvidenceError:
+    truncated = error is not None and error.pos >= len(error.doc.rstrip()) - 1
+    message = (
+        f"is truncated or not JSON ({why})"
+        if truncated or error is None
+        else f"is not valid JSON ({why})"
+    )
+    return EvidenceError(message, slug="invalid-json", path=path, hint=_rerun_hint())
+
+
+# ---------------------------------------------------------------- XML
+
+
+def parse_xml(blob: Blob) -> Element:
+    """Parse XML with DTDs, entities and external references forbidden."""
+    try:
+        root: Element = SafeET.fromstring(blob.data, forbid_dtd=True)
+    except DefusedXmlException as error:
+        raise EvidenceError(
+            f"contains a forbidden XML construct ({type(error).__name__}): reports never need "
+            "DTDs or entities, so this file is hostile or not a report",
+            slug="hostile-xml",
+            path=blob.path,
+            hint="regenerate the report with the tool; do not trust this file",
+        ) from None
+    except ParseError as error:
+        line, column = error.position
+        raise EvidenceError(
+            f"is truncated or not XML ({_xml_reason(error)} at line {line}, column {column})",
+            slug="invalid-xml",
+            path=blob.path,
+            hint=_rerun_hint(),
+        ) from None
+    except RecursionError:
+        raise EvidenceError(
+            "is nested too deeply to be a report", slug="invalid-xml", path=blob.path
+        ) from None
+    return root
+
+
+def _xml_reason(error: ParseError) -> str:
+    text = str(error)
+    return text.split(":", 1)[0] if ":" in text else text
+
+
+# ---------------------------------------------------------------- typed access
+
+
+class Fields:
+    """Typed access to one JSON object of a report, with errors naming the field.
+
+    ``where`` is the path of the object inside the document (``"files.a.py"``).
+    """
+
+    __slots__ = ("_obj", "path", "where")
+
+    def __init__(self, value: object, *, path: str, where: str) -> None:
+        if not isinstance(value, dict):
+            raise malformed(path, where, "an object", value)
+        self._obj: Mapping[str, object] = value
+        self.path = path
+        self.where = where
+
+    def _get(self, key: str) -> object:
+        try:
+            return self._obj[key]
+        except KeyError:
+            raise EvidenceError(
+                f"`{self._at(key)}` is missing",
+                slug="malformed-report",
+                path=self.path,
+                hint="the report is not in the expected format; regenerate it with a supported tool version",
+            ) from None
+
+    def _at(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def has(self, key: str) -> bool:
+        return key in self._obj
+
+    def obj(self, key: str) -> Fields:
+        return Fields(self._get(key), path=self.path, where=self._at(key))
+
+    def raw(self, key: str, default: object = None) -> object:
+        return self._obj.get(key, default)
+
+    def text(self, key: str, default: str | None = None) -> str:
+        if default is not None and key not in self._obj:
+            return default
+        value = self._get(key)
+        if not isinstance(value, str):
+            raise malformed(self.path, self._at(key), "a string", value)
+        return value
+
+    def opt_text(self, key: str) -> str:
+        """A string, or "" when the key is absent or null."""
+        value = self._obj.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise malformed(self.path, self._at(key), "a string", value)
+        return value
+
+    def integer(self, key: str, default: int | None = None) -> int:
+        if default is not None and self._obj.get(key) is None:
+            return default
+        value = self._get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise malformed(self.path, self._at(key), "an integer", value)
+        return value
+
+    def number(self, key: str) -> float:
+        value = self._get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise malformed(self.path, self._at(key), "a number", value)
+        if not math.isfinite(value):
+            raise EvidenceError(
+                f"`{self._at(key)}` is not a finite number ({value!r})",
+                slug="non-finite",
+                path=self.path,
+                hint="the tool measured nothing usable; regenerate the report",
+            )
+        return float(value)
+
+    def array(self, key: str, default: list[object] | None = None) -> list[object]:
+        if default is not None and key not in self._obj:
+            return default
+        value = self._get(key)
+        if not isinstance(value, list):
+            raise malformed(self.path, self._at(key), "a list", value)
+        return value
+
+    def items(self) -> Iterator[tuple[str, object]]:
+        return iter(self._obj.items())
+
+    def each(self, key: str) -> Iterator[Fields]:
+        """The objects of the list at ``key``."""
+        where = self._at(key)
+        for index, item in enumerate(self.array(key)):
+            yield Fields(item, path=self.path, where=f"{where}[{index}]")
+
+
+def malformed(path: str, where: str, expected: str, value: object) -> EvidenceError:
+    """The error for a field of the wrong type."""
+    shown = type(value).__name__ if value is not None else "null"
+    return EvidenceError(
+        f"`{where or '(document)'}` should be {expected}, found {shown}",
+        slug="malformed-report",
+        path=path,
+        hint="the report is not in the expected format; regenerate it with a supported tool version",
+    )
+
+
+def ints(value: object, *, path: str, where: str) -> list[int]:
+    """A list of line numbers, checked cheaply (no copy)."""
+    if not isinstance(value, list):
+        raise malformed(path, where, "a list of integers", value)
+    if value and not all(type(item) is int for item in value):
+        raise malformed(path, where, "a list of integers", value)
+    return value
+
+
+def check_finite(value: float, *, path: str, where: str) -> float:
+    if not math.isfinite(value):
+        raise EvidenceError(
+            f"`{where}` is not a finite number ({value!r})", slug="non-finite", path=path
+        )
+    return value

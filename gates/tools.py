@@ -1,0 +1,65 @@
+"""What gates knows about the tools whose reports it reads.
+
+Most of these tools exit 0 in a bad state and use one non-zero code for both
+"found problems" and "crashed" (see RELIABILITY.md); so gates checks the report
+itself, and uses the exit code only to catch crashes: a code outside the
+tool's documented "ran fine" set means its report cannot be trusted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gates.model import Count
+
+__all__ = ["KNOWN_TOOLS", "ToolSpec", "ok_exit_codes"]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    """A tool's documented exit codes, and the count that proves it looked at something."""
+
+    ok_exit_codes: frozenset[int]
+    proof: Count | None = None  # required completeness count, else the run is "unknown"
+    proof_hint: str = ""
+
+
+KNOWN_TOOLS: dict[str, ToolSpec] = {
+    # 0 clean, 1 violations found; 2 = ruff's own error (bad config, crash)
+    "ruff": ToolSpec(
+        frozenset({0, 1}),
+        proof=Count.FILES_LINTED,
+        proof_hint="write `ruff check --show-files` output as a `file-list` report",
+    ),
+    # 0 clean, 1 type errors; 2 = fatal (crash, blocking error, bad usage)
+    "mypy": ToolSpec(
+        frozenset({0, 1}),
+        proof=Count.FILES_TYPE_CHECKED,
+        proof_hint="add `--linecount-report DIR` and record DIR/linecount.txt as `mypy-linecount`",
+    ),
+    # pytest: 0 all passed, 1 some failed; 2 interrupted, 3 internal error, 4 usage, 5 none collected
+    "pytest": ToolSpec(frozenset({0, 1})),
+    "pytest-benchmark": ToolSpec(frozenset({0, 1})),
+    # coverage report/json/xml: 0 fine, 2 under `fail_under`; 1 = error ("No data to report")
+    "coverage": ToolSpec(frozenset({0, 2})),
+    # bandit: 0 no issues, 1 issues found; anything else is a usage error or crash
+    "bandit": ToolSpec(frozenset({0, 1})),
+    # pip-audit: 0 no vulnerabilities, 1 vulnerabilities *or* a fatal error: the report decides
+    "pip-audit": ToolSpec(frozenset({0, 1})),
+    # diff-cover: 0 fine, 1 under --fail-under
+    "diff-cover": ToolSpec(frozenset({0, 1})),
+    "git": ToolSpec(frozenset({0})),
+}
+
+
+def ok_exit_codes(tool: str, declared: tuple[int, ...] | None) -> frozenset[int]:
+    """The exit codes with which ``tool`` ran fine.
+
+    gates' own table decides for the tools it knows, whatever a manifest says;
+    a manifest may declare them for another tool (a SARIF scanner), and an
+    unknown tool that declares nothing must exit 0.
+    """
+    spec = KNOWN_TOOLS.get(tool)
+    if spec is not None:
+        return spec.ok_exit_codes
+    return frozenset(declared) if declared is not None else frozenset({0})

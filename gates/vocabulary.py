@@ -1,0 +1,231 @@
+"""The ``gates.toml`` vocabulary, declared once.
+
+:mod:`gates.policy` checks documents against these tables, and
+:func:`json_schema` turns them into the JSON Schema shipped in
+``gates/data/gates.schema.json`` for editors (a test keeps the two equal).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+__all__ = [
+    "GATE_KEYS",
+    "METRICS",
+    "SETTINGS_KEYS",
+    "TOP_KEYS",
+    "WAIVER_KEYS",
+    "WAIVER_TARGETS",
+    "Key",
+    "Kind",
+    "Metric",
+    "json_schema",
+]
+
+_INF = float("inf")
+
+
+class Kind(enum.Enum):
+    """The kind of evidence a metric reads."""
+
+    COVERAGE = "coverage"
+    PATCH = "patch"
+    TESTS = "tests"
+    FINDINGS = "findings"
+    BENCHMARKS = "benchmarks"
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A measurable value a gate bounds."""
+
+    name: str
+    kind: Kind
+    description: str
+    domain: tuple[float, float]
+    unit: str = ""
+    integral: bool = False
+
+
+def _percent(name: str, kind: Kind, description: str) -> Metric:
+    return Metric(name, kind, description, (0.0, 100.0), unit="%")
+
+
+def _count(name: str, kind: Kind, description: str) -> Metric:
+    return Metric(name, kind, description, (0.0, _INF), integral=True)
+
+
+METRICS: dict[str, Metric] = {
+    metric.name: metric
+    for metric in (
+        _percent(
+            "coverage.percent", Kind.COVERAGE, "line coverage: covered statements / statements"
+        ),
+        _percent(
+            "coverage.branch_percent", Kind.COVERAGE, "branch coverage: covered branches / branches"
+        ),
+        _percent(
+            "coverage.total_percent",
+            Kind.COVERAGE,
+            "coverage.py's own total: statements and branches together",
+        ),
+        _percent(
+            "coverage.patch_percent",
+            Kind.PATCH,
+            "coverage of the lines changed against the base (diff-cover)",
+        ),
+        _count("tests.total", Kind.TESTS, "test cases run or skipped"),
+        _count("tests.passed", Kind.TESTS, "test cases that passed"),
+        _count("tests.failed", Kind.TESTS, "test cases that failed or errored"),
+        _count("tests.skipped", Kind.TESTS, "test cases skipped (including xfail)"),
+        _count("findings", Kind.FINDINGS, "findings matching the gate's filters, after waivers"),
+        _count(
+            "benchmark.regressions",
+            Kind.BENCHMARKS,
+            "benchmarks significantly slower than the base",
+        ),
+    )
+}
+
+_FINDINGS = frozenset({"findings"})
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One key of a table: its JSON Schema, its help text, the metrics it applies to."""
+
+    schema: dict[str, object]
+    description: str
+    metrics: frozenset[str] = frozenset()  # empty: every metric
+
+
+_STRINGS: dict[str, object] = {
+    "oneOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+    ]
+}
+_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+_SEVERITIES = ["critical", "high", "medium", "low", "info"]
+
+TOP_KEYS: dict[str, Key] = {
+    "gates": Key({"$ref": "#/$defs/settings"}, "settings shared by every gate"),
+    "gate": Key({"$ref": "#/$defs/gates"}, "one table per gate: [gate.<name>]"),
+    "waiver": Key(
+        {"type": "array", "items": {"$ref": "#/$defs/waiver"}},
+        "accepted exceptions, each with an expiry",
+    ),
+}
+
+SETTINGS_KEYS: dict[str, Key] = {
+    "reports": Key(
+        {"type": "string", "default": ".gates"}, "folder the stages write evidence into"
+    ),
+    "base": Key(
+        {"type": "string", "default": "origin/main"}, "base ref for diff-aware gates and benchmarks"
+    ),
+    "max-report-mb": Key(
+        {"type": "integer", "minimum": 1, "maximum": 4096, "default": 256},
+        "largest report gates will read, in MiB",
+    ),
+}
+
+GATE_KEYS: dict[str, Key] = {
+    "metric": Key({"enum": sorted(METRICS)}, "what the gate measures"),
+    "min": Key({"type": "number"}, "lowest passing value (inclusive)"),
+    "max": Key({"type": "number"}, "highest passing value (inclusive)"),
+    "stage": Key(
+        {
+            "oneOf": [
+                {"type": "string", "pattern": _NAME_PATTERN},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": _NAME_PATTERN},
+                    "minItems": 1,
+                },
+            ]
+        },
+        "the stage(s) whose evidence the gate reads; coverage is combined across them",
+    ),
+    "level": Key(
+        {"enum": ["block", "warn"], "default": "block"}, '"warn" reports and never blocks'
+    ),
+    "on-missing": Key(
+        {"enum": ["block", "warn"], "default": "block"},
+        "what happens when the gate's evidence is absent",
+    ),
+    "description": Key({"type": "string"}, "shown next to the gate in the verdict"),
+    "tool": Key(_STRINGS, "only findings from these tools", _FINDINGS),
+    "severity": Key({"enum": _SEVERITIES}, "only findings at or above this severity", _FINDINGS),
+    "rule": Key(_STRINGS, "only findings whose rule matches one of these globs", _FINDINGS),
+    "path": Key(_STRINGS, "only findings whose file matches one of these globs", _FINDINGS),
+    "slowdown": Key(
+        {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$", "default": "5%"},
+        "smallest slowdown that counts as a regression",
+        frozenset({"benchmark.regressions"}),
+    ),
+}
+
+WAIVER_TARGETS: tuple[str, ...] = ("finding", "gate", "evidence")
+
+WAIVER_KEYS: dict[str, Key] = {
+    "finding": Key(
+        {"type": "string", "pattern": r"^[^:\s]+:\S+$"},
+        'a finding, as "tool:rule" (the rule may be a glob)',
+    ),
+    "gate": Key({"type": "string", "pattern": _NAME_PATTERN}, "a whole gate, by name"),
+    "evidence": Key(
+        {"type": "string", "pattern": r"^[^:\s]+(:[^:\s]+)?(:\S+)?$"},
+        'an evidence problem, as "tool[:problem[:subject]]" (e.g. "pip-audit:audit-incomplete")',
+    ),
+    "path": Key({"type": "string"}, "for finding waivers: only in files matching this glob"),
+    "owner": Key({"type": "string", "minLength": 1}, "who answers for the waiver"),
+    "reason": Key({"type": "string", "minLength": 1}, "why it is acceptable"),
+    "expires": Key({"type": "string", "format": "date"}, "a TOML date; an expired waiver blocks"),
+}
+
+
+def _properties(keys: dict[str, Key]) -> dict[str, object]:
+    return {name: {**key.schema, "description": key.description} for name, key in keys.items()}
+
+
+def json_schema() -> dict[str, object]:
+    """The JSON Schema of ``gates.toml`` (draft 2020-12), for editors (e.g. Taplo)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://gates.dev/schema/gates.toml.json",
+        "title": "gates.toml",
+        "description": "Quality-gate policy read by `gates check`.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["gate"],
+        "properties": _properties(TOP_KEYS),
+        "$defs": {
+            "settings": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": _properties(SETTINGS_KEYS),
+            },
+            "gates": {
+                "type": "object",
+                "minProperties": 1,
+                "propertyNames": {"pattern": _NAME_PATTERN},
+                "additionalProperties": {"$ref": "#/$defs/gate"},
+            },
+            "gate": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["metric"],
+                "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
+                "properties": _properties(GATE_KEYS),
+            },
+            "waiver": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["owner", "reason", "expires"],
+                "oneOf": [{"required": [target]} for target in WAIVER_TARGETS],
+                "properties": _properties(WAIVER_KEYS),
+            },
+        },
+    }

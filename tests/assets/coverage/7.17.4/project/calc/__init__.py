@@ -1,0 +1,3 @@
+"""A tiny package for coverage fixtures."""
+
+VERSION = "1.0"

@@ -1,0 +1,1 @@
+FIXTURE_SUITE = True

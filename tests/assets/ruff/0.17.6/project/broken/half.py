@@ -1,0 +1,9 @@
+import os
+
+
+def ok():
+    return 1
+
+
+def broken(:
+    pass

@@ -1,0 +1,364 @@
+"""Verdict values built by hand for the output tests.
+
+* :func:`passing`: every gate passed, one warning-free run.
+* :func:`mixed`: every :class:`Status`, every kind of offender, waivers of each
+  status, findings of every severity (the golden files render this one).
+* :func:`huge`: 100,000 findings and a gate with 10,000 offenders (size bounds).
+* :func:`hostile`: evidence text built to break each output's escaping.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from gates.model import (
+    BenchmarkComparison,
+    Count,
+    Finding,
+    GateResult,
+    Offender,
+    Problem,
+    Severity,
+    Status,
+    Verdict,
+    WaiverResult,
+)
+
+__all__ = ["HOSTILE", "hostile", "huge", "mixed", "passing"]
+
+COMMIT: Final = "3f2a9c1b7d4e5f60718293a4b5c6d7e8f9012345"
+
+HOSTILE: Final = (
+    "a|b||c",
+    "`tick` ``` fence",
+    "<script>alert(1)</script>",
+    "@octocat please look",
+    "line1\nline2\r\n## heading\n- item",
+    "[click](https://evil.example/)",
+    "![img](https://evil.example/x.png)",
+    "<!-- hidden --> -->",
+    "\x1b[31mred\x1b[0m\x07\x00\x0b\x0c",
+    "\u202eevil\u202c",
+    "]]><![CDATA[ x",
+    "&lt;entity&gt; &amp; &#64;octocat",
+    "*bold* _it_ ~~s~~ #123 owner/repo#1",
+    "\ud800 lone surrogate \ufffe",
+    "[bold red]rich markup[/bold red]",
+    "\\ back\\slash \\",
+    "</details></summary></td>",
+    "<img src=x onerror=alert(1)>",
+    "\u2028para\u2029sep\x85nel",
+)
+HOSTILE_TEXT: Final = " ".join(HOSTILE)
+
+
+def _gate(
+    name: str,
+    metric: str,
+    status: Status,
+    *,
+    observed: float | None = 0.0,
+    bound: str = "<= 0",
+    reason: str = "",
+    stages: tuple[str, ...] = ("unit",),
+    evidence: tuple[str, ...] = (".gates/unit/junit.xml",),
+    offenders: tuple[Offender, ...] = (),
+    offenders_total: int = 0,
+    problems: tuple[Problem, ...] = (),
+    waivers: tuple[str, ...] = (),
+    reproduce: str = "",
+    comparisons: tuple[BenchmarkComparison, ...] = (),
+) -> GateResult:
+    return GateResult(
+        name=name,
+        metric=metric,
+        status=status,
+        level="warn" if status is Status.WARN else "block",
+        observed=observed,
+        bound=bound,
+        reason=reason or f"{name} is within its bound",
+        stages=stages,
+        evidence=evidence,
+        offenders=offenders,
+        offenders_total=offenders_total,
+        problems=problems,
+        waivers=waivers,
+        reproduce=reproduce or f"nox -s {name}",
+        comparisons=comparisons,
+    )
+
+
+def passing() -> Verdict:
+    """Three gates that passed, clean evidence."""
+    gates = (
+        _gate("lint", "findings", Status.PASS, reason="no ruff findings"),
+        _gate("unit-coverage", "coverage.percent", Status.PASS, observed=93.5, bound=">= 90"),
+        _gate("tests", "tests.failed", Status.PASS, reason="412 tests, none failed"),
+    )
+    return Verdict(
+        status=Status.PASS,
+        exit_code=0,
+        gates=gates,
+        waivers=(),
+        counts=((Count.TESTS_RUN, 412), (Count.TESTS_SKIPPED, 3), (Count.FILES_LINTED, 57)),
+        findings=(),
+        stages=(("lint", COMMIT, False), ("unit", COMMIT, False)),
+    )
+
+
+def _coverage_gate() -> GateResult:
+    return _gate(
+        "unit-coverage",
+        "coverage.percent",
+        Status.FAIL,
+        observed=89.996,
+        bound=">= 90",
+        reason="line coverage 89.99% is below 90%",
+        offenders=(
+            Offender("gates/evaluate.py", 0, "71.42%", "missing lines 40-52, 97"),
+            Offender("gates/policy.py", 0, "84.00%", "missing lines 12, 13"),
+            Offender("gates/cli.py", 0, "88.10%", "missing line 201"),
+        ),
+        offenders_total=5,
+        evidence=(".gates/unit/coverage.json",),
+        reproduce="nox -s unit && coverage report --fail-under=90",
+    )
+
+
+def _tests_gate() -> GateResult:
+    return _gate(
+        "tests",
+        "tests.failed",
+        Status.FAIL,
+        observed=2.0,
+        reason="2 tests failed",
+        offenders=(
+            Offender("tests/test_policy.py", 41, "tests.test_policy::test_bound", "assert 3 == 2"),
+            Offender("tests/test_cli.py", 0, "tests.test_cli::test_exit", "TimeoutError"),
+        ),
+        offenders_total=2,
+        reproduce="pytest tests/test_policy.py::test_bound tests/test_cli.py::test_exit",
+    )
+
+
+def _benchmark_gate() -> GateResult:
+    return _gate(
+        "benchmarks",
+        "benchmark.regressions",
+        Status.FAIL,
+        observed=1.0,
+        reason="1 benchmark regressed by more than 5%",
+        stages=("benchmark",),
+        evidence=(".gates/benchmark/head.json", ".gates/benchmark/base.json"),
+        offenders=(Offender("tests/bench.py", 0, "test_parse", "+12.0% slower"),),
+        offenders_total=1,
+        comparisons=(
+            BenchmarkComparison("test_parse", "regression", 1.12, 1.051, 1.193, 40, "p < 0.01"),
+            BenchmarkComparison("test_render", "no-change", 1.01, 0.98, 1.04, 40, ""),
+            BenchmarkComparison("test_read", "inconclusive", 1.04, 0.97, 1.11, 12, "budget"),
+        ),
+        reproduce="nox -s benchmark",
+    )
+
+
+def _other_gates() -> tuple[GateResult, ...]:
+    return (
+        _gate(
+            "security",
+            "findings",
+            Status.WAIVED,
+            observed=1.0,
+            reason="1 high finding, waived",
+            stages=("security",),
+            evidence=(".gates/security/pip-audit.json",),
+            waivers=("finding pip-audit:GHSA-h4gh-qq45-vh27",),
+        ),
+        _gate("flaky", "tests.flaky", Status.WARN, observed=1.0, reason="1 flaky test"),
+        _gate(
+            "patch-coverage",
+            "coverage.patch_percent",
+            Status.ERROR,
+            observed=None,
+            bound=">= 90",
+            reason="diff-cover measured 0 changed lines",
+            stages=("unit",),
+            evidence=(".gates/unit/diff-cover.json",),
+            problems=(
+                Problem(
+                    "vacuous",
+                    ".gates/unit/diff-cover.json",
+                    "0 changed lines measured, 14 Python lines changed",
+                    "fetch the base branch: git fetch origin main",
+                ),
+            ),
+            reproduce="nox -s unit",
+        ),
+    )
+
+
+def _findings() -> tuple[tuple[Finding, bool], ...]:
+    return (
+        (
+            Finding("ruff", "E501", Severity.LOW, "gates/cli.py", 12, "Line too long (120 > 100)"),
+            False,
+        ),
+        (
+            Finding(
+                "bandit", "B602", Severity.HIGH, "gates/nox.py", 88, "subprocess with shell=True"
+            ),
+            False,
+        ),
+        (Finding("bandit", "B101", Severity.INFO, "tests/test_x.py", 3, "Use of assert"), False),
+        (
+            Finding(
+                "pip-audit", "GHSA-h4gh-qq45-vh27", Severity.HIGH, "", 0, "cryptography 41.0.0"
+            ),
+            True,
+        ),
+        (
+            Finding(
+                "mypy", "arg-type", Severity.MEDIUM, "gates/model.py", 0, "Argument 1 has type"
+            ),
+            False,
+        ),
+        (
+            Finding("semgrep", "py.exec", Severity.CRITICAL, "src/my file#1.py", 7, "exec use"),
+            False,
+        ),
+    )
+
+
+def mixed() -> Verdict:
+    """Every status, offender kind, waiver status and severity."""
+    gates = (
+        _gate("lint", "findings", Status.PASS, reason="no ruff findings", stages=("lint",)),
+        _coverage_gate(),
+        _tests_gate(),
+        *_other_gates(),
+        _benchmark_gate(),
+    )
+    waivers = (
+        WaiverResult(
+            "finding pip-audit:GHSA-h4gh-qq45-vh27",
+            "@sec-team",
+            "not reachable",
+            "2027-01-31",
+            "used",
+            1,
+        ),
+        WaiverResult("package left-pad", "alice", "vendored", "2026-12-01", "unused", 0),
+        WaiverResult("finding bandit:B602", "", "temporary", "2024-01-01", "expired", 0),
+    )
+    counts = (
+        (Count.TESTS_RUN, 412),
+        (Count.TESTS_SKIPPED, 3),
+        (Count.FILES_LINTED, 57),
+        (Count.PACKAGES_AUDITED, 31),
+        (Count.PACKAGES_SKIPPED, 0),
+        (Count.STATEMENTS_MEASURED, 12_345),
+    )
+    return Verdict(
+        status=Status.ERROR,
+        exit_code=3,
+        gates=gates,
+        waivers=waivers,
+        counts=counts,
+        findings=_findings(),
+        stages=(("lint", COMMIT, False), ("unit", COMMIT, True), ("security", "", False)),
+        notes=("benchmark stage compared against origin/main at 1a2b3c4",),
+    )
+
+
+def huge(findings: int = 100_000, offenders: int = 10_000) -> Verdict:
+    """``findings`` findings across three tools and one gate with ``offenders`` offenders."""
+    tools = ("ruff", "bandit", "mypy")
+    items = tuple(
+        (
+            Finding(
+                tools[i % 3],
+                f"R{i % 97}",
+                Severity(i % 5),
+                f"pkg/mod_{i % 500}.py",
+                i % 300,
+                f"problem {i}",
+            ),
+            i % 10 == 0,
+        )
+        for i in range(findings)
+    )
+    gate_offenders = tuple(
+        Offender(
+            f"pkg/mod_{i % 500}.py", i % 300 + 1, f"R{i % 97}", f"problem number {i} " + "x" * 80
+        )
+        for i in range(offenders)
+    )
+    gates = (
+        _gate(
+            "lint",
+            "findings",
+            Status.FAIL,
+            observed=float(findings),
+            reason="too many findings",
+            offenders=gate_offenders,
+            offenders_total=findings,
+        ),
+        _gate(
+            "tests",
+            "tests.failed",
+            Status.FAIL,
+            observed=float(offenders),
+            reason="tests failed",
+            offenders=gate_offenders,
+            offenders_total=offenders,
+        ),
+    )
+    return Verdict(
+        status=Status.FAIL,
+        exit_code=1,
+        gates=gates,
+        waivers=(),
+        counts=((Count.FILES_LINTED, 500),),
+        findings=items,
+        stages=(("lint", COMMIT, False),),
+    )
+
+
+def hostile() -> Verdict:
+    """Hostile text in every string field a verdict carries."""
+    text = HOSTILE_TEXT
+    offenders = tuple(Offender(f"src/{h}.py", 3, h, text) for h in HOSTILE)
+    gates = tuple(
+        _gate(
+            text,
+            text,
+            status,
+            observed=1.5,
+            bound=text,
+            reason=text,
+            offenders=offenders,
+            offenders_total=len(offenders) + 7,
+            reproduce=text,
+            waivers=(text,),
+            problems=(Problem(text, text, text, text, text),),
+            stages=(text,),
+            evidence=(text,),
+            comparisons=(BenchmarkComparison(text, "regression", 1.5, 1.2, 1.8, 5, text),),
+        )
+        for status in Status
+    )
+    findings = tuple(
+        (Finding(h, h, severity, f"src/{h}", 2, text), severity is Severity.HIGH)
+        for h in HOSTILE
+        for severity in (Severity.HIGH, Severity.LOW)
+    )
+    return Verdict(
+        status=Status.FAIL,
+        exit_code=1,
+        gates=gates,
+        waivers=(WaiverResult(text, text, text, text, "used", 2),),
+        counts=((Count.TESTS_RUN, 1),),
+        findings=findings,
+        stages=((text, text, True),),
+        notes=(text,),
+        policy=text,
+    )

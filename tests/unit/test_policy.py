@@ -1,0 +1,221 @@
+"""gates.toml -> Policy: the vocabulary, the domains, and errors naming the key path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from gates.errors import PolicyError
+from gates.model import Severity
+from gates.policy import load_policy, parse_policy
+from gates.vocabulary import METRICS, json_schema
+
+SCHEMA_FILE = Path(__file__).parents[2] / "gates" / "data" / "gates.schema.json"
+
+FULL = """
+[gates]
+reports = ".gates"
+base = "origin/main"
+max-report-mb = 64
+
+[gate.unit-coverage]
+metric = "coverage.percent"
+stage = "unit"
+min = 90
+
+[gate.combined-coverage]
+metric = "coverage.percent"
+stage = ["unit", "integration"]
+min = 85
+level = "warn"
+
+[gate.patch-coverage]
+metric = "coverage.patch_percent"
+min = 90
+on-missing = "warn"
+
+[gate.tests]
+metric = "tests.failed"
+max = 0
+
+[gate.security]
+metric = "findings"
+tool = ["bandit", "pip-audit"]
+severity = "high"
+rule = "B*"
+path = ["src/**"]
+max = 0
+description = "no high findings"
+
+[gate.benchmarks]
+metric = "benchmark.regressions"
+slowdown = "7.5%"
+max = 0
+
+[[waiver]]
+finding = "pip-audit:GHSA-xxxx-xxxx-xxxx"
+owner = "alice"
+reason = "not reachable"
+expires = 2027-01-31
+
+[[waiver]]
+evidence = "pip-audit:audit-incomplete"
+owner = "bob"
+reason = "offline build machine"
+expires = 2027-02-01
+
+[[waiver]]
+gate = "tests"
+owner = "carol"
+reason = "flaky infra"
+expires = 2026-12-01
+"""
+
+
+def parse(text: str) -> object:
+    return parse_policy(tomllib.loads(text))
+
+
+def error_of(text: str) -> PolicyError:
+    with pytest.raises(PolicyError) as caught:
+        parse(text)
+    return caught.value
+
+
+def test_full_policy_is_typed() -> None:
+    policy = parse_policy(tomllib.loads(FULL))
+    assert policy.settings.max_report_mb == 64
+    names = [gate.name for gate in policy.gates]
+    assert names == ["unit-coverage", "combined-coverage", "patch-coverage", "tests", "security", "benchmarks"]
+    combined = policy.gates[1]
+    assert combined.stages == ("unit", "integration")
+    assert combined.level == "warn"
+    assert combined.bound == ">= 85"
+    security = policy.gates[4]
+    assert security.tools == ("bandit", "pip-audit")
+    assert security.severity is Severity.HIGH
+    assert security.rules == ("B*",)
+    assert security.paths == ("src/**",)
+    assert policy.gates[2].on_missing == "warn"
+    assert policy.gates[5].slowdown == pytest.approx(0.075)
+    assert [w.kind for w in policy.waivers] == ["finding", "evidence", "gate"]
+    assert policy.waivers[0].expires == dt.date(2027, 1, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "hint"),
+    [
+        ('[gate.a]\nmetric = "coverage.percnt"\nmin = 1', "gate.a.metric", "coverage.percent"),
+        ('[gate.a]\nmetric = "coverage.percent"\nminn = 1\nmin = 1', "gate.a.minn", "min"),
+        ('[gates]\nreport = "x"\n[gate.a]\nmetric = "findings"\nmax = 0', "gates.report", "reports"),
+        ('[gate.a]\nmetric = "findings"\nmax = 0\nlevel = "warning"', "gate.a.level", "warn"),
+        ('[gate.a]\nmetric = "findings"\nmax = 0\nseverity = "hihg"', "gate.a.severity", "high"),
+        ('[gatess]\n[gate.a]\nmetric = "findings"\nmax = 0', "gatess", "gates"),
+    ],
+)
+def test_unknown_names_suggest_the_closest(text: str, key: str, hint: str) -> None:
+    error = error_of(text)
+    assert error.key == key
+    assert f"`{hint}`" in error.hint
+    assert error.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "words"),
+    [
+        ('[gate.a]\nmetric = "coverage.percent"\nmin = 120', "gate.a.min", "outside the domain"),
+        ('[gate.a]\nmetric = "coverage.percent"\nmin = -1', "gate.a.min", "outside the domain"),
+        ('[gate.a]\nmetric = "findings"\nmax = -1', "gate.a.max", "outside the domain"),
+        ('[gate.a]\nmetric = "findings"\nmax = 0.5', "gate.a.max", "whole number"),
+        ('[gate.a]\nmetric = "findings"\nmax = nan', "gate.a.max", "should be a number"),
+        ('[gate.a]\nmetric = "findings"\nmax = "0"', "gate.a.max", "should be a number"),
+        ('[gate.a]\nmetric = "findings"\nmax = true', "gate.a.max", "should be a number"),
+        ('[gate.a]\nmetric = "findings"', "gate.a", "no bound"),
+        ('[gate.a]\nmetric = "coverage.percent"\nmin = 90\nmax = 80', "gate.a", "above max"),
+        ('[gate.a]\nmin = 1', "gate.a.metric", "required"),
+        ('[gate.a]\nmetric = "coverage.percent"\nmin = 1\ntool = "ruff"', "gate.a.tool", "does not apply"),
+        ('[gate.a]\nmetric = "findings"\nmax = 0\nslowdown = "5%"', "gate.a.slowdown", "does not apply"),
+        ('[gate.a]\nmetric = "benchmark.regressions"\nmax = 0\nslowdown = "5"', "gate.a.slowdown", "percentage"),
+        ('[gate.a]\nmetric = "benchmark.regressions"\nmax = 0\nslowdown = "0%"', "gate.a.slowdown", "outside"),
+        ('[gate.a]\nmetric = "findings"\nmax = 0\nstage = []', "gate.a.stage", "non-empty"),
+        ('[gate.a]\nmetric = "findings"\nmax = 0\nstage = "../x"', "gate.a.stage", "stage folder"),
+        ('[gates]\nreports = "/tmp"\n[gate.a]\nmetric = "findings"\nmax = 0', "gates.reports", "inside"),
+        ('[gates]\nmax-report-mb = 0\n[gate.a]\nmetric = "findings"\nmax = 0', "gates.max-report-mb", "1 to 4096"),
+        ("[gates]\n", "gate", "no gates"),
+        ("gate = 1", "gate", "should be a table"),
+        ('[gate."a b"]\nmetric = "findings"\nmax = 0', "gate.a b", "gate names"),
+    ],
+)
+def test_invalid_values_name_the_key(text: str, key: str, words: str) -> None:
+    error = error_of(text)
+    assert error.key == key
+    assert words in error.message
+
+
+GATE = '[gate.a]\nmetric = "findings"\nmax = 0\n'
+
+
+@pytest.mark.parametrize(
+    ("waiver", "key", "words"),
+    [
+        ('finding = "ruff:E501"\nreason = "r"\nexpires = 2030-01-01', "waiver[0].owner", "required"),
+        ('finding = "ruff:E501"\nowner = "o"\nexpires = 2030-01-01', "waiver[0].reason", "required"),
+        ('finding = "ruff:E501"\nowner = "o"\nreason = "r"', "waiver[0].expires", "required"),
+        ('finding = "ruff:E501"\nowner = "o"\nreason = "r"\nexpires = "2030-01-01"', "waiver[0].expires", "TOML date"),
+        (
+            'finding = "ruff:E501"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01T00:00:00',
+            "waiver[0].expires",
+            "TOML date",
+        ),
+        ('owner = "o"\nreason = "r"\nexpires = 2030-01-01', "waiver[0]", "exactly one"),
+        ('finding = "E501"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01', "waiver[0].finding", "tool:rule"),
+        ('gate = "nope"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01', "waiver[0].gate", "not defined"),
+        ('gate = "a"\npath = "x"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01', "waiver[0].path", "finding"),
+        ('gate = "a"\nowner = "  "\nreason = "r"\nexpires = 2030-01-01', "waiver[0].owner", "non-empty"),
+        ('gate = "a"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01\nuntil = 1', "waiver[0].until", "known key"),
+    ],
+)
+def test_waivers_need_owner_reason_expiry(waiver: str, key: str, words: str) -> None:
+    error = error_of(f"{GATE}[[waiver]]\n{waiver}\n")
+    assert error.key == key
+    assert words in error.message
+
+
+def test_load_policy_reports_missing_file_and_bad_toml(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="does not exist") as missing:
+        load_policy(tmp_path / "gates.toml")
+    assert "gates init" in missing.value.hint
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[gate.a\n")
+    with pytest.raises(PolicyError, match="not valid TOML"):
+        load_policy(bad)
+    binary = tmp_path / "bin.toml"
+    binary.write_bytes(b"\xff\xfe")
+    with pytest.raises(PolicyError, match="not UTF-8"):
+        load_policy(binary)
+
+
+def test_shipped_schema_is_generated_from_the_vocabulary() -> None:
+    shipped = json.loads(SCHEMA_FILE.read_text())
+    assert shipped == json_schema(), "run `gates schema > gates/data/gates.schema.json`"
+
+
+def test_schema_accepts_valid_and_rejects_invalid_policies() -> None:
+    validator = jsonschema.Draft202012Validator(json_schema())
+    document = tomllib.loads(FULL)
+    for waiver in document["waiver"]:
+        waiver["expires"] = waiver["expires"].isoformat()  # TOML dates are strings to JSON tools
+    assert list(validator.iter_errors(document)) == []
+    assert list(validator.iter_errors({"gate": {"a": {"metric": "coverage.percnt", "min": 1}}}))
+    assert list(validator.iter_errors({"gate": {"a": {"metric": "findings"}}}))  # no bound
+    assert list(validator.iter_errors({"gate": {"a": {"metric": "findings", "max": 0, "typo": 1}}}))
+
+
+def test_every_metric_is_in_the_schema() -> None:
+    gate = json_schema()["$defs"]["gate"]  # type: ignore[index]
+    assert gate["properties"]["metric"]["enum"] == sorted(METRICS)  # type: ignore[index]
