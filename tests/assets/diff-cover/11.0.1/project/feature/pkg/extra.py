@@ -1,0 +1,4 @@
+def shout(text):
+    if not text:
+        return ""
+    return text.upper() + "!"
