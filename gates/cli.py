@@ -23,10 +23,11 @@ from gates.errors import GatesError, UsageError
 from gates.evaluate import evaluate
 from gates.evidence import load_evidence, pin_commit
 from gates.gitinfo import TreeState, tree_state
-from gates.manifest import atomic_write
+from gates.manifest import StageRecorder, atomic_write
 from gates.model import Verdict
 from gates.outputs import OutputFormat, RenderOptions, render
 from gates.policy import load_policy
+from gates.runner import ReportSpec, run_tool
 from gates.vocabulary import json_schema
 
 __all__ = ["main"]
@@ -87,10 +88,63 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument("-v", "--verbose", action="store_true", help="show tracebacks of errors")
+    _add_run(sub)
     schema = sub.add_parser("schema", help="print the JSON Schema of gates.toml")
     schema.add_argument("-v", "--verbose", action="store_true")
     return parser
 
+
+def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
+    run = sub.add_parser(
+        "run", help="run a tool as (part of) a stage and record its evidence", description=_RUN_HELP
+    )
+    run.add_argument("stage", help="stage name: evidence goes to <reports>/<stage>/")
+    run.add_argument("--tool", required=True, help="the tool's name, e.g. ruff, pytest, bandit")
+    run.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="FORMAT=PATH",
+        help="a report the tool writes (repeatable)",
+    )
+    run.add_argument(
+        "--stdout", metavar="FORMAT=PATH", help="save the tool's standard output as this report"
+    )
+    run.add_argument(
+        "--role", default="", help='role of the reports, e.g. "base" or "head" for benchmarks'
+    )
+    run.add_argument(
+        "--append", action="store_true", help="add to the stage instead of starting it afresh"
+    )
+    run.add_argument(
+        "--reproduce",
+        default="",
+        help="the command that regenerates this stage (shown in verdicts)",
+    )
+    run.add_argument(
+        "--tool-version", default="", help="the tool's version (default: ask the tool)"
+    )
+    run.add_argument(
+        "--ok-exit",
+        type=int,
+        action="append",
+        help="exit codes with which an unknown tool ran fine",
+    )
+    run.add_argument("--reports", default=".gates", help="evidence folder (default: .gates)")
+    run.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
+    run.add_argument("-v", "--verbose", action="store_true")
+    run.add_argument(
+        "command", nargs=argparse.REMAINDER, help="-- the command to run ({stage_dir} is replaced)"
+    )
+
+
+_RUN_HELP = """\
+Run one tool of a stage and record it in <reports>/<stage>/manifest.json: its
+version, command line and exit code, and the sha256 of every report. The first
+step of a stage clears its folder; later steps pass --append. Exits 0 when the
+tool produced its evidence (whatever it found), 3 when it could not.
+Example:  gates run lint --tool ruff --stdout ruff-json=ruff.json -- ruff check --output-format json .
+"""
 
 _CHECK_HELP = """\
 Read the evidence the stages wrote under the reports folder, compare it with
@@ -109,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             sys.stdout.write(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
             return 0
+        if args.command == "run":
+            return _run(args)
         return _check(args)
     except GatesError as error:
         _print_error(error.diagnostics(), verbose=verbose)
@@ -199,6 +255,51 @@ def _state(root: Path, *, commit: str | None, reports: str) -> TreeState | None:
     if commit:
         return None
     return tree_state(root, exclude=reports)
+
+
+# ---------------------------------------------------------------- run
+
+
+def _run(args: argparse.Namespace) -> int:
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        raise UsageError("no command to run", slug="usage", hint="put the command after --")
+    reports = [_report_spec(text, role=args.role) for text in args.report]
+    stdout = _report_spec(args.stdout, role=args.role) if args.stdout else None
+    if args.append:
+        recorder = StageRecorder.resume(args.stage, root=args.root, reports_dir=args.reports)
+    else:
+        recorder = StageRecorder.begin(
+            args.stage, root=args.root, reports_dir=args.reports, reproduce=args.reproduce
+        )
+    outcome = run_tool(
+        recorder,
+        command,
+        tool=args.tool,
+        reports=reports,
+        stdout=stdout,
+        version=args.tool_version,
+        declared_ok=args.ok_exit,
+        cwd=args.root,
+    )
+    if not outcome.evidence_produced:
+        recorder.fail(outcome.describe(args.tool))
+    recorder.finish()
+    if outcome.evidence_produced:
+        return 0
+    sys.stderr.write(f"evidence error: {outcome.describe(args.tool)}\n")
+    return 3
+
+
+def _report_spec(text: str, *, role: str) -> ReportSpec:
+    fmt, sep, path = text.partition("=")
+    if not sep or not fmt or not path or Path(path).is_absolute() or ".." in Path(path).parts:
+        raise UsageError(
+            f"report {text!r} should read FORMAT=PATH, PATH inside the stage folder",
+            slug="usage",
+            hint="e.g. --report junit-xml=junit.xml (see docs/readers.md for formats)",
+        )
+    return ReportSpec(fmt, Path(path).as_posix(), role)
 
 
 def _color(choice: str) -> bool:

@@ -121,6 +121,7 @@ class StageRecorder:
     started: str = field(default_factory=_now)
     tools: list[ToolRun] = field(default_factory=list)
     reports: list[ReportEntry] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
     @classmethod
     def begin(
@@ -133,6 +134,30 @@ class StageRecorder:
         folder.mkdir(parents=True)
         state = tree_state(root, exclude=reports_dir)
         return cls(stage, folder, state, reproduce or f"nox -s {stage}")
+
+    @classmethod
+    def resume(cls, stage: str, *, root: Path, reports_dir: str = ".gates") -> StageRecorder:
+        """Continue recording a stage whose manifest an earlier step wrote."""
+        folder = root / reports_dir / stage
+        manifest = load_manifest(folder, display=f"{reports_dir}/{stage}")
+        state = tree_state(root, exclude=reports_dir)
+        if (state.commit, state.digest) != (manifest.commit, manifest.worktree):
+            raise EvidenceError(
+                "the working tree changed since the stage began",
+                slug="stale-worktree",
+                path=f"{reports_dir}/{stage}/{MANIFEST_NAME}",
+                hint="run the whole stage again, without --append on its first step",
+            )
+        return cls(
+            stage,
+            folder,
+            state,
+            manifest.reproduce,
+            manifest.started,
+            list(manifest.tools),
+            list(manifest.reports),
+            [manifest.error] if manifest.error else [],
+        )
 
     def tool(
         self,
@@ -153,8 +178,14 @@ class StageRecorder:
         digest = hashlib.sha256(data).hexdigest()
         self.reports.append(ReportEntry(path, format, tool, digest, len(data), role))
 
+    def fail(self, error: str) -> None:
+        """Record that the stage could not produce (some of) its evidence."""
+        self.errors.append(error)
+
     def finish(self, *, error: str = "") -> Manifest:
         """Write ``manifest.json`` atomically; ``error`` says the stage produced no evidence."""
+        if error:
+            self.fail(error)
         manifest = Manifest(
             stage=self.stage,
             commit=self.state.commit,
@@ -166,7 +197,7 @@ class StageRecorder:
             reproduce=self.reproduce,
             tools=tuple(self.tools),
             reports=tuple(self.reports),
-            error=error,
+            error="; ".join(self.errors),
         )
         atomic_write(self.folder / MANIFEST_NAME, dump_manifest(manifest))
         return manifest

@@ -162,10 +162,12 @@ def _gate_row(gate: GateResult) -> str:
 
 
 def _details(verdict: Verdict, budget: _Budget, options: RenderOptions) -> list[str]:
+    """One section per gate that did not pass; each gets a fair share of the room left."""
+    gates = [gate for gate in verdict.gates if gate.status is not Status.PASS]
     lines: list[str] = []
-    for gate in verdict.gates:
-        if gate.status is not Status.PASS:
-            lines += _section(gate, budget, options)
+    for index, gate in enumerate(gates):
+        share = budget.share(1 / (len(gates) - index))
+        lines += budget.absorb(share, _section(gate, share, options))
     return lines
 
 
@@ -246,11 +248,10 @@ def _tail(verdict: Verdict, budget: _Budget) -> list[str]:
     for label, text in facts:
         if text:
             budget.take([f"**{label}:** {escape_md(text, 2000)}", ""], lines, noun="summary line")
+    notes: list[str] = []
     for note in verdict.notes:
-        budget.take([f"- **Note:** {escape_md(note, 1000)}"], lines, noun="note")
-    if verdict.notes:
-        lines += budget.spend([""])
-    return lines
+        budget.take([f"- **Note:** {escape_md(note, 1000)}"], notes, noun="note")
+    return [*lines, *notes, *budget.spend([""] if notes else [])]
 
 
 def _waiver_table(waivers: tuple[WaiverResult, ...], budget: _Budget) -> list[str]:

@@ -1,0 +1,1 @@
+"""A package mypy --strict accepts."""

@@ -1,0 +1,5 @@
+def boom() -> int:
+    return 1
+
+
+boom()

@@ -1,0 +1,195 @@
+"""Stage provenance: the recorder, the manifest file, the working-tree state."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gates.errors import EvidenceError
+from gates.gitinfo import TreeState, tree_state
+from gates.manifest import MANIFEST_NAME, StageRecorder, atomic_write, load_manifest
+from gates.runner import ReportSpec, run_tool, tool_version
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "config", "user.email", "t@example.invalid")
+    git(tmp_path, "config", "user.name", "t")
+    (tmp_path / "pkg.py").write_text("x = 1\n")
+    (tmp_path / ".gitignore").write_text(".gates/\n")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "init")
+    return tmp_path
+
+
+def test_tree_state_tracks_commit_and_local_changes(repo: Path) -> None:
+    clean = tree_state(repo)
+    assert len(clean.commit) == 40
+    assert not clean.dirty
+    (repo / "pkg.py").write_text("x = 2\n")
+    edited = tree_state(repo)
+    assert edited.dirty
+    assert edited.digest != clean.digest
+    assert edited.commit == clean.commit
+    (repo / "new.py").write_text("y = 1\n")
+    assert tree_state(repo).digest != edited.digest  # untracked sources count
+    (repo / "notes.log").write_text("ignored kind\n")
+    (repo / ".gates").mkdir()
+    (repo / ".gates" / "r.py").write_text("reports never count\n")
+    assert tree_state(repo).digest == tree_state(repo).digest
+
+
+def test_tree_state_outside_git_is_an_evidence_error(tmp_path: Path) -> None:
+    with pytest.raises(EvidenceError) as caught:
+        tree_state(tmp_path)
+    assert caught.value.slug == "no-git"
+
+
+def test_recorder_writes_a_manifest_that_loads_back(repo: Path) -> None:
+    recorder = StageRecorder.begin("unit", root=repo, reproduce="nox -s unit")
+    (recorder.folder / "junit.xml").write_text("<testsuite/>")
+    recorder.tool("pytest", version="9.2.0", argv=["pytest", "-q"], exit_code=1)
+    recorder.report("junit.xml", format="junit-xml", tool="pytest")
+    written = recorder.finish()
+    loaded = load_manifest(recorder.folder, display=".gates/unit")
+    assert loaded == written
+    assert loaded.commit == tree_state(repo).commit
+    assert loaded.reports[0].size == len("<testsuite/>")
+    assert loaded.tools[0].exit_code == 1
+    assert not list(recorder.folder.glob("*.tmp"))
+
+
+def test_begin_clears_the_stage_folder(repo: Path) -> None:
+    folder = repo / ".gates" / "unit"
+    folder.mkdir(parents=True)
+    (folder / "old.xml").write_text("from the last run")
+    StageRecorder.begin("unit", root=repo)
+    assert not (folder / "old.xml").exists()
+
+
+def test_resume_continues_and_refuses_a_changed_tree(repo: Path) -> None:
+    first = StageRecorder.begin("lint", root=repo)
+    first.tool("ruff", version="1", argv=["ruff"], exit_code=0)
+    first.fail("something went wrong")
+    first.finish()
+    second = StageRecorder.resume("lint", root=repo)
+    second.tool("ruff", version="1", argv=["ruff", "format"], exit_code=0)
+    manifest = second.finish()
+    assert [t.argv for t in manifest.tools] == [("ruff",), ("ruff", "format")]
+    assert manifest.error == "something went wrong"
+    (repo / "pkg.py").write_text("x = 3\n")
+    with pytest.raises(EvidenceError, match="changed since the stage began"):
+        StageRecorder.resume("lint", root=repo)
+
+
+def _write_manifest(folder: Path, document: object) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MANIFEST_NAME).write_text(json.dumps(document))
+
+
+def _valid(folder: Path) -> dict[str, object]:
+    recorder = StageRecorder(stage="s", folder=folder, state=TreeState("a" * 40, False, "0" * 64), reproduce="x")
+    recorder.folder.mkdir(parents=True, exist_ok=True)
+    recorder.finish()
+    document: dict[str, object] = json.loads((folder / MANIFEST_NAME).read_text())
+    return document
+
+
+@pytest.mark.parametrize(
+    ("change", "slug", "words"),
+    [
+        ({"schema": "other"}, "malformed-manifest", "not a gates manifest"),
+        ({"version": 99}, "unsupported-format", "version 99"),
+        ({"dirty": "no"}, "malformed-manifest", "true or false"),
+        ({"commit": 5}, "malformed-report", "`commit` should be a string"),
+        ({"reports": [{"path": "../x", "format": "f", "tool": "t", "sha256": "0", "size": 1}]}, "malformed-manifest", "leaves"),
+        ({"reports": [{"path": "/etc/passwd", "format": "f", "tool": "t", "sha256": "0", "size": 1}]}, "malformed-manifest", "leaves"),
+        ({"tools": [{"name": "t", "version": "1", "argv": [1], "exit_code": 0}]}, "malformed-manifest", "strings"),
+        ({"tools": [{"name": "t", "version": "1", "argv": [], "exit_code": "0"}]}, "malformed-report", "integer"),
+    ],
+)
+def test_malformed_manifests_are_evidence_errors(tmp_path: Path, change: dict[str, object], slug: str, words: str) -> None:
+    folder = tmp_path / "s"
+    document = {**_valid(folder), **change}
+    _write_manifest(folder, document)
+    with pytest.raises(EvidenceError) as caught:
+        load_manifest(folder, display=".gates/s")
+    assert caught.value.slug == slug
+    assert words in caught.value.message
+    assert ".gates/s/manifest.json" in caught.value.message
+
+
+def test_missing_manifest_says_the_stage_did_not_finish(tmp_path: Path) -> None:
+    (tmp_path / "unit").mkdir()
+    with pytest.raises(EvidenceError) as caught:
+        load_manifest(tmp_path / "unit", display=".gates/unit")
+    assert caught.value.slug == "missing-manifest"
+    assert "nox -s unit" in caught.value.hint
+
+
+def test_atomic_write_replaces_whole_files(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "f.json"
+    atomic_write(target, b"one")
+    atomic_write(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["f.json"]
+
+
+def test_run_tool_records_stdout_report_and_exit_code(repo: Path) -> None:
+    recorder = StageRecorder.begin("lint", root=repo)
+    script = "import sys; print('[]'); sys.exit(1)"
+    outcome = run_tool(
+        recorder,
+        [sys.executable, "-c", script],
+        tool="ruff",
+        stdout=ReportSpec("ruff-json", "ruff.json"),
+        version="0.17.6",
+    )
+    assert outcome.evidence_produced
+    assert outcome.exit_code == 1
+    assert (recorder.folder / "ruff.json").read_text() == "[]\n"
+    assert recorder.reports[0].format == "ruff-json"
+    assert recorder.tools[0].version == "0.17.6"
+
+
+def test_run_tool_reports_crash_and_missing_report(repo: Path) -> None:
+    recorder = StageRecorder.begin("unit", root=repo)
+    outcome = run_tool(
+        recorder,
+        [sys.executable, "-c", "raise SystemExit(3)"],
+        tool="pytest",
+        reports=[ReportSpec("junit-xml", "junit.xml")],
+        version="9",
+    )
+    assert not outcome.ran_fine
+    assert outcome.missing == ("junit.xml",)
+    assert not outcome.evidence_produced
+    assert "exited 3" in outcome.describe("pytest")
+
+
+def test_run_tool_replaces_stage_dir_placeholder(repo: Path) -> None:
+    recorder = StageRecorder.begin("unit", root=repo)
+    script = "import sys, pathlib; pathlib.Path(sys.argv[1]).write_text('ok')"
+    outcome = run_tool(
+        recorder,
+        [sys.executable, "-c", script, "{stage_dir}/out.txt"],
+        tool="custom",
+        reports=[ReportSpec("file-list", "out.txt")],
+        version="1",
+    )
+    assert outcome.evidence_produced
+    assert (recorder.folder / "out.txt").read_text() == "ok"
+
+
+def test_tool_version_asks_the_tool() -> None:
+    assert tool_version([sys.executable, "-m", "pytest", "-q"]) == pytest.__version__
+    assert tool_version(["/nonexistent/tool"]) == "unknown"
