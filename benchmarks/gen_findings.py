@@ -24,8 +24,16 @@ _RULES = (
     ("E501", "line-too-long", "Line too long (123 > 100)"),
     ("S105", "hardcoded-password-string", 'Possible hardcoded password assigned to: "token"'),
     ("UP006", "non-pep585-annotation", "Use `list` instead of `List` for type annotation"),
-    ("SIM108", "if-else-block-instead-of-if-exp", "Use ternary operator instead of `if`-`else`-block"),
-    ("B006", "mutable-argument-default", "Do not use mutable data structures for argument defaults"),
+    (
+        "SIM108",
+        "if-else-block-instead-of-if-exp",
+        "Use ternary operator instead of `if`-`else`-block",
+    ),
+    (
+        "B006",
+        "mutable-argument-default",
+        "Do not use mutable data structures for argument defaults",
+    ),
     ("PLR0912", "too-many-branches", "Too many branches (14 > 12)"),
 )
 

@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import json
 import platform
+import shutil
 import sys
 import traceback
 from collections.abc import Sequence
@@ -310,8 +311,10 @@ def _color(choice: str) -> bool:
 
 def _write(verdict: Verdict, targets: Sequence[_Target], *, color: bool) -> None:
     for target in targets:
-        options = RenderOptions(color=color and target.path is None)
-        text = render(target.format, verdict, options=options)
+        to_terminal = target.path is None and sys.stdout.isatty()
+        width = max(shutil.get_terminal_size((100, 24)).columns, 60) if to_terminal else 100
+        options = RenderOptions(color=color and target.path is None, width=width)
+        text = render(verdict, target.format, options=options)
         if target.path is None:
             sys.stdout.write(text)
         else:

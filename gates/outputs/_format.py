@@ -19,7 +19,9 @@ from gates.model import BenchmarkComparison, GateResult, Offender, Problem, Stat
 __all__ = [
     "blocked",
     "comparison_text",
+    "count_items",
     "counts_line",
+    "detail_lines",
     "flagged_comparisons",
     "format_value",
     "hidden_offenders",
@@ -30,6 +32,7 @@ __all__ = [
     "one_line",
     "printable",
     "problem_text",
+    "stage_items",
     "stages_line",
     "status_symbol",
     "status_text",
@@ -181,6 +184,23 @@ def more_text(hidden: int) -> str:
     return f"… and {hidden:,} more not shown — see the JSON verdict / artifacts"
 
 
+def detail_lines(gate: GateResult, max_offenders: int) -> list[str]:
+    """What a person needs under a gate that did not pass, one safe line each.
+
+    Its problems, its first ``max_offenders`` offenders (then how many more),
+    the benchmark comparisons worth a look, and the waivers it used.
+    """
+    lines = [problem_text(problem) for problem in gate.problems]
+    shown = gate.offenders[:max_offenders]
+    lines += ["  ".join(part for part in offender_parts(o) if part) for o in shown]
+    hidden = hidden_offenders(gate, len(shown))
+    if hidden > 0:
+        lines.append(more_text(hidden))
+    lines += [comparison_text(c) for c in flagged_comparisons(gate)]
+    lines += [f"waived by {one_line(w, 300)}" for w in gate.waivers]
+    return lines
+
+
 def problem_text(problem: Problem) -> str:
     """``"[slug] path: message — next: hint"`` as one line."""
     text = f"[{problem.slug}] {problem.describe()}"
@@ -226,15 +246,25 @@ def waiver_text(target: str, owner: str, expires: str) -> str:
     return one_line(f"{target} ({owner_text}, expires {expires or NOT_AVAILABLE})", 300)
 
 
+def count_items(verdict: Verdict) -> list[str]:
+    """``["tests run 412", "tests skipped 3", ...]``, in the verdict's order."""
+    return [f"{count.value} {n:,}" for count, n in verdict.counts]
+
+
 def counts_line(verdict: Verdict) -> str:
     """``"tests run 412 · tests skipped 3 · files linted 57"``; ``""`` without counts."""
-    return " · ".join(f"{count.value} {n:,}" for count, n in verdict.counts)
+    return " · ".join(count_items(verdict))
+
+
+def stage_items(verdict: Verdict) -> list[str]:
+    """``["unit @ 1a2b3c4d5e", "lint @ 1a2b3c4d5e (dirty tree)"]``, safe and clipped."""
+    items = []
+    for stage, commit, dirty in verdict.stages:
+        text = f"{one_line(stage, 100)} @ {one_line(commit[:10]) or 'unknown commit'}"
+        items.append(text + (" (dirty tree)" if dirty else ""))
+    return items
 
 
 def stages_line(verdict: Verdict) -> str:
     """``"unit @ 1a2b3c4d5e · lint @ 1a2b3c4d5e (dirty tree)"``; ``""`` without stages."""
-    parts = []
-    for stage, commit, dirty in verdict.stages:
-        text = f"{stage} @ {commit[:10] or 'unknown commit'}"
-        parts.append(text + (" (dirty tree)" if dirty else ""))
-    return one_line(" · ".join(parts))
+    return " · ".join(stage_items(verdict))

@@ -13,13 +13,19 @@ Writing the text (atomically) is the caller's business.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 from gates.errors import UsageError
 from gates.model import Verdict
 
-__all__ = ["Output", "RenderOptions"]
+__all__ = ["JsonValue", "Output", "RenderOptions"]
+
+# What the JSON-based outputs (json, sarif) build before ``json.dumps``.
+JsonValue: TypeAlias = (
+    bool | int | float | str | Sequence["JsonValue"] | Mapping[str, "JsonValue"] | None
+)
 
 MIN_WIDTH = 40
 MIN_CHARS = 2_000

@@ -22,8 +22,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
-from typing import Final, TypeAlias
+from collections.abc import Mapping
+from typing import Final
 
 from gates.model import (
     BenchmarkComparison,
@@ -36,17 +36,14 @@ from gates.model import (
     WaiverResult,
 )
 from gates.outputs import _format as fmt
-from gates.outputs.interface import RenderOptions
+from gates.outputs.interface import JsonValue, RenderOptions
 
-__all__ = ["FORMAT", "SCHEMA", "VERSION", "JsonValue", "document", "render"]
+__all__ = ["FORMAT", "SCHEMA", "VERSION", "document", "render"]
 
 FORMAT: Final = "json"
 SCHEMA: Final = "gates.verdict"
 VERSION: Final = 1
 
-JsonValue: TypeAlias = (
-    bool | int | float | str | Sequence["JsonValue"] | Mapping[str, "JsonValue"] | None
-)
 _SURROGATES: Final = re.compile("[\ud800-\udfff]")
 
 

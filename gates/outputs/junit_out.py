@@ -27,7 +27,7 @@ the characters XML 1.0 cannot hold at all (controls, lone surrogates).
 from __future__ import annotations
 
 from typing import Final, assert_never
-from xml.etree import ElementTree as ET  # noqa: S405 - builds XML, never parses it
+from xml.etree import ElementTree as ET
 
 from gates.model import GateResult, Status, Verdict
 from gates.outputs import _format as fmt
@@ -106,15 +106,7 @@ def _testcase(gate: GateResult, options: RenderOptions) -> ET.Element:
 
 
 def _body(gate: GateResult, options: RenderOptions) -> list[str]:
-    lines = [fmt.one_line(gate.reason)]
-    lines += [fmt.problem_text(problem) for problem in gate.problems]
-    shown = gate.offenders[: options.max_offenders]
-    lines += ["  ".join(part for part in fmt.offender_parts(o) if part) for o in shown]
-    hidden = fmt.hidden_offenders(gate, len(shown))
-    if hidden > 0:
-        lines.append(fmt.more_text(hidden))
-    lines += [fmt.comparison_text(c) for c in fmt.flagged_comparisons(gate)]
-    lines += [f"waived by {fmt.one_line(w, 300)}" for w in gate.waivers]
+    lines = [fmt.one_line(gate.reason), *fmt.detail_lines(gate, options.max_offenders)]
     if gate.reproduce:
         lines.append(f"reproduce: {fmt.one_line(gate.reproduce)}")
     return lines

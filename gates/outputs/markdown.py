@@ -43,7 +43,8 @@ _REFERENCE: Final = re.compile(r"([@#])(?=\w)")  # "@user", "#12", "owner/repo#1
 # end a table cell), then the HTML escapes for raw HTML, entities and autolinks.
 _MD_ESCAPES: Final = str.maketrans({**{c: "\\" + c for c in "\\`*_[]~|"}, **_HTML_TEXT})
 _BACKTICKS: Final = re.compile(r"`+")
-_MORE_RESERVE: Final = 160  # room always kept for a closing "more" line
+_MORE_RESERVE: Final = 160  # room always kept for a "… and K more" line
+_CLOSING_RESERVE: Final = 400  # room for the document's last line, whatever it counts
 _CELL: Final = 300  # characters of evidence text per table cell, before escaping
 
 
@@ -111,7 +112,7 @@ class _Budget:
 
 def render(verdict: Verdict, *, options: RenderOptions) -> str:
     """The verdict as GitHub-flavoured Markdown, at most ``options.max_chars`` long."""
-    budget = _Budget(options.max_chars - _MORE_RESERVE)
+    budget = _Budget(options.max_chars - _CLOSING_RESERVE)
     head_budget, tail_budget = budget.share(0.4), budget.share(0.2)
     head = budget.absorb(head_budget, _head(verdict, head_budget))
     tail = budget.absorb(tail_budget, _tail(verdict, tail_budget))
@@ -120,12 +121,12 @@ def render(verdict: Verdict, *, options: RenderOptions) -> str:
 
 
 def _closing(hidden: Counter[str]) -> list[str]:
-    """``"**12 more not shown** (2 gate sections, 10 offenders) — see ..."``, if any."""
+    """``"**12 more not shown — see the JSON verdict / artifacts** (2 gate sections, ...)."``."""
     if not hidden:
         return []
     parts = ", ".join(f"{n:,} {noun}{'' if n == 1 else 's'}" for noun, n in sorted(hidden.items()))
     total = sum(hidden.values())
-    return [f"**{total:,} more not shown** ({parts}) — see the JSON verdict / artifacts."]
+    return [f"**{total:,} more not shown — see the JSON verdict / artifacts** ({parts})."]
 
 
 def _head(verdict: Verdict, budget: _Budget) -> list[str]:

@@ -14,10 +14,12 @@ Evidence text goes through :class:`rich.text.Text`, never markup, after
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 from typing import Final, assert_never
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
@@ -32,6 +34,8 @@ __all__ = ["FORMAT", "render"]
 FORMAT: Final = "terminal"
 
 _INDENT: Final = (0, 0, 0, 4)
+_LABEL_WIDTH: Final = 8
+_TRAILING_BLANKS: Final = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 
 
 def render(verdict: Verdict, *, options: RenderOptions) -> str:
@@ -55,9 +59,9 @@ def render(verdict: Verdict, *, options: RenderOptions) -> str:
         if gate.status is not Status.PASS:
             _print_gate(console, gate, options)
     _print_waivers(console, verdict.waivers)
-    _print_footer(console, verdict)
-    # rich pads every line to the width: trailing blanks are noise in a log.
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    _print_footer(console, verdict, options)
+    # rich pads lines to the width, inside their colour codes too: noise in a log.
+    return _TRAILING_BLANKS.sub(r"\1", buffer.getvalue())
 
 
 def _style(status: Status) -> str:
@@ -99,22 +103,10 @@ def _print_gate(console: Console, gate: GateResult, options: RenderOptions) -> N
     heading.append(f" ({gate.status.value}) — {fmt.one_line(gate.reason, 400)}")
     console.print()
     console.print(heading)
-    for line in _gate_lines(gate, options):
+    for line in fmt.detail_lines(gate, options.max_offenders):
         console.print(Padding(Text(line), _INDENT))
     if gate.reproduce:
         console.print(Padding(Text(f"reproduce: {fmt.one_line(gate.reproduce)}"), _INDENT))
-
-
-def _gate_lines(gate: GateResult, options: RenderOptions) -> list[str]:
-    lines = [fmt.problem_text(problem) for problem in gate.problems]
-    shown = gate.offenders[: options.max_offenders]
-    lines += ["  ".join(part for part in fmt.offender_parts(o) if part) for o in shown]
-    hidden = fmt.hidden_offenders(gate, len(shown))
-    if hidden > 0:
-        lines.append(fmt.more_text(hidden))
-    lines += [fmt.comparison_text(c) for c in fmt.flagged_comparisons(gate)]
-    lines += [f"waived by {fmt.one_line(w, 300)}" for w in gate.waivers]
-    return lines
 
 
 def _print_waivers(console: Console, waivers: tuple[WaiverResult, ...]) -> None:
@@ -129,18 +121,35 @@ def _print_waivers(console: Console, waivers: tuple[WaiverResult, ...]) -> None:
         console.print(Padding(Text(text), _INDENT))
 
 
-def _print_footer(console: Console, verdict: Verdict) -> None:
+def _print_footer(console: Console, verdict: Verdict, options: RenderOptions) -> None:
     console.print()
+    facts = Table.grid(padding=(0, 1))
+    facts.add_column(no_wrap=True, min_width=_LABEL_WIDTH)
+    facts.add_column(overflow="fold")
     labelled = (
-        ("counts", fmt.counts_line(verdict)),
-        ("evidence", fmt.stages_line(verdict)),
-        ("policy", fmt.one_line(verdict.policy, 200)),
+        ("counts", fmt.count_items(verdict)),
+        ("evidence", fmt.stage_items(verdict)),
+        ("policy", [fmt.one_line(verdict.policy, 200)]),
     )
-    for label, text in labelled:
-        if text:
-            console.print(Text(f"{label:<9}{text}"))
+    for label, items in labelled:
+        if items:
+            packed = _packed(items, options.width - _LABEL_WIDTH - 1)
+            facts.add_row(Text(label), Text("\n".join(packed)))
+    console.print(facts)
     for note in verdict.notes:
         console.print(Text(f"note: {fmt.one_line(note, 500)}"))
     summary = fmt.summary_line(verdict)
     console.print()
     console.print(Text(summary, style="bold red" if fmt.blocked(verdict) else "bold green"))
+
+
+def _packed(items: list[str], width: int) -> list[str]:
+    """``items`` joined by " · " into lines of at most ``width`` cells, never split."""
+    lines: list[str] = []
+    for item in items:
+        candidate = f"{lines[-1]} · {item}" if lines else item
+        if lines and cell_len(candidate) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(item)
+    return lines

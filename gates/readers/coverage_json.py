@@ -1,8 +1,9 @@
 """coverage.py's JSON report (``coverage json``, ``pytest --cov-report=json``).
 
-Reads ``meta.format`` 2 (coverage.py 6.5 to 7.4) and 3 (7.5 and later); a
-report without a format number, or with a newer one, is refused
-(``unsupported-format``) rather than guessed at.
+Reads ``meta.format`` 2 (introduced by coverage.py 7.4.1) and 3 (which adds
+function and class regions); a report without a format number (coverage.py
+before 7.4.1), or with a newer one, is refused (``unsupported-format``) rather
+than guessed at.
 
 Per file it keeps the parser's lists of executed and missing lines and of
 executed and missing branch arcs (checked, not copied). Line sets hold
@@ -62,7 +63,7 @@ def _meta(meta: Fields) -> bool:
     """Check the format version; whether branches were measured."""
     if not meta.has("format"):
         raise _unsupported(
-            meta.path, "has no `meta.format`: it was written by a coverage.py too old"
+            meta.path, "has no `meta.format`: it was written by a coverage.py older than 7.4.1"
         )
     version = meta.integer("format")
     if version not in _FORMATS:
@@ -78,7 +79,7 @@ def _unsupported(path: str, why: str) -> EvidenceError:
         why,
         slug="unsupported-format",
         path=path,
-        hint="use coverage.py 6.5 or later, or upgrade gates if coverage.py is newer than it",
+        hint="use coverage.py 7.4.1 or later, or upgrade gates if coverage.py is newer than it",
     )
 
 

@@ -3,11 +3,13 @@
 Ruff's JSON report does not say how many files it checked, and ruff exits 0
 when it found none ("warning: No Python files found under the given path(s)"
 goes to stderr, stdout stays empty). This listing, made with the same paths and
-configuration as the JSON report, gives :attr:`Count.FILES_LINTED`.
+configuration as the JSON report, gives :attr:`Count.FILES_LINTED`; no file at
+all is the problem ``no-files-checked``.
 
-Lines starting with ``#`` are comments: a stage writes the command it ran as a
-first line, so that a run that found no file leaves a non-empty report and
-reads as ``no-files-checked`` rather than as an empty (interrupted) report.
+An empty listing is therefore a legitimate report (ruff's real output when it
+found nothing): the loader must hand it to this reader rather than reject it
+as an interrupted run, trusting it only with ruff's exit code 0 from the
+stage manifest.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def _paths(blob: Blob) -> set[str]:
     files: set[str] = set()
     for number, line in enumerate(decode_text(blob).splitlines(), start=1):
         text = line.strip()
-        if not text or text.startswith("#"):
+        if not text:
             continue
         if not _looks_like_path(text):
             raise EvidenceError(
@@ -51,7 +53,7 @@ def _paths(blob: Blob) -> set[str]:
 
 def _looks_like_path(text: str) -> bool:
     """Ruff prints absolute paths: ``/...`` on POSIX, ``C:\\...`` on Windows."""
-    return text.startswith("/") or text[1:3] in (":\\", ":/") or text.startswith("\\\\")
+    return text.startswith(("/", "\\\\")) or text[1:3] in (":\\", ":/")
 
 
 def _no_files(path: str) -> Problem:

@@ -19,15 +19,23 @@ which prints the same JSON.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Final, NamedTuple, TypeVar
+import functools
+from typing import Final, NamedTuple
 
 from gates.errors import EvidenceError
 from gates.model import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, Fields, malformed, parse_json
 
-__all__ = ["FORMAT", "TOOL", "Diagnostics", "read", "read_diagnostics", "severity_of"]
+__all__ = [
+    "FORMAT",
+    "TOOL",
+    "UNCHECKED_RULES",
+    "Diagnostics",
+    "read",
+    "read_diagnostics",
+    "severity_of",
+]
 
 FORMAT: Final = "ruff-json"
 TOOL: Final = "ruff"
@@ -35,10 +43,8 @@ TOOL: Final = "ruff"
 SYNTAX_ERROR: Final = "invalid-syntax"
 IO_ERROR: Final = "E902"
 _SYNTAX_CODES: Final = frozenset({SYNTAX_ERROR, "E999"})
-_UNCHECKED_RULES: Final = frozenset({SYNTAX_ERROR, IO_ERROR})
-
-_K = TypeVar("_K")
-_V = TypeVar("_V")
+UNCHECKED_RULES: Final = frozenset({SYNTAX_ERROR, IO_ERROR})
+_MISSING: Final = object()
 
 
 class Diagnostics(NamedTuple):
@@ -60,19 +66,18 @@ def read_diagnostics(blob: Blob, context: ReadContext) -> Diagnostics:
     items = parse_json(blob).value
     if not isinstance(items, list):
         raise malformed(blob.path, "", "a list of diagnostics", items)
-    relpath = _cached(context.relpath)
-    rule_of = _cached(_rule_and_severity)
+    relpath = functools.cache(context.relpath)
+    rule_of = functools.cache(_rule_and_severity)
     findings: list[Finding] = []
     unchecked: dict[str, Finding] = {}
     for index, item in enumerate(items):
-        try:
-            code = item["code"]
-            filename = item["filename"]
-            row = item["location"]["row"]
-            message = item["message"]
-            cell = item.get("cell")
-        except (TypeError, KeyError, AttributeError):
-            raise _explain(blob.path, index, item) from None
+        if type(item) is not dict:
+            raise _explain(blob.path, index, item)
+        code = item.get("code", _MISSING)
+        filename = item.get("filename")
+        location = item.get("location")
+        row = location.get("row") if type(location) is dict else None
+        message = item.get("message")
         if (
             type(filename) is not str
             or type(message) is not str
@@ -80,12 +85,13 @@ def read_diagnostics(blob: Blob, context: ReadContext) -> Diagnostics:
             or (code is not None and type(code) is not str)
         ):
             raise _explain(blob.path, index, item)
+        cell = item.get("cell")
         if cell is not None:
             message = f"cell {cell}: {message}"
         rule, severity = rule_of(code)
         finding = Finding(TOOL, rule, severity, relpath(filename), row, message)
         findings.append(finding)
-        if rule in _UNCHECKED_RULES and finding.path not in unchecked:
+        if rule in UNCHECKED_RULES and finding.path not in unchecked:
             unchecked[finding.path] = finding
     return Diagnostics(findings, unchecked)
 
@@ -105,28 +111,16 @@ def _rule_and_severity(code: str | None) -> tuple[str, Severity]:
     return code, Severity.LOW
 
 
-def _cached(function: Callable[[_K], _V]) -> Callable[[_K], _V]:
-    """``function`` memoised in a dict: reports repeat few paths and codes many times."""
-    memo: dict[_K, _V] = {}
-
-    def lookup(key: _K) -> _V:
-        try:
-            return memo[key]
-        except KeyError:
-            value = memo[key] = function(key)
-            return value
-
-    return lookup
-
-
 def _explain(path: str, index: int, item: object) -> EvidenceError:
     """The precise error for a diagnostic the fast path rejected."""
     fields = Fields(item, path=path, where=f"[{index}]")
     fields.text("filename")
     fields.text("message")
     fields.obj("location").integer("row")
+    if not fields.has("code"):
+        fields.text("code")  # raises: `[index].code` is missing
     code = fields.raw("code")
-    if not fields.has("code") or (code is not None and not isinstance(code, str)):
+    if code is not None and not isinstance(code, str):
         return malformed(path, f"[{index}].code", "a string or null", code)
     return malformed(path, f"[{index}]", "a ruff diagnostic", item)
 

@@ -3,7 +3,7 @@
 * :func:`passing`: every gate passed, one warning-free run.
 * :func:`mixed`: every :class:`Status`, every kind of offender, waivers of each
   status, findings of every severity (the golden files render this one).
-* :func:`huge`: 100,000 findings and a gate with 10,000 offenders (size bounds).
+* :func:`huge`: 100,000 findings and gates listing 10,000 offenders (size bounds).
 * :func:`hostile`: evidence text built to break each output's escaping.
 """
 
@@ -269,10 +269,9 @@ def mixed() -> Verdict:
     )
 
 
-def huge(findings: int = 100_000, offenders: int = 10_000) -> Verdict:
-    """``findings`` findings across three tools and one gate with ``offenders`` offenders."""
+def _many_findings(count: int) -> tuple[tuple[Finding, bool], ...]:
     tools = ("ruff", "bandit", "mypy")
-    items = tuple(
+    return tuple(
         (
             Finding(
                 tools[i % 3],
@@ -284,14 +283,25 @@ def huge(findings: int = 100_000, offenders: int = 10_000) -> Verdict:
             ),
             i % 10 == 0,
         )
-        for i in range(findings)
+        for i in range(count)
     )
-    gate_offenders = tuple(
+
+
+def _many_offenders(count: int) -> tuple[Offender, ...]:
+    return tuple(
         Offender(
             f"pkg/mod_{i % 500}.py", i % 300 + 1, f"R{i % 97}", f"problem number {i} " + "x" * 80
         )
-        for i in range(offenders)
+        for i in range(count)
     )
+
+
+def huge(findings: int = 100_000, offenders: int = 10_000) -> Verdict:
+    """``findings`` findings (one in ten waived) and two failing gates of ``offenders`` each.
+
+    The lint gate says it had one offender per finding but lists ``offenders``.
+    """
+    listed = _many_offenders(offenders)
     gates = (
         _gate(
             "lint",
@@ -299,7 +309,7 @@ def huge(findings: int = 100_000, offenders: int = 10_000) -> Verdict:
             Status.FAIL,
             observed=float(findings),
             reason="too many findings",
-            offenders=gate_offenders,
+            offenders=listed,
             offenders_total=findings,
         ),
         _gate(
@@ -308,7 +318,7 @@ def huge(findings: int = 100_000, offenders: int = 10_000) -> Verdict:
             Status.FAIL,
             observed=float(offenders),
             reason="tests failed",
-            offenders=gate_offenders,
+            offenders=listed,
             offenders_total=offenders,
         ),
     )
@@ -318,7 +328,7 @@ def huge(findings: int = 100_000, offenders: int = 10_000) -> Verdict:
         gates=gates,
         waivers=(),
         counts=((Count.FILES_LINTED, 500),),
-        findings=items,
+        findings=_many_findings(findings),
         stages=(("lint", COMMIT, False),),
     )
 

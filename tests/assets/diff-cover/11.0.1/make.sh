@@ -21,6 +21,12 @@ measure() { # measure DIR: coverage.xml of the feature branch, measured in DIR
     (cd "$1" && "$BIN/coverage" run --branch --source=pkg -m pytest -q -p no:cacheprovider checks >/dev/null \
         && "$BIN/coverage" xml -q -o "$1/coverage.xml")
 }
+PAIRED="$HERE/../../git/2.39.5/paired-with-diff-cover"   # the git-numstat evidence of the same diffs
+mkdir -p "$PAIRED"
+numstat() { # numstat OUTPUT: what the stage writes for main...HEAD, in $WORK
+    { echo "# git diff --numstat main...HEAD -- *.py"
+      git -C "$WORK" diff --numstat main...HEAD -- '*.py'; } > "$PAIRED/$1"
+}
 diffcover() { # diffcover OUTPUT COVERAGE-XML ARGS...
     out=$1 xml=$2; shift 2
     "$BIN/diff-cover" "$xml" --format "json:$HERE/$out" "$@" >/dev/null
@@ -28,6 +34,7 @@ diffcover() { # diffcover OUTPUT COVERAGE-XML ARGS...
 }
 measure "$WORK"
 diffcover feature.json "$WORK/coverage.xml" --compare-branch=main
+numstat feature.txt
 diffcover feature-committed.json "$WORK/coverage.xml" --compare-branch=main --ignore-staged --ignore-unstaged
 
 # The same commit measured by pytest-cov in another checkout (another CI
@@ -40,7 +47,9 @@ diffcover wrong-paths.json "$ELSEWHERE/coverage.xml" --compare-branch=main
 
 git checkout -q docs
 diffcover docs-only.json "$WORK/coverage.xml" --compare-branch=main
+numstat docs-only.txt
 
 git checkout -q main
 diffcover no-changes.json "$WORK/coverage.xml" --compare-branch=main
+numstat no-changes.txt
 cd / && rm -rf "$WORK" "$ELSEWHERE"

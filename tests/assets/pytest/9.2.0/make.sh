@@ -24,7 +24,6 @@ junit collection-error-xunit1.xml xunit1 collection_error
 junit all-skipped.xml xunit2 all_skipped
 junit no-tests.xml xunit2 no_tests
 junit xfail.xml xunit2 xfail
-junit xfail-strict.xml xunit2 -o xfail_strict=true xfail
 junit odd-ids.xml xunit2 odd_ids
 junit hostile.xml xunit2 -o junit_logging=all hostile
 rm -rf "$WORK"

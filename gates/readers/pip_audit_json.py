@@ -1,0 +1,98 @@
+"""``pip-audit -f json``: known vulnerabilities of the audited dependencies.
+
+The report is ``{"dependencies": [...], "fixes": [...]}``. An audited dependency
+is ``{"name", "version", "vulns": [{"id", "fix_versions", "aliases"?,
+"description"?}]}``; one pip-audit could not audit is ``{"name", "skip_reason"}``.
+
+* Each vulnerability is a finding whose rule is pip-audit's id (it prefers a
+  PYSEC id, then a CVE, over a GHSA id) and whose path is "" (a dependency has
+  no source line). pip-audit gives no severity, so every vulnerability is
+  ``high`` (docs/severity.md): the conservative choice, refined by waivers.
+* pip-audit prints "No known vulnerabilities found" and exits 0 when it skipped
+  packages (not on the index, the service unreachable). Each skipped dependency
+  is the problem ``audit-incomplete`` whose subject is the package name, so a
+  waiver can accept a package that is not on PyPI by name.
+* No dependency audited (an empty report, or every one skipped) is the problem
+  ``no-packages-audited``, which no package waiver covers.
+
+Counts: :attr:`Count.PACKAGES_AUDITED` and :attr:`Count.PACKAGES_SKIPPED`.
+"""
+
+from __future__ import annotations
+
+from typing import Final, cast
+
+from gates.model import Count, Finding, Problem, ReportData, Severity
+from gates.readers.interface import ReadContext
+from gates.safeio import Blob, Fields, malformed, parse_json
+
+__all__ = ["FORMAT", "TOOL", "read"]
+
+FORMAT: Final = "pip-audit-json"
+TOOL: Final = "pip-audit"
+
+_HINT_NETWORK = (
+    "if the package is on PyPI, the vulnerability service was unreachable: "
+    "rerun the security stage with network access"
+)
+
+
+def read(blob: Blob, context: ReadContext) -> ReportData:
+    """Read a pip-audit JSON report."""
+    doc = Fields(parse_json(blob).value, path=blob.path, where="")
+    findings: list[Finding] = []
+    skipped: list[Problem] = []
+    audited = 0
+    for dependency in doc.each("dependencies"):
+        name = dependency.text("name")
+        if dependency.has("skip_reason"):
+            skipped.append(_skipped(blob.path, name, dependency.text("skip_reason")))
+        else:
+            audited += 1
+            version = dependency.text("version")
+            findings.extend(_finding(name, version, vuln) for vuln in dependency.each("vulns"))
+    problems = skipped if audited else [*skipped, _nothing_audited(blob.path, len(skipped))]
+    counts = {Count.PACKAGES_AUDITED: audited, Count.PACKAGES_SKIPPED: len(skipped)}
+    return ReportData(tool=TOOL, findings=findings, counts=counts, problems=problems)
+
+
+def _finding(name: str, version: str, vuln: Fields) -> Finding:
+    vuln_id = vuln.text("id")
+    fixes = _strings(vuln, "fix_versions")
+    aliases = sorted(_strings(vuln, "aliases", default=[]))  # a set in pip-audit: unordered
+    description = " ".join(vuln.text("description", default="").split())
+    fix = f"fixed in {', '.join(fixes)}" if fixes else "no fixed version"
+    also = f"; also {', '.join(aliases)}" if aliases else ""
+    about = f": {description}" if description else ""
+    message = f"{name} {version} ({fix}{also}){about}"
+    return Finding(TOOL, vuln_id, Severity.HIGH, "", 0, message)
+
+
+def _strings(fields: Fields, key: str, default: list[object] | None = None) -> list[str]:
+    values = fields.array(key, default)
+    for index, value in enumerate(values):
+        if not isinstance(value, str):
+            raise malformed(fields.path, f"{fields.where}.{key}[{index}]", "a string", value)
+    return cast("list[str]", values)
+
+
+def _skipped(path: str, name: str, reason: str) -> Problem:
+    return Problem(
+        slug="audit-incomplete",
+        path=path,
+        message=f"pip-audit did not audit {name}: {reason}",
+        hint=f"{_HINT_NETWORK}; if it is not (a private or local package), waive {name} by name",
+        subject=name,
+    )
+
+
+def _nothing_audited(path: str, skipped: int) -> Problem:
+    what = f"all {skipped} dependencies were skipped" if skipped else "the report lists none"
+    return Problem(
+        slug="no-packages-audited",
+        path=path,
+        message=f"pip-audit audited 0 packages: {what}",
+        hint="check what the security stage gives pip-audit (requirements, environment) "
+        "and that the vulnerability service was reachable",
+        subject=TOOL,
+    )

@@ -1,0 +1,5 @@
+import pickle
+
+
+def broken(:
+    return pickle.loads(b"")

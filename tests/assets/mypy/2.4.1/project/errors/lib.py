@@ -1,0 +1,2 @@
+def greet(name: str, times: int) -> str:
+    return name * times

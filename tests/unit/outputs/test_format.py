@@ -1,0 +1,172 @@
+"""The wording every output shares: values, statuses, summaries, safe text."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from gates.model import BenchmarkComparison, GateResult, Offender, Problem, Status
+from gates.outputs import _format as fmt
+from tests.unit.outputs import _verdicts
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "shown"),
+    [
+        ("coverage.percent", 89.996, "89.99%"),
+        ("coverage.percent", 89.999999, "89.99%"),
+        ("coverage.percent", 90.0, "90.00%"),
+        ("coverage.percent", 0.29, "0.29%"),  # 0.29 * 100 is 28.999...: no float trick
+        ("coverage.percent", 100, "100.00%"),
+        ("coverage.patch_percent", 0.0, "0.00%"),
+        ("coverage.percent", 1e-9, "0.00%"),
+        ("coverage.percent", None, "n/a"),
+        ("coverage.percent", math.nan, "n/a"),
+        ("coverage.percent", math.inf, "n/a"),
+        ("tests.failed", 2.0, "2"),
+        ("findings", 0.0, "0"),
+        ("findings", 100_000.0, "100000"),
+        ("benchmark.ratio", 1.0599, "1.05"),
+        ("benchmark.ratio", -1.0599, "-1.05"),
+        ("tests.failed", None, "n/a"),
+    ],
+)
+def test_format_value_truncates_and_never_rounds(
+    metric: str, value: float | None, shown: str
+) -> None:
+    assert fmt.format_value(metric, value) == shown
+
+
+@pytest.mark.parametrize("digits", range(3, 14))
+def test_a_value_just_under_the_bound_never_displays_as_the_bound(digits: int) -> None:
+    value = 90 - 10**-digits
+    assert value < 90
+    assert fmt.format_value("coverage.percent", value) == "89.99%"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("plain", "plain"),
+        ("a\nb\r\nc\td", "a b c d"),
+        ("  padded  ", "padded"),
+        ("\x1b[31mred\x1b[0m", "\ufffd[31mred\ufffd[0m"),
+        ("bell\x07 nul\x00 del\x7f c1\x9b", "bell\ufffd nul\ufffd del\ufffd c1\ufffd"),
+        ("\u202eevil\u2066", "\ufffdevil\ufffd"),
+        ("lone \ud800 surrogate", "lone \ufffd surrogate"),
+        ("para\u2028sep\u2029nel\x85end", "para sep nel end"),
+        ("vt\x0bff\x0c", "vt ff"),
+    ],
+)
+def test_one_line_makes_hostile_text_safe(text: str, line: str) -> None:
+    assert fmt.one_line(text) == line
+
+
+def test_one_line_clips_with_an_ellipsis() -> None:
+    assert fmt.one_line("abcdefghij", 5) == "abcd…"
+    assert fmt.one_line("abcde", 5) == "abcde"
+
+
+def test_printable_keeps_line_breaks() -> None:
+    assert fmt.printable("a\nb\tc\x1b") == "a\nb\tc\ufffd"
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_every_status_has_a_symbol_and_its_word(status: Status) -> None:
+    text = fmt.status_text(status)
+    assert text == f"{fmt.status_symbol(status)} {status.value}"
+
+
+def test_blocking_statuses_share_the_cross_and_others_differ() -> None:
+    symbols = {status: fmt.status_symbol(status) for status in Status}
+    assert symbols[Status.FAIL] == symbols[Status.ERROR] == "✖"
+    others = [symbols[s] for s in Status if not s.blocks]
+    assert len(set(others)) == len(others)
+    assert "✖" not in others
+
+
+def test_summary_of_a_passing_verdict() -> None:
+    assert fmt.summary_line(_verdicts.passing()) == "PASSED — 3 gates passed"
+
+
+def test_summary_of_a_blocked_verdict_leads_with_what_blocks() -> None:
+    assert fmt.summary_line(_verdicts.mixed()) == (
+        "BLOCKED — 3 gates failed, 1 evidence error, 1 warning, 1 waived, 1 gate passed (exit 3)"
+    )
+
+
+def test_summary_of_no_gates() -> None:
+    verdict = _verdicts.passing()
+    empty = type(verdict)(verdict.status, 0, (), (), (), (), ())
+    assert fmt.summary_line(empty) == "PASSED — no gates evaluated"
+
+
+def test_a_non_zero_exit_blocks_even_with_a_passing_status() -> None:
+    verdict = _verdicts.passing()
+    odd = type(verdict)(Status.PASS, 3, verdict.gates, (), (), (), ())
+    assert fmt.blocked(odd)
+    assert fmt.summary_line(odd) == "BLOCKED — 3 gates passed (exit 3)"
+
+
+def _gate(offenders: int, total: int) -> GateResult:
+    return GateResult(
+        name="g",
+        metric="findings",
+        status=Status.FAIL,
+        level="block",
+        observed=1.0,
+        bound="<= 0",
+        reason="r",
+        stages=(),
+        evidence=(),
+        offenders=tuple(Offender("a.py", i, "R1", "d") for i in range(1, offenders + 1)),
+        offenders_total=total,
+        problems=(Problem("vacuous", "x.json", "no lines", "fetch"),),
+        comparisons=(
+            BenchmarkComparison("b1", "no-change", 1.0, 0.9, 1.1, 5, ""),
+            BenchmarkComparison("b2", "regression", 1.2, 1.1, math.nan, 5, "slow"),
+        ),
+    )
+
+
+def test_detail_lines_list_problems_offenders_more_and_flagged_comparisons() -> None:
+    lines = fmt.detail_lines(_gate(offenders=3, total=10), max_offenders=2)
+    assert lines == [
+        "[vacuous] x.json: no lines — next: fetch",
+        "a.py:1  R1  d",
+        "a.py:2  R1  d",
+        "… and 8 more not shown — see the JSON verdict / artifacts",
+        "b2 regression +20.0% (+10.0% … n/a), 5 rounds — slow",
+    ]
+
+
+def test_hidden_offenders_never_trusts_a_total_below_the_list() -> None:
+    assert fmt.hidden_offenders(_gate(offenders=3, total=0), 3) == 0
+    assert fmt.hidden_offenders(_gate(offenders=3, total=0), 1) == 2
+
+
+def test_location_follows_the_models_unknowns() -> None:
+    assert fmt.location("", 3) == ""
+    assert fmt.location("a.py", 0) == "a.py"
+    assert fmt.location("a.py", 7) == "a.py:7"
+
+
+def test_counts_and_stages_lines() -> None:
+    verdict = _verdicts.mixed()
+    assert fmt.counts_line(verdict).startswith("tests run 412 · tests skipped 3 · ")
+    assert fmt.counts_line(verdict).endswith("statements measured 12,345")
+    assert fmt.stages_line(verdict) == (
+        "lint @ 3f2a9c1b7d · unit @ 3f2a9c1b7d (dirty tree) · security @ unknown commit"
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "symbol"), [("used", "✔"), ("unused", "!"), ("expired", "✖"), ("other", "?")]
+)
+def test_waiver_symbols(status: str, symbol: str) -> None:
+    assert fmt.waiver_symbol(status) == symbol
+
+
+def test_waiver_text_says_who_and_until_when() -> None:
+    assert fmt.waiver_text("package x", "", "") == "package x (no owner, expires n/a)"
