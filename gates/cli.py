@@ -134,9 +134,6 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     run.add_argument("--reports", default=".gates", help="evidence folder (default: .gates)")
     run.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
     run.add_argument("-v", "--verbose", action="store_true")
-    run.add_argument(
-        "command", nargs=argparse.REMAINDER, help="-- the command to run ({stage_dir} is replaced)"
-    )
 
 
 _RUN_HELP = """\
@@ -158,9 +155,11 @@ unreadable, incomplete), 4 internal error.
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    verbose = "-v" in args_list or "--verbose" in args_list
+    options, command = _split_command(args_list)
+    verbose = "-v" in options or "--verbose" in options
     try:
-        args = _parser().parse_args(args_list)
+        args = _parser().parse_args(options)
+        args.tool_command = command
         if args.command == "schema":
             sys.stdout.write(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
             return 0
@@ -176,6 +175,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:  # noqa: BLE001 - the one place that turns any bug into exit 4 with a report
         _print_internal(args_list, verbose=verbose)
         return EXIT_INTERNAL
+
+
+def _split_command(argv: list[str]) -> tuple[list[str], list[str]]:
+    """``gates run ... -- CMD``: argparse would mistake CMD's options for its own."""
+    if "--" in argv:
+        cut = argv.index("--")
+        return argv[:cut], argv[cut + 1 :]
+    return argv, []
 
 
 def _print_error(text: str, *, verbose: bool) -> None:
@@ -262,7 +269,7 @@ def _state(root: Path, *, commit: str | None, reports: str) -> TreeState | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    command = args.tool_command
     if not command:
         raise UsageError("no command to run", slug="usage", hint="put the command after --")
     reports = [_report_spec(text, role=args.role) for text in args.report]

@@ -141,7 +141,7 @@ def _missing_tools(
         (
             Problem(
                 "missing-evidence",
-                folder,
+                "",
                 f"no {tool} evidence in {where}",
                 'run the stage that runs it (see `nox -l`), or set on-missing = "warn"',
                 tool,
@@ -185,7 +185,7 @@ def _judge(gate: GateSpec, evidence: Evidence, book: WaiverBook, split: _Finding
         metric=gate.metric.name,
         status=status,
         level=gate.level,
-        observed=measure.value,
+        observed=measure.value if selection.reports else None,
         bound=gate.bound,
         reason=reason,
         stages=tuple(s.name for s in selection.stages),
@@ -196,10 +196,16 @@ def _judge(gate: GateSpec, evidence: Evidence, book: WaiverBook, split: _Finding
         waivers=tuple(
             sorted({w.label for w in [*waived_by, *([gate_waiver] if gate_waiver else [])]})
         ),
-        reproduce=" && ".join(dict.fromkeys(s.reproduce for s in selection.stages))
-        or f"nox -s {'/'.join(gate.stages)}",
+        reproduce=_reproduce(gate, selection),
         comparisons=measure.comparisons,
     )
+
+
+def _reproduce(gate: GateSpec, selection: _Selection) -> str:
+    ran = {s.name for s in selection.stages}
+    commands = dict.fromkeys(s.reproduce for s in selection.stages)
+    commands.update(dict.fromkeys(f"nox -s {name}" for name in gate.stages if name not in ran))
+    return " && ".join(commands) or "nox -s gates"
 
 
 def _waive_problems(selection: _Selection, book: WaiverBook) -> tuple[list[Problem], list[Waiver]]:

@@ -6,16 +6,47 @@ Adding a reader touches its module, one line here, real assets under
 
 from __future__ import annotations
 
+from gates.readers import (
+    bandit_json,
+    cobertura,
+    coverage_json,
+    diff_cover,
+    file_list,
+    git_numstat,
+    junit,
+    mypy_json,
+    mypy_linecount,
+    pip_audit_json,
+    pytest_benchmark,
+    ruff_format,
+    ruff_json,
+    sarif,
+)
 from gates.readers.interface import ReadContext, Reader
 from gates.vocabulary import Kind
 
 __all__ = ["KINDS", "READERS", "ReadContext", "Reader", "reader_for"]
 
-# format id -> (reader module, the kind of evidence it provides)
-_REGISTRY: dict[str, tuple[Reader, Kind]] = {}
+# Each reader, and the kind of evidence its reports provide.
+_REGISTRY: tuple[tuple[Reader, Kind], ...] = (
+    (coverage_json, Kind.COVERAGE),
+    (cobertura, Kind.COVERAGE),
+    (junit, Kind.TESTS),
+    (diff_cover, Kind.PATCH),
+    (git_numstat, Kind.PATCH),
+    (ruff_json, Kind.FINDINGS),
+    (ruff_format, Kind.FINDINGS),
+    (file_list, Kind.FINDINGS),
+    (mypy_json, Kind.FINDINGS),
+    (mypy_linecount, Kind.FINDINGS),
+    (bandit_json, Kind.FINDINGS),
+    (pip_audit_json, Kind.FINDINGS),
+    (sarif, Kind.FINDINGS),
+    (pytest_benchmark, Kind.BENCHMARKS),
+)
 
-READERS: dict[str, Reader] = {name: reader for name, (reader, _) in _REGISTRY.items()}
-KINDS: dict[str, Kind] = {name: kind for name, (_, kind) in _REGISTRY.items()}
+READERS: dict[str, Reader] = {reader.FORMAT: reader for reader, _ in _REGISTRY}
+KINDS: dict[str, Kind] = {reader.FORMAT: kind for reader, kind in _REGISTRY}
 
 
 def reader_for(format_id: str) -> Reader | None:

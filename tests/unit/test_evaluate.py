@@ -53,7 +53,9 @@ def test_combined_coverage_unions_executed_lines_across_stages() -> None:
 
 
 def test_branch_and_total_percent() -> None:
-    ev = b.evidence(b.stage("unit", b.coverage("unit", b.cov_file("a.py", [1, 2, 3], [4], branches=(1, 1)))))
+    ev = b.evidence(
+        b.stage("unit", b.coverage("unit", b.cov_file("a.py", [1, 2, 3], [4], branches=(1, 1))))
+    )
     policy = (
         '[gate.br]\nmetric = "coverage.branch_percent"\nmin = 50\n'
         '[gate.tot]\nmetric = "coverage.total_percent"\nmin = 66\n'
@@ -97,7 +99,9 @@ def test_on_missing_warn_reports_without_blocking() -> None:
 
 def test_on_missing_warn_does_not_soften_other_problems() -> None:
     stale = b.problem("stale-commit")
-    ev = b.evidence(b.stage("unit", b.coverage("unit", b.cov_file("a.py", [1], [])), problems=[stale]))
+    ev = b.evidence(
+        b.stage("unit", b.coverage("unit", b.cov_file("a.py", [1], [])), problems=[stale])
+    )
     verdict = b.judge(UNIT_90 + 'on-missing = "warn"\n', ev)
     assert verdict.gates[0].status is Status.ERROR
 
@@ -133,7 +137,9 @@ def test_findings_filters_severity_rule_path() -> None:
         b.finding("bandit", "B301", Severity.HIGH, path="src/y.py"),
     ]
     ev = b.evidence(b.stage("security", b.findings("security", "bandit", *items)))
-    policy = '[gate.s]\nmetric = "findings"\nseverity = "high"\nrule = "B6*"\npath = "src/*"\nmax = 0\n'
+    policy = (
+        '[gate.s]\nmetric = "findings"\nseverity = "high"\nrule = "B6*"\npath = "src/*"\nmax = 0\n'
+    )
     gate = b.judge(policy, ev).gates[0]
     assert gate.observed == 1
     assert gate.status is Status.FAIL
@@ -150,7 +156,10 @@ def test_findings_gate_requires_every_named_tool() -> None:
 
 
 def test_finding_waiver_removes_finding_and_is_counted() -> None:
-    items = [b.finding("pip-audit", "GHSA-1234", Severity.HIGH), b.finding("pip-audit", "PYSEC-1", Severity.HIGH)]
+    items = [
+        b.finding("pip-audit", "GHSA-1234", Severity.HIGH),
+        b.finding("pip-audit", "PYSEC-1", Severity.HIGH),
+    ]
     ev = b.evidence(b.stage("security", b.findings("security", "pip-audit", *items)))
     policy = (
         '[gate.s]\nmetric = "findings"\nmax = 0\n'
@@ -165,7 +174,9 @@ def test_finding_waiver_removes_finding_and_is_counted() -> None:
 
 
 def test_expired_waiver_does_not_apply_and_blocks() -> None:
-    ev = b.evidence(b.stage("security", b.findings("security", "pip-audit", b.finding("pip-audit", "GHSA-1"))))
+    ev = b.evidence(
+        b.stage("security", b.findings("security", "pip-audit", b.finding("pip-audit", "GHSA-1")))
+    )
     policy = (
         '[gate.s]\nmetric = "findings"\nmax = 5\n'
         '[[waiver]]\nfinding = "pip-audit:GHSA-1"\nowner = "o"\nreason = "r"\nexpires = 2026-11-24\n'
@@ -192,7 +203,9 @@ def test_unused_waiver_is_reported_not_blocking() -> None:
 
 
 def test_waived_evidence_problem_shows_not_run_never_pass() -> None:
-    skipped = b.problem("audit-incomplete", tool="pip-audit", kind=Kind.FINDINGS, subject="requests")
+    skipped = b.problem(
+        "audit-incomplete", tool="pip-audit", kind=Kind.FINDINGS, subject="requests"
+    )
     ev = b.evidence(b.stage("security", b.findings("security", "pip-audit"), problems=[skipped]))
     policy = (
         '[gate.s]\nmetric = "findings"\ntool = "pip-audit"\nmax = 0\n'
@@ -250,7 +263,10 @@ def test_tests_metrics_and_offenders() -> None:
     failed, total, skipped, passed = verdict.gates
     assert (failed.observed, total.observed, skipped.observed, passed.observed) == (3, 12, 2, 7)
     assert [g.status for g in verdict.gates] == [Status.FAIL, Status.PASS, Status.FAIL, Status.PASS]
-    assert {o.label.split("::")[1].rsplit("_", 1)[0] for o in failed.offenders} == {"test_failed", "test_error"}
+    assert {o.label.split("::")[1].rsplit("_", 1)[0] for o in failed.offenders} == {
+        "test_failed",
+        "test_error",
+    }
     assert failed.stages == ("unit", "integration")  # in evidence order (the loader sorts folders)
     assert dict(verdict.counts)[Count.TESTS_RUN] == 10
 
@@ -274,9 +290,17 @@ def test_patch_coverage_and_vacuous_diff() -> None:
 
 def test_benchmark_regression_detected_and_noise_not() -> None:
     rng = random.Random(7)
-    base = {"slow": [1.0 + rng.gauss(0, 0.01) for _ in range(40)], "same": [2.0 + rng.gauss(0, 0.02) for _ in range(40)]}
-    head = {"slow": [1.2 + rng.gauss(0, 0.01) for _ in range(40)], "same": [2.0 + rng.gauss(0, 0.02) for _ in range(40)]}
-    ev = b.evidence(b.stage("benchmark", b.bench("benchmark", "base", base), b.bench("benchmark", "head", head)))
+    base = {
+        "slow": [1.0 + rng.gauss(0, 0.01) for _ in range(40)],
+        "same": [2.0 + rng.gauss(0, 0.02) for _ in range(40)],
+    }
+    head = {
+        "slow": [1.2 + rng.gauss(0, 0.01) for _ in range(40)],
+        "same": [2.0 + rng.gauss(0, 0.02) for _ in range(40)],
+    }
+    ev = b.evidence(
+        b.stage("benchmark", b.bench("benchmark", "base", base), b.bench("benchmark", "head", head))
+    )
     gate = b.judge('[gate.b]\nmetric = "benchmark.regressions"\nmax = 0\n', ev).gates[0]
     assert gate.observed == 1
     assert gate.status is Status.FAIL
@@ -291,7 +315,11 @@ def test_benchmarks_without_samples_or_base_block() -> None:
     assert gate.status is Status.ERROR
     assert "role 'base'" in gate.reason
     unsampled = b.evidence(
-        b.stage("benchmark", b.bench("benchmark", "base", {"x": []}), b.bench("benchmark", "head", {"x": [1.0]}))
+        b.stage(
+            "benchmark",
+            b.bench("benchmark", "base", {"x": []}),
+            b.bench("benchmark", "head", {"x": [1.0]}),
+        )
     )
     gate = b.judge('[gate.b]\nmetric = "benchmark.regressions"\nmax = 0\n', unsampled).gates[0]
     assert gate.status is Status.ERROR
@@ -308,19 +336,29 @@ def test_error_dominates_fail_in_exit_code() -> None:
 
 
 def test_stage_read_by_no_gate_is_noted() -> None:
-    ev = b.evidence(b.stage("unit", b.junit("unit", passed=1)), b.stage("extra", b.junit("extra", passed=1)))
+    ev = b.evidence(
+        b.stage("unit", b.junit("unit", passed=1)), b.stage("extra", b.junit("extra", passed=1))
+    )
     verdict = b.judge('[gate.t]\nmetric = "tests.failed"\nstage = "unit"\nmax = 0\n', ev)
     assert any("'extra'" in note for note in verdict.notes)
 
 
 @given(st.integers(0, 1000), st.integers(0, 1000), st.floats(0, 100), st.floats(0, 100))
-def test_raising_min_never_turns_fail_into_pass(hit: int, missed: int, low: float, high: float) -> None:
+def test_raising_min_never_turns_fail_into_pass(
+    hit: int, missed: int, low: float, high: float
+) -> None:
     if hit + missed == 0:
         return
     low, high = sorted((low, high))
-    ev = b.evidence(b.stage("unit", b.coverage("unit", b.cov_file("a.py", range(hit), range(hit, hit + missed)))))
+    ev = b.evidence(
+        b.stage(
+            "unit", b.coverage("unit", b.cov_file("a.py", range(hit), range(hit, hit + missed)))
+        )
+    )
     at_low = b.judge(f'[gate.c]\nmetric = "coverage.percent"\nmin = {low!r}\n', ev).gates[0].status
-    at_high = b.judge(f'[gate.c]\nmetric = "coverage.percent"\nmin = {high!r}\n', ev).gates[0].status
+    at_high = (
+        b.judge(f'[gate.c]\nmetric = "coverage.percent"\nmin = {high!r}\n', ev).gates[0].status
+    )
     assert not (at_low is Status.FAIL and at_high is Status.PASS)
 
 

@@ -97,7 +97,9 @@ def _write_manifest(folder: Path, document: object) -> None:
 
 
 def _valid(folder: Path) -> dict[str, object]:
-    recorder = StageRecorder(stage="s", folder=folder, state=TreeState("a" * 40, False, "0" * 64), reproduce="x")
+    recorder = StageRecorder(
+        stage="s", folder=folder, state=TreeState("a" * 40, False, "0" * 64), reproduce="x"
+    )
     recorder.folder.mkdir(parents=True, exist_ok=True)
     recorder.finish()
     document: dict[str, object] = json.loads((folder / MANIFEST_NAME).read_text())
@@ -111,13 +113,35 @@ def _valid(folder: Path) -> dict[str, object]:
         ({"version": 99}, "unsupported-format", "version 99"),
         ({"dirty": "no"}, "malformed-manifest", "true or false"),
         ({"commit": 5}, "malformed-report", "`commit` should be a string"),
-        ({"reports": [{"path": "../x", "format": "f", "tool": "t", "sha256": "0", "size": 1}]}, "malformed-manifest", "leaves"),
-        ({"reports": [{"path": "/etc/passwd", "format": "f", "tool": "t", "sha256": "0", "size": 1}]}, "malformed-manifest", "leaves"),
-        ({"tools": [{"name": "t", "version": "1", "argv": [1], "exit_code": 0}]}, "malformed-manifest", "strings"),
-        ({"tools": [{"name": "t", "version": "1", "argv": [], "exit_code": "0"}]}, "malformed-report", "integer"),
+        (
+            {"reports": [{"path": "../x", "format": "f", "tool": "t", "sha256": "0", "size": 1}]},
+            "malformed-manifest",
+            "leaves",
+        ),
+        (
+            {
+                "reports": [
+                    {"path": "/etc/passwd", "format": "f", "tool": "t", "sha256": "0", "size": 1}
+                ]
+            },
+            "malformed-manifest",
+            "leaves",
+        ),
+        (
+            {"tools": [{"name": "t", "version": "1", "argv": [1], "exit_code": 0}]},
+            "malformed-manifest",
+            "strings",
+        ),
+        (
+            {"tools": [{"name": "t", "version": "1", "argv": [], "exit_code": "0"}]},
+            "malformed-report",
+            "integer",
+        ),
     ],
 )
-def test_malformed_manifests_are_evidence_errors(tmp_path: Path, change: dict[str, object], slug: str, words: str) -> None:
+def test_malformed_manifests_are_evidence_errors(
+    tmp_path: Path, change: dict[str, object], slug: str, words: str
+) -> None:
     folder = tmp_path / "s"
     document = {**_valid(folder), **change}
     _write_manifest(folder, document)

@@ -91,7 +91,14 @@ def test_full_policy_is_typed() -> None:
     policy = parse_policy(tomllib.loads(FULL))
     assert policy.settings.max_report_mb == 64
     names = [gate.name for gate in policy.gates]
-    assert names == ["unit-coverage", "combined-coverage", "patch-coverage", "tests", "security", "benchmarks"]
+    assert names == [
+        "unit-coverage",
+        "combined-coverage",
+        "patch-coverage",
+        "tests",
+        "security",
+        "benchmarks",
+    ]
     combined = policy.gates[1]
     assert combined.stages == ("unit", "integration")
     assert combined.level == "warn"
@@ -112,7 +119,11 @@ def test_full_policy_is_typed() -> None:
     [
         ('[gate.a]\nmetric = "coverage.percnt"\nmin = 1', "gate.a.metric", "coverage.percent"),
         ('[gate.a]\nmetric = "coverage.percent"\nminn = 1\nmin = 1', "gate.a.minn", "min"),
-        ('[gates]\nreport = "x"\n[gate.a]\nmetric = "findings"\nmax = 0', "gates.report", "reports"),
+        (
+            '[gates]\nreport = "x"\n[gate.a]\nmetric = "findings"\nmax = 0',
+            "gates.report",
+            "reports",
+        ),
         ('[gate.a]\nmetric = "findings"\nmax = 0\nlevel = "warning"', "gate.a.level", "warn"),
         ('[gate.a]\nmetric = "findings"\nmax = 0\nseverity = "hihg"', "gate.a.severity", "high"),
         ('[gatess]\n[gate.a]\nmetric = "findings"\nmax = 0', "gatess", "gates"),
@@ -137,15 +148,39 @@ def test_unknown_names_suggest_the_closest(text: str, key: str, hint: str) -> No
         ('[gate.a]\nmetric = "findings"\nmax = true', "gate.a.max", "should be a number"),
         ('[gate.a]\nmetric = "findings"', "gate.a", "no bound"),
         ('[gate.a]\nmetric = "coverage.percent"\nmin = 90\nmax = 80', "gate.a", "above max"),
-        ('[gate.a]\nmin = 1', "gate.a.metric", "required"),
-        ('[gate.a]\nmetric = "coverage.percent"\nmin = 1\ntool = "ruff"', "gate.a.tool", "does not apply"),
-        ('[gate.a]\nmetric = "findings"\nmax = 0\nslowdown = "5%"', "gate.a.slowdown", "does not apply"),
-        ('[gate.a]\nmetric = "benchmark.regressions"\nmax = 0\nslowdown = "5"', "gate.a.slowdown", "percentage"),
-        ('[gate.a]\nmetric = "benchmark.regressions"\nmax = 0\nslowdown = "0%"', "gate.a.slowdown", "outside"),
+        ("[gate.a]\nmin = 1", "gate.a.metric", "required"),
+        (
+            '[gate.a]\nmetric = "coverage.percent"\nmin = 1\ntool = "ruff"',
+            "gate.a.tool",
+            "does not apply",
+        ),
+        (
+            '[gate.a]\nmetric = "findings"\nmax = 0\nslowdown = "5%"',
+            "gate.a.slowdown",
+            "does not apply",
+        ),
+        (
+            '[gate.a]\nmetric = "benchmark.regressions"\nmax = 0\nslowdown = "5"',
+            "gate.a.slowdown",
+            "percentage",
+        ),
+        (
+            '[gate.a]\nmetric = "benchmark.regressions"\nmax = 0\nslowdown = "0%"',
+            "gate.a.slowdown",
+            "outside",
+        ),
         ('[gate.a]\nmetric = "findings"\nmax = 0\nstage = []', "gate.a.stage", "non-empty"),
         ('[gate.a]\nmetric = "findings"\nmax = 0\nstage = "../x"', "gate.a.stage", "stage folder"),
-        ('[gates]\nreports = "/tmp"\n[gate.a]\nmetric = "findings"\nmax = 0', "gates.reports", "inside"),
-        ('[gates]\nmax-report-mb = 0\n[gate.a]\nmetric = "findings"\nmax = 0', "gates.max-report-mb", "1 to 4096"),
+        (
+            '[gates]\nreports = "/tmp"\n[gate.a]\nmetric = "findings"\nmax = 0',
+            "gates.reports",
+            "inside",
+        ),
+        (
+            '[gates]\nmax-report-mb = 0\n[gate.a]\nmetric = "findings"\nmax = 0',
+            "gates.max-report-mb",
+            "1 to 4096",
+        ),
         ("[gates]\n", "gate", "no gates"),
         ("gate = 1", "gate", "should be a table"),
         ('[gate."a b"]\nmetric = "findings"\nmax = 0', "gate.a b", "gate names"),
@@ -163,21 +198,53 @@ GATE = '[gate.a]\nmetric = "findings"\nmax = 0\n'
 @pytest.mark.parametrize(
     ("waiver", "key", "words"),
     [
-        ('finding = "ruff:E501"\nreason = "r"\nexpires = 2030-01-01', "waiver[0].owner", "required"),
-        ('finding = "ruff:E501"\nowner = "o"\nexpires = 2030-01-01', "waiver[0].reason", "required"),
+        (
+            'finding = "ruff:E501"\nreason = "r"\nexpires = 2030-01-01',
+            "waiver[0].owner",
+            "required",
+        ),
+        (
+            'finding = "ruff:E501"\nowner = "o"\nexpires = 2030-01-01',
+            "waiver[0].reason",
+            "required",
+        ),
         ('finding = "ruff:E501"\nowner = "o"\nreason = "r"', "waiver[0].expires", "required"),
-        ('finding = "ruff:E501"\nowner = "o"\nreason = "r"\nexpires = "2030-01-01"', "waiver[0].expires", "TOML date"),
+        (
+            'finding = "ruff:E501"\nowner = "o"\nreason = "r"\nexpires = "2030-01-01"',
+            "waiver[0].expires",
+            "TOML date",
+        ),
         (
             'finding = "ruff:E501"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01T00:00:00',
             "waiver[0].expires",
             "TOML date",
         ),
         ('owner = "o"\nreason = "r"\nexpires = 2030-01-01', "waiver[0]", "exactly one"),
-        ('finding = "E501"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01', "waiver[0].finding", "tool:rule"),
-        ('gate = "nope"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01', "waiver[0].gate", "not defined"),
-        ('gate = "a"\npath = "x"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01', "waiver[0].path", "finding"),
-        ('gate = "a"\nowner = "  "\nreason = "r"\nexpires = 2030-01-01', "waiver[0].owner", "non-empty"),
-        ('gate = "a"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01\nuntil = 1', "waiver[0].until", "known key"),
+        (
+            'finding = "E501"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01',
+            "waiver[0].finding",
+            "tool:rule",
+        ),
+        (
+            'gate = "nope"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01',
+            "waiver[0].gate",
+            "not defined",
+        ),
+        (
+            'gate = "a"\npath = "x"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01',
+            "waiver[0].path",
+            "finding",
+        ),
+        (
+            'gate = "a"\nowner = "  "\nreason = "r"\nexpires = 2030-01-01',
+            "waiver[0].owner",
+            "non-empty",
+        ),
+        (
+            'gate = "a"\nowner = "o"\nreason = "r"\nexpires = 2030-01-01\nuntil = 1',
+            "waiver[0].until",
+            "known key",
+        ),
     ],
 )
 def test_waivers_need_owner_reason_expiry(waiver: str, key: str, words: str) -> None:
@@ -218,4 +285,4 @@ def test_schema_accepts_valid_and_rejects_invalid_policies() -> None:
 
 def test_every_metric_is_in_the_schema() -> None:
     gate = json_schema()["$defs"]["gate"]  # type: ignore[index]
-    assert gate["properties"]["metric"]["enum"] == sorted(METRICS)  # type: ignore[index]
+    assert gate["properties"]["metric"]["enum"] == sorted(METRICS)

@@ -70,7 +70,9 @@ def test_noisy_data_is_inconclusive_with_reason() -> None:
 
 
 def test_too_few_rounds_and_bad_timings_are_inconclusive() -> None:
-    few, bad = compare_unpaired([("few", [1.0, 1.0], [2.0, 2.0]), ("bad", [0.0] * 10, [1.0] * 10)], Decision())
+    few, bad = compare_unpaired(
+        [("few", [1.0, 1.0], [2.0, 2.0]), ("bad", [0.0] * 10, [1.0] * 10)], Decision()
+    )
     assert few.outcome == "inconclusive"
     assert "too few rounds" in few.reason
     assert bad.outcome == "inconclusive"

@@ -1,0 +1,1 @@
+"""Benchmarks of gates itself: generators of large evidence and timing harnesses."""
