@@ -1,12 +1,36 @@
-"""This repository's pipeline: the gates stages dogfooded on gates itself, and the test suite."""
+"""This repository's pipeline: the gates stages, dogfooded on gates itself, and the test suite.
+
+``nox -s gates`` runs every stage in parallel and judges the evidence against
+``gates.toml``; ``nox -s tests`` runs the whole test suite (what CI runs).
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import nox
 
+sys.path.insert(
+    0, str(Path(__file__).parent)
+)  # the recipes of this checkout, not an installed gates
+
+from gates.nox import Pipeline
+
+nox.needs_version = ">=2026.10.20"  # parallel sessions (-j) honouring requires=
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["tests"]
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["gates"]
+nox.options.parallel = "auto"  # independent stages at once, one per CPU
+
+Pipeline(
+    package="gates",
+    tests="tests/unit",
+    integration="tests/integration",
+    install=["-e", ".[test]"],
+    typecheck=["gates", "tests", "benchmarks"],
+    pytest_args=["-p", "no:cacheprovider"],
+).register()
 
 
 @nox.session

@@ -1,0 +1,463 @@
+"""The standard stages as Nox sessions, for any repository's ``noxfile.py``.
+
+A consumer's whole ``noxfile.py``::
+
+    import nox
+    from gates.nox import Pipeline
+
+    Pipeline(package="src/mypkg", tests="tests").register()
+
+registers ``lint``, ``type``, ``unit``, ``security``, ``diff`` (and
+``integration`` and ``benchmark`` when their folders are given) and ``gates``,
+which ``requires=`` every stage and runs ``gates check``. Each stage runs the real
+tool through ``gates run`` inside its own session environment, so the tool's
+report and the stage manifest land in ``.gates/<stage>/``.
+
+*Stages record, gates decide.* A stage whose tool found problems (failed tests,
+lint findings) succeeds: the problems are evidence. A stage whose tool could
+not produce evidence (a crash, a missing report) records that in its manifest
+and warns, and the verdict blocks on it (``stage-failed``). It does not fail
+its Nox session, because Nox aborts every session whose prerequisite failed:
+a failing stage would hide the one verdict that lists every problem at once.
+
+This module imports only the standard library and Nox, so a noxfile can use it
+from the environment Nox runs in; everything else runs inside the sessions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nox
+
+from gates import __version__
+
+__all__ = ["STAGES", "Pipeline", "gates_install", "tool_pins"]
+
+STAGES = ("lint", "type", "unit", "integration", "security", "benchmark", "diff")
+_BACKEND = "uv|virtualenv"
+_PINS_NAME = "gates-tools.txt"
+
+
+def tool_pins(root: Path = Path()) -> Path:
+    """The constraints file the stages install tools with: the repository's, else gates' own."""
+    local = root / _PINS_NAME
+    return local if local.is_file() else Path(__file__).parent / "data" / "tools.txt"
+
+
+def gates_install() -> list[str]:
+    """How a session installs gates itself.
+
+    ``GATES_INSTALL`` (pip arguments) wins; a gates imported from a source
+    checkout installs that checkout; otherwise this exact release.
+    """
+    override = os.environ.get("GATES_INSTALL", "").strip()
+    if override:
+        return shlex.split(override)
+    checkout = Path(__file__).resolve().parent.parent
+    project = checkout / "pyproject.toml"
+    if project.is_file() and _project_name(project) == "gates":
+        return [str(checkout)]
+    return [f"gates=={__version__}"]
+
+
+def _gates_unless_project(project: bool) -> list[str]:  # noqa: FBT001 - private helper
+    """gates' install arguments, unless the project being installed is this gates checkout."""
+    spec = gates_install()
+    if project and spec == [str(Path.cwd().resolve())]:
+        return []
+    return spec
+
+
+def _project_name(pyproject: Path) -> str:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return ""
+    project = data.get("project", {})
+    return str(project.get("name", "")) if isinstance(project, dict) else ""
+
+
+def _paths(value: str | Sequence[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """How this repository's evidence is made: which folders, which install, which stages.
+
+    ``package`` is what coverage measures, mypy and bandit check; ``tests`` the
+    unit tests; ``integration`` and ``benchmarks`` enable those stages.
+    ``install`` is the pip arguments that install the project with its test
+    dependencies (``["-e", ".[test]"]``). What is *good enough* is not here:
+    that is ``gates.toml``.
+    """
+
+    package: str | Sequence[str]
+    tests: str | Sequence[str] = "tests"
+    integration: str | Sequence[str] | None = None
+    benchmarks: str | Sequence[str] | None = None
+    install: Sequence[str] = (".",)
+    lint: Sequence[str] = (".",)
+    typecheck: Sequence[str] | None = None  # what mypy checks; default: the package
+    audit: Sequence[str] = (".",)  # pip-audit targets: a project path, or "-r", "requirements.txt"
+    security: bool = True
+    diff: bool = True
+    python: str | None = None
+    config: str = "gates.toml"
+    reports: str = ".gates"
+    pytest_args: Sequence[str] = ()
+    extra_install: dict[str, Sequence[str]] = field(default_factory=dict)  # stage -> more pip args
+
+    # ------------------------------------------------------------ registration
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The enabled stages, in pipeline order."""
+        enabled = {
+            "lint": True,
+            "type": True,
+            "unit": True,
+            "integration": self.integration is not None,
+            "security": self.security,
+            "benchmark": self.benchmarks is not None,
+            "diff": self.diff,
+        }
+        return tuple(name for name in STAGES if enabled[name])
+
+    def register(self) -> None:
+        """Define one Nox session per enabled stage, and ``gates``."""
+        recipes: dict[str, Callable[[nox.Session], None]] = {
+            "lint": self.run_lint,
+            "type": self.run_type,
+            "unit": self.run_unit,
+            "integration": self.run_integration,
+            "security": self.run_security,
+            "benchmark": self.run_benchmark,
+            "diff": self.run_diff,
+        }
+        for name in self.stages:
+            requires = (
+                [s for s in ("unit", "integration") if s in self.stages] if name == "diff" else []
+            )
+            self._session(name, recipes[name], requires=requires)
+        self._session("gates", self.run_gates, requires=list(self.stages))
+
+    def _session(
+        self, name: str, recipe: Callable[[nox.Session], None], *, requires: Sequence[str]
+    ) -> None:
+        def session(session: nox.Session) -> None:
+            recipe(session)
+
+        session.__doc__ = _DOCS[name]
+        nox.session(
+            name=name,
+            python=self.python,
+            venv_backend=_BACKEND,
+            reuse_venv=True,
+            requires=list(requires) or None,
+            allow_parallel=True,
+        )(session)
+
+    # ------------------------------------------------------------ stages
+
+    def run_lint(self, session: nox.Session) -> None:
+        self._install(session, tools=["ruff"])
+        lint = list(self.lint)
+        self._step(
+            session,
+            "lint",
+            "ruff",
+            ["ruff", "check", "--output-format", "json", *lint],
+            stdout="ruff-json=ruff.json",
+            first=True,
+        )
+        self._step(
+            session,
+            "lint",
+            "ruff",
+            ["ruff", "check", "--show-files", *lint],
+            stdout="file-list=files.txt",
+        )
+        self._step(
+            session,
+            "lint",
+            "ruff",
+            ["ruff", "format", "--check", "--output-format", "json", *lint],
+            stdout="ruff-format-json=format.json",
+        )
+        self._done(session, "lint")
+
+    def run_type(self, session: nox.Session) -> None:
+        self._install(session, tools=["mypy"], project=True)
+        self._step(
+            session,
+            "type",
+            "mypy",
+            [
+                "mypy",
+                "-O",
+                "json",
+                "--linecount-report",
+                "{stage_dir}/linecount",
+                *(self.typecheck or _paths(self.package)),
+            ],
+            stdout="mypy-json=mypy.json",
+            reports=["mypy-linecount=linecount/linecount.txt"],
+            first=True,
+        )
+        self._done(session, "type")
+
+    def run_unit(self, session: nox.Session) -> None:
+        self._tests(session, "unit", _paths(self.tests))
+
+    def run_integration(self, session: nox.Session) -> None:
+        self._tests(session, "integration", _paths(self.integration or ()))
+
+    def _tests(self, session: nox.Session, stage: str, folders: Sequence[str]) -> None:
+        self._install(session, tools=["pytest-cov", "coverage"], project=True)
+        cov = [f"--cov={path}" for path in _paths(self.package)]
+        self._step(
+            session,
+            stage,
+            "pytest",
+            [
+                "python",
+                "-m",
+                "pytest",
+                *folders,
+                *cov,
+                "--cov-branch",
+                "--cov-report=",
+                "--cov-report=json:{stage_dir}/coverage.json",
+                "--cov-report=xml:{stage_dir}/coverage.xml",
+                "--junitxml={stage_dir}/junit.xml",
+                "-o",
+                "junit_family=xunit2",
+                *self.pytest_args,
+                *session.posargs,
+            ],
+            reports=[
+                "junit-xml=junit.xml",
+                "coverage-json=coverage.json",
+                "cobertura-xml=coverage.xml",
+            ],
+            first=True,
+            env={"COVERAGE_FILE": f"{self.reports}/{stage}/.coverage"},
+        )
+        self._done(session, stage)
+
+    def run_security(self, session: nox.Session) -> None:
+        self._install(session, tools=["bandit", "pip-audit"])
+        config = ["-c", "pyproject.toml"] if _has_table("pyproject.toml", "bandit") else []
+        self._step(
+            session,
+            "security",
+            "bandit",
+            [
+                "bandit",
+                *config,
+                "-r",
+                *_paths(self.package),
+                "-f",
+                "json",
+                "-o",
+                "{stage_dir}/bandit.json",
+                "-q",
+            ],
+            reports=["bandit-json=bandit.json"],
+            first=True,
+        )
+        self._step(
+            session,
+            "security",
+            "pip-audit",
+            [
+                "pip-audit",
+                *self.audit,
+                "-f",
+                "json",
+                "-o",
+                "{stage_dir}/pip-audit.json",
+                "--progress-spinner",
+                "off",
+            ],
+            reports=["pip-audit-json=pip-audit.json"],
+        )
+        self._done(session, "security")
+
+    def run_benchmark(self, session: nox.Session) -> None:
+        self._install(session, tools=["pytest-benchmark"], project=True)
+        self._step(
+            session,
+            "benchmark",
+            "pytest-benchmark",
+            [
+                "python",
+                "-m",
+                "pytest",
+                *_paths(self.benchmarks or ()),
+                "--benchmark-only",
+                "--benchmark-json={stage_dir}/head.json",
+                "-p",
+                "no:cacheprovider",
+                *session.posargs,
+            ],
+            reports=["pytest-benchmark-json=head.json"],
+            role="head",
+            first=True,
+        )
+        self._done(session, "benchmark")
+
+    def run_diff(self, session: nox.Session) -> None:
+        self._install(session, tools=["diff-cover"])
+        base = self.base()
+        xml = [
+            f"{self.reports}/{s}/coverage.xml" for s in ("unit", "integration") if s in self.stages
+        ]
+        numstat = (
+            f"echo {shlex.quote(f'# git diff --numstat {base}...HEAD -- *.py')} && "
+            f"git diff --numstat {shlex.quote(base + '...HEAD')} -- '*.py'"
+        )
+        git = session.run("git", "--version", silent=True, external=True) or ""
+        self._step(
+            session,
+            "diff",
+            "git",
+            ["sh", "-c", numstat],
+            stdout="git-numstat=numstat.txt",
+            first=True,
+            version=str(git).split()[-1] if str(git).split() else "",
+        )
+        self._step(
+            session,
+            "diff",
+            "diff-cover",
+            [
+                "diff-cover",
+                *xml,
+                f"--compare-branch={base}",
+                "--format",
+                "json:{stage_dir}/diff-cover.json",
+            ],
+            reports=["diff-cover-json=diff-cover.json"],
+        )
+        self._done(session, "diff")
+
+    def run_gates(self, session: nox.Session) -> None:
+        """Judge every stage's evidence against the policy: the verdict."""
+        session.install(*gates_install())
+        session.run(
+            "gates",
+            "check",
+            "--config",
+            self.config,
+            "--reports",
+            self.reports,
+            "--format",
+            "terminal",
+            "--format",
+            f"json:{self.reports}/verdict.json",
+            "--format",
+            f"markdown:{self.reports}/verdict.md",
+            *session.posargs,
+        )
+
+    # ------------------------------------------------------------ helpers
+
+    def base(self) -> str:
+        """``[gates] base`` of the policy (default ``origin/main``)."""
+        try:
+            policy = tomllib.loads(Path(self.config).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return "origin/main"
+        settings = policy.get("gates", {})
+        base = settings.get("base") if isinstance(settings, dict) else None
+        return base if isinstance(base, str) and base.strip() else "origin/main"
+
+    def _install(
+        self, session: nox.Session, *, tools: Sequence[str], project: bool = False
+    ) -> None:
+        """Install gates and the pinned tools (and the project, for stages that import it)."""
+        args = [*_gates_unless_project(project), *tools]
+        if project:
+            args = [*self.install, *args]
+        args += list(self.extra_install.get(session.name, ()))
+        session.install("-c", str(tool_pins()), *args)
+
+    def _step(
+        self,
+        session: nox.Session,
+        stage: str,
+        tool: str,
+        command: Sequence[str],
+        *,
+        stdout: str = "",
+        reports: Sequence[str] = (),
+        role: str = "",
+        first: bool = False,
+        env: dict[str, str] | None = None,
+        version: str = "",
+    ) -> None:
+        args = [
+            "gates",
+            "run",
+            stage,
+            "--tool",
+            tool,
+            "--reports",
+            self.reports,
+            "--reproduce",
+            f"nox -s {stage}",
+        ]
+        if not first:
+            args.append("--append")
+        if stdout:
+            args += ["--stdout", stdout]
+        for report in reports:
+            args += ["--report", report]
+        if role:
+            args += ["--role", role]
+        if version:
+            args += ["--tool-version", version]
+        # exit 3: the tool could not produce evidence; the manifest says so and the verdict blocks
+        session.run(*args, "--", *command, success_codes=[0, 3], env=env or {})
+
+    def _done(self, session: nox.Session, stage: str) -> None:
+        manifest = Path(self.reports) / stage / "manifest.json"
+        try:
+            error = json.loads(manifest.read_text(encoding="utf-8")).get("error", "")
+        except (OSError, ValueError, AttributeError):
+            error = f"{manifest} was not written"
+        if error:
+            session.warn(
+                f"{stage}: could not produce evidence ({error}); recorded, and `gates check` "
+                "blocks on it"
+            )
+
+
+def _has_table(path: str, tool: str) -> bool:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    tables = data.get("tool", {})
+    return isinstance(tables, dict) and tool in tables
+
+
+_DOCS = {
+    "lint": "ruff check and ruff format --check, as evidence in .gates/lint/",
+    "type": "mypy (JSON output and the list of files checked), as evidence in .gates/type/",
+    "unit": "unit tests with branch coverage: JUnit XML and coverage JSON/XML in .gates/unit/",
+    "integration": "integration tests, coverage kept apart from unit, in .gates/integration/",
+    "security": "bandit on the package and pip-audit on its dependencies, in .gates/security/",
+    "benchmark": "pytest-benchmark JSON of the benchmark suite, in .gates/benchmark/",
+    "diff": "diff-cover patch coverage against the base ref, in .gates/diff/",
+    "gates": "run every stage, then judge the evidence against gates.toml: the verdict",
+}
