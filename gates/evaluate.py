@@ -93,11 +93,7 @@ def _select(gate: GateSpec, evidence: Evidence) -> _Selection:
             else:
                 stages.append(stage)
     else:
-        stages = [
-            s
-            for s in evidence.stages
-            if s.manifest is None or s.tools(kind) or any(p.kind is kind for p in s.problems)
-        ]
+        stages = [s for s in evidence.stages if _relevant(s, gate)]
     reports = [
         r for s in stages for r in s.reports if r.kind is kind and _tool_wanted(gate, r.entry.tool)
     ]
@@ -109,6 +105,26 @@ def _select(gate: GateSpec, evidence: Evidence) -> _Selection:
         )
     problems.extend(_missing_tools(gate, stages, reports, evidence.folder))
     return _Selection(tuple(stages), tuple(reports), tuple(problems))
+
+
+def _relevant(stage: StageEvidence, gate: GateSpec) -> bool:
+    """Whether a stage holds (or was meant to hold) evidence for ``gate``.
+
+    A stage without a manifest may have held anything. Otherwise it must hold
+    evidence of the gate's kind (from one of the gate's tools, when it names
+    some), so that a stale lint stage does not taint a gate that reads only
+    mypy. A stage that failed before writing any such evidence may have been
+    meant to: it counts for every gate that does not name other tools.
+    """
+    if stage.manifest is None:
+        return True
+    wanted = set(gate.tools)
+    tools = stage.tools(gate.metric.kind)
+    if tools:
+        return not wanted or bool(tools & wanted)
+    if stage.manifest.error:
+        return not wanted or bool({run.name for run in stage.manifest.tools} & wanted)
+    return False
 
 
 def _tool_wanted(gate: GateSpec, tool: str) -> bool:

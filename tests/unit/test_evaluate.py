@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from gates.evaluate import show_value
-from gates.model import Count, Severity, Status
+from gates.evidence import StageEvidence, StageProblem
+from gates.manifest import ToolRun
+from gates.model import Count, Problem, Severity, Status
 from gates.vocabulary import Kind
 from tests.unit import _build as b
 
@@ -373,3 +376,45 @@ def test_raising_min_never_turns_fail_into_pass(
 )
 def test_show_value(metric: str, value: float, shown: str) -> None:
     assert show_value(metric, value) == shown
+
+
+def test_a_stale_stage_taints_only_gates_reading_its_tools() -> None:
+    stale = b.problem("stale-worktree")
+    lint = b.findings("lint", "ruff", counts={Count.FILES_LINTED: 3})
+    types = b.findings("type", "mypy", counts={Count.FILES_TYPE_CHECKED: 3})
+    ev = b.evidence(b.stage("lint", lint, problems=[stale]), b.stage("type", types))
+    policy = (
+        '[gate.lint]\nmetric = "findings"\ntool = "ruff"\nmax = 0\n'
+        '[gate.types]\nmetric = "findings"\ntool = "mypy"\nmax = 0\n'
+        '[gate.all]\nmetric = "findings"\nmax = 0\n'
+    )
+    lint_gate, types_gate, all_gate = b.judge(policy, ev).gates
+    assert lint_gate.status is Status.ERROR
+    assert types_gate.status is Status.PASS
+    assert types_gate.stages == ("type",)
+    assert all_gate.status is Status.ERROR  # reads every findings stage, the stale one too
+
+
+def _failed_stage(name: str, tool: str) -> StageEvidence:
+    """A stage whose tool crashed before writing any report, as the loader sees it."""
+    failed = replace(
+        b.manifest(name), error=f"{tool} exited 4", tools=(ToolRun(tool, "1.0", (tool,), 4),)
+    )
+    problem = Problem("stage-failed", f".gates/{name}/manifest.json", "could not", "rerun it")
+    return StageEvidence(name, failed, (), (StageProblem(problem),))
+
+
+def test_a_stage_that_failed_before_writing_evidence_blocks_the_gates_it_may_feed() -> None:
+    ev = b.evidence(
+        b.stage("unit", b.junit("unit", passed=3)), _failed_stage("integration", "pytest")
+    )
+    policy = (
+        '[gate.tests]\nmetric = "tests.failed"\nmax = 0\n'
+        '[gate.lint]\nmetric = "findings"\ntool = "ruff"\nmax = 0\non-missing = "warn"\n'
+    )
+    tests_gate, lint_gate = b.judge(policy, ev).gates
+    assert tests_gate.status is Status.ERROR
+    assert tests_gate.stages == ("unit", "integration")
+    assert [p.slug for p in tests_gate.problems] == ["stage-failed"]
+    assert lint_gate.status is Status.WARN  # it names ruff, which the failed stage never ran
+    assert lint_gate.stages == ()
