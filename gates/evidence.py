@@ -19,9 +19,9 @@ from gates.errors import EvidenceError
 from gates.gitinfo import TreeState
 from gates.manifest import Manifest, ReportEntry, load_manifest
 from gates.model import Problem, ReportData
-from gates.readers import KINDS, ReadContext, reader_for
-from gates.safeio import read_blob
-from gates.tools import KNOWN_TOOLS, ok_exit_codes
+from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
+from gates.safeio import empty_report, read_blob
+from gates.tools import KNOWN_TOOLS, exit_meaning, ok_exit_codes
 from gates.vocabulary import Kind
 
 __all__ = [
@@ -122,7 +122,7 @@ def _load_stage(
             folder.name, None, (), (StageProblem(_problem(error, f"nox -s {folder.name}")),)
         )
     problems = list(_provenance(manifest, display=display, state=state))
-    problems.extend(_tool_runs(manifest))
+    problems.extend(_tool_runs(manifest, display=display))
     loaded: list[LoadedReport] = []
     context = ReadContext(root=root.resolve().as_posix())
     for entry in manifest.reports:
@@ -197,17 +197,18 @@ def _provenance(
         )
 
 
-def _tool_runs(manifest: Manifest) -> Iterator[StageProblem]:
+def _tool_runs(manifest: Manifest, *, display: str) -> Iterator[StageProblem]:
     for run in manifest.tools:
         allowed = ok_exit_codes(run.name, run.ok_exit_codes)
         if run.exit_code not in allowed:
             fine = " or ".join(str(code) for code in sorted(allowed))
+            meaning = exit_meaning(run.name, run.exit_code) or "it crashed or was misused"
             yield StageProblem(
                 Problem(
                     "tool-crashed",
-                    f"{manifest.stage} stage",
-                    f"{run.name} exited {run.exit_code} (it runs fine with {fine}): it crashed or was "
-                    "misused, so its reports cannot be trusted",
+                    f"{display}/manifest.json",
+                    f"{run.name} exited {run.exit_code} ({meaning}; it runs fine with {fine}), "
+                    "so its reports cannot be trusted",
                     f"run `{manifest.reproduce}` and read {run.name}'s own output",
                     subject=run.name,
                 ),
@@ -234,7 +235,7 @@ def _load_report(
             path=path,
             hint="see `docs/readers.md` for the formats gates reads",
         )
-    blob = read_blob(folder / entry.path, display=path, max_bytes=max_bytes)
+    blob = read_blob(folder / entry.path, display=path, max_bytes=max_bytes, allow_empty=True)
     if blob.sha256 != entry.sha256 or len(blob.data) != entry.size:
         raise EvidenceError(
             "does not match the hash its stage recorded: it was changed or replaced after the stage ran",
@@ -242,6 +243,8 @@ def _load_report(
             path=path,
             hint=f"rerun the stage: `{manifest.reproduce}`",
         )
+    if entry.format not in MAY_BE_EMPTY and not blob.data.strip():
+        raise empty_report(path)
     data = reader.read(blob, context)
     return LoadedReport(manifest.stage, path, entry, kind, data)
 

@@ -18,15 +18,17 @@ Format history (``version``): 1 — first release.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from gates import __version__
 from gates.errors import EvidenceError
@@ -39,6 +41,7 @@ __all__ = [
     "ReportEntry",
     "StageRecorder",
     "ToolRun",
+    "atomic_file",
     "atomic_write",
     "load_manifest",
 ]
@@ -93,11 +96,18 @@ class Manifest:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that no reader ever sees half a file."""
+    with atomic_file(path) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file to write that appears at ``path``, whole, only if the block ends normally."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         Path(temp).replace(path)
@@ -174,9 +184,10 @@ class StageRecorder:
 
     def report(self, path: str, *, format: str, tool: str, role: str = "") -> None:  # noqa: A002
         """Record a report the tool wrote, at ``path`` relative to the stage folder."""
-        data = (self.folder / path).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        self.reports.append(ReportEntry(path, format, tool, digest, len(data), role))
+        with (self.folder / path).open("rb") as handle:  # hashed in chunks: reports may be huge
+            size = os.fstat(handle.fileno()).st_size
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        self.reports.append(ReportEntry(path, format, tool, digest, size, role))
 
     def fail(self, error: str) -> None:
         """Record that the stage could not produce (some of) its evidence."""

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gates.errors import UsageError
-from gates.manifest import StageRecorder, atomic_write
-from gates.tools import ok_exit_codes
+from gates.manifest import StageRecorder, atomic_file
+from gates.tools import exit_meaning, ok_exit_codes
 
 __all__ = ["ReportSpec", "ToolOutcome", "run_tool", "tool_version"]
 
@@ -49,7 +49,9 @@ class ToolOutcome:
 
     def describe(self, tool: str) -> str:
         if not self.ran_fine:
-            return f"{tool} exited {self.exit_code}, outside the codes with which it runs fine"
+            meaning = exit_meaning(tool, self.exit_code)
+            why = f" ({meaning})" if meaning else ""
+            return f"{tool} exited {self.exit_code}{why}, outside the codes with which it runs fine"
         return f"{tool} did not write {', '.join(self.missing)}"
 
 
@@ -67,9 +69,8 @@ def run_tool(
 ) -> ToolOutcome:
     """Run ``argv`` (``{stage_dir}`` is replaced by the stage folder) and record it."""
     command = [arg.replace(_STAGE_DIR, str(recorder.folder)) for arg in argv]
-    code, captured = _execute(command, capture=stdout is not None, cwd=cwd, env=env)
-    if stdout is not None:
-        atomic_write(recorder.folder / stdout.path, captured)
+    output = recorder.folder / stdout.path if stdout is not None else None
+    code = _execute(command, stdout=output, cwd=cwd, env=env)
     recorder.tool(
         tool,
         version=version or tool_version(command, env=env),
@@ -88,24 +89,23 @@ def run_tool(
 
 
 def _execute(
-    command: Sequence[str], *, capture: bool, cwd: Path | None, env: Mapping[str, str] | None
-) -> tuple[int, bytes]:
+    command: Sequence[str], *, stdout: Path | None, cwd: Path | None, env: Mapping[str, str] | None
+) -> int:
+    """Run ``command``; its standard output goes straight to ``stdout`` (atomically) when given."""
     environment = {**os.environ, **env} if env else None
     try:
-        result = subprocess.run(
-            command,
-            cwd=cwd,
-            env=environment,
-            stdout=subprocess.PIPE if capture else None,
-            check=False,
-        )
+        if stdout is None:
+            return subprocess.run(command, cwd=cwd, env=environment, check=False).returncode
+        with atomic_file(stdout) as handle:
+            return subprocess.run(
+                command, cwd=cwd, env=environment, stdout=handle, check=False
+            ).returncode
     except FileNotFoundError:
         raise UsageError(
             f"cannot run `{command[0]}`: not found",
             slug="tool-not-found",
             hint=f"install {command[0]} in the environment that runs the stage",
         ) from None
-    return result.returncode, result.stdout or b""
 
 
 def tool_version(command: Sequence[str], *, env: Mapping[str, str] | None = None) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,6 +30,7 @@ __all__ = [
     "JsonDoc",
     "check_finite",
     "decode_text",
+    "empty_report",
     "ints",
     "malformed",
     "parse_json",
@@ -37,7 +40,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-_CHUNK = 1024 * 1024
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a named pipe must not wait for a writer
 
 
 class Blob(NamedTuple):
@@ -48,42 +51,54 @@ class Blob(NamedTuple):
     sha256: str
 
 
-def read_blob(path: Path, *, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Blob:
-    """Read ``path`` whole, refusing more than ``max_bytes`` before reading them."""
+def read_blob(
+    path: Path, *, display: str, max_bytes: int = DEFAULT_MAX_BYTES, allow_empty: bool = False
+) -> Blob:
+    """Read ``path`` whole, refusing more than ``max_bytes`` before reading them.
+
+    Only a regular file is read: a directory, a named pipe (which would block)
+    or a device is ``unreadable``. A file without content is ``empty-report``
+    unless ``allow_empty``: the caller then checks it (see :func:`empty_report`).
+    """
     try:
-        with path.open("rb") as handle:
-            size = _size_of(handle.fileno())
-            if size > max_bytes:
-                raise _too_big(display, size, max_bytes)
-            data = handle.read(max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
     except FileNotFoundError:
         raise EvidenceError(
             "the report is missing", slug="missing-report", path=display, hint=_rerun_hint()
         ) from None
-    except IsADirectoryError:
-        raise EvidenceError(
-            "is a directory, not a report", slug="unreadable", path=display, hint=_rerun_hint()
-        ) from None
     except OSError as error:
-        raise EvidenceError(
-            f"cannot be read ({error.strerror})", slug="unreadable", path=display
-        ) from None
-    if len(data) > max_bytes:  # grew while we read it, or a pipe
+        raise _unreadable(display, f"cannot be read ({error.strerror})") from None
+    with open(fd, "rb") as handle:  # noqa: PTH123 - wraps a descriptor, not a path
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise _unreadable(display, "is a directory, not a report")
+        if not stat.S_ISREG(info.st_mode):
+            raise _unreadable(display, "is not a regular file (a pipe or a device), not a report")
+        if info.st_size > max_bytes:
+            raise _too_big(display, info.st_size, max_bytes)
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as error:
+            raise _unreadable(display, f"cannot be read ({error.strerror})") from None
+    if len(data) > max_bytes:  # grew while we read it
         raise _too_big(display, len(data), max_bytes)
-    if not data.strip():
-        raise EvidenceError(
-            "is empty (0 bytes of content): the tool was interrupted or wrote nothing",
-            slug="empty-report",
-            path=display,
-            hint=_rerun_hint(),
-        )
+    if not allow_empty and not data.strip():
+        raise empty_report(display)
     return Blob(display, data, hashlib.sha256(data).hexdigest())
 
 
-def _size_of(fd: int) -> int:
-    import os  # noqa: PLC0415 - local: only the size is needed here
+def empty_report(display: str) -> EvidenceError:
+    """The error for a report without content (zero bytes, or only blank lines)."""
+    return EvidenceError(
+        "is empty (0 bytes of content): the tool was interrupted or wrote nothing",
+        slug="empty-report",
+        path=display,
+        hint=_rerun_hint(),
+    )
 
-    return os.fstat(fd).st_size
+
+def _unreadable(display: str, why: str) -> EvidenceError:
+    return EvidenceError(why, slug="unreadable", path=display, hint=_rerun_hint())
 
 
 def _too_big(display: str, size: int, limit: int) -> EvidenceError:
@@ -122,8 +137,16 @@ class JsonDoc(NamedTuple):
     value: object
 
 
+class _NonFiniteError(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity`` spelled in a JSON document."""
+
+
+class _DuplicateKeyError(ValueError):
+    """A key repeated in one JSON object."""
+
+
 def _reject_constant(name: str) -> float:
-    raise ValueError(f"non-finite number {name}")
+    raise _NonFiniteError(name)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -132,7 +155,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ValueError(f"duplicate key {key!r}")
+                raise _DuplicateKeyError(f"key {key!r}")
             seen.add(key)
     return result
 
@@ -158,8 +181,24 @@ def _decode_json(text: str, path: str, *, line_offset: int) -> object:
         value, end = _DECODER.raw_decode(text, _skip_space(text, 0))
     except json.JSONDecodeError as error:
         raise _bad_json(path, f"{error.msg} at line {error.lineno + line_offset}", error) from None
-    except ValueError as error:  # from the hooks: NaN, Infinity, duplicate keys
-        raise _bad_json(path, str(error), None) from None
+    except _NonFiniteError as error:
+        raise EvidenceError(
+            f"holds the non-finite number {error}, which JSON does not allow: the tool "
+            "measured nothing usable",
+            slug="non-finite",
+            path=path,
+            hint=_rerun_hint(),
+        ) from None
+    except _DuplicateKeyError as error:
+        raise EvidenceError(
+            f"is not valid JSON: it repeats the {error} in one object, so a reader could "
+            "take either value",
+            slug="invalid-json",
+            path=path,
+            hint="the file is corrupt or hand-made; regenerate it with the tool",
+        ) from None
+    except ValueError as error:  # an integer of over 4,300 digits, which Python refuses
+        raise _bad_json(path, str(error).partition(":")[0], None) from None
     except RecursionError:
         raise EvidenceError(
             "is nested too deeply to be a report",
@@ -180,12 +219,10 @@ def _skip_space(text: str, start: int) -> int:
 
 
 def _bad_json(path: str, why: str, error: json.JSONDecodeError | None) -> EvidenceError:
-    truncated = error is not None and error.pos >= len(error.doc.rstrip()) - 1
-    message = (
-        f"is truncated or not JSON ({why})"
-        if truncated or error is None
-        else f"is not valid JSON ({why})"
+    truncated = error is not None and (
+        error.pos >= len(error.doc.rstrip()) - 1 or error.msg.startswith("Unterminated string")
     )
+    message = f"is truncated or not JSON ({why})" if truncated else f"is not valid JSON ({why})"
     return EvidenceError(message, slug="invalid-json", path=path, hint=_rerun_hint())
 
 
@@ -214,7 +251,10 @@ def parse_xml(blob: Blob) -> Element:
         ) from None
     except RecursionError:
         raise EvidenceError(
-            "is nested too deeply to be a report", slug="invalid-xml", path=blob.path
+            "is nested too deeply to be a report",
+            slug="invalid-xml",
+            path=blob.path,
+            hint="the file is corrupt or hostile; regenerate it",
         ) from None
     return root
 
@@ -344,6 +384,9 @@ def ints(value: object, *, path: str, where: str) -> list[int]:
 def check_finite(value: float, *, path: str, where: str) -> float:
     if not math.isfinite(value):
         raise EvidenceError(
-            f"`{where}` is not a finite number ({value!r})", slug="non-finite", path=path
+            f"`{where}` is not a finite number ({value!r})",
+            slug="non-finite",
+            path=path,
+            hint="the tool measured nothing usable; regenerate the report",
         )
     return value

@@ -8,11 +8,12 @@ tool's documented "ran fine" set means its report cannot be trusted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from gates.model import Count
 
-__all__ = ["KNOWN_TOOLS", "ToolSpec", "ok_exit_codes"]
+__all__ = ["KNOWN_TOOLS", "ToolSpec", "exit_meaning", "ok_exit_codes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class ToolSpec:
     ok_exit_codes: frozenset[int]
     proof: Count | None = None  # required completeness count, else the run is "unknown"
     proof_hint: str = ""
+    failures: Mapping[int, str] = field(default_factory=dict)  # what other codes mean
 
 
 KNOWN_TOOLS: dict[str, ToolSpec] = {
@@ -30,15 +32,25 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         frozenset({0, 1}),
         proof=Count.FILES_LINTED,
         proof_hint="write `ruff check --show-files` output as a `file-list` report",
+        failures={2: "ruff's own error: bad configuration or arguments, or a crash"},
     ),
     # 0 clean, 1 type errors; 2 = fatal (crash, blocking error, bad usage)
     "mypy": ToolSpec(
         frozenset({0, 1}),
         proof=Count.FILES_TYPE_CHECKED,
         proof_hint="add `--linecount-report DIR` and record DIR/linecount.txt as `mypy-linecount`",
+        failures={2: "a fatal error: an internal error, a blocking error or bad usage"},
     ),
     # pytest: 0 all passed, 1 some failed; 2 interrupted, 3 internal error, 4 usage, 5 none collected
-    "pytest": ToolSpec(frozenset({0, 1})),
+    "pytest": ToolSpec(
+        frozenset({0, 1}),
+        failures={
+            2: "the run was interrupted (a collection error, or Ctrl-C)",
+            3: "pytest's internal error",
+            4: "a usage error (bad options or paths)",
+            5: "no test was collected",
+        },
+    ),
     "pytest-benchmark": ToolSpec(frozenset({0, 1})),
     # coverage report/json/xml: 0 fine, 2 under `fail_under`; 1 = error ("No data to report")
     "coverage": ToolSpec(frozenset({0, 2})),
@@ -63,3 +75,11 @@ def ok_exit_codes(tool: str, declared: tuple[int, ...] | None) -> frozenset[int]
     if spec is not None:
         return spec.ok_exit_codes
     return frozenset(declared) if declared is not None else frozenset({0})
+
+
+def exit_meaning(tool: str, code: int) -> str:
+    """What exit ``code`` means for ``tool`` when the tool documents it, else ""."""
+    spec = KNOWN_TOOLS.get(tool)
+    if code < 0:
+        return f"killed by signal {-code}"
+    return spec.failures.get(code, "") if spec is not None else ""

@@ -25,7 +25,7 @@ from gates.readers import (
 from gates.readers.interface import ReadContext, Reader
 from gates.vocabulary import Kind
 
-__all__ = ["KINDS", "READERS", "ReadContext", "Reader", "reader_for"]
+__all__ = ["KINDS", "MAY_BE_EMPTY", "READERS", "ReadContext", "Reader", "reader_for"]
 
 # Each reader, and the kind of evidence its reports provide.
 _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
@@ -47,6 +47,12 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
 
 READERS: dict[str, Reader] = {reader.FORMAT: reader for reader, _ in _REGISTRY}
 KINDS: dict[str, Kind] = {reader.FORMAT: kind for reader, kind in _REGISTRY}
+
+# Formats whose tool prints nothing when it finds nothing: `mypy -O json` without
+# an error, `ruff check --show-files` without a file. The loader hands such an empty
+# report to its reader (the tool's exit code in the manifest vouches for the run)
+# instead of refusing it as `empty-report`.
+MAY_BE_EMPTY: frozenset[str] = frozenset({mypy_json.FORMAT, file_list.FORMAT})
 
 
 def reader_for(format_id: str) -> Reader | None:
