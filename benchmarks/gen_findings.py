@@ -6,17 +6,15 @@ two-space indentation, fixes on some diagnostics, so that parsing it costs what
 parsing a real report of that size costs.
 
 Run ``python -m benchmarks.gen_findings [N]`` to time the ``ruff-json`` reader
-against a bare ``json.loads`` of the same bytes (best of 5).
+against a bare ``json.loads`` of the same bytes (5 interleaved rounds).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-import time
-from collections.abc import Callable
 
-__all__ = ["big_ruff_json", "main"]
+__all__ = ["big_ruff_json", "main", "ruff_file_list"]
 
 ROOT = "/home/ci/project"
 _RULES = (
@@ -47,14 +45,18 @@ def _fix(row: int) -> dict[str, object]:
     return {"applicability": "safe", "edits": [edit], "message": "Remove unused import"}
 
 
-def _diagnostic(index: int) -> dict[str, object]:
+def _filename(module: int, root: str) -> str:
+    return f"{root}/src/pkg{module % 13}/module_{module}.py"
+
+
+def _diagnostic(index: int, root: str) -> dict[str, object]:
     code, name, message = _RULES[index % len(_RULES)]
     row = 1 + (index * 7) % 900
     return {
         "cell": None,
         "code": code,
         "end_location": _position(row, 20),
-        "filename": f"{ROOT}/src/pkg{index // 40 % 13}/module_{index // 40}.py",
+        "filename": _filename(index // 40, root),
         "fix": _fix(row) if code == "F401" else None,
         "location": _position(row, 8),
         "message": message,
@@ -65,23 +67,21 @@ def _diagnostic(index: int) -> dict[str, object]:
     }
 
 
-def big_ruff_json(n: int) -> bytes:
-    """A ruff JSON report with ``n`` diagnostics over about ``n / 40`` files."""
-    diagnostics = [_diagnostic(index) for index in range(n)]
+def big_ruff_json(n: int, *, root: str = ROOT) -> bytes:
+    """A ruff JSON report with ``n`` diagnostics over about ``n / 40`` files under ``root``."""
+    diagnostics = [_diagnostic(index, root) for index in range(n)]
     return json.dumps(diagnostics, indent=2, sort_keys=True).encode()
 
 
-def _best_of(runs: int, action: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - start)
-    return best
+def ruff_file_list(n: int, *, root: str = ROOT) -> bytes:
+    """What ``ruff check --show-files`` prints for the files of ``big_ruff_json(n)``."""
+    modules = range(max(1, -(-n // 40)))
+    return "".join(f"{_filename(module, root)}\n" for module in modules).encode()
 
 
 def main(argv: list[str]) -> None:
-    """Print the reader's time against bare ``json.loads`` and ``parse_json``."""
+    """Print the reader's time against bare ``json.loads`` and ``parse_json``, interleaved."""
+    from benchmarks._timing import Task, interleave, table  # noqa: PLC0415 - timing only
     from gates.readers import ruff_json  # noqa: PLC0415 - keep the generator import-light
     from gates.readers.interface import ReadContext  # noqa: PLC0415
     from gates.safeio import Blob, parse_json  # noqa: PLC0415
@@ -90,13 +90,14 @@ def main(argv: list[str]) -> None:
     data = big_ruff_json(n)
     blob = Blob("ruff.json", data, "")
     context = ReadContext(root=ROOT)
-    bare = _best_of(5, lambda: json.loads(data))
-    safe = _best_of(5, lambda: parse_json(blob))
-    reader = _best_of(5, lambda: ruff_json.read(blob, context))
-    print(f"{n:,} diagnostics, {len(data) / 1e6:.1f} MB")
-    print(f"json.loads  {bare:.3f}s")
-    print(f"parse_json  {safe:.3f}s  ({safe / bare:.2f}x)")
-    print(f"ruff_json   {reader:.3f}s  ({reader / bare:.2f}x)")
+    tasks = (
+        Task("json.loads", lambda: json.loads(data)),
+        Task("gates.safeio.parse_json", lambda: parse_json(blob)),
+        Task("ruff-json reader", lambda: ruff_json.read(blob, context)),
+    )
+    series = interleave(tasks, rounds=5)
+    baselines = {task.label: "json.loads" for task in tasks[1:]}
+    print(table(series, baselines, title=f"{n:,} diagnostics, {len(data) / 1e6:.1f} MB, 5 rounds"))
 
 
 if __name__ == "__main__":
