@@ -15,7 +15,7 @@ import platform
 import shutil
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +27,10 @@ from gates.gitinfo import TreeState, tree_state
 from gates.manifest import StageRecorder, atomic_write
 from gates.model import Verdict
 from gates.outputs import OutputFormat, RenderOptions, render
+from gates.pins import bundled, parse_pins, upgrade
 from gates.policy import load_policy
 from gates.runner import ReportSpec, run_tool
+from gates.scaffold import init
 from gates.vocabulary import json_schema
 
 __all__ = ["main"]
@@ -90,6 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument("-v", "--verbose", action="store_true", help="show tracebacks of errors")
     _add_run(sub)
+    _add_init(sub)
+    _add_tools(sub)
     schema = sub.add_parser("schema", help="print the JSON Schema of gates.toml")
     schema.add_argument("-v", "--verbose", action="store_true")
     return parser
@@ -136,6 +140,35 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     run.add_argument("-v", "--verbose", action="store_true")
 
 
+def _add_init(sub: argparse._SubParsersAction[_Parser]) -> None:
+    init = sub.add_parser(
+        "init",
+        help="adopt gates here: write noxfile.py, gates.toml and gates-tools.txt",
+        description="Detect the package, tests and test install of this project, then write a "
+        "noxfile.py that imports the gates stages, a commented gates.toml with the standard "
+        "gates and the tool pins, and add .gates/ and .nox/ to .gitignore. Never replaces a "
+        "file without --force.",
+    )
+    init.add_argument("--root", default=".", type=Path, help="project root (default: .)")
+    init.add_argument("--package", help="the package to gate, e.g. src/mypkg (default: detected)")
+    init.add_argument("--tests", help="the unit tests folder (default: detected)")
+    init.add_argument("--force", action="store_true", help="replace existing files")
+    init.add_argument("-v", "--verbose", action="store_true")
+
+
+def _add_tools(sub: argparse._SubParsersAction[_Parser]) -> None:
+    tools = sub.add_parser(
+        "tools",
+        help="show the tool versions the stages install, or --upgrade them",
+        description="The stages install ruff, mypy, bandit, ... at the versions pinned in "
+        "gates-tools.txt (else the pins gates ships). --upgrade rewrites the file with the "
+        "newest versions that install together, for review like any change.",
+    )
+    tools.add_argument("--file", default=Path("gates-tools.txt"), type=Path)
+    tools.add_argument("--upgrade", action="store_true", help="pin the newest versions")
+    tools.add_argument("-v", "--verbose", action="store_true")
+
+
 _RUN_HELP = """\
 Run one tool of a stage and record it in <reports>/<stage>/manifest.json: its
 version, command line and exit code, and the sha256 of every report. The first
@@ -160,12 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(options)
         args.tool_command = command
-        if args.command == "schema":
-            sys.stdout.write(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
-            return 0
-        if args.command == "run":
-            return _run(args)
-        return _check(args)
+        return _COMMANDS[args.command](args)
     except GatesError as error:
         _print_error(error.diagnostics(), verbose=verbose)
         return error.exit_code
@@ -175,6 +203,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:  # noqa: BLE001 - the one place that turns any bug into exit 4 with a report
         _print_internal(args_list, verbose=verbose)
         return EXIT_INTERNAL
+
+
+def _schema(_args: argparse.Namespace) -> int:
+    sys.stdout.write(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
+    return 0
 
 
 def _split_command(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -299,6 +332,43 @@ def _run(args: argparse.Namespace) -> int:
     return 3
 
 
+def _init(args: argparse.Namespace) -> int:
+    result = init(
+        args.root,
+        force=args.force,
+        package=args.package,
+        tests=args.tests,
+        pins=bundled().read_bytes(),
+    )
+    layout = result.layout
+    found = f"package {layout.package}, tests {layout.tests}"
+    if layout.integration:
+        found += f", integration tests {layout.integration}"
+    if layout.benchmarks:
+        found += f", benchmarks {layout.benchmarks}"
+    sys.stdout.write(
+        f"found {found}; installs with `pip install {' '.join(layout.install)}`; base {layout.base}\n"
+        f"wrote {', '.join(result.written)}"
+        + (f"; added {', '.join(result.gitignore)} to .gitignore" if result.gitignore else "")
+        + "\nnext: `python -m pip install nox gates` (once), then `nox -s gates`\n"
+    )
+    return 0
+
+
+def _tools(args: argparse.Namespace) -> int:
+    if args.upgrade:
+        changes = upgrade(args.file)
+        for name, (old, new) in changes.items():
+            mark = "" if old == new else f"  (was {old})"
+            sys.stdout.write(f"{name}=={new}{mark}\n")
+        sys.stdout.write(f"wrote {args.file}: review and commit it\n")
+        return 0
+    source = args.file if args.file.is_file() else bundled()
+    pins = parse_pins(source.read_text(encoding="utf-8"), path=str(source))
+    sys.stdout.write(f"# {source}\n" + "".join(f"{n}=={v}\n" for n, v in pins.items()))
+    return 0
+
+
 def _report_spec(text: str, *, role: str) -> ReportSpec:
     fmt, sep, path = text.partition("=")
     if not sep or not fmt or not path or Path(path).is_absolute() or ".." in Path(path).parts:
@@ -333,3 +403,12 @@ def _write(verdict: Verdict, targets: Sequence[_Target], *, color: bool) -> None
                     slug="usage",
                     hint="choose a writable --output path",
                 ) from None
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _check,
+    "run": _run,
+    "init": _init,
+    "tools": _tools,
+    "schema": _schema,
+}

@@ -37,6 +37,7 @@ from gates.model import (
     WaiverResult,
 )
 from gates.policy import GateSpec, Policy, Waiver
+from gates.tools import kinds_of
 from gates.vocabulary import Kind
 from gates.waivers import WaiverBook
 
@@ -114,7 +115,8 @@ def _relevant(stage: StageEvidence, gate: GateSpec) -> bool:
     evidence of the gate's kind (from one of the gate's tools, when it names
     some), so that a stale lint stage does not taint a gate that reads only
     mypy. A stage that failed before writing any such evidence may have been
-    meant to: it counts for every gate that does not name other tools.
+    meant to: it counts for the gates its tools' evidence feeds (a crashed
+    pytest blocks test and coverage gates, a crashed git only patch coverage).
     """
     if stage.manifest is None:
         return True
@@ -123,7 +125,10 @@ def _relevant(stage: StageEvidence, gate: GateSpec) -> bool:
     if tools:
         return not wanted or bool(tools & wanted)
     if stage.manifest.error:
-        return not wanted or bool({run.name for run in stage.manifest.tools} & wanted)
+        ran = {run.name for run in stage.manifest.tools}
+        if wanted:
+            return bool(ran & wanted)
+        return not ran or any(gate.metric.kind in kinds_of(name) for name in ran)
     return False
 
 
@@ -365,10 +370,21 @@ def _all_findings(split: _Findings) -> tuple[tuple[Finding, bool], ...]:
 
 
 def _counts(evidence: Evidence) -> tuple[tuple[Count, int], ...]:
-    total: Counter[Count] = Counter()
+    """Completeness counts, summed over stages and tools.
+
+    Within one stage, reports of one tool that count the same thing (the
+    coverage JSON and Cobertura XML of one pytest run) measured it once: the
+    larger figure counts, not the sum.
+    """
+    per_tool: dict[tuple[str, str, Count], int] = {}
     for stage in evidence.stages:
         for report in stage.reports:
-            total.update(report.data.counts)
+            for count, value in report.data.counts.items():
+                key = (stage.name, report.entry.tool, count)
+                per_tool[key] = max(per_tool.get(key, 0), value)
+    total: Counter[Count] = Counter()
+    for (_, _, count), value in per_tool.items():
+        total[count] += value
     return tuple((count, total[count]) for count in Count if count in total)
 
 

@@ -20,6 +20,10 @@ __all__ = ["TreeState", "tree_state"]
 # Untracked files that can change what the tools measure. Other untracked files
 # (reports, caches, build output) come and go while stages run.
 _SOURCE_SUFFIXES = (".py", ".pyi", ".toml", ".cfg", ".ini", ".txt", ".lock")
+# Folders that installing and running the stages create (environments, build
+# metadata, caches): never the code being judged, even where .gitignore forgets them.
+_GENERATED = (".nox", ".tox", ".venv", "venv", "build", "dist", "__pycache__", "node_modules")
+_GENERATED_SUFFIXES = (".egg-info", "_cache")
 _TIMEOUT = 60
 
 
@@ -54,7 +58,16 @@ def _untracked_sources(root: Path, exclude: str) -> list[str]:
     listing = _git(
         root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".", f":!{exclude}"
     )
-    return sorted(name for name in listing.split("\0") if name.endswith(_SOURCE_SUFFIXES))
+    return sorted(
+        name
+        for name in listing.split("\0")
+        if name.endswith(_SOURCE_SUFFIXES) and not _generated(name)
+    )
+
+
+def _generated(name: str) -> bool:
+    folders = name.split("/")[:-1]
+    return any(folder in _GENERATED or folder.endswith(_GENERATED_SUFFIXES) for folder in folders)
 
 
 def _read(path: Path) -> bytes:

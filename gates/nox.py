@@ -37,18 +37,18 @@ from pathlib import Path
 import nox
 
 from gates import __version__
+from gates.pins import PINS_NAME, bundled
 
 __all__ = ["STAGES", "Pipeline", "gates_install", "tool_pins"]
 
 STAGES = ("lint", "type", "unit", "integration", "security", "benchmark", "diff")
 _BACKEND = "uv|virtualenv"
-_PINS_NAME = "gates-tools.txt"
 
 
 def tool_pins(root: Path = Path()) -> Path:
     """The constraints file the stages install tools with: the repository's, else gates' own."""
-    local = root / _PINS_NAME
-    return local if local.is_file() else Path(__file__).parent / "data" / "tools.txt"
+    local = root / PINS_NAME
+    return local if local.is_file() else bundled()
 
 
 def gates_install() -> list[str]:
@@ -274,22 +274,23 @@ class Pipeline:
             reports=["bandit-json=bandit.json"],
             first=True,
         )
-        self._step(
-            session,
-            "security",
-            "pip-audit",
-            [
+        if self.audit:  # empty: the project has no dependencies to audit
+            self._step(
+                session,
+                "security",
                 "pip-audit",
-                *self.audit,
-                "-f",
-                "json",
-                "-o",
-                "{stage_dir}/pip-audit.json",
-                "--progress-spinner",
-                "off",
-            ],
-            reports=["pip-audit-json=pip-audit.json"],
-        )
+                [
+                    "pip-audit",
+                    *self.audit,
+                    "-f",
+                    "json",
+                    "-o",
+                    "{stage_dir}/pip-audit.json",
+                    "--progress-spinner",
+                    "off",
+                ],
+                reports=["pip-audit-json=pip-audit.json"],
+            )
         self._done(session, "security")
 
     def run_benchmark(self, session: nox.Session) -> None:

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gates.model import Count
+from gates.vocabulary import Kind
 
-__all__ = ["KNOWN_TOOLS", "ToolSpec", "exit_meaning", "ok_exit_codes"]
+__all__ = ["KNOWN_TOOLS", "ToolSpec", "exit_meaning", "kinds_of", "ok_exit_codes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,7 @@ class ToolSpec:
     proof: Count | None = None  # required completeness count, else the run is "unknown"
     proof_hint: str = ""
     failures: Mapping[int, str] = field(default_factory=dict)  # what other codes mean
+    kinds: frozenset[Kind] = frozenset()  # the evidence its stages record
 
 
 KNOWN_TOOLS: dict[str, ToolSpec] = {
@@ -33,6 +35,7 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         proof=Count.FILES_LINTED,
         proof_hint="write `ruff check --show-files` output as a `file-list` report",
         failures={2: "ruff's own error: bad configuration or arguments, or a crash"},
+        kinds=frozenset({Kind.FINDINGS}),
     ),
     # 0 clean, 1 type errors; 2 = fatal (crash, blocking error, bad usage)
     "mypy": ToolSpec(
@@ -40,6 +43,7 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         proof=Count.FILES_TYPE_CHECKED,
         proof_hint="add `--linecount-report DIR` and record DIR/linecount.txt as `mypy-linecount`",
         failures={2: "a fatal error: an internal error, a blocking error or bad usage"},
+        kinds=frozenset({Kind.FINDINGS}),
     ),
     # pytest: 0 all passed, 1 some failed; 2 interrupted, 3 internal error, 4 usage, 5 none collected
     "pytest": ToolSpec(
@@ -50,18 +54,25 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
             4: "a usage error (bad options or paths)",
             5: "no test was collected",
         },
+        kinds=frozenset({Kind.TESTS, Kind.COVERAGE}),  # pytest-cov writes the coverage reports
     ),
-    "pytest-benchmark": ToolSpec(frozenset({0, 1})),
+    "pytest-benchmark": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.BENCHMARKS})),
     # coverage report/json/xml: 0 fine, 2 under `fail_under`; 1 = error ("No data to report")
-    "coverage": ToolSpec(frozenset({0, 2})),
+    "coverage": ToolSpec(frozenset({0, 2}), kinds=frozenset({Kind.COVERAGE})),
     # bandit: 0 no issues, 1 issues found; anything else is a usage error or crash
-    "bandit": ToolSpec(frozenset({0, 1})),
+    "bandit": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.FINDINGS})),
     # pip-audit: 0 no vulnerabilities, 1 vulnerabilities *or* a fatal error: the report decides
-    "pip-audit": ToolSpec(frozenset({0, 1})),
+    "pip-audit": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.FINDINGS})),
     # diff-cover: 0 fine, 1 under --fail-under
-    "diff-cover": ToolSpec(frozenset({0, 1})),
-    "git": ToolSpec(frozenset({0})),
+    "diff-cover": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.PATCH})),
+    "git": ToolSpec(frozenset({0}), kinds=frozenset({Kind.PATCH})),
 }
+
+
+def kinds_of(tool: str) -> frozenset[Kind]:
+    """The kinds of evidence ``tool`` records; every kind for a tool gates does not know."""
+    spec = KNOWN_TOOLS.get(tool)
+    return spec.kinds if spec is not None and spec.kinds else frozenset(Kind)
 
 
 def ok_exit_codes(tool: str, declared: tuple[int, ...] | None) -> frozenset[int]:

@@ -418,3 +418,24 @@ def test_a_stage_that_failed_before_writing_evidence_blocks_the_gates_it_may_fee
     assert [p.slug for p in tests_gate.problems] == ["stage-failed"]
     assert lint_gate.status is Status.WARN  # it names ruff, which the failed stage never ran
     assert lint_gate.stages == ()
+
+
+def test_a_failed_stage_blocks_only_the_kinds_its_tools_record() -> None:
+    ev = b.evidence(b.stage("unit", b.junit("unit", passed=3)), _failed_stage("diff", "git"))
+    policy = (
+        '[gate.tests]\nmetric = "tests.failed"\nmax = 0\n'
+        '[gate.patch]\nmetric = "coverage.patch_percent"\nmin = 90\n'
+    )
+    tests_gate, patch_gate = b.judge(policy, ev).gates
+    assert tests_gate.status is Status.PASS  # git records no test results
+    assert patch_gate.status is Status.ERROR
+    assert "stage-failed" in [p.slug for p in patch_gate.problems]
+
+
+def test_counts_add_up_stages_but_not_two_reports_of_one_run() -> None:
+    json_report = b.coverage("unit", b.cov_file("a.py", [1, 2, 3], [4]))
+    xml_report = b.report("unit", "coverage.xml", "cobertura-xml", Kind.COVERAGE, json_report.data)
+    other = b.coverage("integration", b.cov_file("a.py", [1], [2, 3, 4, 5, 6]))
+    ev = b.evidence(b.stage("unit", json_report, xml_report), b.stage("integration", other))
+    verdict = b.judge(UNIT_90, ev)
+    assert dict(verdict.counts)[Count.STATEMENTS_MEASURED] == 4 + 6

@@ -42,10 +42,30 @@ def test_tree_state_tracks_commit_and_local_changes(repo: Path) -> None:
     assert edited.commit == clean.commit
     (repo / "new.py").write_text("y = 1\n")
     assert tree_state(repo).digest != edited.digest  # untracked sources count
-    (repo / "notes.log").write_text("ignored kind\n")
+    before = tree_state(repo).digest
+    (repo / "notes.log").write_text("not a source file\n")
     (repo / ".gates").mkdir()
     (repo / ".gates" / "r.py").write_text("reports never count\n")
-    assert tree_state(repo).digest == tree_state(repo).digest
+    assert tree_state(repo).digest == before
+
+
+@pytest.mark.parametrize(
+    "generated",
+    [
+        "pkg.egg-info/SOURCES.txt",
+        ".nox/unit/lib/site.py",
+        "build/lib/pkg.py",
+        "src/__pycache__/x.py",
+        ".mypy_cache/3.11/x.txt",
+    ],
+)
+def test_files_that_installing_and_running_stages_create_do_not_make_a_tree_stale(
+    repo: Path, generated: str
+) -> None:
+    before = tree_state(repo)
+    (repo / generated).parent.mkdir(parents=True)
+    (repo / generated).write_text("made by a stage\n")
+    assert tree_state(repo) == before
 
 
 def test_tree_state_outside_git_is_an_evidence_error(tmp_path: Path) -> None:

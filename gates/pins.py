@@ -1,0 +1,117 @@
+"""The tool pins: which versions of ruff, mypy, bandit, ... the stages install.
+
+One constraints file (``gates-tools.txt``, else the copy shipped in
+``gates/data/tools.txt``) is the reviewed place: a new tool release cannot
+change a verdict until this file changes. :func:`upgrade` rewrites every pin to
+the newest versions that install together, keeping the comments, by asking pip
+to resolve them (``pip install --dry-run --report``), so the change arrives as
+a diff to review.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from gates.errors import UsageError
+
+__all__ = ["PINS_NAME", "bundled", "parse_pins", "render_pins", "resolve_latest", "upgrade"]
+
+PINS_NAME = "gates-tools.txt"
+_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s#;]+)\s*(#.*)?$")
+
+
+def bundled() -> Path:
+    """The pins shipped with gates."""
+    return Path(__file__).parent / "data" / "tools.txt"
+
+
+def parse_pins(text: str, *, path: str) -> dict[str, str]:
+    """``name==version`` lines -> {name: version}; other lines must be comments or blank."""
+    pins: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _PIN.match(line)
+        if match is None:
+            raise UsageError(
+                f"{path}:{number}: {stripped!r} is not an exact pin (name==version)",
+                slug="usage",
+                hint="the tool pins are exact versions, one per line",
+            )
+        pins[match.group(1).lower()] = match.group(2)
+    return pins
+
+
+def render_pins(text: str, versions: Mapping[str, str]) -> str:
+    """``text`` with each pinned version replaced by ``versions[name]``; comments kept."""
+    lines = []
+    for line in text.splitlines():
+        match = _PIN.match(line)
+        if match and match.group(1).lower() in versions:
+            comment = f"  {match.group(3)}" if match.group(3) else ""
+            lines.append(f"{match.group(1)}=={versions[match.group(1).lower()]}{comment}")
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def resolve_latest(names: Sequence[str], *, python: str = sys.executable) -> dict[str, str]:
+    """The newest versions of ``names`` that install together, as pip resolves them."""
+    command = [
+        python,
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--ignore-installed",
+        "--quiet",
+        "--report",
+        "-",
+        *names,
+    ]
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise UsageError(f"could not run pip to resolve the tools: {error}", slug="usage") from None
+    if result.returncode != 0:
+        why = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(
+            f"pip could not resolve {', '.join(names)}: {why[-1] if why else 'no output'}",
+            slug="usage",
+            hint="check the package index is reachable (pip config list)",
+        )
+    try:
+        report = json.loads(result.stdout)
+        found = {
+            str(item["metadata"]["name"]).lower().replace("_", "-"): str(
+                item["metadata"]["version"]
+            )
+            for item in report["install"]
+        }
+    except (ValueError, KeyError, TypeError) as error:
+        raise UsageError(f"pip's report could not be read: {error}", slug="usage") from None
+    wanted = {name.lower().replace("_", "-") for name in names}
+    missing = sorted(wanted - found.keys())
+    if missing:
+        raise UsageError(f"pip did not resolve {', '.join(missing)}", slug="usage")
+    return {name: found[name.lower().replace("_", "-")] for name in names}
+
+
+def upgrade(path: Path) -> dict[str, tuple[str, str]]:
+    """Rewrite the pins at ``path`` to the newest versions; returns {name: (old, new)}."""
+    source = path if path.is_file() else bundled()
+    text = source.read_text(encoding="utf-8")
+    pins = parse_pins(text, path=str(source))
+    latest = resolve_latest(sorted(pins))
+    # imported here: gates.nox imports this module in Nox's own environment,
+    # which need not have gates' dependencies (gates.manifest needs defusedxml)
+    from gates.manifest import atomic_write  # noqa: PLC0415
+
+    atomic_write(path, render_pins(text, latest).encode())
+    return {name: (pins[name], latest[name]) for name in sorted(pins)}

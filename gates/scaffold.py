@@ -1,0 +1,396 @@
+"""``gates init``: adopt gates in an existing Python project.
+
+Detects the package (src or flat layout, from ``pyproject.toml`` and the
+folders), the test folders and how the project installs its test
+dependencies; then writes a short ``noxfile.py`` that imports the stage
+recipes, a commented ``gates.toml`` with the standard gates, the tool pins
+(``gates-tools.txt``), and adds ``.gates/`` and ``.nox/`` to ``.gitignore``.
+It never replaces an existing file without ``force``: without it, nothing is
+written at all when one of the files exists.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gates.errors import UsageError
+from gates.manifest import atomic_write
+
+__all__ = ["Layout", "detect", "init", "render_noxfile", "render_policy"]
+
+_NOT_PACKAGES = frozenset(
+    {
+        "tests",
+        "test",
+        "testing",
+        "docs",
+        "doc",
+        "examples",
+        "example",
+        "scripts",
+        "tools",
+        "benchmarks",
+        "build",
+        "dist",
+        "site-packages",
+        "node_modules",
+        "noxfile",
+        "setup",
+        "conftest",
+    }
+)
+_TEST_EXTRAS = ("test", "tests", "testing", "dev")
+_IGNORED = (".gates/", ".nox/")
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What ``gates init`` found in the project."""
+
+    package: str  # repository-relative path of the package (or module) under test
+    tests: str
+    integration: str | None
+    benchmarks: str | None
+    install: tuple[str, ...]  # pip arguments that install the project with its test dependencies
+    base: str
+    dependencies: bool = True  # whether the project declares runtime dependencies to audit
+
+
+def detect(root: Path, *, package: str | None = None, tests: str | None = None) -> Layout:
+    """Find the package, tests, install command and base ref of the project at ``root``."""
+    pyproject = _read_pyproject(root)
+    found_package = package or _package(root, pyproject)
+    unit, integration = _tests(root, tests)
+    benchmarks = "benchmarks" if (root / "benchmarks").is_dir() else None
+    return Layout(
+        package=found_package,
+        tests=unit,
+        integration=integration,
+        benchmarks=benchmarks if benchmarks and _uses_benchmark(root / benchmarks) else None,
+        install=_install(root, pyproject),
+        base=_base(root),
+        dependencies=_has_dependencies(root, pyproject),
+    )
+
+
+def _read_pyproject(root: Path) -> dict[str, object]:
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(
+            f"pyproject.toml is not valid TOML: {error}",
+            slug="usage",
+            hint="fix pyproject.toml, or pass --package and --tests",
+        ) from None
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _package(root: Path, pyproject: dict[str, object]) -> str:
+    project = pyproject.get("project")
+    name = _normalise(str(project.get("name", ""))) if isinstance(project, dict) else ""
+    candidates: list[str] = []
+    for base in (root / "src", root):
+        if not base.is_dir():
+            continue
+        for child in sorted(base.iterdir()):
+            relative = child.relative_to(root).as_posix()
+            if child.is_dir() and (child / "__init__.py").is_file():
+                if child.name not in _NOT_PACKAGES and not child.name.startswith((".", "_")):
+                    candidates.append(relative)
+            elif child.suffix == ".py" and child.stem not in _NOT_PACKAGES and base != root:
+                candidates.append(relative)
+        if candidates:
+            break
+    if not candidates and name and (root / f"{name}.py").is_file():
+        candidates.append(f"{name}.py")
+    for candidate in candidates:
+        if _normalise(Path(candidate).stem) == name:
+            return candidate
+    if len(candidates) == 1:
+        return candidates[0]
+    shown = ", ".join(candidates) if candidates else "no package folder with an __init__.py"
+    raise UsageError(
+        f"cannot tell which package to gate (found: {shown})",
+        slug="usage",
+        hint="name it: `gates init --package src/mypkg`",
+    )
+
+
+def _tests(root: Path, tests: str | None) -> tuple[str, str | None]:
+    if tests:
+        return tests, None
+    for folder in ("tests", "test"):
+        base = root / folder
+        if not base.is_dir():
+            continue
+        unit, integration = base / "unit", base / "integration"
+        if unit.is_dir() and integration.is_dir():
+            return f"{folder}/unit", f"{folder}/integration"
+        return folder, None
+    raise UsageError(
+        "cannot find the tests (no tests/ or test/ folder)",
+        slug="usage",
+        hint="name them: `gates init --tests path/to/tests`",
+    )
+
+
+def _uses_benchmark(folder: Path) -> bool:
+    return any(
+        "benchmark" in path.read_text(encoding="utf-8", errors="replace")
+        for path in sorted(folder.rglob("*.py"))[:200]
+    )
+
+
+def _install(root: Path, pyproject: dict[str, object]) -> tuple[str, ...]:
+    project = pyproject.get("project")
+    extras = project.get("optional-dependencies", {}) if isinstance(project, dict) else {}
+    if isinstance(extras, dict):
+        for extra in _TEST_EXTRAS:
+            if extra in extras:
+                return ("-e", f".[{extra}]")
+    groups = pyproject.get("dependency-groups", {})
+    if isinstance(groups, dict):
+        for group in _TEST_EXTRAS:
+            if group in groups:
+                return ("-e", ".", "--group", group)
+    for name in (
+        "requirements-test.txt",
+        "requirements-dev.txt",
+        "test-requirements.txt",
+        "requirements/test.txt",
+        "requirements/dev.txt",
+    ):
+        if (root / name).is_file():
+            return ("-e", ".", "-r", name, "pytest")
+    return ("-e", ".", "pytest")
+
+
+def _has_dependencies(root: Path, pyproject: dict[str, object]) -> bool:
+    project = pyproject.get("project")
+    if not isinstance(project, dict):
+        return True  # setup.py or setup.cfg: cannot tell, so audit
+    dynamic = project.get("dynamic", [])
+    declared = project.get("dependencies", [])
+    dynamic_deps = isinstance(dynamic, list) and "dependencies" in dynamic
+    return bool(declared) or dynamic_deps or (root / "requirements.txt").is_file()
+
+
+def _base(root: Path) -> str:
+    try:
+        result = subprocess.run(
+            ["git", "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "origin/main"
+    ref = result.stdout.strip()
+    return ref if result.returncode == 0 and ref else "origin/main"
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _py_list(items: Sequence[str]) -> str:
+    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
+
+
+def render_noxfile(layout: Layout) -> str:
+    """The ``noxfile.py`` gates init writes."""
+    lines = [f'    package="{layout.package}",', f'    tests="{layout.tests}",']
+    if layout.integration:
+        lines.append(f'    integration="{layout.integration}",')
+    if layout.benchmarks:
+        lines.append(f'    benchmarks="{layout.benchmarks}",')
+    lines.append(f"    install={_py_list(layout.install)},")
+    if not layout.dependencies:
+        lines.append("    audit=[],  # no runtime dependencies to audit; add \".\" when there are")
+    body = "\n".join(lines)
+    return f'''"""The quality-gate pipeline: `nox -s gates` runs every stage, then judges gates.toml.
+
+Written by `gates init`; edit freely. Each stage (`nox -l` lists them) runs one
+real tool into .gates/<stage>/; what is good enough lives in gates.toml; the
+tool versions in gates-tools.txt (`gates tools --upgrade` updates them).
+"""
+
+import nox
+from gates.nox import Pipeline
+
+nox.needs_version = ">=2026.10.20"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["gates"]
+nox.options.parallel = "auto"
+
+Pipeline(
+{body}
+).register()
+'''
+
+
+def render_policy(layout: Layout) -> str:
+    """The commented ``gates.toml`` gates init writes."""
+    parts = [_POLICY_HEAD.format(base=layout.base)]
+    parts.append(_UNIT)
+    if layout.integration:
+        parts.append(_INTEGRATION)
+    parts.append(_REST)
+    parts.append(_AUDIT if layout.dependencies else _NO_AUDIT)
+    parts.append(_WAIVER)
+    return "".join(parts)
+
+
+_POLICY_HEAD = """\
+# The merge policy: what is good enough. Written by `gates init`; `gates check`
+# judges the evidence the stages wrote (noxfile.py) against it. Reference:
+# docs/policy.md. Every gate blocks when its evidence is missing, stale or
+# incomplete; `level = "warn"` reports without blocking, e.g. while adopting.
+
+[gates]
+reports = ".gates"     # where the stages write evidence
+base = "{base}"   # what the change is compared with (patch coverage)
+
+"""
+
+_UNIT = """\
+[gate.unit-coverage]
+metric = "coverage.percent"   # line coverage, branch coverage measured too
+stage = "unit"
+min = 90
+
+"""
+
+_INTEGRATION = """\
+[gate.integration-coverage]
+metric = "coverage.percent"
+stage = "integration"
+min = 80
+
+[gate.combined-coverage]
+metric = "coverage.percent"   # unit and integration together
+stage = ["unit", "integration"]
+min = 85
+
+"""
+
+_REST = """\
+[gate.patch-coverage]
+metric = "coverage.patch_percent"   # the lines this change adds, against `base`
+min = 90
+
+[gate.tests]
+metric = "tests.failed"   # failed or errored, in every stage
+max = 0
+
+[gate.lint]
+metric = "findings"
+tool = "ruff"             # ruff check and ruff format --check
+max = 0
+
+[gate.types]
+metric = "findings"
+tool = "mypy"
+max = 0
+
+[gate.code-security]
+metric = "findings"
+tool = "bandit"
+severity = "medium"       # at or above: critical > high > medium > low > info
+max = 0
+
+"""
+
+_AUDIT = """\
+[gate.dependencies]
+metric = "findings"
+tool = "pip-audit"        # known vulnerabilities in the project's dependencies
+max = 0
+
+"""
+
+_NO_AUDIT = """\
+# The project declares no runtime dependencies, so nothing is audited. When it
+# gains one, set `audit=["."]` in noxfile.py and add:
+#
+# [gate.dependencies]
+# metric = "findings"
+# tool = "pip-audit"
+# max = 0
+
+"""
+
+_WAIVER = """\
+# An accepted exception names what it covers, who owns it, why, and until when;
+# an expired waiver blocks. For example:
+#
+# [[waiver]]
+# finding = "pip-audit:GHSA-xxxx-xxxx-xxxx"
+# owner = "alice"
+# reason = "not reachable: we never parse untrusted YAML"
+# expires = 2027-01-31
+"""
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    """What ``gates init`` wrote."""
+
+    layout: Layout
+    written: tuple[str, ...]
+    gitignore: tuple[str, ...]  # lines added to .gitignore
+
+
+def init(
+    root: Path,
+    *,
+    force: bool = False,
+    package: str | None = None,
+    tests: str | None = None,
+    pins: bytes,
+) -> InitResult:
+    """Write the pipeline, the policy and the pins into the project at ``root``."""
+    layout = detect(root, package=package, tests=tests)
+    files = {
+        "noxfile.py": render_noxfile(layout).encode(),
+        "gates.toml": render_policy(layout).encode(),
+        "gates-tools.txt": pins,
+    }
+    existing = sorted(name for name in files if (root / name).exists())
+    if existing and not force:
+        raise UsageError(
+            f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; nothing was written",
+            slug="usage",
+            hint="review them, then rerun with --force to replace them",
+        )
+    for name, data in files.items():
+        atomic_write(root / name, data)
+    added = _ignore(root / ".gitignore")
+    return InitResult(layout, tuple(files), added)
+
+
+def _ignore(path: Path) -> tuple[str, ...]:
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    present = {line.strip().rstrip("/") for line in text.splitlines()}
+    missing = tuple(entry for entry in _IGNORED if entry.rstrip("/") not in present)
+    if missing:
+        prefix = "" if not text or text.endswith("\n") else "\n"
+        block = "# gates: evidence and stage environments\n" + "\n".join(missing) + "\n"
+        atomic_write(path, (text + prefix + block).encode())
+    return missing

@@ -1,0 +1,228 @@
+"""The stage recipes: which sessions a Pipeline registers and what each runs.
+
+These drive the recipes with a recording stand-in for ``nox.Session``; the
+end-to-end tests (tests/e2e) run them for real through Nox.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
+
+import nox
+import pytest
+from nox import registry
+
+from gates import __version__
+from gates import nox as recipes
+from gates.nox import Pipeline, gates_install, tool_pins
+
+
+class FakeSession:
+    """Records what a recipe asks Nox to do."""
+
+    def __init__(self, name: str, *, posargs: tuple[str, ...] = ()) -> None:
+        self.name = name
+        self.posargs = list(posargs)
+        self.installs: list[tuple[str, ...]] = []
+        self.runs: list[tuple[tuple[str, ...], dict[str, Any]]] = []
+        self.warnings: list[str] = []
+
+    def install(self, *args: str) -> None:
+        self.installs.append(args)
+
+    def run(self, *args: str, **kwargs: Any) -> str | None:
+        self.runs.append((args, kwargs))
+        return "git version 2.39.5" if args[:2] == ("git", "--version") else None
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def gates_runs(self) -> list[list[str]]:
+        return [list(args) for args, _ in self.runs if args[:2] == ("gates", "run")]
+
+
+def drive(recipe: Any, name: str, **kwargs: Any) -> FakeSession:
+    session = FakeSession(name, **kwargs)
+    recipe(cast(nox.Session, session))
+    return session
+
+
+@pytest.fixture
+def fresh_registry() -> Iterator[dict[str, Any]]:
+    saved = dict(registry._REGISTRY)
+    registry._REGISTRY.clear()
+    yield registry._REGISTRY
+    registry._REGISTRY.clear()
+    registry._REGISTRY.update(saved)
+
+
+@pytest.fixture
+def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GATES_INSTALL", "gates==9.9")
+    return tmp_path
+
+
+def test_enabled_stages_follow_the_configuration() -> None:
+    assert Pipeline(package="pkg").stages == ("lint", "type", "unit", "security", "diff")
+    full = Pipeline(package="pkg", integration="it", benchmarks="bench")
+    assert full.stages == recipes.STAGES
+    bare = Pipeline(package="pkg", security=False, diff=False)
+    assert bare.stages == ("lint", "type", "unit")
+
+
+def test_register_defines_parallel_reusable_sessions_and_the_verdict(
+    fresh_registry: dict[str, Any],
+) -> None:
+    Pipeline(package="pkg", integration="tests/integration").register()
+    assert list(fresh_registry) == [
+        "lint",
+        "type",
+        "unit",
+        "integration",
+        "security",
+        "diff",
+        "gates",
+    ]
+    assert fresh_registry["gates"].requires == list(Pipeline(package="p", integration="i").stages)
+    assert fresh_registry["diff"].requires == ["unit", "integration"]
+    for func in fresh_registry.values():
+        assert func.allow_parallel is True
+        assert func.reuse_venv is True
+        assert func.venv_backend == "uv|virtualenv"
+        assert func.__doc__
+
+
+def test_lint_records_check_file_list_and_format_in_one_stage(in_project: Path) -> None:
+    session = drive(Pipeline(package="pkg", lint=["src"]).run_lint, "lint")
+    steps = session.gates_runs()
+    assert [step[step.index("--") + 1 :] for step in steps] == [
+        ["ruff", "check", "--output-format", "json", "src"],
+        ["ruff", "check", "--show-files", "src"],
+        ["ruff", "format", "--check", "--output-format", "json", "src"],
+    ]
+    assert "--append" not in steps[0]
+    assert all("--append" in step for step in steps[1:])
+    assert session.installs == [("-c", str(tool_pins()), "gates==9.9", "ruff")]
+    assert all(kwargs["success_codes"] == [0, 3] for _, kwargs in session.runs)
+
+
+def test_tests_stages_keep_coverage_data_apart_and_install_the_project(in_project: Path) -> None:
+    pipeline = Pipeline(package="src/pkg", integration="tests/it", install=["-e", ".[test]"])
+    session = drive(pipeline.run_integration, "integration", posargs=("-x",))
+    (args, kwargs) = session.runs[0]
+    command = list(args[args.index("--") + 1 :])
+    assert command[:4] == ["python", "-m", "pytest", "tests/it"]
+    assert "--cov=src/pkg" in command
+    assert "--cov-branch" in command
+    assert command[-1] == "-x"
+    assert kwargs["env"] == {"COVERAGE_FILE": ".gates/integration/.coverage"}
+    assert session.installs[0][2:4] == ("-e", ".[test]")
+    reports = [args[i + 1] for i, arg in enumerate(args) if arg == "--report"]
+    assert reports == [
+        "junit-xml=junit.xml",
+        "coverage-json=coverage.json",
+        "cobertura-xml=coverage.xml",
+    ]
+
+
+def test_security_audits_dependencies_only_when_there_are_targets(in_project: Path) -> None:
+    (in_project / "pyproject.toml").write_text("[tool.bandit]\nskips = []\n")
+    with_audit = drive(Pipeline(package="pkg").run_security, "security")
+    tools = [step[step.index("--tool") + 1] for step in with_audit.gates_runs()]
+    assert tools == ["bandit", "pip-audit"]
+    assert "-c" in with_audit.gates_runs()[0]  # bandit reads [tool.bandit] only when told to
+    without = drive(Pipeline(package="pkg", audit=()).run_security, "security")
+    assert [step[step.index("--tool") + 1] for step in without.gates_runs()] == ["bandit"]
+
+
+def test_diff_compares_with_the_policy_base_and_both_coverage_reports(in_project: Path) -> None:
+    (in_project / "gates.toml").write_text('[gates]\nbase = "upstream/dev"\n')
+    pipeline = Pipeline(package="pkg", integration="it")
+    session = drive(pipeline.run_diff, "diff")
+    numstat, diffcover = session.gates_runs()
+    assert "git diff --numstat upstream/dev...HEAD -- '*.py'" in numstat[-1]
+    assert numstat[numstat.index("--tool-version") + 1] == "2.39.5"
+    assert diffcover[diffcover.index("--") + 1 :][:4] == [
+        "diff-cover",
+        ".gates/unit/coverage.xml",
+        ".gates/integration/coverage.xml",
+        "--compare-branch=upstream/dev",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("policy", "base"),
+    [(None, "origin/main"), ("[gates]\n", "origin/main"), ("[gates", "origin/main")],
+)
+def test_base_defaults_to_origin_main(in_project: Path, policy: str | None, base: str) -> None:
+    if policy is not None:
+        (in_project / "gates.toml").write_text(policy)
+    assert Pipeline(package="pkg").base() == base
+
+
+def test_benchmark_records_the_head_run(in_project: Path) -> None:
+    session = drive(Pipeline(package="pkg", benchmarks="bench").run_benchmark, "benchmark")
+    (step,) = session.gates_runs()
+    assert step[step.index("--role") + 1] == "head"
+    assert "--benchmark-json={stage_dir}/head.json" in step
+
+
+def test_the_verdict_session_writes_terminal_json_and_markdown(in_project: Path) -> None:
+    session = drive(Pipeline(package="pkg").run_gates, "gates", posargs=("--today", "2027-01-01"))
+    (args, _) = session.runs[0]
+    assert args[:2] == ("gates", "check")
+    assert "json:.gates/verdict.json" in args
+    assert "markdown:.gates/verdict.md" in args
+    assert args[-2:] == ("--today", "2027-01-01")
+
+
+@pytest.mark.parametrize(
+    ("manifest", "warned"),
+    [
+        ({"error": ""}, False),
+        ({"error": "pytest exited 4"}, True),
+        (None, True),
+    ],
+)
+def test_a_stage_that_could_not_produce_evidence_warns(
+    in_project: Path, manifest: dict[str, str] | None, warned: bool
+) -> None:
+    if manifest is not None:
+        (in_project / ".gates" / "unit").mkdir(parents=True)
+        (in_project / ".gates" / "unit" / "manifest.json").write_text(json.dumps(manifest))
+    session = FakeSession("unit")
+    Pipeline(package="pkg")._done(cast(nox.Session, session), "unit")
+    assert bool(session.warnings) is warned
+    if warned:
+        assert "gates check` blocks" in session.warnings[0]
+
+
+def test_gates_installs_from_the_override_a_checkout_or_the_release(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GATES_INSTALL", "-e /src/gates[test]")
+    assert gates_install() == ["-e", "/src/gates[test]"]
+    monkeypatch.delenv("GATES_INSTALL")
+    checkout = Path(recipes.__file__).resolve().parent.parent
+    assert gates_install() == [str(checkout)]  # the tests run from a checkout
+    monkeypatch.setattr(recipes, "__file__", str(tmp_path / "site" / "gates" / "nox.py"))
+    assert gates_install() == [f"gates=={__version__}"]
+
+
+def test_a_project_that_is_gates_itself_is_not_installed_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("GATES_INSTALL", raising=False)
+    monkeypatch.chdir(Path(recipes.__file__).resolve().parent.parent)
+    session = drive(Pipeline(package="gates", install=["-e", ".[test]"]).run_type, "type")
+    assert session.installs == [("-c", str(tool_pins()), "-e", ".[test]", "mypy")]
+
+
+def test_the_repository_pins_win_over_the_shipped_ones(tmp_path: Path) -> None:
+    assert tool_pins(tmp_path).name == "tools.txt"
+    (tmp_path / "gates-tools.txt").write_text("ruff==0.1\n")
+    assert tool_pins(tmp_path) == tmp_path / "gates-tools.txt"

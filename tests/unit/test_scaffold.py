@@ -1,0 +1,181 @@
+"""gates init: layout detection and the files it writes."""
+
+from __future__ import annotations
+
+import subprocess
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from gates.errors import UsageError
+from gates.policy import parse_policy
+from gates.scaffold import Layout, detect, init, render_noxfile, render_policy
+
+PINS = b"ruff==0.17.6\n"
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def _pyproject(name: str, *, extra: str = "") -> str:
+    return f'[project]\nname = "{name}"\nversion = "1"\ndependencies = ["attrs"]\n{extra}'
+
+
+def test_src_layout_with_a_test_extra(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": _pyproject(
+                "My-Lib", extra='[project.optional-dependencies]\ntest = ["pytest"]\n'
+            ),
+            "src/my_lib/__init__.py": "",
+            "src/other/__init__.py": "",
+            "tests/test_a.py": "",
+        },
+    )
+    layout = detect(tmp_path)
+    assert layout.package == "src/my_lib"  # the one named like the project
+    assert layout.tests == "tests"
+    assert layout.integration is None
+    assert layout.install == ("-e", ".[test]")
+    assert layout.dependencies
+
+
+def test_flat_layout_split_tests_dependency_group_and_no_dependencies(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "tool"\nversion = "1"\n'
+            '[dependency-groups]\ndev = ["pytest"]\n',
+            "tool/__init__.py": "",
+            "docs/conf/__init__.py": "",
+            "tests/unit/test_a.py": "",
+            "tests/integration/test_b.py": "",
+            "benchmarks/bench_x.py": "def test_x(benchmark):\n    benchmark(len, [])\n",
+        },
+    )
+    layout = detect(tmp_path)
+    assert (layout.package, layout.tests, layout.integration) == (
+        "tool",
+        "tests/unit",
+        "tests/integration",
+    )
+    assert layout.benchmarks == "benchmarks"
+    assert layout.install == ("-e", ".", "--group", "dev")
+    assert not layout.dependencies
+
+
+def test_requirements_files_and_a_single_module(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "solo"\nversion = "1"\n',
+            "solo.py": "",
+            "setup.py": "",
+            "requirements-dev.txt": "pytest\n",
+            "test/test_solo.py": "",
+        },
+    )
+    layout = detect(tmp_path)
+    assert (layout.package, layout.tests) == ("solo.py", "test")
+    assert layout.install == ("-e", ".", "-r", "requirements-dev.txt", "pytest")
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        ({"a/__init__.py": "", "b/__init__.py": "", "tests/t.py": ""}, "cannot tell which package"),
+        ({"pkg/__init__.py": ""}, "cannot find the tests"),
+        ({"pyproject.toml": "[project", "pkg/__init__.py": "", "tests/t.py": ""}, "not valid TOML"),
+    ],
+)
+def test_what_cannot_be_detected_is_a_usage_error_that_says_what_to_pass(
+    tmp_path: Path, files: dict[str, str], words: str
+) -> None:
+    _write(tmp_path, files)
+    with pytest.raises(UsageError) as caught:
+        detect(tmp_path)
+    assert words in caught.value.message
+    assert "--" in caught.value.hint
+
+
+def test_explicit_package_and_tests_win(tmp_path: Path) -> None:
+    layout = detect(tmp_path, package="lib/core", tests="checks")
+    assert (layout.package, layout.tests) == ("lib/core", "checks")
+
+
+def test_the_base_is_the_remote_default_branch(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "trunk")
+    git(
+        "-c",
+        "user.email=t@e.invalid",
+        "-c",
+        "user.name=t",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "x",
+    )
+    git("update-ref", "refs/remotes/origin/trunk", "HEAD")
+    git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk")
+    _write(tmp_path, {"pkg/__init__.py": "", "tests/t.py": ""})
+    assert detect(tmp_path).base == "origin/trunk"
+
+
+_LAYOUT = Layout(
+    package="src/pkg",
+    tests="tests/unit",
+    integration="tests/integration",
+    benchmarks=None,
+    install=("-e", ".[test]"),
+    base="origin/main",
+)
+
+
+@pytest.mark.parametrize("integration", ["tests/integration", None])
+@pytest.mark.parametrize("dependencies", [True, False])
+def test_the_policy_written_is_valid_and_matches_the_layout(
+    integration: str | None, dependencies: bool
+) -> None:
+    text = render_policy(replace(_LAYOUT, integration=integration, dependencies=dependencies))
+    policy = parse_policy(tomllib.loads(text))
+    names = {gate.name for gate in policy.gates}
+    assert {"unit-coverage", "patch-coverage", "tests", "lint", "types", "code-security"} <= names
+    assert ("combined-coverage" in names) is (integration is not None)
+    assert ("dependencies" in names) is dependencies
+
+
+def test_the_noxfile_written_compiles_and_passes_the_layout() -> None:
+    text = render_noxfile(replace(_LAYOUT, benchmarks="benchmarks", dependencies=False))
+    compile(text, "noxfile.py", "exec")
+    assert 'package="src/pkg"' in text
+    assert 'integration="tests/integration"' in text
+    assert 'benchmarks="benchmarks"' in text
+    assert 'install=["-e", ".[test]"]' in text
+    assert "audit=[]" in text
+
+
+def test_init_writes_everything_and_never_replaces_without_force(tmp_path: Path) -> None:
+    _write(tmp_path, {"pkg/__init__.py": "", "tests/t.py": "", ".gitignore": "*.pyc"})
+    result = init(tmp_path, pins=PINS)
+    assert set(result.written) == {"noxfile.py", "gates.toml", "gates-tools.txt"}
+    assert result.gitignore == (".gates/", ".nox/")
+    assert (tmp_path / ".gitignore").read_text().splitlines()[0] == "*.pyc"
+    assert (tmp_path / "gates-tools.txt").read_bytes() == PINS
+    (tmp_path / "gates.toml").write_text("# mine\n")
+    with pytest.raises(UsageError) as caught:
+        init(tmp_path, pins=PINS)
+    assert "already exist" in caught.value.message
+    assert (tmp_path / "gates.toml").read_text() == "# mine\n"
+    again = init(tmp_path, pins=PINS, force=True)
+    assert again.gitignore == ()  # already ignored: not added twice
+    assert (tmp_path / "gates.toml").read_text() != "# mine\n"
