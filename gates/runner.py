@@ -12,9 +12,13 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
+import threading
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from gates.errors import UsageError
 from gates.manifest import StageRecorder, atomic_file
@@ -24,6 +28,7 @@ __all__ = ["ReportSpec", "ToolOutcome", "run_tool", "tool_version"]
 
 _VERSION = re.compile(r"\b(\d+\.\d+(?:\.\d+)?(?:[-.+]?[A-Za-z0-9.]+)?)\b")
 _STAGE_DIR = "{stage_dir}"
+_TAIL_CHARS = 300  # of the tool's last error line, kept to say why it failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +47,22 @@ class ToolOutcome:
     exit_code: int
     ran_fine: bool
     missing: tuple[str, ...]  # reports the tool should have written and did not
+    last_error: str = ""  # the last line the tool wrote to standard error
 
     @property
     def evidence_produced(self) -> bool:
         return self.ran_fine and not self.missing
 
     def describe(self, tool: str) -> str:
+        said = f"; it said: {self.last_error}" if self.last_error else ""
         if not self.ran_fine:
             meaning = exit_meaning(tool, self.exit_code)
             why = f" ({meaning})" if meaning else ""
-            return f"{tool} exited {self.exit_code}{why}, outside the codes with which it runs fine"
-        return f"{tool} did not write {', '.join(self.missing)}"
+            return (
+                f"{tool} exited {self.exit_code}{why}, outside the codes with which it runs fine"
+                + said
+            )
+        return f"{tool} did not write {', '.join(self.missing)}{said}"
 
 
 def run_tool(
@@ -70,7 +80,7 @@ def run_tool(
     """Run ``argv`` (``{stage_dir}`` is replaced by the stage folder) and record it."""
     command = [arg.replace(_STAGE_DIR, str(recorder.folder)) for arg in argv]
     output = recorder.folder / stdout.path if stdout is not None else None
-    code = _execute(command, stdout=output, cwd=cwd, env=env)
+    code, last_error = _execute(command, stdout=output, cwd=cwd, env=env)
     recorder.tool(
         tool,
         version=version or tool_version(command, env=env),
@@ -85,27 +95,61 @@ def run_tool(
         else:
             missing.append(spec.path)
     fine = code in ok_exit_codes(tool, tuple(declared_ok) if declared_ok is not None else None)
-    return ToolOutcome(code, fine, tuple(missing))
+    return ToolOutcome(code, fine, tuple(missing), last_error)
 
 
 def _execute(
     command: Sequence[str], *, stdout: Path | None, cwd: Path | None, env: Mapping[str, str] | None
-) -> int:
-    """Run ``command``; its standard output goes straight to ``stdout`` (atomically) when given."""
+) -> tuple[int, str]:
+    """Run ``command``: its exit code, and the last line it wrote to standard error.
+
+    Standard output goes straight to ``stdout`` (atomically) when given; standard
+    error passes through to ours as it comes, and its last line is kept to say
+    why a tool failed.
+    """
     environment = {**os.environ, **env} if env else None
     try:
         if stdout is None:
-            return subprocess.run(command, cwd=cwd, env=environment, check=False).returncode
+            return _run_teeing(command, cwd=cwd, env=environment, stdout=None)
         with atomic_file(stdout) as handle:
-            return subprocess.run(
-                command, cwd=cwd, env=environment, stdout=handle, check=False
-            ).returncode
+            return _run_teeing(command, cwd=cwd, env=environment, stdout=handle)
     except FileNotFoundError:
         raise UsageError(
             f"cannot run `{command[0]}`: not found",
             slug="tool-not-found",
             hint=f"install {command[0]} in the environment that runs the stage",
         ) from None
+
+
+def _run_teeing(
+    command: Sequence[str],
+    *,
+    cwd: Path | None,
+    env: Mapping[str, str] | None,
+    stdout: IO[bytes] | None,
+) -> tuple[int, str]:
+    with subprocess.Popen(command, cwd=cwd, env=env, stdout=stdout, stderr=subprocess.PIPE) as proc:
+        assert proc.stderr is not None  # noqa: S101 - stderr=PIPE was asked for
+        tail: deque[bytes] = deque(maxlen=1)
+        pump = threading.Thread(target=_pump, args=(proc.stderr, tail), daemon=True)
+        pump.start()
+        code = proc.wait()
+        pump.join()
+    last = tail[0].decode("utf-8", "replace").strip() if tail else ""
+    return code, last[:_TAIL_CHARS]
+
+
+def _pump(source: IO[bytes], tail: deque[bytes]) -> None:
+    """Copy the tool's standard error to ours line by line, keeping the last non-blank one."""
+    sink = sys.stderr.buffer if hasattr(sys.stderr, "buffer") else None
+    for line in iter(source.readline, b""):
+        if sink is not None:
+            sink.write(line)
+            sink.flush()
+        else:
+            sys.stderr.write(line.decode("utf-8", "replace"))
+        if line.strip():
+            tail.append(line)
 
 
 def tool_version(command: Sequence[str], *, env: Mapping[str, str] | None = None) -> str:

@@ -220,6 +220,24 @@ def test_run_tool_reports_crash_and_missing_report(repo: Path) -> None:
     assert "exited 3" in outcome.describe("pytest")
 
 
+def test_a_failing_tool_says_why_in_its_own_words_and_still_shows_its_output(
+    repo: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    recorder = StageRecorder.begin("diff", root=repo)
+    script = (
+        "import sys; print('partial', flush=True); "
+        "sys.stderr.write('warning: first\\nfatal: bad revision origin/main...HEAD\\n\\n'); "
+        "raise SystemExit(128)"
+    )
+    outcome = run_tool(recorder, [sys.executable, "-c", script], tool="git", version="2")
+    reason = outcome.describe("git")
+    assert "exited 128" in reason
+    assert reason.endswith("it said: fatal: bad revision origin/main...HEAD")
+    shown = capfd.readouterr()
+    assert "warning: first" in shown.err  # standard error still reaches the person
+    assert "partial" in shown.out
+
+
 def test_run_tool_replaces_stage_dir_placeholder(repo: Path) -> None:
     recorder = StageRecorder.begin("unit", root=repo)
     script = "import sys, pathlib; pathlib.Path(sys.argv[1]).write_text('ok')"
