@@ -162,8 +162,8 @@ def _missing_tools(
         (
             Problem(
                 "missing-evidence",
-                "",
-                f"no {tool} evidence in {where}",
+                where,
+                f"holds no {tool} evidence",
                 'run the stage that runs it (see `nox -l`), or set on-missing = "warn"',
                 tool,
             ),
@@ -190,7 +190,7 @@ def _judge(gate: GateSpec, evidence: Evidence, book: WaiverBook, split: _Finding
     selection = _select(gate, evidence)
     open_problems, waived_by = _waive_problems(selection, book)
     measure = _measure(gate, selection, split)
-    extra = [(p, p.subject, "") for p in measure.problems]
+    extra = [(_located(p, selection, evidence.folder), p.subject, "") for p in measure.problems]
     more_open, more_waived = _waive_problems(_Selection((), (), tuple(extra)), book)
     open_problems += more_open
     waived_by += more_waived
@@ -220,6 +220,16 @@ def _judge(gate: GateSpec, evidence: Evidence, book: WaiverBook, split: _Finding
         reproduce=_reproduce(gate, selection),
         comparisons=measure.comparisons,
     )
+
+
+def _located(problem: Problem, selection: _Selection, folder: str) -> Problem:
+    """A problem found while measuring names the evidence it was measured from."""
+    if problem.path:
+        return problem
+    paths = sorted({r.path for r in selection.reports}) or [
+        f"{folder}/{s.name}/" for s in selection.stages
+    ]
+    return problem._replace(path=", ".join(paths))
 
 
 def _reproduce(gate: GateSpec, selection: _Selection) -> str:

@@ -20,7 +20,7 @@ from gates.gitinfo import TreeState
 from gates.manifest import Manifest, ReportEntry, load_manifest
 from gates.model import Problem, ReportData
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
-from gates.safeio import empty_report, read_blob
+from gates.safeio import empty_report, is_blank, read_blob
 from gates.tools import KNOWN_TOOLS, exit_meaning, ok_exit_codes
 from gates.vocabulary import Kind
 
@@ -243,7 +243,7 @@ def _load_report(
             path=path,
             hint=f"rerun the stage: `{manifest.reproduce}`",
         )
-    if entry.format not in MAY_BE_EMPTY and not blob.data.strip():
+    if entry.format not in MAY_BE_EMPTY and is_blank(blob.data):
         raise empty_report(path)
     data = reader.read(blob, context)
     return LoadedReport(manifest.stage, path, entry, kind, data)

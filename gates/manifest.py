@@ -259,6 +259,14 @@ def load_manifest(folder: Path, *, display: str) -> Manifest:
     try:
         blob = read_blob(folder / MANIFEST_NAME, display=path, max_bytes=_MAX_MANIFEST_BYTES)
     except EvidenceError as error:
+        if error.slug == "report-too-large":
+            raise EvidenceError(
+                f"{error.detail.replace('one report', 'a manifest')}: gates never writes one "
+                "that large, so this file is not a stage's manifest",
+                slug=error.slug,
+                path=path,
+                hint=f"delete {display}/ and rerun the stage (`nox -s {folder.name}`)",
+            ) from None
         if error.slug != "missing-report":
             raise
         raise EvidenceError(

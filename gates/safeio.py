@@ -32,6 +32,7 @@ __all__ = [
     "decode_text",
     "empty_report",
     "ints",
+    "is_blank",
     "malformed",
     "parse_json",
     "parse_json_lines",
@@ -76,15 +77,20 @@ def read_blob(
             raise _unreadable(display, "is not a regular file (a pipe or a device), not a report")
         if info.st_size > max_bytes:
             raise _too_big(display, info.st_size, max_bytes)
-        try:
-            data = handle.read(max_bytes + 1)
+        try:  # the size it has, not the limit: read(n) allocates n bytes up front
+            data = handle.read(info.st_size + 1)
         except OSError as error:
             raise _unreadable(display, f"cannot be read ({error.strerror})") from None
-    if len(data) > max_bytes:  # grew while we read it
-        raise _too_big(display, len(data), max_bytes)
-    if not allow_empty and not data.strip():
+    if len(data) > info.st_size:  # the extra byte: it grew while we read it
+        raise _unreadable(display, "grew while it was read: a tool is still writing it")
+    if not allow_empty and is_blank(data):
         raise empty_report(display)
     return Blob(display, data, hashlib.sha256(data).hexdigest())
+
+
+def is_blank(data: bytes) -> bool:
+    """No content: zero bytes, or only ASCII whitespace (checked without a copy)."""
+    return not data or data.isspace()
 
 
 def empty_report(display: str) -> EvidenceError:

@@ -14,7 +14,6 @@ prints; :func:`run_module` runs ``python -m gates`` in a subprocess.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -201,13 +200,23 @@ class Gates:
         """Run every step of ``stage``; the exit code of each."""
         return [self.run(stage, *step).code for step in steps]
 
-    def replay(self, stage: str, report: str, data: bytes, *, tool: str, version: str) -> Ran:
-        """Add ``data`` to ``stage`` as the report ``FORMAT=NAME`` of ``tool``, written by ``cat``."""
+    def replay(
+        self,
+        stage: str,
+        report: str,
+        data: bytes,
+        *,
+        tool: str,
+        version: str = "unknown",
+        fresh: bool = False,
+    ) -> Ran:
+        """Add ``data`` to ``stage`` (or start it, when ``fresh``) as the report ``FORMAT=NAME``
+        of ``tool``, written to standard output by ``cat``."""
         source = self.root.parent / f"replayed-{report.partition('=')[2].replace('/', '-')}"
         source.write_bytes(data)
         return self.run(
             stage,
-            "--append",
+            *([] if fresh else ["--append"]),
             "--tool",
             tool,
             "--tool-version",
@@ -220,14 +229,17 @@ class Gates:
         )
 
 
-def run_module(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m gates ARGV`` in a subprocess."""
+def run_module(
+    *argv: str, cwd: Path, timeout: float = 120, program: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """``python -m gates ARGV`` in a subprocess (``python -c PROGRAM ARGV`` when given)."""
+    start = ["-c", program] if program else ["-m", "gates"]
     return subprocess.run(
-        [PY, "-m", "gates", *argv],
+        [PY, *start, *argv],
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 
@@ -274,11 +286,11 @@ def step(*options: str, command: Sequence[str]) -> list[str]:
     return [*options, "--", *command]
 
 
-def unit_stage(tests: str = "tests") -> list[list[str]]:
+def unit_stage(*extra: str) -> list[list[str]]:
     """pytest with coverage: JUnit XML, coverage JSON, and coverage XML for diff-cover."""
     command = [PY, "-m", "pytest", "-q", "--cov=pkg", "--cov-branch"]
     command += ["--junitxml={stage_dir}/junit.xml", "--cov-report=json:{stage_dir}/coverage.json"]
-    command += ["--cov-report=xml:{stage_dir}/coverage.xml", tests]
+    command += ["--cov-report=xml:{stage_dir}/coverage.xml", *extra, "tests"]
     return [
         step("--tool", "pytest", "--report", "junit-xml=junit.xml", command=command),
         step(
@@ -427,7 +439,3 @@ def edit(path: Path, old: bytes, new: bytes) -> None:
     data = path.read_bytes()
     assert old in data, f"{old!r} not in {path}"
     path.write_bytes(data.replace(old, new, 1))
-
-
-def env_without_coverage() -> dict[str, str]:
-    return {key: value for key, value in os.environ.items() if key not in _SCRUBBED}

@@ -1,0 +1,274 @@
+"""Hostile reports: a clear evidence error naming the file, in bounded memory and time.
+
+Each report is recorded as a stage really records it (``gates run ... -- cat``,
+so its hash matches and the content is what gets judged), then ``gates check``
+runs under ``tracemalloc`` and a clock. None may pass, crash, hang, or read more
+than it must.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.integration.conftest import PY, Gates, Ran, run_module
+
+MIB = 1024 * 1024
+PEAK_LIMIT = 32 * MIB  # Python allocations of one `gates check` on a tiny project stay far below
+SECONDS = 10.0
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<testsuites><testsuite name="s" tests="1"><testcase classname="t" name="&lol9;"/></testsuite></testsuites>
+"""
+
+
+def xxe(secret: Path) -> bytes:
+    return (
+        b'<?xml version="1.0"?>\n<!DOCTYPE testsuites [ <!ENTITY xxe SYSTEM "file://'
+        + str(secret).encode()
+        + b'"> ]>\n<testsuites><testsuite name="s" tests="1">'
+        + b'<testcase classname="t" name="&xxe;"><failure message="&xxe;"/></testcase>'
+        + b"</testsuite></testsuites>\n"
+    )
+
+
+@contextmanager
+def bounded(seconds: float = SECONDS, peak: int = PEAK_LIMIT) -> Iterator[None]:
+    """The block allocates at most ``peak`` bytes (Python heap) and takes under ``seconds``."""
+    tracemalloc.start()
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        elapsed = time.monotonic() - start
+        _, highest = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert highest < peak, f"peak allocation {highest / MIB:.1f} MiB"
+    assert elapsed < seconds, f"took {elapsed:.1f} s"
+
+
+def record(gates: Gates, report: str, data: bytes, *, tool: str) -> None:
+    """Start the ``hostile`` stage with ``data`` as the report ``FORMAT=NAME`` of ``tool``."""
+    assert gates.replay("hostile", report, data, tool=tool, fresh=True).code == 0
+
+
+def check(gates: Gates, gate: str, metric: str) -> Ran:
+    """``gates check`` of one gate reading the hostile stage, bounded."""
+    policy = gates.root.parent / "hostile.toml"
+    policy.write_text(f'[gate.{gate}]\nmetric = "{metric}"\nstage = "hostile"\nmax = 0\n')
+    with bounded():
+        return gates.check(config=policy)
+
+
+def refused(ran: Ran, gate: str, slug: str, path: str) -> str:
+    """The gate errors with ``slug`` naming ``path`` and a next step; the problem's message."""
+    assert ran.code == 3, ran.out
+    verdict = ran.verdict()
+    assert verdict.gate(gate)["status"] == "error"
+    problem = verdict.problem(gate, slug)
+    assert problem["path"] == path
+    assert problem["hint"]
+    assert "Traceback" not in ran.err
+    return str(problem["message"])
+
+
+# Quadratic blowup: one 100 kB entity used 10,000 times (1 GB once expanded).
+QUADRATIC = (
+    b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "'
+    + b"x" * 100_000
+    + b'">]><testsuites><testsuite name="s" tests="1"><testcase classname="t" name="'
+    + b"&a;" * 10_000
+    + b'"/></testsuite></testsuites>'
+)
+
+
+@pytest.mark.parametrize(("name", "data"), [("bomb.xml", BILLION_LAUGHS), ("quad.xml", QUADRATIC)])
+def test_entity_expansion_is_refused_unexpanded(bare: Gates, name: str, data: bytes) -> None:
+    record(bare, f"junit-xml={name}", data, tool="pytest")
+    ran = check(bare, "tests", "tests.failed")
+    message = refused(ran, "tests", "hostile-xml", f".gates/hostile/{name}")
+    assert "DTD" in message
+    assert "lol" not in ran.out.replace("lol9", "")
+
+
+def test_an_external_entity_is_never_read(bare: Gates, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE\n")
+    record(bare, "junit-xml=xxe.xml", xxe(secret), tool="pytest")
+    ran = check(bare, "tests", "tests.failed")
+    refused(ran, "tests", "hostile-xml", ".gates/hostile/xxe.xml")
+    assert "TOP-SECRET" not in ran.out + ran.err
+
+
+def test_a_gigabyte_report_is_refused_unread(bare: Gates) -> None:
+    make = "import sys; open(sys.argv[1], 'wb').truncate(1 << 30)"  # sparse: no disk, no RAM
+    with bounded(seconds=30):
+        ran = bare.run(
+            "hostile",
+            "--tool",
+            "coverage",
+            "--tool-version",
+            "7",
+            "--report",
+            "coverage-json=huge.json",
+            "--",
+            PY,
+            "-c",
+            make,
+            "{stage_dir}/huge.json",
+        )
+    assert ran.code == 0  # recorded: hashed in chunks, never loaded whole
+    ran = check(bare, "coverage", "coverage.percent")
+    message = refused(ran, "coverage", "report-too-large", ".gates/hostile/huge.json")
+    assert "1,073,741,824 bytes" in message
+    assert "max-report-mb" in ran.verdict().problem("coverage", "report-too-large")["hint"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "slug", "words"),
+    [
+        ("deep-list.json", b"[" * 100_000 + b"]" * 100_000, "invalid-json", "nested too deeply"),
+        (
+            "deep-object.json",
+            b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+            "invalid-json",
+            "nested too deeply",
+        ),
+        ("duplicate.json", b'{"meta": {}, "files": {}, "meta": {}}', "invalid-json", "'meta'"),
+        ("utf8.json", b'{"meta": "\xff\xfe"}', "invalid-utf8", "offset 10"),
+        ("digits.json", b'{"n": ' + b"9" * 5_000 + b"}", "invalid-json", "digits"),
+        ("nan.json", b'{"n": NaN}', "non-finite", "NaN"),
+        ("trailing.json", b"{}\n{}", "invalid-json", "after the document"),
+    ],
+)
+def test_hostile_json(bare: Gates, name: str, data: bytes, slug: str, words: str) -> None:
+    record(bare, f"coverage-json={name}", data, tool="coverage")
+    ran = check(bare, "coverage", "coverage.percent")
+    assert words in refused(ran, "coverage", slug, f".gates/hostile/{name}")
+
+
+def test_deep_xml_is_read_without_recursion(bare: Gates) -> None:
+    data = b"<testsuites>" + b"<x>" * 100_000 + b"</x>" * 100_000 + b"</testsuites>"
+    record(bare, "junit-xml=deep.xml", data, tool="pytest")
+    ran = check(bare, "tests", "tests.failed")
+    refused(ran, "tests", "no-tests", ".gates/hostile/deep.xml")
+
+
+def test_invalid_utf8_in_xml(bare: Gates) -> None:
+    data = b'<testsuites><testsuite name="\xff" tests="0"/></testsuites>'
+    record(bare, "junit-xml=bad.xml", data, tool="pytest")
+    ran = check(bare, "tests", "tests.failed")
+    assert "line 1" in refused(ran, "tests", "invalid-xml", ".gates/hostile/bad.xml")
+
+
+def test_invalid_utf8_in_a_line_format(bare: Gates) -> None:
+    record(bare, "file-list=files.txt", b"/repo/a.py\n/repo/\xc3(.py\n", tool="ruff")
+    ran = check(bare, "lint", "findings")
+    refused(ran, "lint", "invalid-utf8", ".gates/hostile/files.txt")
+
+
+@pytest.mark.parametrize(
+    ("data", "slug"),
+    [
+        (b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "invalid-json"),
+        (b'{"schema": "gates.manifest", "schema": "other"}', "invalid-json"),
+        (b'{"schema": "gates.manifest", "version": NaN}', "non-finite"),
+        (b"\xff\xfe{}", "invalid-utf8"),
+        (b"[]", "malformed-report"),
+    ],
+)
+def test_a_hostile_manifest(bare: Gates, data: bytes, slug: str) -> None:
+    record(bare, "coverage-json=coverage.json", b"{}", tool="coverage")
+    (bare.root / ".gates" / "hostile" / "manifest.json").write_bytes(data)
+    ran = check(bare, "coverage", "coverage.percent")
+    refused(ran, "coverage", slug, ".gates/hostile/manifest.json")
+
+
+def test_a_gigabyte_manifest(bare: Gates) -> None:
+    record(bare, "coverage-json=coverage.json", b"{}", tool="coverage")
+    with (bare.root / ".gates" / "hostile" / "manifest.json").open("r+b") as handle:
+        handle.truncate(1 << 30)
+    ran = check(bare, "coverage", "coverage.percent")
+    refused(ran, "coverage", "report-too-large", ".gates/hostile/manifest.json")
+    hint = ran.verdict().problem("coverage", "report-too-large")["hint"]
+    assert "max-report-mb" not in hint  # the manifest limit is fixed: raising it would not help
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_does_not_hang_the_check(bare: Gates) -> None:
+    record(bare, "coverage-json=coverage.json", b"{}", tool="coverage")
+    report = bare.root / ".gates" / "hostile" / "coverage.json"
+    report.unlink()
+    os.mkfifo(report)
+    policy = bare.root.parent / "pipe.toml"
+    policy.write_text('[gate.c]\nmetric = "coverage.percent"\nstage = "hostile"\nmin = 1\n')
+    start = time.monotonic()
+    done = run_module(
+        "check", "--config", str(policy), "--format", "json", cwd=bare.root, timeout=30
+    )
+    assert time.monotonic() - start < SECONDS
+    assert done.returncode == 3, done.stderr
+    assert "is not a regular file" in done.stdout
+    assert ".gates/hostile/coverage.json" in done.stdout
+
+
+def test_a_device_is_not_read(bare: Gates) -> None:
+    record(bare, "coverage-json=coverage.json", b"{}", tool="coverage")
+    report = bare.root / ".gates" / "hostile" / "coverage.json"
+    report.unlink()
+    report.symlink_to("/dev/zero")
+    ran = check(bare, "coverage", "coverage.percent")
+    assert "not a regular file" in refused(
+        ran, "coverage", "unreadable", ".gates/hostile/coverage.json"
+    )
+
+
+def test_every_hostile_report_at_once_in_a_small_process(bare: Gates, tmp_path: Path) -> None:
+    """The whole process (not just the Python heap) stays small: max RSS of `python -m gates`."""
+    reports = [
+        ("junit-xml=bomb.xml", BILLION_LAUGHS, "pytest"),
+        ("junit-xml=xxe.xml", xxe(tmp_path / "secret"), "pytest"),
+        ("coverage-json=deep.json", b"[" * 100_000 + b"]" * 100_000, "coverage"),
+        ("coverage-json=dup.json", b'{"a": 1, "a": 2}', "coverage"),
+        ("coverage-json=utf8.json", b'"\xff"', "coverage"),
+    ]
+    for index, (report, data, tool) in enumerate(reports):
+        assert bare.replay("hostile", report, data, tool=tool, fresh=index == 0).code == 0
+    policy = tmp_path / "all.toml"
+    policy.write_text(
+        '[gate.tests]\nmetric = "tests.failed"\nmax = 0\n'
+        '[gate.coverage]\nmetric = "coverage.percent"\nmin = 0\n'
+    )
+    measure = (
+        "import resource, sys\nfrom gates.cli import main\ncode = main(sys.argv[1:])\n"
+        "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    start = time.monotonic()
+    done = run_module(
+        "check", "--config", str(policy), "--format", "json", cwd=bare.root, program=measure
+    )
+    assert time.monotonic() - start < SECONDS
+    assert done.returncode == 3, done.stderr
+    rss_kib = int(done.stderr.rsplit("maxrss ", 1)[1].split()[0])
+    assert rss_kib * 1024 < 150 * MIB, f"max RSS {rss_kib / 1024:.0f} MiB"
+    for name in ("bomb.xml", "xxe.xml", "deep.json", "dup.json", "utf8.json"):
+        assert f".gates/hostile/{name}" in done.stdout
+    assert "Traceback" not in done.stderr
