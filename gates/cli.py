@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import json
 import platform
 import shutil
@@ -20,15 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gates import __version__
-from gates.errors import GatesError, UsageError
+from gates.errors import EvidenceError, GatesError, PolicyError, UsageError
 from gates.evaluate import evaluate
 from gates.evidence import load_evidence, pin_commit
 from gates.gitinfo import TreeState, tree_state
-from gates.manifest import StageRecorder, atomic_write
+from gates.manifest import MANIFEST_NAME, StageRecorder, atomic_write
 from gates.model import Verdict
 from gates.outputs import OutputFormat, RenderOptions, render
 from gates.pins import bundled, parse_pins, upgrade
-from gates.policy import load_policy
+from gates.policy import Policy, load_policy
+from gates.readers import READERS, reader_for
 from gates.runner import ReportSpec, run_tool
 from gates.scaffold import init
 from gates.vocabulary import json_schema
@@ -245,8 +247,8 @@ def _print_internal(args: Sequence[str], *, verbose: bool) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     targets = _targets(args.format, args.output)
-    policy = load_policy(args.config)
-    root = args.root
+    policy = _policy(args.config)
+    root = _root(args.root)
     reports = args.reports or policy.settings.reports
     state = _state(root, commit=args.commit, reports=reports)
     evidence = load_evidence(
@@ -257,6 +259,30 @@ def _check(args: argparse.Namespace) -> int:
     verdict = evaluate(policy, evidence, today=args.today or dt.datetime.now(dt.UTC).date())
     _write(verdict, targets, color=_color(args.color))
     return verdict.exit_code
+
+
+def _policy(path: Path) -> Policy:
+    """The policy; an error inside it names the file as well as the key, and a next step."""
+    try:
+        return load_policy(path)
+    except PolicyError as error:
+        where = "" if error.key == str(path) else f"{path}: "
+        raise PolicyError(
+            f"{where}{error.message}",
+            key="",
+            slug=error.slug,
+            hint=error.hint or f"edit {path} (docs/policy.md lists every key and its values)",
+        ) from None
+
+
+def _root(path: Path) -> Path:
+    if not path.is_dir():
+        raise UsageError(
+            f"--root {path}: no such folder",
+            slug="usage",
+            hint="pass the root of the git repository (default: the current folder)",
+        )
+    return path
 
 
 def _targets(formats: Sequence[str], outputs: Sequence[Path]) -> list[_Target]:
@@ -307,11 +333,12 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("no command to run", slug="usage", hint="put the command after --")
     reports = [_report_spec(text, role=args.role) for text in args.report]
     stdout = _report_spec(args.stdout, role=args.role) if args.stdout else None
+    root = _root(args.root)
     if args.append:
-        recorder = StageRecorder.resume(args.stage, root=args.root, reports_dir=args.reports)
+        recorder = StageRecorder.resume(args.stage, root=root, reports_dir=args.reports)
     else:
         recorder = StageRecorder.begin(
-            args.stage, root=args.root, reports_dir=args.reports, reproduce=args.reproduce
+            args.stage, root=root, reports_dir=args.reports, reproduce=args.reproduce
         )
     outcome = run_tool(
         recorder,
@@ -321,15 +348,20 @@ def _run(args: argparse.Namespace) -> int:
         stdout=stdout,
         version=args.tool_version,
         declared_ok=args.ok_exit,
-        cwd=args.root,
+        cwd=root,
     )
     if not outcome.evidence_produced:
         recorder.fail(outcome.describe(args.tool))
     recorder.finish()
     if outcome.evidence_produced:
         return 0
-    sys.stderr.write(f"evidence error: {outcome.describe(args.tool)}\n")
-    return 3
+    raise EvidenceError(
+        outcome.describe(args.tool),
+        slug="stage-failed",
+        path=f"{args.reports}/{args.stage}/{MANIFEST_NAME}",
+        hint=f"run the command by hand and read {args.tool}'s output; until the stage "
+        "succeeds, `gates check` blocks the gates that read it",
+    )
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -376,6 +408,15 @@ def _report_spec(text: str, *, role: str) -> ReportSpec:
             f"report {text!r} should read FORMAT=PATH, PATH inside the stage folder",
             slug="usage",
             hint="e.g. --report junit-xml=junit.xml (see docs/readers.md for formats)",
+        )
+    if reader_for(fmt) is None:
+        close = difflib.get_close_matches(fmt, sorted(READERS), n=1)
+        raise UsageError(
+            f"report {text!r}: gates has no reader for the format {fmt!r}",
+            slug="usage",
+            hint=f"did you mean `{close[0]}`?"
+            if close
+            else "formats: " + ", ".join(sorted(READERS)),
         )
     return ReportSpec(fmt, Path(path).as_posix(), role)
 

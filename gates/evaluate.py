@@ -190,7 +190,9 @@ def _judge(gate: GateSpec, evidence: Evidence, book: WaiverBook, split: _Finding
     selection = _select(gate, evidence)
     open_problems, waived_by = _waive_problems(selection, book)
     measure = _measure(gate, selection, split)
-    extra = [(_located(p, selection, evidence.folder), p.subject, "") for p in measure.problems]
+    extra = [
+        (_located(p, gate, selection, evidence.folder), p.subject, "") for p in measure.problems
+    ]
     more_open, more_waived = _waive_problems(_Selection((), (), tuple(extra)), book)
     open_problems += more_open
     waived_by += more_waived
@@ -222,14 +224,14 @@ def _judge(gate: GateSpec, evidence: Evidence, book: WaiverBook, split: _Finding
     )
 
 
-def _located(problem: Problem, selection: _Selection, folder: str) -> Problem:
-    """A problem found while measuring names the evidence it was measured from."""
+def _located(problem: Problem, gate: GateSpec, selection: _Selection, folder: str) -> Problem:
+    """A problem found while measuring names the evidence it was measured from (or lacked)."""
     if problem.path:
         return problem
     paths = sorted({r.path for r in selection.reports}) or [
-        f"{folder}/{s.name}/" for s in selection.stages
+        f"{folder}/{name}/" for name in gate.stages or [s.name for s in selection.stages]
     ]
-    return problem._replace(path=", ".join(paths))
+    return problem._replace(path=", ".join(paths) or f"{folder}/")
 
 
 def _reproduce(gate: GateSpec, selection: _Selection) -> str:
