@@ -28,6 +28,7 @@ __all__ = ["ReportSpec", "ToolOutcome", "run_tool", "tool_version"]
 
 _VERSION = re.compile(r"\b(\d+\.\d+(?:\.\d+)?(?:[-.+]?[A-Za-z0-9.]+)?)\b")
 _STAGE_DIR = "{stage_dir}"
+_WARNING = re.compile(rb":\d+: \w*Warning: ")  # warnings.formatwarning: "file:line: Category: ..."
 _TAIL_CHARS = 300  # of the tool's last error line, kept to say why it failed
 
 
@@ -140,16 +141,27 @@ def _run_teeing(
 
 
 def _pump(source: IO[bytes], tail: deque[bytes]) -> None:
-    """Copy the tool's standard error to ours line by line, keeping the last non-blank one."""
+    """Copy the tool's standard error to ours line by line, keeping the last one that says why."""
     sink = sys.stderr.buffer if hasattr(sys.stderr, "buffer") else None
+    previous = b""
     for line in iter(source.readline, b""):
         if sink is not None:
             sink.write(line)
             sink.flush()
         else:
             sys.stderr.write(line.decode("utf-8", "replace"))
-        if line.strip():
+        if line.strip() and not _warning_source(previous, line):
             tail.append(line)
+        previous = line
+
+
+def _warning_source(previous: bytes, line: bytes) -> bool:
+    """Whether ``line`` is the indented source line Python prints under a warning.
+
+    ``file.py:12: CoverageWarning: No data was collected.`` says why; the
+    ``    self._warn(...)`` under it is only the code that warned.
+    """
+    return line[:1].isspace() and _WARNING.search(previous) is not None
 
 
 def tool_version(command: Sequence[str], *, env: Mapping[str, str] | None = None) -> str:

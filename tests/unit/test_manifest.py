@@ -238,6 +238,22 @@ def test_a_failing_tool_says_why_in_its_own_words_and_still_shows_its_output(
     assert "partial" in shown.out
 
 
+def test_a_failing_tool_is_quoted_by_its_warning_not_the_source_line_under_it(
+    repo: Path,
+) -> None:
+    recorder = StageRecorder.begin("integration", root=repo)
+    warning = "/venv/coverage/control.py:915: CoverageWarning: No data was collected. (no-data)"
+    script = (
+        f"import sys; sys.stderr.write({warning!r} + '\\n  self._warn(\"No data\")\\n'); "
+        "raise SystemExit(5)"
+    )
+    outcome = run_tool(recorder, [sys.executable, "-c", script], tool="pytest", version="9")
+    assert outcome.describe("pytest").endswith(f"it said: {warning}")
+    indented = "import sys; sys.stderr.write('ruff failed\\n  Cause: bad config\\n'); exit(2)"
+    outcome = run_tool(recorder, [sys.executable, "-c", indented], tool="ruff", version="1")
+    assert outcome.describe("ruff").endswith("it said: Cause: bad config")
+
+
 def test_run_tool_replaces_stage_dir_placeholder(repo: Path) -> None:
     recorder = StageRecorder.begin("unit", root=repo)
     script = "import sys, pathlib; pathlib.Path(sys.argv[1]).write_text('ok')"
