@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from gates import __version__
-from gates.errors import EvidenceError
+from gates.errors import EvidenceError, UsageError
 from gates.gitinfo import TreeState, tree_state
 from gates.safeio import Fields, parse_json, read_blob
 
@@ -44,6 +45,7 @@ __all__ = [
     "atomic_file",
     "atomic_write",
     "load_manifest",
+    "stage_folder",
 ]
 
 MANIFEST_NAME = "manifest.json"
@@ -116,6 +118,38 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
+_STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # as gates.toml names stages
+
+
+def stage_folder(root: Path, reports_dir: str, stage: str) -> Path:
+    """``root/reports_dir/stage``, refusing any name that could reach outside it.
+
+    A stage folder is cleared with ``rmtree``: a stage named ``..`` or ``/tmp``
+    must never get that far.
+    """
+    if not _STAGE_NAME.match(stage):
+        raise UsageError(
+            f"stage name {stage!r} is not a plain folder name",
+            slug="usage",
+            hint="use letters, digits, '-', '_' and '.', e.g. `unit` or `lint`",
+        )
+    reports = Path(reports_dir)
+    if not reports_dir or reports.is_absolute() or ".." in reports.parts or reports == Path():
+        raise UsageError(
+            f"reports folder {reports_dir!r} must be a folder inside the repository",
+            slug="usage",
+            hint="e.g. --reports .gates",
+        )
+    folder = root / reports / stage
+    if not folder.resolve().is_relative_to(root.resolve()):
+        raise UsageError(
+            f"{folder} is outside the repository {root} (a symbolic link?)",
+            slug="usage",
+            hint="point --reports at a real folder inside the repository",
+        )
+    return folder
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -138,7 +172,7 @@ class StageRecorder:
         cls, stage: str, *, root: Path, reports_dir: str = ".gates", reproduce: str = ""
     ) -> StageRecorder:
         """Clear ``<root>/<reports_dir>/<stage>/`` and start recording."""
-        folder = root / reports_dir / stage
+        folder = stage_folder(root, reports_dir, stage)
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
@@ -148,7 +182,7 @@ class StageRecorder:
     @classmethod
     def resume(cls, stage: str, *, root: Path, reports_dir: str = ".gates") -> StageRecorder:
         """Continue recording a stage whose manifest an earlier step wrote."""
-        folder = root / reports_dir / stage
+        folder = stage_folder(root, reports_dir, stage)
         manifest = load_manifest(folder, display=f"{reports_dir}/{stage}")
         state = tree_state(root, exclude=reports_dir)
         if (state.commit, state.digest) != (manifest.commit, manifest.worktree):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gates.errors import EvidenceError
+from gates.errors import EvidenceError, UsageError
 from gates.gitinfo import TreeState, tree_state
 from gates.manifest import MANIFEST_NAME, StageRecorder, atomic_write, load_manifest
 from gates.runner import ReportSpec, run_tool, tool_version
@@ -94,6 +94,36 @@ def test_begin_clears_the_stage_folder(repo: Path) -> None:
     (folder / "old.xml").write_text("from the last run")
     StageRecorder.begin("unit", root=repo)
     assert not (folder / "old.xml").exists()
+
+
+@pytest.mark.parametrize("stage", ["..", ".", "", "../evil", "/var/victim", "a/b", "-rf"])
+def test_a_stage_name_that_is_not_a_plain_folder_name_touches_nothing(
+    repo: Path, stage: str
+) -> None:
+    precious = repo / ".gates" / "unit" / "keep.txt"
+    precious.parent.mkdir(parents=True)
+    precious.write_text("evidence")
+    with pytest.raises(UsageError) as caught:
+        StageRecorder.begin(stage, root=repo)
+    assert caught.value.exit_code == 2
+    assert precious.read_text() == "evidence"
+    assert (repo / ".git").is_dir()
+    assert not (repo / "evil").exists()
+
+
+@pytest.mark.parametrize("reports", ["", ".", "..", "../out", "/var/gates-reports"])
+def test_a_reports_folder_outside_the_repository_is_refused(repo: Path, reports: str) -> None:
+    with pytest.raises(UsageError, match="inside the repository"):
+        StageRecorder.begin("unit", root=repo, reports_dir=reports)
+
+
+def test_a_reports_folder_that_links_outside_the_repository_is_refused(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (repo / "linked").symlink_to(outside)
+    with pytest.raises(UsageError, match="outside the repository"):
+        StageRecorder.begin("unit", root=repo, reports_dir="linked")
 
 
 def test_resume_continues_and_refuses_a_changed_tree(repo: Path) -> None:
