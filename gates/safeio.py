@@ -69,23 +69,31 @@ def read_blob(
         ) from None
     except OSError as error:
         raise _unreadable(display, f"cannot be read ({error.strerror})") from None
-    with open(fd, "rb") as handle:  # noqa: PTH123 - wraps a descriptor, not a path
+    try:
         info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise _unreadable(display, "is a directory, not a report")
-        if not stat.S_ISREG(info.st_mode):
-            raise _unreadable(display, "is not a regular file (a pipe or a device), not a report")
-        if info.st_size > max_bytes:
-            raise _too_big(display, info.st_size, max_bytes)
-        try:  # the size it has, not the limit: read(n) allocates n bytes up front
+        _check_kind(info, display=display, max_bytes=max_bytes)
+        # the size it has, not the limit: read(n) allocates n bytes up front
+        with open(fd, "rb", closefd=False) as handle:
             data = handle.read(info.st_size + 1)
-        except OSError as error:
-            raise _unreadable(display, f"cannot be read ({error.strerror})") from None
+    except OSError as error:
+        raise _unreadable(display, f"cannot be read ({error.strerror})") from None
+    finally:
+        os.close(fd)
     if len(data) > info.st_size:  # the extra byte: it grew while we read it
         raise _unreadable(display, "grew while it was read: a tool is still writing it")
     if not allow_empty and is_blank(data):
         raise empty_report(display)
     return Blob(display, data, hashlib.sha256(data).hexdigest())
+
+
+def _check_kind(info: os.stat_result, *, display: str, max_bytes: int) -> None:
+    """Only a regular file within the size limit is read."""
+    if stat.S_ISDIR(info.st_mode):
+        raise _unreadable(display, "is a directory, not a report")
+    if not stat.S_ISREG(info.st_mode):
+        raise _unreadable(display, "is not a regular file (a pipe or a device), not a report")
+    if info.st_size > max_bytes:
+        raise _too_big(display, info.st_size, max_bytes)
 
 
 def is_blank(data: bytes) -> bool:

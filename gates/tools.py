@@ -49,9 +49,9 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
     "pytest": ToolSpec(
         frozenset({0, 1}),
         failures={
-            2: "the run was interrupted (a collection error, or Ctrl-C)",
+            2: "the run was interrupted: a collection error, or Ctrl-C",
             3: "pytest's internal error",
-            4: "a usage error (bad options or paths)",
+            4: "a usage error: bad options or paths",
             5: "no test was collected",
         },
         kinds=frozenset({Kind.TESTS, Kind.COVERAGE}),  # pytest-cov writes the coverage reports

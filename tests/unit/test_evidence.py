@@ -1,0 +1,130 @@
+"""Loading a stage's evidence through its manifest: hashes, empty reports, tool exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from gates.evidence import StageEvidence, load_evidence
+from gates.gitinfo import TreeState
+from gates.manifest import StageRecorder
+from gates.model import Count
+from gates.tools import exit_meaning
+
+STATE = TreeState("c" * 40, dirty=False, digest="0" * 64)
+MAX = 1024 * 1024
+
+
+def record(
+    root: Path,
+    reports: Sequence[tuple[str, str, str, bytes]],
+    *,
+    tool: str = "",
+    exit_code: int = 0,
+) -> Path:
+    """Write the stage ``s`` with ``(path, format, tool, bytes)`` reports; its folder."""
+    recorder = StageRecorder("s", root / ".gates" / "s", STATE, "nox -s s")
+    recorder.folder.mkdir(parents=True)
+    tools = {tool} if tool else {entry[2] for entry in reports}
+    for name in sorted(tools):
+        recorder.tool(name, version="1", argv=[name], exit_code=exit_code)
+    for path, fmt, owner, data in reports:
+        (recorder.folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (recorder.folder / path).write_bytes(data)
+        recorder.report(path, format=fmt, tool=owner)
+    recorder.finish()
+    return recorder.folder
+
+
+def stage(root: Path) -> StageEvidence:
+    evidence = load_evidence(root, reports=".gates", state=STATE, max_bytes=MAX)
+    assert [s.name for s in evidence.stages] == ["s"]
+    return evidence.stages[0]
+
+
+def slugs(found: StageEvidence) -> list[str]:
+    return [p.problem.slug for p in found.problems]
+
+
+LINECOUNT = b"     10      10      1      1 total\n     10      10      1      1 pkg.calc\n"
+
+
+def test_a_clean_mypy_run_prints_a_lone_newline_and_is_read_as_no_error(tmp_path: Path) -> None:
+    record(
+        tmp_path,
+        [
+            ("mypy.json", "mypy-json", "mypy", b"\n"),
+            ("linecount.txt", "mypy-linecount", "mypy", LINECOUNT),
+        ],
+    )
+    found = stage(tmp_path)
+    assert found.problems == ()
+    assert [r.data.findings for r in found.reports] == [[], ()]
+    assert found.reports[1].data.counts == {Count.FILES_TYPE_CHECKED: 1}
+
+
+def test_an_empty_file_list_is_no_files_checked_not_an_empty_report(tmp_path: Path) -> None:
+    record(
+        tmp_path,
+        [("ruff.json", "ruff-json", "ruff", b"[]\n"), ("files.txt", "file-list", "ruff", b"")],
+    )
+    found = stage(tmp_path)
+    assert slugs(found) == ["no-files-checked"]
+    assert found.problems[0].problem.path == ".gates/s/files.txt"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "tool"),
+    [("ruff-json", "ruff"), ("coverage-json", "coverage"), ("junit-xml", "pytest")],
+)
+def test_other_formats_are_never_empty(tmp_path: Path, fmt: str, tool: str) -> None:
+    record(tmp_path, [("report", fmt, tool, b" \n")])
+    found = stage(tmp_path)
+    assert slugs(found)[0] == "empty-report"
+    assert found.problems[0].problem.path == ".gates/s/report"
+    assert found.problems[0].tool == tool
+
+
+def test_a_report_emptied_after_the_stage_is_a_hash_mismatch(tmp_path: Path) -> None:
+    folder = record(tmp_path, [("files.txt", "file-list", "ruff", b"/repo/a.py\n")])
+    (folder / "files.txt").write_bytes(b"")
+    found = stage(tmp_path)
+    assert slugs(found) == ["hash-mismatch"]
+    assert "nox -s s" in found.problems[0].problem.hint
+
+
+@pytest.mark.parametrize(
+    ("tool", "code", "meaning"),
+    [
+        ("pytest", 5, "no test was collected"),
+        ("pytest", 2, "the run was interrupted"),
+        ("pytest", 3, "pytest's internal error"),
+        ("pytest", 4, "a usage error"),
+        ("mypy", 2, "a fatal error"),
+        ("ruff", 2, "ruff's own error"),
+        ("bandit", 2, "it crashed or was misused"),
+        ("pytest", -9, "killed by signal 9"),
+    ],
+)
+def test_a_tool_outside_its_exit_codes_names_the_manifest_and_the_meaning(
+    tmp_path: Path, tool: str, code: int, meaning: str
+) -> None:
+    record(tmp_path, [], tool=tool, exit_code=code)
+    found = stage(tmp_path)
+    crashed = [p for p in found.problems if p.problem.slug == "tool-crashed"]
+    assert len(crashed) == 1
+    problem = crashed[0].problem
+    assert problem.path == ".gates/s/manifest.json"
+    assert problem.message.startswith(f"{tool} exited {code} ({meaning}")
+    assert "it runs fine with 0 or 1" in problem.message
+    assert problem.hint == f"run `nox -s s` and read {tool}'s own output"
+    assert (problem.subject, crashed[0].tool) == (tool, tool)
+
+
+def test_exit_meaning() -> None:
+    assert exit_meaning("pytest", 5) == "no test was collected"
+    assert exit_meaning("pytest", 1) == ""
+    assert exit_meaning("semgrep", 2) == ""
+    assert exit_meaning("semgrep", -15) == "killed by signal 15"

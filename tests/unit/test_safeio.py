@@ -1,0 +1,245 @@
+"""Reading untrusted reports: sizes, file kinds, strict JSON and XML, errors that name the file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from gates.errors import EvidenceError
+from gates.safeio import (
+    Blob,
+    Fields,
+    check_finite,
+    is_blank,
+    parse_json,
+    parse_json_lines,
+    parse_xml,
+    read_blob,
+)
+
+DISPLAY = ".gates/unit/report.json"
+
+
+def blob(data: bytes) -> Blob:
+    return Blob(DISPLAY, data, hashlib.sha256(data).hexdigest())
+
+
+def refused(data: bytes, *, lines: bool = False) -> EvidenceError:
+    with pytest.raises(EvidenceError) as caught:
+        if lines:
+            list(parse_json_lines(blob(data)))
+        else:
+            parse_json(blob(data))
+    assert caught.value.path == DISPLAY
+    assert caught.value.hint
+    return caught.value
+
+
+def unreadable(path: Path, **options: int | bool) -> EvidenceError:
+    with pytest.raises(EvidenceError) as caught:
+        read_blob(path, display=DISPLAY, **options)  # type: ignore[arg-type]
+    assert caught.value.path == DISPLAY
+    assert str(caught.value).startswith(f"{DISPLAY}: ")
+    assert caught.value.hint
+    return caught.value
+
+
+# ---------------------------------------------------------------- read_blob
+
+
+def test_read_blob_returns_the_bytes_and_their_hash(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_bytes(b'{"a": 1}\n')
+    read = read_blob(path, display=DISPLAY)
+    assert read == Blob(DISPLAY, b'{"a": 1}\n', hashlib.sha256(b'{"a": 1}\n').hexdigest())
+
+
+def test_a_missing_file(tmp_path: Path) -> None:
+    assert unreadable(tmp_path / "absent.json").slug == "missing-report"
+
+
+def test_a_directory(tmp_path: Path) -> None:
+    error = unreadable(tmp_path)
+    assert (error.slug, error.detail) == ("unreadable", "is a directory, not a report")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.json"
+    os.mkfifo(pipe)
+    error = unreadable(pipe)
+    assert error.slug == "unreadable"
+    assert "not a regular file" in error.detail
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_is_refused(tmp_path: Path) -> None:
+    link = tmp_path / "zero.json"
+    link.symlink_to("/dev/zero")
+    assert "not a regular file" in unreadable(link).detail
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    with path.open("wb") as handle:
+        handle.truncate(1 << 30)  # sparse
+    tracemalloc.start()
+    try:
+        error = unreadable(path, max_bytes=1024)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert error.slug == "report-too-large"
+    assert "1,073,741,824 bytes, over the 1,024-byte limit" in error.detail
+    assert "max-report-mb" in error.hint
+    assert peak < 1024 * 1024
+
+
+def test_a_small_file_costs_its_size_not_the_limit(tmp_path: Path) -> None:
+    """``read(limit + 1)`` would allocate the whole limit (256 MiB by default) up front."""
+    path = tmp_path / "small.json"
+    path.write_bytes(b"[1, 2, 3]")
+    tracemalloc.start()
+    try:
+        read_blob(path, display=DISPLAY)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1024 * 1024
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="/proc files report size 0 but have content"
+)
+def test_a_file_larger_than_its_size_says_is_refused() -> None:
+    error = unreadable(Path("/proc/self/status"))
+    assert "grew while it was read" in error.detail
+
+
+@pytest.mark.parametrize("data", [b"", b"\n", b" \t\r\n"])
+def test_no_content_is_an_empty_report_unless_allowed(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "empty.json"
+    path.write_bytes(data)
+    error = unreadable(path)
+    assert error.slug == "empty-report"
+    assert "interrupted or wrote nothing" in error.detail
+    assert read_blob(path, display=DISPLAY, allow_empty=True).data == data
+
+
+@pytest.mark.parametrize(
+    ("data", "blank"),
+    [(b"", True), (b"\n", True), (b" \t\r\n\x0b\x0c", True), (b" x ", False), (b"\x00", False)],
+)
+def test_is_blank(data: bytes, blank: bool) -> None:
+    assert is_blank(data) is blank
+    assert is_blank(data) is (not data.strip())
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def test_strict_json_parses_plain_documents() -> None:
+    assert parse_json(blob(b' {"a": [1, 2.5, "x", null, true]} \n')).value == {
+        "a": [1, 2.5, "x", None, True]
+    }
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_tokens_are_non_finite(token: str) -> None:
+    error = refused(b'{"percent_covered": ' + token.encode() + b"}")
+    assert error.slug == "non-finite"
+    assert f"the non-finite number {token}" in error.detail
+
+
+def test_a_non_finite_token_in_json_lines() -> None:
+    error = refused(b'{"line": 1}\n{"line": NaN}\n', lines=True)
+    assert error.slug == "non-finite"
+
+
+def test_an_overflowing_number_is_left_to_the_typed_accessor() -> None:
+    fields = Fields(parse_json(blob(b'{"percent": 1e999}')).value, path=DISPLAY, where="totals")
+    with pytest.raises(EvidenceError) as caught:
+        fields.number("percent")
+    assert caught.value.slug == "non-finite"
+    assert "`totals.percent` is not a finite number (inf)" in caught.value.detail
+
+
+def test_check_finite_names_the_field_and_the_next_step() -> None:
+    assert check_finite(1.5, path=DISPLAY, where="x") == 1.5
+    with pytest.raises(EvidenceError) as caught:
+        check_finite(float("nan"), path=DISPLAY, where="stats.mean")
+    assert caught.value.slug == "non-finite"
+    assert "`stats.mean`" in caught.value.detail
+    assert caught.value.hint
+
+
+def test_a_duplicate_key_names_the_key() -> None:
+    error = refused(b'{"files": {}, "meta": {"format": 3, "format": 2}}')
+    assert error.slug == "invalid-json"
+    assert "repeats the key 'format'" in error.detail
+
+
+def test_an_integer_too_long_for_python() -> None:
+    error = refused(b'{"n": ' + b"7" * 5000 + b"}")
+    assert error.slug == "invalid-json"
+    assert "is not valid JSON (Exceeds the limit (4300 digits)" in error.detail
+
+
+@pytest.mark.parametrize("opening", [b"[", b'{"a":'])
+def test_deep_nesting_is_refused(opening: bytes) -> None:
+    closing = b"]" if opening == b"[" else b"}"
+    error = refused(opening * 100_000 + b"1" + closing * 100_000)
+    assert error.slug == "invalid-json"
+    assert "nested too deeply" in error.detail
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b'{"a": [1, 2', "is truncated or not JSON"),
+        (b'{"a": "unfinished', "is truncated or not JSON (Unterminated string"),
+        (b'{"a": 1} {"b": 2}', "is not valid JSON (unexpected data after the document"),
+        (b'{"a": tru}', "is not valid JSON (Expecting value"),
+    ],
+)
+def test_truncated_and_invalid_json(data: bytes, words: str) -> None:
+    error = refused(data)
+    assert error.slug == "invalid-json"
+    assert words in error.detail
+
+
+def test_invalid_utf8_names_the_offset() -> None:
+    error = refused(b'{"a": "\xc3("}')
+    assert error.slug == "invalid-utf8"
+    assert "bad byte at offset 7" in error.detail
+
+
+# ---------------------------------------------------------------- XML
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>',
+        b'<!DOCTYPE a [<!ENTITY b SYSTEM "file:///etc/hostname">]><a>&b;</a>',
+        b"<!DOCTYPE a><a/>",
+    ],
+)
+def test_xml_with_a_dtd_is_hostile(data: bytes) -> None:
+    with pytest.raises(EvidenceError) as caught:
+        parse_xml(blob(data))
+    assert caught.value.slug == "hostile-xml"
+    assert caught.value.hint
+
+
+def test_truncated_xml_names_the_line() -> None:
+    with pytest.raises(EvidenceError) as caught:
+        parse_xml(blob(b"<testsuites>\n<testsuite>\n<testcase"))
+    assert caught.value.slug == "invalid-xml"
+    assert "is truncated or not XML" in caught.value.detail
+    assert "line 3" in caught.value.detail
