@@ -1,10 +1,12 @@
 """``ruff check --output-format json``: a list of diagnostics.
 
-Each diagnostic becomes a :class:`~gates.model.Finding` with ruff's rule code.
-Ruff's rules carry no severity, so gates assigns one (docs/severity.md):
+Each diagnostic becomes a :class:`~gates.model.Finding` with ruff's rule code;
+a preview rule that has no code yet (``"code": null`` with a ``name`` such as
+``pytest-fixture-autouse``) is known by its name. Ruff's rules carry no
+severity, so gates assigns one (docs/severity.md):
 
 * ``high``: the file could not be read (``E902``) or parsed (``invalid-syntax``;
-  ``E999`` or a null code in older ruff versions);
+  ``E999``, or a null code without a rule name, in older ruff versions);
 * ``medium``: the security rules ported from bandit (``S`` + digits);
 * ``low``: every other rule.
 
@@ -88,12 +90,24 @@ def read_diagnostics(blob: Blob, context: ReadContext) -> Diagnostics:
         cell = item.get("cell")
         if cell is not None:
             message = f"cell {cell}: {message}"
-        rule, severity = rule_of(code)
+        rule, severity = rule_of(code) if code is not None else _codeless(item.get("name"), message)
         finding = Finding(TOOL, rule, severity, relpath(filename), row, message)
         findings.append(finding)
         if rule in UNCHECKED_RULES and finding.path not in unchecked:
             unchecked[finding.path] = finding
     return Diagnostics(findings, unchecked)
+
+
+def _codeless(name: object, message: str) -> tuple[str, Severity]:
+    """A diagnostic without a code: a preview rule known by its name, or (older ruff) a syntax error."""
+    if (
+        type(name) is str
+        and name
+        and name not in ("invalid-syntax", "syntax-error")
+        and not message.startswith("SyntaxError")
+    ):
+        return name, Severity.LOW
+    return _rule_and_severity(None)
 
 
 def severity_of(code: str | None) -> Severity:

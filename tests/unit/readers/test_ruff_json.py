@@ -142,6 +142,16 @@ def test_older_ruffs_null_code_is_a_syntax_error() -> None:
     assert [p.slug for p in data.problems] == ["lint-incomplete"]
 
 
+def test_a_preview_rule_without_a_code_is_a_finding_known_by_its_name() -> None:
+    data = read(asset("check-preview-codeless.json"))
+    codeless = [f for f in data.findings if f.rule == "pytest-fixture-autouse"]
+    assert len(codeless) == 1
+    assert codeless[0].severity is Severity.LOW
+    assert codeless[0].path == "preview/conftest.py"
+    assert data.problems == []  # not mistaken for a file ruff could not parse
+    assert "invalid-syntax" not in {f.rule for f in data.findings}
+
+
 @pytest.mark.parametrize(
     ("code", "severity"),
     [

@@ -25,6 +25,8 @@ run check-findings.json $CHECK --select $SELECT --output-format json findings
 run check-syntax-error.json $CHECK --select $SELECT --output-format json broken
 run check-nonexistent.json $CHECK --select $SELECT --output-format json nonexistent
 run check-empty.json $CHECK --select $SELECT --output-format json empty
+# preview rules without a code (pytest-fixture-autouse): "code": null with a "name"
+run check-preview-codeless.json $CHECK --preview --select ALL --output-format json preview
 run show-files-findings.txt $CHECK --show-files findings
 run show-files-broken.txt $CHECK --show-files broken
 run show-files-nonexistent.txt $CHECK --show-files nonexistent
