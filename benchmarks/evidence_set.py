@@ -11,7 +11,8 @@ files checked), each with a manifest written by :class:`StageRecorder`, and a
 ``gates.toml``. :func:`main` then times, in interleaved rounds:
 
 a. bare: ``json.load`` of each JSON report and ``xml.etree.ElementTree.parse``
-   of the XML one (no hashing, no checks);
+   of the XML one (no hashing, no checks); and, for reference, the same with
+   the garbage collector off, as ``load_evidence`` reads (a');
 b. ``load_evidence``: manifests, sizes, sha256, strict parsing, every reader;
 c. the whole check in process: policy, git state, ``load_evidence``,
    ``evaluate``, JSON and terminal rendering (with the time of each phase);
@@ -26,13 +27,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import platform
 import subprocess
 import sys
 import tempfile
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -171,28 +172,29 @@ def load(evidence: EvidenceSet, state: TreeState) -> Evidence:
     return load_evidence(evidence.root, reports=REPORTS, state=state, max_bytes=MAX_BYTES)
 
 
+def bare_parse_without_gc(evidence: EvidenceSet) -> list[object]:
+    """(a') The bare parse with the garbage collector off, as ``load_evidence`` reads."""
+    gc.disable()
+    try:
+        return bare_parse(evidence)
+    finally:
+        gc.enable()
+
+
 def check_in_process(evidence: EvidenceSet) -> Phases:
     """(c) What ``gates check`` does after its imports, with the seconds of each phase."""
-    clock = time.perf_counter
-    start = clock()
-    policy = load_policy(evidence.root / "gates.toml")
-    state = tree_state(evidence.root, exclude=REPORTS)
-    read = clock()
-    loaded = load_evidence(evidence.root, reports=REPORTS, state=state, max_bytes=MAX_BYTES)
-    judged = clock()
-    verdict = evaluate(policy, loaded, today=TODAY)
-    rendered = clock()
-    texts = [render(verdict, fmt) for fmt in (OutputFormat.JSON, OutputFormat.TERMINAL)]
-    end = clock()
+    phases = Phases()
+    with phases.phase("policy + git state"):
+        policy = load_policy(evidence.root / "gates.toml")
+        state = tree_state(evidence.root, exclude=REPORTS)
+    with phases.phase("load_evidence"):
+        loaded = load_evidence(evidence.root, reports=REPORTS, state=state, max_bytes=MAX_BYTES)
+    with phases.phase("evaluate"):
+        verdict = evaluate(policy, loaded, today=TODAY)
+    with phases.phase("render json + terminal"):
+        texts = [render(verdict, fmt) for fmt in (OutputFormat.JSON, OutputFormat.TERMINAL)]
     del texts
-    return Phases(
-        {
-            "policy + git state": read - start,
-            "load_evidence": judged - read,
-            "evaluate": rendered - judged,
-            "render json + terminal": end - rendered,
-        }
-    )
+    return phases
 
 
 def _bare_command(evidence: EvidenceSet) -> list[str]:
@@ -214,6 +216,7 @@ def _run(command: Sequence[str], root: Path, *, ok: Sequence[int]) -> None:
 # ---------------------------------------------------------------- the run
 
 _BARE = "(a) bare json.load + ElementTree.parse"
+_BARE_NO_GC = "(a') the same, garbage collector off (reference)"
 _LOAD = "(b) load_evidence (read, hash, check, all readers)"
 _CHECK = "(c) whole check in process"
 _BARE_CLI = "(d) python -c bare parse (subprocess)"
@@ -225,6 +228,7 @@ def measure(evidence: EvidenceSet, *, rounds: int, subprocesses: bool = True) ->
     state = tree_state(evidence.root, exclude=REPORTS)
     tasks = [
         Task(_BARE, lambda: bare_parse(evidence)),
+        Task(_BARE_NO_GC, lambda: bare_parse_without_gc(evidence)),
         Task(_LOAD, lambda: load(evidence, state)),
         Task(_CHECK, lambda: check_in_process(evidence)),
     ]
@@ -239,14 +243,19 @@ def measure(evidence: EvidenceSet, *, rounds: int, subprocesses: bool = True) ->
 
 def report(series: dict[str, Series]) -> str:
     """The table of medians, spreads and paired ratios, and the two verdict lines."""
-    baselines = {_LOAD: _BARE, _CHECK: _BARE}
+    baselines = {_BARE_NO_GC: _BARE, _LOAD: _BARE, _CHECK: _BARE}
     if _GATES_CLI in series:
         baselines[_GATES_CLI] = _BARE_CLI
     lines = [table(series, baselines), ""]
-    lines.append(f"load_evidence / bare parse: {ratio_line(series[_LOAD], series[_BARE])}")
+    pairs = [("load_evidence / bare parse", _LOAD, _BARE)]
+    pairs.append(("load_evidence / bare parse with the collector off", _LOAD, _BARE_NO_GC))
+    pairs.append(("whole check in process / bare parse", _CHECK, _BARE))
     if _GATES_CLI in series:
-        cli = ratio_line(series[_GATES_CLI], series[_BARE_CLI])
-        lines.append(f"gates check / python -c bare parse: {cli}")
+        pairs.append(("gates check / python -c bare parse", _GATES_CLI, _BARE_CLI))
+    for text, measured, baseline in pairs:
+        wall = ratio_line(series[measured], series[baseline])
+        cpu = ratio_line(series[measured], series[baseline], cpu=True)
+        lines.append(f"{text}: wall {wall}, CPU {cpu}")
     return "\n".join(lines)
 
 

@@ -11,7 +11,9 @@ while the other gates are still judged.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -102,14 +104,38 @@ def load_evidence(
     """
     folder = root / reports
     children = sorted(folder.iterdir()) if folder.is_dir() else []
-    stages = tuple(
-        _load_stage(
-            child, root=root, display=f"{reports}/{child.name}", state=state, max_bytes=max_bytes
+    with _collector_paused():
+        stages = tuple(
+            _load_stage(
+                child,
+                root=root,
+                display=f"{reports}/{child.name}",
+                state=state,
+                max_bytes=max_bytes,
+            )
+            for child in children
+            if child.is_dir() and not child.name.startswith(".")
         )
-        for child in children
-        if child.is_dir() and not child.name.startswith(".")
-    )
     return Evidence(folder=reports, stages=stages)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while reports are parsed.
+
+    Parsing builds millions of lists and dicts that form no cycle (reference
+    counting frees them), yet each thousand new containers makes the collector
+    walk the young ones, and now and then every live one: half the time of a
+    bare ``json.load`` of a large report (BENCHMARKS.md). The size of what is
+    parsed is bounded by ``max_bytes``; the collector resumes afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _load_stage(
