@@ -61,7 +61,8 @@ def evaluate(policy: Policy, evidence: Evidence, *, today: dt.date) -> Verdict:
     """Judge ``evidence`` against ``policy`` on ``today``."""
     book = WaiverBook(policy.waivers, today=today)
     split = _split_findings(evidence, book)
-    results = tuple(_judge(gate, evidence, book, split) for gate in policy.gates)
+    base = policy.settings.base
+    results = tuple(_judge(gate, evidence, book, split, base) for gate in policy.gates)
     waivers = tuple(_waiver_result(w, book, today) for w in policy.waivers)
     status, code = _overall(results, waivers)
     return Verdict(
@@ -186,10 +187,12 @@ _KIND_TOOL = {
 # ---------------------------------------------------------------- judging
 
 
-def _judge(gate: GateSpec, evidence: Evidence, book: WaiverBook, split: _Findings) -> GateResult:
+def _judge(
+    gate: GateSpec, evidence: Evidence, book: WaiverBook, split: _Findings, base: str
+) -> GateResult:
     selection = _select(gate, evidence)
     open_problems, waived_by = _waive_problems(selection, book)
-    measure = _measure(gate, selection, split)
+    measure = _measure(gate, selection, split, base)
     extra = [
         (_located(p, gate, selection, evidence.folder), p.subject, "") for p in measure.problems
     ]
@@ -305,7 +308,9 @@ def show_value(metric: str, value: float) -> str:
 # ---------------------------------------------------------------- measuring
 
 
-def _measure(gate: GateSpec, selection: _Selection, split: _Findings) -> Measurement:
+def _measure(
+    gate: GateSpec, selection: _Selection, split: _Findings, compare_base: str
+) -> Measurement:
     kind = gate.metric.kind
     reports = selection.reports
     if kind is Kind.COVERAGE:
@@ -326,7 +331,7 @@ def _measure(gate: GateSpec, selection: _Selection, split: _Findings) -> Measure
             for r in reports
             if r.data.patch is not None and r.entry.format == "git-numstat"
         ]
-        return metrics.patch(diffs, numstat)
+        return metrics.patch(diffs, numstat, base=compare_base)
     if kind is Kind.TESTS:
         return metrics.tests(
             gate.metric.name, [r.data.tests for r in reports if r.data.tests is not None]

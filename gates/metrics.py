@@ -181,11 +181,16 @@ def _nothing_measured(unit: str) -> Problem:
 # ---------------------------------------------------------------- patch coverage
 
 
-def patch(diffs: Sequence[PatchCoverage], python_changes: Sequence[PatchCoverage]) -> Measurement:
-    """``coverage.patch_percent``; ``python_changes`` come from ``git diff --numstat`` reports."""
+def patch(
+    diffs: Sequence[PatchCoverage], python_changes: Sequence[PatchCoverage], *, base: str
+) -> Measurement:
+    """``coverage.patch_percent`` against ``base``; ``python_changes`` from ``git diff --numstat``."""
     if len(diffs) != 1:
         return Measurement(None, "", problems=(_ambiguous_patch(len(diffs)),))
     diff = diffs[0]
+    elsewhere = [p.diff for p in [diff, *python_changes] if compared_with(p.diff) != base]
+    if elsewhere:
+        return Measurement(None, "", problems=(_wrong_base(elsewhere[0], base),))
     covered = sum(len(f.covered) for f in diff.files)
     measured = covered + sum(len(f.missing) for f in diff.files)
     if measured:
@@ -215,6 +220,25 @@ def patch(diffs: Sequence[PatchCoverage], python_changes: Sequence[PatchCoverage
         None,
         "no Python line changed",
         not_applicable="not applicable: the change adds no Python line",
+    )
+
+
+def compared_with(diff: str) -> str:
+    """The base a diff was taken against: ``"origin/main...HEAD, staged …"`` -> ``"origin/main"``."""
+    first = diff.split(",", maxsplit=1)[0].strip()
+    for separator in ("...", ".."):
+        if separator in first:
+            return first.split(separator)[0]
+    return first.split(" ")[0]
+
+
+def _wrong_base(diff: str, base: str) -> Problem:
+    return Problem(
+        "wrong-base",
+        "",
+        f"the patch evidence compares {diff!r}, but the policy's base is {base!r}",
+        "rerun the diff stage, which compares with [gates] base (`nox -s diff`)",
+        "diff-cover",
     )
 
 

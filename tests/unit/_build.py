@@ -138,7 +138,7 @@ def patch(stage_name: str, covered: int, missing: int, *, changed: int = 10) -> 
 
 
 def numstat(stage_name: str, added: int) -> LoadedReport:
-    data = ReportData(tool="git", patch=PatchCoverage([], "git numstat", added))
+    data = ReportData(tool="git", patch=PatchCoverage([], "origin/main...HEAD", added))
     return report(stage_name, "numstat.txt", "git-numstat", Kind.PATCH, data)
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from gates.evaluate import show_value
 from gates.evidence import StageEvidence, StageProblem
 from gates.manifest import ToolRun
+from gates.metrics import compared_with
 from gates.model import Count, Problem, Severity, Status
 from gates.vocabulary import Kind
 from tests.unit import _build as b
@@ -289,6 +290,34 @@ def test_patch_coverage_and_vacuous_diff() -> None:
     assert "not applicable" in gate.reason
     unknown = b.evidence(b.stage("diff", b.patch("diff", 0, 0)))
     assert b.judge(policy, unknown).gates[0].status is Status.ERROR
+
+
+@pytest.mark.parametrize(
+    ("base", "status"),
+    [("origin/main", Status.PASS), ("2.1.2", Status.ERROR), ("origin/dev", Status.ERROR)],
+)
+def test_patch_evidence_must_compare_with_the_policys_base(base: str, status: Status) -> None:
+    policy = f'[gates]\nbase = "{base}"\n[gate.p]\nmetric = "coverage.patch_percent"\nmin = 90\n'
+    ev = b.evidence(b.stage("diff", b.patch("diff", 9, 1), b.numstat("diff", 12)))
+    gate = b.judge(policy, ev).gates[0]
+    assert gate.status is status
+    if status is Status.ERROR:
+        assert gate.problems[0].slug == "wrong-base"
+        assert "origin/main...HEAD" in gate.reason
+        assert repr(base) in gate.reason
+
+
+@pytest.mark.parametrize(
+    ("diff", "base"),
+    [
+        ("origin/main...HEAD, staged and unstaged changes", "origin/main"),
+        ("v1.2...HEAD", "v1.2"),
+        ("main..feature", "main"),
+        ("abc123", "abc123"),
+    ],
+)
+def test_the_compared_base_is_read_from_either_tools_diff_name(diff: str, base: str) -> None:
+    assert compared_with(diff) == base
 
 
 def test_benchmark_regression_detected_and_noise_not() -> None:
