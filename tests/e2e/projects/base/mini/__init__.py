@@ -1,0 +1,6 @@
+"""A tiny package for the end-to-end tests of gates."""
+
+
+def add(a: int, b: int) -> int:
+    """The sum of ``a`` and ``b``."""
+    return a + b

@@ -1,0 +1,5 @@
+"""Not formatted."""
+
+
+def ugly( a:int,b:int )->int:
+    return a+b

@@ -1,0 +1,3 @@
+"""Not a test module: pytest collects nothing here."""
+
+LIMIT = 3
