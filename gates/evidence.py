@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gates.errors import EvidenceError
-from gates.gitinfo import TreeState
+from gates.gitinfo import TreeState, same_code
 from gates.manifest import Manifest, ReportEntry, load_manifest
 from gates.model import Problem, ReportData
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
@@ -147,7 +147,7 @@ def _load_stage(
         return StageEvidence(
             folder.name, None, (), (StageProblem(_problem(error, f"nox -s {folder.name}")),)
         )
-    problems = list(_provenance(manifest, display=display, state=state))
+    problems = list(_provenance(manifest, display=display, state=state, root=root))
     problems.extend(_tool_runs(manifest, display=display))
     loaded: list[LoadedReport] = []
     context = ReadContext(root=root.resolve().as_posix())
@@ -188,7 +188,7 @@ def _problem(error: EvidenceError, reproduce: str) -> Problem:
 
 
 def _provenance(
-    manifest: Manifest, *, display: str, state: TreeState | None
+    manifest: Manifest, *, display: str, state: TreeState | None, root: Path
 ) -> Iterator[StageProblem]:
     path = f"{display}/manifest.json"
     hint = f"rerun the stage: `{manifest.reproduce}`"
@@ -203,7 +203,10 @@ def _provenance(
         )
     if state is None:
         return
-    if manifest.commit != state.commit:
+    reports = display.rpartition("/")[0]
+    if manifest.commit != state.commit and not same_code(
+        root, manifest.commit, state.commit, exclude=reports
+    ):
         yield StageProblem(
             Problem(
                 "stale-commit",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gates.errors import EvidenceError
 
-__all__ = ["TreeState", "tree_state"]
+__all__ = ["POLICY_NAME", "TreeState", "same_code", "tree_state"]
 
 # Untracked files that can change what the tools measure. Other untracked files
 # (reports, caches, build output) come and go while stages run.
@@ -25,6 +25,7 @@ _SOURCE_SUFFIXES = (".py", ".pyi", ".toml", ".cfg", ".ini", ".txt", ".lock")
 _GENERATED = (".nox", ".tox", ".venv", "venv", "build", "dist", "__pycache__", "node_modules")
 _GENERATED_SUFFIXES = (".egg-info", "_cache")
 _TIMEOUT = 60
+POLICY_NAME = "gates.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ def tree_state(root: Path, *, exclude: str = ".gates") -> TreeState:
     """
     commit = _git(root, "rev-parse", "--verify", "HEAD").strip()
     diff = _git_bytes(
-        root, "diff", "HEAD", "--binary", "--no-ext-diff", "--no-color", "--", ".", f":!{exclude}"
+        root, "diff", "HEAD", "--binary", "--no-ext-diff", "--no-color", "--", ".", *_outside(exclude)
     )
     untracked = _untracked_sources(root, exclude)
     digest = hashlib.sha256(diff)
@@ -54,9 +55,37 @@ def tree_state(root: Path, *, exclude: str = ".gates") -> TreeState:
     return TreeState(commit=commit, dirty=bool(diff or untracked), digest=digest.hexdigest())
 
 
+def same_code(root: Path, first: str, second: str, *, exclude: str = ".gates") -> bool:
+    """Whether two commits hold the same code, the policy and the evidence aside.
+
+    A commit that only changes ``gates.toml`` does not change what the stages
+    measured. Any doubt (a commit not in this clone, git failing) is "no".
+    """
+    try:
+        result = subprocess.run(
+            ["git", "diff", "--quiet", first, second, "--", ".", *_outside(exclude)],
+            cwd=root,
+            capture_output=True,
+            timeout=_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
+def _outside(reports: str) -> tuple[str, str]:
+    """Pathspecs leaving out what is not the code being judged: the evidence, and the policy.
+
+    The policy is judged *with* the evidence, not measured by it: changing a
+    threshold in gates.toml must not make every stage stale.
+    """
+    return f":(exclude){reports}", f":(exclude,top){POLICY_NAME}"
+
+
 def _untracked_sources(root: Path, exclude: str) -> list[str]:
     listing = _git(
-        root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".", f":!{exclude}"
+        root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".", *_outside(exclude)
     )
     return sorted(
         name

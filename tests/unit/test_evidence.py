@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from gates.evidence import StageEvidence, load_evidence
-from gates.gitinfo import TreeState
+from gates.gitinfo import TreeState, tree_state
 from gates.manifest import StageRecorder
 from gates.model import Count
 from gates.tools import exit_meaning
@@ -128,3 +129,33 @@ def test_exit_meaning() -> None:
     assert exit_meaning("pytest", 1) == ""
     assert exit_meaning("semgrep", 2) == ""
     assert exit_meaning("semgrep", -15) == "killed by signal 15"
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.email=t@e.invalid", "-c", "user.name=t", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_a_commit_that_only_changes_the_policy_keeps_the_evidence_fresh(tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / ".gitignore").write_text(".gates/\n")
+    (tmp_path / "pkg.py").write_text("x = 1\n")
+    (tmp_path / "gates.toml").write_text("# min = 90\n")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "code")
+    recorder = StageRecorder.begin("lint", root=tmp_path)
+    recorder.finish()
+
+    def stale_after(change: str, text: str) -> list[str]:
+        (tmp_path / change).write_text(text)
+        _git(tmp_path, "commit", "-qam", f"change {change}")
+        state = tree_state(tmp_path)
+        loaded = load_evidence(tmp_path, reports=".gates", state=state, max_bytes=MAX)
+        return [p.problem.slug for p in loaded.stages[0].problems]
+
+    assert stale_after("gates.toml", "# min = 80\n") == []  # a threshold changed, not the code
+    assert stale_after("pkg.py", "x = 2\n") == ["stale-commit"]

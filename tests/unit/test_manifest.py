@@ -49,6 +49,20 @@ def test_tree_state_tracks_commit_and_local_changes(repo: Path) -> None:
     assert tree_state(repo).digest == before
 
 
+def test_the_policy_is_not_part_of_what_the_evidence_measured(repo: Path) -> None:
+    before = tree_state(repo)
+    (repo / "gates.toml").write_text("[gate.a]\nmetric = 'findings'\nmax = 0\n")
+    assert tree_state(repo) == before  # written after the stages ran: still fresh
+    git(repo, "add", "gates.toml")
+    git(repo, "commit", "-qm", "policy")
+    (repo / "gates.toml").write_text("[gate.a]\nmetric = 'findings'\nmax = 1\n")
+    committed = tree_state(repo)
+    assert not committed.dirty  # a threshold edited: the code measured is unchanged
+    (repo / "sub").mkdir()
+    (repo / "sub" / "gates.toml").write_text("x = 1\n")
+    assert tree_state(repo).dirty  # only the policy at the root is left out
+
+
 @pytest.mark.parametrize(
     "generated",
     [
