@@ -360,6 +360,14 @@ def test_every_errors_md_section_states_the_exit_code_its_slug_leads_to() -> Non
     assert wrong == []
 
 
+def test_the_index_of_errors_md_links_every_section() -> None:
+    index = sections(ERRORS).get("Index", "")
+    unlisted = sorted(
+        slug for slug in set(sections(ERRORS)) - NOT_SLUGS if f"](#{slug})" not in index
+    )
+    assert unlisted == [], f"add to the index of docs/errors.md: {unlisted}"
+
+
 # ---------------------------------------------------------------- docs/readers.md
 
 
