@@ -193,8 +193,11 @@ def _judge(
     selection = _select(gate, evidence)
     open_problems, waived_by = _waive_problems(selection, book)
     measure = _measure(gate, selection, split, base)
+    known = {problem.slug for problem, _, _ in selection.problems}  # a reader said it first
     extra = [
-        (_located(p, gate, selection, evidence.folder), p.subject, "") for p in measure.problems
+        (_located(p, gate, selection, evidence.folder), p.subject, "")
+        for p in measure.problems
+        if p.slug not in known
     ]
     more_open, more_waived = _waive_problems(_Selection((), (), tuple(extra)), book)
     open_problems += more_open

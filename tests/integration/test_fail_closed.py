@@ -37,6 +37,7 @@ def refused(ran: Ran, gate: str, slug: str, file: str) -> Mapping[str, Any]:
     """Check that ``gate`` errors with a ``slug`` problem naming ``file``; the problem."""
     verdict = ran.verdict()
     assert ran.code == 3, ran.out
+    assert ran.err == ""  # the verdict explains; nothing else is printed, no traceback
     assert verdict.exit_code == 3
     assert verdict.document["status"] == "error"
     assert verdict.gate(gate)["status"] == "error", verdict.gate(gate)
@@ -233,19 +234,22 @@ def test_zero_statements_measured(gates: Gates, tmp_path: Path) -> None:
     ran = gates.check()
     problem = refused(ran, "coverage", "no-statements", ".gates/unit/coverage.json")
     assert "--cov" in problem["hint"]
+    assert ran.verdict().slugs("coverage") == ["no-statements"]  # said once, by the reader
     still_pass(ran, "tests")
 
 
 @pytest.mark.slow
 def test_diff_cover_measured_no_changed_line(gates: Gates, golden: Path) -> None:
-    """The golden checkout's coverage XML names its own paths: no changed line here matches."""
-    # diff-cover of this checkout, fed the coverage of another checkout (another CI machine)
-    (gates.root / ".gates" / "unit" / "coverage.xml").write_bytes(
-        (golden / ".gates" / "unit" / "coverage.xml").read_bytes()
-    )
+    """diff-cover in this checkout, fed coverage measured in another (as on another CI machine).
+
+    The copied ``coverage.xml`` names the golden checkout's absolute paths, so no
+    changed line here matches it: diff-cover reports 100 % of 0 lines, and exits 0.
+    """
+    xml = (gates.root / ".gates" / "unit" / "coverage.xml").read_text()
+    assert f"<source>{golden}/pkg</source>" in xml
     assert gates.stage("diff", diff_stage()) == [0, 0]
     ran = gates.check()
-    problem = refused(ran, "patch", "vacuous-diff", ".gates/diff/")
+    problem = refused(ran, "patch", "vacuous-diff", ".gates/diff/diff-cover.json")
     assert "0 changed lines" in problem["message"]
 
 
