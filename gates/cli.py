@@ -137,7 +137,12 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
         action="append",
         help="exit codes with which an unknown tool ran fine",
     )
-    run.add_argument("--reports", default=".gates", help="evidence folder (default: .gates)")
+    run.add_argument(
+        "--reports", default=None, help="evidence folder (default: [gates] reports, else .gates)"
+    )
+    run.add_argument(
+        "--config", default="gates.toml", type=Path, help="policy whose [gates] reports is read"
+    )
     run.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
     run.add_argument("-v", "--verbose", action="store_true")
 
@@ -334,6 +339,7 @@ def _run(args: argparse.Namespace) -> int:
     reports = [_report_spec(text, role=args.role) for text in args.report]
     stdout = _report_spec(args.stdout, role=args.role) if args.stdout else None
     root = _root(args.root)
+    args.reports = args.reports or _policy_reports(root, args.config)
     if args.append:
         recorder = StageRecorder.resume(args.stage, root=root, reports_dir=args.reports)
     else:
@@ -362,6 +368,12 @@ def _run(args: argparse.Namespace) -> int:
         hint=f"run the command by hand and read {args.tool}'s output; until the stage "
         "succeeds, `gates check` blocks the gates that read it",
     )
+
+
+def _policy_reports(root: Path, config: Path) -> str:
+    """Where the policy says evidence lives, so `gates run` and `gates check` agree."""
+    path = config if config.is_absolute() or config.exists() else root / config
+    return load_policy(path).settings.reports if path.is_file() else ".gates"
 
 
 def _init(args: argparse.Namespace) -> int:

@@ -221,6 +221,8 @@ class StageRecorder:
         with (self.folder / path).open("rb") as handle:  # hashed in chunks: reports may be huge
             size = os.fstat(handle.fileno()).st_size
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        # a step run again replaces its report: the old entry's hash would no longer match
+        self.reports = [entry for entry in self.reports if entry.path != path]
         self.reports.append(ReportEntry(path, format, tool, digest, size, role))
 
     def fail(self, error: str) -> None:

@@ -9,6 +9,7 @@ exit code is outside the tool's documented set, or a report is missing.
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import subprocess
@@ -84,7 +85,7 @@ def run_tool(
     code, last_error = _execute(command, stdout=output, cwd=cwd, env=env)
     recorder.tool(
         tool,
-        version=version or tool_version(command, env=env),
+        version=version or tool_version(command, env=env, tool=tool),
         argv=command,
         exit_code=code,
         ok_exit_codes=declared_ok,
@@ -164,20 +165,42 @@ def _warning_source(previous: bytes, line: bytes) -> bool:
     return line[:1].isspace() and _WARNING.search(previous) is not None
 
 
-def tool_version(command: Sequence[str], *, env: Mapping[str, str] | None = None) -> str:
-    """Ask the tool for its version (``X --version``, or ``python -m X --version``)."""
+def tool_version(
+    command: Sequence[str], *, env: Mapping[str, str] | None = None, tool: str = ""
+) -> str:
+    """Ask the tool for its version (``X --version``, or ``python -m X --version``).
+
+    When the command is not the tool itself (``sh -c '... git ...'``, or ``true``
+    for reports written by an earlier step), the tool is asked by its name.
+    """
     probe = _version_probe(command)
+    if tool and _program(probe) != tool:
+        probe = [tool, "--version"]
     environment = {**os.environ, **env} if env else None
     try:
         result = subprocess.run(
             probe, capture_output=True, timeout=60, check=False, env=environment
         )
     except (OSError, subprocess.TimeoutExpired):
-        return "unknown"
+        return _installed_version(tool)
     match = _VERSION.search(
         result.stdout.decode("utf-8", "replace") + result.stderr.decode("utf-8", "replace")
     )
-    return match.group(1) if match else "unknown"
+    return match.group(1) if match and result.returncode == 0 else _installed_version(tool)
+
+
+def _installed_version(tool: str) -> str:
+    """A plugin with no ``--version`` of its own (pytest-benchmark): its installed distribution."""
+    try:
+        return importlib.metadata.version(tool) if tool else "unknown"
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _program(probe: Sequence[str]) -> str:
+    """The program a version probe asks: ``ruff``, or ``pytest`` for ``python -m pytest``."""
+    name = probe[2] if probe[1] != "--version" else Path(probe[0]).name
+    return name.removesuffix(".exe").replace("_", "-")
 
 
 def _version_probe(command: Sequence[str]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gates import cli
 from gates.errors import EvidenceError, UsageError
 from gates.gitinfo import TreeState, tree_state
 from gates.manifest import MANIFEST_NAME, StageRecorder, atomic_write, load_manifest
@@ -315,3 +317,35 @@ def test_run_tool_replaces_stage_dir_placeholder(repo: Path) -> None:
 def test_tool_version_asks_the_tool() -> None:
     assert tool_version([sys.executable, "-m", "pytest", "-q"]) == pytest.__version__
     assert tool_version(["/nonexistent/tool"]) == "unknown"
+
+
+def test_tool_version_asks_the_named_tool_when_the_command_is_something_else() -> None:
+    git = subprocess.run(["git", "--version"], capture_output=True, text=True, check=True)
+    assert tool_version(["sh", "-c", "git diff"], tool="git") == git.stdout.split()[-1]
+    assert tool_version(["true"], tool="pytest") == pytest.__version__  # not coreutils' version
+    # a plugin without a --version of its own: its installed distribution
+    assert tool_version([sys.executable, "-m", "pytest"], tool="pytest-benchmark") == (
+        importlib.metadata.version("pytest-benchmark")
+    )
+    assert tool_version(["true"], tool="no-such-tool-anywhere") == "unknown"
+
+
+def test_a_step_run_again_replaces_its_report_entry(repo: Path) -> None:
+    recorder = StageRecorder.begin("lint", root=repo)
+    for text in ("[]", "[ ]"):
+        (recorder.folder / "ruff.json").write_text(text)
+        recorder.report("ruff.json", format="ruff-json", tool="ruff")
+    manifest = recorder.finish()
+    assert [entry.size for entry in manifest.reports] == [3]
+
+
+def test_gates_run_writes_where_the_policy_says_evidence_lives(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / "gates.toml").write_text(
+        '[gates]\nreports = "build/evidence"\n[gate.t]\nmetric = "tests.failed"\nmax = 0\n'
+    )
+    monkeypatch.chdir(repo)
+    assert cli.main(["run", "lint", "--tool", "ruff", "--", "true"]) == 0
+    assert (repo / "build" / "evidence" / "lint" / MANIFEST_NAME).is_file()
+    assert not (repo / ".gates").exists()
