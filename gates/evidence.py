@@ -12,6 +12,7 @@ while the other gates are still judged.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -34,6 +35,10 @@ __all__ = [
     "load_evidence",
     "pin_commit",
 ]
+
+# What `git rev-parse` records: a SHA-1 or SHA-256 commit id.
+_FULL_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_MIN_SHA = 7  # the shortest abbreviation git itself prints
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,13 +321,17 @@ def pin_commit(evidence: Evidence, commit: str) -> Evidence:
 
 
 def _pin(stage: StageEvidence, commit: str, folder: str) -> StageEvidence:
-    recorded = stage.manifest.commit if stage.manifest else ""
-    if not recorded or recorded.startswith(commit) or commit.startswith(recorded):
+    if stage.manifest is None:
+        return stage  # its missing or unreadable manifest is already a problem
+    recorded = stage.manifest.commit
+    wanted = commit.lower()
+    if _FULL_SHA.fullmatch(recorded) and len(wanted) >= _MIN_SHA and recorded.startswith(wanted):
         return stage
     problem = Problem(
         "stale-commit",
         f"{folder}/{stage.name}/manifest.json",
-        f"evidence is from commit {recorded[:12]}, not {commit[:12]}",
+        f"evidence is from commit {recorded[:12] or '(none)'}, not {commit[:12]}"
+        + ("" if len(commit) >= _MIN_SHA else f" (`--commit` needs {_MIN_SHA} or more digits)"),
         f"rerun the stage: `{stage.reproduce}`",
     )
     return replace(stage, problems=(StageProblem(problem), *stage.problems))

@@ -24,6 +24,7 @@ from tests.integration.conftest import (
     commit_all,
     diff_stage,
     edit,
+    git,
     lint_stage,
     security_stage,
     type_stage,
@@ -136,6 +137,19 @@ def test_evidence_from_another_commit(gates: Gates) -> None:
         problem = refused(ran, gate, "stale-commit", f".gates/{stage}/manifest.json")
         assert f"nox -s {stage}" in problem["hint"]
     assert set(ran.verdict().statuses().values()) == {"error"}
+
+
+@pytest.mark.slow
+def test_evidence_from_another_commit_than_the_one_ci_names(gates: Gates) -> None:
+    measured = git(gates.root, "rev-parse", "HEAD").strip()
+    (gates.root / "README.md").write_text("A change after the stages ran.\n")
+    commit_all(gates.root, "docs")
+    head = git(gates.root, "rev-parse", "HEAD").strip()
+    ran = gates.check("--commit", head)
+    problem = refused(ran, "tests", "stale-commit", ".gates/unit/manifest.json")
+    assert f"evidence is from commit {measured[:12]}, not {head[:12]}" in problem["message"]
+    assert gates.check("--commit", measured[:7]).code == 0  # the commit the stages measured
+    assert gates.check("--commit", measured[:4]).code == 3  # too short to name one commit
 
 
 @pytest.mark.slow

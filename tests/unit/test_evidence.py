@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from gates.evidence import StageEvidence, load_evidence
+from gates.evidence import StageEvidence, load_evidence, pin_commit
 from gates.gitinfo import TreeState, tree_state
 from gates.manifest import StageRecorder
 from gates.model import Count
@@ -159,3 +160,32 @@ def test_a_commit_that_only_changes_the_policy_keeps_the_evidence_fresh(tmp_path
 
     assert stale_after("gates.toml", "# min = 80\n") == []  # a threshold changed, not the code
     assert stale_after("pkg.py", "x = 2\n") == ["stale-commit"]
+
+
+@pytest.mark.parametrize(
+    ("recorded", "given", "pinned"),
+    [
+        ("c" * 40, "c" * 40, True),
+        ("c" * 40, "C" * 12, True),
+        ("c" * 40, "c" * 7, True),
+        ("c" * 40, "c" * 6, False),  # too short to name one commit
+        ("c" * 40, "d" * 40, False),
+        ("", "c" * 40, False),  # a manifest without a commit proves nothing
+        ("c" * 7, "c" * 40, False),  # nor one with an abbreviation
+        ("e" * 64, "e" * 10, True),  # a SHA-256 repository
+    ],
+)
+def test_pin_commit(tmp_path: Path, recorded: str, given: str, pinned: bool) -> None:
+    record(tmp_path, [])
+    evidence = load_evidence(tmp_path, reports=".gates", state=None, max_bytes=MAX)
+    forged = replace(
+        evidence,
+        stages=tuple(
+            replace(s, manifest=replace(s.manifest, commit=recorded)) if s.manifest else s
+            for s in evidence.stages
+        ),
+    )
+    stage_ = pin_commit(forged, given).stages[0]
+    assert ("stale-commit" not in slugs(stage_)) is pinned
+    if not pinned:
+        assert stage_.problems[0].problem.path == ".gates/s/manifest.json"
