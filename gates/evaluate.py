@@ -214,7 +214,8 @@ def _judge(
         metric=gate.metric.name,
         status=status,
         level=gate.level,
-        observed=measure.value if selection.reports else None,
+        # an errored gate's value is untrusted: shown as n/a, never as a number beside an error
+        observed=measure.value if selection.reports and status is not Status.ERROR else None,
         bound=gate.bound,
         reason=reason,
         stages=tuple(s.name for s in selection.stages),

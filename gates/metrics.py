@@ -57,6 +57,11 @@ class Measurement:
     not_applicable: str = ""  # why the metric does not apply (passes, said explicitly)
 
 
+def count(number: int, noun: str) -> str:
+    """``count(1, "test")`` -> ``"1 test"``; ``count(1200, "test")`` -> ``"1,200 tests"``."""
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
 def _percent(part: int, whole: int) -> float:
     return 100.0 * part / whole
 
@@ -198,7 +203,7 @@ def patch(
             Offender(
                 f.path,
                 min(f.missing),
-                f"{len(f.missing)} changed lines not covered",
+                f"{count(len(f.missing), 'changed line')} not covered",
                 f"lines {line_ranges(f.missing)}",
             )
             for f in sorted(diff.files, key=lambda f: (-len(f.missing), f.path))
@@ -298,7 +303,9 @@ def tests(metric: str, suites: Sequence[Sequence[TestCase]]) -> Measurement:
         tally[case.outcome] += 1
     failed = tally[Outcome.FAILED] + tally[Outcome.ERROR]
     passed, skipped = tally[Outcome.PASSED], tally[Outcome.SKIPPED]
-    summary = f"{len(cases):,} tests: {passed:,} passed, {failed:,} failed, {skipped:,} skipped"
+    summary = (
+        f"{count(len(cases), 'test')}: {passed:,} passed, {failed:,} failed, {skipped:,} skipped"
+    )
     if metric == "tests.total":
         return Measurement(float(len(cases)), summary)
     wanted = _OUTCOMES[metric]
@@ -352,7 +359,7 @@ def findings(selected: Sequence[Finding], waived: int) -> Measurement:
         for f in ordered[:MAX_OFFENDERS]
     ]
     tools = sorted({f.tool for f in selected})
-    summary = f"{len(selected):,} findings" + (f" ({', '.join(tools)})" if tools else "")
+    summary = count(len(selected), "finding") + (f" ({', '.join(tools)})" if tools else "")
     if waived:
         summary += f", {waived:,} waived"
     return Measurement(float(len(selected)), summary, tuple(offenders), len(selected))

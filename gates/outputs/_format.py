@@ -190,7 +190,7 @@ def detail_lines(gate: GateResult, max_offenders: int) -> list[str]:
     Its problems, its first ``max_offenders`` offenders (then how many more),
     the benchmark comparisons worth a look, and the waivers it used.
     """
-    lines = [problem_text(problem) for problem in gate.problems]
+    lines = problem_lines(gate, max_offenders)
     shown = gate.offenders[:max_offenders]
     lines += ["  ".join(part for part in offender_parts(o) if part) for o in shown]
     hidden = hidden_offenders(gate, len(shown))
@@ -198,6 +198,21 @@ def detail_lines(gate: GateResult, max_offenders: int) -> list[str]:
         lines.append(more_text(hidden))
     lines += [comparison_text(c) for c in flagged_comparisons(gate)]
     lines += [f"waived by {one_line(w, 300)}" for w in gate.waivers]
+    return lines
+
+
+def problem_lines(gate: GateResult, limit: int) -> list[str]:
+    """The gate's first ``limit`` problems, then how many more of which kinds.
+
+    An offline pip-audit skips every package, one problem each: fifty of them
+    would bury the verdict. The JSON verdict keeps them all.
+    """
+    lines = [problem_text(problem) for problem in gate.problems[:limit]]
+    rest = Counter(problem.slug for problem in gate.problems[limit:])
+    if rest:
+        kinds = ", ".join(f"{number} {slug}" for slug, number in sorted(rest.items()))
+        total = sum(rest.values())
+        lines.append(f"… and {total} more problem{'s' if total > 1 else ''} ({kinds})")
     return lines
 
 

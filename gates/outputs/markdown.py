@@ -190,7 +190,7 @@ def _section(gate: GateResult, budget: _Budget, options: RenderOptions) -> list[
         return []
     budget.spend(opening + closing)
     body: list[str] = []
-    for line in _notes(gate):
+    for line in _notes(gate, options):
         budget.take([line], body, noun="note")
     if body:
         body += budget.spend([""])
@@ -198,8 +198,11 @@ def _section(gate: GateResult, budget: _Budget, options: RenderOptions) -> list[
     return [*opening, *body, *closing]
 
 
-def _notes(gate: GateResult) -> list[str]:
-    lines = [f"- **Problem:** {escape_md(fmt.problem_text(p))}" for p in gate.problems]
+def _notes(gate: GateResult, options: RenderOptions) -> list[str]:
+    lines = [
+        f"- **Problem:** {escape_md(text)}"
+        for text in fmt.problem_lines(gate, options.max_offenders)
+    ]
     lines += [
         f"- **Benchmark:** {escape_md(fmt.comparison_text(c))}"
         for c in fmt.flagged_comparisons(gate)

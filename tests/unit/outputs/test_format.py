@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -139,6 +140,21 @@ def test_detail_lines_list_problems_offenders_more_and_flagged_comparisons() -> 
         "… and 8 more not shown — see the JSON verdict / artifacts",
         "b2 regression +20.0% (+10.0% … n/a), 5 rounds — slow",
     ]
+
+
+def test_many_problems_are_cut_to_the_limit_and_counted_by_kind() -> None:
+    skipped = tuple(
+        Problem("audit-incomplete", "a.json", f"pkg{i} skipped", "rerun") for i in range(50)
+    )
+    gate = replace(
+        _gate(offenders=0, total=0), problems=(*skipped, Problem("no-packages-audited", "", "", ""))
+    )
+    lines = fmt.problem_lines(gate, 3)
+    assert lines[:3] == [
+        f"[audit-incomplete] a.json: pkg{i} skipped — next: rerun" for i in range(3)
+    ]
+    assert lines[3] == "… and 48 more problems (47 audit-incomplete, 1 no-packages-audited)"
+    assert len(fmt.problem_lines(gate, 100)) == 51  # under the limit: every one, no tally
 
 
 def test_hidden_offenders_never_trusts_a_total_below_the_list() -> None:
