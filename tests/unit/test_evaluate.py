@@ -468,3 +468,12 @@ def test_counts_add_up_stages_but_not_two_reports_of_one_run() -> None:
     ev = b.evidence(b.stage("unit", json_report, xml_report), b.stage("integration", other))
     verdict = b.judge(UNIT_90, ev)
     assert dict(verdict.counts)[Count.STATEMENTS_MEASURED] == 4 + 6
+
+
+def test_an_errored_gate_shows_no_value_and_a_failing_one_does() -> None:
+    stale = b.problem("stale-commit")
+    report = b.coverage("unit", b.cov_file("a.py", [1], [2]))
+    errored = b.judge(UNIT_90, b.evidence(b.stage("unit", report, problems=[stale]))).gates[0]
+    assert (errored.status, errored.observed) == (Status.ERROR, None)
+    failing = b.judge(UNIT_90, b.evidence(b.stage("unit", report))).gates[0]
+    assert (failing.status, failing.observed) == (Status.FAIL, 50.0)
