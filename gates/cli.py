@@ -86,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--commit",
-        help="judge evidence made at this commit (default: git HEAD and its local changes)",
+        type=_commit,
+        help="judge evidence made at this commit, a SHA of 7 or more digits "
+        "(default: git HEAD and its local changes)",
     )
     check.add_argument(
         "--today", type=dt.date.fromisoformat, help="the date waivers expire against (YYYY-MM-DD)"
@@ -99,6 +101,15 @@ def _parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of gates.toml")
     schema.add_argument("-v", "--verbose", action="store_true")
     return parser
+
+
+def _commit(text: str) -> str:
+    """A commit SHA as ``--commit`` takes it: 7 to 64 hexadecimal digits."""
+    if not 7 <= len(text) <= 64 or not all(c in "0123456789abcdefABCDEF" for c in text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a commit SHA (7 to 64 hexadecimal digits, e.g. $GITHUB_SHA)"
+        )
+    return text.lower()
 
 
 def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:

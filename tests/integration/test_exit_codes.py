@@ -78,6 +78,8 @@ def test_a_failed_gate_outranks_nothing_but_evidence_errors(gates: Gates, tmp_pa
         (["check", "--format", "json", "--format", "markdown"], ["standard output"]),
         (["check", "--today", "2027-02-30"], ["--today", "gates check --help"]),
         (["check", "--no-such-flag"], ["--no-such-flag"]),
+        (["check", "--commit", "HEAD"], ["'HEAD' is not a commit SHA", "gates check --help"]),
+        (["check", "--commit", "abc12"], ["'abc12' is not a commit SHA"]),
         ([], ["command"]),
         (["run", "unit", "--tool", "pytest"], ["no command to run", "put the command after --"]),
         (["run", "unit", "--tool", "x", "--report", "junit.xml", "--", "true"], ["FORMAT=PATH"]),
