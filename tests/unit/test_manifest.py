@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -232,6 +233,13 @@ def test_atomic_write_replaces_whole_files(tmp_path: Path) -> None:
     atomic_write(target, b"two")
     assert target.read_bytes() == b"two"
     assert sorted(p.name for p in target.parent.iterdir()) == ["f.json"]
+
+
+def test_atomic_writes_get_the_usual_permissions(tmp_path: Path) -> None:
+    atomic_write(tmp_path / "verdict.json", b"{}")
+    previous = os.umask(0o022)
+    os.umask(previous)
+    assert (tmp_path / "verdict.json").stat().st_mode & 0o777 == 0o666 & ~previous
 
 
 def test_run_tool_records_stdout_report_and_exit_code(repo: Path) -> None:
