@@ -68,7 +68,7 @@ METRICS: dict[str, Metric] = {
         _percent(
             "coverage.total_percent",
             Kind.COVERAGE,
-            "coverage.py's own total: statements and branches together",
+            "statements and branches together, as coverage.py totals them",
         ),
         _percent(
             "coverage.patch_percent",
