@@ -151,7 +151,9 @@ def _pump(source: IO[bytes], tail: deque[bytes]) -> None:
             sink.flush()
         else:
             sys.stderr.write(line.decode("utf-8", "replace"))
-        if line.strip() and not _warning_source(previous, line):
+        if not line.strip():
+            continue
+        if not _warning_source(previous, line):
             tail.append(line)
         previous = line
 
@@ -160,7 +162,8 @@ def _warning_source(previous: bytes, line: bytes) -> bool:
     """Whether ``line`` is the indented source line Python prints under a warning.
 
     ``file.py:12: CoverageWarning: No data was collected.`` says why; the
-    ``    self._warn(...)`` under it is only the code that warned.
+    ``    self._warn(...)`` under it (after a blank line when the message ends
+    with one) is only the code that warned. ``previous`` is the last non-blank line.
     """
     return line[:1].isspace() and _WARNING.search(previous) is not None
 

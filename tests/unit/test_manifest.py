@@ -303,6 +303,13 @@ def test_a_failing_tool_is_quoted_by_its_warning_not_the_source_line_under_it(
     )
     outcome = run_tool(recorder, [sys.executable, "-c", script], tool="pytest", version="9")
     assert outcome.describe("pytest").endswith(f"it said: {warning}")
+    warning = "/venv/pytest_cov/plugin.py:366: CovReportWarning: Failed to generate report."
+    script = (  # the message ends with a newline: a blank line before the source line
+        f"import sys; sys.stderr.write({warning!r} + '\\n\\n  warnings.warn(w)\\n\\n'); "
+        "raise SystemExit(3)"
+    )
+    outcome = run_tool(recorder, [sys.executable, "-c", script], tool="pytest", version="9")
+    assert outcome.describe("pytest").endswith(f"it said: {warning}")
     indented = "import sys; sys.stderr.write('ruff failed\\n  Cause: bad config\\n'); exit(2)"
     outcome = run_tool(recorder, [sys.executable, "-c", indented], tool="ruff", version="1")
     assert outcome.describe("ruff").endswith("it said: Cause: bad config")
