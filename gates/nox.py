@@ -222,7 +222,7 @@ class Pipeline:
 
     def _tests(self, session: nox.Session, stage: str, folders: Sequence[str]) -> None:
         self._install(session, tools=["pytest-cov", "coverage"], project=True)
-        cov = [f"--cov={path}" for path in _paths(self.package)]
+        cov = [f"--cov={_cov_source(path)}" for path in _paths(self.package)]
         self._step(
             session,
             stage,
@@ -441,6 +441,17 @@ class Pipeline:
                 f"{stage}: could not produce evidence ({error}); recorded, and `gates check` "
                 "blocks on it"
             )
+
+
+def _cov_source(path: str) -> str:
+    """What ``--cov`` measures for a package path.
+
+    coverage.py takes a folder or an importable name, so a single-module
+    package (``solo.py``, ``src/solo.py``) is measured by its module name: as a
+    path it is read as a module called ``solo.py``, never imported, and the
+    stage writes no coverage report.
+    """
+    return Path(path).stem if path.endswith(".py") else path
 
 
 def _has_table(path: str, tool: str) -> bool:

@@ -129,6 +129,18 @@ def test_tests_stages_keep_coverage_data_apart_and_install_the_project(in_projec
     ]
 
 
+@pytest.mark.parametrize(
+    ("package", "measured"),
+    [("solo.py", "solo"), ("src/solo.py", "solo"), ("src/pkg", "src/pkg"), ("pkg", "pkg")],
+)
+def test_coverage_measures_a_single_module_package_by_its_module_name(
+    in_project: Path, package: str, measured: str
+) -> None:
+    session = drive(Pipeline(package=package).run_unit, "unit")
+    (args, _) = session.runs[0]
+    assert [arg for arg in args if arg.startswith("--cov=")] == [f"--cov={measured}"]
+
+
 def test_security_audits_dependencies_only_when_there_are_targets(in_project: Path) -> None:
     (in_project / "pyproject.toml").write_text("[tool.bandit]\nskips = []\n")
     with_audit = drive(Pipeline(package="pkg").run_security, "security")
