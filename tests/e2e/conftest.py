@@ -1,7 +1,7 @@
 """End to end: the real stages, run by Nox, on small fixture projects.
 
-Each scenario copies ``projects/base`` (a tiny package with one test) into a
-temporary folder, lays its ``setup`` folders over it (or runs ``gates init``),
+Each scenario copies ``projects/base`` (a tiny package with one test), or its
+own base, into a temporary folder, lays its ``setup`` folders over it (or runs ``gates init``),
 commits that as the base and points ``refs/remotes/origin/main`` at it, then
 lays its ``change`` folder over it and commits the change. Then ``python -m nox
 -s gates`` runs every stage for real and writes ``.gates/verdict.json``.
@@ -252,13 +252,14 @@ def make_project(
     root: Path,
     nox_runner: Nox,
     *,
+    base: str = "base",
     setup: tuple[str, ...] = (),
     init: bool = False,
     change: str | None = None,
 ) -> Project:
     """Base and setup layers (then ``gates init``) as ``origin/main``; the change on top."""
     project = Project(root, nox_runner)
-    project.lay("base")
+    project.lay(base)
     project.git("init", "-q", "-b", "main")
     for layer in setup:
         project.lay(layer)
@@ -304,11 +305,9 @@ def blocked(tmp_path_factory: pytest.TempPathFactory, nox_runner: Nox) -> Pipeli
 
 @pytest.fixture(scope="session")
 def audited(tmp_path_factory: pytest.TempPathFactory, nox_runner: Nox) -> Pipeline:
-    """The clean project with a runtime dependency, adopted with ``gates init``."""
+    """A single-module project with a runtime dependency, adopted with ``gates init``."""
     root = tmp_path_factory.mktemp("audit")
-    project = make_project(
-        root, nox_runner, setup=("audit/setup",), init=True, change="clean/change"
-    )
+    project = make_project(root, nox_runner, base="audit/base", init=True, change="audit/change")
     return _run_pipeline(project)
 
 

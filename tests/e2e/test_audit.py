@@ -42,8 +42,10 @@ def _policy(audited: Pipeline, folder: Path, *slugs: str) -> Path:
 
 def test_gates_init_audits_a_project_with_dependencies(audited: Pipeline) -> None:
     noxfile = (audited.project.root / "noxfile.py").read_text(encoding="utf-8")
+    assert 'package="solo.py"' in noxfile
     assert "audit=[]" not in noxfile
     verdict = audited.verdict
+    assert verdict.gate("unit-coverage")["observed"] == 100  # the module measured by its name
     assert verdict.gate("dependencies")["stages"] == ["security"]
     others = {name: status for name, status in verdict.statuses().items() if name != "dependencies"}
     assert set(others.values()) == {"pass"}, others

@@ -83,6 +83,12 @@ def test_stages_that_cannot_produce_evidence_still_reach_the_verdict(no_evidence
     assert verdict.slugs("unit-coverage") & {"stage-failed", "tool-crashed"}
     assert "nox -s unit" in verdict.messages("unit-coverage")
     assert "exited 4" in verdict.messages("unit-coverage")
+    assert "said: ERROR: file or directory not found: tests/unit" in verdict.messages(
+        "unit-coverage"
+    )
     assert verdict.slugs("integration-tests") & {"stage-failed", "tool-crashed"}
     assert "nox -s integration" in verdict.messages("integration-tests")
     assert "exited 5" in verdict.messages("integration-tests")
+    said = verdict.messages("integration-tests")
+    assert "CoverageWarning: No data was collected" in said  # the warning, not the code under it
+    assert "_warn(" not in said
