@@ -152,6 +152,15 @@ def _load_stage(
         return StageEvidence(
             folder.name, None, (), (StageProblem(_problem(error, f"nox -s {folder.name}")),)
         )
+    if manifest.stage != folder.name:
+        moved = Problem(
+            "malformed-manifest",
+            f"{display}/manifest.json",
+            f"is the manifest of stage {manifest.stage!r}, in the folder of {folder.name!r}: "
+            "a copied or renamed folder would count its evidence twice",
+            f"delete {display}/, or rerun the stage that writes it",
+        )
+        return StageEvidence(folder.name, None, (), (StageProblem(moved),))
     problems = list(_provenance(manifest, display=display, state=state, root=root))
     problems.extend(_tool_runs(manifest, display=display))
     loaded: list[LoadedReport] = []
@@ -268,6 +277,13 @@ def _load_report(
             slug="unknown-format",
             path=path,
             hint="see `docs/readers.md` for the formats gates reads",
+        )
+    if not (folder / entry.path).resolve().is_relative_to(folder.resolve()):
+        raise EvidenceError(
+            "is a link to a file outside its stage folder: evidence must be the stage's own file",
+            slug="unreadable",
+            path=path,
+            hint=f"rerun the stage: `{manifest.reproduce}`",
         )
     blob = read_blob(folder / entry.path, display=path, max_bytes=max_bytes, allow_empty=True)
     if blob.sha256 != entry.sha256 or len(blob.data) != entry.size:

@@ -45,7 +45,15 @@ def tree_state(root: Path, *, exclude: str = ".gates") -> TreeState:
     """
     commit = _git(root, "rev-parse", "--verify", "HEAD").strip()
     diff = _git_bytes(
-        root, "diff", "HEAD", "--binary", "--no-ext-diff", "--no-color", "--", ".", *_outside(exclude)
+        root,
+        "diff",
+        "HEAD",
+        "--binary",
+        "--no-ext-diff",
+        "--no-color",
+        "--",
+        ".",
+        *_outside(exclude),
     )
     untracked = _untracked_sources(root, exclude)
     digest = hashlib.sha256(diff)

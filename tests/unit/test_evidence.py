@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import replace
@@ -189,3 +190,25 @@ def test_pin_commit(tmp_path: Path, recorded: str, given: str, pinned: bool) -> 
     assert ("stale-commit" not in slugs(stage_)) is pinned
     if not pinned:
         assert stage_.problems[0].problem.path == ".gates/s/manifest.json"
+
+
+def test_a_copied_stage_folder_is_not_read_as_a_second_stage(tmp_path: Path) -> None:
+    folder = record(tmp_path, [("files.txt", "file-list", "ruff", b"/r/a.py\n")])
+    shutil.copytree(folder, tmp_path / ".gates" / "s-old")
+    loaded = load_evidence(tmp_path, reports=".gates", state=STATE, max_bytes=MAX)
+    copied = next(s for s in loaded.stages if s.name == "s-old")
+    assert copied.manifest is None
+    assert copied.reports == ()
+    assert slugs(copied) == ["malformed-manifest"]
+    assert "folder of 's-old'" in copied.problems[0].problem.message
+
+
+def test_a_report_that_links_outside_its_stage_folder_is_not_read(tmp_path: Path) -> None:
+    folder = record(tmp_path, [("files.txt", "file-list", "ruff", b"/r/a.py\n")])
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"/r/a.py\n")
+    (folder / "files.txt").unlink()
+    (folder / "files.txt").symlink_to(secret)
+    found = stage(tmp_path)
+    assert found.reports == ()
+    assert "unreadable" in slugs(found)
