@@ -242,7 +242,7 @@ def _provenance(
 
 def _tool_runs(manifest: Manifest, *, display: str) -> Iterator[StageProblem]:
     for run in manifest.tools:
-        allowed = ok_exit_codes(run.name, run.ok_exit_codes)
+        allowed = ok_exit_codes(run.name, run.ok_exit_codes, run.argv)
         if run.exit_code not in allowed:
             fine = " or ".join(str(code) for code in sorted(allowed))
             meaning = exit_meaning(run.name, run.exit_code) or "it crashed or was misused"

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from gates.errors import UsageError
 from gates.manifest import StageRecorder, atomic_file
 from gates.tools import exit_meaning, ok_exit_codes
 
@@ -96,7 +95,8 @@ def run_tool(
             recorder.report(spec.path, format=spec.format, tool=tool, role=spec.role)
         else:
             missing.append(spec.path)
-    fine = code in ok_exit_codes(tool, tuple(declared_ok) if declared_ok is not None else None)
+    declared = tuple(declared_ok) if declared_ok is not None else None
+    fine = code in ok_exit_codes(tool, declared, command)
     return ToolOutcome(code, fine, tuple(missing), last_error)
 
 
@@ -115,12 +115,10 @@ def _execute(
             return _run_teeing(command, cwd=cwd, env=environment, stdout=None)
         with atomic_file(stdout) as handle:
             return _run_teeing(command, cwd=cwd, env=environment, stdout=handle)
-    except FileNotFoundError:
-        raise UsageError(
-            f"cannot run `{command[0]}`: not found",
-            slug="tool-not-found",
-            hint=f"install {command[0]} in the environment that runs the stage",
-        ) from None
+    except FileNotFoundError:  # as a shell says it: the stage records why it made no evidence
+        return 127, f"{command[0]}: command not found (install it where the stage runs)"
+    except PermissionError:
+        return 126, f"{command[0]}: permission denied"
 
 
 def _run_teeing(

@@ -8,7 +8,7 @@ tool's documented "ran fine" set means its report cannot be trusted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from gates.model import Count
@@ -26,6 +26,8 @@ class ToolSpec:
     proof_hint: str = ""
     failures: Mapping[int, str] = field(default_factory=dict)  # what other codes mean
     kinds: frozenset[Kind] = frozenset()  # the evidence its stages record
+    # subcommands whose documented codes differ from the tool's: {"format": {0, 1, 2}}
+    subcommands: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
 
 KNOWN_TOOLS: dict[str, ToolSpec] = {
@@ -36,6 +38,9 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         proof_hint="write `ruff check --show-files` output as a `file-list` report",
         failures={2: "ruff's own error: bad configuration or arguments, or a crash"},
         kinds=frozenset({Kind.FINDINGS}),
+        # `ruff format --check` exits 2 when a file does not parse, and still reports it
+        # (`format-incomplete`); its configuration errors leave an empty report, which blocks
+        subcommands={"format": frozenset({0, 1, 2})},
     ),
     # 0 clean, 1 type errors; 2 = fatal (crash, blocking error, bad usage)
     "mypy": ToolSpec(
@@ -75,8 +80,10 @@ def kinds_of(tool: str) -> frozenset[Kind]:
     return spec.kinds if spec is not None and spec.kinds else frozenset(Kind)
 
 
-def ok_exit_codes(tool: str, declared: tuple[int, ...] | None) -> frozenset[int]:
-    """The exit codes with which ``tool`` ran fine.
+def ok_exit_codes(
+    tool: str, declared: tuple[int, ...] | None, argv: Sequence[str] = ()
+) -> frozenset[int]:
+    """The exit codes with which ``tool`` (run as ``argv``) ran fine.
 
     gates' own table decides for the tools it knows, whatever a manifest says;
     a manifest may declare them for another tool (a SARIF scanner), and an
@@ -84,8 +91,18 @@ def ok_exit_codes(tool: str, declared: tuple[int, ...] | None) -> frozenset[int]
     """
     spec = KNOWN_TOOLS.get(tool)
     if spec is not None:
-        return spec.ok_exit_codes
+        command = _subcommand(argv)
+        return spec.subcommands.get(command, spec.ok_exit_codes)
     return frozenset(declared) if declared is not None else frozenset({0})
+
+
+def _subcommand(argv: Sequence[str]) -> str:
+    """The first word after the program (``python -m X`` counts as the program)."""
+    words = list(argv[3:] if len(argv) > 2 and argv[1] == "-m" else argv[1:])
+    return next((word for word in words if not word.startswith("-")), "")
+
+
+_SHELL_CODES = {127: "the command was not found", 126: "the command could not be run"}
 
 
 def exit_meaning(tool: str, code: int) -> str:
@@ -93,4 +110,6 @@ def exit_meaning(tool: str, code: int) -> str:
     spec = KNOWN_TOOLS.get(tool)
     if code < 0:
         return f"killed by signal {-code}"
+    if code in _SHELL_CODES:
+        return _SHELL_CODES[code]
     return spec.failures.get(code, "") if spec is not None else ""

@@ -7,6 +7,7 @@ the same evidence is judged again, in-process or by ``python -m gates``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,6 @@ def test_a_failed_gate_outranks_nothing_but_evidence_errors(gates: Gates, tmp_pa
         (["run", "unit", "--tool", "pytest"], ["no command to run", "put the command after --"]),
         (["run", "unit", "--tool", "x", "--report", "junit.xml", "--", "true"], ["FORMAT=PATH"]),
         (["run", "unit", "--tool", "x", "--report", "f=../up.xml", "--", "true"], ["inside"]),
-        (["run", "unit", "--tool", "x", "--", "no-such-program-here"], ["not found"]),
         (["run", "u", "--tool", "x", "--report", "junit-xm=j.xml", "--", "true"], ["`junit-xml`"]),
         (["check", "--root", "no/such/folder"], ["--root no/such/folder: no such folder"]),
         (["run", "u", "--root", "nowhere", "--tool", "x", "--", "true"], ["no such folder"]),
@@ -95,6 +95,16 @@ def test_exit_2_on_usage_errors(
 ) -> None:
     monkeypatch.chdir(bare.root)
     user_error(bare(*argv), 2, "usage error", *words)
+
+
+def test_a_tool_that_is_not_installed_fails_its_stage_with_a_manifest_that_says_so(
+    bare: Gates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(bare.root)
+    ran = bare("run", "unit", "--tool", "x", "--", "no-such-program-here")
+    user_error(ran, 3, "evidence error", ".gates/unit/manifest.json", "command not found")
+    manifest = json.loads((bare.root / ".gates" / "unit" / "manifest.json").read_text())
+    assert "no-such-program-here: command not found" in manifest["error"]
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from gates.evidence import StageEvidence, load_evidence, pin_commit
 from gates.gitinfo import TreeState, tree_state
 from gates.manifest import StageRecorder
 from gates.model import Count
+from gates.runner import run_tool
 from gates.tools import exit_meaning
 
 STATE = TreeState("c" * 40, dirty=False, digest="0" * 64)
@@ -212,3 +213,25 @@ def test_a_report_that_links_outside_its_stage_folder_is_not_read(tmp_path: Path
     found = stage(tmp_path)
     assert found.reports == ()
     assert "unreadable" in slugs(found)
+
+
+def test_ruff_format_exits_2_on_an_unparsable_file_and_that_is_no_crash(tmp_path: Path) -> None:
+    recorder = StageRecorder("s", tmp_path / ".gates" / "s", STATE, "nox -s s")
+    recorder.folder.mkdir(parents=True)
+    recorder.tool("ruff", version="0.17.6", argv=["ruff", "format", "--check"], exit_code=2)
+    recorder.tool("ruff", version="0.17.6", argv=["ruff", "check", "."], exit_code=2)
+    recorder.finish()
+    found = stage(tmp_path)
+    crashed = [p.problem for p in found.problems if p.problem.slug == "tool-crashed"]
+    assert len(crashed) == 1  # `ruff check` exiting 2 is ruff's own error
+    assert "ruff exited 2" in crashed[0].message
+
+
+def test_a_tool_that_is_not_installed_is_recorded_as_such(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    _git(tmp_path, "commit", "-q", "--allow-empty", "-m", "x")
+    recorder = StageRecorder.begin("lint", root=tmp_path)
+    outcome = run_tool(recorder, ["no-such-linter-here", "."], tool="ruff", version="1")
+    assert (outcome.exit_code, outcome.ran_fine) == (127, False)
+    assert "command not found" in outcome.describe("ruff")
+    assert "the command was not found" in outcome.describe("ruff")
