@@ -322,9 +322,13 @@ class Pipeline:
         xml = [
             f"{self.reports}/{s}/coverage.xml" for s in ("unit", "integration") if s in self.stages
         ]
+        # only the measured code: a change that adds tests or a noxfile adds no line that
+        # diff-cover could measure, and must not look like a vacuous 100 %
+        specs = [_python_files(path) for path in _paths(self.package)]
+        header = f"# git diff --numstat {base}...HEAD -- {' '.join(specs)}"
         numstat = (
-            f"echo {shlex.quote(f'# git diff --numstat {base}...HEAD -- *.py')} && "
-            f"git diff --numstat {shlex.quote(base + '...HEAD')} -- '*.py'"
+            f"echo {shlex.quote(header)} && git diff --numstat {shlex.quote(base + '...HEAD')} "
+            f"-- {' '.join(shlex.quote(spec) for spec in specs)}"
         )
         git = session.run("git", "--version", silent=True, external=True) or ""
         self._step(
@@ -452,6 +456,14 @@ def _cov_source(path: str) -> str:
     stage writes no coverage report.
     """
     return Path(path).stem if path.endswith(".py") else path
+
+
+def _python_files(path: str) -> str:
+    """The git pathspec of the Python files of a package path (a folder or one module)."""
+    if path.endswith(".py"):
+        return path
+    folder = path.rstrip("/")
+    return "*.py" if folder in ("", ".") else f"{folder}/*.py"
 
 
 def _has_table(path: str, tool: str) -> bool:

@@ -156,7 +156,8 @@ def test_diff_compares_with_the_policy_base_and_both_coverage_reports(in_project
     pipeline = Pipeline(package="pkg", integration="it")
     session = drive(pipeline.run_diff, "diff")
     numstat, diffcover = session.gates_runs()
-    assert "git diff --numstat upstream/dev...HEAD -- '*.py'" in numstat[-1]
+    assert "git diff --numstat upstream/dev...HEAD -- 'pkg/*.py'" in numstat[-1]
+    assert "# git diff --numstat upstream/dev...HEAD -- pkg/*.py'" in numstat[-1]
     assert numstat[numstat.index("--tool-version") + 1] == "2.39.5"
     assert diffcover[diffcover.index("--") + 1 :][:4] == [
         "diff-cover",
@@ -164,6 +165,25 @@ def test_diff_compares_with_the_policy_base_and_both_coverage_reports(in_project
         ".gates/integration/coverage.xml",
         "--compare-branch=upstream/dev",
     ]
+
+
+@pytest.mark.parametrize(
+    ("package", "pathspecs"),
+    [
+        ("src/pkg", "'src/pkg/*.py'"),
+        ("src/pkg/", "'src/pkg/*.py'"),
+        ("solo.py", "solo.py"),
+        (".", "'*.py'"),
+        (("a", "b.py"), "'a/*.py' b.py"),
+    ],
+)
+def test_diff_counts_only_the_measured_code_as_changed_python(
+    in_project: Path, package: str | tuple[str, ...], pathspecs: str
+) -> None:
+    """A change that adds only tests adds no line diff-cover measures: not a vacuous diff."""
+    session = drive(Pipeline(package=package).run_diff, "diff")
+    numstat = session.gates_runs()[0][-1]
+    assert numstat.endswith(f"git diff --numstat origin/main...HEAD -- {pathspecs}")
 
 
 @pytest.mark.parametrize(
