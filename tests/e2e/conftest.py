@@ -211,7 +211,7 @@ class Project:
         shutil.copytree(PROJECTS / layer, self.root, dirs_exist_ok=True)
 
     def commit(self, message: str) -> str:
-        self.git("add", "-A")
+        self.git("add", "-A", "--", ".", ":!*.egg-info/*")  # the editable installs' metadata
         self.git("commit", "-q", "-m", message)
         return self.git("rev-parse", "HEAD")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import Pipeline
+from tests.e2e.conftest import Pipeline, Project
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +35,22 @@ def test_a_project_adopted_with_gates_init_passes_every_standard_gate(clean: Pip
     assert (root / "gates-tools.txt").is_file()  # the stages installed the pinned tools
     assert (root / ".gates" / "verdict.md").is_file()
     assert ".gates" not in clean.project.git("status", "--porcelain")  # init ignores it
+
+
+def test_a_change_that_only_adds_tests_has_no_patch_to_cover(clean_copy: Project) -> None:
+    """No line of the measured package changed: patch coverage does not apply (not vacuous)."""
+    clean_copy.git("update-ref", "refs/remotes/origin/main", "HEAD")
+    clean_copy.lay("testsonly/change")
+    clean_copy.commit("tests only")
+    run = clean_copy.nox("-s", "gates")
+    verdict = clean_copy.verdict()
+    assert run.returncode == 0, run
+    gate = verdict.gate("patch-coverage")
+    assert gate["status"] == "pass"
+    assert gate["observed"] is None
+    assert gate["reason"].startswith("not applicable")
+    assert verdict.counts["changed_lines_measured"] == 0
+    assert verdict.counts["tests_run"] == 3
 
 
 def test_a_change_with_one_problem_per_gate_is_blocked_by_each(blocked: Pipeline) -> None:
