@@ -146,7 +146,7 @@ def _git_repository(root: Path) -> None:
     (root / ".gitignore").write_text(f"{REPORTS}/\nverdict.*\n", encoding="utf-8")
     _git(root, "init", "--quiet")
     _git(root, "add", "gates.toml", ".gitignore")
-    _git(root, "commit", "--quiet", "--no-gpg-sign", "--message", "benchmark repository")
+    _git(root, "commit", "--quiet", "--allow-empty", "--no-gpg-sign", "-m", "benchmark repository")
 
 
 def _git(root: Path, *args: str) -> None:
