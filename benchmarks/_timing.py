@@ -20,7 +20,7 @@ freeing a large parse is not charged to the next one.
 from __future__ import annotations
 
 import gc
-import resource
+import os
 import statistics
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -31,9 +31,9 @@ __all__ = ["Clock", "Phases", "Series", "Task", "interleave", "ratio_line", "tab
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and of its waited-for children."""
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
+    """CPU seconds of this process and of its waited-for children (0 on Windows)."""
+    times = os.times()
+    return time.process_time() + times.children_user + times.children_system
 
 
 class Clock:
