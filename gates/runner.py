@@ -29,7 +29,8 @@ __all__ = ["ReportSpec", "ToolOutcome", "run_tool", "tool_version"]
 _VERSION = re.compile(r"\b(\d+\.\d+(?:\.\d+)?(?:[-.+]?[A-Za-z0-9.]+)?)\b")
 _STAGE_DIR = "{stage_dir}"
 _WARNING = re.compile(rb":\d+: \w*Warning: ")  # warnings.formatwarning: "file:line: Category: ..."
-_TAIL_CHARS = 300  # of the tool's last error line, kept to say why it failed
+_TAIL_CHARS = 300  # of the tool's last error message, kept to say why it failed
+_DETAIL_LINES = 4  # indented lines kept under that message
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,30 +131,53 @@ def _run_teeing(
 ) -> tuple[int, str]:
     with subprocess.Popen(command, cwd=cwd, env=env, stdout=stdout, stderr=subprocess.PIPE) as proc:
         assert proc.stderr is not None  # noqa: S101 - stderr=PIPE was asked for
-        tail: deque[bytes] = deque(maxlen=1)
+        tail = _Tail()
         pump = threading.Thread(target=_pump, args=(proc.stderr, tail), daemon=True)
         pump.start()
         code = proc.wait()
         pump.join()
-    last = tail[0].decode("utf-8", "replace").strip() if tail else ""
-    return code, last[:_TAIL_CHARS]
+    return code, tail.text()[:_TAIL_CHARS]
 
 
-def _pump(source: IO[bytes], tail: deque[bytes]) -> None:
-    """Copy the tool's standard error to ours line by line, keeping the last one that says why."""
+class _Tail:
+    """The last message a tool wrote to standard error, with the indented lines under it.
+
+    ``pytest: error: unrecognized arguments: -x`` is followed by ``  rootdir: …``,
+    ``ruff failed`` by ``  Cause: …``: the message and its details say why,
+    neither alone. The source line Python prints under a warning is left out.
+    """
+
+    def __init__(self) -> None:
+        self.message = b""
+        self.details: deque[bytes] = deque(maxlen=_DETAIL_LINES)
+        self.previous = b""  # the last non-blank line
+
+    def add(self, line: bytes) -> None:
+        if not line.strip():
+            return
+        if not line[:1].isspace() or not self.message:
+            self.message = line
+            self.details.clear()
+        elif not _warning_source(self.previous, line):
+            self.details.append(line)
+        self.previous = line
+
+    def text(self) -> str:
+        message = self.message.decode("utf-8", "replace").strip()
+        details = "; ".join(line.decode("utf-8", "replace").strip() for line in self.details)
+        return f"{message} ({details})" if details else message
+
+
+def _pump(source: IO[bytes], tail: _Tail) -> None:
+    """Copy the tool's standard error to ours line by line, keeping the last message."""
     sink = sys.stderr.buffer if hasattr(sys.stderr, "buffer") else None
-    previous = b""
     for line in iter(source.readline, b""):
         if sink is not None:
             sink.write(line)
             sink.flush()
         else:
             sys.stderr.write(line.decode("utf-8", "replace"))
-        if not line.strip():
-            continue
-        if not _warning_source(previous, line):
-            tail.append(line)
-        previous = line
+        tail.add(line)
 
 
 def _warning_source(previous: bytes, line: bytes) -> bool:

@@ -292,7 +292,7 @@ def test_a_failing_tool_says_why_in_its_own_words_and_still_shows_its_output(
     assert "partial" in shown.out
 
 
-def test_a_failing_tool_is_quoted_by_its_warning_not_the_source_line_under_it(
+def test_a_failing_tool_is_quoted_by_its_last_message_and_the_details_under_it(
     repo: Path,
 ) -> None:
     recorder = StageRecorder.begin("integration", root=repo)
@@ -312,7 +312,17 @@ def test_a_failing_tool_is_quoted_by_its_warning_not_the_source_line_under_it(
     assert outcome.describe("pytest").endswith(f"it said: {warning}")
     indented = "import sys; sys.stderr.write('ruff failed\\n  Cause: bad config\\n'); exit(2)"
     outcome = run_tool(recorder, [sys.executable, "-c", indented], tool="ruff", version="1")
-    assert outcome.describe("ruff").endswith("it said: Cause: bad config")
+    assert outcome.describe("ruff").endswith("it said: ruff failed (Cause: bad config)")
+    usage = (
+        "import sys; sys.stderr.write('ERROR: usage: pytest [options]\\n"
+        "pytest: error: unrecognized arguments: --today\\n  inifile: pyproject.toml\\n"
+        "  rootdir: /src\\n\\n'); exit(4)"
+    )
+    outcome = run_tool(recorder, [sys.executable, "-c", usage], tool="pytest", version="9")
+    assert outcome.describe("pytest").endswith(
+        "it said: pytest: error: unrecognized arguments: --today "
+        "(inifile: pyproject.toml; rootdir: /src)"
+    )
 
 
 def test_run_tool_replaces_stage_dir_placeholder(repo: Path) -> None:
