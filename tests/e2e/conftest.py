@@ -1,16 +1,18 @@
 """End to end: the real stages, run by Nox, on small fixture projects.
 
 Each scenario copies ``projects/base`` (a tiny package with one test), or its
-own base, into a temporary folder, lays its ``setup`` folders over it (or runs ``gates init``),
-commits that as the base and points ``refs/remotes/origin/main`` at it, then
-lays its ``change`` folder over it and commits the change. Then ``python -m nox
--s gates`` runs every stage for real and writes ``.gates/verdict.json``.
+own base, into a temporary folder, lays its ``setup`` folders over it (or runs
+``gates init``), commits that as the base and points ``refs/remotes/origin/main``
+at it, then lays its ``change`` folder over it and commits the change. Then
+``python -m nox -s gates`` runs every stage for real and writes
+``.gates/verdict.json``, which is checked against its JSON Schema.
 
 Nox runs with the interpreter of the tests and one ``--envdir`` for the whole
 test session, so the stage environments are made once and reused by every
-fixture project (set ``GATES_E2E_ENVDIR`` to keep them across test sessions).
+fixture project (set ``GATES_E2E_ENVDIR`` to keep them across test sessions;
+the environments are shared, so these tests do not run in parallel processes).
 The stages install gates from a wheel of this checkout built once per test
-session (``GATES_INSTALL``), not from the checkout itself on every session.
+session (``GATES_INSTALL``), not from the checkout itself in every session.
 
 The pipelines are shared by the test modules (session-scoped fixtures); a test
 that breaks evidence works on a copy (:meth:`Project.copy`).
@@ -24,7 +26,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -319,6 +321,6 @@ def no_evidence(tmp_path_factory: pytest.TempPathFactory, nox_runner: Nox) -> Pi
 
 
 @pytest.fixture
-def clean_copy(clean: Pipeline, tmp_path: Path) -> Iterator[Project]:
+def clean_copy(clean: Pipeline, tmp_path: Path) -> Project:
     """A copy of the clean project, its evidence valid, for a test to break."""
-    yield clean.project.copy(tmp_path / "project")
+    return clean.project.copy(tmp_path / "project")
