@@ -43,6 +43,7 @@ __all__ = ["STAGES", "Pipeline", "gates_install", "tool_pins"]
 
 STAGES = ("lint", "type", "unit", "integration", "security", "benchmark", "diff")
 _BACKEND = "uv|virtualenv"
+_VERDICTS = ("verdict.json", "verdict.md")  # what the gates session writes into the reports folder
 
 
 def tool_pins(root: Path = Path()) -> Path:
@@ -358,6 +359,8 @@ class Pipeline:
     def run_gates(self, session: nox.Session) -> None:
         """Judge every stage's evidence against the policy: the verdict."""
         session.install(*gates_install())
+        for name in _VERDICTS:  # a check that ends in a usage error writes none: leave no old one
+            (Path(self.reports) / name).unlink(missing_ok=True)
         session.run(
             "gates",
             "check",
@@ -368,9 +371,9 @@ class Pipeline:
             "--format",
             "terminal",
             "--format",
-            f"json:{self.reports}/verdict.json",
+            f"json:{self.reports}/{_VERDICTS[0]}",
             "--format",
-            f"markdown:{self.reports}/verdict.md",
+            f"markdown:{self.reports}/{_VERDICTS[1]}",
             *session.posargs,
         )
 

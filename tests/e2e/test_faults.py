@@ -107,3 +107,17 @@ def test_code_edited_after_the_stages_ran_makes_every_gate_stale(clean_copy: Pro
         said = verdict.messages(gate)
         assert f".gates/{stage}/manifest.json" in said, gate
         assert f"nox -s {stage}" in said, gate
+
+
+def test_a_broken_policy_is_named_and_leaves_no_verdict(
+    clean_copy: Project, tmp_path: Path
+) -> None:
+    policy = tmp_path / "typo.toml"
+    policy.write_text('[gate.lint]\nmetric = "findngs"\nmax = 0\n', encoding="utf-8")
+    assert (clean_copy.reports / "verdict.md").is_file()  # from the clean run
+    run = clean_copy.nox("-s", "gates", "--no-dependencies", "--", "--config", str(policy))
+    assert run.returncode == 1, run
+    assert "failed with exit code 2" in run.output  # a policy error, not a verdict
+    assert "gate.lint.metric" in run.output
+    assert "findings" in run.output  # the closest valid name
+    assert not (clean_copy.reports / "verdict.md").exists()  # no earlier verdict to misread

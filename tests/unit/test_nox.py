@@ -212,6 +212,16 @@ def test_the_verdict_session_writes_terminal_json_and_markdown(in_project: Path)
     assert args[-2:] == ("--today", "2027-01-01")
 
 
+def test_the_verdict_session_leaves_no_verdict_of_an_earlier_run(in_project: Path) -> None:
+    """`gates check` writes no verdict when the policy is broken (exit 2): none may be left."""
+    reports = in_project / ".gates"
+    reports.mkdir()
+    for name in ("verdict.json", "verdict.md"):
+        (reports / name).write_text("from an earlier run")
+    drive(Pipeline(package="pkg").run_gates, "gates")
+    assert sorted(reports.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("manifest", "warned"),
     [
