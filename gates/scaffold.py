@@ -59,6 +59,7 @@ class Layout:
     install: tuple[str, ...]  # pip arguments that install the project with its test dependencies
     base: str
     dependencies: bool = True  # whether the project declares runtime dependencies to audit
+    audit: tuple[str, ...] = (".",)  # pip-audit targets: the project, or -r requirements.txt
 
 
 def detect(root: Path, *, package: str | None = None, tests: str | None = None) -> Layout:
@@ -75,6 +76,7 @@ def detect(root: Path, *, package: str | None = None, tests: str | None = None) 
         install=_install(root, pyproject),
         base=_base(root),
         dependencies=_has_dependencies(root, pyproject),
+        audit=_audit(root, pyproject),
     )
 
 
@@ -170,6 +172,7 @@ def _install(root: Path, pyproject: dict[str, object]) -> tuple[str, ...]:
         "test-requirements.txt",
         "requirements/test.txt",
         "requirements/dev.txt",
+        "requirements.txt",  # no test requirements: the tests need at least the runtime ones
     ):
         if (root / name).is_file():
             return ("-e", ".", "-r", name, "pytest")
@@ -184,6 +187,26 @@ def _has_dependencies(root: Path, pyproject: dict[str, object]) -> bool:
     declared = project.get("dependencies", [])
     dynamic_deps = isinstance(dynamic, list) and "dependencies" in dynamic
     return bool(declared) or dynamic_deps or (root / "requirements.txt").is_file()
+
+
+def _audit(root: Path, pyproject: dict[str, object]) -> tuple[str, ...]:
+    """pip-audit's targets: the project's declared dependencies, else its requirements.txt.
+
+    ``pip-audit .`` audits only what the project declares; for a project whose
+    dependencies are listed in requirements.txt alone it audits nothing, and the
+    gate could never pass.
+    """
+    project = pyproject.get("project")
+    declares = isinstance(project, dict) and (
+        bool(project.get("dependencies")) or "dependencies" in _strings(project.get("dynamic"))
+    )
+    if isinstance(project, dict) and not declares and (root / "requirements.txt").is_file():
+        return ("-r", "requirements.txt")
+    return (".",)
+
+
+def _strings(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _base(root: Path) -> str:
@@ -217,6 +240,8 @@ def render_noxfile(layout: Layout) -> str:
     if layout.benchmarks:
         lines.append(f'    benchmarks="{layout.benchmarks}",')
     lines.append(f"    install={_py_list(layout.install)},")
+    if layout.dependencies and layout.audit != (".",):
+        lines.append(f"    audit={_py_list(layout.audit)},  # the dependencies the project lists")
     if not layout.dependencies:
         lines.append("    audit=[],  # no runtime dependencies to audit; add \".\" when there are")
     body = "\n".join(lines)

@@ -86,6 +86,31 @@ def test_requirements_files_and_a_single_module(tmp_path: Path) -> None:
     assert layout.install == ("-e", ".", "-r", "requirements-dev.txt", "pytest")
 
 
+def test_dependencies_listed_only_in_requirements_txt_are_installed_and_audited(
+    tmp_path: Path,
+) -> None:
+    """`pip-audit .` would audit nothing here, and the tests could not import attrs."""
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "app"\nversion = "1"\n',
+            "app/__init__.py": "",
+            "requirements.txt": "attrs\n",
+            "tests/test_app.py": "",
+        },
+    )
+    layout = detect(tmp_path)
+    assert layout.dependencies
+    assert layout.audit == ("-r", "requirements.txt")
+    assert layout.install == ("-e", ".", "-r", "requirements.txt", "pytest")
+    noxfile = render_noxfile(layout)
+    compile(noxfile, "noxfile.py", "exec")
+    assert 'audit=["-r", "requirements.txt"],' in noxfile
+    _write(tmp_path, {"pyproject.toml": _pyproject("app")})  # declared: the project is audited
+    assert detect(tmp_path).audit == (".",)
+    assert "audit=" not in render_noxfile(detect(tmp_path))
+
+
 @pytest.mark.parametrize(
     ("files", "words"),
     [
