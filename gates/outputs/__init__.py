@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 
 from gates.model import Verdict
-from gates.outputs import json_out, junit_out, markdown, sarif_out, terminal
+from gates.outputs import gitlab_out, json_out, junit_out, markdown, sarif_out, terminal
 from gates.outputs.interface import Output, RenderOptions
 
 __all__ = ["OUTPUTS", "Output", "OutputFormat", "RenderOptions", "render"]
@@ -25,9 +25,10 @@ class OutputFormat(enum.Enum):
     JSON = "json"
     JUNIT = "junit"
     SARIF = "sarif"
+    GITLAB = "gitlab"
 
 
-_MODULES: tuple[Output, ...] = (terminal, markdown, json_out, junit_out, sarif_out)
+_MODULES: tuple[Output, ...] = (terminal, markdown, json_out, junit_out, sarif_out, gitlab_out)
 
 # OutputFormat(...) raises ValueError at import for a module whose FORMAT is no member.
 OUTPUTS: dict[OutputFormat, Output] = {OutputFormat(module.FORMAT): module for module in _MODULES}
