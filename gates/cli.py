@@ -12,12 +12,13 @@ import argparse
 import datetime as dt
 import difflib
 import json
+import os
 import platform
 import shutil
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gates import __version__
@@ -30,6 +31,7 @@ from gates.model import Verdict
 from gates.outputs import OutputFormat, RenderOptions, render
 from gates.pins import bundled, parse_pins, upgrade
 from gates.policy import Policy, load_policy
+from gates.policy_base import judge_against_base
 from gates.readers import READERS, reader_for
 from gates.runner import ReportSpec, run_tool
 from gates.scaffold import init
@@ -92,6 +94,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--today", type=dt.date.fromisoformat, help="the date waivers expire against (YYYY-MM-DD)"
+    )
+    check.add_argument(
+        "--base-policy",
+        type=Path,
+        metavar="PATH",
+        help="the base branch's policy: its thresholds apply, --config may only tighten them "
+        "(docs/policy.md, policy from the base branch)",
+    )
+    check.add_argument(
+        "--base",
+        default=os.environ.get("GATES_BASE", "").strip() or None,
+        metavar="REF",
+        help="the base ref patch coverage compares with (default: $GATES_BASE, else [gates] base)",
     )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument("-v", "--verbose", action="store_true", help="show tracebacks of errors")
@@ -263,7 +278,7 @@ def _print_internal(args: Sequence[str], *, verbose: bool) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     targets = _targets(args.format, args.output)
-    policy = _policy(args.config)
+    policy, notes = _judging_policy(args.config, args.base_policy, base=args.base)
     root = _root(args.root)
     reports = args.reports or policy.settings.reports
     state = _state(root, commit=args.commit, reports=reports)
@@ -273,8 +288,24 @@ def _check(args: argparse.Namespace) -> int:
     if args.commit:
         evidence = pin_commit(evidence, args.commit)
     verdict = evaluate(policy, evidence, today=args.today or dt.datetime.now(dt.UTC).date())
+    if notes:
+        verdict = replace(verdict, notes=(*notes, *verdict.notes))
     _write(verdict, targets, color=_color(args.color))
     return verdict.exit_code
+
+
+def _judging_policy(
+    config: Path, base_policy: Path | None, *, base: str | None
+) -> tuple[Policy, tuple[str, ...]]:
+    """The policy to judge with: ``config``, or the base branch's tightened by it; and notes."""
+    policy = _policy(config)
+    notes: tuple[str, ...] = ()
+    if base_policy is not None:
+        based = judge_against_base(_policy(base_policy), policy)
+        policy, notes = based.policy, based.notes()
+    if base:
+        policy = replace(policy, settings=replace(policy.settings, base=base))
+    return policy, notes
 
 
 def _policy(path: Path) -> Policy:

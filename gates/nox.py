@@ -380,7 +380,13 @@ class Pipeline:
     # ------------------------------------------------------------ helpers
 
     def base(self) -> str:
-        """``[gates] base`` of the policy (default ``origin/main``)."""
+        """``$GATES_BASE`` (CI sets it to the pull request's base), else ``[gates] base``.
+
+        The default is ``origin/main``; ``gates check`` reads the same variable.
+        """
+        override = os.environ.get("GATES_BASE", "").strip()
+        if override:
+            return override
         try:
             policy = tomllib.loads(Path(self.config).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
