@@ -243,7 +243,7 @@ def render_noxfile(layout: Layout) -> str:
     if layout.dependencies and layout.audit != (".",):
         lines.append(f"    audit={_py_list(layout.audit)},  # the dependencies the project lists")
     if not layout.dependencies:
-        lines.append("    audit=[],  # no runtime dependencies to audit; add \".\" when there are")
+        lines.append('    audit=[],  # no runtime dependencies to audit; add "." when there are')
     body = "\n".join(lines)
     return f'''"""The quality-gate pipeline: `nox -s gates` runs every stage, then judges gates.toml.
 

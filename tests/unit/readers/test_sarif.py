@@ -669,6 +669,11 @@ def test_any_value_anywhere_is_read_or_refused_never_a_crash(
         data = sarif.read(_blob(json.dumps(log).encode()), ReadContext("/repo"))
     except EvidenceError as error:
         assert error.path == "report.sarif"
-        assert error.slug in {"malformed-report", "unsupported-format", "invalid-json", "non-finite"}
+        assert error.slug in {
+            "malformed-report",
+            "unsupported-format",
+            "invalid-json",
+            "non-finite",
+        }
     else:
         json.dumps(data.findings)  # plain values that outputs can render
