@@ -327,7 +327,13 @@ class Pipeline:
         # diff-cover could measure, and must not look like a vacuous 100 %
         specs = [_python_files(path) for path in _paths(self.package)]
         header = f"# git diff --numstat {base}...HEAD -- {' '.join(specs)}"
+        missing = (
+            f"gates: the base ref {base} is not in this clone: fetch it (`git fetch origin`; "
+            "in GitHub Actions, `fetch-depth: 0`), or set [gates] base in gates.toml"
+        )
         numstat = (
+            f"git rev-parse --verify --quiet {shlex.quote(base + '^{commit}')} >/dev/null "
+            f"|| {{ echo {shlex.quote(missing)} >&2; exit 128; }}; "
             f"echo {shlex.quote(header)} && git diff --numstat {shlex.quote(base + '...HEAD')} "
             f"-- {' '.join(shlex.quote(spec) for spec in specs)}"
         )
@@ -341,6 +347,9 @@ class Pipeline:
             first=True,
             version=str(git).split()[-1] if str(git).split() else "",
         )
+        if _stage_error(Path(self.reports) / "diff"):  # no base: diff-cover would only add noise
+            self._done(session, "diff")
+            return
         self._step(
             session,
             "diff",
@@ -444,11 +453,7 @@ class Pipeline:
         session.run(*args, "--", *command, success_codes=[0, 3], env=env or {})
 
     def _done(self, session: nox.Session, stage: str) -> None:
-        manifest = Path(self.reports) / stage / "manifest.json"
-        try:
-            error = json.loads(manifest.read_text(encoding="utf-8")).get("error", "")
-        except (OSError, ValueError, AttributeError):
-            error = f"{manifest} was not written"
+        error = _stage_error(Path(self.reports) / stage)
         if error:
             session.warn(
                 f"{stage}: could not produce evidence ({error}); recorded, and `gates check` "
@@ -473,6 +478,16 @@ def _python_files(path: str) -> str:
         return path
     folder = path.rstrip("/")
     return "*.py" if folder in ("", ".") else f"{folder}/*.py"
+
+
+def _stage_error(folder: Path) -> str:
+    """Why the stage in ``folder`` could not produce evidence, or "" when it did."""
+    manifest = folder / "manifest.json"
+    try:
+        error = json.loads(manifest.read_text(encoding="utf-8")).get("error", "")
+    except (OSError, ValueError, AttributeError):
+        return f"{manifest} was not written"
+    return str(error)
 
 
 def _has_table(path: str, tool: str) -> bool:

@@ -7,6 +7,7 @@ end-to-end tests (tests/e2e) run them for real through Nox.
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -153,6 +154,7 @@ def test_security_audits_dependencies_only_when_there_are_targets(in_project: Pa
 
 def test_diff_compares_with_the_policy_base_and_both_coverage_reports(in_project: Path) -> None:
     (in_project / "gates.toml").write_text('[gates]\nbase = "upstream/dev"\n')
+    _manifest(in_project, "diff", error="")  # as the numstat step leaves it when it worked
     pipeline = Pipeline(package="pkg", integration="it")
     session = drive(pipeline.run_diff, "diff")
     numstat, diffcover = session.gates_runs()
@@ -165,6 +167,26 @@ def test_diff_compares_with_the_policy_base_and_both_coverage_reports(in_project
         ".gates/integration/coverage.xml",
         "--compare-branch=upstream/dev",
     ]
+
+
+def _manifest(root: Path, stage: str, *, error: str) -> None:
+    (root / ".gates" / stage).mkdir(parents=True, exist_ok=True)
+    (root / ".gates" / stage / "manifest.json").write_text(json.dumps({"error": error}))
+
+
+def test_without_its_base_the_diff_stage_says_so_and_runs_no_diff_cover(in_project: Path) -> None:
+    _manifest(in_project, "diff", error="git exited 128")
+    session = drive(Pipeline(package="pkg").run_diff, "diff")
+    (numstat,) = session.gates_runs()  # diff-cover would only add an empty report
+    assert session.warnings
+    subprocess.run(["git", "init", "-q"], cwd=in_project, check=True)
+    script = numstat[numstat.index("-c") + 1]
+    ran = subprocess.run(
+        ["sh", "-c", script], cwd=in_project, capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 128
+    assert ran.stdout == ""  # no header: no numstat report that looks whole
+    assert "the base ref origin/main is not in this clone: fetch it" in ran.stderr
 
 
 @pytest.mark.parametrize(
