@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gates import __version__
+from gates import __version__, cli_ci
 from gates.errors import EvidenceError, GatesError, PolicyError, UsageError
 from gates.evaluate import evaluate
 from gates.evidence import load_evidence, pin_commit
@@ -113,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_run(sub)
     _add_init(sub)
     _add_tools(sub)
+    cli_ci.add_parsers(sub)
     schema = sub.add_parser("schema", help="print the JSON Schema of gates.toml")
     schema.add_argument("-v", "--verbose", action="store_true")
     return parser
@@ -506,4 +507,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": _init,
     "tools": _tools,
     "schema": _schema,
+    **cli_ci.COMMANDS,
 }

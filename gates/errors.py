@@ -9,6 +9,7 @@ to do next.
 from __future__ import annotations
 
 __all__ = [
+    "ApiError",
     "EvidenceError",
     "GatesError",
     "PolicyError",
@@ -77,3 +78,14 @@ class EvidenceError(GatesError):
         self.path = path
         self.detail = message
         self.subject = subject
+
+
+class ApiError(GatesError):
+    """A web API (GitHub's) refused the request or could not be reached (exit 5).
+
+    Its message never holds the token: :mod:`gates.github` redacts it from
+    everything a server answers.
+    """
+
+    exit_code = 5
+    kind = "GitHub API error"

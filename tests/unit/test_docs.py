@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import pytest
 
-from gates.errors import EvidenceError, PolicyError, UsageError
+from gates.errors import ApiError, EvidenceError, PolicyError, UsageError
 from gates.model import Severity
 from gates.readers import KINDS, READERS, bandit_json, ruff_json, sarif
 from gates.tools import KNOWN_TOOLS
@@ -40,6 +40,7 @@ SEVERITY = DOCS / "severity.md"
 # The exit code each way of raising a slug leads to. A Problem is an evidence
 # problem: the gates that read it error, and the verdict exits 3.
 EXIT_CODES: dict[str, int] = {
+    "ApiError": ApiError.exit_code,
     "EvidenceError": EvidenceError.exit_code,
     "Problem": EvidenceError.exit_code,
     "PolicyError": PolicyError.exit_code,

@@ -1,0 +1,125 @@
+"""The CI commands of the command line: ``plan``, ``jobs``, ``annotate``, ``comment``.
+
+Part of the command line (:mod:`gates.cli` builds the parser, catches every
+:class:`gates.errors.GatesError` and exits); here are their arguments and the
+few lines that join the library calls. Each writes its result to standard
+output and raises for everything else.
+
+* ``gates plan``: the stages a CI matrix runs (:mod:`gates.plan`);
+* ``gates jobs``: whether every job a final job needs succeeded (:mod:`gates.plan`);
+* ``gates annotate``: findings on changed lines as workflow commands (:mod:`gates.annotate`);
+* ``gates comment``: the verdict as the sticky pull-request comment (:mod:`gates.github`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gates.errors import EvidenceError
+from gates.github import DEFAULT_API, Client, check_repo, check_token, post_sticky
+from gates.outputs import OutputFormat, render
+from gates.outputs.markdown import MARKER, escape_md
+from gates.verdict_file import load_artifact
+
+__all__ = ["COMMANDS", "add_parsers"]
+
+
+def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
+    """Add the CI commands to the ``gates`` command line."""
+    _add_comment(sub)
+
+
+def _add_comment(sub: argparse._SubParsersAction[Any]) -> None:
+    comment = sub.add_parser(
+        "comment",
+        help="post the verdict as the sticky pull-request comment",
+        description="Check the verdict artifact (verdict.json and verdict.md only, every stage "
+        "at --commit), render its Markdown, and post it to the pull request through the GitHub "
+        "REST API, updating the comment an earlier run posted (found by its hidden marker). "
+        "Exit codes: 0 posted, 2 usage error, 3 the artifact cannot be trusted, 5 the API "
+        "refused or failed. The token is read from an environment variable and never shown.",
+    )
+    comment.add_argument("artifact", type=Path, help="the folder holding verdict.json")
+    comment.add_argument(
+        "--commit", required=True, help="the commit every stage must have measured ($GITHUB_SHA)"
+    )
+    comment.add_argument("--pr", required=True, type=int, help="the pull request number")
+    comment.add_argument(
+        "--repo",
+        default=os.environ.get("GITHUB_REPOSITORY", ""),
+        help="owner/name (default: $GITHUB_REPOSITORY)",
+    )
+    comment.add_argument(
+        "--api-url",
+        default=os.environ.get("GITHUB_API_URL", "") or DEFAULT_API,
+        help=f"the REST API (default: $GITHUB_API_URL, else {DEFAULT_API})",
+    )
+    comment.add_argument(
+        "--token-env",
+        default="GITHUB_TOKEN",
+        metavar="NAME",
+        help="the environment variable holding the token (default: GITHUB_TOKEN)",
+    )
+    comment.add_argument(
+        "--author",
+        default="github-actions[bot]",
+        help="whose comment to update: the token's user (default: github-actions[bot])",
+    )
+    comment.add_argument(
+        "--max-wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="the longest this command waits out rate limits, in all (default: 60)",
+    )
+    comment.add_argument(
+        "--dry-run", action="store_true", help="print the comment instead of posting it"
+    )
+    comment.add_argument("-v", "--verbose", action="store_true")
+
+
+def _comment(args: argparse.Namespace) -> int:
+    token = (
+        ""
+        if args.dry_run
+        else check_token(os.environ.get(args.token_env, ""), source=args.token_env)
+    )
+    repo = check_repo(args.repo)
+    client = None if args.dry_run else Client(args.api_url, token, max_wait=args.max_wait)
+    refused: EvidenceError | None = None
+    try:
+        body = render(load_artifact(args.artifact, commit=args.commit), OutputFormat.MARKDOWN)
+    except EvidenceError as error:
+        # Replace the comment of an earlier run rather than leave its verdict standing.
+        refused, body = error, _unchecked(error)
+    if client is None:
+        sys.stdout.write(body)
+    else:
+        posted = post_sticky(client, repo, args.pr, body, marker=MARKER, author=args.author)
+        where = f" ({posted.url})" if posted.url else ""
+        sys.stdout.write(
+            f"{posted.action} comment {posted.comment_id} on {repo}#{args.pr}{where}\n"
+        )
+    if refused is not None:
+        raise refused
+    return 0
+
+
+def _unchecked(error: EvidenceError) -> str:
+    """The comment that stands in for a verdict that cannot be trusted."""
+    return (
+        f"{MARKER}\n## ✖ gates: the verdict of this run could not be checked\n\n"
+        f"{escape_md(error.message, 500)}\n\n"
+        "The comment shows no verdict rather than an unchecked one: see the `gates` job of "
+        "this run for the verdict and the evidence.\n"
+    )
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "comment": _comment,
+}

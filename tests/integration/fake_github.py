@@ -1,0 +1,179 @@
+"""A fake GitHub REST API on 127.0.0.1, speaking what ``gates comment`` needs.
+
+* ``GET /repos/{owner}/{repo}/issues/{n}/comments?per_page=&page=``: the
+  comments, paginated like GitHub (a ``Link`` header with ``rel="next"`` and
+  ``rel="last"``);
+* ``POST /repos/{owner}/{repo}/issues/{n}/comments``: create (201);
+* ``PATCH /repos/{owner}/{repo}/issues/comments/{id}``: update (200);
+* ``Authorization: Bearer <token>`` required (401 "Bad credentials" otherwise);
+  an unknown repository or pull request is 404.
+
+Tests script failures with :meth:`FakeGitHub.fail_next` (any status, headers
+and body, for the next requests in order) and read what it received in
+:attr:`FakeGitHub.requests`. No traffic leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = ["Comment", "FakeGitHub", "Received", "fake_github"]
+
+_LIST = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/comments$")
+_ONE = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/comments/(\d+)$")
+
+
+@dataclass
+class Comment:
+    id: int
+    body: str
+    login: str = "github-actions[bot]"
+
+    def json(self, base: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "body": self.body,
+            "user": {"login": self.login, "type": "Bot"},
+            "html_url": f"{base}/o/r/pull/7#issuecomment-{self.id}",
+        }
+
+
+@dataclass(frozen=True)
+class Received:
+    method: str
+    path: str
+    query: str
+    authorization: str
+    body: dict[str, Any] | None
+
+
+@dataclass
+class _Canned:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+
+@dataclass
+class FakeGitHub:
+    """The state of the fake API: one repository ``o/r`` with pull request 7."""
+
+    token: str
+    repo: str = "o/r"
+    number: int = 7
+    comments: list[Comment] = field(default_factory=list)
+    requests: list[Received] = field(default_factory=list)
+    next_link: str = ""  # overrides the URL of rel="next" (a hostile server)
+    url: str = ""
+    _canned: list[_Canned] = field(default_factory=list)
+    _next_id: int = 1000
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail_next(
+        self, status: int, *, headers: dict[str, str] | None = None, body: Any = None
+    ) -> None:
+        """Answer the next request (after those already scripted) with this, whatever it asks."""
+        text = body if isinstance(body, str) else json.dumps(body if body is not None else {})
+        self._canned.append(_Canned(status, headers or {}, text))
+
+    def add(self, body: str, *, login: str = "github-actions[bot]") -> Comment:
+        self._next_id += 1
+        comment = Comment(self._next_id, body, login)
+        self.comments.append(comment)
+        return comment
+
+    def received(self, method: str) -> list[Received]:
+        return [request for request in self.requests if request.method == method]
+
+    # ------------------------------------------------------------ handling
+
+    def handle(
+        self, method: str, target: str, authorization: str, raw: bytes
+    ) -> tuple[int, dict[str, str], str]:
+        parts = urlsplit(target)
+        body = json.loads(raw) if raw else None
+        with self.lock:
+            self.requests.append(Received(method, parts.path, parts.query, authorization, body))
+            if self._canned:
+                canned = self._canned.pop(0)
+                return canned.status, canned.headers, canned.body
+        if authorization != f"Bearer {self.token}":
+            return 401, {}, json.dumps({"message": "Bad credentials"})
+        listing, one = _LIST.match(parts.path), _ONE.match(parts.path)
+        if listing and self._ours(listing) and method == "GET":
+            return self._page(parse_qs(parts.query))
+        if listing and self._ours(listing) and method == "POST" and body:
+            comment = self.add(str(body["body"]))
+            return 201, {}, json.dumps(comment.json(self.url))
+        if one and f"{one[1]}/{one[2]}" == self.repo and method == "PATCH" and body:
+            for comment in self.comments:
+                if comment.id == int(one[3]):
+                    comment.body = str(body["body"])
+                    return 200, {}, json.dumps(comment.json(self.url))
+        return 404, {}, json.dumps({"message": "Not Found"})
+
+    def _ours(self, match: re.Match[str]) -> bool:
+        return f"{match[1]}/{match[2]}" == self.repo and int(match[3]) == self.number
+
+    def _page(self, query: dict[str, list[str]]) -> tuple[int, dict[str, str], str]:
+        per_page = min(int(query.get("per_page", ["30"])[0]), 100)
+        page = int(query.get("page", ["1"])[0])
+        last = max(1, -(-len(self.comments) // per_page))
+        items = self.comments[(page - 1) * per_page : page * per_page]
+        headers = {}
+        path = f"/repos/{self.repo}/issues/{self.number}/comments"
+        if page < last:
+            following = self.next_link or f"{self.url}{path}?per_page={per_page}&page={page + 1}"
+            headers["Link"] = (
+                f'<{following}>; rel="next", <{self.url}{path}?per_page={per_page}&page={last}>; rel="last"'
+            )
+        return 200, headers, json.dumps([comment.json(self.url) for comment in items])
+
+
+def _handler(state: FakeGitHub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            status, headers, body = state.handle(
+                self.command, self.path, self.headers.get("Authorization", ""), raw
+            )
+            data = body.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PATCH = _serve  # noqa: N815 - http.server's naming
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+            del format, args
+
+    return Handler
+
+
+@contextmanager
+def fake_github(token: str) -> Iterator[FakeGitHub]:
+    """A running fake API; ``.url`` is its base URL (``http://127.0.0.1:PORT``)."""
+    state = FakeGitHub(token=token)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
