@@ -14,6 +14,7 @@ output and raises for everything else.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -23,7 +24,10 @@ from typing import Any
 from gates.errors import EvidenceError
 from gates.github import DEFAULT_API, Client, check_repo, check_token, post_sticky
 from gates.outputs import OutputFormat, render
+from gates.outputs import _format as fmt
 from gates.outputs.markdown import MARKER, escape_md
+from gates.plan import check_jobs, judge_jobs, list_sessions, make_plan
+from gates.policy import load_policy
 from gates.verdict_file import load_artifact
 
 __all__ = ["COMMANDS", "add_parsers"]
@@ -31,7 +35,51 @@ __all__ = ["COMMANDS", "add_parsers"]
 
 def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the CI commands to the ``gates`` command line."""
+    _add_plan(sub)
+    _add_jobs(sub)
     _add_comment(sub)
+
+
+def _add_plan(sub: argparse._SubParsersAction[Any]) -> None:
+    plan = sub.add_parser(
+        "plan",
+        help="the stage sessions a CI matrix runs",
+        description="List the stage sessions of the noxfile (as `nox --list --json` sees them) "
+        "that a CI matrix runs, in two waves: the stages that need nothing, then those that "
+        "read the first wave's evidence. Prints the session names (for `nox -s $(gates plan)`), "
+        "or the plan as JSON.",
+    )
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
+    plan.add_argument(
+        "--github-output",
+        type=Path,
+        metavar="PATH",
+        help="also append plan=, first= and then= lines to this file ($GITHUB_OUTPUT)",
+    )
+    plan.add_argument(
+        "--config", default="gates.toml", type=Path, help="policy file (default: gates.toml)"
+    )
+    plan.add_argument(
+        "--noxfile", default="noxfile.py", type=Path, help="the pipeline (default: noxfile.py)"
+    )
+    plan.add_argument(
+        "--stages",
+        default="",
+        metavar="NAMES",
+        help="only these stages, separated by spaces or commas (default: every stage)",
+    )
+    plan.add_argument("-v", "--verbose", action="store_true")
+
+
+def _add_jobs(sub: argparse._SubParsersAction[Any]) -> None:
+    jobs = sub.add_parser(
+        "jobs",
+        help="fail unless every job the final CI job needs succeeded",
+        description="Read GitHub's `needs` context from $GATES_NEEDS (`${{ toJSON(needs) }}`) "
+        "and exit 0 only when every needed job succeeded; a skipped job passes only when it is "
+        "a wave the plan left empty. Exit 3 when a job failed, was cancelled or was skipped.",
+    )
+    jobs.add_argument("-v", "--verbose", action="store_true")
 
 
 def _add_comment(sub: argparse._SubParsersAction[Any]) -> None:
@@ -120,6 +168,38 @@ def _unchecked(error: EvidenceError) -> str:
     )
 
 
+def _plan(args: argparse.Namespace) -> int:
+    policy = load_policy(args.config)
+    only = [name for name in args.stages.replace(",", " ").split() if name]
+    plan = make_plan(list_sessions(args.noxfile), policy, config=str(args.config), only=only)
+    document = json.dumps(plan.document(), sort_keys=True, separators=(",", ":"))
+    if args.github_output:
+        first, then = plan.waves
+        with args.github_output.open("a", encoding="utf-8") as output:
+            output.write(f"plan={document}\nfirst={json.dumps(list(first))}\n")
+            output.write(f"then={json.dumps(list(then))}\n")
+    for note in plan.notes:
+        sys.stderr.write(f"note: {note}\n")
+    sys.stdout.write(
+        document + "\n" if args.json else " ".join(s.session for s in plan.stages) + "\n"
+    )
+    return 0
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    del args
+    results = judge_jobs(os.environ.get("GATES_NEEDS", ""))
+    for result in results:
+        mark = "✔" if result.ok else "✖"
+        sys.stdout.write(
+            f"{mark} {fmt.one_line(result.job, 60)}: {fmt.one_line(result.result, 20)} — {result.why}\n"
+        )
+    check_jobs(results)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "plan": _plan,
+    "jobs": _jobs,
     "comment": _comment,
 }

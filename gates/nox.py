@@ -38,6 +38,7 @@ import nox
 
 from gates import __version__
 from gates.pins import PINS_NAME, bundled
+from gates.stages import STAGE_TAG, stage_requires
 
 __all__ = ["STAGES", "Pipeline", "gates_install", "tool_pins"]
 
@@ -144,14 +145,18 @@ class Pipeline:
             "diff": self.run_diff,
         }
         for name in self.stages:
-            requires = (
-                [s for s in ("unit", "integration") if s in self.stages] if name == "diff" else []
+            self._session(
+                name, recipes[name], requires=stage_requires(name, self.stages), tags=[STAGE_TAG]
             )
-            self._session(name, recipes[name], requires=requires)
         self._session("gates", self.run_gates, requires=list(self.stages))
 
     def _session(
-        self, name: str, recipe: Callable[[nox.Session], None], *, requires: Sequence[str]
+        self,
+        name: str,
+        recipe: Callable[[nox.Session], None],
+        *,
+        requires: Sequence[str],
+        tags: Sequence[str] = (),
     ) -> None:
         def session(session: nox.Session) -> None:
             recipe(session)
@@ -164,6 +169,7 @@ class Pipeline:
             reuse_venv=True,
             requires=list(requires) or None,
             allow_parallel=True,
+            tags=list(tags) or None,
         )(session)
 
     # ------------------------------------------------------------ stages
