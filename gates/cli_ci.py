@@ -21,14 +21,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gates.errors import EvidenceError
+from gates.annotate import LIMIT, git_changed_lines, workflow_commands
+from gates.errors import EvidenceError, UsageError
 from gates.github import DEFAULT_API, Client, check_repo, check_token, post_sticky
 from gates.outputs import OutputFormat, render
 from gates.outputs import _format as fmt
 from gates.outputs.markdown import MARKER, escape_md
 from gates.plan import check_jobs, judge_jobs, list_sessions, make_plan
 from gates.policy import load_policy
-from gates.verdict_file import load_artifact
+from gates.safeio import read_blob
+from gates.verdict_file import load_artifact, parse_verdict
 
 __all__ = ["COMMANDS", "add_parsers"]
 
@@ -37,7 +39,35 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the CI commands to the ``gates`` command line."""
     _add_plan(sub)
     _add_jobs(sub)
+    _add_annotate(sub)
     _add_comment(sub)
+
+
+def _add_annotate(sub: argparse._SubParsersAction[Any]) -> None:
+    annotate = sub.add_parser(
+        "annotate",
+        help="print the findings on changed lines as GitHub annotations",
+        description="Read the JSON verdict and `git diff <base>...HEAD`, and print GitHub "
+        "workflow commands: one per gate that blocks or warns, then one per unwaived finding "
+        "on a line the change adds or modifies, the most severe first, at most --limit.",
+    )
+    annotate.add_argument(
+        "--verdict",
+        default=Path(".gates/verdict.json"),
+        type=Path,
+        help="the JSON verdict (default: .gates/verdict.json)",
+    )
+    annotate.add_argument(
+        "--base", default=None, help="the base ref (default: $GATES_BASE, else [gates] base)"
+    )
+    annotate.add_argument(
+        "--config", default="gates.toml", type=Path, help="policy whose [gates] base is read"
+    )
+    annotate.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
+    annotate.add_argument(
+        "--limit", default=LIMIT, type=int, help=f"most annotations printed (default: {LIMIT})"
+    )
+    annotate.add_argument("-v", "--verbose", action="store_true")
 
 
 def _add_plan(sub: argparse._SubParsersAction[Any]) -> None:
@@ -198,8 +228,22 @@ def _jobs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _annotate(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError(f"--limit {args.limit}: print at least one", slug="usage")
+    base = args.base or os.environ.get("GATES_BASE", "").strip()
+    if not base:
+        base = load_policy(args.config).settings.base if args.config.is_file() else "origin/main"
+    verdict = parse_verdict(read_blob(args.verdict, display=str(args.verdict)))
+    changed = git_changed_lines(args.root, base)
+    for line in workflow_commands(verdict, changed, limit=args.limit):
+        sys.stdout.write(line + "\n")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "plan": _plan,
     "jobs": _jobs,
+    "annotate": _annotate,
     "comment": _comment,
 }
