@@ -23,7 +23,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from gates import metrics
+from gates import benchmetric, metrics
+from gates.benchmetric import RoleRun
 from gates.evidence import Evidence, LoadedReport, StageEvidence
 from gates.metrics import Measurement
 from gates.model import (
@@ -348,10 +349,12 @@ def _measure(
             gate, (f for r in reports for f in split.waived.get(r.path, ()))
         )
         return metrics.findings(kept, len(waived))
-    runs = [(r.entry.role, r.data.benchmarks) for r in reports if r.data.benchmarks is not None]
-    base = [run for role, run in runs if role == "base"]
-    head = [run for role, run in runs if role != "base"]
-    return metrics.benchmarks(gate, base, head)
+    runs = [
+        RoleRun(r.stage, r.entry.path, r.entry.role, r.data.benchmarks)
+        for r in reports
+        if r.data.benchmarks is not None
+    ]
+    return benchmetric.measure(runs, slowdown=gate.slowdown)
 
 
 def _coverage_per_stage(reports: Iterable[LoadedReport]) -> list[CoverageData]:

@@ -3,7 +3,8 @@
 Each function takes typed report data and returns a :class:`Measurement`: the
 observed value (``None`` when it does not apply), its offenders worst first,
 and the problems that make the value untrustworthy (a vacuous diff, a
-benchmark without raw samples).
+benchmark without raw samples). ``benchmark.regressions`` is measured in
+:mod:`gates.benchmetric`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from gates.model import (
-    Benchmark,
     BenchmarkComparison,
-    BenchmarkRun,
     CoverageData,
     FileCoverage,
     Finding,
@@ -27,12 +26,10 @@ from gates.model import (
     TestCase,
 )
 from gates.policy import GateSpec
-from gates.stats import Decision, compare_unpaired
 
 __all__ = [
     "MAX_OFFENDERS",
     "Measurement",
-    "benchmarks",
     "coverage",
     "findings",
     "line_ranges",
@@ -280,7 +277,7 @@ def _cannot_tell_vacuous() -> Problem:
         "completeness-unknown",
         "",
         "diff-cover measured 0 changed lines, and no `git-numstat` report says whether Python lines changed",
-        "record `git diff --numstat <base>...HEAD -- '*.py'` as a `git-numstat` report in the diff stage",
+        "record `git diff --numstat <base>...HEAD -- '<package>/*.py'` as a `git-numstat` report in the diff stage",
         "diff-cover",
     )
 
@@ -363,83 +360,6 @@ def findings(selected: Sequence[Finding], waived: int) -> Measurement:
     if waived:
         summary += f", {waived:,} waived"
     return Measurement(float(len(selected)), summary, tuple(offenders), len(selected))
-
-
-# ---------------------------------------------------------------- benchmarks
-
-
-def benchmarks(
-    gate: GateSpec, base: Sequence[BenchmarkRun], head: Sequence[BenchmarkRun]
-) -> Measurement:
-    """``benchmark.regressions``: head against base, per benchmark present in both."""
-    if not base or not head:
-        side = "base" if not base else "head"
-        return Measurement(None, "", problems=(_no_side(side),))
-    base_by = _by_name(base)
-    head_by = _by_name(head)
-    common = sorted(base_by.keys() & head_by.keys())
-    unsampled = [name for name in common if not base_by[name].samples or not head_by[name].samples]
-    if unsampled:
-        return Measurement(None, "", problems=(_no_samples(unsampled),))
-    named = [(name, base_by[name].samples, head_by[name].samples) for name in common]
-    results = compare_unpaired(named, Decision(slowdown=gate.slowdown))
-    regressions = [r for r in results if r.outcome == "regression"]
-    offenders = [
-        Offender("", 0, r.name, f"{r.reason}; ratio {r.estimate:.3f} [{r.low:.3f}, {r.high:.3f}]")
-        for r in sorted(regressions, key=lambda r: -r.estimate)
-    ]
-    counts = {
-        outcome: sum(r.outcome == outcome for r in results)
-        for outcome in ("regression", "improvement", "inconclusive")
-    }
-    summary = f"{len(results)} benchmarks compared: " + ", ".join(
-        f"{n} {o}" for o, n in counts.items()
-    )
-    missing = sorted(head_by.keys() ^ base_by.keys())
-    if missing:
-        summary += f"; {len(missing)} only on one side"
-    return Measurement(
-        float(len(regressions)),
-        summary,
-        tuple(offenders),
-        len(offenders),
-        comparisons=tuple(results),
-    )
-
-
-def _by_name(runs: Sequence[BenchmarkRun]) -> dict[str, Benchmark]:
-    merged: dict[str, Benchmark] = {}
-    for run in runs:
-        for bench in run.benchmarks:
-            prior = merged.get(bench.name)
-            merged[bench.name] = (
-                bench
-                if prior is None
-                else prior._replace(
-                    samples=[*prior.samples, *bench.samples], rounds=prior.rounds + bench.rounds
-                )
-            )
-    return merged
-
-
-def _no_side(side: str) -> Problem:
-    return Problem(
-        "missing-evidence",
-        "",
-        f"no pytest-benchmark report with role {side!r}: nothing to compare",
-        "run the benchmark stage, which measures base and head (`nox -s benchmark`)",
-        "pytest-benchmark",
-    )
-
-
-def _no_samples(names: Sequence[str]) -> Problem:
-    return Problem(
-        "no-samples",
-        "",
-        f"{len(names)} benchmarks have no raw timings (e.g. {names[0]}), so no test can be run",
-        "run pytest-benchmark with --benchmark-save-data",
-        "pytest-benchmark",
-    )
 
 
 def is_finite(value: float | None) -> bool:

@@ -116,6 +116,8 @@ class Pipeline:
     reports: str = ".gates"
     pytest_args: Sequence[str] = ()
     extra_install: dict[str, Sequence[str]] = field(default_factory=dict)  # stage -> more pip args
+    # more `gates bench` options: ["--budget", "300"], ["--max-rounds", "40"], ["--baseline", "b.json"]
+    benchmark_args: Sequence[str] = ()
 
     # ------------------------------------------------------------ registration
 
@@ -301,25 +303,35 @@ class Pipeline:
         self._done(session, "security")
 
     def run_benchmark(self, session: nox.Session) -> None:
-        self._install(session, tools=["pytest-benchmark"], project=True)
-        self._step(
-            session,
-            "benchmark",
-            "pytest-benchmark",
-            [
-                "python",
-                "-m",
-                "pytest",
-                *_paths(self.benchmarks or ()),
-                "--benchmark-only",
-                "--benchmark-json={stage_dir}/head.json",
-                "-p",
-                "no:cacheprovider",
-                *session.posargs,
-            ],
-            reports=["pytest-benchmark-json=head.json"],
-            role="head",
-            first=True,
+        """Same-run A/B: ``gates bench`` measures the merge base and the working tree.
+
+        The session needs only gates: ``gates bench`` builds one environment per
+        side, the same way (the project with ``install`` and this stage's
+        ``extra_install``, and pytest-benchmark at the tool pin), then alternates
+        fresh processes of each side until every benchmark is decided.
+        """
+        session.install("-c", str(tool_pins()), *gates_install())
+        install = [*self.install, *self.extra_install.get(session.name, ())]
+        session.run(
+            "gates",
+            "bench",
+            "--reports",
+            self.reports,
+            "--config",
+            self.config,
+            "--base",
+            self.base(),
+            f"--install={shlex.join(install)}",
+            "--constraints",
+            str(tool_pins().resolve()),
+            "--reproduce",
+            "nox -s benchmark",
+            *self.benchmark_args,
+            "--",
+            *_paths(self.benchmarks or ()),
+            *session.posargs,
+            # exit 3: no evidence (no base, a failed install); the manifest says so and the verdict blocks
+            success_codes=[0, 3],
         )
         self._done(session, "benchmark")
 
@@ -511,7 +523,7 @@ _DOCS = {
     "unit": "unit tests with branch coverage: JUnit XML and coverage JSON/XML in .gates/unit/",
     "integration": "integration tests, coverage kept apart from unit, in .gates/integration/",
     "security": "bandit on the package and pip-audit on its dependencies, in .gates/security/",
-    "benchmark": "pytest-benchmark JSON of the benchmark suite, in .gates/benchmark/",
+    "benchmark": "benchmarks of the merge base and the working tree, interleaved, in .gates/benchmark/",
     "diff": "diff-cover patch coverage against the base ref, in .gates/diff/",
     "gates": "run every stage, then judge the evidence against gates.toml: the verdict",
 }

@@ -7,9 +7,22 @@ policy's ``slowdown``). It is "no change" when the upper end of the estimate's
 confidence interval is below ``slowdown``; otherwise it is inconclusive, with
 the reason. Work is on log timings, so effects are ratios (1.10 = 10 % slower).
 
-This module compares two independent sets of samples (a stored baseline, or
-two separate runs): the Mann-Whitney U test and the Hodges-Lehmann shift with
-its Moses confidence interval.
+Two designs:
+
+* **Same-run A/B** (:func:`compare_paired`, the default): base and head ran in
+  alternating fresh processes, round after round, on one machine. Each round
+  gives one log ratio ``log(head / base)`` of the two processes' medians, so
+  drift of the machine cancels within the round. The test is the one-sided
+  Wilcoxon signed-rank test (exact up to ``_EXACT_MAX`` rounds, then normal with
+  tie correction); the effect is the Hodges-Lehmann estimate (the median of the
+  Walsh averages) with its distribution-free confidence interval.
+* **Stored baseline** (:func:`compare_unpaired`): two independent sets of
+  samples, e.g. a saved run from the base branch on a quiet runner: the
+  Mann-Whitney U test and the Hodges-Lehmann shift with its Moses interval.
+
+Intervals are two-sided at ``1 - 2*alpha``: each end is a one-sided ``1 - alpha``
+bound, so "no regression" means the slowdown is below ``slowdown`` with
+confidence ``1 - alpha``.
 """
 
 from __future__ import annotations
@@ -17,13 +30,23 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from statistics import NormalDist
 
 from gates.model import BenchmarkComparison
 
-__all__ = ["Decision", "compare_unpaired", "holm"]
+__all__ = [
+    "Decision",
+    "compare_paired",
+    "compare_unpaired",
+    "hodges_lehmann_paired",
+    "holm",
+    "rounds_needed",
+    "signed_rank_pvalues",
+]
 
 _MAX_SAMPLES = 1500  # per side; pairwise differences grow as n * m
+_EXACT_MAX = 50  # rounds up to which the signed-rank distribution is computed exactly
 _STANDARD = NormalDist()
 
 
@@ -167,3 +190,176 @@ def _hodges_lehmann(
     k = math.floor(n * m / 2 - z * math.sqrt(n * m * (n + m + 1) / 12))
     k = min(max(k, 0), count - 1)
     return estimate, differences[k], differences[count - 1 - k]
+
+
+# ---------------------------------------------------------------- same-run A/B (paired)
+
+
+@dataclass(frozen=True, slots=True)
+class _Paired:
+    comparison: BenchmarkComparison
+    p_slower: float
+    p_faster: float
+
+
+def compare_paired(
+    named: Sequence[tuple[str, Sequence[float]]], decision: Decision
+) -> list[BenchmarkComparison]:
+    """Compare ``(name, per-round log ratios log(head / base))`` for each benchmark.
+
+    Holm's correction runs across the benchmarks, for "slower" and "faster" apart.
+    """
+    tests = [_paired(name, ratios, decision) for name, ratios in named]
+    slower = holm([test.p_slower for test in tests])
+    faster = holm([test.p_faster for test in tests])
+    return [
+        _decide_paired(test, p_slow, p_fast, decision, len(tests))
+        for test, p_slow, p_fast in zip(tests, slower, faster, strict=True)
+    ]
+
+
+def rounds_needed(benchmarks: int, alpha: float) -> int:
+    """The fewest rounds at which the exact test can reach ``alpha`` across ``benchmarks`` (Holm).
+
+    With ``n`` rounds the smallest one-sided signed-rank p-value is ``2**-n``,
+    and Holm multiplies the smallest by the number of benchmarks.
+    """
+    rounds = 0
+    while max(benchmarks, 1) * 0.5**rounds >= alpha:
+        rounds += 1
+    return rounds
+
+
+def _paired(name: str, ratios: Sequence[float], decision: Decision) -> _Paired:
+    rounds = len(ratios)
+    if not rounds or not all(math.isfinite(r) for r in ratios):
+        why = "no paired round" if not rounds else "non-positive or non-finite timings"
+        nan = math.nan
+        return _Paired(
+            BenchmarkComparison(name, "inconclusive", nan, nan, nan, rounds, why), 1.0, 1.0
+        )
+    p_slower, p_faster = signed_rank_pvalues(ratios)
+    estimate, low, high = hodges_lehmann_paired(ratios, decision.alpha)
+    comparison = BenchmarkComparison(
+        name, "", math.exp(estimate), math.exp(low), math.exp(high), rounds, ""
+    )
+    return _Paired(comparison, p_slower, p_faster)
+
+
+def _decide_paired(
+    test: _Paired, p_slower: float, p_faster: float, decision: Decision, count: int
+) -> BenchmarkComparison:
+    result = test.comparison
+    if result.outcome:  # already inconclusive: no rounds, bad timings
+        return result
+    threshold = 1 + decision.slowdown
+    interval = f"interval {_pct(result.low)} to {_pct(result.high)}"
+    if p_slower < decision.alpha and result.estimate >= threshold:
+        outcome = "regression"
+        why = f"{_pct(result.estimate)} slower (p={p_slower:.2g} after Holm; {interval})"
+    elif p_faster < decision.alpha and result.estimate <= 1 / threshold:
+        outcome = "improvement"
+        why = (
+            f"{(1 - result.estimate) * 100:.1f} % faster (p={p_faster:.2g} after Holm; {interval})"
+        )
+    elif result.high < threshold:  # False for an unbounded (nan) interval
+        outcome, why = "no-change", f"below {_pct(threshold)}: {interval}"
+    else:
+        outcome, why = "inconclusive", _undecided(result, p_slower, decision, count)
+    return result._replace(outcome=outcome, reason=why)
+
+
+def _undecided(result: BenchmarkComparison, p_slower: float, decision: Decision, count: int) -> str:
+    needed = rounds_needed(count, decision.alpha)
+    if result.rounds < needed or not math.isfinite(result.high):
+        return (
+            f"too few rounds: {result.rounds} cannot show a difference at alpha {decision.alpha:g}"
+            f" across {count} benchmark{'' if count == 1 else 's'} (at least {needed} needed)"
+        )
+    threshold = _pct(1 + decision.slowdown)
+    interval = f"interval {_pct(result.low)} to {_pct(result.high)}"
+    if result.estimate >= 1 + decision.slowdown:
+        return (
+            f"too noisy: {_pct(result.estimate)} but not significant after {result.rounds} "
+            f"rounds (p={p_slower:.2g} after Holm; {interval})"
+        )
+    return f"too noisy: after {result.rounds} rounds the {interval} still reaches {threshold}"
+
+
+def signed_rank_pvalues(differences: Sequence[float]) -> tuple[float, float]:
+    """One-sided p-values of the Wilcoxon signed-rank test: (greater than 0, less than 0).
+
+    Zero differences are dropped (Wilcoxon's convention) and tied magnitudes get
+    mid-ranks. Up to ``_EXACT_MAX`` non-zero differences the p-values are exact:
+    the permutation distribution of the observed ranks under random signs.
+    Beyond, the normal approximation with tie and continuity corrections.
+    """
+    nonzero = [d for d in differences if d != 0]
+    n = len(nonzero)
+    if n == 0:
+        return 1.0, 1.0
+    ranks = _ranks([abs(d) for d in nonzero])
+    doubled = [round(2 * rank) for rank in ranks]  # mid-ranks are halves: whole when doubled
+    positive = sum(weight for weight, d in zip(doubled, nonzero, strict=True) if d > 0)
+    if n <= _EXACT_MAX:
+        counts = _rank_sum_counts(tuple(sorted(doubled)))
+        total = 2**n
+        return sum(counts[positive:]) / total, sum(counts[: positive + 1]) / total
+    statistic = positive / 2
+    mean = n * (n + 1) / 4
+    variance = n * (n + 1) * (2 * n + 1) / 24 - _tie_term([abs(d) for d in nonzero]) / 48
+    if variance <= 0:
+        return 1.0, 1.0
+    deviation = math.sqrt(variance)
+    greater = 1 - _STANDARD.cdf((statistic - mean - 0.5) / deviation)
+    less = _STANDARD.cdf((statistic - mean + 0.5) / deviation)
+    return greater, less
+
+
+@lru_cache(maxsize=256)
+def _rank_sum_counts(weights: tuple[int, ...]) -> tuple[int, ...]:
+    """How many of the ``2**n`` sign assignments give each sum of the positive ``weights``."""
+    counts = [1] + [0] * sum(weights)
+    reach = 0
+    for weight in weights:
+        reach += weight
+        for total in range(reach, weight - 1, -1):
+            counts[total] += counts[total - weight]
+    return tuple(counts)
+
+
+def hodges_lehmann_paired(differences: Sequence[float], alpha: float) -> tuple[float, float, float]:
+    """The median of the Walsh averages, and its two-sided ``1 - 2*alpha`` interval.
+
+    The interval (Tukey's, from the signed-rank distribution) runs from the
+    ``k``-th smallest to the ``k``-th largest Walsh average; its bounds are NaN
+    when there are too few differences for that confidence (``2**-n > alpha``).
+    """
+    n = len(differences)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    walsh = sorted((differences[i] + differences[j]) / 2 for i in range(n) for j in range(i, n))
+    count = len(walsh)
+    middle = count // 2
+    estimate = walsh[middle] if count % 2 else (walsh[middle - 1] + walsh[middle]) / 2
+    depth = _walsh_depth(n, alpha)
+    if depth == 0:
+        return estimate, math.nan, math.nan
+    return estimate, walsh[depth - 1], walsh[count - depth]
+
+
+def _walsh_depth(n: int, alpha: float) -> int:
+    """``k`` such that ``P(T+ <= k - 1) <= alpha`` is as large as possible (0: none)."""
+    if n > _EXACT_MAX:
+        spread = math.sqrt(n * (n + 1) * (2 * n + 1) / 24)
+        return max(0, math.floor(n * (n + 1) / 4 - _STANDARD.inv_cdf(1 - alpha) * spread))
+    counts = _rank_sum_counts(tuple(range(1, n + 1)))
+    limit = alpha * 2**n
+    cumulative = 0
+    depth = 0
+    for count in counts:
+        if cumulative + count > limit:
+            break
+        cumulative += count
+        depth += 1
+    return depth

@@ -62,6 +62,9 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         kinds=frozenset({Kind.TESTS, Kind.COVERAGE}),  # pytest-cov writes the coverage reports
     ),
     "pytest-benchmark": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.BENCHMARKS})),
+    # `gates bench` itself: 0 evidence produced, 3 it could not (no base, a failed install),
+    # which its manifest's error already says; anything else is a crash
+    "gates-bench": ToolSpec(frozenset({0, 3}), kinds=frozenset({Kind.BENCHMARKS})),
     # coverage report/json/xml: 0 fine, 2 under `fail_under`; 1 = error ("No data to report")
     "coverage": ToolSpec(frozenset({0, 2}), kinds=frozenset({Kind.COVERAGE})),
     # bandit: 0 no issues, 1 issues found; anything else is a usage error or crash

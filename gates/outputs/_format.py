@@ -18,6 +18,7 @@ from gates.model import BenchmarkComparison, GateResult, Offender, Problem, Stat
 
 __all__ = [
     "blocked",
+    "comparison_lines",
     "comparison_text",
     "count_items",
     "counts_line",
@@ -30,6 +31,7 @@ __all__ = [
     "more_text",
     "offender_parts",
     "one_line",
+    "ordered_comparisons",
     "printable",
     "problem_text",
     "stage_items",
@@ -188,7 +190,7 @@ def detail_lines(gate: GateResult, max_offenders: int) -> list[str]:
     """What a person needs under a gate that did not pass, one safe line each.
 
     Its problems, its first ``max_offenders`` offenders (then how many more),
-    the benchmark comparisons worth a look, and the waivers it used.
+    its benchmark comparisons (see :func:`comparison_lines`), and the waivers it used.
     """
     lines = problem_lines(gate, max_offenders)
     shown = gate.offenders[:max_offenders]
@@ -196,7 +198,7 @@ def detail_lines(gate: GateResult, max_offenders: int) -> list[str]:
     hidden = hidden_offenders(gate, len(shown))
     if hidden > 0:
         lines.append(more_text(hidden))
-    lines += [comparison_text(c) for c in flagged_comparisons(gate)]
+    lines += comparison_lines(gate, max_offenders)
     lines += [f"waived by {one_line(w, 300)}" for w in gate.waivers]
     return lines
 
@@ -245,6 +247,33 @@ def comparison_text(comparison: BenchmarkComparison) -> str:
 def flagged_comparisons(gate: GateResult) -> tuple[BenchmarkComparison, ...]:
     """The comparisons worth a person's attention: everything but "no-change"."""
     return tuple(c for c in gate.comparisons if c.outcome != "no-change")
+
+
+_OUTCOME_ORDER: Final = {"regression": 0, "inconclusive": 1, "improvement": 2, "no-change": 3}
+
+
+def ordered_comparisons(gate: GateResult) -> list[BenchmarkComparison]:
+    """Regressions first, then inconclusive, improvements, unchanged; slowest first within each."""
+    return sorted(
+        gate.comparisons,
+        key=lambda c: (
+            _OUTCOME_ORDER.get(c.outcome, 4),
+            -c.estimate if math.isfinite(c.estimate) else 0.0,
+            c.name,
+        ),
+    )
+
+
+def comparison_lines(gate: GateResult, limit: int) -> list[str]:
+    """Each benchmark's estimate and interval, one line each: every flagged one, then
+    unchanged ones while the list stays within ``limit``, then how many more."""
+    flagged = [c for c in ordered_comparisons(gate) if c.outcome != "no-change"]
+    unchanged = [c for c in ordered_comparisons(gate) if c.outcome == "no-change"]
+    shown = unchanged[: max(limit - len(flagged), 0)]
+    lines = [comparison_text(c) for c in [*flagged, *shown]]
+    if len(unchanged) > len(shown):
+        lines.append(f"… and {len(unchanged) - len(shown):,} more unchanged — see the JSON verdict")
+    return lines
 
 
 _WAIVER_SYMBOLS: Final = {"used": "✔", "unused": "!", "expired": "✖"}

@@ -2,7 +2,8 @@
 
 A hidden marker (:data:`MARKER`, to find the sticky comment again), a heading
 with the overall status, the gate table, a ``<details>`` section per gate that
-did not pass (problems, offenders, comparisons, waivers, the reproduce command),
+did not pass or compared benchmarks (problems, offenders, each benchmark's
+estimate and interval, waivers, the reproduce command),
 then waivers, findings, completeness counts, evidence and notes.
 
 Two promises:
@@ -163,8 +164,9 @@ def _gate_row(gate: GateResult) -> str:
 
 
 def _details(verdict: Verdict, budget: _Budget, options: RenderOptions) -> list[str]:
-    """One section per gate that did not pass; each gets a fair share of the room left."""
-    gates = [gate for gate in verdict.gates if gate.status is not Status.PASS]
+    """One section per gate that did not pass, or that compared benchmarks; each gets a fair
+    share of the room left."""
+    gates = [gate for gate in verdict.gates if gate.status is not Status.PASS or gate.comparisons]
     lines: list[str] = []
     for index, gate in enumerate(gates):
         share = budget.share(1 / (len(gates) - index))
@@ -204,8 +206,8 @@ def _notes(gate: GateResult, options: RenderOptions) -> list[str]:
         for text in fmt.problem_lines(gate, options.max_offenders)
     ]
     lines += [
-        f"- **Benchmark:** {escape_md(fmt.comparison_text(c))}"
-        for c in fmt.flagged_comparisons(gate)
+        f"- **Benchmark:** {escape_md(text)}"
+        for text in fmt.comparison_lines(gate, options.max_offenders)
     ]
     lines += [f"- **Waived by:** {escape_md(w, _CELL)}" for w in gate.waivers]
     return lines

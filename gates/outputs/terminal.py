@@ -2,7 +2,8 @@
 
 One row per gate (status symbol and word, gate, observed value, bound, reason),
 then under every gate that did not pass its offenders, problems and the command
-that reproduces it, then the waivers, the completeness counts, the notes, and a
+that reproduces it (and under a benchmark gate, even a passing one, each
+benchmark's estimate and interval), then the waivers, the completeness counts, the notes, and a
 last line that says PASSED or BLOCKED.
 
 Rendered with ``rich`` into a string at a fixed width, isolated from the
@@ -56,7 +57,7 @@ def render(verdict: Verdict, *, options: RenderOptions) -> str:
     )
     console.print(_gate_table(verdict))
     for gate in verdict.gates:
-        if gate.status is not Status.PASS:
+        if gate.status is not Status.PASS or gate.comparisons:  # estimates show even on a pass
             _print_gate(console, gate, options)
     _print_waivers(console, verdict.waivers)
     _print_footer(console, verdict, options)

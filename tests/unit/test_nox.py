@@ -218,11 +218,25 @@ def test_base_defaults_to_origin_main(in_project: Path, policy: str | None, base
     assert Pipeline(package="pkg").base() == base
 
 
-def test_benchmark_records_the_head_run(in_project: Path) -> None:
-    session = drive(Pipeline(package="pkg", benchmarks="bench").run_benchmark, "benchmark")
-    (step,) = session.gates_runs()
-    assert step[step.index("--role") + 1] == "head"
-    assert "--benchmark-json={stage_dir}/head.json" in step
+def test_benchmark_runs_gates_bench_with_the_install_pins_and_options(in_project: Path) -> None:
+    pipeline = Pipeline(
+        package="pkg",
+        benchmarks=["bench", "more"],
+        install=["-e", ".[test]"],
+        extra_install={"benchmark": ["numpy"]},
+        benchmark_args=["--budget", "300"],
+    )
+    session = drive(pipeline.run_benchmark, "benchmark", posargs=("-k", "parse"))
+    ((args, kwargs),) = session.runs
+    assert args[:2] == ("gates", "bench")
+    assert "--install=-e '.[test]' numpy" in args
+    assert args[args.index("--constraints") + 1] == str(tool_pins().resolve())
+    assert args[args.index("--budget") + 1] == "300"
+    assert args[args.index("--base") + 1] == "origin/main"  # as the diff stage: $GATES_BASE wins
+    assert args[args.index("--") + 1 :] == ("bench", "more", "-k", "parse")
+    assert kwargs["success_codes"] == [0, 3]  # no evidence is recorded, and the verdict blocks
+    # the session needs gates only: each side gets an environment of its own
+    assert session.installs == [("-c", str(tool_pins()), "gates==9.9")]
 
 
 def test_the_verdict_session_writes_terminal_json_and_markdown(in_project: Path) -> None:

@@ -131,7 +131,7 @@ def _gate(offenders: int, total: int) -> GateResult:
     )
 
 
-def test_detail_lines_list_problems_offenders_more_and_flagged_comparisons() -> None:
+def test_detail_lines_list_problems_offenders_more_and_comparisons() -> None:
     lines = fmt.detail_lines(_gate(offenders=3, total=10), max_offenders=2)
     assert lines == [
         "[vacuous] x.json: no lines — next: fetch",
@@ -139,7 +139,25 @@ def test_detail_lines_list_problems_offenders_more_and_flagged_comparisons() -> 
         "a.py:2  R1  d",
         "… and 8 more not shown — see the JSON verdict / artifacts",
         "b2 regression +20.0% (+10.0% … n/a), 5 rounds — slow",
+        "b1 no-change +0.0% (-10.0% … +10.0%), 5 rounds",
     ]
+
+
+def test_comparisons_show_every_flagged_one_then_unchanged_within_the_limit() -> None:
+    comparisons = (
+        BenchmarkComparison("same1", "no-change", 1.01, 0.99, 1.03, 12, ""),
+        BenchmarkComparison("faster", "improvement", 0.8, 0.78, 0.82, 12, "20.0 % faster"),
+        BenchmarkComparison("noisy", "inconclusive", 1.04, 0.9, 1.2, 30, "too noisy"),
+        BenchmarkComparison("same2", "no-change", 1.02, 1.0, 1.04, 12, ""),
+        BenchmarkComparison("slow", "regression", 1.1, 1.08, 1.12, 12, "+10.0 % slower"),
+        BenchmarkComparison("slower", "regression", 1.3, 1.2, 1.4, 12, "+30.0 % slower"),
+    )
+    gate = replace(_gate(offenders=0, total=0), comparisons=comparisons)
+    names = [line.split()[0] for line in fmt.comparison_lines(gate, 5)]
+    assert names == ["slower", "slow", "noisy", "faster", "same2", "…"]
+    assert fmt.comparison_lines(gate, 5)[-1] == "… and 1 more unchanged — see the JSON verdict"
+    assert len(fmt.comparison_lines(gate, 0)) == 5  # flagged ones are never cut
+    assert len(fmt.comparison_lines(gate, 10)) == 6
 
 
 def test_many_problems_are_cut_to_the_limit_and_counted_by_kind() -> None:

@@ -1,0 +1,131 @@
+"""benchmark.regressions: which design decides (same-run rounds or a stored baseline), and how."""
+
+from __future__ import annotations
+
+import math
+import random
+
+from gates.benchmetric import RoleRun, measure, paired, round_of, stored, undecided
+from gates.model import Benchmark, BenchmarkRun
+
+
+def run(medians: dict[str, float], *, samples: bool = True) -> BenchmarkRun:
+    return BenchmarkRun(
+        [
+            Benchmark(name, [median] * 5 if samples else [], median, median, 5)
+            for name, median in medians.items()
+        ],
+        "",
+        "",
+    )
+
+
+def rounds(
+    count: int, base: dict[str, float], head: dict[str, float], *, seed: int = 1
+) -> list[tuple[BenchmarkRun, BenchmarkRun]]:
+    rng = random.Random(seed)
+    jitter = {name: [math.exp(rng.gauss(0, 0.01)) for _ in range(count)] for name in {*base, *head}}
+    return [
+        (
+            run({n: v * jitter[n][i] for n, v in base.items()}),
+            run({n: v * jitter[n][i] * math.exp(rng.gauss(0, 0.005)) for n, v in head.items()}),
+        )
+        for i in range(count)
+    ]
+
+
+def as_reports(pairs: list[tuple[BenchmarkRun, BenchmarkRun]]) -> list[RoleRun]:
+    reports = []
+    for number, (base, head) in enumerate(pairs, start=1):
+        reports.append(RoleRun("benchmark", f"round-{number:02d}/base.json", "base", base))
+        reports.append(RoleRun("benchmark", f"round-{number:02d}/head.json", "head", head))
+    return reports
+
+
+def test_round_numbers_come_from_the_report_path() -> None:
+    assert round_of("round-03/head.json") == 3
+    assert round_of("round-120/base.json") == 120
+    assert round_of("head.json") is None
+    assert round_of("x/round-03/head.json") is None
+    assert round_of("round-3x/head.json") is None
+
+
+def test_rounds_are_judged_as_a_same_run_ab_and_say_so() -> None:
+    pairs = rounds(12, {"a": 1.0, "b": 2.0}, {"a": 1.3, "b": 2.0})
+    result = measure(as_reports(pairs), slowdown=0.05)
+    assert result.value == 1
+    assert result.summary == (
+        "same-run A/B, 12 rounds: 2 benchmarks compared: 1 regression, 0 improvements,"
+        " 0 inconclusive, 1 unchanged"
+    )
+    outcomes = {c.name: c.outcome for c in result.comparisons}
+    assert outcomes == {"a": "regression", "b": "no-change"}
+    assert result.offenders == ()  # the comparisons carry the estimate and interval
+    assert result == paired(pairs, slowdown=0.05)  # the stage decides with the same code
+
+
+def test_the_policy_slowdown_is_the_bar() -> None:
+    pairs = rounds(12, {"a": 1.0}, {"a": 1.3})
+    assert measure(as_reports(pairs), slowdown=0.5).value == 0
+    assert measure(as_reports(pairs), slowdown=0.05).value == 1
+
+
+def test_reports_outside_rounds_are_a_stored_baseline() -> None:
+    rng = random.Random(3)
+    base = BenchmarkRun(
+        [Benchmark("a", [1 + rng.gauss(0, 0.01) for _ in range(50)], 1.0, 1.0, 50)], "", ""
+    )
+    head = BenchmarkRun(
+        [Benchmark("a", [1.3 + rng.gauss(0, 0.01) for _ in range(50)], 1.3, 1.3, 50)], "", ""
+    )
+    runs = [
+        RoleRun("benchmark", "base.json", "base", base),
+        RoleRun("benchmark", "head.json", "head", head),
+    ]
+    result = measure(runs, slowdown=0.05)
+    assert result.value == 1
+    assert result.summary.startswith("stored baseline: 1 benchmark compared: 1 regression")
+    assert result == stored([base], [head], slowdown=0.05)
+
+
+def test_mixing_rounds_and_a_stored_baseline_is_ambiguous() -> None:
+    reports = as_reports(rounds(10, {"a": 1.0}, {"a": 1.0}))
+    reports.append(RoleRun("benchmark", "base.json", "base", run({"a": 1.0})))
+    result = measure(reports, slowdown=0.05)
+    assert result.value is None
+    (problem,) = result.problems
+    assert problem.slug == "ambiguous-evidence"
+
+
+def test_rounds_missing_a_side_are_left_out_and_counted() -> None:
+    pairs = rounds(12, {"a": 1.0}, {"a": 1.0})
+    reports = [*as_reports(pairs), RoleRun("benchmark", "round-13/base.json", "base", pairs[0][0])]
+    result = measure(reports, slowdown=0.05)
+    assert result.summary.startswith("same-run A/B, 12 rounds:")
+    assert result.summary.endswith("; 1 round without both sides left out")
+    only_base = measure(reports[-1:], slowdown=0.05)
+    assert only_base.value is None
+    assert only_base.problems[0].slug == "missing-evidence"
+    assert "no round holds both" in only_base.problems[0].message
+
+
+def test_benchmarks_on_one_side_only_are_named() -> None:
+    pairs = rounds(10, {"a": 1.0, "gone": 1.0}, {"a": 1.0, "new": 1.0})
+    result = paired(pairs, slowdown=0.05)
+    assert [c.name for c in result.comparisons] == ["a"]
+    assert result.summary.endswith("; 1 only in base (gone); 1 only in head (new)")
+
+
+def test_a_timing_that_is_not_positive_is_inconclusive() -> None:
+    pairs = rounds(10, {"a": 1.0}, {"a": 1.0})
+    pairs[3] = (run({"a": 0.0}), pairs[3][1])
+    (comparison,) = paired(pairs, slowdown=0.05).comparisons
+    assert comparison.outcome == "inconclusive"
+    assert comparison.reason == "non-positive or non-finite timings"
+
+
+def test_undecided_lists_what_more_rounds_could_decide() -> None:
+    few = paired(rounds(4, {"a": 1.0, "b": 1.0}, {"a": 1.5, "b": 1.0}), slowdown=0.05)
+    assert [c.name for c in undecided(few)] == ["a", "b"]
+    enough = paired(rounds(12, {"a": 1.0, "b": 1.0}, {"a": 1.5, "b": 1.0}), slowdown=0.05)
+    assert undecided(enough) == []
