@@ -244,14 +244,19 @@ def one_run(
 
 
 def schedule(counts: Mapping[tuple[str, bool], int]) -> list[tuple[str, bool, int]]:
-    """Every (case, noise) once per pass, in a shuffled order per pass, until each has its count."""
+    """Every (case, noise) spread evenly over the whole calibration, in a reproducible order.
+
+    Run ``i`` of a combination with ``n`` runs comes at ``(i + jitter) / n`` of the way
+    through, so a drift of the machine's load hits every combination alike, and a
+    calibration stopped early has each one in proportion.
+    """
     rng = random.Random(4)  # noqa: S311 - a reproducible order, not a secret
-    plan: list[tuple[str, bool, int]] = []
-    for index in range(max(counts.values(), default=0)):
-        batch = [(case, noisy, index) for (case, noisy), n in counts.items() if index < n]
-        rng.shuffle(batch)
-        plan += batch
-    return plan
+    timed = [
+        ((index + rng.random()) / n, case, noisy, index)
+        for (case, noisy), n in counts.items()
+        for index in range(n)
+    ]
+    return [(case, noisy, index) for _, case, noisy, index in sorted(timed)]
 
 
 def _done(out: Path) -> set[tuple[str, bool, int]]:

@@ -60,6 +60,7 @@ TOOL: Final = "pytest-benchmark"
 _FORMAT: Final = "pytest-benchmark-json"
 _OK_EXIT = (0, 1)  # 1: a benchmark failed; pytest-benchmark leaves it out of the report
 _TAIL_LINES = 3
+_MIN_ROUND = 0.0001  # seconds: the shortest timed round (see pytest_command)
 _MAX_REPORT_BYTES = 256 * 1024 * 1024
 
 Log = Callable[[str], None]
@@ -179,8 +180,19 @@ def pytest_command(
     benchmark_time: float | None,
     timer: str = "cpu",
 ) -> list[str]:
-    """The command one side runs in one round."""
-    limit = [f"--benchmark-max-time={benchmark_time:g}"] if benchmark_time is not None else []
+    """The command one side runs in one round (``benchmark_time`` None: pytest-benchmark's defaults).
+
+    ``--benchmark-min-time`` makes each timed round last at least 100 µs: with
+    the default 5 µs, pytest-benchmark's calibration times a microsecond
+    function sometimes 1 call per round (when the first, cold call looks slow)
+    and sometimes 20, so its median jumps between processes by a factor of
+    three; and the CPU clock costs about half a microsecond a reading.
+    """
+    limit = (
+        [f"--benchmark-max-time={benchmark_time:g}", f"--benchmark-min-time={_MIN_ROUND:g}"]
+        if benchmark_time is not None
+        else []
+    )
     return [
         str(python),
         "-m",
