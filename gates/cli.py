@@ -311,6 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(options)
         args.tool_command = command
+        args.command_line = args_list
         return _COMMANDS[args.command](args)
     except GatesError as error:
         _print_error(error.diagnostics(), verbose=verbose)
@@ -535,7 +536,7 @@ def _bench(args: argparse.Namespace) -> int:
         slowdown=min(slowdowns, default=0.05),
         baseline=args.baseline,
         reproduce=args.reproduce,
-        argv=("gates", *sys.argv[1:]),
+        argv=("gates", *args.command_line),
     )
     manifest = run_stage(request, log=_progress)
     if not manifest.error:
