@@ -207,7 +207,7 @@ class Client:
             api.path
         ):
             raise ApiError(
-                f"the next page is at another address ({self._redact(fmt.one_line(url, 200))}); "
+                f"the next page is at another address ({fmt.one_line(self._redact(url), 200)}); "
                 "the token is sent only to the configured API",
                 slug="github-response",
                 hint="check GITHUB_API_URL",
@@ -238,7 +238,7 @@ class Client:
             text = str(data.get("message", "")) if isinstance(data, dict) else ""
         except (UnicodeDecodeError, ValueError, RecursionError):
             text = raw.decode("utf-8", "replace")
-        return self._redact(fmt.one_line(text, 300))
+        return fmt.one_line(self._redact(text), 300)  # redacted before clipping: no token prefix
 
     def _redact(self, text: str) -> str:
         return text.replace(self._token, "***") if self._token else text

@@ -139,3 +139,9 @@ def test_a_next_page_outside_the_api_path_is_refused() -> None:
 def test_the_client_redacts_the_token_from_what_it_shows() -> None:
     said = _client()._said(f'{{"message": "token {TOKEN} is bad"}}'.encode())
     assert said == "token *** is bad"
+
+
+def test_the_token_is_redacted_before_a_message_is_clipped() -> None:
+    said = _client()._said(f'{{"message": "{"x" * 290}{TOKEN}"}}'.encode())
+    assert TOKEN[:5] not in said
+    assert said.startswith("x" * 290)
