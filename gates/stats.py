@@ -253,17 +253,14 @@ def _decide_paired(
     if result.outcome:  # already inconclusive: no rounds, bad timings
         return result
     threshold = 1 + decision.slowdown
-    interval = f"interval {_pct(result.low)} to {_pct(result.high)}"
     if p_slower < decision.alpha and result.estimate >= threshold:
         outcome = "regression"
-        why = f"{_pct(result.estimate)} slower (p={p_slower:.2g} after Holm; {interval})"
+        why = f"significantly slower (p={p_slower:.2g} after Holm), by over {_pct(threshold)}"
     elif p_faster < decision.alpha and result.estimate <= 1 / threshold:
         outcome = "improvement"
-        why = (
-            f"{(1 - result.estimate) * 100:.1f} % faster (p={p_faster:.2g} after Holm; {interval})"
-        )
+        why = f"significantly faster (p={p_faster:.2g} after Holm), by over {_pct(1 / threshold)}"
     elif result.high < threshold:  # False for an unbounded (nan) interval
-        outcome, why = "no-change", f"below {_pct(threshold)}: {interval}"
+        outcome, why = "no-change", f"the interval stays below {_pct(threshold)}"
     else:
         outcome, why = "inconclusive", _undecided(result, p_slower, decision, count)
     return result._replace(outcome=outcome, reason=why)
@@ -277,13 +274,12 @@ def _undecided(result: BenchmarkComparison, p_slower: float, decision: Decision,
             f" across {count} benchmark{'' if count == 1 else 's'} (at least {needed} needed)"
         )
     threshold = _pct(1 + decision.slowdown)
-    interval = f"interval {_pct(result.low)} to {_pct(result.high)}"
     if result.estimate >= 1 + decision.slowdown:
         return (
-            f"too noisy: {_pct(result.estimate)} but not significant after {result.rounds} "
-            f"rounds (p={p_slower:.2g} after Holm; {interval})"
+            f"too noisy: over {threshold} but not significant after {result.rounds} rounds"
+            f" (p={p_slower:.2g} after Holm)"
         )
-    return f"too noisy: after {result.rounds} rounds the {interval} still reaches {threshold}"
+    return f"too noisy: after {result.rounds} rounds the interval still reaches {threshold}"
 
 
 def signed_rank_pvalues(differences: Sequence[float]) -> tuple[float, float]:

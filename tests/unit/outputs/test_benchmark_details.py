@@ -10,7 +10,13 @@ from tests.unit.outputs import _verdicts
 
 COMPARISONS = (
     BenchmarkComparison(
-        "bench.py::test_parse", "no-change", 1.012, 0.991, 1.031, 12, "below +5.0 %: interval"
+        "bench.py::test_parse",
+        "no-change",
+        1.012,
+        0.991,
+        1.031,
+        12,
+        "the interval stays below +5.0 %",
     ),
     BenchmarkComparison(
         "bench.py::test_sort",
@@ -19,10 +25,16 @@ COMPARISONS = (
         0.9,
         1.16,
         20,
-        "too noisy: after 20 rounds the interval -10.0 % to +16.0 % still reaches +5.0 %",
+        "too noisy: after 20 rounds the interval still reaches +5.0 %",
     ),
     BenchmarkComparison(
-        "bench.py::test_load", "improvement", 0.8, 0.78, 0.82, 12, "20.0 % faster (p=0.001)"
+        "bench.py::test_load",
+        "improvement",
+        0.8,
+        0.78,
+        0.82,
+        12,
+        "significantly faster (p=0.001 after Holm), by over -4.8 %",
     ),
 )
 
@@ -59,7 +71,10 @@ def test_the_terminal_lists_every_estimate_under_a_passing_benchmark_gate() -> N
     section = text[text.index("✔ benchmarks (pass) — 0 — same-run A/B, 20 rounds") :]
     starts = [section.index(f"    {start}") for start in ORDER]
     assert starts == sorted(starts)  # regressions, inconclusive, improvements, unchanged
-    assert "bench.py::test_load improvement -20.0% (-22.0% … -18.0%), 12 rounds — 20.0 %" in section
+    assert (
+        "bench.py::test_load improvement -20.0% (-22.0% … -18.0%), 12 rounds — significantly"
+        in section
+    )
     assert "bench.py::test_parse no-change +1.2% (-0.9% … +3.1%), 12 rounds" in section
     # the gates that passed without comparisons still get no section
     assert "✔ lint (pass)" not in text
