@@ -26,6 +26,7 @@ the stored-baseline design, for dedicated quiet runners.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -39,6 +40,7 @@ from typing import Final
 from gates import __version__
 from gates.manifest import Manifest, StageRecorder, atomic_write
 from gates.rounds import (
+    TIMERS,
     TOOL,
     Log,
     Plan,
@@ -151,8 +153,9 @@ def _stored(recorder: StageRecorder, request: BenchRequest, scratch: Path, log: 
         dirty=recorder.state.dirty,
     )
     report = (recorder.folder / "head.json").resolve()
+    timer = baseline_timer(data)
     command = pytest_command(
-        head.python, request.pytest_args, report, benchmark_time=None, timer=request.plan.timer
+        head.python, request.pytest_args, report, benchmark_time=None, timer=timer
     )
     environment = side_environment(head, write_plugin(scratch / "plugin"))
     completed = _run(command, cwd=request.root, timeout=request.plan.seconds, env=environment)
@@ -161,6 +164,20 @@ def _stored(recorder: StageRecorder, request: BenchRequest, scratch: Path, log: 
         raise _StageError(f"head: pytest exited {completed.returncode}: {_tail(completed)}")
     recorder.report("head.json", format="pytest-benchmark-json", tool=TOOL, role="head")
     log(f"head measured against the stored baseline {request.baseline}")
+
+
+def baseline_timer(data: bytes) -> str | None:
+    """The timer the stored baseline was measured with (``cpu``, ``wall``), so head uses it too.
+
+    ``None`` (pytest-benchmark's default, wall time) when the file does not say.
+    """
+    try:
+        document = json.loads(data)
+        timer = document["benchmarks"][0]["options"]["timer"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    names = {name.rpartition(".")[2]: key for key, name in TIMERS.items()}
+    return names.get(str(timer).rpartition(".")[2])
 
 
 # ---------------------------------------------------------------- the base

@@ -178,9 +178,9 @@ def pytest_command(
     report: Path,
     *,
     benchmark_time: float | None,
-    timer: str = "cpu",
+    timer: str | None = "cpu",
 ) -> list[str]:
-    """The command one side runs in one round (``benchmark_time`` None: pytest-benchmark's defaults).
+    """The command one side runs in one round (``None``: pytest-benchmark's default).
 
     ``--benchmark-min-time`` makes each timed round last at least 100 µs: with
     the default 5 µs, pytest-benchmark's calibration times a microsecond
@@ -200,7 +200,7 @@ def pytest_command(
         *pytest_args,
         "--benchmark-only",
         f"--benchmark-json={report}",
-        f"--benchmark-timer={TIMERS[timer]}",
+        *([f"--benchmark-timer={TIMERS[timer]}"] if timer else []),
         *limit,
         "-p",
         PLUGIN,

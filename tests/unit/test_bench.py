@@ -88,6 +88,7 @@ class Fakes:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.trees: list[Path] = []
         self.commits: dict[str, str] = {}
+        self.commands: list[list[str]] = []
         monkeypatch.setattr(bench, "_environment", self.environment)
         monkeypatch.setattr(rounds, "_execute", self.execute)
         monkeypatch.setattr(bench, "_run", self.run)
@@ -110,6 +111,7 @@ class Fakes:
     def run(
         self, command: Sequence[str], *, cwd: Path, timeout: float, env: object = None
     ) -> subprocess.CompletedProcess[str]:
+        self.commands.append(list(command))
         path = Path(next(a for a in command if a.startswith("--benchmark-json=")).split("=")[1])
         report(path, medians(cwd))
         return subprocess.CompletedProcess(command, 0, "", "")
@@ -194,7 +196,7 @@ def test_a_failed_round_is_recorded_and_the_worktree_still_removed(
 def test_a_stored_baseline_is_recorded_as_base_and_judged_unpaired(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    Fakes(monkeypatch)
+    fakes = Fakes(monkeypatch)
     saved = tmp_path / "saved.json"
     report(saved, {"bench.py::test_work": 1e-3, "bench.py::test_same": 5e-4})
     manifest = run_stage(request(repo, baseline=saved), log=lambda _: None)
@@ -205,6 +207,13 @@ def test_a_stored_baseline_is_recorded_as_base_and_judged_unpaired(
     ]
     gate = judge(repo)
     assert gate.reason.startswith("1 > 0 — stored baseline: 2 benchmarks compared")
+    assert not any(a.startswith("--benchmark-timer") for a in fakes.commands[-1])  # as saved
+    document = json.loads(saved.read_text())
+    for item in document["benchmarks"]:
+        item["options"] = {"timer": "time.process_time"}
+    saved.write_text(json.dumps(document))
+    run_stage(request(repo, baseline=saved), log=lambda _: None)
+    assert "--benchmark-timer=time.process_time" in fakes.commands[-1]  # head timed alike
     missing = run_stage(request(repo, baseline=tmp_path / "nope.json"), log=lambda _: None)
     assert missing.error.startswith("the stored baseline ")
     assert "cannot be read" in missing.error
