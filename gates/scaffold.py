@@ -275,6 +275,8 @@ def render_policy(layout: Layout) -> str:
         parts.append(_INTEGRATION)
     parts.append(_REST)
     parts.append(_AUDIT if layout.dependencies else _NO_AUDIT)
+    if layout.benchmarks:
+        parts.append(_BENCHMARKS)
     parts.append(_WAIVER)
     return "".join(parts)
 
@@ -287,7 +289,7 @@ _POLICY_HEAD = """\
 
 [gates]
 reports = ".gates"     # where the stages write evidence
-base = "{base}"   # what the change is compared with (patch coverage)
+base = "{base}"   # what the change is compared with (patch coverage, benchmarks)
 
 """
 
@@ -355,6 +357,14 @@ _NO_AUDIT = """\
 # metric = "findings"
 # tool = "pip-audit"
 # max = 0
+
+"""
+
+_BENCHMARKS = """\
+[gate.benchmarks]
+metric = "benchmark.regressions"  # head against its merge base, measured in the same run
+slowdown = "5%"           # the smallest slowdown that counts; inconclusive never blocks
+max = 0
 
 """
 

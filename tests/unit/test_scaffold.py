@@ -179,6 +179,17 @@ def test_the_policy_written_is_valid_and_matches_the_layout(
     assert ("dependencies" in names) is dependencies
 
 
+@pytest.mark.parametrize("benchmarks", ["benchmarks", None])
+def test_a_project_with_benchmarks_gets_a_benchmark_gate(benchmarks: str | None) -> None:
+    policy = parse_policy(tomllib.loads(render_policy(replace(_LAYOUT, benchmarks=benchmarks))))
+    gates = {gate.name: gate for gate in policy.gates}
+    assert ("benchmarks" in gates) is (benchmarks is not None)
+    if benchmarks:
+        assert gates["benchmarks"].metric.name == "benchmark.regressions"
+        assert gates["benchmarks"].slowdown == 0.05
+        assert gates["benchmarks"].max == 0
+
+
 def test_the_noxfile_written_compiles_and_passes_the_layout() -> None:
     text = render_noxfile(replace(_LAYOUT, benchmarks="benchmarks", dependencies=False))
     compile(text, "noxfile.py", "exec")
