@@ -215,6 +215,7 @@ def one_run(
     load = os.getloadavg()[0]
     began = time.monotonic()
     with noise(on=noisy, seed=seed):
+        cpu = _children_cpu()
         result = run_rounds(
             recorder,
             base,
@@ -224,6 +225,7 @@ def one_run(
             slowdown=0.05,
             log=lambda _line: None,
         )
+        cpu = _children_cpu() - cpu  # the pytest processes only: the noise is not reaped yet
     recorder.finish()
     seconds = time.monotonic() - began
     blocked, comparisons, reason = judge(repo)
@@ -232,12 +234,18 @@ def one_run(
         "rounds": result.rounds,
         "stopped": result.stopped,
         "seconds": round(seconds, 1),
+        "cpu": round(cpu, 1),
         "load": round(load, 2),
         "blocked": blocked,
         "reason": reason,
         "comparisons": comparisons,
         "pytest_benchmark": pytest_benchmark_fails(first / "base.json", first / "head.json"),
     }
+
+
+def _children_cpu() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 # ---------------------------------------------------------------- the schedule
