@@ -59,7 +59,15 @@ from gates.manifest import StageRecorder
 from gates.model import Status
 from gates.pins import bundled
 from gates.policy import parse_policy
-from gates.rounds import Plan, Side, run_rounds
+from gates.rounds import (
+    TIMERS,
+    Plan,
+    Side,
+    pytest_command,
+    run_rounds,
+    side_environment,
+    write_plugin,
+)
 
 __all__ = ["CASES", "Case", "judge", "main", "make_trees", "pytest_benchmark_fails"]
 
@@ -356,6 +364,48 @@ def machine() -> str:
     )
 
 
+# ---------------------------------------------------------------- the timers
+
+
+def spread(processes: int) -> str:
+    """Each timer's spread of per-process medians, base tree, under noise (the reason for "cpu").
+
+    The processes of the two timers alternate, so both see the same machine.
+    """
+    medians: dict[str, dict[str, list[float]]] = {timer: {} for timer in TIMERS}
+    with tempfile.TemporaryDirectory(prefix="gates-spread-") as scratch:
+        folder = Path(scratch)
+        tree = make_trees(folder / "trees", ())["base"]
+        python, _ = make_environment(folder / "env")
+        plugin = write_plugin(folder / "plugin")
+        side = Side("base", tree, python)
+        with noise(on=True, seed=99):
+            for number in range(processes):
+                for timer in TIMERS:
+                    report = folder / f"{timer}-{number}.json"
+                    command = pytest_command(
+                        python, ("test_calib.py",), report, benchmark_time=0.1, timer=timer
+                    )
+                    env = side_environment(side, plugin)
+                    subprocess.run(command, cwd=tree, env=env, capture_output=True, check=True)
+                    for item in json.loads(report.read_bytes())["benchmarks"]:
+                        by_name = medians[timer].setdefault(item["name"], [])
+                        by_name.append(item["stats"]["median"])
+    lines = [
+        "| benchmark | timer | per-process medians: min / median / max | spread (max/min - 1) |",
+        "|---|---|---:|---:|",
+    ]
+    for name in sorted(medians["cpu"]):
+        for timer in TIMERS:
+            values = sorted(medians[timer][name])
+            middle = statistics.median(values)
+            lines.append(
+                f"| {name} | {timer} | {values[0] / middle:.3f} / 1 / {values[-1] / middle:.3f} "
+                f"| {100 * (values[-1] / values[0] - 1):.1f} % |"
+            )
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------- command line
 
 
@@ -375,7 +425,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quiet-runs", type=int, default=10, help="runs of every case without noise"
     )
     parser.add_argument("--table", type=Path, help="print the table of a finished --out file")
+    parser.add_argument(
+        "--spread",
+        type=int,
+        metavar="N",
+        help="instead: N processes per timer under noise, and the spread of their medians",
+    )
     args = parser.parse_args(argv)
+    if args.spread:
+        sys.stdout.write(
+            f"{machine()}; {args.spread} processes per timer\n\n{spread(args.spread)}\n"
+        )
+        return 0
     if args.table is None:
         counts: dict[tuple[str, bool], int] = {}
         for case in CASES:
