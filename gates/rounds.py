@@ -199,6 +199,7 @@ def pytest_command(
         "pytest",
         *pytest_args,
         "--benchmark-only",
+        "--benchmark-enable",  # over a --benchmark-disable in the project's pytest options
         f"--benchmark-json={report}",
         *([f"--benchmark-timer={TIMERS[timer]}"] if timer else []),
         *limit,

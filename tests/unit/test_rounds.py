@@ -150,6 +150,7 @@ def test_the_order_alternates_and_every_process_is_recorded(
     assert "--benchmark-max-time=0.1" in manifest.tools[0].argv
     assert "--benchmark-timer=time.process_time" in manifest.tools[0].argv  # CPU time
     assert "--benchmark-min-time=0.0001" in manifest.tools[0].argv  # stable calibration
+    assert "--benchmark-enable" in manifest.tools[0].argv  # whatever the project's addopts say
 
 
 def test_gates_check_decides_exactly_as_the_stage_did(
