@@ -14,7 +14,6 @@ import difflib
 import json
 import os
 import platform
-import shlex
 import shutil
 import sys
 import traceback
@@ -22,8 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gates import __version__, cli_ci
-from gates.bench import BenchRequest, run_stage
+from gates import __version__, cli_bench, cli_ci
 from gates.errors import EvidenceError, GatesError, PolicyError, UsageError
 from gates.evaluate import evaluate
 from gates.evidence import load_evidence, pin_commit
@@ -35,7 +33,6 @@ from gates.pins import bundled, parse_pins, upgrade
 from gates.policy import Policy, load_policy
 from gates.policy_base import judge_against_base
 from gates.readers import READERS, reader_for
-from gates.rounds import TIMERS, Plan
 from gates.runner import ReportSpec, run_tool
 from gates.scaffold import init
 from gates.vocabulary import json_schema
@@ -114,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument("-v", "--verbose", action="store_true", help="show tracebacks of errors")
     _add_run(sub)
-    _add_bench(sub)
+    cli_bench.add_parser(sub)
     _add_init(sub)
     _add_tools(sub)
     cli_ci.add_parsers(sub)
@@ -178,76 +175,6 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     run.add_argument("-v", "--verbose", action="store_true")
 
 
-def _add_bench(sub: argparse._SubParsersAction[_Parser]) -> None:
-    bench = sub.add_parser(
-        "bench",
-        help="the benchmark stage: head against its merge base, same run, interleaved",
-        description=_BENCH_HELP,
-    )
-    defaults = Plan()
-    bench.add_argument(
-        "--base",
-        default=os.environ.get("GATES_BASE", "").strip() or None,
-        help="the base ref (default: $GATES_BASE, else [gates] base, else origin/main)",
-    )
-    bench.add_argument(
-        "--baseline",
-        type=Path,
-        help="stored-baseline design: compare head with this pytest-benchmark JSON instead",
-    )
-    bench.add_argument(
-        "--install",
-        default=".",
-        metavar="PIP_ARGS",
-        help='how each side installs the project, e.g. --install="-e .[test]" (default: .)',
-    )
-    bench.add_argument("--constraints", type=Path, help="pip constraints (the tool pins)")
-    bench.add_argument("--python", default=sys.executable, help="the interpreter of both sides")
-    bench.add_argument("--min-rounds", type=int, default=defaults.min_rounds)
-    bench.add_argument("--max-rounds", type=int, default=defaults.max_rounds)
-    bench.add_argument(
-        "--budget",
-        type=float,
-        default=defaults.seconds,
-        metavar="SECONDS",
-        help="time for the rounds: beyond --min-rounds, no pair of rounds starts that would end "
-        "past it",
-    )
-    bench.add_argument(
-        "--process-timeout",
-        type=float,
-        default=defaults.process_timeout,
-        metavar="SECONDS",
-        help="one pytest process is killed beyond it (the stage then has no evidence)",
-    )
-    bench.add_argument(
-        "--benchmark-time",
-        type=float,
-        default=defaults.benchmark_time,
-        metavar="SECONDS",
-        help="measuring time per benchmark and process (pytest-benchmark --benchmark-max-time)",
-    )
-    bench.add_argument(
-        "--timer",
-        choices=sorted(TIMERS),
-        default=defaults.timer,
-        help="what each process times: cpu (default; immune to neighbours taking the core) "
-        "or wall (for benchmarks that sleep, wait on I/O or use threads)",
-    )
-    bench.add_argument("--stage", default="benchmark", help="stage name (default: benchmark)")
-    bench.add_argument(
-        "--reports", default=None, help="evidence folder (default: [gates] reports, else .gates)"
-    )
-    bench.add_argument(
-        "--config", default="gates.toml", type=Path, help="policy: [gates] base and slowdown"
-    )
-    bench.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
-    bench.add_argument(
-        "--reproduce", default="nox -s benchmark", help="the command shown in verdicts"
-    )
-    bench.add_argument("-v", "--verbose", action="store_true")
-
-
 def _add_init(sub: argparse._SubParsersAction[_Parser]) -> None:
     init = sub.add_parser(
         "init",
@@ -283,16 +210,6 @@ version, command line and exit code, and the sha256 of every report. The first
 step of a stage clears its folder; later steps pass --append. Exits 0 when the
 tool produced its evidence (whatever it found), 3 when it could not.
 Example:  gates run lint --tool ruff --stdout ruff-json=ruff.json -- ruff check --output-format json .
-"""
-
-_BENCH_HELP = """\
-Measure the benchmark suite on the merge base of [gates] base and HEAD and on
-the working tree, in alternating fresh processes, until every benchmark is
-decided or the budget is spent, and record each process's pytest-benchmark
-JSON in <reports>/<stage>/round-NN/. Each side gets its own environment. The
-benchmark paths and pytest options come after --. Exits 0 when the stage
-produced its evidence, 3 when it could not (no base, a failed install or run).
-Example:  gates bench --install="-e .[test]" -- benchmarks
 """
 
 _CHECK_HELP = """\
@@ -498,62 +415,6 @@ def _run(args: argparse.Namespace) -> int:
     )
 
 
-def _bench(args: argparse.Namespace) -> int:
-    root = _root(args.root)
-    config = (
-        args.config if args.config.is_absolute() or args.config.exists() else root / args.config
-    )
-    policy = _policy(config) if config.is_file() else None
-    slowdowns = [
-        gate.slowdown
-        for gate in (policy.gates if policy else ())
-        if gate.metric.name == "benchmark.regressions"
-    ]
-    try:
-        plan = Plan(
-            min_rounds=args.min_rounds,
-            max_rounds=args.max_rounds,
-            seconds=args.budget,
-            process_timeout=args.process_timeout,
-            benchmark_time=args.benchmark_time,
-            timer=args.timer,
-        )
-    except ValueError as error:
-        raise UsageError(
-            f"rounds or times out of range: {error}", slug="usage", hint="see `gates bench --help`"
-        ) from None
-    reports = args.reports or (policy.settings.reports if policy else ".gates")
-    request = BenchRequest(
-        root=root,
-        pytest_args=tuple(args.tool_command),
-        base=args.base or (policy.settings.base if policy else "origin/main"),
-        reports=reports,
-        stage=args.stage,
-        install=tuple(shlex.split(args.install)),
-        constraints=args.constraints,
-        python=args.python,
-        plan=plan,
-        slowdown=min(slowdowns, default=0.05),
-        baseline=args.baseline,
-        reproduce=args.reproduce,
-        argv=("gates", *args.command_line),
-    )
-    manifest = run_stage(request, log=_progress)
-    if not manifest.error:
-        return 0
-    raise EvidenceError(
-        manifest.error,
-        slug="stage-failed",
-        path=f"{reports}/{args.stage}/{MANIFEST_NAME}",
-        hint="until the stage succeeds, `gates check` blocks the benchmark gates",
-    )
-
-
-def _progress(line: str) -> None:
-    sys.stderr.write(f"gates bench: {line}\n")
-    sys.stderr.flush()
-
-
 def _policy_reports(root: Path, config: Path) -> str:
     """Where the policy says evidence lives, so `gates run` and `gates check` agree."""
     path = config if config.is_absolute() or config.exists() else root / config
@@ -645,7 +506,7 @@ def _write(verdict: Verdict, targets: Sequence[_Target], *, color: bool) -> None
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": _check,
     "run": _run,
-    "bench": _bench,
+    **cli_bench.COMMANDS,
     "init": _init,
     "tools": _tools,
     "schema": _schema,
