@@ -9,6 +9,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from benchmarks.bench_stage import make_head, write_suite
 from benchmarks.calibrate import (
     CASES,
     CONTROLS,
@@ -89,3 +90,21 @@ def test_the_table_counts_blocks_detections_and_false_flags() -> None:
     assert cells[9:] == ["2/3 (67 %)", "1/3 (33 %)"]
     assert len(text.splitlines()) == 3  # the header, its rule, one row: no empty cases
     assert [case.name for case in CASES] == ["identical", "3%", "5%", "10%", "20%"]
+
+
+def test_the_thirty_benchmark_suite_compiles_and_its_heads_differ_as_asked(
+    tmp_path: Path,
+) -> None:
+    for slower in (0, 10):
+        root = tmp_path / f"s{slower}"
+        write_suite(root)
+        base = (root / "suite.py").read_text()
+        make_head(root, slower)
+        head = (root / "suite.py").read_text()
+        compile(head, "suite.py", "exec")
+        tests = (root / "benchmarks" / "test_suite.py").read_text()
+        assert tests.count("def test_work_") == 30
+        if slower:  # work_20 does 10 % more steps, nothing else changes
+            assert head == base.replace("range(4042)", "range(4446)")
+        else:
+            assert head == "# the head: identical but for this comment\n" + base
