@@ -59,6 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gates {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_check(sub)
+    _add_run(sub)
+    cli_bench.add_parser(sub)
+    _add_init(sub)
+    _add_tools(sub)
+    cli_ci.add_parsers(sub)
+    schema = sub.add_parser("schema", help="print the JSON Schema of gates.toml")
+    schema.add_argument("-v", "--verbose", action="store_true")
+    return parser
+
+
+def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
     check = sub.add_parser(
         "check", help="judge the evidence against the policy", description=_CHECK_HELP
     )
@@ -110,14 +122,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument("-v", "--verbose", action="store_true", help="show tracebacks of errors")
-    _add_run(sub)
-    cli_bench.add_parser(sub)
-    _add_init(sub)
-    _add_tools(sub)
-    cli_ci.add_parsers(sub)
-    schema = sub.add_parser("schema", help="print the JSON Schema of gates.toml")
-    schema.add_argument("-v", "--verbose", action="store_true")
-    return parser
 
 
 def _commit(text: str) -> str:
