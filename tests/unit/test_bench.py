@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -262,3 +263,50 @@ def test_out_of_range_options_are_usage_errors(
 ) -> None:
     assert main(["bench", "--root", str(repo), *option, "--", "bench.py"]) == 2
     assert "usage error" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("uv", ["/usr/bin/uv", None])
+def test_each_side_gets_an_environment_built_the_same_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uv: str | None
+) -> None:
+    ran: list[tuple[list[str], Path]] = []
+
+    def run(
+        command: Sequence[str], *, cwd: Path, timeout: float, env: object = None
+    ) -> subprocess.CompletedProcess[str]:
+        ran.append((list(command), cwd))
+        return subprocess.CompletedProcess(command, 0, "5.3.1\n", "")
+
+    monkeypatch.setattr(bench, "_run", run)
+    monkeypatch.setattr(shutil, "which", lambda _name: uv)
+    pins = tmp_path / "pins.txt"
+    made = request(tmp_path, install=("-e", ".[test]"), constraints=pins, python="/py")
+    side = bench._environment(tmp_path / "env", "base", tmp_path / "tree", made, lambda _: None)
+    assert side == Side("base", tmp_path / "tree", tmp_path / "env" / "bin" / "python", "5.3.1")
+    create, install, probe = (command for command, _ in ran)
+    packages = ["-c", str(pins), "-e", ".[test]", "pytest-benchmark"]
+    if uv:
+        assert create == [uv, "venv", "--quiet", "--python", "/py", str(tmp_path / "env")]
+        assert install[:5] == [uv, "pip", "install", "--quiet", "--python"]
+    else:
+        assert create == ["/py", "-m", "venv", str(tmp_path / "env")]
+        assert install[1:4] == ["-m", "pip", "install"]
+    assert install[-5:] == packages
+    assert ran[1][1] == tmp_path / "tree"  # "." is the side's own tree
+    assert "pytest-benchmark" in probe[-1]
+
+
+def test_a_failed_install_says_which_side_and_why(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        bench,
+        "_run",
+        lambda command, **_: subprocess.CompletedProcess(
+            command, 1, "", "No matching distribution"
+        ),
+    )
+    manifest = run_stage(request(repo), log=lambda _: None)
+    assert manifest.error.startswith("building the base environment failed (`")
+    assert manifest.error.endswith("exited 1): No matching distribution")
+    assert git(repo, "worktree", "list").count("\n") == 0
