@@ -190,7 +190,8 @@ class Pipeline:
             session,
             "lint",
             "ruff",
-            ["ruff", "check", "--output-format", "json", *lint],
+            # --no-fix: a project's `fix = true` must not rewrite the code being judged
+            ["ruff", "check", "--no-fix", "--output-format", "json", *lint],
             stdout="ruff-json=ruff.json",
             first=True,
         )
@@ -198,7 +199,7 @@ class Pipeline:
             session,
             "lint",
             "ruff",
-            ["ruff", "check", "--show-files", *lint],
+            ["ruff", "check", "--no-fix", "--show-files", *lint],
             stdout="file-list=files.txt",
         )
         self._step(

@@ -101,8 +101,8 @@ def test_lint_records_check_file_list_and_format_in_one_stage(in_project: Path) 
     session = drive(Pipeline(package="pkg", lint=["src"]).run_lint, "lint")
     steps = session.gates_runs()
     assert [step[step.index("--") + 1 :] for step in steps] == [
-        ["ruff", "check", "--output-format", "json", "src"],
-        ["ruff", "check", "--show-files", "src"],
+        ["ruff", "check", "--no-fix", "--output-format", "json", "src"],
+        ["ruff", "check", "--no-fix", "--show-files", "src"],
         ["ruff", "format", "--check", "--output-format", "json", "src"],
     ]
     assert "--append" not in steps[0]
