@@ -193,7 +193,7 @@ def _judge(
 ) -> GateResult:
     selection = _select(gate, evidence)
     open_problems, waived_by = _waive_problems(selection, book)
-    measure = _measure(gate, selection, split, base)
+    measure = _measure(gate, selection, split, base, evidence)
     known = {problem.slug for problem, _, _ in selection.problems}  # a reader said it first
     extra = [
         (_located(p, gate, selection, evidence.folder), p.subject, "")
@@ -314,7 +314,11 @@ def show_value(metric: str, value: float) -> str:
 
 
 def _measure(
-    gate: GateSpec, selection: _Selection, split: _Findings, compare_base: str
+    gate: GateSpec,
+    selection: _Selection,
+    split: _Findings,
+    compare_base: str,
+    evidence: Evidence,
 ) -> Measurement:
     kind = gate.metric.kind
     reports = selection.reports
@@ -336,7 +340,9 @@ def _measure(
             for r in reports
             if r.data.patch is not None and r.entry.format == "git-numstat"
         ]
-        return metrics.patch(diffs, numstat, base=compare_base)
+        return metrics.patch(
+            diffs, numstat, base=compare_base, measured_files=_measured_files(evidence)
+        )
     if kind is Kind.TESTS:
         return metrics.tests(
             gate.metric.name, [r.data.tests for r in reports if r.data.tests is not None]
@@ -355,6 +361,18 @@ def _measure(
         if r.data.benchmarks is not None
     ]
     return benchmetric.measure(runs, slowdown=gate.slowdown)
+
+
+def _measured_files(evidence: Evidence) -> set[str]:
+    """Every file a coverage report of any stage measured (a statement, run or not)."""
+    return {
+        item.path
+        for stage in evidence.stages
+        for report in stage.reports
+        if report.data.coverage is not None
+        for item in report.data.coverage.files
+        if item.executed or item.missing
+    }
 
 
 def _coverage_per_stage(reports: Iterable[LoadedReport]) -> list[CoverageData]:

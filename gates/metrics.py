@@ -10,7 +10,7 @@ benchmark without raw samples). ``benchmark.regressions`` is measured in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
@@ -184,9 +184,19 @@ def _nothing_measured(unit: str) -> Problem:
 
 
 def patch(
-    diffs: Sequence[PatchCoverage], python_changes: Sequence[PatchCoverage], *, base: str
+    diffs: Sequence[PatchCoverage],
+    python_changes: Sequence[PatchCoverage],
+    *,
+    base: str,
+    measured_files: Collection[str] = (),
 ) -> Measurement:
-    """``coverage.patch_percent`` against ``base``; ``python_changes`` from ``git diff --numstat``."""
+    """``coverage.patch_percent`` against ``base``; ``python_changes`` from ``git diff --numstat``.
+
+    ``measured_files`` are the files the coverage reports measured: a change
+    whose every changed file is among them, yet with no line diff-cover could
+    measure, adds only comments, docstrings or blank lines (not applicable);
+    a changed file coverage never saw means diff-cover could not see it either.
+    """
     if len(diffs) != 1:
         return Measurement(None, "", problems=(_ambiguous_patch(len(diffs)),))
     diff = diffs[0]
@@ -213,11 +223,29 @@ def patch(
             shown,
             total,
         )
+    return _no_changed_line_measured(diff, python_changes, measured_files)
+
+
+def _no_changed_line_measured(
+    diff: PatchCoverage, python_changes: Sequence[PatchCoverage], measured_files: Collection[str]
+) -> Measurement:
+    """diff-cover measured no changed line: vacuous, or nothing to measure, or cannot tell."""
     if not python_changes:
         return Measurement(None, "", problems=(_cannot_tell_vacuous(),))
     added = sum(change.changed_lines for change in python_changes)
+    changed = {f.path for change in python_changes for f in change.files if f.added}
+    unseen = sorted(changed - set(measured_files))
+    if added and (unseen or not measured_files):
+        return Measurement(
+            None, "0 changed lines measured", problems=(_vacuous(added, diff.diff, unseen),)
+        )
     if added:
-        return Measurement(None, "0 changed lines measured", problems=(_vacuous(added, diff.diff),))
+        return Measurement(
+            None,
+            f"{count(added, 'changed line')} in measured files, none of them a statement",
+            not_applicable="not applicable: the change adds no executable line "
+            "(only comments, docstrings or blank lines)",
+        )
     return Measurement(
         None,
         "no Python line changed",
@@ -261,11 +289,13 @@ def _ambiguous_patch(count: int) -> Problem:
     )
 
 
-def _vacuous(added: int, diff: str) -> Problem:
+def _vacuous(added: int, diff: str, unseen: Sequence[str]) -> Problem:
+    where = f" (coverage never measured {', '.join(unseen[:3])}{' …' if len(unseen) > 3 else ''})"
     return Problem(
         "vacuous-diff",
         "",
-        f"diff-cover measured 0 changed lines, but {added} Python lines were added ({diff}): "
+        f"diff-cover measured 0 changed lines, but {count(added, 'Python line')} "
+        f"{'was' if added == 1 else 'were'} added ({diff}){where if unseen else ''}: "
         "a wrong base, a shallow clone or a path mismatch between coverage and git",
         "fetch the base (`git fetch --unshallow` or `fetch-depth: 0`) and check coverage paths are repository-relative",
         "diff-cover",

@@ -124,11 +124,12 @@ class CoverageData(NamedTuple):
 
 
 class PatchFile(NamedTuple):
-    """Changed lines of one file, as diff-cover measured them."""
+    """Changed lines of one file, as diff-cover measured them (or git counted them)."""
 
     path: str
     covered: Sequence[int]
     missing: Sequence[int]
+    added: int = 0  # lines the change adds to the file, from `git diff --numstat`
 
 
 class PatchCoverage(NamedTuple):

@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gates import metrics
 from gates.evaluate import show_value
 from gates.evidence import StageEvidence, StageProblem
 from gates.manifest import ToolRun
 from gates.metrics import compared_with
-from gates.model import Count, Problem, Severity, Status
+from gates.model import Count, PatchCoverage, PatchFile, Problem, Severity, Status
 from gates.vocabulary import Kind
 from tests.unit import _build as b
 
@@ -478,3 +479,39 @@ def test_an_errored_gate_shows_no_value_and_a_failing_one_does() -> None:
     assert (errored.status, errored.observed) == (Status.ERROR, None)
     failing = b.judge(UNIT_90, b.evidence(b.stage("unit", report))).gates[0]
     assert (failing.status, failing.observed) == (Status.FAIL, 50.0)
+
+
+def _numstat(*files: tuple[str, int]) -> PatchCoverage:
+    return PatchCoverage(
+        [PatchFile(path, [], [], added) for path, added in files],
+        "origin/main...HEAD",
+        sum(added for _, added in files),
+    )
+
+
+_NOTHING_MEASURED = PatchCoverage([], "origin/main...HEAD", 1)
+
+
+@pytest.mark.parametrize(
+    ("measured", "changes", "verdict"),
+    [
+        ({"pkg/a.py"}, [("pkg/a.py", 1)], "not applicable"),  # a docstring or comment changed
+        ({"pkg/a.py"}, [("pkg/a.py", 2), ("pkg/gone.py", 0)], "not applicable"),  # and a deletion
+        ({"pkg/b.py"}, [("pkg/a.py", 1)], "vacuous-diff"),  # a file coverage never saw
+        (set(), [("pkg/a.py", 1)], "vacuous-diff"),  # no coverage to tell by
+    ],
+)
+def test_zero_measured_lines_in_measured_files_are_comments_not_a_vacuous_diff(
+    measured: set[str], changes: list[tuple[str, int]], verdict: str
+) -> None:
+    result = metrics.patch(
+        [_NOTHING_MEASURED], [_numstat(*changes)], base="origin/main", measured_files=measured
+    )
+    assert result.value is None
+    if verdict == "not applicable":
+        assert result.problems == ()
+        assert "no executable line" in result.not_applicable
+    else:
+        assert [p.slug for p in result.problems] == ["vacuous-diff"]
+        if measured:
+            assert "coverage never measured pkg/a.py" in result.problems[0].message

@@ -122,7 +122,7 @@ def test_header_revisions_and_options_are_read() -> None:
     text = "# git diff --numstat --no-renames origin/main...HEAD -- '*.py' '*.pyi'\n3\t0\ta.py\n"
     result = read(derived(text))
     assert result.patch == PatchCoverage(
-        files=[PatchFile("a.py", [], [])], diff="origin/main...HEAD", changed_lines=3
+        files=[PatchFile("a.py", [], [], added=3)], diff="origin/main...HEAD", changed_lines=3
     )
 
 
