@@ -325,7 +325,7 @@ def _measure(
     if kind is Kind.COVERAGE:
         datas = _coverage_per_stage(reports)
         return (
-            metrics.coverage(gate.metric.name, datas)
+            metrics.coverage(gate.metric.name, datas, paths=gate.paths)
             if datas
             else Measurement(None, "no coverage data")
         )
@@ -341,7 +341,11 @@ def _measure(
             if r.data.patch is not None and r.entry.format == "git-numstat"
         ]
         return metrics.patch(
-            diffs, numstat, base=compare_base, measured_files=_measured_files(evidence)
+            diffs,
+            numstat,
+            base=compare_base,
+            measured_files=_measured_files(evidence),
+            paths=gate.paths,
         )
     if kind is Kind.TESTS:
         return metrics.tests(

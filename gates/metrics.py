@@ -117,9 +117,20 @@ def _combine(datas: Sequence[CoverageData]) -> list[FileCoverage]:
     ]
 
 
-def coverage(metric: str, datas: Sequence[CoverageData]) -> Measurement:
-    """``coverage.percent`` / ``branch_percent`` / ``total_percent`` of the combined data."""
-    files = _combine(datas)
+def _in_paths(path: str, globs: Sequence[str]) -> bool:
+    return not globs or any(fnmatchcase(path, pattern) for pattern in globs)
+
+
+def coverage(
+    metric: str, datas: Sequence[CoverageData], *, paths: Sequence[str] = ()
+) -> Measurement:
+    """``coverage.percent`` / ``branch_percent`` / ``total_percent`` of the combined data.
+
+    ``paths`` (the gate's globs) keep only the files that match: a coverage
+    configuration that also measures tests or a noxfile does not dilute the
+    package's figure.
+    """
+    files = [item for item in _combine(datas) if _in_paths(item.path, paths)]
     hit = sum(len(f.executed) for f in files)
     statements = hit + sum(len(f.missing) for f in files)
     arcs_hit = sum(len(f.executed_branches) for f in files)
@@ -133,7 +144,7 @@ def coverage(metric: str, datas: Sequence[CoverageData]) -> Measurement:
     else:
         part, whole, unit = hit, statements, "statements"
     if whole == 0:
-        return Measurement(None, f"0 {unit} measured", problems=(_nothing_measured(unit),))
+        return Measurement(None, f"0 {unit} measured", problems=(_nothing_measured(unit, paths),))
     offenders, total = _cap(
         _coverage_offenders(files, branches=metric == "coverage.branch_percent")
     )
@@ -171,7 +182,14 @@ def _no_branch_problem() -> Problem:
     )
 
 
-def _nothing_measured(unit: str) -> Problem:
+def _nothing_measured(unit: str, paths: Sequence[str]) -> Problem:
+    if paths:
+        return Problem(
+            "no-statements",
+            "",
+            f"coverage measured 0 {unit} in files matching path = {list(paths)}",
+            "check the gate's `path` globs against the file paths in the coverage report",
+        )
     return Problem(
         "no-statements",
         "",
@@ -189,6 +207,7 @@ def patch(
     *,
     base: str,
     measured_files: Collection[str] = (),
+    paths: Sequence[str] = (),
 ) -> Measurement:
     """``coverage.patch_percent`` against ``base``; ``python_changes`` from ``git diff --numstat``.
 
@@ -199,7 +218,7 @@ def patch(
     """
     if len(diffs) != 1:
         return Measurement(None, "", problems=(_ambiguous_patch(len(diffs)),))
-    diff = diffs[0]
+    diff = diffs[0]._replace(files=[f for f in diffs[0].files if _in_paths(f.path, paths)])
     elsewhere = [p.diff for p in [diff, *python_changes] if compared_with(p.diff) != base]
     if elsewhere:
         return Measurement(None, "", problems=(_wrong_base(elsewhere[0], base),))

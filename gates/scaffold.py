@@ -267,13 +267,22 @@ Pipeline(
 '''
 
 
+def package_glob(package: str) -> str:
+    """The files of ``package`` as a gate's ``path`` glob: ``src/pkg/*``, or ``solo.py``."""
+    cleaned = package.strip("/")
+    if cleaned.endswith(".py"):
+        return cleaned
+    return f"{cleaned}/*" if cleaned not in ("", ".") else "*"
+
+
 def render_policy(layout: Layout) -> str:
     """The commented ``gates.toml`` gates init writes."""
+    files = package_glob(layout.package)
     parts = [_POLICY_HEAD.format(base=layout.base)]
-    parts.append(_UNIT)
+    parts.append(_UNIT.format(files=files))
     if layout.integration:
-        parts.append(_INTEGRATION)
-    parts.append(_REST)
+        parts.append(_INTEGRATION.format(files=files))
+    parts.append(_REST.format(files=files))
     parts.append(_AUDIT if layout.dependencies else _NO_AUDIT)
     if layout.benchmarks:
         parts.append(_BENCHMARKS)
@@ -297,6 +306,7 @@ _UNIT = """\
 [gate.unit-coverage]
 metric = "coverage.percent"   # line coverage, branch coverage measured too
 stage = "unit"
+path = "{files}"   # the package only, whatever else coverage measures
 min = 90
 
 """
@@ -305,11 +315,13 @@ _INTEGRATION = """\
 [gate.integration-coverage]
 metric = "coverage.percent"
 stage = "integration"
+path = "{files}"
 min = 80
 
 [gate.combined-coverage]
 metric = "coverage.percent"   # unit and integration together
 stage = ["unit", "integration"]
+path = "{files}"
 min = 85
 
 """
@@ -317,6 +329,7 @@ min = 85
 _REST = """\
 [gate.patch-coverage]
 metric = "coverage.patch_percent"   # the lines this change adds, against `base`
+path = "{files}"
 min = 90
 
 [gate.tests]

@@ -89,6 +89,7 @@ METRICS: dict[str, Metric] = {
 }
 
 _FINDINGS = frozenset({"findings"})
+_FILES = frozenset(name for name, metric in METRICS.items() if name.startswith("coverage."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,11 @@ GATE_KEYS: dict[str, Key] = {
     "tool": Key(_STRINGS, "only findings from these tools", _FINDINGS),
     "severity": Key({"enum": _SEVERITIES}, "only findings at or above this severity", _FINDINGS),
     "rule": Key(_STRINGS, "only findings whose rule matches one of these globs", _FINDINGS),
-    "path": Key(_STRINGS, "only findings whose file matches one of these globs", _FINDINGS),
+    "path": Key(
+        _STRINGS,
+        "only findings, or covered files, whose path matches one of these globs",
+        _FINDINGS | _FILES,
+    ),
     "slowdown": Key(
         {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$", "default": "5%"},
         "smallest slowdown that counts as a regression",

@@ -515,3 +515,31 @@ def test_zero_measured_lines_in_measured_files_are_comments_not_a_vacuous_diff(
         assert [p.slug for p in result.problems] == ["vacuous-diff"]
         if measured:
             assert "coverage never measured pkg/a.py" in result.problems[0].message
+
+
+def test_coverage_gates_can_read_only_the_package_files() -> None:
+    report = b.coverage(
+        "unit",
+        b.cov_file("src/pkg/a.py", [1, 2, 3, 4], []),
+        b.cov_file("tests/test_a.py", [1], [2, 3, 4, 5, 6, 7]),
+        b.cov_file("noxfile.py", [], [1, 2]),
+    )
+    ev = b.evidence(b.stage("unit", report))
+    whole = b.judge(UNIT_90, ev).gates[0]
+    assert whole.status is Status.FAIL  # 5 of 13 statements
+    package = b.judge(UNIT_90 + 'path = "src/pkg/*"\n', ev).gates[0]
+    assert (package.status, package.observed) == (Status.PASS, 100.0)
+    nothing = b.judge(UNIT_90 + 'path = "lib/*"\n', ev).gates[0]
+    assert nothing.status is Status.ERROR
+    assert "in files matching path = ['lib/*']" in nothing.reason
+
+
+def test_patch_coverage_can_read_only_the_package_files() -> None:
+    diff = PatchCoverage(
+        [PatchFile("src/pkg/a.py", [1, 2], []), PatchFile("noxfile.py", [], [1, 2, 3])],
+        "origin/main...HEAD",
+        5,
+    )
+    everything = metrics.patch([diff], [], base="origin/main")
+    package = metrics.patch([diff], [], base="origin/main", paths=["src/*"])
+    assert (everything.value, package.value) == (40.0, 100.0)

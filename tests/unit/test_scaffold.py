@@ -215,3 +215,19 @@ def test_init_writes_everything_and_never_replaces_without_force(tmp_path: Path)
     again = init(tmp_path, pins=PINS, force=True)
     assert again.gitignore == ()  # already ignored: not added twice
     assert (tmp_path / "gates.toml").read_text() != "# mine\n"
+
+
+@pytest.mark.parametrize(
+    ("package", "glob"),
+    [("src/pkg", "src/pkg/*"), ("pkg/", "pkg/*"), ("solo.py", "solo.py"), (".", "*")],
+)
+def test_coverage_gates_read_only_the_package(package: str, glob: str) -> None:
+    policy = parse_policy(tomllib.loads(render_policy(replace(_LAYOUT, package=package))))
+    coverage = [gate for gate in policy.gates if gate.metric.name.startswith("coverage.")]
+    assert {gate.name for gate in coverage} == {
+        "unit-coverage",
+        "integration-coverage",
+        "combined-coverage",
+        "patch-coverage",
+    }
+    assert all(gate.paths == (glob,) for gate in coverage)
