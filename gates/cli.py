@@ -439,12 +439,22 @@ def _init(args: argparse.Namespace) -> int:
         found += f", integration tests {layout.integration}"
     if layout.benchmarks:
         found += f", benchmarks {layout.benchmarks}"
+    guessed = (
+        "" if layout.base_detected else " (origin/HEAD is not set: a guess; edit [gates] base)"
+    )
     sys.stdout.write(
-        f"found {found}; installs with `pip install {' '.join(layout.install)}`; base {layout.base}\n"
+        f"found {found}; installs with `pip install {' '.join(layout.install)}`; "
+        f"base {layout.base}{guessed}\n"
         f"wrote {', '.join(result.written)}"
         + (f"; added {', '.join(result.gitignore)} to .gitignore" if result.gitignore else "")
-        + "\nnext: `python -m pip install nox gates` (once), then `nox -s gates`\n"
+        + "\n"
     )
+    if result.noxfile_lines:
+        sys.stdout.write(
+            "noxfile.py exists and was kept: add these lines to it (or rerun with --force to "
+            "replace it):\n\n" + result.noxfile_lines + "\n"
+        )
+    sys.stdout.write("next: `nox -s gates` (nox and gates installed where nox runs)\n")
     return 0
 
 

@@ -26,6 +26,7 @@ from the environment Nox runs in; everything else runs inside the sessions.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shlex
@@ -60,10 +61,12 @@ def tool_pins(root: Path = Path()) -> Path:
 
 
 def gates_install() -> list[str]:
-    """How a session installs gates itself.
+    """How a session installs gates itself: the same gates that runs this noxfile.
 
     ``GATES_INSTALL`` (pip arguments) wins; a gates imported from a source
-    checkout installs that checkout; otherwise this exact release.
+    checkout installs that checkout; one installed from a path, an archive or
+    a VCS URL installs from there again (its PEP 610 ``direct_url.json``);
+    otherwise this exact release from the configured index.
     """
     override = os.environ.get("GATES_INSTALL", "").strip()
     if override:
@@ -72,7 +75,23 @@ def gates_install() -> list[str]:
     project = checkout / "pyproject.toml"
     if project.is_file() and _project_name(project) == "gates":
         return [str(checkout)]
-    return [f"gates=={__version__}"]
+    return [_installed_from() or f"gates=={__version__}"]
+
+
+def _installed_from() -> str:
+    """Where pip installed this gates from, when not from an index (PEP 610)."""
+    try:
+        text = importlib.metadata.distribution("gates").read_text("direct_url.json")
+        origin = json.loads(text) if text else {}
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return ""
+    url = origin.get("url", "") if isinstance(origin, dict) else ""
+    if not isinstance(url, str) or not url:
+        return ""
+    vcs = origin.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("commit_id"):
+        return f"gates @ {vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}"
+    return f"gates @ {url}"
 
 
 def _gates_unless_project(project: bool) -> list[str]:  # noqa: FBT001 - private helper

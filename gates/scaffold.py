@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
+
 from gates.errors import UsageError
 from gates.manifest import atomic_write
 
@@ -60,13 +62,16 @@ class Layout:
     base: str
     dependencies: bool = True  # whether the project declares runtime dependencies to audit
     audit: tuple[str, ...] = (".",)  # pip-audit targets: the project, or -r requirements.txt
+    type_install: tuple[str, ...] = ()  # more pip arguments for the type stage (a typing group)
+    base_detected: bool = True  # False: no origin/HEAD, so `base` is a guess
 
 
 def detect(root: Path, *, package: str | None = None, tests: str | None = None) -> Layout:
     """Find the package, tests, install command and base ref of the project at ``root``."""
     pyproject = _read_pyproject(root)
-    found_package = package or _package(root, pyproject)
-    unit, integration = _tests(root, tests)
+    found_package = _given(root, package, "--package") if package else _package(root, pyproject)
+    unit, integration = _tests(root, _given(root, tests, "--tests") if tests else None)
+    base = _base(root)
     benchmarks = "benchmarks" if (root / "benchmarks").is_dir() else None
     return Layout(
         package=found_package,
@@ -74,10 +79,23 @@ def detect(root: Path, *, package: str | None = None, tests: str | None = None) 
         integration=integration,
         benchmarks=benchmarks if benchmarks and _uses_benchmark(root / benchmarks) else None,
         install=_install(root, pyproject),
-        base=_base(root),
+        base=base or "origin/main",
         dependencies=_has_dependencies(root, pyproject),
         audit=_audit(root, pyproject),
+        type_install=_type_install(pyproject),
+        base_detected=bool(base),
     )
+
+
+def _given(root: Path, path: str, option: str) -> str:
+    """A folder or module named on the command line, which must exist."""
+    if not (root / path).exists():
+        raise UsageError(
+            f"{option} {path}: no such file or folder under {root}",
+            slug="usage",
+            hint=f"pass a path relative to the project root, or leave {option} out to detect it",
+        )
+    return path
 
 
 def _read_pyproject(root: Path) -> dict[str, object]:
@@ -179,14 +197,47 @@ def _install(root: Path, pyproject: dict[str, object]) -> tuple[str, ...]:
     return ("-e", ".", "pytest")
 
 
+_TYPING = ("typing", "types", "type", "mypy")
+
+
+def _type_install(pyproject: dict[str, object]) -> tuple[str, ...]:
+    """The stubs mypy needs, when the project keeps them in a group or extra of their own."""
+    groups = pyproject.get("dependency-groups", {})
+    if isinstance(groups, dict):
+        for group in _TYPING:
+            if group in groups:
+                return ("--group", group)
+    project = pyproject.get("project")
+    extras = project.get("optional-dependencies", {}) if isinstance(project, dict) else {}
+    if isinstance(extras, dict):
+        for extra in _TYPING:
+            if extra in extras:
+                return (f".[{extra}]",)
+    return ()
+
+
 def _has_dependencies(root: Path, pyproject: dict[str, object]) -> bool:
     project = pyproject.get("project")
     if not isinstance(project, dict):
         return True  # setup.py or setup.cfg: cannot tell, so audit
-    dynamic = project.get("dynamic", [])
-    declared = project.get("dependencies", [])
-    dynamic_deps = isinstance(dynamic, list) and "dependencies" in dynamic
-    return bool(declared) or dynamic_deps or (root / "requirements.txt").is_file()
+    dynamic_deps = "dependencies" in _strings(project.get("dynamic"))
+    return _applies(project) or dynamic_deps or (root / "requirements.txt").is_file()
+
+
+def _applies(project: dict[str, object]) -> bool:
+    """Whether any declared dependency installs on this interpreter.
+
+    ``typing-extensions; python_version < "3.11"`` installs nothing on 3.11:
+    pip-audit would audit no package, and the gate could never pass.
+    """
+    for text in _strings(project.get("dependencies")):
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            return True  # unreadable: audit, and let pip-audit say what it makes of it
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            return True
+    return False
 
 
 def _audit(root: Path, pyproject: dict[str, object]) -> tuple[str, ...]:
@@ -198,7 +249,7 @@ def _audit(root: Path, pyproject: dict[str, object]) -> tuple[str, ...]:
     """
     project = pyproject.get("project")
     declares = isinstance(project, dict) and (
-        bool(project.get("dependencies")) or "dependencies" in _strings(project.get("dynamic"))
+        _applies(project) or "dependencies" in _strings(project.get("dynamic"))
     )
     if isinstance(project, dict) and not declares and (root / "requirements.txt").is_file():
         return ("-r", "requirements.txt")
@@ -210,6 +261,7 @@ def _strings(value: object) -> list[str]:
 
 
 def _base(root: Path) -> str:
+    """``origin``'s default branch, or "" when the clone does not say (no remote HEAD)."""
     try:
         result = subprocess.run(
             ["git", "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"],
@@ -220,9 +272,9 @@ def _base(root: Path) -> str:
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
-        return "origin/main"
+        return ""
     ref = result.stdout.strip()
-    return ref if result.returncode == 0 and ref else "origin/main"
+    return ref if result.returncode == 0 and ref else ""
 
 
 # ---------------------------------------------------------------- rendering
@@ -240,6 +292,8 @@ def render_noxfile(layout: Layout) -> str:
     if layout.benchmarks:
         lines.append(f'    benchmarks="{layout.benchmarks}",')
     lines.append(f"    install={_py_list(layout.install)},")
+    if layout.type_install:
+        lines.append(f'    extra_install={{"type": {_py_list(layout.type_install)}}},')
     if layout.dependencies and layout.audit != (".",):
         lines.append(f"    audit={_py_list(layout.audit)},  # the dependencies the project lists")
     if not layout.dependencies:
@@ -403,6 +457,7 @@ class InitResult:
     layout: Layout
     written: tuple[str, ...]
     gitignore: tuple[str, ...]  # lines added to .gitignore
+    noxfile_lines: str = ""  # for a project that has a noxfile: what to add to it
 
 
 def init(
@@ -420,6 +475,9 @@ def init(
         "gates.toml": render_policy(layout).encode(),
         "gates-tools.txt": pins,
     }
+    kept_noxfile = (root / "noxfile.py").exists() and not force
+    if kept_noxfile:  # the project's own sessions stay; it is told what to add
+        del files["noxfile.py"]
     existing = sorted(name for name in files if (root / name).exists())
     if existing and not force:
         raise UsageError(
@@ -430,7 +488,15 @@ def init(
     for name, data in files.items():
         atomic_write(root / name, data)
     added = _ignore(root / ".gitignore")
-    return InitResult(layout, tuple(files), added)
+    snippet = _pipeline_lines(render_noxfile(layout)) if kept_noxfile else ""
+    return InitResult(layout, tuple(files), added, snippet)
+
+
+def _pipeline_lines(noxfile: str) -> str:
+    """What to add to an existing noxfile: the import and the Pipeline call."""
+    start = noxfile.index("from gates.nox import Pipeline")
+    body = noxfile[noxfile.index("Pipeline(\n") :]
+    return noxfile[start : noxfile.index("\n", start) + 1] + "\n" + body
 
 
 def _ignore(path: Path) -> tuple[str, ...]:

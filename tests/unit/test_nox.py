@@ -6,6 +6,7 @@ end-to-end tests (tests/e2e) run them for real through Nox.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 from collections.abc import Iterator
@@ -288,7 +289,24 @@ def test_gates_installs_from_the_override_a_checkout_or_the_release(
     checkout = Path(recipes.__file__).resolve().parent.parent
     assert gates_install() == [str(checkout)]  # the tests run from a checkout
     monkeypatch.setattr(recipes, "__file__", str(tmp_path / "site" / "gates" / "nox.py"))
-    assert gates_install() == [f"gates=={__version__}"]
+    origins = {
+        "": f"gates=={__version__}",  # from an index: the same release from it
+        '{"url": "file:///src/gates", "dir_info": {}}': "gates @ file:///src/gates",
+        '{"url": "https://example.invalid/gates.git", "vcs_info": {"vcs": "git", '
+        '"commit_id": "abc123"}}': "gates @ git+https://example.invalid/gates.git@abc123",
+    }
+    for direct_url, spec in origins.items():
+        distribution = FakeDistribution(direct_url or None)
+        monkeypatch.setattr(importlib.metadata, "distribution", lambda _n, d=distribution: d)
+        assert gates_install() == [spec]
+
+
+class FakeDistribution:
+    def __init__(self, direct_url: str | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        return self.direct_url if name == "direct_url.json" else None
 
 
 def test_a_project_that_is_gates_itself_is_not_installed_twice(

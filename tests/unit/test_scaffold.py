@@ -129,9 +129,71 @@ def test_what_cannot_be_detected_is_a_usage_error_that_says_what_to_pass(
     assert "--" in caught.value.hint
 
 
-def test_explicit_package_and_tests_win(tmp_path: Path) -> None:
+def test_explicit_package_and_tests_win_and_must_exist(tmp_path: Path) -> None:
+    _write(tmp_path, {"lib/core/__init__.py": "", "checks/check_a.py": ""})
     layout = detect(tmp_path, package="lib/core", tests="checks")
     assert (layout.package, layout.tests) == ("lib/core", "checks")
+    with pytest.raises(UsageError, match="--package src/nope: no such file or folder"):
+        detect(tmp_path, package="src/nope", tests="checks")
+    with pytest.raises(UsageError, match="--tests nope: no such file or folder"):
+        detect(tmp_path, package="lib/core", tests="nope")
+
+
+def test_dependencies_that_do_not_install_here_are_no_dependencies(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "lib"\nversion = "1"\n'
+            "dependencies = [\"typing-extensions; python_version < '3.0'\"]\n",
+            "lib/__init__.py": "",
+            "tests/t.py": "",
+        },
+    )
+    layout = detect(tmp_path)
+    assert not layout.dependencies  # nothing to audit: the gate could never pass
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "lib"\nversion = "1"\n'
+        'dependencies = ["typing-extensions; python_version < \'3.0\'", "attrs>=20"]\n'
+    )
+    assert detect(tmp_path).dependencies
+
+
+def test_a_typing_group_goes_to_the_type_stage(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "lib"\nversion = "1"\n'
+            '[dependency-groups]\ntests = ["pytest"]\ntyping = ["types-requests"]\n',
+            "lib/__init__.py": "",
+            "tests/t.py": "",
+        },
+    )
+    layout = detect(tmp_path)
+    assert layout.type_install == ("--group", "typing")
+    assert 'extra_install={"type": ["--group", "typing"]}' in render_noxfile(layout)
+
+
+def test_without_a_remote_head_the_base_is_a_guess_and_says_so(tmp_path: Path) -> None:
+    _write(tmp_path, {"lib/__init__.py": "", "tests/t.py": ""})
+    layout = detect(tmp_path)
+    assert (layout.base, layout.base_detected) == ("origin/main", False)
+
+
+def test_an_existing_noxfile_is_kept_and_the_lines_to_add_are_given(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "noxfile.py": "import nox\n\n@nox.session\ndef docs(session): ...\n",
+            "lib/__init__.py": "",
+            "tests/t.py": "",
+        },
+    )
+    result = init(tmp_path, pins=PINS)
+    assert set(result.written) == {"gates.toml", "gates-tools.txt"}
+    assert "def docs" in (tmp_path / "noxfile.py").read_text()  # the project's own session
+    assert result.noxfile_lines.startswith("from gates.nox import Pipeline\n")
+    assert 'package="lib"' in result.noxfile_lines
+    assert result.noxfile_lines.rstrip().endswith(").register()")
 
 
 def test_the_base_is_the_remote_default_branch(tmp_path: Path) -> None:
