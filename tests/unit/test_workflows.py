@@ -15,7 +15,6 @@ from typing import Any, Final
 import pytest
 import yaml
 
-from gates import __version__
 from gates.plan import PLAN_JOB, WAVE_JOBS
 
 WORKFLOWS: Final = Path(__file__).resolve().parents[2] / ".github" / "workflows"
@@ -95,7 +94,9 @@ def test_the_reusable_workflow_is_only_called_and_takes_typed_inputs() -> None:
     inputs = triggers["workflow_call"]["inputs"]
     assert {"python-version", "config", "stages", "base-ref", "install"} <= set(inputs)
     assert all(spec["type"] in ("string", "boolean") for spec in inputs.values())
-    assert inputs["gates-install"]["default"] == f"gates=={__version__}"
+    # never a PyPI default: `gates` there is another project
+    assert inputs["gates-install"]["required"] is True
+    assert "default" not in inputs["gates-install"]
 
 
 def test_the_jobs_are_the_ones_gates_plan_and_gates_jobs_name() -> None:
