@@ -272,13 +272,13 @@ def _status(
         return (Status.WARN if soft else Status.ERROR), f"{first.describe()}{more}"
     if measure.value is None:
         reason = measure.not_applicable or measure.summary or "nothing measured"
-        return _waived_or(Status.PASS, reason, waived)
+        return _waived_or(Status.PASS, reason, waived, read=measure.summary)
     passed = (gate.min is None or measure.value >= gate.min) and (
         gate.max is None or measure.value <= gate.max
     )
     shown = show_value(gate.metric.name, measure.value)
     if passed:
-        return _waived_or(Status.PASS, f"{shown} — {measure.summary}", waived)
+        return _waived_or(Status.PASS, f"{shown} — {measure.summary}", waived, read=measure.summary)
     op = (
         f"< {_bound_text(gate.min)}"
         if gate.min is not None and measure.value < gate.min
@@ -288,12 +288,18 @@ def _status(
     return status, f"{shown} {op} — {measure.summary}"
 
 
-def _waived_or(status: Status, reason: str, waived: Sequence[Waiver]) -> tuple[Status, str]:
+def _waived_or(
+    status: Status, reason: str, waived: Sequence[Waiver], *, read: str
+) -> tuple[Status, str]:
+    """A pass that needed an evidence waiver is "not run", never a pass, and says by whom."""
     if not waived:
         return status, reason
     first = waived[0]
-    why = f"{first.label}: {first.reason}; owner {first.owner}, until {first.expires}"
-    return Status.WAIVED, f"not run or incomplete, waived ({why}) — {reason}"
+    others = len({w.index for w in waived}) - 1
+    more = f" and {others} more waiver{'s' if others > 1 else ''}" if others > 0 else ""
+    why = f"{first.label}{more}: {first.reason}; owner {first.owner}, until {first.expires}"
+    partial = f" — what was read: {read}" if read else ""
+    return Status.WAIVED, f"not run or incomplete, waived ({why}){partial}"
 
 
 def _bound_text(value: float | None) -> str:

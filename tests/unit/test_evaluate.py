@@ -226,6 +226,25 @@ def test_waived_evidence_problem_shows_not_run_never_pass() -> None:
     assert verdict.status is Status.WARN
 
 
+def test_a_gate_passing_on_two_evidence_waivers_names_both_and_what_it_read() -> None:
+    problems = [
+        b.problem("audit-incomplete", tool="pip-audit", kind=Kind.FINDINGS, subject="requests"),
+        b.problem("no-packages-audited", tool="pip-audit", kind=Kind.FINDINGS),
+    ]
+    ev = b.evidence(b.stage("security", b.findings("security", "pip-audit"), problems=problems))
+    waiver = 'owner = "o"\nreason = "offline"\nexpires = 2027-01-01\n'
+    policy = (
+        '[gate.s]\nmetric = "findings"\ntool = "pip-audit"\nmax = 0\n'
+        f'[[waiver]]\nevidence = "pip-audit:audit-incomplete"\n{waiver}'
+        f'[[waiver]]\nevidence = "pip-audit:no-packages-audited"\n{waiver}'
+    )
+    gate = b.judge(policy, ev).gates[0]
+    assert gate.status is Status.WAIVED
+    assert "evidence pip-audit:audit-incomplete and 1 more waiver: offline" in gate.reason
+    assert gate.reason.endswith("— what was read: 0 findings")
+    assert " — 0 — " not in gate.reason
+
+
 def test_evidence_waiver_by_subject_only_covers_that_subject() -> None:
     problems = [
         b.problem("audit-incomplete", tool="pip-audit", kind=Kind.FINDINGS, subject="requests"),
