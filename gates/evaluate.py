@@ -426,7 +426,8 @@ def _counts(evidence: Evidence) -> tuple[tuple[Count, int], ...]:
 
     Within one stage, reports of one tool that count the same thing (the
     coverage JSON and Cobertura XML of one pytest run) measured it once: the
-    larger figure counts, not the sum.
+    larger figure counts, not the sum. Statements measured by several stages
+    count once each.
     """
     per_tool: dict[tuple[str, str, Count], int] = {}
     for stage in evidence.stages:
@@ -437,7 +438,20 @@ def _counts(evidence: Evidence) -> tuple[tuple[Count, int], ...]:
     total: Counter[Count] = Counter()
     for (_, _, count), value in per_tool.items():
         total[count] += value
+    covering = _coverage_per_stage(r for s in evidence.stages for r in s.reports)
+    if len(covering) > 1:  # unit and integration measure the same statements: count each once
+        total[Count.STATEMENTS_MEASURED] = _distinct_statements(covering)
     return tuple((count, total[count]) for count in Count if count in total)
+
+
+def _distinct_statements(datas: Sequence[CoverageData]) -> int:
+    lines: dict[str, set[int]] = {}
+    for data in datas:
+        for item in data.files:
+            seen = lines.setdefault(item.path, set())
+            seen.update(item.executed)
+            seen.update(item.missing)
+    return sum(len(seen) for seen in lines.values())
 
 
 def _waiver_result(waiver: Waiver, book: WaiverBook, today: dt.date) -> WaiverResult:
