@@ -32,7 +32,24 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         help="the benchmark stage: head against its merge base, same run, interleaved",
         description=_BENCH_HELP,
     )
-    defaults = Plan()
+    _add_sources(bench)
+    _add_plan(bench, Plan())
+    bench.add_argument("--stage", default="benchmark", help="stage name (default: benchmark)")
+    bench.add_argument(
+        "--reports", default=None, help="evidence folder (default: [gates] reports, else .gates)"
+    )
+    bench.add_argument(
+        "--config", default="gates.toml", type=Path, help="policy: [gates] base and slowdown"
+    )
+    bench.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
+    bench.add_argument(
+        "--reproduce", default="nox -s benchmark", help="the command shown in verdicts"
+    )
+    bench.add_argument("-v", "--verbose", action="store_true")
+
+
+def _add_sources(bench: argparse.ArgumentParser) -> None:
+    """What is compared: the base ref or a stored baseline, and how each side installs."""
     bench.add_argument(
         "--base",
         default=os.environ.get("GATES_BASE", "").strip() or None,
@@ -51,6 +68,10 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     )
     bench.add_argument("--constraints", type=Path, help="pip constraints (the tool pins)")
     bench.add_argument("--python", default=sys.executable, help="the interpreter of both sides")
+
+
+def _add_plan(bench: argparse.ArgumentParser, defaults: Plan) -> None:
+    """How long and how: rounds, budgets, the timer."""
     bench.add_argument("--min-rounds", type=int, default=defaults.min_rounds)
     bench.add_argument("--max-rounds", type=int, default=defaults.max_rounds)
     bench.add_argument(
@@ -82,18 +103,6 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         help="what each process times: cpu (default; immune to neighbours taking the core) "
         "or wall (for benchmarks that sleep, wait on I/O or use threads)",
     )
-    bench.add_argument("--stage", default="benchmark", help="stage name (default: benchmark)")
-    bench.add_argument(
-        "--reports", default=None, help="evidence folder (default: [gates] reports, else .gates)"
-    )
-    bench.add_argument(
-        "--config", default="gates.toml", type=Path, help="policy: [gates] base and slowdown"
-    )
-    bench.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
-    bench.add_argument(
-        "--reproduce", default="nox -s benchmark", help="the command shown in verdicts"
-    )
-    bench.add_argument("-v", "--verbose", action="store_true")
 
 
 _BENCH_HELP = """\
