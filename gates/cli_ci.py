@@ -23,7 +23,7 @@ from typing import Any
 
 from gates.annotate import LIMIT, git_changed_lines, workflow_commands
 from gates.errors import EvidenceError, UsageError
-from gates.github import DEFAULT_API, Client, check_repo, check_token, post_sticky
+from gates.github import DEFAULT_API, Client, check_repo, check_token, find_pull, post_sticky
 from gates.outputs import OutputFormat, render
 from gates.outputs import _format as fmt
 from gates.outputs.markdown import MARKER, escape_md
@@ -124,9 +124,18 @@ def _add_comment(sub: argparse._SubParsersAction[Any]) -> None:
     )
     comment.add_argument("artifact", type=Path, help="the folder holding verdict.json")
     comment.add_argument(
-        "--commit", required=True, help="the commit every stage must have measured ($GITHUB_SHA)"
+        "--commit",
+        help="the commit every stage must have measured ($GITHUB_SHA; with --pr-head, default: "
+        "the pull request's test merge commit)",
     )
-    comment.add_argument("--pr", required=True, type=int, help="the pull request number")
+    which = comment.add_mutually_exclusive_group(required=True)
+    which.add_argument("--pr", type=int, help="the pull request number")
+    which.add_argument(
+        "--pr-head",
+        metavar="SHA",
+        help="instead: the open pull request whose head is this commit (a workflow_run job, "
+        "for fork pull requests: $HEAD_SHA from github.event.workflow_run.head_sha)",
+    )
     comment.add_argument(
         "--repo",
         default=os.environ.get("GITHUB_REPOSITORY", ""),
@@ -169,23 +178,43 @@ def _comment(args: argparse.Namespace) -> int:
     )
     repo = check_repo(args.repo)
     client = None if args.dry_run else Client(args.api_url, token, max_wait=args.max_wait)
+    number, commit = _target(args, client, repo)
     refused: EvidenceError | None = None
     try:
-        body = render(load_artifact(args.artifact, commit=args.commit), OutputFormat.MARKDOWN)
+        body = render(load_artifact(args.artifact, commit=commit), OutputFormat.MARKDOWN)
     except EvidenceError as error:
         # Replace the comment of an earlier run rather than leave its verdict standing.
         refused, body = error, _unchecked(error)
     if client is None:
         sys.stdout.write(body)
     else:
-        posted = post_sticky(client, repo, args.pr, body, marker=MARKER, author=args.author)
+        posted = post_sticky(client, repo, number, body, marker=MARKER, author=args.author)
         where = f" ({posted.url})" if posted.url else ""
-        sys.stdout.write(
-            f"{posted.action} comment {posted.comment_id} on {repo}#{args.pr}{where}\n"
-        )
+        sys.stdout.write(f"{posted.action} comment {posted.comment_id} on {repo}#{number}{where}\n")
     if refused is not None:
         raise refused
     return 0
+
+
+def _target(args: argparse.Namespace, client: Client | None, repo: str) -> tuple[int, str]:
+    """The pull request to comment on, and the commit its verdict must be of."""
+    if args.pr_head is None or client is None:
+        if not args.commit:
+            need = "--pr" if args.pr_head is None else "--dry-run with --pr-head"
+            raise UsageError(
+                f"{need} needs --commit: the commit the verdict must be of", slug="usage"
+            )
+        return (args.pr or 0), args.commit
+    pull = find_pull(client, repo, args.pr_head)
+    commit = args.commit or pull.merge_commit
+    if not commit:
+        raise UsageError(
+            f"GitHub has no test merge commit for {repo}#{pull.number} (a conflict, or not "
+            "computed yet)",
+            slug="usage",
+            hint="pass --commit, the commit the run measured",
+        )
+    return pull.number, commit
 
 
 def _unchecked(error: EvidenceError) -> str:

@@ -5,6 +5,9 @@
   ``rel="last"``);
 * ``POST /repos/{owner}/{repo}/issues/{n}/comments``: create (201);
 * ``PATCH /repos/{owner}/{repo}/issues/comments/{id}``: update (200);
+* ``GET /repos/{owner}/{repo}/pulls?per_page=&page=``: the open pull requests
+  (:attr:`FakeGitHub.pulls`: number, head SHA, test merge SHA), paginated the
+  same way;
 * ``Authorization: Bearer <token>`` required (401 "Bad credentials" otherwise);
   an unknown repository or pull request is 404.
 
@@ -29,6 +32,7 @@ __all__ = ["Comment", "FakeGitHub", "Received", "fake_github"]
 
 _LIST = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/comments$")
 _ONE = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/comments/(\d+)$")
+_PULLS = re.compile(r"^/repos/([^/]+)/([^/]+)/pulls$")
 
 
 @dataclass
@@ -70,6 +74,7 @@ class FakeGitHub:
     repo: str = "o/r"
     number: int = 7
     comments: list[Comment] = field(default_factory=list)
+    pulls: list[tuple[int, str, str | None]] = field(default_factory=list)  # number, head, merge
     requests: list[Received] = field(default_factory=list)
     next_link: str = ""  # overrides the URL of rel="next" (a hostile server)
     url: str = ""
@@ -107,35 +112,65 @@ class FakeGitHub:
                 return canned.status, canned.headers, canned.body
         if authorization != f"Bearer {self.token}":
             return 401, {}, json.dumps({"message": "Bad credentials"})
-        listing, one = _LIST.match(parts.path), _ONE.match(parts.path)
+        return self._route(method, parts.path, parse_qs(parts.query), body)
+
+    def _route(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any
+    ) -> tuple[int, dict[str, str], str]:
+        listing, one = _LIST.match(path), _ONE.match(path)
         if listing and self._ours(listing) and method == "GET":
-            return self._page(parse_qs(parts.query))
+            return self._page(query)
         if listing and self._ours(listing) and method == "POST" and body:
             comment = self.add(str(body["body"]))
             return 201, {}, json.dumps(comment.json(self.url))
+        pulls = _PULLS.match(path)
+        if pulls and f"{pulls[1]}/{pulls[2]}" == self.repo and method == "GET":
+            listed = [_pull_json(self.repo, *pull) for pull in self.pulls]
+            return _paged(listed, query, f"{self.url}/repos/{self.repo}/pulls")
         if one and f"{one[1]}/{one[2]}" == self.repo and method == "PATCH" and body:
-            for comment in self.comments:
-                if comment.id == int(one[3]):
-                    comment.body = str(body["body"])
-                    return 200, {}, json.dumps(comment.json(self.url))
+            return self._update(int(one[3]), str(body["body"]))
+        return 404, {}, json.dumps({"message": "Not Found"})
+
+    def _update(self, comment_id: int, text: str) -> tuple[int, dict[str, str], str]:
+        for comment in self.comments:
+            if comment.id == comment_id:
+                comment.body = text
+                return 200, {}, json.dumps(comment.json(self.url))
         return 404, {}, json.dumps({"message": "Not Found"})
 
     def _ours(self, match: re.Match[str]) -> bool:
         return f"{match[1]}/{match[2]}" == self.repo and int(match[3]) == self.number
 
     def _page(self, query: dict[str, list[str]]) -> tuple[int, dict[str, str], str]:
-        per_page = min(int(query.get("per_page", ["30"])[0]), 100)
-        page = int(query.get("page", ["1"])[0])
-        last = max(1, -(-len(self.comments) // per_page))
-        items = self.comments[(page - 1) * per_page : page * per_page]
-        headers = {}
+        listed = [comment.json(self.url) for comment in self.comments]
         path = f"/repos/{self.repo}/issues/{self.number}/comments"
-        if page < last:
-            following = self.next_link or f"{self.url}{path}?per_page={per_page}&page={page + 1}"
-            headers["Link"] = (
-                f'<{following}>; rel="next", <{self.url}{path}?per_page={per_page}&page={last}>; rel="last"'
-            )
-        return 200, headers, json.dumps([comment.json(self.url) for comment in items])
+        return _paged(listed, query, f"{self.url}{path}", self.next_link)
+
+
+def _paged(
+    items: list[dict[str, Any]], query: dict[str, list[str]], url: str, next_link: str = ""
+) -> tuple[int, dict[str, str], str]:
+    """One page of ``items``, with GitHub's ``Link`` header (``next_link`` overrides next)."""
+    per_page = min(int(query.get("per_page", ["30"])[0]), 100)
+    page = int(query.get("page", ["1"])[0])
+    last = max(1, -(-len(items) // per_page))
+    headers = {}
+    if page < last:
+        following = next_link or f"{url}?per_page={per_page}&page={page + 1}"
+        headers["Link"] = (
+            f'<{following}>; rel="next", <{url}?per_page={per_page}&page={last}>; rel="last"'
+        )
+    return 200, headers, json.dumps(items[(page - 1) * per_page : page * per_page])
+
+
+def _pull_json(repo: str, number: int, head: str, merge: str | None) -> dict[str, Any]:
+    return {
+        "number": number,
+        "state": "open",
+        "head": {"sha": head, "ref": "feature", "repo": {"full_name": "fork/r"}},
+        "base": {"ref": "main", "repo": {"full_name": repo}},
+        "merge_commit_sha": merge,
+    }
 
 
 def _handler(state: FakeGitHub) -> type[BaseHTTPRequestHandler]:

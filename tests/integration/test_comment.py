@@ -539,3 +539,109 @@ def test_a_secondary_rate_limit_without_headers_waits_a_minute(api: FakeGitHub) 
     client = Client(api.url, TOKEN, max_wait=120, sleep=slept.append)
     post_sticky(client, "o/r", 7, f"{MARKER}\nx", marker=MARKER, author="github-actions[bot]")
     assert slept == [60.0]
+
+
+# ---------------------------------------------------------------- the pull request of a head commit
+
+HEAD: Final = "b" * 40
+
+
+def comment_on_head(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["comment", str(artifact), "--pr-head", HEAD, "--api-url", api.url, *extra])
+    out, err = capsys.readouterr()
+    assert TOKEN not in out + err
+    return code, out, err
+
+
+def test_the_pull_request_is_found_by_its_head_on_a_later_page(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.pulls = [(100 + n, f"{n:040x}", f"{n + 1:040x}") for n in range(150)]
+    api.pulls.insert(120, (7, HEAD, COMMIT))
+    code, out, err = comment_on_head(api, artifact, capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("created comment 1001 on o/r#7")
+    listed = [r for r in api.received("GET") if r.path == "/repos/o/r/pulls"]
+    assert len(listed) == 2  # 151 open pull requests: two pages of 100
+    [post] = api.received("POST")
+    assert post.path == "/repos/o/r/issues/7/comments"
+    assert post.body == {"body": expected_body(artifact)}
+
+
+def test_the_verdict_must_be_of_the_test_merge_commit(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.pulls = [(7, HEAD, "c" * 40)]  # the base moved on since the run: a new merge commit
+    code, out, err = comment_on_head(api, artifact, capsys)
+    assert code == 3
+    assert f"not {'c' * 12}" in err
+    [post] = api.received("POST")
+    assert post.body is not None
+    assert "could not be checked" in post.body["body"]
+    assert out.startswith("created comment")
+
+
+def test_an_explicit_commit_overrides_the_merge_commit(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.pulls = [(7, HEAD, None)]
+    code, _, err = comment_on_head(api, artifact, capsys, "--commit", COMMIT)
+    assert (code, err) == (0, "")
+    assert len(api.received("POST")) == 1
+
+
+def test_no_merge_commit_and_no_commit_is_a_usage_error(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.pulls = [(7, HEAD, None)]
+    code, _, err = comment_on_head(api, artifact, capsys)
+    assert code == 2
+    assert "no test merge commit for o/r#7" in err
+    assert "pass --commit" in err
+    assert api.received("POST") == []
+
+
+@pytest.mark.parametrize(
+    ("pulls", "said"),
+    [
+        ([(8, "a" * 40, COMMIT)], "0 open pull requests of o/r have the head bbbbbbbbbbbb\n"),
+        ([(7, HEAD, COMMIT), (9, HEAD, COMMIT)], "2 open pull requests of o/r have the head"),
+    ],
+)
+def test_none_or_several_pull_requests_with_the_head_post_nothing(
+    api: FakeGitHub,
+    artifact: Path,
+    capsys: pytest.CaptureFixture[str],
+    pulls: list[tuple[int, str, str | None]],
+    said: str,
+) -> None:
+    api.pulls = pulls
+    code, _, err = comment_on_head(api, artifact, capsys)
+    assert code == 5
+    assert said in err
+    assert ("pass --pr" in err) == (len(pulls) > 1)
+    assert ("the next run comments" in err) == (len(pulls) == 1)
+    assert api.received("POST") == [] and api.received("PATCH") == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--pr-head", "b" * 39],
+        ["--pr-head", "B" * 40],
+        ["--pr-head", f"{HEAD}\n"],
+        ["--pr-head", HEAD, "--pr", "7"],
+        ["--pr", "7"],  # --pr needs --commit
+        ["--pr-head", HEAD, "--dry-run"],  # a dry run looks nothing up
+    ],
+)
+def test_pr_head_usage_errors_send_nothing(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["comment", str(artifact), "--api-url", api.url, *argv]) == 2
+    assert "usage error" in capsys.readouterr().err
+    assert api.requests == []

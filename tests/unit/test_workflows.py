@@ -76,7 +76,10 @@ def test_every_checkout_drops_its_credentials(path: Path) -> None:
 def test_no_pull_request_target_and_no_expression_in_a_script(path: Path) -> None:
     document = _load(path)
     assert "pull_request_target" not in _on(document)
-    assert "workflow_run" not in _on(document)
+    if "workflow_run" in _on(document):  # only to call gates-comment.yml, which runs no PR code
+        assert [job["uses"] for job in document["jobs"].values()] == [
+            "./.github/workflows/gates-comment.yml"
+        ]
     for job_id, step in _steps(document):
         assert "${{" not in str(step.get("run", "")), f"{path.name}: {job_id}: {step.get('name')}"
 
@@ -167,3 +170,46 @@ def test_ci_calls_the_reusable_workflow_on_pull_requests_main_and_release_branch
     gates = ci["jobs"]["gates"]
     assert gates["name"] == "gates"  # the required check: "gates / gates"
     assert gates["uses"] == "./.github/workflows/gates.yml"
+    assert gates["with"]["comment"] is False  # comment.yml comments, on forks' pull requests too
+
+
+# ---------------------------------------------------------------- comments on fork pull requests
+
+
+def test_comment_runs_after_ci_through_the_reusable_comment_workflow() -> None:
+    document = _load(WORKFLOWS / "comment.yml")
+    assert _on(document) == {"workflow_run": {"workflows": ["ci"], "types": ["completed"]}}
+    assert _load(WORKFLOWS / "ci.yml")["name"] == "ci"
+    [job] = document["jobs"].values()
+    assert job["uses"] == "./.github/workflows/gates-comment.yml"
+    assert job["permissions"] == {
+        "actions": "read",
+        "contents": "read",
+        "pull-requests": "write",
+    }
+
+
+def test_the_fork_comment_job_reads_only_the_verdict_artifact_and_picks_the_pull_request() -> None:
+    document = _load(WORKFLOWS / "gates-comment.yml")
+    assert list(_on(document)) == ["workflow_call"]
+    inputs = _on(document)["workflow_call"]["inputs"]
+    assert inputs["gates-install"]["required"] is True
+    [job] = document["jobs"].values()
+    assert "github.event.workflow_run.event == 'pull_request'" in job["if"]
+    assert job["permissions"] == {
+        "actions": "read",
+        "contents": "read",
+        "pull-requests": "write",
+    }
+    steps = job["steps"]
+    [checkout] = [s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@")]
+    assert "ref" not in checkout["with"]  # the default branch, never the pull request's code
+    [download] = [s for s in steps if "download-artifact@" in str(s.get("uses", ""))]
+    assert download["with"]["name"] == "gates-verdict"
+    assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
+    post = steps[-1]
+    assert post["run"] == 'gates comment "$RUNNER_TEMP/verdict" --pr-head "$HEAD_SHA"'
+    assert post["env"] == {
+        "GITHUB_TOKEN": "${{ github.token }}",
+        "HEAD_SHA": "${{ github.event.workflow_run.head_sha }}",
+    }
