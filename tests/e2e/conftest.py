@@ -56,7 +56,7 @@ _GIT = (
 # Set by an outer run (coverage, a Nox session, a git hook) and able to change
 # what Nox, git or the tools do inside the fixture projects.
 _SCRUBBED_PREFIXES = ("COV_CORE_", "COVERAGE_", "GIT_", "NOX", "PYTEST_")
-_SCRUBBED = ("MYPYPATH", "VIRTUAL_ENV", "GATES_INSTALL")
+_SCRUBBED = ("MYPYPATH", "VIRTUAL_ENV", "GATES_INSTALL", "GATES_BASE")
 
 
 # ---------------------------------------------------------------- the verdict

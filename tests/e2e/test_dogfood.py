@@ -29,7 +29,7 @@ from tests.e2e.conftest import NOX_TIMEOUT, ROOT, read_verdict
 pytestmark = pytest.mark.slow
 
 _SCRUBBED_PREFIXES = ("COV_CORE_", "COVERAGE_", "GIT_", "NOX", "PYTEST_")
-_SCRUBBED = ("MYPYPATH", "VIRTUAL_ENV", "GATES_INSTALL")
+_SCRUBBED = ("MYPYPATH", "VIRTUAL_ENV", "GATES_INSTALL", "GATES_BASE")
 
 
 def test_a_clean_clone_of_this_repository_passes_its_own_gates(tmp_path: Path) -> None:

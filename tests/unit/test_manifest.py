@@ -344,7 +344,11 @@ def test_tool_version_asks_the_tool() -> None:
     assert tool_version(["/nonexistent/tool"]) == "unknown"
 
 
-def test_tool_version_asks_the_named_tool_when_the_command_is_something_else() -> None:
+def test_tool_version_asks_the_named_tool_when_the_command_is_something_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the pytest on PATH is this environment's, as in a stage session
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     git = subprocess.run(["git", "--version"], capture_output=True, text=True, check=True)
     assert tool_version(["sh", "-c", "git diff"], tool="git") == git.stdout.split()[-1]
     assert tool_version(["true"], tool="pytest") == pytest.__version__  # not coreutils' version
