@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gates.errors import EvidenceError
-from gates.gitinfo import TreeState, same_code
+from gates.gitinfo import TreeState, changed_since, differing, same_code
 from gates.manifest import Manifest, ReportEntry, load_manifest
 from gates.model import Problem, ReportData
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
@@ -39,6 +39,7 @@ __all__ = [
 # What `git rev-parse` records: a SHA-1 or SHA-256 commit id.
 _FULL_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _MIN_SHA = 7  # the shortest abbreviation git itself prints
+_NAMED = 5  # changed files a stale-worktree message names
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,23 +222,44 @@ def _provenance(
     if manifest.commit != state.commit and not same_code(
         root, manifest.commit, state.commit, exclude=reports
     ):
-        yield StageProblem(
-            Problem(
-                "stale-commit",
-                path,
-                f"evidence is from commit {manifest.commit[:12]}, but HEAD is {state.commit[:12]}",
-                hint,
+        if not _committed_as_measured(manifest, root=root, reports=reports):
+            yield StageProblem(
+                Problem(
+                    "stale-commit",
+                    path,
+                    f"evidence is from commit {manifest.commit[:12]}, but HEAD is "
+                    f"{state.commit[:12]}",
+                    hint,
+                )
             )
-        )
     elif manifest.worktree != state.digest:
-        yield StageProblem(
-            Problem(
-                "stale-worktree",
-                path,
-                "files changed since the stage ran (the uncommitted changes differ)",
-                hint,
-            )
-        )
+        yield StageProblem(Problem("stale-worktree", path, _what_changed(manifest, state), hint))
+
+
+def _committed_as_measured(manifest: Manifest, *, root: Path, reports: str) -> bool:
+    """Whether the tree now holds exactly what the stage measured, committed since or not.
+
+    The stage recorded the files that differed from its commit and their
+    content; if the files that differ from that commit now are the same ones
+    with the same content, the code is what was measured (a run on
+    uncommitted changes, then ``git commit``). Unknown is "no".
+    """
+    if manifest.changes is None:
+        return False
+    now = changed_since(root, manifest.commit, exclude=reports)
+    return now is not None and not differing(manifest.changes, now)
+
+
+def _what_changed(manifest: Manifest, state: TreeState) -> str:
+    """The stale-worktree message, naming the files when both sides listed them."""
+    if manifest.changes is None or state.changes is None:
+        return "files changed since the stage ran (the uncommitted changes differ)"
+    changed = differing(manifest.changes, state.changes)
+    if not changed:  # the same files and contents, another digest: modes, binary details
+        return "files changed since the stage ran (the uncommitted changes differ)"
+    shown = ", ".join(changed[:_NAMED])
+    more = f" and {len(changed) - _NAMED} more" if len(changed) > _NAMED else ""
+    return f"files changed since the stage ran: {shown}{more}"
 
 
 def _tool_runs(manifest: Manifest, *, display: str) -> Iterator[StageProblem]:

@@ -4,18 +4,31 @@ Evidence is tied to the state it measured. The commit alone is not enough on a
 laptop, where a stage may run on uncommitted changes and the code be edited
 again before ``gates check``: so a manifest also records a digest of the
 uncommitted changes, and evidence whose digest no longer matches is stale.
+It also records each changed file with the digest of its content, so a stale
+tree can name what changed, and a commit of exactly what a stage measured
+keeps that stage's evidence fresh (:func:`changed_since`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from gates.errors import EvidenceError
 
-__all__ = ["POLICY_NAME", "TreeState", "same_code", "tree_state"]
+__all__ = [
+    "DELETED",
+    "MAX_CHANGES",
+    "POLICY_NAME",
+    "TreeState",
+    "changed_since",
+    "differing",
+    "same_code",
+    "tree_state",
+]
 
 # Untracked files that can change what the tools measure. Other untracked files
 # (reports, caches, build output) come and go while stages run.
@@ -26,6 +39,8 @@ _GENERATED = (".nox", ".tox", ".venv", "venv", "build", "dist", "__pycache__", "
 _GENERATED_SUFFIXES = (".egg-info", "_cache")
 _TIMEOUT = 60
 POLICY_NAME = "gates.toml"
+DELETED = "deleted"
+MAX_CHANGES = 10_000  # files a manifest lists by name; beyond, only the digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +50,9 @@ class TreeState:
     commit: str
     dirty: bool
     digest: str  # sha256 of the uncommitted changes; the same value for every clean tree
+    # each changed file (path from the repository root) and the sha256 of its content now,
+    # DELETED for a file removed; None when there are more than MAX_CHANGES
+    changes: Mapping[str, str] | None = None
 
 
 def tree_state(root: Path, *, exclude: str = ".gates") -> TreeState:
@@ -60,7 +78,63 @@ def tree_state(root: Path, *, exclude: str = ".gates") -> TreeState:
     for name in untracked:
         digest.update(b"\0untracked\0" + name.encode())
         digest.update(hashlib.sha256(_read(root / name)).digest())
-    return TreeState(commit=commit, dirty=bool(diff or untracked), digest=digest.hexdigest())
+    changes = _contents(root, _changed_names(root, "HEAD", exclude) if diff else [], untracked)
+    return TreeState(
+        commit=commit,
+        dirty=bool(diff or untracked),
+        digest=digest.hexdigest(),
+        changes=changes,
+    )
+
+
+def changed_since(root: Path, commit: str, *, exclude: str = ".gates") -> Mapping[str, str] | None:
+    """The files whose content differs between ``commit`` and the working tree, as ``changes``.
+
+    With a stage's recorded ``changes`` this says whether the tree now holds what
+    the stage measured, whatever was committed since. None when git cannot
+    tell (a commit not in this clone) or too many files differ.
+    """
+    try:
+        names = _changed_names(root, commit, exclude)
+    except EvidenceError:
+        return None
+    return _contents(root, names, _untracked_sources(root, exclude))
+
+
+def differing(recorded: Mapping[str, str], now: Mapping[str, str]) -> list[str]:
+    """The paths whose content is not what was recorded, sorted."""
+    return sorted(
+        path for path in recorded.keys() | now.keys() if recorded.get(path) != now.get(path)
+    )
+
+
+def _changed_names(root: Path, commit: str, exclude: str) -> list[str]:
+    listing = _git(
+        root,
+        "diff",
+        "--name-only",
+        "--relative",  # as ls-files names the untracked ones: from root
+        "--no-renames",
+        "-z",
+        commit,
+        "--",
+        ".",
+        *_outside(exclude),
+    )
+    return [name for name in listing.split("\0") if name]
+
+
+def _contents(root: Path, tracked: list[str], untracked: list[str]) -> dict[str, str] | None:
+    names = sorted({*tracked, *untracked})
+    if len(names) > MAX_CHANGES:
+        return None
+    return {name: _content_digest(root / name) for name in names}
+
+
+def _content_digest(path: Path) -> str:
+    if not path.exists() and not path.is_symlink():
+        return DELETED
+    return hashlib.sha256(_read(path)).hexdigest()
 
 
 def same_code(root: Path, first: str, second: str, *, exclude: str = ".gates") -> bool:

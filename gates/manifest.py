@@ -26,14 +26,14 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from gates import __version__
 from gates.errors import EvidenceError, UsageError
-from gates.gitinfo import TreeState, tree_state
+from gates.gitinfo import DELETED, MAX_CHANGES, TreeState, tree_state
 from gates.safeio import Fields, parse_json, read_blob
 
 __all__ = [
@@ -94,6 +94,9 @@ class Manifest:
     tools: tuple[ToolRun, ...] = ()
     reports: tuple[ReportEntry, ...] = ()
     error: str = ""  # set when the stage could not produce evidence
+    # the changed files and their content digests (gates.gitinfo.TreeState.changes);
+    # None in a manifest without them, or with too many to list
+    changes: Mapping[str, str] | None = None
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -252,6 +255,7 @@ class StageRecorder:
             tools=tuple(self.tools),
             reports=tuple(self.reports),
             error="; ".join(self.errors),
+            changes=self.state.changes,
         )
         atomic_write(self.folder / MANIFEST_NAME, dump_manifest(manifest))
         return manifest
@@ -266,6 +270,7 @@ def dump_manifest(manifest: Manifest) -> bytes:
         "commit": manifest.commit,
         "dirty": manifest.dirty,
         "worktree": manifest.worktree,
+        "changes": dict(manifest.changes) if manifest.changes is not None else None,
         "started": manifest.started,
         "finished": manifest.finished,
         "gates_version": manifest.gates_version,
@@ -333,6 +338,7 @@ def load_manifest(folder: Path, *, display: str) -> Manifest:
         error=root.text("error"),
         tools=tuple(_tool(item) for item in root.each("tools")),
         reports=tuple(_entry(item) for item in root.each("reports")),
+        changes=_changes(root),
     )
 
 
@@ -351,6 +357,31 @@ def _check_schema(root: Fields) -> None:
             path=root.path,
             hint="run the stages and `gates check` with the same gates version",
         )
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _changes(root: Fields) -> Mapping[str, str] | None:
+    """The recorded changed files: absent or null in older manifests, then None."""
+    value = root.raw("changes")
+    if value is None:
+        return None
+    if (
+        not isinstance(value, dict)
+        or len(value) > MAX_CHANGES
+        or not all(
+            isinstance(digest, str) and (digest == DELETED or _DIGEST.fullmatch(digest))
+            for digest in value.values()
+        )
+    ):
+        raise EvidenceError(
+            f"`changes` should map at most {MAX_CHANGES:,} paths to sha256 digests or {DELETED!r}",
+            slug="malformed-manifest",
+            path=root.path,
+            hint="rerun the stage: gates writes this field itself",
+        )
+    return value
 
 
 def _bool(fields: Fields, key: str) -> bool:

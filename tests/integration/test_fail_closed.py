@@ -152,8 +152,26 @@ def test_evidence_from_another_commit_than_the_one_ci_names(gates: Gates) -> Non
 @pytest.mark.slow
 def test_evidence_of_other_local_changes(gates: Gates) -> None:
     edit(gates.root / "pkg" / "calc.py", b"return a + b", b"return b + a")
+    (gates.root / "pkg" / "extra.py").write_text("VALUE = 1\n")  # untracked source
     ran = gates.check()
-    refused(ran, "types", "stale-worktree", ".gates/type/manifest.json")
+    problem = refused(ran, "types", "stale-worktree", ".gates/type/manifest.json")
+    assert problem["message"] == ("files changed since the stage ran: pkg/calc.py, pkg/extra.py")
+
+
+@pytest.mark.slow
+def test_a_stage_run_on_uncommitted_changes_stays_fresh_once_they_are_committed(
+    gates: Gates,
+) -> None:
+    edit(gates.root / "pkg" / "calc.py", b"return a + b", b"return b + a")
+    assert gates.stage("type", type_stage()) == [0] * len(type_stage())
+    commit_all(gates.root, "the change the type stage measured")
+    ran = gates.check()
+    assert ran.verdict().statuses()["types"] == "pass"  # the code is what it measured
+    refused(ran, "tests", "stale-commit", ".gates/unit/manifest.json")  # ran before the change
+    # an edit after the commit: the type stage no longer measured what is there
+    edit(gates.root / "pkg" / "calc.py", b"return b + a", b"return b + a + 0")
+    commit_all(gates.root, "another change")
+    refused(gates.check(), "types", "stale-commit", ".gates/type/manifest.json")
 
 
 @pytest.mark.slow

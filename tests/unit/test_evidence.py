@@ -164,6 +164,36 @@ def test_a_commit_that_only_changes_the_policy_keeps_the_evidence_fresh(tmp_path
     assert stale_after("pkg.py", "x = 2\n") == ["stale-commit"]
 
 
+def test_stale_worktree_names_what_changed(tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / ".gitignore").write_text(".gates/\n")
+    (tmp_path / "pkg.py").write_text("x = 1\n")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "code")
+    StageRecorder.begin("lint", root=tmp_path).finish()
+
+    def message(state: TreeState) -> str:
+        loaded = load_evidence(tmp_path, reports=".gates", state=state, max_bytes=MAX)
+        [problem] = [p.problem for p in loaded.stages[0].problems]
+        assert problem.slug == "stale-worktree"
+        return problem.message
+
+    for number in range(7):
+        (tmp_path / f"m{number}.py").write_text("y = 1\n")
+    now = tree_state(tmp_path)
+    assert message(now) == (
+        "files changed since the stage ran: m0.py, m1.py, m2.py, m3.py, m4.py and 2 more"
+    )
+    unnamed = "files changed since the stage ran (the uncommitted changes differ)"
+    assert message(replace(now, changes=None)) == unnamed  # too many files to list
+    # the same files and contents, but another digest (a mode change, say): no names to give
+    (tmp_path / ".gates" / "lint" / "manifest.json").unlink()
+    for number in range(7):
+        (tmp_path / f"m{number}.py").unlink()
+    StageRecorder.begin("lint", root=tmp_path).finish()
+    assert message(replace(tree_state(tmp_path), digest="f" * 64)) == unnamed
+
+
 @pytest.mark.parametrize(
     ("recorded", "given", "pinned"),
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import json
 import os
@@ -13,7 +14,7 @@ import pytest
 
 from gates import cli
 from gates.errors import EvidenceError, UsageError
-from gates.gitinfo import TreeState, tree_state
+from gates.gitinfo import DELETED, MAX_CHANGES, TreeState, changed_since, differing, tree_state
 from gates.manifest import MANIFEST_NAME, StageRecorder, atomic_write, load_manifest
 from gates.runner import ReportSpec, run_tool, tool_version
 
@@ -83,6 +84,36 @@ def test_files_that_installing_and_running_stages_create_do_not_make_a_tree_stal
     (repo / generated).parent.mkdir(parents=True)
     (repo / generated).write_text("made by a stage\n")
     assert tree_state(repo) == before
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_tree_state_lists_each_changed_file_and_its_content(repo: Path) -> None:
+    assert tree_state(repo).changes == {}
+    (repo / "pkg.py").write_text("x = 2\n")
+    (repo / "new.py").write_text("y = 1\n")
+    (repo / "notes.log").write_text("not a source\n")
+    assert tree_state(repo).changes == {"new.py": _sha("y = 1\n"), "pkg.py": _sha("x = 2\n")}
+    (repo / "pkg.py").unlink()
+    assert tree_state(repo).changes == {"new.py": _sha("y = 1\n"), "pkg.py": DELETED}
+
+
+def test_changed_since_tells_whether_a_commit_holds_what_was_measured(repo: Path) -> None:
+    first = tree_state(repo)
+    (repo / "pkg.py").write_text("x = 2\n")
+    (repo / "new.py").write_text("y = 1\n")
+    measured = tree_state(repo)  # a stage runs on the uncommitted change
+    assert measured.changes is not None
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "the change")
+    now = changed_since(repo, first.commit)
+    assert now is not None
+    assert differing(measured.changes, now) == []
+    (repo / "new.py").write_text("y = 2\n")
+    assert differing(measured.changes, changed_since(repo, first.commit) or {}) == ["new.py"]
+    assert changed_since(repo, "0" * 40) is None  # a commit this clone does not have
 
 
 def test_tree_state_outside_git_is_an_evidence_error(tmp_path: Path) -> None:
@@ -203,6 +234,14 @@ def _valid(folder: Path) -> dict[str, object]:
             {"tools": [{"name": "t", "version": "1", "argv": [], "exit_code": "0"}]},
             "malformed-report",
             "integer",
+        ),
+        ({"changes": ["pkg.py"]}, "malformed-manifest", "`changes` should map"),
+        ({"changes": {"pkg.py": "abc"}}, "malformed-manifest", "`changes` should map"),
+        ({"changes": {"pkg.py": 1}}, "malformed-manifest", "`changes` should map"),
+        (
+            {"changes": {f"f{n}.py": DELETED for n in range(MAX_CHANGES + 1)}},
+            "malformed-manifest",
+            "at most 10,000 paths",
         ),
     ],
 )
