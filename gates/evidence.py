@@ -222,13 +222,14 @@ def _provenance(
     if manifest.commit != state.commit and not same_code(
         root, manifest.commit, state.commit, exclude=reports
     ):
-        if not _committed_as_measured(manifest, root=root, reports=reports):
+        changed = _not_as_measured(manifest, root=root, reports=reports)
+        if changed != []:
             yield StageProblem(
                 Problem(
                     "stale-commit",
                     path,
                     f"evidence is from commit {manifest.commit[:12]}, but HEAD is "
-                    f"{state.commit[:12]}",
+                    f"{state.commit[:12]}" + (f" ({_named(changed)})" if changed else ""),
                     hint,
                 )
             )
@@ -236,18 +237,24 @@ def _provenance(
         yield StageProblem(Problem("stale-worktree", path, _what_changed(manifest, state), hint))
 
 
-def _committed_as_measured(manifest: Manifest, *, root: Path, reports: str) -> bool:
-    """Whether the tree now holds exactly what the stage measured, committed since or not.
+def _not_as_measured(manifest: Manifest, *, root: Path, reports: str) -> list[str] | None:
+    """The files whose content is not what the stage measured; None when unknown.
 
     The stage recorded the files that differed from its commit and their
     content; if the files that differ from that commit now are the same ones
-    with the same content, the code is what was measured (a run on
-    uncommitted changes, then ``git commit``). Unknown is "no".
+    with the same content (none listed), the code is what was measured, committed
+    since or not (a run on uncommitted changes, then ``git commit``).
     """
     if manifest.changes is None:
-        return False
+        return None
     now = changed_since(root, manifest.commit, exclude=reports)
-    return now is not None and not differing(manifest.changes, now)
+    return None if now is None else differing(manifest.changes, now)
+
+
+def _named(changed: list[str]) -> str:
+    shown = ", ".join(changed[:_NAMED])
+    more = f" and {len(changed) - _NAMED} more" if len(changed) > _NAMED else ""
+    return f"changed since the stage ran: {shown}{more}"
 
 
 def _what_changed(manifest: Manifest, state: TreeState) -> str:
@@ -257,9 +264,7 @@ def _what_changed(manifest: Manifest, state: TreeState) -> str:
     changed = differing(manifest.changes, state.changes)
     if not changed:  # the same files and contents, another digest: modes, binary details
         return "files changed since the stage ran (the uncommitted changes differ)"
-    shown = ", ".join(changed[:_NAMED])
-    more = f" and {len(changed) - _NAMED} more" if len(changed) > _NAMED else ""
-    return f"files changed since the stage ran: {shown}{more}"
+    return f"files {_named(changed)}"
 
 
 def _tool_runs(manifest: Manifest, *, display: str) -> Iterator[StageProblem]:

@@ -171,7 +171,8 @@ def test_a_stage_run_on_uncommitted_changes_stays_fresh_once_they_are_committed(
     # an edit after the commit: the type stage no longer measured what is there
     edit(gates.root / "pkg" / "calc.py", b"return b + a", b"return b + a + 0")
     commit_all(gates.root, "another change")
-    refused(gates.check(), "types", "stale-commit", ".gates/type/manifest.json")
+    problem = refused(gates.check(), "types", "stale-commit", ".gates/type/manifest.json")
+    assert problem["message"].endswith("(changed since the stage ran: pkg/calc.py)")
 
 
 @pytest.mark.slow
