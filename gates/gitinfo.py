@@ -116,6 +116,7 @@ def _changed_names(root: Path, commit: str, exclude: str) -> list[str]:
         "--relative",  # as ls-files names the untracked ones: from root
         "--no-renames",
         "-z",
+        "--end-of-options",  # the commit comes from a manifest: never an option
         commit,
         "--",
         ".",
@@ -145,7 +146,18 @@ def same_code(root: Path, first: str, second: str, *, exclude: str = ".gates") -
     """
     try:
         result = subprocess.run(
-            ["git", "diff", "--quiet", first, second, "--", ".", *_outside(exclude)],
+            # a commit comes from a manifest: never an option (`--output=…`)
+            [
+                "git",
+                "diff",
+                "--quiet",
+                "--end-of-options",
+                first,
+                second,
+                "--",
+                ".",
+                *_outside(exclude),
+            ],
             cwd=root,
             capture_output=True,
             timeout=_TIMEOUT,

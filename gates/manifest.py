@@ -328,7 +328,7 @@ def load_manifest(folder: Path, *, display: str) -> Manifest:
     _check_schema(root)
     return Manifest(
         stage=root.text("stage"),
-        commit=root.text("commit"),
+        commit=_commit(root),
         dirty=_bool(root, "dirty"),
         worktree=root.text("worktree"),
         started=root.text("started"),
@@ -360,6 +360,19 @@ def _check_schema(root: Fields) -> None:
 
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # what `git rev-parse HEAD` prints
+
+
+def _commit(root: Fields) -> str:
+    commit = root.text("commit")
+    if not _COMMIT.fullmatch(commit):
+        raise EvidenceError(
+            f"`commit` should be a full commit SHA, not {commit[:80]!r}",
+            slug="malformed-manifest",
+            path=root.path,
+            hint="rerun the stage: gates writes this field from `git rev-parse HEAD`",
+        )
+    return commit
 
 
 def _changes(root: Fields) -> Mapping[str, str] | None:

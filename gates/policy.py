@@ -213,11 +213,13 @@ def _settings(table: Mapping[str, object]) -> Settings:
     size = table.get("max-report-mb", 256)
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 4096:
         raise PolicyError("should be an integer from 1 to 4096 (MiB)", key="gates.max-report-mb")
-    return Settings(
-        reports=reports,
-        base=_string(table, "base", "gates", default="origin/main"),
-        max_report_mb=size,
-    )
+    base = _string(table, "base", "gates", default="origin/main")
+    if base.startswith("-") or any(c.isspace() or not c.isprintable() for c in base):
+        # git would read "-…" as an option; no ref name starts with "-" or holds a space
+        raise PolicyError(
+            f"should be a git ref such as 'origin/main', not {base[:80]!r}", key="gates.base"
+        )
+    return Settings(reports=reports, base=base, max_report_mb=size)
 
 
 def _string(table: Mapping[str, object], key: str, where: str, *, default: str) -> str:

@@ -14,7 +14,15 @@ import pytest
 
 from gates import cli
 from gates.errors import EvidenceError, UsageError
-from gates.gitinfo import DELETED, MAX_CHANGES, TreeState, changed_since, differing, tree_state
+from gates.gitinfo import (
+    DELETED,
+    MAX_CHANGES,
+    TreeState,
+    changed_since,
+    differing,
+    same_code,
+    tree_state,
+)
 from gates.manifest import MANIFEST_NAME, StageRecorder, atomic_write, load_manifest
 from gates.runner import ReportSpec, run_tool, tool_version
 
@@ -114,6 +122,13 @@ def test_changed_since_tells_whether_a_commit_holds_what_was_measured(repo: Path
     (repo / "new.py").write_text("y = 2\n")
     assert differing(measured.changes, changed_since(repo, first.commit) or {}) == ["new.py"]
     assert changed_since(repo, "0" * 40) is None  # a commit this clone does not have
+
+
+def test_a_commit_from_a_manifest_is_never_an_option_to_git(repo: Path) -> None:
+    hostile = f"--output={repo / 'written'}"
+    assert changed_since(repo, hostile) is None
+    assert not same_code(repo, hostile, "HEAD")
+    assert not (repo / "written").exists()
 
 
 def test_tree_state_outside_git_is_an_evidence_error(tmp_path: Path) -> None:
@@ -235,6 +250,9 @@ def _valid(folder: Path) -> dict[str, object]:
             "malformed-report",
             "integer",
         ),
+        ({"commit": "--output=/tmp/x"}, "malformed-manifest", "should be a full commit SHA"),
+        ({"commit": "abc1234"}, "malformed-manifest", "should be a full commit SHA"),
+        ({"commit": ""}, "malformed-manifest", "should be a full commit SHA"),
         ({"changes": ["pkg.py"]}, "malformed-manifest", "`changes` should map"),
         ({"changes": {"pkg.py": "abc"}}, "malformed-manifest", "`changes` should map"),
         ({"changes": {"pkg.py": 1}}, "malformed-manifest", "`changes` should map"),

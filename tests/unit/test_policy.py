@@ -181,6 +181,16 @@ def test_unknown_names_suggest_the_closest(text: str, key: str, hint: str) -> No
             "gates.max-report-mb",
             "1 to 4096",
         ),
+        (
+            '[gates]\nbase = "--output=x"\n[gate.a]\nmetric = "findings"\nmax = 0',
+            "gates.base",
+            "a git ref",
+        ),
+        (
+            '[gates]\nbase = "origin/main x"\n[gate.a]\nmetric = "findings"\nmax = 0',
+            "gates.base",
+            "a git ref",
+        ),
         ("[gates]\n", "gate", "no gates"),
         ("gate = 1", "gate", "should be a table"),
         ('[gate."a b"]\nmetric = "findings"\nmax = 0', "gate.a b", "gate names"),
