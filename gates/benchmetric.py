@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Final, NamedTuple
 
 from gates.metrics import Measurement, count
@@ -101,11 +102,10 @@ def paired(rounds: Sequence[tuple[BenchmarkRun, BenchmarkRun]], *, slowdown: flo
     named = sorted(ratios.items())
     results = compare_paired(named, Decision(slowdown=slowdown))
     summary = f"same-run A/B, {count(len(rounds), 'round')}: " + _tally(results)
-    for side in ("base", "head"):
-        names = sorted(only[side] - ratios.keys())
-        if names:
-            summary += f"; {len(names)} only in {side} ({_examples(names)})"
-    return _measurement(results, summary)
+    new = sorted(only["head"] - ratios.keys())
+    if new:
+        summary += f"; {len(new)} only in head ({_examples(new)})"
+    return _measurement(results, summary, gone=sorted(only["base"] - ratios.keys()))
 
 
 def stored(
@@ -124,10 +124,10 @@ def stored(
     named = [(name, base_by[name].samples, head_by[name].samples) for name in common]
     results = compare_unpaired(named, Decision(slowdown=slowdown))
     summary = "stored baseline: " + _tally(results)
-    missing = sorted(head_by.keys() ^ base_by.keys())
-    if missing:
-        summary += f"; {len(missing)} only on one side ({_examples(missing)})"
-    return _measurement(results, summary)
+    new = sorted(head_by.keys() - base_by.keys())
+    if new:
+        summary += f"; {len(new)} only in head ({_examples(new)})"
+    return _measurement(results, summary, gone=sorted(base_by.keys() - head_by.keys()))
 
 
 def undecided(measurement: Measurement) -> list[BenchmarkComparison]:
@@ -135,21 +135,23 @@ def undecided(measurement: Measurement) -> list[BenchmarkComparison]:
     return [c for c in measurement.comparisons if c.outcome == "inconclusive"]
 
 
-def _measurement(results: Sequence[BenchmarkComparison], summary: str) -> Measurement:
-    """The count of regressions; the comparisons (no offenders: they would repeat them)."""
+def _measurement(
+    results: Sequence[BenchmarkComparison], summary: str, *, gone: Sequence[str] = ()
+) -> Measurement:
+    """The count of regressions; the comparisons (no offenders: they would repeat them).
+
+    ``gone``: benchmarks the base measured and head did not. A benchmark that
+    fails or is skipped on head leaves pytest-benchmark's report without it,
+    so it cannot pass by absence: it is a problem (waive it for a benchmark
+    removed on purpose).
+    """
     regressions = sum(r.outcome == "regression" for r in results)
-    return Measurement(float(regressions), summary, comparisons=tuple(results))
+    problems = (_gone(gone),) if gone else ()
+    return Measurement(float(regressions), summary, problems=problems, comparisons=tuple(results))
 
 
 def _with_note(measurement: Measurement, note: str) -> Measurement:
-    return Measurement(
-        measurement.value,
-        f"{measurement.summary}; {note}",
-        measurement.offenders,
-        measurement.offenders_total,
-        measurement.problems,
-        measurement.comparisons,
-    )
+    return replace(measurement, summary=f"{measurement.summary}; {note}")
 
 
 def _tally(results: Sequence[BenchmarkComparison]) -> str:
@@ -217,6 +219,18 @@ def _mixed() -> Problem:
         "same-run rounds (round-NN/) and reports outside rounds are both present: "
         "the gate cannot tell which design to judge",
         "record either `gates bench` rounds or a stored baseline, not both",
+        "pytest-benchmark",
+    )
+
+
+def _gone(names: Sequence[str]) -> Problem:
+    return Problem(
+        "benchmark-missing",
+        "",
+        f"{count(len(names), 'benchmark')} measured on the base did not run on head "
+        f"({_examples(names)}): failed, skipped or removed",
+        "fix the benchmark (`nox -s benchmark` shows pytest's output); for one removed on "
+        'purpose, waive `evidence = "pytest-benchmark:benchmark-missing"`',
         "pytest-benchmark",
     )
 

@@ -109,11 +109,21 @@ def test_rounds_missing_a_side_are_left_out_and_counted() -> None:
     assert "no round holds both" in only_base.problems[0].message
 
 
-def test_benchmarks_on_one_side_only_are_named() -> None:
+def test_a_benchmark_head_did_not_run_is_a_problem_a_new_one_a_note() -> None:
+    # a benchmark that fails or is skipped on head is left out of its report:
+    # it must not pass by absence
     pairs = rounds(10, {"a": 1.0, "gone": 1.0}, {"a": 1.0, "new": 1.0})
     result = paired(pairs, slowdown=0.05)
     assert [c.name for c in result.comparisons] == ["a"]
-    assert result.summary.endswith("; 1 only in base (gone); 1 only in head (new)")
+    assert result.summary.endswith("; 1 only in head (new)")
+    [problem] = result.problems
+    assert problem.slug == "benchmark-missing"
+    assert "1 benchmark measured on the base did not run on head (gone)" in problem.message
+    base, head = run({"a": 1.0, "gone": 1.0}), run({"a": 1.0, "new": 1.0})
+    saved = stored([base], [head], slowdown=0.05)
+    assert [p.slug for p in saved.problems] == ["benchmark-missing"]
+    assert saved.summary.endswith("; 1 only in head (new)")
+    assert paired(rounds(10, {"a": 1.0}, {"a": 1.0, "new": 1.0}), slowdown=0.05).problems == ()
 
 
 def test_a_timing_that_is_not_positive_is_inconclusive() -> None:
