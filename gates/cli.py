@@ -25,7 +25,7 @@ from gates import __version__, cli_bench, cli_ci
 from gates.errors import EvidenceError, GatesError, PolicyError, UsageError
 from gates.evaluate import evaluate
 from gates.evidence import load_evidence, pin_commit
-from gates.gitinfo import TreeState, tree_state
+from gates.gitinfo import TreeState, ref, tree_state
 from gates.manifest import MANIFEST_NAME, StageRecorder, atomic_write
 from gates.model import Verdict
 from gates.outputs import OutputFormat, RenderOptions, render
@@ -117,6 +117,7 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
     check.add_argument(
         "--base",
         default=os.environ.get("GATES_BASE", "").strip() or None,
+        type=ref,
         metavar="REF",
         help="the base ref patch coverage compares with (default: $GATES_BASE, else [gates] base)",
     )

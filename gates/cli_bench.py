@@ -18,6 +18,7 @@ from typing import Any
 
 from gates.bench import BenchRequest, run_stage
 from gates.errors import EvidenceError, UsageError
+from gates.gitinfo import ref
 from gates.manifest import MANIFEST_NAME
 from gates.policy import Policy, load_policy
 from gates.rounds import TIMERS, Plan
@@ -53,6 +54,7 @@ def _add_sources(bench: argparse.ArgumentParser) -> None:
     bench.add_argument(
         "--base",
         default=os.environ.get("GATES_BASE", "").strip() or None,
+        type=ref,
         help="the base ref (default: $GATES_BASE, else [gates] base, else origin/main)",
     )
     bench.add_argument(

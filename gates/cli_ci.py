@@ -24,6 +24,7 @@ from typing import Any
 from gates.annotate import LIMIT, git_changed_lines, workflow_commands
 from gates.errors import EvidenceError, UsageError
 from gates.github import DEFAULT_API, Client, check_repo, check_token, find_pull, post_sticky
+from gates.gitinfo import ref
 from gates.outputs import OutputFormat, render
 from gates.outputs import _format as fmt
 from gates.outputs.markdown import MARKER, escape_md
@@ -58,7 +59,10 @@ def _add_annotate(sub: argparse._SubParsersAction[Any]) -> None:
         help="the JSON verdict (default: .gates/verdict.json)",
     )
     annotate.add_argument(
-        "--base", default=None, help="the base ref (default: $GATES_BASE, else [gates] base)"
+        "--base",
+        default=os.environ.get("GATES_BASE", "").strip() or None,
+        type=ref,
+        help="the base ref (default: $GATES_BASE, else [gates] base)",
     )
     annotate.add_argument(
         "--config", default="gates.toml", type=Path, help="policy whose [gates] base is read"
@@ -260,7 +264,7 @@ def _jobs(args: argparse.Namespace) -> int:
 def _annotate(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError(f"--limit {args.limit}: print at least one", slug="usage")
-    base = args.base or os.environ.get("GATES_BASE", "").strip()
+    base = args.base
     if not base:
         base = load_policy(args.config).settings.base if args.config.is_file() else "origin/main"
     verdict = parse_verdict(read_blob(args.verdict, display=str(args.verdict)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -110,6 +110,7 @@ def load_evidence(
     """
     folder = root / reports
     children = sorted(folder.iterdir()) if folder.is_dir() else []
+    history = _History(root, reports)
     with _collector_paused():
         stages = tuple(
             _load_stage(
@@ -117,6 +118,7 @@ def load_evidence(
                 root=root,
                 display=f"{reports}/{child.name}",
                 state=state,
+                history=history,
                 max_bytes=max_bytes,
             )
             for child in children
@@ -144,8 +146,39 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class _History:
+    """What git says of a stage's commit against the tree now, asked once per commit.
+
+    Stages usually share their commit: one load asks git once, not once per stage.
+    """
+
+    def __init__(self, root: Path, reports: str) -> None:
+        self._root = root
+        self._reports = reports
+        self._same: dict[tuple[str, str], bool] = {}
+        self._changed: dict[str, Mapping[str, str] | None] = {}
+
+    def same_code(self, first: str, second: str) -> bool:
+        """Whether the two commits hold the same code (:func:`gates.gitinfo.same_code`)."""
+        if (first, second) not in self._same:
+            self._same[first, second] = same_code(self._root, first, second, exclude=self._reports)
+        return self._same[first, second]
+
+    def changed_since(self, commit: str) -> Mapping[str, str] | None:
+        """The files changed since ``commit`` (:func:`gates.gitinfo.changed_since`)."""
+        if commit not in self._changed:
+            self._changed[commit] = changed_since(self._root, commit, exclude=self._reports)
+        return self._changed[commit]
+
+
 def _load_stage(
-    folder: Path, *, root: Path, display: str, state: TreeState | None, max_bytes: int
+    folder: Path,
+    *,
+    root: Path,
+    display: str,
+    state: TreeState | None,
+    history: _History,
+    max_bytes: int,
 ) -> StageEvidence:
     try:
         manifest = load_manifest(folder, display=display)
@@ -162,7 +195,7 @@ def _load_stage(
             f"delete {display}/, or rerun the stage that writes it",
         )
         return StageEvidence(folder.name, None, (), (StageProblem(moved),))
-    problems = list(_provenance(manifest, display=display, state=state, root=root))
+    problems = list(_provenance(manifest, display=display, state=state, history=history))
     problems.extend(_tool_runs(manifest, display=display))
     loaded: list[LoadedReport] = []
     context = ReadContext(root=root.resolve().as_posix())
@@ -203,7 +236,7 @@ def _problem(error: EvidenceError, reproduce: str) -> Problem:
 
 
 def _provenance(
-    manifest: Manifest, *, display: str, state: TreeState | None, root: Path
+    manifest: Manifest, *, display: str, state: TreeState | None, history: _History
 ) -> Iterator[StageProblem]:
     path = f"{display}/manifest.json"
     hint = f"rerun the stage: `{manifest.reproduce}`"
@@ -218,11 +251,8 @@ def _provenance(
         )
     if state is None:
         return
-    reports = display.rpartition("/")[0]
-    if manifest.commit != state.commit and not same_code(
-        root, manifest.commit, state.commit, exclude=reports
-    ):
-        changed = _not_as_measured(manifest, root=root, reports=reports)
+    if manifest.commit != state.commit and not history.same_code(manifest.commit, state.commit):
+        changed = _not_as_measured(manifest, history)
         if changed != []:
             yield StageProblem(
                 Problem(
@@ -237,7 +267,7 @@ def _provenance(
         yield StageProblem(Problem("stale-worktree", path, _what_changed(manifest, state), hint))
 
 
-def _not_as_measured(manifest: Manifest, *, root: Path, reports: str) -> list[str] | None:
+def _not_as_measured(manifest: Manifest, history: _History) -> list[str] | None:
     """The files whose content is not what the stage measured; None when unknown.
 
     The stage recorded the files that differed from its commit and their
@@ -247,22 +277,24 @@ def _not_as_measured(manifest: Manifest, *, root: Path, reports: str) -> list[st
     """
     if manifest.changes is None:
         return None
-    now = changed_since(root, manifest.commit, exclude=reports)
+    now = history.changed_since(manifest.commit)
     return None if now is None else differing(manifest.changes, now)
 
 
 def _named(changed: list[str]) -> str:
-    shown = ", ".join(changed[:_NAMED])
+    shown = ", ".join(name[:200] for name in changed[:_NAMED])
     more = f" and {len(changed) - _NAMED} more" if len(changed) > _NAMED else ""
     return f"changed since the stage ran: {shown}{more}"
 
 
 def _what_changed(manifest: Manifest, state: TreeState) -> str:
     """The stale-worktree message, naming the files when both sides listed them."""
-    if manifest.changes is None or state.changes is None:
-        return "files changed since the stage ran (the uncommitted changes differ)"
-    changed = differing(manifest.changes, state.changes)
-    if not changed:  # the same files and contents, another digest: modes, binary details
+    changed = (
+        differing(manifest.changes, state.changes)
+        if manifest.changes is not None and state.changes is not None
+        else []
+    )
+    if not changed:  # not listed, or the same files and contents (a mode change, say)
         return "files changed since the stage ran (the uncommitted changes differ)"
     return f"files {_named(changed)}"
 

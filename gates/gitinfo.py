@@ -26,6 +26,7 @@ __all__ = [
     "TreeState",
     "changed_since",
     "differing",
+    "ref",
     "same_code",
     "tree_state",
 ]
@@ -41,6 +42,8 @@ _TIMEOUT = 60
 POLICY_NAME = "gates.toml"
 DELETED = "deleted"
 MAX_CHANGES = 10_000  # files a manifest lists by name; beyond, only the digest
+_UNREADABLE_TEXT = b"<unreadable>"
+_UNREADABLE = hashlib.sha256(_UNREADABLE_TEXT).digest()  # a file gone while it was hashed
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,18 @@ class TreeState:
     # each changed file (path from the repository root) and the sha256 of its content now,
     # DELETED for a file removed; None when there are more than MAX_CHANGES
     changes: Mapping[str, str] | None = None
+
+
+def ref(value: str) -> str:
+    """``value``, if git can only read it as a ref (a base such as ``origin/main``).
+
+    A base reaches git as an argument: one starting with ``-`` would be an
+    option (``--output=FILE``), and no ref name starts with ``-`` or holds a
+    space. Raises :class:`ValueError` (argparse's ``type=`` reports it).
+    """
+    if not value or value.startswith("-") or any(c.isspace() or not c.isprintable() for c in value):
+        raise ValueError(f"{value[:80]!r} is not a git ref such as 'origin/main'")
+    return value
 
 
 def tree_state(root: Path, *, exclude: str = ".gates") -> TreeState:
@@ -73,11 +88,11 @@ def tree_state(root: Path, *, exclude: str = ".gates") -> TreeState:
         ".",
         *_outside(exclude),
     )
-    untracked = _untracked_sources(root, exclude)
+    untracked = {name: _content_digest(root / name) for name in _untracked_sources(root, exclude)}
     digest = hashlib.sha256(diff)
-    for name in untracked:
+    for name, content in untracked.items():  # sorted by name
         digest.update(b"\0untracked\0" + name.encode())
-        digest.update(hashlib.sha256(_read(root / name)).digest())
+        digest.update(bytes.fromhex(content) if content != DELETED else _UNREADABLE)
     changes = _contents(root, _changed_names(root, "HEAD", exclude) if diff else [], untracked)
     return TreeState(
         commit=commit,
@@ -98,7 +113,8 @@ def changed_since(root: Path, commit: str, *, exclude: str = ".gates") -> Mappin
         names = _changed_names(root, commit, exclude)
     except EvidenceError:
         return None
-    return _contents(root, names, _untracked_sources(root, exclude))
+    untracked = _untracked_sources(root, exclude)
+    return _contents(root, names, {name: _content_digest(root / name) for name in untracked})
 
 
 def differing(recorded: Mapping[str, str], now: Mapping[str, str]) -> list[str]:
@@ -125,11 +141,14 @@ def _changed_names(root: Path, commit: str, exclude: str) -> list[str]:
     return [name for name in listing.split("\0") if name]
 
 
-def _contents(root: Path, tracked: list[str], untracked: list[str]) -> dict[str, str] | None:
+def _contents(
+    root: Path, tracked: list[str], untracked: Mapping[str, str]
+) -> dict[str, str] | None:
+    """Each changed file's content digest; the untracked ones are already hashed."""
     names = sorted({*tracked, *untracked})
     if len(names) > MAX_CHANGES:
         return None
-    return {name: _content_digest(root / name) for name in names}
+    return {name: untracked.get(name) or _content_digest(root / name) for name in names}
 
 
 def _content_digest(path: Path) -> str:
@@ -197,7 +216,7 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError:
-        return b"<unreadable>"
+        return _UNREADABLE_TEXT
 
 
 def _git(root: Path, *args: str) -> str:

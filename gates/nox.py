@@ -39,6 +39,7 @@ from pathlib import Path
 import nox
 
 from gates import __version__
+from gates.gitinfo import ref
 from gates.pins import PINS_NAME, bundled
 from gates.stages import STAGE_TAG, stage_requires
 
@@ -392,6 +393,10 @@ class Pipeline:
     def run_diff(self, session: nox.Session) -> None:
         self._install(session, tools=["diff-cover"])
         base = self.base()
+        try:
+            ref(base)  # it reaches git as an argument
+        except ValueError as error:
+            session.error(f"gates: the base ref: {error} ($GATES_BASE or [gates] base)")
         xml = [
             f"{self.reports}/{s}/coverage.xml" for s in ("unit", "integration") if s in self.stages
         ]

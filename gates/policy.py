@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gates.errors import PolicyError
+from gates.gitinfo import ref
 from gates.model import Severity
 from gates.vocabulary import (
     GATE_KEYS,
@@ -214,11 +215,10 @@ def _settings(table: Mapping[str, object]) -> Settings:
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 4096:
         raise PolicyError("should be an integer from 1 to 4096 (MiB)", key="gates.max-report-mb")
     base = _string(table, "base", "gates", default="origin/main")
-    if base.startswith("-") or any(c.isspace() or not c.isprintable() for c in base):
-        # git would read "-…" as an option; no ref name starts with "-" or holds a space
-        raise PolicyError(
-            f"should be a git ref such as 'origin/main', not {base[:80]!r}", key="gates.base"
-        )
+    try:
+        ref(base)
+    except ValueError as error:
+        raise PolicyError(f"should be a git ref: {error}", key="gates.base") from None
     return Settings(reports=reports, base=base, max_report_mb=size)
 
 

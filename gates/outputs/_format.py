@@ -23,7 +23,6 @@ __all__ = [
     "count_items",
     "counts_line",
     "detail_lines",
-    "flagged_comparisons",
     "format_value",
     "hidden_offenders",
     "is_percent",
@@ -31,7 +30,6 @@ __all__ = [
     "more_text",
     "offender_parts",
     "one_line",
-    "ordered_comparisons",
     "printable",
     "problem_text",
     "stage_items",
@@ -244,15 +242,10 @@ def comparison_text(comparison: BenchmarkComparison) -> str:
     return one_line(text, 400)
 
 
-def flagged_comparisons(gate: GateResult) -> tuple[BenchmarkComparison, ...]:
-    """The comparisons worth a person's attention: everything but "no-change"."""
-    return tuple(c for c in gate.comparisons if c.outcome != "no-change")
-
-
 _OUTCOME_ORDER: Final = {"regression": 0, "inconclusive": 1, "improvement": 2, "no-change": 3}
 
 
-def ordered_comparisons(gate: GateResult) -> list[BenchmarkComparison]:
+def _ordered_comparisons(gate: GateResult) -> list[BenchmarkComparison]:
     """Regressions first, then inconclusive, improvements, unchanged; slowest first within each."""
     return sorted(
         gate.comparisons,
@@ -267,8 +260,9 @@ def ordered_comparisons(gate: GateResult) -> list[BenchmarkComparison]:
 def comparison_lines(gate: GateResult, limit: int) -> list[str]:
     """Each benchmark's estimate and interval, one line each: every flagged one, then
     unchanged ones while the list stays within ``limit``, then how many more."""
-    flagged = [c for c in ordered_comparisons(gate) if c.outcome != "no-change"]
-    unchanged = [c for c in ordered_comparisons(gate) if c.outcome == "no-change"]
+    ordered = _ordered_comparisons(gate)
+    flagged = [c for c in ordered if c.outcome != "no-change"]
+    unchanged = [c for c in ordered if c.outcome == "no-change"]
     shown = unchanged[: max(limit - len(flagged), 0)]
     lines = [comparison_text(c) for c in [*flagged, *shown]]
     if len(unchanged) > len(shown):

@@ -154,14 +154,17 @@ class Nox:
         return Run(argv, result.returncode, result.stdout)
 
 
-def _environment(wheel: Path) -> dict[str, str]:
-    env = {
+def scrubbed_environment() -> dict[str, str]:
+    """This process's environment without what an outer run (coverage, nox, CI) set."""
+    return {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(_SCRUBBED_PREFIXES) and name not in _SCRUBBED
     }
-    env["GATES_INSTALL"] = str(wheel)
-    return env
+
+
+def _environment(wheel: Path) -> dict[str, str]:
+    return {**scrubbed_environment(), "GATES_INSTALL": str(wheel)}
 
 
 def _build_wheel(out: Path) -> Path:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 import tomllib
@@ -24,22 +23,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import NOX_TIMEOUT, ROOT, read_verdict
+from tests.e2e.conftest import NOX_TIMEOUT, ROOT, read_verdict, scrubbed_environment
 
 pytestmark = pytest.mark.slow
-
-_SCRUBBED_PREFIXES = ("COV_CORE_", "COVERAGE_", "GIT_", "NOX", "PYTEST_")
-_SCRUBBED = ("MYPYPATH", "VIRTUAL_ENV", "GATES_INSTALL", "GATES_BASE")
 
 
 def test_a_clean_clone_of_this_repository_passes_its_own_gates(tmp_path: Path) -> None:
     clone = tmp_path / "gates"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(_SCRUBBED_PREFIXES) and name not in _SCRUBBED
-    }
+    env = scrubbed_environment()
     backend = ["-db", "uv"] if importlib.util.find_spec("uv") is not None else []
     report = tmp_path / "nox-report.json"
     ran = subprocess.run(

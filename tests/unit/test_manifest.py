@@ -20,6 +20,7 @@ from gates.gitinfo import (
     TreeState,
     changed_since,
     differing,
+    ref,
     same_code,
     tree_state,
 )
@@ -435,3 +436,26 @@ def test_gates_run_writes_where_the_policy_says_evidence_lives(
     assert cli.main(["run", "lint", "--tool", "ruff", "--", "true"]) == 0
     assert (repo / "build" / "evidence" / "lint" / MANIFEST_NAME).is_file()
     assert not (repo / ".gates").exists()
+
+
+@pytest.mark.parametrize("value", ["origin/main", "main", "HEAD~1", "v1.2", "a" * 40, "refs/x/y"])
+def test_refs_git_can_only_read_as_refs(value: str) -> None:
+    assert ref(value) == value
+
+
+@pytest.mark.parametrize("value", ["", "--output=x", "-x", "main x", "main\n", "ma\x1bin"])
+def test_what_git_could_read_as_an_option_is_not_a_ref(value: str) -> None:
+    with pytest.raises(ValueError, match="is not a git ref"):
+        ref(value)
+
+
+@pytest.mark.parametrize("command", ["check", "bench", "annotate"])
+def test_a_base_that_is_not_a_ref_is_a_usage_error(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = ["verdict.json"] if command == "annotate" else []
+    assert cli.main([command, "--base=--output=x", *extra]) == 2
+    assert "argument --base: invalid ref value: '--output=x'" in capsys.readouterr().err
+    monkeypatch.setenv("GATES_BASE", "--output=x")  # the default of --base
+    assert cli.main([command, *extra]) == 2
+    assert "argument --base: invalid ref value: '--output=x'" in capsys.readouterr().err
