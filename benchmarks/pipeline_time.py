@@ -8,6 +8,10 @@ then ROUNDS warm rounds, each timing in alternating order:
 * parallel: ``nox -s gates`` (the noxfile sets ``parallel = "auto"``);
 * sequential: ``nox -s gates -j 1``, the same stages one after another;
 * verdict only: ``nox -s gates --no-dependencies``, the gates session's own cost;
+* no-op rerun: ``nox -s gates`` again with nothing changed, every stage up to date.
+
+The parallel and sequential runs set ``GATES_FRESH=1`` so that every stage runs
+(a warm run); the no-op rerun does not, so every stage keeps its evidence.
 
 and reads every session's own duration from Nox's ``--report`` JSON, so the
 parallel run can be compared with its longest single stage in the same round.
@@ -18,6 +22,7 @@ It prints medians and the ratios the issue asks for. A red verdict (exit 1 or
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -28,12 +33,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _nox(clone: Path, *args: str) -> tuple[float, dict[str, float]]:
+def _nox(clone: Path, *args: str, fresh: bool = True) -> tuple[float, dict[str, float]]:
     report = clone / ".nox-report.json"
+    env = {name: value for name, value in os.environ.items() if name != "GATES_FRESH"}
+    if fresh:
+        env["GATES_FRESH"] = "1"
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "nox", "--report", str(report), *args],
         cwd=clone,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         check=False,
@@ -53,6 +62,7 @@ def main() -> None:
         parallel: list[float] = []
         sequential: list[float] = []
         verdict: list[float] = []
+        noop: list[float] = []
         longest: list[float] = []
         for index in range(rounds):
             order = ["parallel", "sequential"] if index % 2 == 0 else ["sequential", "parallel"]
@@ -64,10 +74,11 @@ def main() -> None:
                 else:
                     sequential.append(_nox(clone, "-s", "gates", "-j", "1")[0])
             verdict.append(_nox(clone, "-s", "gates", "--no-dependencies")[0])
+            noop.append(_nox(clone, "-s", "gates", fresh=False)[0])
             print(
                 f"round {index + 1}: parallel {parallel[-1]:.1f}s (longest stage "
                 f"{longest[-1]:.1f}s), sequential {sequential[-1]:.1f}s, verdict only "
-                f"{verdict[-1]:.1f}s"
+                f"{verdict[-1]:.1f}s, no-op rerun {noop[-1]:.1f}s"
             )
     ratio_longest = [p / s for p, s in zip(parallel, longest, strict=True)]
     ratio_sequential = [p / s for p, s in zip(parallel, sequential, strict=True)]
@@ -76,6 +87,9 @@ def main() -> None:
     print(f"warm sequential (median)           {statistics.median(sequential):7.1f} s")
     print(f"longest single stage (median)      {statistics.median(longest):7.1f} s")
     print(f"verdict session alone (median)     {statistics.median(verdict):7.1f} s")
+    print(f"no-op rerun (median)               {statistics.median(noop):7.1f} s")
+    ratio_noop = [n / p for n, p in zip(noop, parallel, strict=True)]
+    print(f"no-op rerun / warm parallel        {statistics.median(ratio_noop):7.2f}")
     print(f"parallel / longest stage (median)  {statistics.median(ratio_longest):7.2f}")
     print(f"parallel / sequential (median)     {statistics.median(ratio_sequential):7.2f}")
 

@@ -77,6 +77,7 @@ class BenchRequest:
     baseline: Path | None = None  # stored-baseline design: pytest-benchmark JSON of the base
     reproduce: str = "nox -s benchmark"
     argv: tuple[str, ...] = ()  # the command line, for the manifest
+    unaffected: tuple[str, ...] = ()  # the policy's globs left out of the tree digest
 
 
 class _StageError(Exception):
@@ -90,6 +91,7 @@ def run_stage(request: BenchRequest, *, log: Log) -> Manifest:
         root=request.root,
         reports_dir=request.reports,
         reproduce=request.reproduce,
+        unaffected=request.unaffected,
     )
     code = 0
     try:

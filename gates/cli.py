@@ -30,7 +30,7 @@ from gates.manifest import MANIFEST_NAME, StageRecorder, atomic_write
 from gates.model import Verdict
 from gates.outputs import OutputFormat, RenderOptions, render
 from gates.pins import bundled, parse_pins, upgrade
-from gates.policy import Policy, load_policy
+from gates.policy import Policy, load_policy, load_settings
 from gates.policy_base import judge_against_base
 from gates.readers import READERS, reader_for
 from gates.runner import ReportSpec, run_tool
@@ -289,9 +289,14 @@ def _check(args: argparse.Namespace) -> int:
     policy, notes = _judging_policy(args.config, args.base_policy, base=args.base)
     root = _root(args.root)
     reports = args.reports or policy.settings.reports
-    state = _state(root, commit=args.commit, reports=reports)
+    unaffected = policy.settings.unaffected
+    state = _state(root, commit=args.commit, reports=reports, unaffected=unaffected)
     evidence = load_evidence(
-        root, reports=reports, state=state, max_bytes=policy.settings.max_report_mb * 1024 * 1024
+        root,
+        reports=reports,
+        state=state,
+        max_bytes=policy.settings.max_report_mb * 1024 * 1024,
+        unaffected=unaffected,
     )
     if args.commit:
         evidence = pin_commit(evidence, args.commit)
@@ -373,10 +378,12 @@ def _format(name: str) -> OutputFormat:
         ) from None
 
 
-def _state(root: Path, *, commit: str | None, reports: str) -> TreeState | None:
+def _state(
+    root: Path, *, commit: str | None, reports: str, unaffected: Sequence[str]
+) -> TreeState | None:
     if commit:
         return None
-    return tree_state(root, exclude=reports)
+    return tree_state(root, exclude=reports, unaffected=unaffected)
 
 
 # ---------------------------------------------------------------- run
@@ -389,12 +396,17 @@ def _run(args: argparse.Namespace) -> int:
     reports = [_report_spec(text, role=args.role) for text in args.report]
     stdout = _report_spec(args.stdout, role=args.role) if args.stdout else None
     root = _root(args.root)
-    args.reports = args.reports or _policy_reports(root, args.config)
+    settings = load_settings(args.config, root=root)
+    args.reports = args.reports or settings.reports
     if args.append:
         recorder = StageRecorder.resume(args.stage, root=root, reports_dir=args.reports)
     else:
         recorder = StageRecorder.begin(
-            args.stage, root=root, reports_dir=args.reports, reproduce=args.reproduce
+            args.stage,
+            root=root,
+            reports_dir=args.reports,
+            reproduce=args.reproduce,
+            unaffected=settings.unaffected,
         )
     outcome = run_tool(
         recorder,
@@ -418,12 +430,6 @@ def _run(args: argparse.Namespace) -> int:
         hint=f"run the command by hand and read {args.tool}'s output; until the stage "
         "succeeds, `gates check` blocks the gates that read it",
     )
-
-
-def _policy_reports(root: Path, config: Path) -> str:
-    """Where the policy says evidence lives, so `gates run` and `gates check` agree."""
-    path = config if config.is_absolute() or config.exists() else root / config
-    return load_policy(path).settings.reports if path.is_file() else ".gates"
 
 
 def _init(args: argparse.Namespace) -> int:

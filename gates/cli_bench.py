@@ -139,6 +139,7 @@ def _bench(args: argparse.Namespace) -> int:
         baseline=args.baseline,
         reproduce=args.reproduce,
         argv=("gates", *args.command_line),
+        unaffected=policy.settings.unaffected if policy else (),
     )
     manifest = run_stage(request, log=_progress)
     if not manifest.error:

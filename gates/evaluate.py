@@ -127,7 +127,7 @@ def _relevant(stage: StageEvidence, gate: GateSpec) -> bool:
     if tools:
         return not wanted or bool(tools & wanted)
     if stage.manifest.error:
-        ran = {run.name for run in stage.manifest.tools}
+        ran = {run.name for run in stage.manifest.tools} | set(stage.unstarted_tools)
         if wanted:
             return bool(ran & wanted)
         return not ran or any(gate.metric.kind in kinds_of(name) for name in ran)

@@ -24,7 +24,7 @@ from gates.manifest import Manifest, ReportEntry, load_manifest
 from gates.model import Problem, ReportData
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
 from gates.safeio import empty_report, is_blank, read_blob
-from gates.tools import KNOWN_TOOLS, exit_meaning, ok_exit_codes
+from gates.tools import KNOWN_TOOLS, exit_meaning, kinds_of, ok_exit_codes
 from gates.vocabulary import Kind
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "StageEvidence",
     "StageProblem",
     "load_evidence",
+    "load_stage",
     "pin_commit",
 ]
 
@@ -82,7 +83,16 @@ class StageEvidence:
         """Tools that reported (or were expected to report) evidence of ``kind``."""
         found = {report.entry.tool for report in self.reports if report.kind is kind}
         found |= {p.tool for p in self.problems if p.tool and p.kind is kind}
+        found |= {tool for tool in self.unstarted_tools if kind in kinds_of(tool)}
         return found
+
+    @property
+    def unstarted_tools(self) -> tuple[str, ...]:
+        """The tools a stage that failed before running them meant to run (its ``planned``)."""
+        manifest = self.manifest
+        if manifest is None or not manifest.error or manifest.tools:
+            return ()
+        return manifest.planned
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,15 +112,18 @@ def load_evidence(
     reports: str,
     state: TreeState | None,
     max_bytes: int,
+    unaffected: Sequence[str] = (),
 ) -> Evidence:
     """Read every stage under ``root/reports``; ``state`` is what the evidence must match.
 
     ``state`` is ``None`` only when the caller vouches for provenance itself
     (``--commit`` given): then only the commit is compared, by the caller.
+    ``unaffected`` are the policy's globs that ``state`` left out: a stage must
+    have left out the same ones.
     """
     folder = root / reports
     children = sorted(folder.iterdir()) if folder.is_dir() else []
-    history = _History(root, reports)
+    history = _History(root, reports, tuple(unaffected))
     with _collector_paused():
         stages = tuple(
             _load_stage(
@@ -125,6 +138,28 @@ def load_evidence(
             if child.is_dir() and not child.name.startswith(".")
         )
     return Evidence(folder=reports, stages=stages)
+
+
+def load_stage(
+    folder: Path,
+    *,
+    root: Path,
+    reports: str,
+    state: TreeState | None,
+    max_bytes: int,
+    unaffected: Sequence[str] = (),
+) -> StageEvidence:
+    """Read one stage folder as :func:`load_evidence` does."""
+    history = _History(root, reports, tuple(unaffected))
+    with _collector_paused():
+        return _load_stage(
+            folder,
+            root=root,
+            display=f"{reports}/{folder.name}",
+            state=state,
+            history=history,
+            max_bytes=max_bytes,
+        )
 
 
 @contextmanager
@@ -152,22 +187,27 @@ class _History:
     Stages usually share their commit: one load asks git once, not once per stage.
     """
 
-    def __init__(self, root: Path, reports: str) -> None:
+    def __init__(self, root: Path, reports: str, unaffected: tuple[str, ...]) -> None:
         self._root = root
         self._reports = reports
+        self.unaffected = unaffected
         self._same: dict[tuple[str, str], bool] = {}
         self._changed: dict[str, Mapping[str, str] | None] = {}
 
     def same_code(self, first: str, second: str) -> bool:
         """Whether the two commits hold the same code (:func:`gates.gitinfo.same_code`)."""
         if (first, second) not in self._same:
-            self._same[first, second] = same_code(self._root, first, second, exclude=self._reports)
+            self._same[first, second] = same_code(
+                self._root, first, second, exclude=self._reports, unaffected=self.unaffected
+            )
         return self._same[first, second]
 
     def changed_since(self, commit: str) -> Mapping[str, str] | None:
         """The files changed since ``commit`` (:func:`gates.gitinfo.changed_since`)."""
         if commit not in self._changed:
-            self._changed[commit] = changed_since(self._root, commit, exclude=self._reports)
+            self._changed[commit] = changed_since(
+                self._root, commit, exclude=self._reports, unaffected=self.unaffected
+            )
         return self._changed[commit]
 
 
@@ -250,6 +290,17 @@ def _provenance(
             )
         )
     if state is None:
+        return
+    if manifest.unaffected != history.unaffected:
+        yield StageProblem(
+            Problem(
+                "stale-worktree",
+                path,
+                "the stage left out other files than the policy does now: [gates] unaffected "
+                f"was {list(manifest.unaffected)}, it is {list(history.unaffected)}",
+                hint,
+            )
+        )
         return
     if manifest.commit != state.commit and not history.same_code(manifest.commit, state.commit):
         changed = _not_as_measured(manifest, history)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,10 @@ __all__ = [
     "POLICY_NAME",
     "TreeState",
     "changed_since",
+    "commit_of",
     "differing",
+    "from_top",
+    "pathspec",
     "ref",
     "same_code",
     "tree_state",
@@ -38,6 +41,7 @@ _SOURCE_SUFFIXES = (".py", ".pyi", ".toml", ".cfg", ".ini", ".txt", ".lock")
 # metadata, caches): never the code being judged, even where .gitignore forgets them.
 _GENERATED = (".nox", ".tox", ".venv", "venv", "build", "dist", "__pycache__", "node_modules")
 _GENERATED_SUFFIXES = (".egg-info", "_cache")
+_ENVIRONMENT_MARKERS = ("pyvenv.cfg", "conda-meta/history")
 _TIMEOUT = 60
 POLICY_NAME = "gates.toml"
 DELETED = "deleted"
@@ -70,30 +74,25 @@ def ref(value: str) -> str:
     return value
 
 
-def tree_state(root: Path, *, exclude: str = ".gates") -> TreeState:
+def tree_state(root: Path, *, exclude: str = ".gates", unaffected: Sequence[str] = ()) -> TreeState:
     """Read the state of the git working tree at ``root``.
 
+    ``unaffected`` are the policy's globs of files that cannot change what a
+    stage measures (``*.md``, ``docs/**``): changes to them are left out.
     Raises :class:`EvidenceError` (``no-git``) outside a git repository: without
     a commit, evidence cannot be tied to the code it measured.
     """
     commit = _git(root, "rev-parse", "--verify", "HEAD").strip()
+    outside = _outside(exclude, unaffected)
     diff = _git_bytes(
-        root,
-        "diff",
-        "HEAD",
-        "--binary",
-        "--no-ext-diff",
-        "--no-color",
-        "--",
-        ".",
-        *_outside(exclude),
+        root, "diff", "HEAD", "--binary", "--no-ext-diff", "--no-color", "--", ".", *outside
     )
-    untracked = {name: _content_digest(root / name) for name in _untracked_sources(root, exclude)}
+    untracked = {name: _content_digest(root / name) for name in _untracked_sources(root, outside)}
     digest = hashlib.sha256(diff)
     for name, content in untracked.items():  # sorted by name
         digest.update(b"\0untracked\0" + name.encode())
         digest.update(bytes.fromhex(content) if content != DELETED else _UNREADABLE)
-    changes = _contents(root, _changed_names(root, "HEAD", exclude) if diff else [], untracked)
+    changes = _contents(root, _changed_names(root, "HEAD", outside) if diff else [], untracked)
     return TreeState(
         commit=commit,
         dirty=bool(diff or untracked),
@@ -102,18 +101,30 @@ def tree_state(root: Path, *, exclude: str = ".gates") -> TreeState:
     )
 
 
-def changed_since(root: Path, commit: str, *, exclude: str = ".gates") -> Mapping[str, str] | None:
+def commit_of(root: Path, revision: str) -> str:
+    """The full SHA of the commit ``revision`` names, or "" when git cannot say."""
+    try:
+        ref(revision)
+        return _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
+    except (ValueError, EvidenceError):
+        return ""
+
+
+def changed_since(
+    root: Path, commit: str, *, exclude: str = ".gates", unaffected: Sequence[str] = ()
+) -> Mapping[str, str] | None:
     """The files whose content differs between ``commit`` and the working tree, as ``changes``.
 
     With a stage's recorded ``changes`` this says whether the tree now holds what
     the stage measured, whatever was committed since. None when git cannot
     tell (a commit not in this clone) or too many files differ.
     """
+    outside = _outside(exclude, unaffected)
     try:
-        names = _changed_names(root, commit, exclude)
+        names = _changed_names(root, commit, outside)
     except EvidenceError:
         return None
-    untracked = _untracked_sources(root, exclude)
+    untracked = _untracked_sources(root, outside)
     return _contents(root, names, {name: _content_digest(root / name) for name in untracked})
 
 
@@ -124,7 +135,7 @@ def differing(recorded: Mapping[str, str], now: Mapping[str, str]) -> list[str]:
     )
 
 
-def _changed_names(root: Path, commit: str, exclude: str) -> list[str]:
+def _changed_names(root: Path, commit: str, outside: Sequence[str]) -> list[str]:
     listing = _git(
         root,
         "diff",
@@ -136,7 +147,7 @@ def _changed_names(root: Path, commit: str, exclude: str) -> list[str]:
         commit,
         "--",
         ".",
-        *_outside(exclude),
+        *outside,
     )
     return [name for name in listing.split("\0") if name]
 
@@ -157,8 +168,10 @@ def _content_digest(path: Path) -> str:
     return hashlib.sha256(_read(path)).hexdigest()
 
 
-def same_code(root: Path, first: str, second: str, *, exclude: str = ".gates") -> bool:
-    """Whether two commits hold the same code, the policy and the evidence aside.
+def same_code(
+    root: Path, first: str, second: str, *, exclude: str = ".gates", unaffected: Sequence[str] = ()
+) -> bool:
+    """Whether two commits hold the same code, the policy, the evidence and ``unaffected`` aside.
 
     A commit that only changes ``gates.toml`` does not change what the stages
     measured. Any doubt (a commit not in this clone, git failing) is "no".
@@ -175,7 +188,7 @@ def same_code(root: Path, first: str, second: str, *, exclude: str = ".gates") -
                 second,
                 "--",
                 ".",
-                *_outside(exclude),
+                *_outside(exclude, unaffected),
             ],
             cwd=root,
             capture_output=True,
@@ -187,24 +200,63 @@ def same_code(root: Path, first: str, second: str, *, exclude: str = ".gates") -
     return result.returncode == 0
 
 
-def _outside(reports: str) -> tuple[str, str]:
-    """Pathspecs leaving out what is not the code being judged: the evidence, and the policy.
+def _outside(reports: str, unaffected: Sequence[str] = ()) -> tuple[str, ...]:
+    """Pathspecs leaving out what is not the code being judged.
 
-    The policy is judged *with* the evidence, not measured by it: changing a
-    threshold in gates.toml must not make every stage stale.
+    The evidence; the policy, which is judged *with* the evidence, not measured
+    by it (changing a threshold in gates.toml must not make every stage stale);
+    and the files the policy declares ``unaffected``.
     """
-    return f":(exclude){reports}", f":(exclude,top){POLICY_NAME}"
-
-
-def _untracked_sources(root: Path, exclude: str) -> list[str]:
-    listing = _git(
-        root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".", *_outside(exclude)
+    return (
+        f":(exclude){reports}",
+        f":(exclude,top){POLICY_NAME}",
+        *(pathspec(pattern, exclude=True) for pattern in unaffected),
     )
+
+
+def pathspec(pattern: str, *, exclude: bool = False) -> str:
+    """A policy glob as a git pathspec, from the repository's top.
+
+    ``*`` and ``?`` stay within a folder and ``**`` crosses folders; a glob
+    without a ``/`` matches at any depth (``*.md`` is also ``docs/a.md``), and
+    one ending in ``/`` is a folder and everything below it, as in .gitignore.
+    """
+    return f":({'exclude,' if exclude else ''}top,glob){from_top(pattern)}"
+
+
+def from_top(pattern: str) -> str:
+    """A policy glob as a glob from the repository's top (:func:`pathspec`)."""
+    glob = pattern.removeprefix("/") if "/" in pattern.rstrip("/") else f"**/{pattern}"
+    return glob + "**" if glob.endswith("/") else glob
+
+
+def _untracked_sources(root: Path, outside: Sequence[str]) -> list[str]:
+    listing = _git(root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".", *outside)
+    names = listing.split("\0")
+    environments = _environments(names)
     return sorted(
         name
-        for name in listing.split("\0")
-        if name.endswith(_SOURCE_SUFFIXES) and not _generated(name)
+        for name in names
+        if name.endswith(_SOURCE_SUFFIXES)
+        and not _generated(name)
+        and not name.startswith(environments)
     )
+
+
+def _environments(names: Sequence[str]) -> tuple[str, ...]:
+    """The untracked folders that are Python environments, whatever they are called.
+
+    A virtual environment holds ``pyvenv.cfg`` at its top, a conda one
+    ``conda-meta/history``: a project's ``env/`` or ``py311/`` that .gitignore
+    forgets is an installation, never the code being judged.
+    """
+    tops = {
+        name.removesuffix(marker)
+        for name in names
+        for marker in _ENVIRONMENT_MARKERS
+        if name.endswith("/" + marker)
+    }
+    return tuple(sorted(tops))
 
 
 def _generated(name: str) -> bool:

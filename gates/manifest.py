@@ -13,7 +13,10 @@ Stages use :class:`StageRecorder`::
     recorder.report("junit.xml", format="junit-xml", tool="pytest")
     recorder.finish()                       # atomic write of manifest.json
 
-Format history (``version``): 1 — first release.
+Format history (``version``): 1 — first release; later fields, optional so
+that older manifests still read: ``changes`` (the changed files), ``unaffected``
+(the policy's globs left out of the tree digest) and ``planned`` (the tools a
+stage that failed before running them meant to run).
 """
 
 from __future__ import annotations
@@ -97,6 +100,10 @@ class Manifest:
     # the changed files and their content digests (gates.gitinfo.TreeState.changes);
     # None in a manifest without them, or with too many to list
     changes: Mapping[str, str] | None = None
+    # the policy's `unaffected` globs, left out of `worktree` and `changes`
+    unaffected: tuple[str, ...] = ()
+    # the tools the stage meant to run, recorded when it failed before running them
+    planned: tuple[str, ...] = ()
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -176,25 +183,38 @@ class StageRecorder:
     tools: list[ToolRun] = field(default_factory=list)
     reports: list[ReportEntry] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    unaffected: tuple[str, ...] = ()
+    planned: tuple[str, ...] = ()
 
     @classmethod
     def begin(
-        cls, stage: str, *, root: Path, reports_dir: str = ".gates", reproduce: str = ""
+        cls,
+        stage: str,
+        *,
+        root: Path,
+        reports_dir: str = ".gates",
+        reproduce: str = "",
+        unaffected: Sequence[str] = (),
     ) -> StageRecorder:
-        """Clear ``<root>/<reports_dir>/<stage>/`` and start recording."""
+        """Clear ``<root>/<reports_dir>/<stage>/`` and start recording.
+
+        ``unaffected`` are the policy's globs of files left out of the tree digest.
+        """
         folder = stage_folder(root, reports_dir, stage)
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        state = tree_state(root, exclude=reports_dir)
-        return cls(stage, folder, state, reproduce or f"nox -s {stage}")
+        state = tree_state(root, exclude=reports_dir, unaffected=unaffected)
+        return cls(
+            stage, folder, state, reproduce or f"nox -s {stage}", unaffected=tuple(unaffected)
+        )
 
     @classmethod
     def resume(cls, stage: str, *, root: Path, reports_dir: str = ".gates") -> StageRecorder:
         """Continue recording a stage whose manifest an earlier step wrote."""
         folder = stage_folder(root, reports_dir, stage)
         manifest = load_manifest(folder, display=f"{reports_dir}/{stage}")
-        state = tree_state(root, exclude=reports_dir)
+        state = tree_state(root, exclude=reports_dir, unaffected=manifest.unaffected)
         if (state.commit, state.digest) != (manifest.commit, manifest.worktree):
             raise EvidenceError(
                 "the working tree changed since the stage began",
@@ -211,6 +231,8 @@ class StageRecorder:
             list(manifest.tools),
             list(manifest.reports),
             [manifest.error] if manifest.error else [],
+            manifest.unaffected,
+            manifest.planned,
         )
 
     def tool(
@@ -256,6 +278,8 @@ class StageRecorder:
             reports=tuple(self.reports),
             error="; ".join(self.errors),
             changes=self.state.changes,
+            unaffected=self.unaffected,
+            planned=self.planned,
         )
         atomic_write(self.folder / MANIFEST_NAME, dump_manifest(manifest))
         return manifest
@@ -271,6 +295,8 @@ def dump_manifest(manifest: Manifest) -> bytes:
         "dirty": manifest.dirty,
         "worktree": manifest.worktree,
         "changes": dict(manifest.changes) if manifest.changes is not None else None,
+        "unaffected": list(manifest.unaffected),
+        "planned": list(manifest.planned),
         "started": manifest.started,
         "finished": manifest.finished,
         "gates_version": manifest.gates_version,
@@ -339,6 +365,8 @@ def load_manifest(folder: Path, *, display: str) -> Manifest:
         tools=tuple(_tool(item) for item in root.each("tools")),
         reports=tuple(_entry(item) for item in root.each("reports")),
         changes=_changes(root),
+        unaffected=_names(root, "unaffected"),
+        planned=_names(root, "planned"),
     )
 
 
@@ -395,6 +423,28 @@ def _changes(root: Fields) -> Mapping[str, str] | None:
             hint="rerun the stage: gates writes this field itself",
         )
     return value
+
+
+_MAX_NAMES = 1000
+
+
+def _names(root: Fields, key: str) -> tuple[str, ...]:
+    """An optional array of short strings (absent in older manifests: empty)."""
+    values = root.raw(key)
+    if values is None:
+        return ()
+    if (
+        not isinstance(values, list)
+        or len(values) > _MAX_NAMES
+        or not all(isinstance(v, str) and 0 < len(v) <= 1000 and v.isprintable() for v in values)
+    ):
+        raise EvidenceError(
+            f"`{key}` should be a list of at most {_MAX_NAMES} names",
+            slug="malformed-manifest",
+            path=root.path,
+            hint="rerun the stage: gates writes this field itself",
+        )
+    return tuple(values)
 
 
 def _bool(fields: Fields, key: str) -> bool:

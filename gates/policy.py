@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gates.errors import PolicyError
-from gates.gitinfo import ref
+from gates.gitinfo import from_top, ref
 from gates.model import Severity
 from gates.vocabulary import (
     GATE_KEYS,
@@ -28,7 +28,17 @@ from gates.vocabulary import (
     Metric,
 )
 
-__all__ = ["GateSpec", "Policy", "Settings", "Waiver", "load_policy", "parse_policy"]
+__all__ = [
+    "GateSpec",
+    "Policy",
+    "Settings",
+    "Waiver",
+    "glob_match",
+    "load_policy",
+    "load_settings",
+    "parse_policy",
+    "unaffected_problem",
+]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
@@ -46,6 +56,7 @@ class Settings:
     reports: str = ".gates"
     base: str = "origin/main"
     max_report_mb: int = 256
+    unaffected: tuple[str, ...] = ()  # globs whose changes cannot change the evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +145,16 @@ def load_policy(path: Path) -> Policy:
     return parse_policy(document, source=display)
 
 
+def load_settings(config: Path, *, root: Path) -> Settings:
+    """The ``[gates]`` settings of ``config`` (relative to ``root``), so stages and checks agree.
+
+    Where evidence lives and which files cannot change it; the defaults when
+    there is no policy file.
+    """
+    path = config if config.is_absolute() or config.exists() else root / config
+    return load_policy(path).settings if path.is_file() else Settings()
+
+
 def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") -> Policy:
     """Check a parsed TOML document and build the :class:`Policy`."""
     _known_keys(document, TOP_KEYS, "")
@@ -219,7 +240,61 @@ def _settings(table: Mapping[str, object]) -> Settings:
         ref(base)
     except ValueError as error:
         raise PolicyError(f"should be a git ref: {error}", key="gates.base") from None
-    return Settings(reports=reports, base=base, max_report_mb=size)
+    unaffected = _unaffected(table)
+    return Settings(reports=reports, base=base, max_report_mb=size, unaffected=unaffected)
+
+
+def _unaffected(table: Mapping[str, object]) -> tuple[str, ...]:
+    """``[gates] unaffected``: checked globs, never one that leaves out all the code."""
+    value = table.get("unaffected", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise PolicyError(
+            'should be an array of globs, e.g. ["*.md", "docs/"]', key="gates.unaffected"
+        )
+    for pattern in value:
+        problem = unaffected_problem(pattern)
+        if problem:
+            raise PolicyError(f"{pattern[:80]!r} {problem}", key="gates.unaffected")
+    return tuple(value)
+
+
+_CODE_SAMPLES = ("setup.py", "src/pkg/module.py", "pkg/sub/module.py")
+
+
+def unaffected_problem(pattern: str) -> str:
+    """Why ``pattern`` cannot be an ``unaffected`` glob, or "" when it can."""
+    if any(not c.isprintable() for c in pattern):
+        return "holds a control character"
+    if pattern.startswith((":", "!")) or ".." in pattern.split("/"):
+        return "should be a glob of paths inside the repository (no `:`/`!` prefix, no `..`)"
+    if all(glob_match(pattern, sample) for sample in _CODE_SAMPLES):
+        return (
+            "matches every Python file: no change would ever make evidence stale; "
+            "name the folders or suffixes that hold no code, e.g. `docs/` or `*.md`"
+        )
+    return ""
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    """Whether ``path`` matches an ``unaffected`` glob, as :func:`gates.gitinfo.pathspec` reads it."""
+    return re.fullmatch(_glob_regex(from_top(pattern)), path) is not None
+
+
+def _glob_regex(glob: str) -> str:
+    parts: list[str] = []
+    index = 0
+    while index < len(glob):
+        if glob.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+        elif glob.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        else:
+            char = glob[index]
+            parts.append({"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char)))
+            index += 1
+    return "".join(parts)
 
 
 def _string(table: Mapping[str, object], key: str, where: str, *, default: str) -> str:

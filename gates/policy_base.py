@@ -168,7 +168,27 @@ def _settings(base: Settings, head: Settings, changes: list[PolicyChange]) -> Se
                 applied=applied,
             )
         )
-    return Settings(reports=head.reports, base=base.base, max_report_mb=size)
+    return Settings(
+        reports=head.reports,
+        base=base.base,
+        max_report_mb=size,
+        unaffected=_unaffected(base.unaffected, head.unaffected, changes),
+    )
+
+
+def _unaffected(
+    base: tuple[str, ...], head: tuple[str, ...], changes: list[PolicyChange]
+) -> tuple[str, ...]:
+    """Globs the change adds would let more edits keep evidence fresh: a loosening."""
+    added = [pattern for pattern in head if pattern not in base]
+    kept = tuple(pattern for pattern in base if pattern in head)
+    if added or kept != base:
+        changes.append(
+            PolicyChange(
+                "[gates] unaffected", _show(list(base)), _show(list(head)), applied=not added
+            )
+        )
+    return kept
 
 
 # ---------------------------------------------------------------- gates

@@ -126,6 +126,11 @@ SETTINGS_KEYS: dict[str, Key] = {
     "base": Key(
         {"type": "string", "default": "origin/main"}, "base ref for diff-aware gates and benchmarks"
     ),
+    "unaffected": Key(
+        {"type": "array", "items": {"type": "string", "minLength": 1}, "default": []},
+        "globs of files that cannot change what a stage measures (`*.md`, `docs/`): "
+        "editing them keeps the evidence fresh",
+    ),
     "max-report-mb": Key(
         {"type": "integer", "minimum": 1, "maximum": 4096, "default": 256},
         "largest report gates will read, in MiB",

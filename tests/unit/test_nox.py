@@ -156,6 +156,8 @@ def test_security_audits_dependencies_only_when_there_are_targets(in_project: Pa
 def test_diff_compares_with_the_policy_base_and_both_coverage_reports(in_project: Path) -> None:
     (in_project / "gates.toml").write_text('[gates]\nbase = "upstream/dev"\n')
     _manifest(in_project, "diff", error="")  # as the numstat step leaves it when it worked
+    _manifest(in_project, "unit", error="")
+    _manifest(in_project, "integration", error="")
     pipeline = Pipeline(package="pkg", integration="it")
     session = drive(pipeline.run_diff, "diff")
     numstat, diffcover = session.gates_runs()

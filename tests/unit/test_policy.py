@@ -12,7 +12,7 @@ import pytest
 
 from gates.errors import PolicyError
 from gates.model import Severity
-from gates.policy import load_policy, parse_policy
+from gates.policy import glob_match, load_policy, parse_policy
 from gates.vocabulary import METRICS, json_schema
 
 SCHEMA_FILE = Path(__file__).parents[2] / "gates" / "data" / "gates.schema.json"
@@ -296,3 +296,52 @@ def test_schema_accepts_valid_and_rejects_invalid_policies() -> None:
 def test_every_metric_is_in_the_schema() -> None:
     gate = json_schema()["$defs"]["gate"]  # type: ignore[index]
     assert gate["properties"]["metric"]["enum"] == sorted(METRICS)
+
+
+_ONE_GATE = '\n[gate.lint]\nmetric = "findings"\nmax = 0\n'
+
+
+def test_unaffected_globs_are_read() -> None:
+    policy = parse_policy(tomllib.loads('[gates]\nunaffected = ["*.md", "docs/"]\n' + _ONE_GATE))
+    assert policy.settings.unaffected == ("*.md", "docs/")
+    assert parse_policy(tomllib.loads(_ONE_GATE)).settings.unaffected == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ('"*.md"', "should be an array of globs"),
+        ('[""]', "should be an array of globs"),
+        ("[1]", "should be an array of globs"),
+        ('["*"]', "matches every Python file"),
+        ('["**"]', "matches every Python file"),
+        ('["*.py"]', "matches every Python file"),
+        ('["**/*"]', "matches every Python file"),
+        ('[":(top)x"]', "no `:`/`!` prefix"),
+        ('["!docs/"]', "no `:`/`!` prefix"),
+        ('["../elsewhere"]', "no `..`"),
+        ('["docs/\\u0007"]', "control character"),
+    ],
+)
+def test_unaffected_globs_that_cannot_be_are_refused(value: str, words: str) -> None:
+    error = error_of(f"[gates]\nunaffected = {value}\n" + _ONE_GATE)
+    assert error.key == "gates.unaffected"
+    assert words in error.message
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "matched"),
+    [
+        ("*.md", "README.md", True),
+        ("*.md", "docs/deep/a.md", True),
+        ("docs/", "docs/a/b.py", True),
+        ("docs/", "src/docs/x.txt", True),
+        ("/README.md", "README.md", True),
+        ("/README.md", "sub/README.md", False),
+        ("docs/*.rst", "docs/a/b.rst", False),
+        ("docs/**/*.rst", "docs/a/b.rst", True),
+        ("src/", "setup.py", False),
+    ],
+)
+def test_glob_match_reads_globs_as_git_does(pattern: str, path: str, matched: bool) -> None:
+    assert glob_match(pattern, path) is matched

@@ -313,3 +313,15 @@ def test_the_judging_bounds_are_never_looser_than_the_bases(
     assert gate.min >= base.gates[0].min
     assert gate.max <= base.gates[0].max
     assert gate.min in (base.gates[0].min, head.gates[0].min)
+
+
+def test_more_unaffected_globs_are_a_loosening_and_fewer_a_tightening() -> None:
+    base = _policy('[gates]\nunaffected = ["*.md"]\n' + BASE.split("[gates]", 1)[-1])
+    wider = _policy('[gates]\nunaffected = ["*.md", "src/"]\n' + BASE.split("[gates]", 1)[-1])
+    narrower = _policy("[gates]\n" + BASE.split("[gates]", 1)[-1])
+    loosened = judge_against_base(base, wider)
+    assert loosened.policy.settings.unaffected == ("*.md",)
+    assert _notes(loosened) == [f"[gates] unaffected ['*.md'] → ['*.md', 'src/'] ({NOT_APPLIED})"]
+    tightened = judge_against_base(base, narrower)
+    assert tightened.policy.settings.unaffected == ()
+    assert [change.applied for change in tightened.changes] == [True]

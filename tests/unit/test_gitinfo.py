@@ -1,0 +1,137 @@
+"""The tree state evidence is tied to: what changes count, and what never does."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gates.evidence import load_evidence
+from gates.gitinfo import commit_of, pathspec, same_code, tree_state
+from gates.manifest import StageRecorder
+
+MAX = 1 << 24
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    _git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / ".gitignore").write_text(".gates/\nenv/\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "mod.py").write_text("x = 1\n")
+    (tmp_path / "README.md").write_text("# pkg\n")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "guide.md").write_text("guide\n")
+    (tmp_path / "docs" / "conf.py").write_text("project = 'pkg'\n")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "code")
+    return tmp_path
+
+
+def _clean_digest(root: Path) -> str:
+    return tree_state(root).digest
+
+
+def test_files_git_ignores_never_change_the_state(repo: Path) -> None:
+    clean = tree_state(repo)
+    (repo / "env" / "lib").mkdir(parents=True)
+    (repo / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    (repo / "env" / "lib" / "site.py").write_text("y = 2\n")
+    assert tree_state(repo) == clean
+
+
+def test_an_environment_git_does_not_ignore_is_still_not_code(repo: Path) -> None:
+    """A virtualenv or conda environment under any name is an installation: never judged."""
+    clean = tree_state(repo)
+    for top, marker in (("py311", "pyvenv.cfg"), ("conda", "conda-meta/history")):
+        (repo / top / "lib" / "site-packages").mkdir(parents=True)
+        (repo / top / marker).parent.mkdir(parents=True, exist_ok=True)
+        (repo / top / marker).write_text("marker\n")
+        (repo / top / "lib" / "site-packages" / "dep.py").write_text("z = 3\n")
+    assert tree_state(repo) == clean
+    (repo / "loose.py").write_text("w = 4\n")  # an untracked module is code
+    assert tree_state(repo).digest != clean.digest
+
+
+def test_unaffected_globs_leave_out_their_changes(repo: Path) -> None:
+    clean = tree_state(repo)
+    (repo / "README.md").write_text("# pkg, edited\n")
+    (repo / "docs" / "guide.md").write_text("guide, edited\n")
+    (repo / "docs" / "new.md").write_text("new\n")
+    edited = tree_state(repo)
+    assert edited.dirty
+    assert sorted(edited.changes or {}) == ["README.md", "docs/guide.md"]
+    assert tree_state(repo, unaffected=["*.md"]) == clean
+    assert tree_state(repo, unaffected=["docs/", "/README.md"]) == clean
+    assert tree_state(repo, unaffected=["docs/"]).changes.keys() == {"README.md"}  # type: ignore[union-attr]
+    (repo / "docs" / "conf.py").write_text("project = 'other'\n")  # code, even under docs/
+    assert tree_state(repo, unaffected=["*.md"]).changes.keys() == {"docs/conf.py"}  # type: ignore[union-attr]
+
+
+def test_a_rooted_glob_matches_only_at_the_top(repo: Path) -> None:
+    (repo / "docs" / "README.md").write_text("nested\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "nested readme")
+    (repo / "docs" / "README.md").write_text("nested, edited\n")
+    assert tree_state(repo, unaffected=["/README.md"]).dirty
+    assert not tree_state(repo, unaffected=["README.md"]).dirty
+
+
+def test_commits_that_touch_only_unaffected_files_hold_the_same_code(repo: Path) -> None:
+    first = commit_of(repo, "HEAD")
+    (repo / "README.md").write_text("# pkg 2\n")
+    _git(repo, "commit", "-qam", "docs")
+    second = commit_of(repo, "HEAD")
+    assert not same_code(repo, first, second)
+    assert same_code(repo, first, second, unaffected=["*.md"])
+
+
+def test_commit_of_names_a_commit_or_nothing(repo: Path) -> None:
+    assert len(commit_of(repo, "HEAD")) == 40
+    assert commit_of(repo, "no-such-branch") == ""
+    assert commit_of(repo, "--output=/tmp/x") == ""  # never an option to git
+
+
+def test_pathspec_reads_globs_as_gitignore_does() -> None:
+    assert pathspec("*.md", exclude=True) == ":(exclude,top,glob)**/*.md"
+    assert pathspec("docs/") == ":(top,glob)**/docs/**"
+    assert pathspec("/CHANGES.rst") == ":(top,glob)CHANGES.rst"
+    assert pathspec("docs/**/*.rst") == ":(top,glob)docs/**/*.rst"
+
+
+def test_evidence_stays_fresh_across_an_unaffected_edit_and_its_commit(repo: Path) -> None:
+    StageRecorder.begin("lint", root=repo, unaffected=["*.md"]).finish()
+
+    def slugs(*, unaffected: tuple[str, ...] = ("*.md",)) -> list[str]:
+        state = tree_state(repo, unaffected=unaffected)
+        loaded = load_evidence(
+            repo, reports=".gates", state=state, max_bytes=MAX, unaffected=unaffected
+        )
+        return [p.problem.slug for p in loaded.stages[0].problems]
+
+    (repo / "README.md").write_text("# pkg, edited after the stage ran\n")
+    assert slugs() == []
+    _git(repo, "commit", "-qam", "readme")
+    assert slugs() == []
+    (repo / "pkg" / "mod.py").write_text("x = 2\n")
+    assert slugs() == ["stale-worktree"]
+
+
+def test_evidence_made_with_other_unaffected_globs_is_stale(repo: Path) -> None:
+    StageRecorder.begin("lint", root=repo).finish()  # before the policy named any
+    state = tree_state(repo, unaffected=["*.md"])
+    loaded = load_evidence(repo, reports=".gates", state=state, max_bytes=MAX, unaffected=["*.md"])
+    [problem] = [p.problem for p in loaded.stages[0].problems]
+    assert problem.slug == "stale-worktree"
+    assert "[gates] unaffected was [], it is ['*.md']" in problem.message
