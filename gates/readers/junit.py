@@ -90,20 +90,18 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
     )
 
 
-class _Written(NamedTuple):
-    """One ``<testcase>`` element as pytest wrote it, and the results it holds."""
+class _Results(NamedTuple):
+    """The results one ``<testcase>`` element holds, as pytest counts them."""
 
-    case: TestCase
     failures: int
     errors: int
     teardown_errors: int  # of ``errors``: `failed on teardown with "..."`
     skips: int
     xfails: int  # ``<skipped type="pytest.xfail">``
 
-    @property
-    def holds_result(self) -> bool:
-        """Holds a failure, an error or a skip (an empty element is a pass, or a rerun attempt)."""
-        return self.case.outcome is not Outcome.PASSED
+
+_NO_RESULTS: Final = _Results(0, 0, 0, 0, 0)  # an empty element: a pass, or a rerun attempt
+_Written = tuple[TestCase, _Results]  # one element as pytest wrote it
 
 
 class _Folded(NamedTuple):
@@ -139,17 +137,7 @@ def _written(element: Element, path: str, paths: _Paths) -> _Written:
         _line(attrib.get("line"), path),
         _seconds(attrib.get("time"), path),
     )
-    if not kinds:
-        return _Written(case, 0, 0, 0, 0, 0)
-    teardown = kinds.count("teardown")
-    return _Written(
-        case,
-        kinds.count("failure"),
-        kinds.count("error") + teardown,
-        teardown,
-        kinds.count("skipped"),
-        kinds.count("xfail"),
-    )
+    return case, _results(kinds) if kinds else _NO_RESULTS
 
 
 def _kind(child: Element) -> str:
@@ -161,13 +149,25 @@ def _kind(child: Element) -> str:
     return child.tag
 
 
+def _results(kinds: list[str]) -> _Results:
+    teardown = kinds.count("teardown")
+    return _Results(
+        kinds.count("failure"),
+        kinds.count("error") + teardown,
+        teardown,
+        kinds.count("skipped"),
+        kinds.count("xfail"),
+    )
+
+
 def _fold(written: list[_Written]) -> _Folded:
     """One :class:`TestCase` per id, whatever pytest wrote for it."""
-    if len({item.case.id for item in written}) == len(written):
-        return _Folded([item.case for item in written], 0, sum(i.teardown_errors for i in written))
+    if len({case.id for case, _ in written}) == len(written):
+        teardown_errors = sum(results.teardown_errors for _, results in _holding(written))
+        return _Folded([case for case, _ in written], 0, teardown_errors)
     groups: dict[str, list[_Written]] = {}
     for item in written:
-        groups.setdefault(item.case.id, []).append(item)
+        groups.setdefault(item[0].id, []).append(item)
     cases, reruns, doubles = [], 0, 0
     for group in groups.values():
         case = _fold_one(group)
@@ -184,15 +184,15 @@ def _fold_one(group: list[_Written]) -> TestCase:
     pytest-rerunfailures writes one element per attempt, empty for each attempt
     it reran (the failure is not kept) and the last one as the test ended.
     """
-    first = group[0].case
+    first = group[0][0]
     if len(group) == 1:
         return first
-    worst = max(group, key=lambda item: _RANKS[item.case.outcome]).case
+    worst = max((case for case, _ in group), key=lambda case: _RANKS[case.outcome])
     return first._replace(
         outcome=worst.outcome,
         message=worst.message,
-        time=sum(item.case.time for item in group),
-        reruns=sum(1 for item in group[:-1] if not item.holds_result),
+        time=sum(case.time for case, _ in group),
+        reruns=sum(1 for _, results in group[:-1] if results is _NO_RESULTS),
     )
 
 
@@ -203,10 +203,10 @@ def _doubles(group: list[_Written]) -> int:
     on its own); after a pass, a skip or a setup error it joins that element.
     """
     doubles, after_failure = 0, False
-    for item in group:
+    for _, results in group:
         if not after_failure:
-            doubles += item.teardown_errors
-        after_failure = item.failures > 0
+            doubles += results.teardown_errors
+        after_failure = results.failures > 0
     return doubles
 
 
@@ -217,15 +217,21 @@ def _tally(written: list[_Written], declared: int | None, folded: _Folded) -> Re
     own), and not a rerun attempt (which has one); so the passes are what
     ``tests`` leaves after the failures, errors and skips, never negative.
     """
-    failed = sum(item.failures for item in written)
-    errors = sum(item.errors for item in written)
-    skipped = sum(item.skips for item in written)
-    xfailed = sum(item.xfails for item in written)
+    holding = [results for _, results in _holding(written)]
+    failed = sum(results.failures for results in holding)
+    errors = sum(results.errors for results in holding)
+    skipped = sum(results.skips for results in holding)
+    xfailed = sum(results.xfails for results in holding)
     if declared is None:  # another producer: every empty element that is not a rerun
-        passed = sum(1 for item in written if not item.holds_result) - folded.reruns
+        passed = len(written) - len(holding) - folded.reruns
     else:
         passed = declared - failed - errors - skipped - xfailed + folded.doubles
     return ResultTally(max(passed, 0), failed, errors, skipped, xfailed, folded.reruns)
+
+
+def _holding(written: list[_Written]) -> list[_Written]:
+    """The elements that hold a failure, an error or a skip."""
+    return [item for item in written if item[1] is not _NO_RESULTS]
 
 
 def _line(text: str | None, path: str) -> int:
