@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gates.evidence import StageEvidence, load_evidence
+from gates.evidence import LoadedReport, StageEvidence, load_evidence
 from gates.gitinfo import TreeState
 from gates.manifest import StageRecorder
 from gates.model import Count, Outcome, Status, Verdict
@@ -178,4 +178,20 @@ def test_a_flaky_test_passes_tests_failed_and_is_named() -> None:
     assert failed.reason == (
         "2 > 0 — 8 tests: 4 passed (3 flaky), 2 failed, 2 skipped; "
         "pytest's results: 1 failed, 7 passed, 1 skipped, 1 xfailed, 1 error, 8 rerun"
+    )
+
+
+def test_pytests_results_add_up_across_stages() -> None:
+    def loaded(stage: str, name: str) -> LoadedReport:
+        blob = read_blob(PYTEST / name, display=name)
+        data = junit.read(blob, ReadContext("/tmp/gates-pytest-fixture"))  # noqa: S108
+        return b.report(stage, "junit.xml", "junit-xml", Kind.TESTS, data)
+
+    evidence = b.evidence(
+        b.stage("unit", loaded("unit", "subtests-passing.xml")),
+        b.stage("integration", loaded("integration", "passing.xml")),
+    )
+    verdict = b.judge('[gate.tests]\nmetric = "tests.failed"\nmax = 0\n', evidence)
+    assert verdict.gates[0].reason == (
+        "0 — 6 tests: 6 passed, 0 failed, 0 skipped; pytest's results: 11 passed"
     )
