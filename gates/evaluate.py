@@ -355,7 +355,9 @@ def _measure(
         )
     if kind is Kind.TESTS:
         return metrics.tests(
-            gate.metric.name, [r.data.tests for r in reports if r.data.tests is not None]
+            gate.metric.name,
+            [r.data.tests for r in reports if r.data.tests is not None],
+            tallies=[r.data.tally for r in reports if r.data.tally is not None],
         )
     if kind is Kind.FINDINGS:
         kept = metrics.select_findings(

@@ -23,6 +23,7 @@ from gates.model import (
     Outcome,
     PatchCoverage,
     Problem,
+    ResultTally,
     TestCase,
 )
 from gates.policy import GateSpec
@@ -341,16 +342,26 @@ _OUTCOMES = {
 }
 
 
-def tests(metric: str, suites: Sequence[Sequence[TestCase]]) -> Measurement:
-    """``tests.total`` / ``passed`` / ``failed`` / ``skipped`` across the selected stages."""
+def tests(
+    metric: str, suites: Sequence[Sequence[TestCase]], *, tallies: Sequence[ResultTally] = ()
+) -> Measurement:
+    """``tests.total`` / ``passed`` / ``failed`` / ``skipped`` across the selected stages.
+
+    One test counts once, however many results pytest wrote for it (``tallies``):
+    the summary names those results too, where they differ from the tests.
+    """
     cases = [case for suite in suites for case in suite]
     tally = dict.fromkeys(Outcome, 0)
     for case in cases:
         tally[case.outcome] += 1
     failed = tally[Outcome.FAILED] + tally[Outcome.ERROR]
     passed, skipped = tally[Outcome.PASSED], tally[Outcome.SKIPPED]
+    flaky = sum(1 for case in cases if case.flaky)
     summary = (
-        f"{count(len(cases), 'test')}: {passed:,} passed, {failed:,} failed, {skipped:,} skipped"
+        f"{count(len(cases), 'test')}: {passed:,} passed"
+        + (f" ({flaky:,} flaky)" if flaky else "")
+        + f", {failed:,} failed, {skipped:,} skipped"
+        + _pytest_results(tallies, (passed, failed, skipped))
     )
     if metric == "tests.total":
         return Measurement(float(len(cases)), summary)
@@ -370,6 +381,31 @@ def tests(metric: str, suites: Sequence[Sequence[TestCase]]) -> Measurement:
     ]
     shown, total = _cap(offenders)
     return Measurement(float(value), summary, shown, total)
+
+
+def _pytest_results(tallies: Sequence[ResultTally], tests: tuple[int, int, int]) -> str:
+    """``"; pytest's results: 5 failed, 21 passed, 1 xfailed, 3 rerun"``, or ``""`` when they agree.
+
+    pytest counts results, not tests: each subtest, a teardown error after
+    the test's own result, each rerun attempt. Its ``passed`` includes
+    ``xpassed`` and ``subtests passed``, which JUnit writes alike.
+    """
+    if not tallies:
+        return ""
+    total = ResultTally(*(sum(column) for column in zip(*tallies, strict=True)))
+    if (total.passed, total.failed + total.errors, total.skipped + total.xfailed) == tests and (
+        not total.rerun
+    ):
+        return ""
+    named = (
+        (total.failed, "failed"),
+        (total.passed, "passed"),
+        (total.skipped, "skipped"),
+        (total.xfailed, "xfailed"),
+        (total.errors, "error" if total.errors == 1 else "errors"),
+        (total.rerun, "rerun"),
+    )
+    return "; pytest's results: " + ", ".join(f"{n:,} {word}" for n, word in named if n)
 
 
 # ---------------------------------------------------------------- findings

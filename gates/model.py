@@ -33,6 +33,7 @@ __all__ = [
     "PatchFile",
     "Problem",
     "ReportData",
+    "ResultTally",
     "Severity",
     "Status",
     "TestCase",
@@ -90,7 +91,7 @@ class Outcome(enum.Enum):
 
 
 class TestCase(NamedTuple):
-    """One test case from a JUnit report."""
+    """One test from a JUnit report: every result pytest wrote for its id, folded."""
 
     id: str  # "classname::name"
     outcome: Outcome
@@ -98,6 +99,28 @@ class TestCase(NamedTuple):
     path: str
     line: int
     time: float
+    reruns: int = 0  # earlier attempts a rerun plugin discarded (pytest-rerunfailures)
+
+    @property
+    def flaky(self) -> bool:
+        """Passed in the end, after failing at least once (a rerun)."""
+        return self.outcome is Outcome.PASSED and self.reruns > 0
+
+
+class ResultTally(NamedTuple):
+    """What pytest itself counted in one run: one per result, as its summary line counts.
+
+    A test can give several results (its subtests, a failure and then a
+    teardown error, the attempts of a rerun) and :class:`TestCase` folds them
+    into one; this keeps the tool's own figures, so a verdict can show both.
+    """
+
+    passed: int  # passed, xpassed and subtests passed: JUnit writes them alike
+    failed: int
+    errors: int
+    skipped: int
+    xfailed: int
+    rerun: int
 
 
 class FileCoverage(NamedTuple):
@@ -224,6 +247,7 @@ class ReportData:
     coverage: CoverageData | None = None
     patch: PatchCoverage | None = None
     benchmarks: BenchmarkRun | None = None
+    tally: ResultTally | None = None  # JUnit: the results as pytest counted them
     counts: Mapping[Count, int] = field(default_factory=dict)
     problems: Sequence[Problem] = ()
 

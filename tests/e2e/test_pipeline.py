@@ -5,6 +5,8 @@ One Nox run per project (see conftest.py); each test reads its verdict.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import Pipeline, Project
@@ -50,7 +52,12 @@ def test_a_change_that_only_adds_tests_has_no_patch_to_cover(clean_copy: Project
     assert gate["observed"] is None
     assert gate["reason"].startswith("not applicable")
     assert verdict.counts["changed_lines_measured"] == 0
-    assert verdict.counts["tests_run"] == 3
+    # the new unittest test's 3 passing subtests are in pytest's JUnit tests=, not its cases
+    junit = (clean_copy.root / ".gates" / "unit" / "junit.xml").read_text("utf-8")
+    assert (re.findall(r' tests="(\d+)"', junit), junit.count("<testcase ")) == (["7"], 4)
+    assert verdict.gate("tests")["status"] == "pass"
+    assert verdict.gate("tests")["reason"].endswith("; pytest's results: 7 passed")
+    assert verdict.counts["tests_run"] == 4
 
 
 def test_a_change_with_one_problem_per_gate_is_blocked_by_each(blocked: Pipeline) -> None:

@@ -3,7 +3,8 @@ import pytest
 
 @pytest.mark.parametrize(
     "value",
-    ["plain", "ünïcödé", "日本", "[brackets]", "a::b", "sp ace", "tab\there", 'quo"te', "<&>", "é::[x]"],
+    ["plain", "ünïcödé", "日本", "[brackets]", "a::b", "sp ace", "tab\there", 'quo"te', "<&>", "é::[x]"]
+    + ["new\nline", "cr\rret", "back\\slash", "a/b.c", "it's", "(paren)", "#hash"],
 )
 def check_param(value):
     assert value
