@@ -38,6 +38,7 @@ from gates.model import (
     WaiverResult,
 )
 from gates.policy import GateSpec, Policy, Waiver
+from gates.problems import group_problems
 from gates.stages import STAGES
 from gates.tools import KNOWN_TOOLS, kinds_of
 from gates.vocabulary import Kind
@@ -279,11 +280,11 @@ def _status(
     gate: GateSpec, measure: Measurement, problems: Sequence[Problem], waived: Sequence[Waiver]
 ) -> tuple[Status, str]:
     if problems:
-        first = problems[0]
-        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+        groups = group_problems(problems)  # an offline pip-audit's packages: one line
+        more = f" (+{len(problems) - groups[0].size} more)" if len(groups) > 1 else ""
         missing_only = all(p.slug == "missing-evidence" for p in problems)
         soft = gate.level == "warn" or (missing_only and gate.on_missing == "warn")
-        return (Status.WARN if soft else Status.ERROR), f"{first.describe()}{more}"
+        return (Status.WARN if soft else Status.ERROR), f"{groups[0].describe(names=3)}{more}"
     if measure.value is None:
         reason = measure.not_applicable or measure.summary or "nothing measured"
         return _waived_or(Status.PASS, reason, waived, read=measure.summary)
