@@ -24,7 +24,7 @@ from pathlib import Path
 from gates import __version__, cli_bench, cli_ci
 from gates.errors import EvidenceError, GatesError, PolicyError, UsageError
 from gates.evaluate import evaluate
-from gates.evidence import load_evidence, pin_commit
+from gates.evidence import Evidence, load_evidence, pin_commit
 from gates.gitinfo import TreeState, ref, tree_state
 from gates.manifest import MANIFEST_NAME, StageRecorder, atomic_write
 from gates.model import Verdict
@@ -32,6 +32,7 @@ from gates.outputs import OutputFormat, RenderOptions, render
 from gates.pins import bundled, parse_pins, upgrade
 from gates.policy import Policy, load_policy, load_settings
 from gates.policy_base import judge_against_base
+from gates.policy_hints import check_names
 from gates.readers import READERS, reader_for
 from gates.runner import ReportSpec, run_tool
 from gates.scaffold import init
@@ -300,6 +301,7 @@ def _check(args: argparse.Namespace) -> int:
     )
     if args.commit:
         evidence = pin_commit(evidence, args.commit)
+    _check_names(policy, evidence)
     verdict = evaluate(policy, evidence, today=args.today or dt.datetime.now(dt.UTC).date())
     if notes:
         verdict = replace(verdict, notes=(*notes, *verdict.notes))
@@ -319,6 +321,19 @@ def _judging_policy(
     if base:
         policy = replace(policy, settings=replace(policy.settings, base=base))
     return policy, notes
+
+
+def _check_names(policy: Policy, evidence: Evidence) -> None:
+    """A gate's stage or tool that no evidence has and that reads like a typo: exit 2."""
+    tools = {report.entry.tool for stage in evidence.stages for report in stage.reports}
+    tools |= {run.name for s in evidence.stages if s.manifest for run in s.manifest.tools}
+    stages = [stage.name for stage in evidence.stages]
+    try:
+        check_names(policy.gates, stages=stages, tools=tools, folder=evidence.folder)
+    except PolicyError as error:
+        raise PolicyError(
+            f"{policy.source}: {error.message}", key="", slug=error.slug, hint=error.hint
+        ) from None
 
 
 def _policy(path: Path) -> Policy:

@@ -38,7 +38,9 @@ from gates.model import (
     WaiverResult,
 )
 from gates.policy import GateSpec, Policy, Waiver
-from gates.tools import kinds_of
+from gates.problems import group_problems
+from gates.stages import STAGES
+from gates.tools import KNOWN_TOOLS, kinds_of
 from gates.vocabulary import Kind
 from gates.waivers import WaiverBook
 
@@ -92,7 +94,7 @@ def _select(gate: GateSpec, evidence: Evidence) -> _Selection:
         for name in gate.stages:
             stage = evidence.stage(name)
             if stage is None:
-                problems.append((_missing_stage(name, evidence.folder), "", name))
+                problems.append((_missing_stage(name, evidence), "", name))
             else:
                 stages.append(stage)
     else:
@@ -138,12 +140,17 @@ def _tool_wanted(gate: GateSpec, tool: str) -> bool:
     return not gate.tools or tool in gate.tools
 
 
-def _missing_stage(name: str, folder: str) -> Problem:
+def _missing_stage(name: str, evidence: Evidence) -> Problem:
+    folder = evidence.folder
+    held = ", ".join(stage.name for stage in evidence.stages) or "no stage"
+    hint = f"run the stage: `nox -s {name}`"
+    if name not in STAGES:
+        hint += f" (or, if no stage is named {name!r}, fix the gate's `stage`)"
     return Problem(
         "missing-evidence",
         f"{folder}/{name}",
-        f"no evidence: the stage folder {folder}/{name}/ does not exist",
-        f"run the stage: `nox -s {name}`",
+        f"no evidence: the stage folder {folder}/{name}/ does not exist ({folder}/ holds {held})",
+        hint,
         name,
     )
 
@@ -160,20 +167,28 @@ def _missing_tools(
     else:
         wanted = [] if reports or any(s.tools(kind) for s in stages) else [_KIND_TOOL[kind]]
     where = ", ".join(f"{folder}/{s.name}/" for s in stages) if stages else f"{folder}/"
+    recorded = sorted({tool for s in stages for tool in s.tools(kind)})
+    held = f" (its {kind.value} evidence is from {', '.join(recorded)})" if recorded else ""
     return [
         (
             Problem(
-                "missing-evidence",
-                where,
-                f"holds no {tool} evidence",
-                'run the stage that runs it (see `nox -l`), or set on-missing = "warn"',
-                tool,
+                "missing-evidence", where, f"holds no {tool} evidence{held}", _run_it(tool), tool
             ),
             tool,
             "",
         )
         for tool in wanted
     ]
+
+
+def _run_it(tool: str) -> str:
+    """The next step for a tool without evidence: run it, or record it if gates does not know it."""
+    if tool in KNOWN_TOOLS:
+        return 'run the stage that runs it (see `nox -l`), or set on-missing = "warn"'
+    return (
+        f"gates does not know {tool}: record its report in a stage, as SARIF for a scanner "
+        f"(`gates run STAGE --tool {tool} --report sarif=FILE -- ...`), or fix the gate's `tool`"
+    )
 
 
 _KIND_TOOL = {
@@ -265,11 +280,11 @@ def _status(
     gate: GateSpec, measure: Measurement, problems: Sequence[Problem], waived: Sequence[Waiver]
 ) -> tuple[Status, str]:
     if problems:
-        first = problems[0]
-        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+        groups = group_problems(problems)  # an offline pip-audit's packages: one line
+        more = f" (+{len(problems) - groups[0].size} more)" if len(groups) > 1 else ""
         missing_only = all(p.slug == "missing-evidence" for p in problems)
         soft = gate.level == "warn" or (missing_only and gate.on_missing == "warn")
-        return (Status.WARN if soft else Status.ERROR), f"{first.describe()}{more}"
+        return (Status.WARN if soft else Status.ERROR), f"{groups[0].describe(names=3)}{more}"
     if measure.value is None:
         reason = measure.not_applicable or measure.summary or "nothing measured"
         return _waived_or(Status.PASS, reason, waived, read=measure.summary)

@@ -8,7 +8,6 @@ frozen values. The JSON Schema editors use is generated from the same tables.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +17,22 @@ from pathlib import Path
 from gates.errors import PolicyError
 from gates.gitinfo import from_top, ref
 from gates.model import Severity
+from gates.policy_hints import (
+    bound_hint,
+    expires_hint,
+    finding_hint,
+    gate_body_hint,
+    inapplicable_hint,
+    metric_hint,
+    not_a_table_hint,
+    not_an_array_hint,
+    severity_hint,
+    slowdown_hint,
+    stage_path_hint,
+    suggest,
+    tool_error,
+    unknown_key_hint,
+)
 from gates.vocabulary import (
     GATE_KEYS,
     METRICS,
@@ -174,7 +189,7 @@ def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") 
             raise PolicyError(
                 f"names gate {waiver.target!r}, which is not defined",
                 key=f"waiver[{waiver.index}].gate",
-                hint=_suggest(waiver.target, gate_names),
+                hint=suggest(waiver.target, gate_names),
             )
     return Policy(settings=settings, gates=gates, waivers=waivers, source=source)
 
@@ -185,35 +200,33 @@ def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") 
 def _table(document: Mapping[str, object], key: str) -> Mapping[str, object]:
     value = document.get(key, {})
     if not isinstance(value, dict):
-        raise PolicyError(f"should be a table ([{key}]), found {_kind(value)}", key=key)
+        raise PolicyError(
+            f"should be a table, found {_kind(value)}", key=key, hint=not_a_table_hint(key, value)
+        )
     return value
 
 
 def _array(document: Mapping[str, object], key: str) -> list[Mapping[str, object]]:
     value = document.get(key, [])
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise PolicyError(f"should be an array of tables ([[{key}]])", key=key)
+        raise PolicyError(
+            f"should be an array of tables ([[{key}]]), found {_kind(value)}",
+            key=key,
+            hint=not_an_array_hint(key),
+        )
     return value
 
 
 def _known_keys(table: Mapping[str, object], allowed: Mapping[str, object], where: str) -> None:
-    for key in table:
+    for key, value in table.items():
         if key not in allowed:
             path = f"{where}.{key}" if where else key
             raise PolicyError(
                 "is not a known key",
                 key=path,
-                hint=_suggest(key, allowed),
+                hint=unknown_key_hint(key, value, where),
                 slug="policy-unknown-key",
             )
-
-
-def _suggest(word: str, choices: object) -> str:
-    names = sorted(str(choice) for choice in choices)  # type: ignore[attr-defined]
-    close = difflib.get_close_matches(word, names, n=1, cutoff=0.5)
-    if close:
-        return f"did you mean `{close[0]}`?"
-    return "valid: " + ", ".join(f"`{name}`" for name in names)
 
 
 def _kind(value: object) -> str:
@@ -327,7 +340,9 @@ def _gate(name: str, body: object) -> GateSpec:
     if not _NAME.match(name):
         raise PolicyError("gate names use letters, digits, '-', '_' and '.'", key=where)
     if not isinstance(body, dict):
-        raise PolicyError(f"should be a table, found {_kind(body)}", key=where)
+        raise PolicyError(
+            f"should be a table, found {_kind(body)}", key=where, hint=gate_body_hint(name)
+        )
     _known_keys(body, GATE_KEYS, where)
     metric = _metric(body, where)
     for key in body:
@@ -339,7 +354,7 @@ def _gate(name: str, body: object) -> GateSpec:
             raise PolicyError(
                 f"does not apply to metric {metric.name!r}",
                 key=f"{where}.{key}",
-                hint=f"`{key}` applies to: " + ", ".join(sorted(GATE_KEYS[key].metrics)),
+                hint=inapplicable_hint(key, metric.name),
             )
     low, high = _bound(body, "min", metric, where), _bound(body, "max", metric, where)
     if low is None and high is None:
@@ -357,7 +372,7 @@ def _gate(name: str, body: object) -> GateSpec:
         description=_string(body, "description", where, default="-")
         if "description" in body
         else "",
-        tools=_strings(body, "tool", where),
+        tools=_tools(body, where),
         severity=_severity(body, where),
         rules=_strings(body, "rule", where),
         paths=_strings(body, "path", where),
@@ -377,7 +392,7 @@ def _metric(body: Mapping[str, object], where: str) -> Metric:
         raise PolicyError(
             f"{name!r} is not a known metric",
             key=f"{where}.metric",
-            hint=_suggest(name, METRICS),
+            hint=metric_hint(name),
             slug="policy-unknown-metric",
         )
     return METRICS[name]
@@ -388,7 +403,11 @@ def _bound(body: Mapping[str, object], key: str, metric: Metric, where: str) -> 
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # noqa: PLR0124 - NaN
-        raise PolicyError(f"should be a number, found {_kind(value)}", key=f"{where}.{key}")
+        raise PolicyError(
+            f"should be a number, found {_kind(value)}",
+            key=f"{where}.{key}",
+            hint=bound_hint(key, value, percent=metric.unit == "%"),
+        )
     low, high = metric.domain
     if not low <= value <= high:
         upper = "" if high == float("inf") else f" to {high:g}"
@@ -409,8 +428,21 @@ def _stage_names(body: Mapping[str, object], where: str) -> tuple[str, ...]:
     names = _strings(body, "stage", where)
     for name in names:
         if not _NAME.match(name):
-            raise PolicyError(f"{name!r} is not a stage folder name", key=f"{where}.stage")
+            raise PolicyError(
+                f"{name!r} is not a stage folder name",
+                key=f"{where}.stage",
+                hint=stage_path_hint(name),
+            )
     return tuple(dict.fromkeys(names))
+
+
+def _tools(body: Mapping[str, object], where: str) -> tuple[str, ...]:
+    tools = _strings(body, "tool", where)
+    for tool in tools:
+        error = tool_error(tool, where)
+        if error is not None:
+            raise error
+    return tools
 
 
 def _choice(body: Mapping[str, object], key: str, where: str, allowed: tuple[str, ...]) -> str:
@@ -419,7 +451,7 @@ def _choice(body: Mapping[str, object], key: str, where: str, allowed: tuple[str
         raise PolicyError(
             f"should be one of {', '.join(repr(a) for a in allowed)}, found {value!r}",
             key=f"{where}.{key}",
-            hint=_suggest(str(value), allowed),
+            hint=suggest(str(value), allowed),
         )
     return str(value)
 
@@ -428,14 +460,14 @@ def _severity(body: Mapping[str, object], where: str) -> Severity | None:
     value = body.get("severity")
     if value is None:
         return None
-    labels = [s.label for s in Severity]
-    if not isinstance(value, str) or value.lower() not in labels:
+    labels = [s.label for s in sorted(Severity, reverse=True)]
+    if not isinstance(value, str) or value not in labels:
         raise PolicyError(
             f"should be one of {', '.join(labels)}, found {value!r}",
             key=f"{where}.severity",
-            hint=_suggest(str(value), labels),
+            hint=severity_hint(value),
         )
-    return Severity.from_label(value.lower())
+    return Severity.from_label(value)
 
 
 def _slowdown(body: Mapping[str, object], where: str) -> float:
@@ -443,7 +475,9 @@ def _slowdown(body: Mapping[str, object], where: str) -> float:
     match = _PERCENT.match(value) if isinstance(value, str) else None
     if match is None:
         raise PolicyError(
-            f'should be a percentage such as "5%", found {value!r}', key=f"{where}.slowdown"
+            f'should be a percentage such as "5%", found {value!r}',
+            key=f"{where}.slowdown",
+            hint=slowdown_hint(value),
         )
     percent = float(match.group(1))
     if not 0 < percent <= 1000:
@@ -470,7 +504,11 @@ def _waiver(index: int, item: Mapping[str, object]) -> Waiver:
     target = _string(item, kind, where, default="")
     pattern = _TARGET_PATTERNS.get(kind)
     if pattern is not None and not pattern[0].match(target):
-        raise PolicyError(f"{target!r} should read {pattern[1]}", key=f"{where}.{kind}")
+        raise PolicyError(
+            f"{target!r} should read {pattern[1]}",
+            key=f"{where}.{kind}",
+            hint=finding_hint(target) if kind == "finding" else "",
+        )
     if "path" in item and kind != "finding":
         raise PolicyError("applies to finding waivers only", key=f"{where}.path")
     return Waiver(
@@ -504,5 +542,6 @@ def _expires(item: Mapping[str, object], where: str) -> dt.date:
         raise PolicyError(
             f"should be a TOML date (expires = 2027-01-31), found {_kind(value)}",
             key=f"{where}.expires",
+            hint=expires_hint(value),
         )
     return value

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["COVERAGE_STAGES", "STAGE_TAG", "stage_requires"]
+__all__ = ["COVERAGE_STAGES", "STAGES", "STAGE_TAG", "stage_requires"]
 
 STAGE_TAG: Final = "gates-stage"  # the Nox tag of every stage session
+# The standard stages, in pipeline order: the recipes of gates.nox (its STAGES, which a
+# test keeps equal) and the names a policy's `stage` is checked against for typos.
+STAGES: Final = ("lint", "type", "unit", "integration", "security", "benchmark", "diff")
 COVERAGE_STAGES: Final = ("unit", "integration")
 
 

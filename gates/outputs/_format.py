@@ -15,6 +15,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Final, assert_never
 
 from gates.model import BenchmarkComparison, GateResult, Offender, Problem, Status, Verdict
+from gates.problems import ProblemGroup, group_problems
 
 __all__ = [
     "blocked",
@@ -204,11 +205,15 @@ def detail_lines(gate: GateResult, max_offenders: int) -> list[str]:
 def problem_lines(gate: GateResult, limit: int) -> list[str]:
     """The gate's first ``limit`` problems, then how many more of which kinds.
 
-    An offline pip-audit skips every package, one problem each: fifty of them
+    Problems that differ only in their subject are one line (:mod:`gates.problems`):
+    an offline pip-audit skips every package, one problem each, and fifty lines
     would bury the verdict. The JSON verdict keeps them all.
     """
-    lines = [problem_text(problem) for problem in gate.problems[:limit]]
-    rest = Counter(problem.slug for problem in gate.problems[limit:])
+    groups = group_problems(gate.problems)
+    lines = [problem_text(group) for group in groups[:limit]]
+    rest: Counter[str] = Counter()
+    for group in groups[limit:]:
+        rest[group.first.slug] += group.size
     if rest:
         kinds = ", ".join(f"{number} {slug}" for slug, number in sorted(rest.items()))
         total = sum(rest.values())
@@ -216,11 +221,12 @@ def problem_lines(gate: GateResult, limit: int) -> list[str]:
     return lines
 
 
-def problem_text(problem: Problem) -> str:
-    """``"[slug] path: message — next: hint"`` as one line."""
-    text = f"[{problem.slug}] {problem.describe()}"
-    if problem.hint:
-        text += f" — next: {problem.hint}"
+def problem_text(problem: Problem | ProblemGroup) -> str:
+    """``"[slug] path: message — next: hint"`` as one line (a group's subjects after it)."""
+    group = problem if isinstance(problem, ProblemGroup) else group_problems([problem])[0]
+    text = f"[{group.first.slug}] {group.describe()}"
+    if group.first.hint:
+        text += f" — next: {group.first.hint}"
     return one_line(text, 500)
 
 

@@ -11,7 +11,10 @@ is ``{"name", "version", "vulns": [{"id", "fix_versions", "aliases"?,
 * pip-audit prints "No known vulnerabilities found" and exits 0 when it skipped
   packages (not on the index, the service unreachable). Each skipped dependency
   is the problem ``audit-incomplete`` whose subject is the package name, so a
-  waiver can accept a package that is not on PyPI by name.
+  waiver can accept a package that is not on PyPI by name. Its message is
+  ``"<package>: not audited by pip-audit ("<reason>")"``, the reason pip-audit
+  gave without the package and version it appends, so that the verdict shows
+  the packages skipped for one reason as one line (:mod:`gates.problems`).
 * No dependency audited (an empty report, or every one skipped) is the problem
   ``no-packages-audited``, which no package waiver covers.
 
@@ -20,6 +23,7 @@ Counts: :attr:`Count.PACKAGES_AUDITED` and :attr:`Count.PACKAGES_SKIPPED`.
 
 from __future__ import annotations
 
+import re
 from typing import Final, cast
 
 from gates.model import Count, Finding, Problem, ReportData, Severity
@@ -31,10 +35,16 @@ __all__ = ["FORMAT", "TOOL", "read"]
 FORMAT: Final = "pip-audit-json"
 TOOL: Final = "pip-audit"
 
-_HINT_NETWORK = (
-    "if the package is on PyPI, the vulnerability service was unreachable: "
-    "rerun the security stage with network access"
+_WAIVE = (
+    'waive a private or local package by name: evidence = "pip-audit:audit-incomplete:<package>"'
 )
+_HINT_NOT_FOUND = (
+    "if they are on PyPI, pip-audit could not reach its vulnerability service: rerun the "
+    f"security stage with network access; {_WAIVE}"
+)
+_HINT_OTHER = f"give pip-audit a released, pinned version of each; {_WAIVE}"
+# pip-audit's reasons end with the package and its version: "...: requests (2.19.0)"
+_NAMED = re.compile(r"^(?P<why>.+?):\s+(?P<name>[^\s()]+)\s+\([^()]*\)$")
 
 
 def read(blob: Blob, context: ReadContext) -> ReportData:
@@ -77,22 +87,42 @@ def _strings(fields: Fields, key: str, default: list[object] | None = None) -> l
 
 
 def _skipped(path: str, name: str, reason: str) -> Problem:
+    why = _reason(name, reason)
     return Problem(
         slug="audit-incomplete",
         path=path,
-        message=f"pip-audit did not audit {name}: {reason}",
-        hint=f"{_HINT_NETWORK}; if it is not (a private or local package), waive {name} by name",
+        message=f'{name}: not audited by pip-audit ("{why}")',
+        hint=_HINT_NOT_FOUND if "not found" in why.casefold() else _HINT_OTHER,
         subject=name,
     )
 
 
+def _reason(name: str, reason: str) -> str:
+    """pip-audit's reason without the ``": <package> (<version>)"`` it ends with."""
+    match = _NAMED.match(reason.strip())
+    if match is not None and _canonical(match.group("name")) == _canonical(name):
+        return match.group("why")
+    return reason.strip()
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).casefold()
+
+
 def _nothing_audited(path: str, skipped: int) -> Problem:
-    what = f"all {skipped} dependencies were skipped" if skipped else "the report lists none"
+    if skipped:
+        return Problem(
+            slug="no-packages-audited",
+            path=path,
+            message=f"pip-audit audited 0 packages: all {skipped} dependencies were skipped",
+            hint="no package waiver covers this: only a machine that cannot reach the "
+            'service waives it, evidence = "pip-audit:no-packages-audited"',
+            subject=TOOL,
+        )
     return Problem(
         slug="no-packages-audited",
         path=path,
-        message=f"pip-audit audited 0 packages: {what}",
-        hint="check what the security stage gives pip-audit (requirements, environment) "
-        "and that the vulnerability service was reachable",
+        message="pip-audit audited 0 packages: the report lists none",
+        hint="check what the security stage gives pip-audit (requirements, environment)",
         subject=TOOL,
     )

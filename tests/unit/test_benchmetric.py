@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import math
 import random
+from pathlib import Path
+
+import pytest
 
 from gates.benchmetric import RoleRun, measure, paired, round_of, stored, undecided
 from gates.model import Benchmark, BenchmarkRun
+from gates.readers import pytest_benchmark
+from gates.readers.interface import ReadContext
+from gates.safeio import read_blob
 
 
 def run(medians: dict[str, float], *, samples: bool = True) -> BenchmarkRun:
@@ -139,3 +146,61 @@ def test_undecided_lists_what_more_rounds_could_decide() -> None:
     assert [c.name for c in undecided(few)] == ["a", "b"]
     enough = paired(rounds(12, {"a": 1.0, "b": 1.0}, {"a": 1.5, "b": 1.0}), slowdown=0.05)
     assert undecided(enough) == []
+
+
+# ---------------------------------------------------------------- recorded real rounds
+# tests/assets/gates-bench/0.1.0/: real `gates bench` runs on a shared, loaded machine. The
+# decision is tested on them, not on timings taken while the tests run (issue 9, item 7).
+
+RECORDED = Path(__file__).resolve().parents[1] / "assets" / "gates-bench" / "0.1.0"
+CHECKSUM = "benchmarks/test_work.py::test_checksum"
+SMALL = "benchmarks/test_work.py::test_small"
+
+
+def recorded(case: str) -> list[RoleRun]:
+    """The rounds of one recorded stage, read by the pytest-benchmark reader, in order."""
+    folder = RECORDED / case
+    manifest = json.loads((folder / "manifest.json").read_text())
+    runs = []
+    for entry in manifest["reports"]:
+        blob = read_blob(folder / entry["path"], display=entry["path"])
+        data = pytest_benchmark.read(blob, ReadContext(str(folder)))
+        assert data.benchmarks is not None
+        runs.append(RoleRun("benchmark", entry["path"], entry["role"], data.benchmarks))
+    return runs
+
+
+@pytest.mark.parametrize("case", ["slower", "slower-loaded"])
+def test_a_recorded_forty_percent_slowdown_is_a_regression(case: str) -> None:
+    result = measure(recorded(case), slowdown=0.05)
+    assert result.value == 1
+    assert result.problems == ()
+    assert result.summary.startswith("same-run A/B, 20 rounds: 2 benchmarks compared: 1 regression")
+    by_name = {c.name: c for c in result.comparisons}
+    slowed = by_name[CHECKSUM]
+    assert slowed.outcome == "regression"
+    assert 1.25 < slowed.estimate < 1.45  # 4200 steps for 3000, less the call's fixed cost
+    assert 1.05 < slowed.low <= slowed.estimate <= slowed.high  # significant and material
+    assert slowed.reason.startswith("significantly slower (p=")
+    assert by_name[SMALL].outcome == "inconclusive"  # unchanged code, too noisy to clear
+    assert by_name[SMALL].low < 1 < by_name[SMALL].high
+
+
+def test_recorded_identical_code_is_never_called_slower() -> None:
+    result = measure(recorded("identical"), slowdown=0.05)
+    assert result.value == 0
+    for comparison in result.comparisons:
+        # too noisy for "no change" within 5 %: the interval holds the truth, 1, and reaches 5 %
+        assert comparison.outcome == "inconclusive", comparison
+        assert comparison.reason.startswith("too noisy: after 20 rounds the interval"), comparison
+        assert comparison.low < 1 < comparison.high
+        assert comparison.high >= 1.05
+        assert 0.95 < comparison.estimate < 1.05
+
+
+def test_the_stage_and_the_verdict_decide_alike_on_recorded_rounds() -> None:
+    runs = recorded("slower")  # in the stage's order: base first in odd rounds, head in even
+    sides = {(round_of(r.path), r.role): r.run for r in runs}
+    assert len(sides) == len(runs) == 40
+    pairs = [(sides[number, "base"], sides[number, "head"]) for number in range(1, 21)]
+    assert measure(runs, slowdown=0.05) == paired(pairs, slowdown=0.05)

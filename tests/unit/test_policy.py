@@ -126,7 +126,6 @@ def test_full_policy_is_typed() -> None:
         ),
         ('[gate.a]\nmetric = "findings"\nmax = 0\nlevel = "warning"', "gate.a.level", "warn"),
         ('[gate.a]\nmetric = "findings"\nmax = 0\nseverity = "hihg"', "gate.a.severity", "high"),
-        ('[gatess]\n[gate.a]\nmetric = "findings"\nmax = 0', "gatess", "gates"),
     ],
 )
 def test_unknown_names_suggest_the_closest(text: str, key: str, hint: str) -> None:
@@ -134,6 +133,247 @@ def test_unknown_names_suggest_the_closest(text: str, key: str, hint: str) -> No
     assert error.key == key
     assert f"`{hint}`" in error.hint
     assert error.exit_code == 2
+
+
+A = '[gate.a]\nmetric = "findings"\nmax = 0\n'
+W = 'owner = "o"\nreason = "r"\nexpires = 2030-01-01\n'
+UNIT = '[gate.unit-coverage]\nmetric = "coverage.percent"\nmin = 1\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "message", "hint"),
+    [
+        # a table in the wrong place: the table that was meant, never a near-miss key
+        (
+            '[gates.tests]\nmetric = "tests.failed"\nmax = 0\n',
+            "gates.tests",
+            "not a known key",
+            "did you mean [gate.tests]?",
+        ),
+        (
+            '[gate]\nbase = "origin/main"\n',
+            "gate.base",
+            "should be a table",
+            "`base` is a setting: did you mean [gates]",
+        ),
+        (
+            '[gate]\nmetric = "findings"\nmax = 0\n',
+            "gate.metric",
+            "should be a table",
+            "name the gate, [gate.<name>]",
+        ),
+        (f"[gatess]\n{A}", "gatess", "not a known key", "did you mean [gates]?"),
+        (
+            f'{A}[[waivers]]\ngate = "a"\n{W}',
+            "waivers",
+            "not a known key",
+            "did you mean [[waiver]]?",
+        ),
+        (
+            f'{A}[waiver]\ngate = "a"\n{W}',
+            "waiver",
+            "array of tables",
+            "write [[waiver]], with double brackets",
+        ),
+        (
+            '[[gate]]\nmetric = "findings"\nmax = 0\n',
+            "gate",
+            "should be a table",
+            "not an array of tables [[gate]]",
+        ),
+        (
+            '[tests]\nmetric = "tests.failed"\nmax = 0\n',
+            "tests",
+            "not a known key",
+            "did you mean [gate.tests]?",
+        ),
+        (f'base = "main"\n{A}', "base", "not a known key", "put it under [gates]"),
+        (
+            '[gate.unit.coverage]\nmetric = "coverage.percent"\nmin = 1\n',
+            "gate.unit.coverage",
+            "not a known key",
+            'did you mean [gate."unit.coverage"]?',
+        ),
+        (
+            f'[gates]\nmetric = "findings"\n{A}',
+            "gates.metric",
+            "not a known key",
+            "did you mean a gate's table, [gate.<name>]?",
+        ),
+        (
+            '[gate.a]\nmetric = "findings"\nmax = 0\nbase = "main"\n',
+            "gate.a.base",
+            "not a known key",
+            "`base` is a setting: put it under [gates]",
+        ),
+        (
+            f'{A}[[waiver]]\ngate = "a"\nmetric = "findings"\n{W}',
+            "waiver[0].metric",
+            "not a known key",
+            "does not belong in a waiver",
+        ),
+        # values: what was meant
+        (
+            '[gate.a]\nmetric = "coverage"\nmin = 90\n',
+            "gate.a.metric",
+            "not a known metric",
+            "did you mean `coverage.percent`? (the coverage metrics: `coverage.branch_percent`",
+        ),
+        (
+            '[gate.a]\nmetric = "tests"\nmax = 0\n',
+            "gate.a.metric",
+            "not a known metric",
+            "the tests metrics: `tests.failed`, `tests.passed`",
+        ),
+        (
+            '[gate.a]\nmetric = "findings"\nmax = 0\nseverity = "HIGH"\n',
+            "gate.a.severity",
+            "found 'HIGH'",
+            "severities are lower case: did you mean `high`?",
+        ),
+        (
+            '[gate.a]\nmetric = "findings"\nmax = 0\nseverity = "warning"\n',
+            "gate.a.severity",
+            "should be one of critical, high, medium, low, info",
+            "did you mean `medium`?",
+        ),
+        (
+            '[gate.a]\nmetric = "coverage.percent"\nmin = "90%"\n',
+            "gate.a.min",
+            "should be a number, found a string",
+            "did you mean min = 90? A bound is a number",
+        ),
+        (
+            '[gate.a]\nmetric = "findings"\nmax = "0"\n',
+            "gate.a.max",
+            "should be a number",
+            "did you mean max = 0?",
+        ),
+        (
+            '[gate.a]\nmetric = "benchmark.regressions"\nmax = 0\nslowdown = 5\n',
+            "gate.a.slowdown",
+            "percentage",
+            'did you mean slowdown = "5%"?',
+        ),
+        (
+            '[gate.a]\nmetric = "benchmark.regressions"\nmax = 0\nslowdown = 0.05\n',
+            "gate.a.slowdown",
+            "percentage",
+            'did you mean slowdown = "5%"?',
+        ),
+        (
+            '[gate.a]\nmetric = "findings"\nmax = 0\nlevel = "WARN"\n',
+            "gate.a.level",
+            "should be one of",
+            "did you mean `warn`?",
+        ),
+        # the names of tools and stages
+        (
+            '[gate.a]\nmetric = "findings"\nmax = 0\ntool = "rufff"\n',
+            "gate.a.tool",
+            "not a tool gates knows",
+            "did you mean `ruff`?",
+        ),
+        (
+            '[gate.a]\nmetric = "findings"\nmax = 0\ntool = ["bandit", "pip_audit"]\n',
+            "gate.a.tool",
+            "'pip_audit' is not a tool gates knows",
+            "did you mean `pip-audit`?",
+        ),
+        (
+            '[gate.a]\nmetric = "findings"\nmax = 0\ntool = "Ruff"\n',
+            "gate.a.tool",
+            "not a tool gates knows",
+            "did you mean `ruff`?",
+        ),
+        (
+            '[gate.a]\nmetric = "findings"\nmax = 0\ntool = "pytest"\n',
+            "gate.a.tool",
+            "'pytest' records coverage and tests, not findings",
+            "tools with findings: `actionlint`",
+        ),
+        (
+            '[gate.a]\nmetric = "coverage.percent"\nmin = 1\ntool = "coverage"\n',
+            "gate.a.tool",
+            "does not apply to metric 'coverage.percent'",
+            "chooses its evidence with `stage`",
+        ),
+        (
+            '[gate.a]\nmetric = "coverage.percent"\nmin = 1\nstage = ".gates/unit"\n',
+            "gate.a.stage",
+            "not a stage folder name",
+            "did you mean `unit`?",
+        ),
+        (
+            '[gate.a]\nmetric = "coverage.percent"\nmin = 1\nstage = "tests/unit/"\n',
+            "gate.a.stage",
+            "not a stage folder name",
+            "did you mean `unit`?",
+        ),
+        # waivers
+        (
+            f'{A}[[waiver]]\nfinding = "GHSA-xxxx-xxxx-xxxx"\n{W}',
+            "waiver[0].finding",
+            "should read tool:rule",
+            'did you mean finding = "pip-audit:GHSA-xxxx-xxxx-xxxx"?',
+        ),
+        (
+            f'{A}[[waiver]]\nfinding = "B101"\n{W}',
+            "waiver[0].finding",
+            "tool:rule",
+            'did you mean finding = "bandit:B101"?',
+        ),
+        (
+            f'{A}[[waiver]]\ngate = "a"\nowner = "o"\nreason = "r"\nexpires = "2030-01-31"\n',
+            "waiver[0].expires",
+            "TOML date",
+            "remove the quotes: expires = 2030-01-31",
+        ),
+        (
+            f'{UNIT}[[waiver]]\ngate = "unit-covrage"\n{W}',
+            "waiver[0].gate",
+            "not defined",
+            "did you mean `unit-coverage`?",
+        ),
+    ],
+)
+def test_a_mistake_is_named_with_what_was_meant(
+    text: str, key: str, message: str, hint: str
+) -> None:
+    error = error_of(text)
+    assert error.key == key
+    assert message in error.message
+    assert hint in error.hint
+    assert error.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "not_hinted"),
+    [
+        # "tests" is half of "reports": a suggestion that far off misleads, so list the keys
+        (
+            '[gates]\ntests = 1\n[gate.a]\nmetric = "findings"\nmax = 0\n',
+            "gates.tests",
+            "reports`?",
+        ),
+        ('[gate.a]\nmetric = "findings"\nmax = 0\nthreshold = 1\n', "gate.a.threshold", "?"),
+        ('[gate.a]\nmetric = "findings"\nmax = 0\nseverity = "bad"\n', "gate.a.severity", "?"),
+        ('[gate.a]\nmetric = "speed"\nmax = 0\n', "gate.a.metric", "?"),
+    ],
+)
+def test_an_implausible_name_gets_the_valid_ones_not_a_guess(
+    text: str, key: str, not_hinted: str
+) -> None:
+    error = error_of(text)
+    assert error.key == key
+    assert not_hinted not in error.hint
+    assert error.hint.startswith(("valid: ", "gates' scale is "))
+
+
+@pytest.mark.parametrize("tool", ["semgrep", "codeql", "flake8", "mypy-strict", "ruff-format"])
+def test_a_tool_gates_does_not_know_is_not_a_policy_error(tool: str) -> None:
+    policy = parse_policy(tomllib.loads(f'{A}tool = "{tool}"\n'))
+    assert policy.gates[0].tools == (tool,)  # a SARIF scanner's name: checked against evidence
 
 
 @pytest.mark.parametrize(

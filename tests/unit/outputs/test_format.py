@@ -175,6 +175,25 @@ def test_many_problems_are_cut_to_the_limit_and_counted_by_kind() -> None:
     assert len(fmt.problem_lines(gate, 100)) == 51  # under the limit: every one, no tally
 
 
+def test_problems_that_differ_only_in_their_subject_are_one_line() -> None:
+    # an offline pip-audit: every package skipped for one reason, then the empty audit
+    skipped = tuple(
+        Problem("audit-incomplete", "a.json", f"pkg{i}: not audited (offline)", "rerun", f"pkg{i}")
+        for i in range(21)
+    )
+    nothing = Problem("no-packages-audited", "a.json", "0 packages audited", "waive", "pip-audit")
+    gate = replace(_gate(offenders=0, total=0), problems=(*skipped, nothing))
+    names = "pkg0, pkg1, pkg2, pkg3, pkg4 and 16 more (21 in all)"
+    assert fmt.problem_lines(gate, 10) == [
+        f"[audit-incomplete] a.json: not audited (offline): {names} — next: rerun",
+        "[no-packages-audited] a.json: 0 packages audited — next: waive",
+    ]
+    assert fmt.problem_lines(gate, 1)[1] == "… and 1 more problem (1 no-packages-audited)"
+    assert fmt.problem_lines(replace(gate, problems=skipped[4:]), 0) == [
+        "… and 17 more problems (17 audit-incomplete)"  # a group counts all its problems
+    ]
+
+
 def test_hidden_offenders_never_trusts_a_total_below_the_list() -> None:
     assert fmt.hidden_offenders(_gate(offenders=3, total=0), 3) == 0
     assert fmt.hidden_offenders(_gate(offenders=3, total=0), 1) == 2

@@ -100,10 +100,13 @@ def test_skipped_dependency_is_an_incomplete_audit_named_by_package() -> None:
         "acme-internal-lib",
         "pip-audit/vulnerable.json",
     )
+    # pip-audit's reason, without the "acme-internal-lib (1.4.2)" it appends
     assert problem.message == (
-        "pip-audit did not audit acme-internal-lib: Dependency not found on PyPI and could "
-        "not be audited: acme-internal-lib (1.4.2)"
+        'acme-internal-lib: not audited by pip-audit ("Dependency not found on PyPI and could '
+        'not be audited")'
     )
+    assert "rerun the security stage with network access" in problem.hint
+    assert 'evidence = "pip-audit:audit-incomplete:<package>"' in problem.hint
 
 
 def test_unreachable_service_skips_everything_and_blocks() -> None:
@@ -122,6 +125,41 @@ def test_unreachable_service_skips_everything_and_blocks() -> None:
     assert (
         data.problems[-1].message == "pip-audit audited 0 packages: all 4 dependencies were skipped"
     )
+    skipped = data.problems[:-1]
+    # the same reason and next step for each, so the verdict shows them as one line
+    assert len({(p.message.split(": ", 1)[1], p.hint) for p in skipped}) == 1
+    assert [p.message.split(": ", 1)[0] for p in skipped] == [p.subject for p in skipped]
+    assert "no package waiver covers this" in data.problems[-1].hint
+
+
+@pytest.mark.parametrize(
+    ("reason", "why", "network"),
+    [
+        # pip-audit 2.10.1, _service/pypi.py: the name pip-audit canonicalises, and the version
+        (
+            "Dependency not found on PyPI and could not be audited: zope-interface (6.0)",
+            "Dependency not found on PyPI and could not be audited",
+            True,
+        ),
+        # _dependency_source/pip.py and requirement.py: reasons without the package
+        (
+            "Package has invalid version and could not be audited: Zope.Interface (6.0-local)",
+            "Package has invalid version and could not be audited",
+            False,
+        ),
+        ("requirement marked as editable", "requirement marked as editable", False),
+        # another package named at the end is part of the reason, not the subject
+        ("Dependency conflicts with: other (1.0)", "Dependency conflicts with: other (1.0)", False),
+    ],
+)
+def test_each_skip_reason_is_pip_audits_without_the_package(
+    reason: str, why: str, network: bool
+) -> None:
+    document = {"dependencies": [{"name": "Zope.Interface", "skip_reason": reason}], "fixes": []}
+    [problem, _] = read(derived(document)).problems
+    assert problem.message == f'Zope.Interface: not audited by pip-audit ("{why}")'
+    assert ("network access" in problem.hint) is network
+    assert "pip-audit:audit-incomplete:<package>" in problem.hint
 
 
 def test_clean_audit() -> None:

@@ -1,0 +1,3 @@
+"""Everything under tests/assets is data: the recorded projects' own tests are not gates' tests."""
+
+collect_ignore_glob = ["*"]

@@ -1,0 +1,122 @@
+"""Did you mean ...? The hints of policy errors, and a policy's names against the evidence."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from gates import nox as gates_nox
+from gates.errors import PolicyError
+from gates.policy import GateSpec, parse_policy
+from gates.policy_hints import check_names, closest, suggest
+from gates.stages import STAGES
+
+
+def gates(text: str) -> tuple[GateSpec, ...]:
+    return parse_policy(tomllib.loads(text)).gates
+
+
+def stage_gate(stage: str, *, on_missing: str = "block") -> tuple[GateSpec, ...]:
+    return gates(
+        f'[gate.cov]\nmetric = "coverage.percent"\nstage = "{stage}"\nmin = 90\n'
+        f'on-missing = "{on_missing}"\n'
+    )
+
+
+def tool_gate(tool: str) -> tuple[GateSpec, ...]:
+    return gates(f'[gate.lint]\nmetric = "findings"\ntool = "{tool}"\nmax = 0\n')
+
+
+def check_error(specs: tuple[GateSpec, ...], stages: list[str], tools: set[str]) -> PolicyError:
+    with pytest.raises(PolicyError) as caught:
+        check_names(specs, stages=stages, tools=tools, folder=".gates")
+    return caught.value
+
+
+def test_the_standard_stages_are_the_recipes() -> None:
+    assert gates_nox.STAGES == STAGES
+
+
+@pytest.mark.parametrize(
+    ("word", "choices", "expected"),
+    [
+        ("minn", ["min", "max"], "min"),
+        ("UNIT", ["unit", "lint"], "unit"),  # without case
+        ("tests", ["reports", "base", "max-report-mb"], None),  # half a match is no suggestion
+        ("x", [], None),
+    ],
+)
+def test_closest_suggests_only_a_plausible_name(
+    word: str, choices: list[str], expected: str | None
+) -> None:
+    assert closest(word, choices) == expected
+
+
+def test_suggest_lists_the_valid_names_when_none_is_close() -> None:
+    assert suggest("minn", ["max", "min"]) == "did you mean `min`?"
+    assert suggest("speed", ["max", "min"]) == "valid: `max`, `min`"
+
+
+# ---------------------------------------------------------------- stages against the evidence
+
+
+@pytest.mark.parametrize("on_missing", ["block", "warn"])
+def test_a_stage_that_reads_like_a_typo_is_a_policy_error(on_missing: str) -> None:
+    error = check_error(stage_gate("units", on_missing=on_missing), ["lint", "unit"], set())
+    assert error.key == "gate.cov.stage"
+    assert error.exit_code == 2
+    assert error.slug == "policy-unknown-stage"
+    assert "no stage is named 'units': .gates/ holds `lint`, `unit`" in error.message
+    assert "the standard stages are `lint`, `type`, `unit`," in error.message
+    assert error.hint.startswith("did you mean `unit`?")
+
+
+def test_a_typo_of_a_standard_stage_is_caught_before_any_stage_ran() -> None:
+    error = check_error(stage_gate("integrations"), [], set())
+    assert ".gates/ holds no stage" in error.message
+    assert error.hint.startswith("did you mean `integration`?")
+
+
+def test_a_typo_of_a_stage_of_ones_own_is_caught() -> None:
+    error = check_error(stage_gate("hostle"), ["hostile"], set())
+    assert error.hint.startswith("did you mean `hostile`?")
+
+
+@pytest.mark.parametrize(
+    ("stage", "folders"),
+    [
+        ("unit", []),  # a standard stage not run: missing evidence, judged by on-missing
+        ("units", ["units", "unit"]),  # a stage of one's own that ran
+        ("unit-fast", ["unit"]),  # not a near miss: missing evidence, if absent
+        ("e2e", ["unit"]),
+    ],
+)
+def test_a_stage_that_exists_or_reads_like_no_other_is_not_a_policy_error(
+    stage: str, folders: list[str]
+) -> None:
+    check_names(stage_gate(stage), stages=folders, tools=set(), folder=".gates")
+
+
+# ---------------------------------------------------------------- tools against the evidence
+
+
+def test_a_tool_that_reads_like_a_recorded_one_is_a_policy_error() -> None:
+    error = check_error(tool_gate("semgrepp"), ["lint"], {"semgrep", "ruff"})
+    assert error.key == "gate.lint.tool"
+    assert error.slug == "policy-unknown-tool"
+    assert "no evidence comes from a tool named 'semgrepp'" in error.message
+    assert "the stages recorded `ruff`, `semgrep`" in error.message
+    assert error.hint == "did you mean `semgrep`?"
+
+
+@pytest.mark.parametrize(
+    ("tool", "recorded"),
+    [
+        ("semgrep", {"semgrep"}),
+        ("flake8", {"ruff"}),  # like nothing recorded: missing evidence, with how to record it
+        ("bandit", set()),  # a tool gates knows, not run: missing evidence
+    ],
+)
+def test_a_recorded_or_unlike_tool_is_not_a_policy_error(tool: str, recorded: set[str]) -> None:
+    check_names(tool_gate(tool), stages=["lint"], tools=recorded, folder=".gates")

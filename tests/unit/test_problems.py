@@ -1,0 +1,57 @@
+"""Problems that differ only in their subject, shown once (an offline pip-audit's packages)."""
+
+from __future__ import annotations
+
+from gates.model import Problem
+from gates.problems import group_problems
+
+HINT = "rerun with network access"
+
+
+def skipped(name: str, why: str = "not found", hint: str = HINT) -> Problem:
+    return Problem("audit-incomplete", "a.json", f"{name}: not audited ({why})", hint, name)
+
+
+def test_problems_that_differ_only_in_their_subject_are_one_group() -> None:
+    names = [f"pkg{i}" for i in range(8)]
+    [group] = group_problems(skipped(name) for name in names)
+    assert (group.what, group.subjects, group.size) == ("not audited (not found)", tuple(names), 8)
+    assert group.describe() == (
+        "a.json: not audited (not found): pkg0, pkg1, pkg2, pkg3, pkg4 and 3 more (8 in all)"
+    )
+    assert group.describe(names=8) == f"a.json: not audited (not found): {', '.join(names)}"
+
+
+def test_one_problem_of_a_group_reads_as_it_is() -> None:
+    [group] = group_problems([skipped("acme")])
+    assert group.describe() == "a.json: acme: not audited (not found)"
+
+
+def test_another_reason_slug_path_or_hint_is_another_group_in_order() -> None:
+    problems = [
+        skipped("a"),
+        skipped("b", why="editable"),
+        skipped("c"),
+        skipped("d", hint="other"),
+        skipped("e")._replace(path="b.json"),
+        skipped("f")._replace(slug="other"),
+    ]
+    groups = group_problems(problems)
+    assert [g.subjects for g in groups] == [("a", "c"), ("b",), ("d",), ("e",), ("f",)]
+    assert sum(g.size for g in groups) == len(problems)  # every problem is counted
+
+
+def test_a_message_that_does_not_start_with_its_subject_stands_alone() -> None:
+    first = Problem("scan-errors", "b.json", "bandit could not scan x.py: bad", "fix", "x.py")
+    second = Problem("scan-errors", "b.json", "bandit could not scan y.py: bad", "fix", "y.py")
+    groups = group_problems([first, second])
+    assert [g.describe() for g in groups] == [
+        "b.json: bandit could not scan x.py: bad",
+        "b.json: bandit could not scan y.py: bad",
+    ]
+
+
+def test_identical_problems_are_shown_once_and_counted() -> None:
+    problem = Problem("no-tests", "j.xml", "no test ran", "run them")
+    [group] = group_problems([problem, problem])
+    assert (group.describe(), group.size) == ("j.xml: no test ran", 2)
