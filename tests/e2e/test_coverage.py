@@ -104,6 +104,8 @@ def test_the_plugin_pytest_imported_first_is_measured(measured: Measured) -> Non
     plugin = report["files"]["early/plugin.py"]["summary"]
     assert (plugin["num_statements"], plugin["missing_lines"]) == (3, 0)  # pytest-cov: 2 missed
     assert report["meta"]["branch_coverage"] is True  # the project's `branch = true`
+    integration = (measured.project.reports / "integration" / "coverage.json").read_text("utf-8")
+    assert "early/_generated.py" not in json.loads(integration)["files"]  # its `omit`, though run
 
 
 def test_the_run_honoured_the_configuration_and_named_its_shards(measured: Measured) -> None:

@@ -15,6 +15,9 @@ def clamp(x, low, high):
 
 
 def describe(items):
+    from early._generated import table
+
+    assert table(0) == []
     parts = []
     for item in items:
         if isinstance(item, int):
