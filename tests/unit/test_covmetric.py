@@ -20,7 +20,7 @@ from gates.model import (
     ReportData,
     Status,
 )
-from gates.readers import coverage_json, coverage_text
+from gates.readers import cobertura, coverage_json, coverage_text
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, read_blob
 from gates.vocabulary import Kind
@@ -201,3 +201,15 @@ def test_a_json_whose_branch_count_is_below_its_arcs_is_refused() -> None:
     with pytest.raises(EvidenceError) as caught:
         coverage_json.read(blob, CONTEXT)
     assert "summary.num_branches" in caught.value.detail
+
+
+def test_cobertura_of_the_same_run_gives_the_same_figures() -> None:
+    """The stage's coverage.xml (what diff-cover reads) counts what its coverage JSON counts."""
+    blob = read_blob(ASSETS / "branch.xml", display=".gates/unit/coverage.xml")
+    xml = cobertura.read(blob, CONTEXT).coverage
+    assert xml is not None
+    for metric in ("coverage.percent", "coverage.branch_percent", "coverage.total_percent"):
+        from_xml = covmetric.coverage(metric, [xml])
+        from_json = covmetric.coverage(metric, [data("branch.json")])
+        assert from_xml.value == from_json.value, metric
+    assert sorted(f.path for f in xml.files) == sorted(f.path for f in data("branch.json").files)
