@@ -101,3 +101,24 @@ def test_the_projects_precision_above_zero_else_two(project: int | None, used: i
 )
 def test_value_text(metric: str, value: float, precision: int | None, shown: str) -> None:
     assert covround.value_text(metric, value, precision) == shown
+
+
+def test_a_finer_bound_is_judged_finer_as_coverage_py_does() -> None:
+    """Raising a bound that has more decimals than the precision can turn a fail into a pass.
+
+    coverage.py's own rule: ``--fail-under=90.4978`` fails 90.4977 %, ``--fail-under=90.5``
+    passes it (rounded to 90.50). gates judges the same, and says so in docs/policy.md.
+    """
+    value = 90.49773755656109
+    assert should_fail_under(value, 90.4978, 2) and covround.below_min(value, 90.4978, 2)
+    assert not should_fail_under(value, 90.5, 2) and not covround.below_min(value, 90.5, 2)
+
+
+@given(percents, bounds, bounds, precisions)
+def test_raising_a_bound_never_passes_more_at_one_precision(
+    value: float, low: float, high: float, precision: int
+) -> None:
+    low, high = sorted((low, high))
+    same = max(covround.bound_precision(low, precision), covround.bound_precision(high, precision))
+    if covround.below_min(value, low, same):
+        assert covround.below_min(value, high, same)
