@@ -7,8 +7,11 @@ bound. The rules, in order:
 1. Problems left after waivers (missing, stale, incomplete evidence) -> ERROR
    (exit 3), or WARN when the gate's ``level`` is "warn"; missing evidence
    follows ``on-missing``.
-2. Otherwise the observed value against ``min``/``max`` (inclusive bounds,
-   exact comparison, no rounding) -> PASS or FAIL (WARN at level "warn").
+2. Otherwise the observed value against ``min``/``max`` (inclusive bounds)
+   -> PASS or FAIL (WARN at level "warn"). Counts and diff-cover's patch
+   coverage compare exactly; a coverage.py percentage is rounded to the
+   project's precision first, as ``coverage report --fail-under`` does
+   (:mod:`gates.covround`).
 3. A FAIL or ERROR covered by a live gate waiver -> WAIVED.
 4. A PASS that needed an evidence waiver -> WAIVED, never PASS: evidence that
    was not there is shown as "not run", not as clean.
@@ -21,9 +24,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from gates import benchmetric, metrics
+from gates import benchmetric, covmetric, covround, metrics
 from gates.benchmetric import RoleRun
 from gates.evidence import Evidence, LoadedReport, StageEvidence
 from gates.metrics import Measurement
@@ -209,6 +212,7 @@ def _judge(
     selection = _select(gate, evidence)
     open_problems, waived_by = _waive_problems(selection, book)
     measure = _measure(gate, selection, split, base, evidence)
+    precision = _precision(gate, measure)
     known = {problem.slug for problem, _, _ in selection.problems}  # a reader said it first
     extra = [
         (_located(p, gate, selection, evidence.folder), p.subject, "")
@@ -218,7 +222,7 @@ def _judge(
     more_open, more_waived = _waive_problems(_Selection((), (), tuple(extra)), book)
     open_problems += more_open
     waived_by += more_waived
-    status, reason = _status(gate, measure, open_problems, waived_by)
+    status, reason = _status(gate, measure, open_problems, waived_by, precision=precision)
     gate_waiver = book.gate(gate.name) if status.blocks else None
     if gate_waiver is not None:
         status, reason = (
@@ -244,6 +248,18 @@ def _judge(
         ),
         reproduce=_reproduce(gate, selection),
         comparisons=measure.comparisons,
+        precision=precision,
+    )
+
+
+def _precision(gate: GateSpec, measure: Measurement) -> int | None:
+    """A coverage.py percentage's decimals: the project's, or as many as a bound has."""
+    if measure.precision is None:
+        return None
+    bounds = [bound for bound in (gate.min, gate.max) if bound is not None]
+    return max(
+        (covround.bound_precision(b, measure.precision) for b in bounds),
+        default=measure.precision,
     )
 
 
@@ -277,7 +293,12 @@ def _waive_problems(selection: _Selection, book: WaiverBook) -> tuple[list[Probl
 
 
 def _status(
-    gate: GateSpec, measure: Measurement, problems: Sequence[Problem], waived: Sequence[Waiver]
+    gate: GateSpec,
+    measure: Measurement,
+    problems: Sequence[Problem],
+    waived: Sequence[Waiver],
+    *,
+    precision: int | None,
 ) -> tuple[Status, str]:
     if problems:
         groups = group_problems(problems)  # an offline pip-audit's packages: one line
@@ -288,19 +309,37 @@ def _status(
     if measure.value is None:
         reason = measure.not_applicable or measure.summary or "nothing measured"
         return _waived_or(Status.PASS, reason, waived, read=measure.summary)
-    passed = (gate.min is None or measure.value >= gate.min) and (
-        gate.max is None or measure.value <= gate.max
-    )
-    shown = show_value(gate.metric.name, measure.value)
-    if passed:
+    failed = _outside(gate, measure.value, measure.precision)
+    if failed is None:
+        shown = show_value(gate.metric.name, measure.value, precision)
         return _waived_or(Status.PASS, f"{shown} — {measure.summary}", waived, read=measure.summary)
-    op = (
-        f"< {_bound_text(gate.min)}"
-        if gate.min is not None and measure.value < gate.min
-        else f"> {_bound_text(gate.max)}"
-    )
     status = Status.WARN if gate.level == "warn" else Status.FAIL
-    return status, f"{shown} {op} — {measure.summary}"
+    return status, f"{failed} — {measure.summary}"
+
+
+def _outside(gate: GateSpec, value: float, precision: int | None) -> str | None:
+    """``"89.99 % < 90"`` when ``value`` is outside the gate's bounds, else None.
+
+    A coverage.py percentage (``precision`` given: the project's) is judged as
+    ``coverage report --fail-under`` judges it, and shown as its failure
+    message shows it; any other value is compared exactly.
+    """
+    metric = gate.metric.name
+    if gate.min is not None:
+        if precision is not None and covround.below_min(value, gate.min, precision):
+            return (
+                f"{covround.display_failed(value, gate.min, precision)} % < {_bound_text(gate.min)}"
+            )
+        if precision is None and value < gate.min:
+            return f"{show_value(metric, value)} < {_bound_text(gate.min)}"
+    if gate.max is not None:
+        if precision is not None and covround.over_max(value, gate.max, precision):
+            return (
+                f"{covround.display_failed(value, gate.max, precision)} % > {_bound_text(gate.max)}"
+            )
+        if precision is None and value > gate.max:
+            return f"{show_value(metric, value)} > {_bound_text(gate.max)}"
+    return None
 
 
 def _waived_or(
@@ -323,12 +362,14 @@ def _bound_text(value: float | None) -> str:
     return str(int(value)) if value.is_integer() else f"{value:g}"
 
 
-def show_value(metric: str, value: float) -> str:
-    """A value as people read it; percentages truncated, never rounded up past a bound."""
-    if metric.startswith("coverage."):
-        truncated = int(value * 100) / 100
-        return f"{truncated:.2f} %"
-    return f"{int(value):,}" if value.is_integer() else f"{value:g}"
+def show_value(metric: str, value: float, precision: int | None = None) -> str:
+    """A value as the reason shows it: the table's figure (:func:`covround.value_text`) and a unit.
+
+    Whole numbers are grouped by thousands (``1,200``).
+    """
+    if metric.endswith("percent"):
+        return f"{covround.value_text(metric, value, precision)} %"
+    return f"{int(value):,}" if value.is_integer() else covround.value_text(metric, value, None)
 
 
 # ---------------------------------------------------------------- measuring
@@ -345,11 +386,11 @@ def _measure(
     reports = selection.reports
     if kind is Kind.COVERAGE:
         datas = _coverage_per_stage(reports)
-        return (
-            metrics.coverage(gate.metric.name, datas, paths=gate.paths)
-            if datas
-            else Measurement(None, "no coverage data")
-        )
+        if not datas:
+            return Measurement(None, "no coverage data")
+        measure = covmetric.coverage(gate.metric.name, datas, paths=gate.paths)
+        checks = _coverage_checks(reports)
+        return replace(measure, problems=(*checks, *measure.problems)) if checks else measure
     if kind is Kind.PATCH:
         diffs = [
             r.data.patch
@@ -388,6 +429,18 @@ def _measure(
         if r.data.benchmarks is not None
     ]
     return benchmetric.measure(runs, slowdown=gate.slowdown)
+
+
+def _coverage_checks(reports: Sequence[LoadedReport]) -> list[Problem]:
+    """Each stage's ``coverage report`` TOTAL against what gates computes from its JSON."""
+    json = {r.stage: r.data.coverage for r in reports if r.entry.format == "coverage-json"}
+    problems = []
+    for report in reports:
+        total, data = report.data.coverage_total, json.get(report.stage)
+        if total is not None and data is not None:
+            problem = covmetric.mismatch(data, total, where=report.path)
+            problems += [problem] if problem else []
+    return problems
 
 
 def _measured_files(evidence: Evidence) -> set[str]:

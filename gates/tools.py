@@ -59,7 +59,7 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
             4: "a usage error: bad options or paths",
             5: "no test was collected",
         },
-        kinds=frozenset({Kind.TESTS, Kind.COVERAGE}),  # pytest-cov writes the coverage reports
+        kinds=frozenset({Kind.TESTS, Kind.COVERAGE}),  # `coverage run -m pytest` measures coverage
     ),
     "pytest-benchmark": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.BENCHMARKS})),
     # `gates bench` itself: 0 evidence produced, 3 it could not (no base, a failed install),

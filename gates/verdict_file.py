@@ -260,7 +260,23 @@ def _gate(fields: Fields) -> GateResult:
         waivers=tuple(_strings(fields, "waivers")),
         reproduce=fields.opt_text("reproduce"),
         comparisons=tuple(_comparison(item) for item in fields.each("comparisons")),
+        precision=_precision(fields),
     )
+
+
+_COVERAGE_PY = ("coverage.percent", "coverage.branch_percent", "coverage.total_percent")
+
+
+def _precision(fields: Fields) -> int | None:
+    """A coverage.py percentage's decimals, as ``observed_text`` shows them (``"90.50%"`` -> 2).
+
+    The comment rendered again from the verdict then shows the figure the
+    verdict showed, at the project's precision.
+    """
+    if fields.text("metric") not in _COVERAGE_PY or fields.raw("observed") is None:
+        return None
+    text = fields.text("observed_text").removesuffix("%")
+    return len(text.partition(".")[2]) if text.replace(".", "", 1).isdigit() else None
 
 
 def _problem(fields: Fields) -> Problem:

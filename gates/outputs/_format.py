@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from decimal import ROUND_DOWN, Decimal
 from typing import Final, assert_never
 
+from gates.covround import value_text
 from gates.model import BenchmarkComparison, GateResult, Offender, Problem, Status, Verdict
 from gates.problems import ProblemGroup, group_problems
 
@@ -43,7 +43,6 @@ __all__ = [
 ]
 
 NOT_AVAILABLE: Final = "n/a"
-_CENT: Final = Decimal("0.01")
 # Line and paragraph breaks become spaces in one-line text.
 _BREAKS: Final = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]+")
 # C0/C1 controls (ESC included: no terminal escape sequence survives), bidi
@@ -76,26 +75,19 @@ def is_percent(metric: str) -> bool:
     return metric.startswith("coverage.") or metric.endswith("percent")
 
 
-def format_value(metric: str, value: float | None) -> str:
+def format_value(metric: str, value: float | None, precision: int | None = None) -> str:
     """An observed value as a person reads it, next to its bound.
 
-    Percentages are *truncated* to two decimals, never rounded: 89.996 shows as
-    ``89.99%``, so a value that failed ``>= 90`` never displays as ``90.00%``.
-    Whole numbers show without decimals; ``None`` and non-finite values as ``n/a``.
+    A coverage.py percentage (``precision``: the gate's) is rounded as
+    ``coverage report`` rounds it (99.996 shows as ``99.99%``, never
+    ``100.00%``); other percentages are truncated to two decimals, never
+    rounded up past a bound; whole numbers show without decimals; ``None`` and
+    non-finite values as ``n/a``. See :func:`gates.covround.value_text`.
     """
     if value is None or not math.isfinite(value):
         return NOT_AVAILABLE
-    if is_percent(metric):
-        return f"{_truncate(value)}%"
-    if value.is_integer():
-        return str(int(value))
-    return str(_truncate(value))
-
-
-def _truncate(value: float) -> Decimal:
-    # repr() is the shortest text that reads back as the same float, so
-    # 0.29 truncates to 0.29 (0.29 * 100 would give 28.999...).
-    return Decimal(repr(value)).quantize(_CENT, rounding=ROUND_DOWN)
+    text = value_text(metric, value, precision)
+    return f"{text}%" if is_percent(metric) else text
 
 
 def status_symbol(status: Status) -> str:

@@ -96,7 +96,7 @@ def _gate(gate: GateResult) -> Mapping[str, JsonValue]:
         "status": gate.status.value,
         "level": gate.level,
         "observed": _number(gate.observed),
-        "observed_text": fmt.format_value(gate.metric, gate.observed),
+        "observed_text": fmt.format_value(gate.metric, gate.observed, gate.precision),
         "bound": gate.bound,
         "reason": gate.reason,
         "stages": list(gate.stages),

@@ -116,7 +116,7 @@ def _facts(gate: GateResult) -> list[str]:
     return [
         f"metric: {fmt.one_line(gate.metric)}",
         f"status: {gate.status.value} (level {fmt.one_line(gate.level)})",
-        f"observed: {fmt.format_value(gate.metric, gate.observed)}",
+        f"observed: {fmt.format_value(gate.metric, gate.observed, gate.precision)}",
         f"bound: {fmt.one_line(gate.bound)}",
         f"stages: {fmt.one_line(', '.join(gate.stages))}",
         f"evidence: {fmt.one_line(', '.join(gate.evidence))}",

@@ -156,7 +156,7 @@ def _gate_row(gate: GateResult) -> str:
     cells = (
         fmt.status_text(gate.status),
         escape_md(gate.name, 100),
-        escape_md(fmt.format_value(gate.metric, gate.observed)),
+        escape_md(fmt.format_value(gate.metric, gate.observed, gate.precision)),
         escape_md(gate.bound, 40),
         escape_md(gate.reason, _CELL),
     )

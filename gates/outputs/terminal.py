@@ -90,7 +90,7 @@ def _gate_table(verdict: Verdict) -> Table:
         table.add_row(
             Text(fmt.status_text(gate.status), style=_style(gate.status)),
             Text(fmt.one_line(gate.name, 60)),
-            Text(fmt.format_value(gate.metric, gate.observed)),
+            Text(fmt.format_value(gate.metric, gate.observed, gate.precision)),
             Text(fmt.one_line(gate.bound, 16)),
             Text(fmt.one_line(gate.reason, 400)),
         )

@@ -11,6 +11,7 @@ from gates.readers import (
     bandit_json,
     cobertura,
     coverage_json,
+    coverage_text,
     diff_cover,
     file_list,
     git_numstat,
@@ -32,6 +33,7 @@ __all__ = ["KINDS", "MAY_BE_EMPTY", "READERS", "ReadContext", "Reader", "reader_
 _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (coverage_json, Kind.COVERAGE),
     (cobertura, Kind.COVERAGE),
+    (coverage_text, Kind.COVERAGE),
     (junit, Kind.TESTS),
     (diff_cover, Kind.PATCH),
     (git_numstat, Kind.PATCH),

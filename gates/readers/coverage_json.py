@@ -6,7 +6,11 @@ before 7.4.1), or with a newer one, is refused (``unsupported-format``) rather
 than guessed at.
 
 Per file it keeps the parser's lists of executed and missing lines and of
-executed and missing branch arcs (checked, not copied). Line sets hold
+executed and missing branch arcs (checked, not copied), and coverage.py's count
+of the file's branches (``summary.num_branches``: an arc excused by a
+``partial_branches`` pragma is in neither list, yet counts as covered). The
+number of decimals of ``totals.percent_covered_display`` is the project's
+``[report] precision``. Line sets hold
 statements only: coverage.py before 7.13.1 also listed the module docstring
 line (coverage issue 2105) and excluded lines that ran as "executed", so when a
 file's lists disagree with its ``summary.num_statements`` the reader drops
@@ -50,10 +54,11 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
         for name, value in doc.obj("files").items()
     ]
     statements = sum(len(item.executed) + len(item.missing) for item in files)
-    _check_totals(doc.obj("totals"), statements)
+    totals = doc.obj("totals")
+    _check_totals(totals, statements)
     return ReportData(
         tool=TOOL,
-        coverage=CoverageData(files=files, branch=branch),
+        coverage=CoverageData(files=files, branch=branch, precision=_precision(totals)),
         counts={Count.STATEMENTS_MEASURED: statements},
         problems=() if statements else (_no_statements(blob.path),),
     )
@@ -94,13 +99,16 @@ def _file(path: str, item: Fields, *, branch: bool) -> FileCoverage:
         executed = _statements_only(item, executed, statements - len(missing))
     if not branch:
         return FileCoverage(path, executed, missing, [], [])
-    return FileCoverage(
-        path,
-        executed,
-        missing,
-        _arcs(item, "executed_branches"),
-        _arcs(item, "missing_branches"),
-    )
+    hit, missed = _arcs(item, "executed_branches"), _arcs(item, "missing_branches")
+    branches = summary.integer("num_branches")
+    if branches < len(hit) + len(missed):
+        raise malformed(
+            item.path,
+            f"{where}.summary.num_branches",
+            f"at least the {len(hit) + len(missed)} arcs listed",
+            branches,
+        )
+    return FileCoverage(path, executed, missing, hit, missed, branches)
 
 
 def _statements_only(item: Fields, executed: list[int], expected: int) -> list[int]:
@@ -134,6 +142,13 @@ def _arcs(item: Fields, key: str) -> Sequence[Sequence[int]]:
     ):
         raise malformed(item.path, f"{item.where}.{key}", "a list of [from, to] line pairs", arcs)
     return arcs  # type: ignore[return-value] # checked just above: list[list[int]]
+
+
+def _precision(totals: Fields) -> int | None:
+    """The decimals coverage.py showed: its ``[report] precision`` (``"90.50"`` -> 2)."""
+    if not totals.has("percent_covered_display"):
+        return None
+    return len(totals.text("percent_covered_display").partition(".")[2])
 
 
 def _check_totals(totals: Fields, statements: int) -> None:

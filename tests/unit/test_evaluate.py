@@ -396,7 +396,14 @@ def test_stage_read_by_no_gate_is_noted() -> None:
     assert any("'extra'" in note for note in verdict.notes)
 
 
-@given(st.integers(0, 1000), st.integers(0, 1000), st.floats(0, 100), st.floats(0, 100))
+# Bounds as precise as the figure (two decimals): coverage.py judges a bound with more
+# decimals at that many (`should_fail_under`), so min = 90.5 can pass what min = 90.4978
+# fails; gates does the same (tests/unit/test_covround.py), and this property holds
+# among bounds judged at one precision.
+bounds = st.decimals(min_value=0, max_value=100, places=2).map(float)
+
+
+@given(st.integers(0, 1000), st.integers(0, 1000), bounds, bounds)
 def test_raising_min_never_turns_fail_into_pass(
     hit: int, missed: int, low: float, high: float
 ) -> None:

@@ -383,6 +383,20 @@ def test_a_failing_tool_is_quoted_by_its_last_message_and_the_details_under_it(
     )
 
 
+def test_coverage_saying_it_collected_nothing_does_not_hide_pytests_error(repo: Path) -> None:
+    """`coverage run -m pytest` warns as it exits after pytest stopped: pytest's error says why."""
+    recorder = StageRecorder.begin("unit", root=repo)
+    warning = "/venv/coverage/control.py:964: CoverageWarning: No data was collected. (no-data)"
+    script = (
+        "import sys; sys.stderr.write('ERROR: file or directory not found: tests/unit\\n\\n' + "
+        f"{warning!r} + '\\n  self._warn(\"No data\")\\n'); raise SystemExit(4)"
+    )
+    outcome = run_tool(recorder, [sys.executable, "-c", script], tool="pytest", version="9")
+    assert outcome.describe("pytest").endswith(
+        "it said: ERROR: file or directory not found: tests/unit"
+    )
+
+
 def test_run_tool_replaces_stage_dir_placeholder(repo: Path) -> None:
     recorder = StageRecorder.begin("unit", root=repo)
     script = "import sys, pathlib; pathlib.Path(sys.argv[1]).write_text('ok')"

@@ -115,19 +115,94 @@ def test_lint_records_check_file_list_and_format_in_one_stage(in_project: Path) 
 def test_tests_stages_keep_coverage_data_apart_and_install_the_project(in_project: Path) -> None:
     pipeline = Pipeline(package="src/pkg", integration="tests/it", install=["-e", ".[test]"])
     session = drive(pipeline.run_integration, "integration", posargs=("-x",))
-    (args, kwargs) = session.runs[0]
-    command = list(args[args.index("--") + 1 :])
-    assert command[:4] == ["python", "-m", "pytest", "tests/it"]
-    assert "--cov=src/pkg" in command
-    assert "--cov-branch" in command
-    assert command[-1] == "-x"
-    assert kwargs["env"] == {"COVERAGE_FILE": ".gates/integration/.coverage"}
+    steps = session.gates_runs()
+    commands = [step[step.index("--") + 1 :] for step in steps]
+    assert commands == [
+        [
+            "coverage",
+            "run",
+            "--source=src/pkg",
+            "-m",
+            "pytest",
+            "tests/it",
+            "--junitxml={stage_dir}/junit.xml",
+            "-o",
+            "junit_family=xunit2",
+            "-x",
+        ],
+        ["coverage", "json", "-o", "{stage_dir}/coverage.json"],
+        ["coverage", "xml", "-o", "{stage_dir}/coverage.xml"],
+        ["coverage", "report", "--format=text"],
+    ]
+    assert [step[step.index("--tool") + 1] for step in steps] == ["pytest", *["coverage"] * 3]
+    assert "--append" not in steps[0] and all("--append" in step for step in steps[1:])
+    envs = [kwargs["env"] for args, kwargs in session.runs if args[:2] == ("gates", "run")]
+    assert envs == [{"COVERAGE_FILE": ".gates/integration/.coverage"}] * 4
     assert session.installs[0][2:4] == ("-e", ".[test]")
-    reports = [args[i + 1] for i, arg in enumerate(args) if arg == "--report"]
+    assert "pytest-cov" not in session.installs[0]
+    reports = [step[i + 1] for step in steps for i, arg in enumerate(step) if arg == "--report"]
     assert reports == [
         "junit-xml=junit.xml",
         "coverage-json=coverage.json",
         "cobertura-xml=coverage.xml",
+    ]
+    assert steps[3][steps[3].index("--stdout") + 1] == "coverage-report=coverage-report.txt"
+
+
+class SettingsSession(FakeSession):
+    """A session whose environment answers the coverage settings probe."""
+
+    def __init__(self, name: str, answer: str) -> None:
+        super().__init__(name)
+        self.answer = answer
+
+    def run(self, *args: str, **kwargs: Any) -> str | None:
+        if args[:2] == ("python", "-c"):
+            self.runs.append((args, kwargs))
+            return self.answer
+        return super().run(*args, **kwargs)
+
+
+def _pytest_command(answer: str) -> list[str]:
+    session = SettingsSession("unit", answer)
+    Pipeline(package="pkg").run_unit(cast(nox.Session, session))
+    first = session.gates_runs()[0]
+    return first[first.index("--") + 1 :]
+
+
+@pytest.mark.parametrize(
+    ("answer", "source", "no_cov"),
+    [
+        ('gates-coverage-settings:{"measures": true, "pytest_cov": false}', False, False),
+        ('warning\ngates-coverage-settings:{"measures": false, "pytest_cov": true}', True, True),
+        ("Coverage.py error: bad config", True, False),  # coverage.py says it in the run
+        ("gates-coverage-settings:{not json", True, False),
+        ("gates-coverage-settings:[1]", True, False),
+    ],
+)
+def test_the_projects_coverage_configuration_decides_what_is_measured(
+    in_project: Path, answer: str, source: bool, no_cov: bool
+) -> None:
+    """No --source beside the project's own source/include; pytest-cov off when installed."""
+    command = _pytest_command(answer)
+    assert ("--source=pkg" in command) is source
+    assert ("--no-cov" in command) is no_cov
+    assert not any(arg.startswith("--cov") for arg in command)
+
+
+def test_the_stage_combines_exactly_its_own_shards(in_project: Path) -> None:
+    folder = in_project / ".gates" / "unit"
+    folder.mkdir(parents=True)
+    for name in (".coverage", ".coverage.host.1.a", ".coverage.host.2.b", ".coveragerc"):
+        (folder / name).write_text("")
+    session = drive(Pipeline(package="pkg").run_unit, "unit")
+    combine = session.gates_runs()[1]
+    assert combine[combine.index("--") + 1 :] == [
+        "coverage",
+        "combine",
+        "--append",  # the main process wrote .coverage, its subprocesses the shards
+        ".gates/unit/.coverage.host.1.a",
+        ".gates/unit/.coverage.host.2.b",
     ]
 
 
@@ -139,8 +214,13 @@ def test_coverage_measures_a_single_module_package_by_its_module_name(
     in_project: Path, package: str, measured: str
 ) -> None:
     session = drive(Pipeline(package=package).run_unit, "unit")
-    (args, _) = session.runs[0]
-    assert [arg for arg in args if arg.startswith("--cov=")] == [f"--cov={measured}"]
+    args = session.gates_runs()[0]
+    assert [arg for arg in args if arg.startswith("--source=")] == [f"--source={measured}"]
+
+
+def test_several_package_paths_are_one_source_option(in_project: Path) -> None:
+    session = drive(Pipeline(package=["src/a", "b.py"]).run_unit, "unit")
+    assert "--source=src/a,b" in session.gates_runs()[0]
 
 
 def test_security_audits_dependencies_only_when_there_are_targets(in_project: Path) -> None:

@@ -293,3 +293,17 @@ def test_coverage_gates_read_only_the_package(package: str, glob: str) -> None:
         "patch-coverage",
     }
     assert all(gate.paths == (glob,) for gate in coverage)
+
+
+def test_coverage_gates_read_the_total_coverage_report_prints_and_say_so() -> None:
+    """The figure a user most likely means: the TOTAL coverage.py prints, branches included."""
+    text = render_policy(_LAYOUT)
+    policy = parse_policy(tomllib.loads(text))
+    metrics = {gate.name: gate.metric.name for gate in policy.gates}
+    assert metrics["unit-coverage"] == "coverage.total_percent"
+    assert metrics["integration-coverage"] == "coverage.total_percent"
+    assert metrics["combined-coverage"] == "coverage.total_percent"
+    assert metrics["patch-coverage"] == "coverage.patch_percent"
+    comment = text[: text.index("[gate.unit-coverage]")]
+    assert "coverage report --include='src/pkg/*'" in comment  # which figure
+    assert '"coverage.percent"' in comment and '"coverage.branch_percent"' in comment  # the others

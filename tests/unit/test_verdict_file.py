@@ -159,3 +159,16 @@ def test_an_artifact_with_a_strange_name_is_refused_and_named_safely(tmp_path: P
         load_artifact(folder, commit=COMMIT)
     assert "\x1b" not in caught.value.message
     assert "no part of a verdict" in caught.value.message
+
+
+def test_a_coverage_figure_reads_back_at_the_precision_it_was_shown() -> None:
+    """`gates comment` renders the Markdown again: a project's precision 1 stays 90.5 %."""
+    verdict = _verdicts.passing()
+    gates = tuple(
+        replace(gate, observed=90.4977, precision=1) if gate.metric == "coverage.percent" else gate
+        for gate in verdict.gates
+    )
+    shown = replace(verdict, gates=gates)
+    parsed = parse_verdict(_blob(_json(shown)))
+    assert [gate.precision for gate in parsed.gates] == [None, 1, None]
+    assert "90.5%" in render(parsed, OutputFormat.MARKDOWN)

@@ -25,8 +25,8 @@ OPS_MISSING = [9, 15, 20, 21, 22, 23]
 OPS_ARCS_TAKEN = [[6, 7], [6, 8], [8, 10], [14, 16]]
 OPS_ARCS_MISSED = [[8, 9], [14, 15], [21, 22], [21, 23]]
 BRANCH_FILES = [
-    FileCoverage("calc/__init__.py", [3], [], [], []),
-    FileCoverage("calc/ops.py", OPS_EXECUTED, OPS_MISSING, OPS_ARCS_TAKEN, OPS_ARCS_MISSED),
+    FileCoverage("calc/__init__.py", [3], [], [], [], 0),
+    FileCoverage("calc/ops.py", OPS_EXECUTED, OPS_MISSING, OPS_ARCS_TAKEN, OPS_ARCS_MISSED, 8),
 ]
 LINE_FILES = [
     FileCoverage("calc/__init__.py", [3], [], [], []),
@@ -102,7 +102,7 @@ def test_zero_statements_is_a_problem_not_a_pass() -> None:
     result = read(asset("7.17.4/empty.json"))
     assert result.counts == {Count.STATEMENTS_MEASURED: 0}
     assert result.coverage is not None
-    assert list(result.coverage.files) == [FileCoverage("emptypkg/__init__.py", [], [], [], [])]
+    assert list(result.coverage.files) == [FileCoverage("emptypkg/__init__.py", [], [], [], [], 0)]
     assert [(problem.slug, problem.path) for problem in result.problems] == [
         ("no-statements", "coverage/7.17.4/empty.json")
     ]

@@ -1,0 +1,238 @@
+"""The coverage metrics, as coverage.py counts them (pure).
+
+``coverage.percent`` (statements), ``coverage.branch_percent`` (branches) and
+``coverage.total_percent`` (statements and branches together: the TOTAL that
+``coverage report`` prints when branches are measured) of one stage, or of
+several combined the way ``coverage combine`` combines their data: per file,
+the union of the executed lines and arcs.
+
+Counts follow coverage.py's ``Numbers``: a file's branches are coverage.py's
+count (``summary.num_branches``), and the covered ones are those minus the
+missing arcs, so a branch that a ``partial_branches`` pragma excuses counts as
+covered here too. The value is the same float coverage.py computes; it is
+shown and judged at the project's precision (:mod:`gates.covround`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from gates.covround import display_covered, effective_precision, percent
+from gates.metrics import Measurement, cap, in_paths, line_ranges
+from gates.model import CoverageData, CoverageTotal, FileCoverage, Offender, Problem
+
+__all__ = ["Figures", "coverage", "mismatch", "precision_of"]
+
+_STATEMENTS = "coverage.percent"
+_BRANCHES = "coverage.branch_percent"
+_TOTAL = "coverage.total_percent"
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """coverage.py's counts over some files: what its TOTAL row sums."""
+
+    statements: int
+    missing: int
+    branches: int
+    missing_branches: int
+    partial: int  # missing arcs from lines that ran: the BrPart column
+
+    @classmethod
+    def of(cls, files: Sequence[FileCoverage]) -> Figures:
+        return cls(
+            statements=sum(len(f.executed) + len(f.missing) for f in files),
+            missing=sum(len(f.missing) for f in files),
+            branches=sum(f.branch_count for f in files),
+            missing_branches=sum(len(f.missing_branches) for f in files),
+            partial=sum(_partial(f) for f in files),
+        )
+
+    @property
+    def total(self) -> tuple[int, int]:
+        """Covered and measured statements and branches: coverage.py's ``ratio_covered``."""
+        whole = self.statements + self.branches
+        return whole - self.missing - self.missing_branches, whole
+
+
+def _partial(item: FileCoverage) -> int:
+    missing = set(item.missing)
+    return sum(1 for arc in item.missing_branches if arc[0] not in missing)
+
+
+@dataclass
+class _Merged:
+    executed: set[int] = field(default_factory=set)
+    missing: set[int] = field(default_factory=set)
+    arcs_hit: set[tuple[int, int]] = field(default_factory=set)
+    arcs_missed: set[tuple[int, int]] = field(default_factory=set)
+    branches: int = -1
+
+
+def combine(datas: Sequence[CoverageData]) -> list[FileCoverage]:
+    """The files of several stages' data, combined as ``coverage combine`` does."""
+    if len(datas) == 1:
+        return list(datas[0].files)
+    merged: dict[str, _Merged] = {}
+    for data in datas:
+        for item in data.files:
+            entry = merged.setdefault(item.path, _Merged())
+            entry.executed.update(item.executed)
+            entry.missing.update(item.missing)
+            entry.arcs_hit.update((a, b) for a, b in item.executed_branches)
+            entry.arcs_missed.update((a, b) for a, b in item.missing_branches)
+            entry.branches = max(entry.branches, item.branches)
+    return [
+        FileCoverage(
+            path,
+            sorted(m.executed),
+            sorted(m.missing - m.executed),
+            sorted(m.arcs_hit),
+            sorted(m.arcs_missed - m.arcs_hit),
+            m.branches,
+        )
+        for path, m in sorted(merged.items())
+    ]
+
+
+def precision_of(datas: Sequence[CoverageData]) -> int:
+    """The decimals the gate shows and judges at: the project's precision, else 2."""
+    shown = [data.precision for data in datas if data.precision is not None]
+    return effective_precision(max(shown) if shown else None)
+
+
+def coverage(
+    metric: str, datas: Sequence[CoverageData], *, paths: Sequence[str] = ()
+) -> Measurement:
+    """``coverage.percent`` / ``branch_percent`` / ``total_percent`` of the combined data.
+
+    ``paths`` (the gate's globs) keep only the files that match: a coverage
+    configuration that also measures tests or a noxfile does not dilute the
+    package's figure.
+    """
+    files = [item for item in combine(datas) if in_paths(item.path, paths)]
+    figures = Figures.of(files)
+    if metric == _BRANCHES and not all(d.branch for d in datas):
+        return Measurement(None, "", problems=(_no_branch_problem(),))
+    part, whole, unit = _ratio(metric, figures)
+    if whole == 0:
+        return Measurement(None, f"0 {unit} measured", problems=(_nothing_measured(unit, paths),))
+    offenders, total = cap(_offenders(files, branches=metric == _BRANCHES))
+    precision = precision_of(datas)
+    summary = _summary(
+        metric, figures, precision=precision, branch=all(d.branch for d in datas), paths=paths
+    )
+    return Measurement(percent(part, whole), summary, offenders, total, precision=precision)
+
+
+def _ratio(metric: str, figures: Figures) -> tuple[int, int, str]:
+    if metric == _BRANCHES:
+        hit = figures.branches - figures.missing_branches
+        return hit, figures.branches, "branches"
+    if metric == _TOTAL:
+        return *figures.total, "statements and branches"
+    return figures.statements - figures.missing, figures.statements, "statements"
+
+
+def _summary(
+    metric: str, figures: Figures, *, precision: int, branch: bool, paths: Sequence[str]
+) -> str:
+    """How much was covered, and how the gated figure relates to ``coverage report``'s TOTAL.
+
+    With branches measured, the TOTAL counts statements and branches together:
+    a gate on statements or branches alone then reads another figure, and says
+    so with both.
+    """
+    part, whole, unit = _ratio(metric, figures)
+    counted = f"{part:,} of {whole:,} {unit} covered"
+    where = f", in {', '.join(paths)}" if paths else ""
+    if metric == _TOTAL or not branch:
+        return f"{counted} (the coverage report TOTAL{where})"
+    gated = "statements" if metric == _STATEMENTS else "branches"
+    shown = display_covered(percent(part, whole), precision)
+    total = display_covered(percent(*figures.total), precision)
+    return (
+        f"{gated} {shown} % (gated), {part:,} of {whole:,} covered; "
+        f"coverage report TOTAL {total} % (statements + branches{where})"
+    )
+
+
+def _offenders(files: Sequence[FileCoverage], *, branches: bool) -> list[Offender]:
+    rows: list[tuple[int, str, Offender]] = []
+    for item in files:
+        missed = len(item.missing_branches) if branches else len(item.missing)
+        if not missed:
+            continue
+        measured = item.branch_count if branches else len(item.executed) + missed
+        share = percent(measured - missed, measured)
+        if branches:
+            lines = sorted({arc[0] for arc in item.missing_branches})
+            detail = f"{share:.1f} % of branches; partial on lines {line_ranges(lines)}"
+        else:
+            detail = f"{share:.1f} %; missing lines {line_ranges(item.missing)}"
+        first = min(item.missing) if item.missing and not branches else 0
+        rows.append(
+            (-missed, item.path, Offender(item.path, first, f"{missed} not covered", detail))
+        )
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return [row[2] for row in rows]
+
+
+def mismatch(data: CoverageData, total: CoverageTotal, *, where: str) -> Problem | None:
+    """A problem when ``coverage report``'s TOTAL is not what gates computes from the JSON.
+
+    Both reports come from the same data file in the same stage, so they must
+    agree to the last statement and to the printed percentage; when they do
+    not, the figure gates would judge is not the one coverage.py shows.
+    """
+    figures = Figures.of(data.files)
+    mine = CoverageTotal(
+        figures.statements,
+        figures.missing,
+        figures.branches if data.branch else None,
+        figures.partial if data.branch else None,
+        display_covered(percent(*figures.total), total.precision) if figures.total[1] else "",
+    )
+    if mine == total:
+        return None
+    return Problem(
+        "coverage-mismatch",
+        where,
+        f"coverage report's TOTAL reads {_row(total)}, but gates computes {_row(mine)} "
+        "from the stage's coverage JSON",
+        "rerun the stage so that both reports come from one run (e.g. `nox -s unit`); if they "
+        "still differ, report it with both files: gates misreads this coverage.py",
+        "coverage",
+    )
+
+
+def _row(total: CoverageTotal) -> str:
+    branches = f", {total.branches} branches, {total.partial} partial" if total.branches else ""
+    return f"{total.statements} statements, {total.missing} missed{branches}, {total.cover} %"
+
+
+def _no_branch_problem() -> Problem:
+    return Problem(
+        "no-branch-data",
+        "",
+        "branch coverage was not measured in every stage the gate reads",
+        "turn on branch coverage: `branch = true` under [tool.coverage.run] "
+        "(or [run] in .coveragerc)",
+    )
+
+
+def _nothing_measured(unit: str, paths: Sequence[str]) -> Problem:
+    if paths:
+        return Problem(
+            "no-statements",
+            "",
+            f"coverage measured 0 {unit} in files matching path = {list(paths)}",
+            "check the gate's `path` globs against the file paths in the coverage report",
+        )
+    return Problem(
+        "no-statements",
+        "",
+        f"coverage measured 0 {unit}: wrong `source` setting, or the tests imported nothing",
+        "check the coverage source setting of the stage",
+    )

@@ -1,0 +1,27 @@
+def sign(x):
+    if x > 0:
+        return 1
+    if x < 0:
+        return -1
+    return 0
+
+
+def clamp(x, low, high):
+    if x < low:
+        return low
+    if x > high:
+        return high
+    return x
+
+
+def describe(items):
+    from early._generated import table
+
+    assert table(0) == []
+    parts = []
+    for item in items:
+        if isinstance(item, int):
+            parts.append(str(item))
+        else:
+            parts.append(repr(item))
+    return ", ".join(parts)
