@@ -134,6 +134,16 @@ def _commit(text: str) -> str:
     return text.lower()
 
 
+def _tool_source(tool: str) -> str:
+    """Where the stage session installed ``tool`` from ($GATES_TOOL_SOURCES, set by gates.nox)."""
+    try:
+        sources = json.loads(os.environ.get("GATES_TOOL_SOURCES", "") or "{}")
+    except ValueError:
+        return ""
+    found = sources.get(tool.lower()) if isinstance(sources, dict) else None
+    return found if isinstance(found, str) else ""
+
+
 def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     run = sub.add_parser(
         "run", help="run a tool as (part of) a stage and record its evidence", description=_RUN_HELP
@@ -163,6 +173,12 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     run.add_argument(
         "--tool-version", default="", help="the tool's version (default: ask the tool)"
+    )
+    run.add_argument(
+        "--tool-source",
+        default="",
+        help="where the tool's version came from, for the manifest (default: what the stage "
+        "session recorded in $GATES_TOOL_SOURCES, if anything)",
     )
     run.add_argument(
         "--ok-exit",
@@ -417,6 +433,7 @@ def _run(args: argparse.Namespace) -> int:
         version=args.tool_version,
         declared_ok=args.ok_exit,
         cwd=root,
+        source=args.tool_source or _tool_source(args.tool),
     )
     if not outcome.evidence_produced:
         recorder.fail(outcome.describe(args.tool))
