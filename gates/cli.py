@@ -458,11 +458,18 @@ def _init(args: argparse.Namespace) -> int:
         pins=bundled().read_bytes(),
     )
     layout = result.layout
-    found = f"package {layout.package}, tests {layout.tests}"
+    tests = ", ".join(layout.tests)
+    found = f"package {layout.package}, tests {tests}"
+    if layout.tests_from:
+        found += f" (testpaths of {layout.tests_from})"
     if layout.integration:
         found += f", integration tests {layout.integration}"
     if layout.benchmarks:
-        found += f", benchmarks {layout.benchmarks}"
+        found += f", benchmarks {', '.join(layout.benchmarks)}"
+    if layout.lock:
+        found += f", the versions of {layout.lock}"
+    if layout.python:
+        found += f"; the stages run Python {layout.python} (requires-python excludes this one)"
     guessed = (
         "" if layout.base_detected else " (origin/HEAD is not set: a guess; edit [gates] base)"
     )
