@@ -12,8 +12,9 @@ this order (:func:`choose_tools`):
 2. ``locked``: the project's ``uv.lock`` holds it (one version);
 3. ``declared``: a dependency group, extra or requirements file pins it
    exactly (``mypy==1.13.0``), or allows only versions gates' own pin is not
-   (``ruff<0.6``): the newest version the project allows; and the ruff of the
-   project's pre-commit hooks (``astral-sh/ruff-pre-commit``'s ``rev``);
+   (``ruff<0.6``): the newest version the project allows; or the project's
+   pre-commit hooks run it (the ``rev`` of ruff-pre-commit, mirrors-mypy,
+   bandit);
 4. ``gates``: gates' shipped pin (``gates/data/tools.txt``), also when the
    project names the tool without a version, or with a range the pin is in;
 5. ``unpinned``: nothing pins it (pytest, in a project that does not).
@@ -203,26 +204,33 @@ def declarations(root: Path, install: InstallArgs) -> dict[str, list[Declared]]:
     for where, texts in ordered:
         for requirement in _parse_all(texts):
             found.setdefault(normalise(requirement.name), []).append(Declared(requirement, where))
-    for requirement in _pre_commit_ruff(root):
-        found.setdefault("ruff", []).append(Declared(requirement, _PRE_COMMIT))
+    for requirement in _pre_commit_tools(root):
+        found.setdefault(normalise(requirement.name), []).append(Declared(requirement, _PRE_COMMIT))
     return found
 
 
 _PRE_COMMIT = ".pre-commit-config.yaml"
-_RUFF_HOOK = re.compile(
-    r"repo:\s*['\"]?https://github\.com/astral-sh/ruff-pre-commit/?['\"]?\s*\n"
+# the hooks whose `rev` is the version of a tool the stages run, by repository
+_HOOKS = {
+    "astral-sh/ruff-pre-commit": "ruff",
+    "pre-commit/mirrors-mypy": "mypy",
+    "PyCQA/bandit": "bandit",
+}
+_HOOK = re.compile(
+    r"repo:\s*['\"]?https://github\.com/(?P<repo>[\w.-]+/[\w.-]+?)/?['\"]?\s*\n"
     r"\s*rev:\s*['\"]?v?(?P<version>[0-9][0-9A-Za-z.]*)"
 )
 
 
-def _pre_commit_ruff(root: Path) -> Iterator[Requirement]:
-    """The ruff a project's pre-commit hooks run (astral-sh/ruff-pre-commit's ``rev``)."""
+def _pre_commit_tools(root: Path) -> Iterator[Requirement]:
+    """The ruff, mypy and bandit a project's pre-commit hooks run (each hook's ``rev``)."""
     path = root / _PRE_COMMIT
     if not path.is_file():
         return
-    match = _RUFF_HOOK.search(path.read_text(encoding="utf-8", errors="replace"))
-    if match:
-        yield from _parse_all([f"ruff=={match.group('version')}"])
+    for match in _HOOK.finditer(path.read_text(encoding="utf-8", errors="replace")):
+        tool = _HOOKS.get(match.group("repo"))
+        if tool is not None:
+            yield from _parse_all([f"{tool}=={match.group('version')}"])
 
 
 def _extras(pyproject: Mapping[str, object]) -> dict[str, list[str]]:

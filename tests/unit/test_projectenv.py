@@ -162,3 +162,21 @@ def test_each_source_says_which_file_it_read() -> None:
         "ruff": "locked: uv.lock (ruff==0.6.9)",
         "bandit": "pinned: gates-tools.txt (bandit==1.9.4)",
     }
+
+
+def test_the_tools_of_the_projects_pre_commit_hooks_are_its_versions(tmp_path: Path) -> None:
+    (tmp_path / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        "-   repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.16.3\n"
+        "    hooks:\n    -   id: ruff-check\n"
+        "-   repo: 'https://github.com/pre-commit/mirrors-mypy'\n    rev: 'v2.3.1'\n"
+        "-   repo: https://github.com/PyCQA/bandit\n    rev: 1.8.6\n"
+        "-   repo: https://github.com/psf/black\n    rev: 25.1.0\n"
+    )
+    found = declarations(tmp_path, read_install([]))
+    assert {name: str(items[0].requirement) for name, items in found.items()} == {
+        "ruff": "ruff==0.16.3",
+        "mypy": "mypy==2.3.1",
+        "bandit": "bandit==1.8.6",
+    }
+    assert found["ruff"][0].where == ".pre-commit-config.yaml"
