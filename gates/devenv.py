@@ -181,7 +181,11 @@ def project_tool_pins(root: Path, pins: str, *, install: Sequence[str], lock: st
     for line in pins.splitlines():
         name = line.split("==", 1)[0].strip().lower()
         choice = choices.get(name)
-        if choice is not None and choice.origin in (Origin.LOCKED, Origin.DECLARED):
+        if choice is not None and "cannot write" in choice.where:
+            reason = choice.where.removeprefix("gates' pins: ")
+            lines.append(f"# {name}: {reason}")
+            lines.append(line)
+        elif choice is not None and choice.origin in (Origin.LOCKED, Origin.DECLARED):
             lines.append(f"# {name}: the project's own version ({choice.source}); pin it here to")
             lines.append(f"#   override that for gates: {line.strip()}")
         else:

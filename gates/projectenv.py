@@ -19,6 +19,10 @@ this order (:func:`choose_tools`):
    project names the tool without a version, or with a range the pin is in;
 5. ``unpinned``: nothing pins it (pytest, in a project that does not).
 
+A locked or declared version too old to write the report gates reads
+(:data:`READABLE`: ruff before 0.16, mypy before 1.11) gives way to gates'
+pin, and the source says why: the stage must produce evidence it can read.
+
 This module runs in Nox's own environment (the noxfile imports
 :mod:`gates.nox`), so it needs only the standard library and ``packaging``,
 which Nox depends on.
@@ -35,6 +39,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import InvalidVersion, Version
 
 from gates.errors import UsageError
 
@@ -359,16 +364,45 @@ def _choose(
     if key in pins:
         return ToolChoice(name, Origin.PINNED, f"{name}=={pins[key]}", files[0])
     versions = locked.get(key, ())
+    found: ToolChoice | None = None
     if len(versions) == 1:
-        return ToolChoice(name, Origin.LOCKED, f"{name}=={versions[0]}", files[1])
-    if versions:  # forked by markers: the locked requirements the stage installs say which
-        return ToolChoice(name, Origin.LOCKED, name, f"{files[1]} ({', '.join(versions)})")
-    found = _declared_choice(name, declared.get(key, ()), gates.get(key))
+        found = ToolChoice(name, Origin.LOCKED, f"{name}=={versions[0]}", files[1])
+    elif versions:  # forked by markers: the locked requirements the stage installs say which
+        found = ToolChoice(name, Origin.LOCKED, name, f"{files[1]} ({', '.join(versions)})")
+    else:
+        found = _declared_choice(name, declared.get(key, ()), gates.get(key))
+    if found is not None and key in gates and _too_old(key, found.requirement):
+        why = f"the project's {found.requirement} ({found.where}) cannot write the report gates"
+        why += f" reads (needs {key}>={READABLE[key]})"
+        return ToolChoice(name, Origin.GATES, f"{name}=={gates[key]}", f"gates' pins: {why}")
     if found is not None:
         return found
     if key in gates:
         return ToolChoice(name, Origin.GATES, f"{name}=={gates[key]}", "gates' pins")
     return ToolChoice(name, Origin.UNPINNED, name, "")
+
+
+# The oldest version of a tool whose machine-readable report gates reads: `ruff format
+# --output-format json` is preview-only before ruff 0.16; `mypy -O json` came in mypy 1.11.
+READABLE = {"ruff": "0.16.0", "mypy": "1.11.0"}
+
+
+def _too_old(key: str, requirement: str) -> bool:
+    """Whether ``requirement`` allows only versions too old to write the report gates reads."""
+    oldest = READABLE.get(key)
+    if oldest is None:
+        return False
+    try:
+        specifier = Requirement(requirement).specifier
+    except InvalidRequirement:
+        return False
+    exact = [s.version for s in specifier if s.operator in ("==", "===") and "*" not in s.version]
+    if exact:
+        try:
+            return Version(exact[0]) < Version(oldest)
+        except InvalidVersion:
+            return False
+    return not any(specifier.contains(v, prereleases=True) for v in (oldest, "9999"))
 
 
 def _declared_choice(name: str, items: Sequence[Declared], pin: str | None) -> ToolChoice | None:

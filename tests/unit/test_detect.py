@@ -297,18 +297,22 @@ def test_the_tool_pins_leave_the_projects_own_tool_versions_alone(tmp_path: Path
     _write(
         tmp_path,
         {
-            "pyproject.toml": '[dependency-groups]\ndev = ["ruff==0.6.9", "mypy>=1"]\n',
+            "pyproject.toml": '[dependency-groups]\ndev = ["ruff==0.16.1", "mypy==1.8"]\n',
             "pkg/__init__.py": "",
             "tests/t.py": "",
         },
     )
     init(tmp_path, pins=PINS)
     lines = (tmp_path / "gates-tools.txt").read_text().splitlines()
-    assert "mypy==2.4.1" in lines  # the project allows gates' pin
+    # mypy 1.8 writes no JSON report: gates' pin stays, and says why
+    assert lines[lines.index("mypy==2.4.1") - 1] == (
+        "# mypy: the project's mypy==1.8 (pyproject.toml [dependency-groups] dev) cannot write "
+        "the report gates reads (needs mypy>=1.11.0)"
+    )
     assert "bandit==1.9.4" in lines
     assert "ruff==0.17.6" not in lines
     assert lines[0] == "# gates' pins"
     assert (
         "# ruff: the project's own version (declared: pyproject.toml [dependency-groups] dev "
-        "(ruff==0.6.9)); pin it here to" in lines
+        "(ruff==0.16.1)); pin it here to" in lines
     )

@@ -59,7 +59,7 @@ class FakeSession:
         if "--output-file" in args:
             out = Path(args[args.index("--output-file") + 1])
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text("attrs==25.1.0\nmypy==1.11.2\nruff==0.6.9 ; python_version >= '3'\n")
+            out.write_text("attrs==25.1.0\nmypy==1.11.2\nruff==0.16.2 ; python_version >= '3'\n")
         return self.pip_help if "--help" in args else None
 
     def log(self, message: str) -> None:
@@ -368,7 +368,7 @@ def test_the_repository_pins_win_over_the_shipped_ones(tmp_path: Path) -> None:
 _GROUPS = '[project]\nname = "app"\nversion = "1"\n[dependency-groups]\ndev = ["pytest", "mypy"]\n'
 _LOCK = (
     'version = 1\n[[package]]\nname = "mypy"\nversion = "1.11.2"\n'
-    '[[package]]\nname = "ruff"\nversion = "0.6.9"\n'
+    '[[package]]\nname = "ruff"\nversion = "0.16.2"\n'
 )
 
 
@@ -421,7 +421,7 @@ def test_a_uv_lock_gives_the_stage_exactly_the_locked_versions(in_project: Path)
     assert session.installs[0][2:] == ("-r", locked, "-e", ".[test]", "gates==9.9", "mypy==1.11.2")
     assert not any(line.startswith("mypy") for line in session.constraints())
     assert _sources(session)["mypy"] == "locked: uv.lock (mypy==1.11.2)"
-    assert _sources(session)["ruff"] == "locked: uv.lock (ruff==0.6.9)"
+    assert _sources(session)["ruff"] == "locked: uv.lock (ruff==0.16.2)"
 
 
 def test_a_tool_the_project_pins_for_gates_wins_over_its_lock(in_project: Path) -> None:
@@ -432,7 +432,7 @@ def test_a_tool_the_project_pins_for_gates_wins_over_its_lock(in_project: Path) 
     assert "mypy==2.4.1" in session.constraints()
     assert session.installs[0][-1] == "mypy"
     locked = Path(".nox/type/gates-locked.txt").read_text().splitlines()
-    assert locked == ["attrs==25.1.0", "ruff==0.6.9 ; python_version >= '3'"]  # mypy left out
+    assert locked == ["attrs==25.1.0", "ruff==0.16.2 ; python_version >= '3'"]  # mypy left out
     assert _sources(session)["mypy"] == "pinned: gates-tools.txt (mypy==2.4.1)"
 
 
@@ -440,7 +440,7 @@ def test_the_lint_stage_runs_the_ruff_the_project_locks(in_project: Path) -> Non
     (in_project / "pyproject.toml").write_text(_GROUPS)
     (in_project / "uv.lock").write_text(_LOCK)
     session = drive(Pipeline(package="app").run_lint, "lint")
-    assert session.installs[0][2:] == ("gates==9.9", "ruff==0.6.9")
+    assert session.installs[0][2:] == ("gates==9.9", "ruff==0.16.2")
     assert not session.install_runs  # no project installed: nothing exported
     assert not any(line.startswith("ruff") for line in session.constraints())
     without = drive(Pipeline(package="app", lock=None).run_lint, "lint")
@@ -451,12 +451,12 @@ def test_the_lint_stage_runs_the_ruff_the_project_locks(in_project: Path) -> Non
 def test_a_version_the_project_declares_is_the_one_installed(in_project: Path) -> None:
     (in_project / "pyproject.toml").write_text(
         '[project]\nname = "app"\nversion = "1"\n'
-        '[dependency-groups]\ndev = ["mypy==1.13.0", "ruff<0.6", "coverage>=7"]\n'
+        '[dependency-groups]\ndev = ["mypy==1.13.0", "ruff<0.17", "coverage>=7"]\n'
     )
     session = drive(Pipeline(package="app", install=["-e", ".", "--group", "dev"]).run_unit, "unit")
     sources = _sources(session)
     assert sources["mypy"] == "declared: pyproject.toml [dependency-groups] dev (mypy==1.13.0)"
-    assert sources["ruff"] == "declared: pyproject.toml [dependency-groups] dev (ruff<0.6)"
+    assert sources["ruff"] == "declared: pyproject.toml [dependency-groups] dev (ruff<0.17)"
     assert sources["coverage"].startswith("gates: gates' pins, within coverage>=7")
     constraints = session.constraints()
     assert "coverage==7.17.5" in constraints

@@ -113,11 +113,11 @@ def _declared(text: str, where: str = "pyproject.toml [dependency-groups] dev") 
             "mypy==2.0",
         ),
         # then the lock
-        ({}, {"mypy": ("1.11.2",)}, _declared("mypy==1.5"), Origin.LOCKED, "mypy==1.11.2"),
+        ({}, {"mypy": ("1.11.2",)}, _declared("mypy==1.13"), Origin.LOCKED, "mypy==1.11.2"),
         # a version forked by markers: the locked requirements say which
         ({}, {"mypy": ("1.1", "1.2")}, [], Origin.LOCKED, "mypy"),
         # then an exact declaration, even the one gates pins too
-        ({}, {}, _declared("mypy==1.5"), Origin.DECLARED, "mypy==1.5"),
+        ({}, {}, _declared("mypy==1.13"), Origin.DECLARED, "mypy==1.13"),
         ({}, {}, _declared("mypy==2.4.1"), Origin.DECLARED, "mypy==2.4.1"),
         # a range that excludes gates' pin: the project's range
         ({}, {}, _declared("mypy<2"), Origin.DECLARED, "mypy<2"),
@@ -180,3 +180,22 @@ def test_the_tools_of_the_projects_pre_commit_hooks_are_its_versions(tmp_path: P
         "bandit": "bandit==1.8.6",
     }
     assert found["ruff"][0].where == ".pre-commit-config.yaml"
+
+
+@pytest.mark.parametrize(
+    ("locked", "declared", "why"),
+    [
+        ({"ruff": ("0.15.9",)}, [], "the project's ruff==0.15.9 (uv.lock) cannot write"),
+        ({}, _declared("ruff<0.6"), "the project's ruff<0.6 (pyproject.toml [dependency-groups]"),
+    ],
+)
+def test_a_project_tool_too_old_for_its_report_gives_way_to_gates_pin(
+    locked: dict[str, tuple[str, ...]], declared: list[Declared], why: str
+) -> None:
+    """ruff 0.15 cannot write `ruff format --check` as JSON: the stage would have no evidence."""
+    choice = choose_tools(
+        ["ruff"], pinned={}, bundled={"ruff": "0.17.6"}, locked=locked, declared={"ruff": declared}
+    )["ruff"]
+    assert (choice.origin, choice.requirement) == (Origin.GATES, "ruff==0.17.6")
+    assert why in choice.source
+    assert choice.source.endswith("reads (needs ruff>=0.16.0) (ruff==0.17.6)")
