@@ -183,8 +183,8 @@ def project_tool_pins(root: Path, pins: str, *, install: Sequence[str], lock: st
         choice = choices.get(name)
         if choice is not None and "cannot write" in choice.where:
             reason = choice.where.removeprefix("gates' pins: ")
-            lines.append(f"# {name}: {reason}")
-            lines.append(line)
+            lines.append(f"# {name}: {reason}: gates' pin applies until it can; pin it here")
+            lines.append(f"#   to choose: {line.strip()}")
         elif choice is not None and choice.origin in (Origin.LOCKED, Origin.DECLARED):
             lines.append(f"# {name}: the project's own version ({choice.source}); pin it here to")
             lines.append(f"#   override that for gates: {line.strip()}")
