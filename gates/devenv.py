@@ -109,11 +109,12 @@ def type_install(pyproject: dict[str, object], install: tuple[str, ...]) -> tupl
     return ()
 
 
-def stage_python(pyproject: dict[str, object]) -> str | None:
+def stage_python(root: Path, pyproject: dict[str, object]) -> str | None:
+    """The stages' Python: None when this one is what the project's requires-python allows."""
     requires = _table_of(pyproject, "project").get("requires-python")
     if not isinstance(requires, str) or not requires.strip():
         return None
-    return python_for(requires, where="pyproject.toml")
+    return python_for(requires, where=str(root / "pyproject.toml"))
 
 
 def find_lock(root: Path) -> str | None:

@@ -108,7 +108,7 @@ def detect(root: Path, *, package: str | None = None, tests: str | None = None) 
         type_install=type_install(pyproject, install),
         base_detected=bool(base),
         tests_from=tests_from if configured else "",
-        python=stage_python(pyproject),
+        python=stage_python(root, pyproject),
         lock=find_lock(root),
         typecheck=mypy_files(root),
         workflows=has_workflows(root),
