@@ -480,6 +480,8 @@ def _init(args: argparse.Namespace) -> int:
         + (f"; added {', '.join(result.gitignore)} to .gitignore" if result.gitignore else "")
         + "\n"
     )
+    for note in layout.notes:
+        sys.stdout.write(f"note: {note}\n")
     if result.noxfile_lines:
         sys.stdout.write(
             "noxfile.py exists and was kept: add these lines to it (or rerun with --force to "

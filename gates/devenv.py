@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ from gates.projectenv import (
     choose_tools,
     declarations,
     locked_versions,
+    normalise,
     read_install,
     read_toml,
 )
@@ -32,7 +34,9 @@ __all__ = [
     "install_args",
     "project_tool_pins",
     "stage_python",
+    "test_groups_only",
     "type_install",
+    "uninstallable",
 ]
 
 _TEST_EXTRAS = ("test", "tests", "testing", "dev")
@@ -57,6 +61,59 @@ def install_args(root: Path, pyproject: dict[str, object]) -> tuple[str, ...]:
     if files:
         return (*project, *(arg for name in files for arg in ("-r", name)), *_pytest_unless(files))
     return (*project, "pytest")
+
+
+def uninstallable(root: Path, install: Sequence[str], *, python: str) -> str:
+    """Why the dependency groups of ``install`` cannot install on ``python``; "" if they can.
+
+    Asks uv to resolve them (``uv pip compile --group``, the index read, nothing
+    installed): a development group that needs a newer Python than the stages
+    run (a docs group on Sphinx 9 needs 3.12) would stop every stage. Without
+    uv, or when uv cannot reach an index, "" (the stage will say).
+    """
+    groups = read_install(install).groups
+    uv = _uv_binary()
+    if not groups or uv is None or not (root / "pyproject.toml").is_file():
+        return ""
+    command = [uv, "pip", "compile", "pyproject.toml", "--python-version", python, "--quiet"]
+    command += [*(arg for group in groups for arg in ("--group", group)), "--no-header"]
+    try:
+        result = subprocess.run(
+            [*command, "--output-file", os.devnull],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    if result.returncode == 0 or "No solution found" not in result.stderr:
+        return ""
+    causes = [line.strip() for line in result.stderr.splitlines() if "cause:" in line]
+    return causes[0].removeprefix("cause:").strip() if causes else "no solution"
+
+
+def _uv_binary() -> str | None:
+    try:
+        from uv import find_uv_bin  # noqa: PLC0415 - optional: the uv package beside gates
+    except ImportError:
+        return shutil.which("uv")
+    try:
+        return str(find_uv_bin())
+    except FileNotFoundError:
+        return shutil.which("uv")
+
+
+def test_groups_only(pyproject: dict[str, object], install: Sequence[str]) -> tuple[str, ...]:
+    """``install`` with its groups narrowed to the project's test group, or () when it has none."""
+    groups = pyproject.get("dependency-groups")
+    names = {normalise(str(name)): str(name) for name in groups} if isinstance(groups, dict) else {}
+    found = [names[g] for g in ("test", "tests", "testing") if g in names][:1]
+    if not found:
+        return ()
+    project = tuple(arg for arg in read_install(install).without_groups)
+    return (*project, "--group", found[0])
 
 
 def _virtual(pyproject: dict[str, object]) -> bool:

@@ -11,6 +11,7 @@ written at all when one of the files exists.
 
 from __future__ import annotations
 
+import platform
 import re
 import subprocess
 import tomllib
@@ -32,11 +33,14 @@ from gates.devenv import (
     install_args,
     project_tool_pins,
     stage_python,
+    test_groups_only,
     type_install,
+    uninstallable,
 )
 from gates.errors import UsageError
 from gates.manifest import atomic_write
 from gates.noxstyle import Style, read_style
+from gates.projectenv import read_install
 
 __all__ = ["Layout", "detect", "init", "render_noxfile", "render_policy"]
 
@@ -83,9 +87,9 @@ class Layout:
     lock: str | None = None  # the project's uv.lock, relative to its root
     typecheck: tuple[str, ...] = ()  # what the project's mypy configuration checks (`files`)
     workflows: bool = False  # .github/workflows: the lint stage runs zizmor and actionlint
-    style: Style = field(
-        default_factory=Style
-    )  # how the project's linters want the noxfile to look
+    # how the project's linters want the noxfile to look
+    style: Style = field(default_factory=Style)
+    notes: tuple[str, ...] = ()  # what init chose, and why, for the user to read
 
 
 def detect(root: Path, *, package: str | None = None, tests: str | None = None) -> Layout:
@@ -95,7 +99,8 @@ def detect(root: Path, *, package: str | None = None, tests: str | None = None) 
     configured, tests_from = ((), "") if tests else pytest_testpaths(root)
     unit, integration = _tests(root, _given(root, tests, "--tests") if tests else None, configured)
     base = _base(root)
-    install = install_args(root, pyproject)
+    python = stage_python(root, pyproject)
+    install, notes = _installable(root, pyproject, install_args(root, pyproject), python)
     return Layout(
         package=found_package,
         tests=unit,
@@ -105,15 +110,43 @@ def detect(root: Path, *, package: str | None = None, tests: str | None = None) 
         base=base or "origin/main",
         dependencies=_has_dependencies(root, pyproject),
         audit=_audit(root, pyproject),
-        type_install=type_install(pyproject, install),
+        type_install=_type_installable(root, pyproject, install, python),
         base_detected=bool(base),
         tests_from=tests_from if configured else "",
-        python=stage_python(root, pyproject),
+        python=python,
         lock=find_lock(root),
         typecheck=mypy_files(root),
         workflows=has_workflows(root),
         style=read_style(root),
+        notes=notes,
     )
+
+
+def _type_installable(
+    root: Path, pyproject: dict[str, object], install: tuple[str, ...], python: str | None
+) -> tuple[str, ...]:
+    """The type stage's typing group, unless it cannot install here either."""
+    extra = type_install(pyproject, install)
+    version = python or ".".join(platform.python_version_tuple()[:2])
+    return () if extra and uninstallable(root, extra, python=version) else extra
+
+
+def _installable(
+    root: Path, pyproject: dict[str, object], install: tuple[str, ...], python: str | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The install, narrowed to the test group when the development groups need another Python."""
+    version = python or ".".join(platform.python_version_tuple()[:2])
+    why = uninstallable(root, install, python=version)
+    narrowed = test_groups_only(pyproject, install) if why else ()
+    if not narrowed:
+        return install, ()
+    groups = ", ".join(read_install(install).groups)
+    note = (
+        f"the {groups} dependency groups do not install on Python {version} ({why}); the "
+        f"stages install the {narrowed[-1]} group: run them on a Python the groups allow "
+        f'(python="3.N" in noxfile.py) to check the whole development environment'
+    )
+    return narrowed, (note,)
 
 
 def _given(root: Path, path: str, option: str) -> str:

@@ -17,6 +17,12 @@ from gates.scaffold import detect, init, render_noxfile, render_policy
 PINS = b"# gates' pins\nmypy==2.4.1\nruff==0.17.6\nbandit==1.9.4\n"
 
 
+@pytest.fixture(autouse=True)
+def _no_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """gates init asks uv whether the groups install (the index): not in these tests."""
+    monkeypatch.setattr("gates.devenv._uv_binary", lambda: None)
+
+
 def _write(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -318,3 +324,60 @@ def test_the_tool_pins_leave_the_projects_own_tool_versions_alone(tmp_path: Path
         "# ruff: the project's own version (declared: pyproject.toml [dependency-groups] dev "
         "(ruff==0.16.1)); pin it here to" in lines
     )
+
+
+def _fake_uv(folder: Path, *, exit_code: int, stderr: str) -> str:
+    script = folder / "uv"
+    script.write_text(f"#!/bin/sh\necho '{stderr}' >&2\nexit {exit_code}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+_DOCS_NEED_312 = (
+    "error: No solution found when resolving dependencies\n"
+    "  cause: Because the requested Python version (>=3.11) does not satisfy Python>=3.12 "
+    "and sphinx>=9.1 depends on Python>=3.12, sphinx>=9.1 cannot be used."
+)
+
+
+@pytest.mark.parametrize(
+    ("exit_code", "stderr", "install"),
+    [
+        (1, _DOCS_NEED_312, ("-e", ".", "--group", "test")),
+        (0, "", ("-e", ".", "--group", "dev")),
+        (
+            2,
+            "error: Failed to fetch: https://pypi.org/simple/sphinx/",
+            ("-e", ".", "--group", "dev"),
+        ),
+    ],
+)
+def test_development_groups_that_cannot_install_here_give_way_to_the_test_group(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    exit_code: int,
+    stderr: str,
+    install: tuple[str, ...],
+) -> None:
+    """filelock: its dev group includes Sphinx 9 docs, which need Python 3.12."""
+    project = tmp_path / "project"
+    _write(
+        project,
+        {
+            "pyproject.toml": '[dependency-groups]\ntest = ["pytest"]\ndocs = ["sphinx>=9.1"]\n'
+            'dev = [{include-group = "test"}, {include-group = "docs"}]\n',
+            "pkg/__init__.py": "",
+            "tests/t.py": "",
+        },
+    )
+    uv = _fake_uv(tmp_path, exit_code=exit_code, stderr=stderr)
+    monkeypatch.setattr("gates.devenv._uv_binary", lambda: uv)
+    layout = detect(project)
+    assert layout.install == install
+    if install[-1] == "test":
+        (note,) = layout.notes
+        assert note.startswith("the dev dependency groups do not install on Python 3.")
+        assert "sphinx>=9.1 depends on Python>=3.12" in note
+        assert "the stages install the test group" in note
+    else:
+        assert layout.notes == ()  # resolved, or uv could not tell: the stage will say

@@ -49,6 +49,12 @@ _CASES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _no_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """gates init asks uv whether the groups install (the index): not in these tests."""
+    monkeypatch.setattr("gates.devenv._uv_binary", lambda: None)
+
+
 def _project(root: Path, pyproject: str) -> Path:
     for name, text in {
         "pyproject.toml": '[project]\nname = "a-rather-long-project-name"\nversion = "1"\n'

@@ -16,6 +16,12 @@ from gates.scaffold import Layout, detect, init, render_noxfile, render_policy
 PINS = b"ruff==0.17.6\n"
 
 
+@pytest.fixture(autouse=True)
+def _no_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """gates init asks uv whether the groups install (the index): not in these tests."""
+    monkeypatch.setattr("gates.devenv._uv_binary", lambda: None)
+
+
 def _write(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
