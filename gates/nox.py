@@ -411,6 +411,7 @@ class Pipeline:
         """
         session.install("-c", str(tool_pins()), *gates_install())
         install = [*self.install, *self.extra_install.get(session.name, ())]
+        constraints = self._bench_constraints(session, install)
         session.run(
             "gates",
             "bench",
@@ -422,7 +423,7 @@ class Pipeline:
             self.base(),
             f"--install={shlex.join(install)}",
             "--constraints",
-            str(tool_pins().resolve()),
+            constraints,
             "--reproduce",
             "nox -s benchmark",
             *self.benchmark_args,
@@ -670,6 +671,20 @@ class Pipeline:
             declared=declarations(Path(), declared),
             lock_file=self.lock or "",
         )
+
+    def _bench_constraints(self, session: nox.Session, install: Sequence[str]) -> str:
+        """The versions each side's environment gets its tools at, as a constraints file.
+
+        ``gates bench`` installs each side with ``install`` alone, so the tool
+        versions the project locks or pins exactly are constraints here too.
+        """
+        try:
+            choices = self._tool_choices(read_install(install), ["pytest-benchmark"])
+        except GatesError as error:
+            session.error(f"gates: {error.message} ({error.hint})")
+        exact = [c.requirement for c in choices.values() if "==" in c.requirement]
+        path = Path(session.virtualenv.location) / "gates-constraints.txt"
+        return str(Path(_write_lines(path, exact)).resolve())
 
     def _lock_file(self) -> Path | None:
         """The project's ``uv.lock``, when it has one and the pipeline uses it."""

@@ -272,7 +272,9 @@ def test_benchmark_runs_gates_bench_with_the_install_pins_and_options(in_project
     ((args, kwargs),) = session.runs
     assert args[:2] == ("gates", "bench")
     assert "--install=-e '.[test]' numpy" in args
-    assert args[args.index("--constraints") + 1] == str(tool_pins().resolve())
+    constraints = Path(args[args.index("--constraints") + 1])
+    assert constraints == (in_project / ".nox/benchmark/gates-constraints.txt").resolve()
+    assert "pytest-benchmark==5.3.1" in constraints.read_text().splitlines()
     assert args[args.index("--budget") + 1] == "300"
     assert args[args.index("--base") + 1] == "origin/main"  # as the diff stage: $GATES_BASE wins
     assert args[args.index("--") + 1 :] == ("bench", "more", "-k", "parse")
@@ -477,3 +479,14 @@ def test_a_broken_pyproject_stops_the_stage_with_the_file_named(in_project: Path
     (in_project / "pyproject.toml").write_text("[project\n")
     with pytest.raises(SessionError, match=r"pyproject.toml is not valid TOML"):
         drive(Pipeline(package="app").run_lint, "lint")
+
+
+def test_the_benchmark_sides_get_the_pytest_benchmark_the_project_locks(in_project: Path) -> None:
+    (in_project / "uv.lock").write_text(
+        '[[package]]\nname = "pytest-benchmark"\nversion = "5.2.3"\n'
+    )
+    session = drive(Pipeline(package="pkg", benchmarks="bench").run_benchmark, "benchmark")
+    ((args, _),) = session.runs
+    lines = Path(args[args.index("--constraints") + 1]).read_text().splitlines()
+    assert "pytest-benchmark==5.2.3" in lines
+    assert "ruff==0.17.6" in lines  # gates' pins for the rest
