@@ -117,7 +117,7 @@ def _existing(root: Path, paths: list[str]) -> tuple[str, ...]:
     found: list[str] = []
     for path in paths:
         if _GLOB.search(path):
-            # Path.glob has no `**` before 3.13 semantics pytest uses: glob.glob as pytest does
+            # as pytest expands testpaths (glob.iglob, recursive)
             matches = sorted(glob.glob(path, root_dir=root, recursive=True))  # noqa: PTH207
             found += [m for m in matches if (root / m).exists()]
         elif (root / path).exists():
