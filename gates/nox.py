@@ -681,7 +681,7 @@ class Pipeline:
         try:
             choices = self._tool_choices(read_install(install), ["pytest-benchmark"])
         except GatesError as error:
-            session.error(f"gates: {error.message} ({error.hint})")
+            _stop(f"{error.message} ({error.hint})")
         exact = [c.requirement for c in choices.values() if "==" in c.requirement]
         path = Path(session.virtualenv.location) / "gates-constraints.txt"
         return str(Path(_write_lines(path, exact)).resolve())

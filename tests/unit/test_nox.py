@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import nox
+import nox.command
 import pytest
 from nox import registry
 
@@ -26,10 +27,6 @@ from gates.nox import Pipeline, gates_install, tool_pins
 class FakeVirtualenv:
     def __init__(self, location: Path) -> None:
         self.location = str(location)
-
-
-class SessionError(Exception):
-    """What ``session.error`` raises in Nox: the session stops there."""
 
 
 class FakeSession:
@@ -64,9 +61,6 @@ class FakeSession:
 
     def log(self, message: str) -> None:
         self.logs.append(message)
-
-    def error(self, message: str) -> None:
-        raise SessionError(message)
 
     def constraints(self) -> list[str]:
         """The lines of the constraints file of the last install."""
@@ -395,7 +389,7 @@ def test_an_installer_that_cannot_install_groups_stops_the_stage_saying_so(
     (in_project / "pyproject.toml").write_text(_GROUPS)
     pipeline = Pipeline(package="app", install=["-e", ".", "--group", "dev"])
     session = FakeSession("unit", backend="virtualenv", pip_help="  -r, --requirement <file>")
-    with pytest.raises(SessionError) as caught:
+    with pytest.raises(nox.command.CommandFailed) as caught:
         pipeline.run_unit(cast(nox.Session, session))
     assert session.install_runs == [("python", "-m", "pip", "install", "--help")]
     assert "dependency groups dev (--group)" in str(caught.value)
@@ -471,13 +465,13 @@ def test_a_lock_project_without_uv_says_how_to_go_on(
     (in_project / "uv.lock").write_text(_LOCK)
     monkeypatch.setattr("shutil.which", lambda _name: None)
     session = FakeSession("unit", backend="virtualenv")
-    with pytest.raises(SessionError, match=r"needs uv: install uv where nox runs"):
+    with pytest.raises(nox.command.CommandFailed, match=r"needs uv: install uv where nox runs"):
         Pipeline(package="app").run_unit(cast(nox.Session, session))
 
 
 def test_a_broken_pyproject_stops_the_stage_with_the_file_named(in_project: Path) -> None:
     (in_project / "pyproject.toml").write_text("[project\n")
-    with pytest.raises(SessionError, match=r"pyproject.toml is not valid TOML"):
+    with pytest.raises(nox.command.CommandFailed, match=r"pyproject.toml is not valid TOML"):
         drive(Pipeline(package="app").run_lint, "lint")
 
 
