@@ -135,6 +135,16 @@ def _commit(text: str) -> str:
     return text.lower()
 
 
+def _tool_source(tool: str) -> str:
+    """Where the stage session installed ``tool`` from ($GATES_TOOL_SOURCES, set by gates.nox)."""
+    try:
+        sources = json.loads(os.environ.get("GATES_TOOL_SOURCES", "") or "{}")
+    except ValueError:
+        return ""
+    found = sources.get(tool.lower()) if isinstance(sources, dict) else None
+    return found if isinstance(found, str) else ""
+
+
 def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     run = sub.add_parser(
         "run", help="run a tool as (part of) a stage and record its evidence", description=_RUN_HELP
@@ -164,6 +174,12 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     run.add_argument(
         "--tool-version", default="", help="the tool's version (default: ask the tool)"
+    )
+    run.add_argument(
+        "--tool-source",
+        default="",
+        help="where the tool's version came from, for the manifest (default: what the stage "
+        "session recorded in $GATES_TOOL_SOURCES, if anything)",
     )
     run.add_argument(
         "--ok-exit",
@@ -432,6 +448,7 @@ def _run(args: argparse.Namespace) -> int:
         version=args.tool_version,
         declared_ok=args.ok_exit,
         cwd=root,
+        source=args.tool_source or _tool_source(args.tool),
     )
     if not outcome.evidence_produced:
         recorder.fail(outcome.describe(args.tool))
@@ -456,11 +473,18 @@ def _init(args: argparse.Namespace) -> int:
         pins=bundled().read_bytes(),
     )
     layout = result.layout
-    found = f"package {layout.package}, tests {layout.tests}"
+    tests = ", ".join(layout.tests)
+    found = f"package {layout.package}, tests {tests}"
+    if layout.tests_from:
+        found += f" (testpaths of {layout.tests_from})"
     if layout.integration:
         found += f", integration tests {layout.integration}"
     if layout.benchmarks:
-        found += f", benchmarks {layout.benchmarks}"
+        found += f", benchmarks {', '.join(layout.benchmarks)}"
+    if layout.lock:
+        found += f", the versions of {layout.lock}"
+    if layout.python:
+        found += f"; the stages run Python {layout.python} (requires-python excludes this one)"
     guessed = (
         "" if layout.base_detected else " (origin/HEAD is not set: a guess; edit [gates] base)"
     )
@@ -471,6 +495,8 @@ def _init(args: argparse.Namespace) -> int:
         + (f"; added {', '.join(result.gitignore)} to .gitignore" if result.gitignore else "")
         + "\n"
     )
+    for note in layout.notes:
+        sys.stdout.write(f"note: {note}\n")
     if result.noxfile_lines:
         sys.stdout.write(
             "noxfile.py exists and was kept: add these lines to it (or rerun with --force to "

@@ -15,8 +15,9 @@ Stages use :class:`StageRecorder`::
 
 Format history (``version``): 1 — first release; later fields, optional so
 that older manifests still read: ``changes`` (the changed files), ``unaffected``
-(the policy's globs left out of the tree digest) and ``planned`` (the tools a
-stage that failed before running them meant to run).
+(the policy's globs left out of the tree digest), ``planned`` (the tools a
+stage that failed before running them meant to run) and a tool's ``source``
+(where its version came from).
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ class ToolRun:
     ok_exit_codes: tuple[int, ...] | None = (
         None  # declared by the stage, for tools gates does not know
     )
+    # where the tool's version came from: "locked: uv.lock (mypy==1.11.2)", "gates: …" (gates.projectenv)
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,10 +246,11 @@ class StageRecorder:
         argv: Sequence[str],
         exit_code: int,
         ok_exit_codes: Sequence[int] | None = None,
+        source: str = "",
     ) -> None:
         """Record that ``name`` ran with ``argv`` and exited with ``exit_code``."""
         declared = tuple(ok_exit_codes) if ok_exit_codes is not None else None
-        self.tools.append(ToolRun(name, version, tuple(argv), exit_code, declared))
+        self.tools.append(ToolRun(name, version, tuple(argv), exit_code, declared, source))
 
     def report(self, path: str, *, format: str, tool: str, role: str = "") -> None:  # noqa: A002
         """Record a report the tool wrote, at ``path`` relative to the stage folder."""
@@ -309,6 +313,7 @@ def dump_manifest(manifest: Manifest) -> bytes:
                 "argv": list(run.argv),
                 "exit_code": run.exit_code,
                 "ok_exit_codes": list(run.ok_exit_codes) if run.ok_exit_codes is not None else None,
+                "source": run.source,
             }
             for run in manifest.tools
         ],
@@ -472,6 +477,7 @@ def _tool(item: Fields) -> ToolRun:
         tuple(str(a) for a in argv),
         item.integer("exit_code"),
         codes,
+        item.text("source", default=""),  # absent in manifests of earlier gates
     )
 
 

@@ -52,13 +52,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import NoReturn
 
 import nox
 import nox.command
 
 from gates import __version__
+from gates.errors import GatesError
 from gates.gitinfo import commit_of, ref
-from gates.pins import PINS_NAME, bundled
+from gates.pins import PINS_NAME, bundled, bundled_pins, project_pins
+from gates.projectenv import (
+    InstallArgs,
+    ToolChoice,
+    choose_tools,
+    declarations,
+    locked_versions,
+    normalise,
+    read_install,
+)
 from gates.stages import STAGE_TAG, stage_requires
 
 __all__ = ["STAGES", "Pipeline", "gates_install", "tool_pins"]
@@ -74,6 +85,10 @@ _VERDICTS = ("verdict.json", "verdict.md")  # what the gates session writes into
 _EXIT_FILE = "verdict.exit"  # gates check's exit code, for `nox -s gates` to exit with
 _FRESH = "GATES_FRESH"  # set (not "0"): run every stage, up to date or not
 _STARTED = time.time()  # when this Nox process loaded the noxfile
+# `gates run` reads where each tool's version came from here, for the stage manifest
+TOOL_SOURCES_ENV = "GATES_TOOL_SOURCES"
+# the tools the stages run, by their package: each one's version source is recorded
+_RECORDED = ("ruff", "mypy", "pytest", "coverage", "bandit", "pip-audit", "diff-cover", "zizmor")
 
 
 def tool_pins(root: Path = Path()) -> Path:
@@ -143,9 +158,12 @@ class Pipeline:
 
     ``package`` is what coverage measures, mypy and bandit check; ``tests`` the
     unit tests; ``integration`` and ``benchmarks`` enable those stages.
-    ``install`` is the pip arguments that install the project with its test
-    dependencies (``["-e", ".[test]"]``). What is *good enough* is not here:
-    that is ``gates.toml``.
+    ``install`` is the pip arguments that install the project the way it
+    declares its development environment: ``["-e", ".[test]"]``, or with PEP
+    735 groups ``["-e", ".", "--group", "dev"]``. ``lock`` is the project's
+    ``uv.lock``: when it is there, the project's dependencies and groups are
+    installed at exactly its versions (``uv export --frozen``). What is *good
+    enough* is not here: that is ``gates.toml``.
     """
 
     package: str | Sequence[str]
@@ -163,6 +181,7 @@ class Pipeline:
     reports: str = ".gates"
     pytest_args: Sequence[str] = ()
     extra_install: dict[str, Sequence[str]] = field(default_factory=dict)  # stage -> more pip args
+    lock: str | None = "uv.lock"  # used when the file is there; None: never
     # more `gates bench` options: ["--budget", "300"], ["--max-rounds", "40"], ["--baseline", "b.json"]
     benchmark_args: Sequence[str] = ()
 
@@ -425,6 +444,7 @@ class Pipeline:
         """
         session.install("-c", str(tool_pins()), *gates_install())
         install = [*self.install, *self.extra_install.get(session.name, ())]
+        constraints = self._bench_constraints(session, install)
         session.run(
             "gates",
             "bench",
@@ -436,7 +456,7 @@ class Pipeline:
             self.base(),
             f"--install={shlex.join(install)}",
             "--constraints",
-            str(tool_pins().resolve()),
+            constraints,
             "--reproduce",
             "nox -s benchmark",
             *self.benchmark_args,
@@ -635,12 +655,75 @@ class Pipeline:
     def _install(
         self, session: nox.Session, *, tools: Sequence[str], project: bool = False
     ) -> None:
-        """Install gates and the pinned tools (and the project, for stages that import it)."""
-        args = [*_gates_unless_project(project), *tools]
-        if project:
-            args = [*self.install, *args]
-        args += list(self.extra_install.get(session.name, ()))
-        session.install("-c", str(tool_pins()), *args)
+        """Install gates, the tools and (for stages that import it) the project.
+
+        The project is installed as it declares itself: its groups (``--group``),
+        extras and requirements files, at the versions its ``uv.lock`` holds when
+        it has one. Each tool comes at the version the project pins in
+        ``gates-tools.txt``, else locks or declares, else at gates' own pin
+        (:mod:`gates.projectenv`); where each came from is recorded in the
+        stage manifest.
+        """
+        extra = list(self.extra_install.get(session.name, ()))
+        wanted = [*self.install, *extra] if project else extra
+        declared = read_install([*self.install, *extra])
+        try:
+            choices = self._tool_choices(declared, tools)
+            lock = self._lock_file()
+        except GatesError as error:
+            _stop(f"{error.message} ({error.hint})")
+        folder = Path(session.virtualenv.location)
+        constraints = _write_lines(
+            folder / "gates-constraints.txt",
+            [choice.requirement for choice in choices.values() if choice.constrains],
+        )
+        args = list(wanted)
+        if project and lock is not None:
+            pinned = {name for name, choice in choices.items() if choice.constrains}
+            locked = _export_lock(session, lock, declared, drop=pinned)
+            args = ["-r", locked, *read_install(wanted).without_groups]
+        elif read_install(wanted).groups:
+            _require_group_support(session, read_install(wanted).groups)
+        # a pinned tool by its name (the constraints pin it), the project's by its version
+        requirements = [_requirement(choices[normalise(tool)], tool) for tool in tools]
+        session.install("-c", constraints, *args, *_gates_unless_project(project), *requirements)
+        session.env[TOOL_SOURCES_ENV] = json.dumps(
+            {name: choice.source for name, choice in sorted(choices.items())}
+        )
+
+    def _tool_choices(self, declared: InstallArgs, tools: Sequence[str]) -> dict[str, ToolChoice]:
+        """The stage's tools and every pinned one, by normalised name, and their versions' source."""
+        pinned, shipped = project_pins(), bundled_pins()
+        lock = self._lock_file()
+        names = sorted({normalise(name) for name in [*_RECORDED, *tools, *pinned, *shipped]})
+        return choose_tools(
+            names,
+            pinned=pinned,
+            bundled=shipped,
+            locked=locked_versions(lock) if lock is not None else {},
+            declared=declarations(Path(), declared),
+            lock_file=self.lock or "",
+        )
+
+    def _bench_constraints(self, session: nox.Session, install: Sequence[str]) -> str:
+        """The versions each side's environment gets its tools at, as a constraints file.
+
+        ``gates bench`` installs each side with ``install`` alone, so the tool
+        versions the project locks or pins exactly are constraints here too.
+        """
+        try:
+            choices = self._tool_choices(read_install(install), ["pytest-benchmark"])
+        except GatesError as error:
+            _stop(f"{error.message} ({error.hint})")
+        exact = [c.requirement for c in choices.values() if "==" in c.requirement]
+        path = Path(session.virtualenv.location) / "gates-constraints.txt"
+        return str(Path(_write_lines(path, exact)).resolve())
+
+    def _lock_file(self) -> Path | None:
+        """The project's ``uv.lock``, when it has one and the pipeline uses it."""
+        if self.lock is None or not Path(self.lock).is_file():
+            return None
+        return Path(self.lock)
 
     def _step(
         self,
@@ -687,6 +770,90 @@ class Pipeline:
                 f"{stage}: could not produce evidence ({error}); recorded, and `gates check` "
                 "blocks on it"
             )
+
+
+def _requirement(choice: ToolChoice, tool: str) -> str:
+    return tool if choice.constrains else choice.requirement
+
+
+def _stop(message: str) -> NoReturn:
+    """Stop the stage's install: the stage session records ``message`` as why it has no evidence."""
+    raise nox.command.CommandFailed(f"gates: {message}")
+
+
+def _write_lines(path: Path, lines: Sequence[str]) -> str:
+    """Write a requirements or constraints file into the session's environment folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    return str(path)
+
+
+def _export_lock(session: nox.Session, lock: Path, declared: InstallArgs, *, drop: set[str]) -> str:
+    """The locked versions of the project's dependencies, groups and extras, as a file.
+
+    ``uv export --frozen`` (the lock as it is, never re-resolved); the project
+    itself is installed from the install arguments, and a tool the project
+    pins in ``gates-tools.txt`` is left out so that its pin wins.
+    """
+    out = Path(session.virtualenv.location) / "gates-locked.txt"
+    command = [
+        *_uv(session),
+        "export",
+        "--frozen",
+        "--no-hashes",
+        "--no-header",
+        "--no-annotate",
+        "--format",
+        "requirements.txt",
+        "--no-emit-project",
+        "--no-default-groups",
+        *[arg for group in declared.groups for arg in ("--group", group)],
+        *[arg for extra in declared.extras for arg in ("--extra", extra)],
+        "--output-file",
+        str(out),
+        "--quiet",
+    ]
+    session.run_install(*command, external=True)
+    if drop and out.is_file():
+        kept = [
+            line
+            for line in out.read_text(encoding="utf-8").splitlines()
+            if normalise(re.split(r"[\s=<>!~;\[]", line.strip(), maxsplit=1)[0]) not in drop
+        ]
+        _write_lines(out, kept)
+    session.log(f"gates: the project's locked versions from {lock} ({out})")
+    return str(out)
+
+
+def _uv(session: nox.Session) -> list[str]:
+    """How to run uv: the one Nox uses for the uv backend, else one on PATH."""
+    if session.venv_backend == "uv":
+        return ["uv"]
+    found = shutil.which("uv")
+    if found is None:
+        _stop(
+            "the project has a uv.lock, and installing exactly its versions needs uv: "
+            "install uv where nox runs (`pip install uv`), or set `lock=None` in noxfile.py "
+            "to install without the lock"
+        )
+    return [found]
+
+
+def _require_group_support(session: nox.Session, groups: Sequence[str]) -> None:
+    """Stop with a clear message when the session's installer cannot install ``--group``."""
+    if session.venv_backend == "uv":
+        installer, command = "uv", ["uv", "pip", "install", "--help"]
+    else:
+        installer, command = "pip", ["python", "-m", "pip", "install", "--help"]
+    helptext = session.run_install(*command, silent=True, external=True)
+    if not isinstance(helptext, str) or "--group" in helptext:
+        return  # installs skipped (--no-install), or it knows --group
+    _stop(
+        f"this stage installs the dependency groups {', '.join(groups)} (--group), "
+        f"and the session's {installer} cannot: dependency groups need pip >= 25.1 or uv. "
+        "Install uv where nox runs (`pip install uv`: nox then builds the stage environments "
+        "with it), or a newer virtualenv (it seeds a newer pip)"
+    )
 
 
 def _workflows(root: Path = Path()) -> list[str]:

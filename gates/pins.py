@@ -1,8 +1,11 @@
 """The tool pins: which versions of ruff, mypy, bandit, ... the stages install.
 
-One constraints file (``gates-tools.txt``, else the copy shipped in
-``gates/data/tools.txt``) is the reviewed place: a new tool release cannot
-change a verdict until this file changes. :func:`upgrade` rewrites every pin to
+A project's ``gates-tools.txt`` is its explicit tool policy: a tool pinned
+there is installed at that version, whatever the project locks. A tool it does
+not pin is installed at the version the project itself locks or declares,
+else at the pin shipped in ``gates/data/tools.txt`` (:mod:`gates.projectenv`).
+Either way a new tool release cannot change a verdict until a reviewed file
+changes. :func:`upgrade` rewrites every pin to
 the newest versions that install together, keeping the comments, by asking pip
 to resolve them (``pip install --dry-run --report``), so the change arrives as
 a diff to review.
@@ -19,7 +22,16 @@ from pathlib import Path
 
 from gates.errors import UsageError
 
-__all__ = ["PINS_NAME", "bundled", "parse_pins", "render_pins", "resolve_latest", "upgrade"]
+__all__ = [
+    "PINS_NAME",
+    "bundled",
+    "bundled_pins",
+    "parse_pins",
+    "project_pins",
+    "render_pins",
+    "resolve_latest",
+    "upgrade",
+]
 
 PINS_NAME = "gates-tools.txt"
 _PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s#;]+)\s*(#.*)?$")
@@ -28,6 +40,19 @@ _PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s#;]+)\s*(#.*)?$
 def bundled() -> Path:
     """The pins shipped with gates."""
     return Path(__file__).parent / "data" / "tools.txt"
+
+
+def bundled_pins() -> dict[str, str]:
+    """The pins shipped with gates: the default for every tool the project does not pin."""
+    return parse_pins(bundled().read_text(encoding="utf-8"), path=str(bundled()))
+
+
+def project_pins(root: Path = Path()) -> dict[str, str]:
+    """The project's own pins (its ``gates-tools.txt``): they win over any other version."""
+    path = root / PINS_NAME
+    if not path.is_file():
+        return {}
+    return parse_pins(path.read_text(encoding="utf-8"), path=str(path))
 
 
 def parse_pins(text: str, *, path: str) -> dict[str, str]:

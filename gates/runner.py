@@ -81,8 +81,13 @@ def run_tool(
     declared_ok: Sequence[int] | None = None,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
+    source: str = "",
 ) -> ToolOutcome:
-    """Run ``argv`` (``{stage_dir}`` is replaced by the stage folder) and record it."""
+    """Run ``argv`` (``{stage_dir}`` is replaced by the stage folder) and record it.
+
+    ``source`` says where the tool's version came from (the project's lock, its
+    pins, gates' pins), for the manifest.
+    """
     command = [arg.replace(_STAGE_DIR, str(recorder.folder)) for arg in argv]
     output = recorder.folder / stdout.path if stdout is not None else None
     code, last_error = _execute(command, stdout=output, cwd=cwd, env=env)
@@ -92,6 +97,7 @@ def run_tool(
         argv=command,
         exit_code=code,
         ok_exit_codes=declared_ok,
+        source=source,
     )
     missing = []
     for spec in [*([stdout] if stdout else []), *reports]:

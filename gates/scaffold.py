@@ -11,17 +11,36 @@ written at all when one of the files exists.
 
 from __future__ import annotations
 
+import platform
 import re
 import subprocess
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from gates import noxstyle
+from gates.detect import (
+    benchmark_files,
+    mypy_files,
+    pytest_testpaths,
+)
+from gates.devenv import (
+    find_lock,
+    has_workflows,
+    install_args,
+    project_tool_pins,
+    stage_python,
+    test_groups_only,
+    type_install,
+    uninstallable,
+)
 from gates.errors import UsageError
 from gates.manifest import atomic_write
+from gates.noxstyle import Style, read_style
+from gates.projectenv import read_install
 
 __all__ = ["Layout", "detect", "init", "render_noxfile", "render_policy"]
 
@@ -46,7 +65,6 @@ _NOT_PACKAGES = frozenset(
         "conftest",
     }
 )
-_TEST_EXTRAS = ("test", "tests", "testing", "dev")
 _IGNORED = (".gates/", ".nox/")
 
 
@@ -55,36 +73,80 @@ class Layout:
     """What ``gates init`` found in the project."""
 
     package: str  # repository-relative path of the package (or module) under test
-    tests: str
+    tests: tuple[str, ...]
     integration: str | None
-    benchmarks: str | None
-    install: tuple[str, ...]  # pip arguments that install the project with its test dependencies
+    benchmarks: tuple[str, ...]  # the files (or folder) of tests that take `benchmark`
+    install: tuple[str, ...]  # pip arguments that install the project's development environment
     base: str
     dependencies: bool = True  # whether the project declares runtime dependencies to audit
     audit: tuple[str, ...] = (".",)  # pip-audit targets: the project, or -r requirements.txt
     type_install: tuple[str, ...] = ()  # more pip arguments for the type stage (a typing group)
     base_detected: bool = True  # False: no origin/HEAD, so `base` is a guess
+    tests_from: str = ""  # the pytest configuration whose testpaths named the tests
+    python: str | None = None  # the stages' Python, when this one is not what the project allows
+    lock: str | None = None  # the project's uv.lock, relative to its root
+    typecheck: tuple[str, ...] = ()  # what the project's mypy configuration checks (`files`)
+    workflows: bool = False  # .github/workflows: the lint stage runs zizmor and actionlint
+    # how the project's linters want the noxfile to look
+    style: Style = field(default_factory=Style)
+    notes: tuple[str, ...] = ()  # what init chose, and why, for the user to read
 
 
 def detect(root: Path, *, package: str | None = None, tests: str | None = None) -> Layout:
     """Find the package, tests, install command and base ref of the project at ``root``."""
     pyproject = _read_pyproject(root)
     found_package = _given(root, package, "--package") if package else _package(root, pyproject)
-    unit, integration = _tests(root, _given(root, tests, "--tests") if tests else None)
+    configured, tests_from = ((), "") if tests else pytest_testpaths(root)
+    unit, integration = _tests(root, _given(root, tests, "--tests") if tests else None, configured)
     base = _base(root)
-    benchmarks = "benchmarks" if (root / "benchmarks").is_dir() else None
+    python = stage_python(root, pyproject)
+    install, notes = _installable(root, pyproject, install_args(root, pyproject), python)
     return Layout(
         package=found_package,
         tests=unit,
         integration=integration,
-        benchmarks=benchmarks if benchmarks and _uses_benchmark(root / benchmarks) else None,
-        install=_install(root, pyproject),
+        benchmarks=_benchmarks(root),
+        install=install,
         base=base or "origin/main",
         dependencies=_has_dependencies(root, pyproject),
         audit=_audit(root, pyproject),
-        type_install=_type_install(pyproject),
+        type_install=_type_installable(root, pyproject, install, python),
         base_detected=bool(base),
+        tests_from=tests_from if configured else "",
+        python=python,
+        lock=find_lock(root),
+        typecheck=mypy_files(root),
+        workflows=has_workflows(root),
+        style=read_style(root),
+        notes=notes,
     )
+
+
+def _type_installable(
+    root: Path, pyproject: dict[str, object], install: tuple[str, ...], python: str | None
+) -> tuple[str, ...]:
+    """The type stage's typing group, unless it cannot install here either."""
+    extra = type_install(pyproject, install)
+    version = python or ".".join(platform.python_version_tuple()[:2])
+    return () if extra and uninstallable(root, extra, python=version) else extra
+
+
+def _installable(
+    root: Path, pyproject: dict[str, object], install: tuple[str, ...], python: str | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The install, narrowed to the test group when the development groups need another Python."""
+    version = python or ".".join(platform.python_version_tuple()[:2])
+    why = uninstallable(root, install, python=version)
+    narrowed = test_groups_only(pyproject, install) if why else ()
+    if not narrowed:
+        return install, ()
+    groups = ", ".join(read_install(install).groups)
+    note = (
+        f"the {groups} dependency groups do not install on Python {version} ({why}); the "
+        f"stages install the {narrowed[-1]} group: run them on a Python the groups allow "
+        f'(python="3.N" in noxfile.py) to check the whole development environment'
+    )
+    return narrowed, (note,)
 
 
 def _given(root: Path, path: str, option: str) -> str:
@@ -139,6 +201,8 @@ def _package(root: Path, pyproject: dict[str, object]) -> str:
             return candidate
     if len(candidates) == 1:
         return candidates[0]
+    if not candidates:
+        _propose_subproject(root)
     shown = ", ".join(candidates) if candidates else "no package folder with an __init__.py"
     raise UsageError(
         f"cannot tell which package to gate (found: {shown})",
@@ -147,73 +211,66 @@ def _package(root: Path, pyproject: dict[str, object]) -> str:
     )
 
 
-def _tests(root: Path, tests: str | None) -> tuple[str, str | None]:
-    if tests:
-        return tests, None
-    for folder in ("tests", "test"):
-        base = root / folder
-        if not base.is_dir():
+def _propose_subproject(root: Path) -> None:
+    """A root with no package of its own, and a sub-folder that is a Python project: say which.
+
+    (A ``backend/`` with its own pyproject.toml and ``backend/app``.) Its stages
+    run from that folder, where its tests, its configuration and its relative
+    paths work, so gates is adopted there.
+    """
+    found: list[str] = []
+    for child in sorted(root.iterdir()):
+        if child.name.startswith(".") or child.name in _NOT_PACKAGES or not child.is_dir():
             continue
-        unit, integration = base / "unit", base / "integration"
-        if unit.is_dir() and integration.is_dir():
-            return f"{folder}/unit", f"{folder}/integration"
-        return folder, None
+        if not any((child / name).is_file() for name in ("pyproject.toml", "setup.py")):
+            continue
+        try:
+            package = _package(child, _read_pyproject(child))
+        except UsageError:
+            continue
+        found.append(f"{child.name}/ (package {child.name}/{package})")
+    if not found:
+        return
+    first = found[0].split("/", 1)[0]
     raise UsageError(
-        "cannot find the tests (no tests/ or test/ folder)",
+        f"no package to gate at the root of {root}; "
+        f"{'a sub-folder is a Python project' if len(found) == 1 else 'sub-folders are Python projects'} "
+        f"of its own: {', '.join(found)}",
+        slug="usage",
+        hint=f"adopt gates there: `gates init --root {root / first}`, then run `nox -s gates` in "
+        f"{root / first} (its install, tests and coverage paths are its own); or name a package "
+        "here with --package",
+    )
+
+
+def _tests(
+    root: Path, tests: str | None, configured: tuple[str, ...]
+) -> tuple[tuple[str, ...], str | None]:
+    """The unit tests (and integration tests): as given, as pytest's testpaths, else guessed."""
+    if tests:
+        return (tests,), None
+    folders = configured or tuple(f for f in ("tests", "test") if (root / f).is_dir())[:1]
+    if len(folders) == 1 and (root / folders[0]).is_dir():
+        unit, integration = root / folders[0] / "unit", root / folders[0] / "integration"
+        if unit.is_dir() and integration.is_dir():
+            return (f"{folders[0]}/unit",), f"{folders[0]}/integration"
+    if folders:
+        return folders, None
+    raise UsageError(
+        "cannot find the tests (no testpaths in the pytest configuration, no tests/ or test/ "
+        "folder)",
         slug="usage",
         hint="name them: `gates init --tests path/to/tests`",
     )
 
 
-def _uses_benchmark(folder: Path) -> bool:
-    return any(
-        "benchmark" in path.read_text(encoding="utf-8", errors="replace")
-        for path in sorted(folder.rglob("*.py"))[:200]
-    )
-
-
-def _install(root: Path, pyproject: dict[str, object]) -> tuple[str, ...]:
-    project = pyproject.get("project")
-    extras = project.get("optional-dependencies", {}) if isinstance(project, dict) else {}
-    if isinstance(extras, dict):
-        for extra in _TEST_EXTRAS:
-            if extra in extras:
-                return ("-e", f".[{extra}]")
-    groups = pyproject.get("dependency-groups", {})
-    if isinstance(groups, dict):
-        for group in _TEST_EXTRAS:
-            if group in groups:
-                return ("-e", ".", "--group", group)
-    for name in (
-        "requirements-test.txt",
-        "requirements-dev.txt",
-        "test-requirements.txt",
-        "requirements/test.txt",
-        "requirements/dev.txt",
-        "requirements.txt",  # no test requirements: the tests need at least the runtime ones
-    ):
-        if (root / name).is_file():
-            return ("-e", ".", "-r", name, "pytest")
-    return ("-e", ".", "pytest")
-
-
-_TYPING = ("typing", "types", "type", "mypy")
-
-
-def _type_install(pyproject: dict[str, object]) -> tuple[str, ...]:
-    """The stubs mypy needs, when the project keeps them in a group or extra of their own."""
-    groups = pyproject.get("dependency-groups", {})
-    if isinstance(groups, dict):
-        for group in _TYPING:
-            if group in groups:
-                return ("--group", group)
-    project = pyproject.get("project")
-    extras = project.get("optional-dependencies", {}) if isinstance(project, dict) else {}
-    if isinstance(extras, dict):
-        for extra in _TYPING:
-            if extra in extras:
-                return (f".[{extra}]",)
-    return ()
+def _benchmarks(root: Path) -> tuple[str, ...]:
+    """The benchmarks: their folder when they all live in one named so, else their files."""
+    files = benchmark_files(root)
+    tops = {file.split("/")[0] for file in files}
+    if len(tops) == 1 and next(iter(tops)) in ("benchmarks", "benchmark", "bench"):
+        return (next(iter(tops)),)
+    return files
 
 
 def _has_dependencies(root: Path, pyproject: dict[str, object]) -> bool:
@@ -280,45 +337,56 @@ def _base(root: Path) -> str:
 # ---------------------------------------------------------------- rendering
 
 
-def _py_list(items: Sequence[str]) -> str:
-    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
+def _value(style: Style, value: str | Sequence[str]) -> str:
+    """A string, or a list of strings, as the project writes them."""
+    if isinstance(value, str):
+        return noxstyle.string(style, value)
+    return "[" + ", ".join(noxstyle.string(style, item) for item in value) + "]"
+
+
+def _one_or_list(items: Sequence[str]) -> str | Sequence[str]:
+    return items[0] if len(items) == 1 else items
+
+
+def _pipeline_arguments(layout: Layout) -> list[tuple[str, list[str], str]]:
+    """(name, comment lines above it, value) of each Pipeline argument."""
+    style = layout.style
+    args: list[tuple[str, list[str], str]] = [
+        ("package", [], _value(style, layout.package)),
+        (
+            "tests",
+            [f"pytest's testpaths, from {layout.tests_from}"] if layout.tests_from else [],
+            _value(style, _one_or_list(layout.tests)),
+        ),
+    ]
+    if layout.integration:
+        args.append(("integration", [], _value(style, layout.integration)))
+    if layout.benchmarks:
+        args.append(("benchmarks", [], _value(style, _one_or_list(layout.benchmarks))))
+    args.append(("install", [], _value(style, layout.install)))
+    if layout.type_install:
+        extra = f"{{{_value(style, 'type')}: {_value(style, layout.type_install)}}}"
+        args.append(("extra_install", [], extra))
+    if layout.typecheck:
+        args.append(
+            ("typecheck", ["what the mypy configuration checks"], _value(style, layout.typecheck))
+        )
+    if layout.dependencies and layout.audit != (".",):
+        args.append(("audit", ["the dependencies the project lists"], _value(style, layout.audit)))
+    if not layout.dependencies:
+        comment = ["no runtime dependencies to audit: list the project here when it has some"]
+        args.append(("audit", comment, "[]"))
+    if layout.lock not in (None, "uv.lock"):
+        args.append(("lock", ["the uv workspace's lock"], _value(style, str(layout.lock))))
+    if layout.python:
+        comment = ["the Python the project's requires-python allows"]
+        args.append(("python", comment, _value(style, layout.python)))
+    return args
 
 
 def render_noxfile(layout: Layout) -> str:
-    """The ``noxfile.py`` gates init writes."""
-    lines = [f'    package="{layout.package}",', f'    tests="{layout.tests}",']
-    if layout.integration:
-        lines.append(f'    integration="{layout.integration}",')
-    if layout.benchmarks:
-        lines.append(f'    benchmarks="{layout.benchmarks}",')
-    lines.append(f"    install={_py_list(layout.install)},")
-    if layout.type_install:
-        lines.append(f'    extra_install={{"type": {_py_list(layout.type_install)}}},')
-    if layout.dependencies and layout.audit != (".",):
-        lines.append(f"    audit={_py_list(layout.audit)},  # the dependencies the project lists")
-    if not layout.dependencies:
-        lines.append('    audit=[],  # no runtime dependencies to audit; add "." when there are')
-    body = "\n".join(lines)
-    return f'''"""The quality-gate pipeline: `nox -s gates` runs every stage, then judges gates.toml.
-
-Written by `gates init`; edit freely. Each stage (`nox -l` lists them) runs one
-real tool into .gates/<stage>/; what is good enough lives in gates.toml; the
-tool versions in gates-tools.txt (`gates tools --upgrade` updates them).
-"""
-
-import nox
-from gates.nox import Pipeline
-
-nox.needs_version = ">=2026.10.20"
-nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.reuse_venv = "yes"
-nox.options.sessions = ["gates"]
-nox.options.parallel = "auto"
-
-Pipeline(
-{body}
-).register()
-'''
+    """The ``noxfile.py`` gates init writes, in the project's own style."""
+    return noxstyle.noxfile(layout.style, _pipeline_arguments(layout))
 
 
 def package_glob(package: str) -> str:
@@ -337,6 +405,8 @@ def render_policy(layout: Layout) -> str:
     if layout.integration:
         parts.append(_INTEGRATION.format(files=files))
     parts.append(_REST.format(files=files))
+    if layout.workflows:
+        parts.append(_WORKFLOWS)
     parts.append(_AUDIT if layout.dependencies else _NO_AUDIT)
     if layout.benchmarks:
         parts.append(_BENCHMARKS)
@@ -415,6 +485,14 @@ max = 0
 
 """
 
+_WORKFLOWS = """\
+[gate.workflows]
+metric = "findings"
+tool = ["zizmor", "actionlint"]   # the lint stage checks .github/workflows with both
+max = 0
+
+"""
+
 _AUDIT = """\
 [gate.dependencies]
 metric = "findings"
@@ -480,7 +558,9 @@ def init(
     files = {
         "noxfile.py": render_noxfile(layout).encode(),
         "gates.toml": render_policy(layout).encode(),
-        "gates-tools.txt": pins,
+        "gates-tools.txt": project_tool_pins(
+            root, pins.decode(), install=[*layout.install, *layout.type_install], lock=layout.lock
+        ).encode(),
     }
     kept_noxfile = (root / "noxfile.py").exists() and not force
     if kept_noxfile:  # the project's own sessions stay; it is told what to add

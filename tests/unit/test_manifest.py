@@ -473,3 +473,35 @@ def test_a_base_that_is_not_a_ref_is_a_usage_error(
     monkeypatch.setenv("GATES_BASE", "--output=x")  # the default of --base
     assert cli.main([command, *extra]) == 2
     assert "argument --base: invalid ref value: '--output=x'" in capsys.readouterr().err
+
+
+def test_gates_run_records_where_the_tool_version_came_from(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stage session says it in $GATES_TOOL_SOURCES; --tool-source says it explicitly."""
+    monkeypatch.chdir(repo)
+    sources = {"ruff": "locked: uv.lock (ruff==0.6.9)", "mypy": "gates: gates' pins (mypy==2.4.1)"}
+    monkeypatch.setenv("GATES_TOOL_SOURCES", json.dumps(sources))
+    assert cli.main(["run", "lint", "--tool", "ruff", "--tool-version", "0.6.9", "--", "true"]) == 0
+    assert cli.main(["run", "lint", "--append", "--tool", "zizmor", "--", "true"]) == 0
+    command = ["run", "lint", "--append", "--tool", "ruff", "--tool-source", "mine", "--", "true"]
+    assert cli.main(command) == 0
+    tools = load_manifest(repo / ".gates" / "lint", display=".gates/lint").tools
+    assert [tool.source for tool in tools] == ["locked: uv.lock (ruff==0.6.9)", "", "mine"]
+    document = json.loads((repo / ".gates" / "lint" / MANIFEST_NAME).read_text())
+    assert document["tools"][0]["source"] == "locked: uv.lock (ruff==0.6.9)"
+    monkeypatch.setenv("GATES_TOOL_SOURCES", "{not json")
+    assert cli.main(["run", "lint", "--tool", "ruff", "--", "true"]) == 0
+    assert load_manifest(repo / ".gates" / "lint", display=".gates/lint").tools[0].source == ""
+
+
+def test_a_manifest_without_tool_sources_still_loads(repo: Path) -> None:
+    """Manifests of an earlier gates have no `source`: the field reads as unknown."""
+    recorder = StageRecorder.begin("lint", root=repo)
+    recorder.tool("ruff", version="0.17.6", argv=["ruff"], exit_code=0)
+    recorder.finish()
+    path = recorder.folder / MANIFEST_NAME
+    document = json.loads(path.read_text())
+    del document["tools"][0]["source"]
+    path.write_text(json.dumps(document))
+    assert load_manifest(recorder.folder, display=".gates/lint").tools[0].source == ""

@@ -7,6 +7,7 @@ end-to-end tests (tests/e2e) run them for real through Nox.
 from __future__ import annotations
 
 import importlib.metadata
+import itertools
 import json
 import subprocess
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import nox
+import nox.command
 import pytest
 from nox import registry
 
@@ -22,18 +24,48 @@ from gates import nox as recipes
 from gates.nox import Pipeline, gates_install, tool_pins
 
 
+class FakeVirtualenv:
+    def __init__(self, location: Path) -> None:
+        self.location = str(location)
+
+
 class FakeSession:
     """Records what a recipe asks Nox to do."""
 
-    def __init__(self, name: str, *, posargs: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, name: str, *, posargs: tuple[str, ...] = (), backend: str = "uv", pip_help: str = ""
+    ) -> None:
         self.name = name
         self.posargs = list(posargs)
         self.installs: list[tuple[str, ...]] = []
         self.runs: list[tuple[tuple[str, ...], dict[str, Any]]] = []
+        self.install_runs: list[tuple[str, ...]] = []
         self.warnings: list[str] = []
+        self.logs: list[str] = []
+        self.env: dict[str, str] = {}
+        self.venv_backend = backend
+        self.virtualenv = FakeVirtualenv(Path(".nox") / name)
+        self.pip_help = pip_help or "  --group <GROUP>  Install the specified dependency group"
 
     def install(self, *args: str) -> None:
         self.installs.append(args)
+
+    def run_install(self, *args: str, **_kwargs: Any) -> str | None:
+        """``uv export`` writes its file; ``pip install --help`` answers."""
+        self.install_runs.append(args)
+        if "--output-file" in args:
+            out = Path(args[args.index("--output-file") + 1])
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text("attrs==25.1.0\nmypy==1.11.2\nruff==0.16.2 ; python_version >= '3'\n")
+        return self.pip_help if "--help" in args else None
+
+    def log(self, message: str) -> None:
+        self.logs.append(message)
+
+    def constraints(self) -> list[str]:
+        """The lines of the constraints file of the last install."""
+        args = self.installs[-1]
+        return Path(args[args.index("-c") + 1]).read_text().splitlines()
 
     def run(self, *args: str, **kwargs: Any) -> str | None:
         self.runs.append((args, kwargs))
@@ -108,7 +140,8 @@ def test_lint_records_check_file_list_and_format_in_one_stage(in_project: Path) 
     ]
     assert "--append" not in steps[0]
     assert all("--append" in step for step in steps[1:])
-    assert session.installs == [("-c", str(tool_pins()), "gates==9.9", "ruff")]
+    assert session.installs == [("-c", ".nox/lint/gates-constraints.txt", "gates==9.9", "ruff")]
+    assert "ruff==0.17.6" in session.constraints()  # gates' pin: the project pins no ruff
     assert all(kwargs["success_codes"] == [0, 3] for _, kwargs in session.runs)
 
 
@@ -313,7 +346,9 @@ def test_benchmark_runs_gates_bench_with_the_install_pins_and_options(in_project
     ((args, kwargs),) = session.runs
     assert args[:2] == ("gates", "bench")
     assert "--install=-e '.[test]' numpy" in args
-    assert args[args.index("--constraints") + 1] == str(tool_pins().resolve())
+    constraints = Path(args[args.index("--constraints") + 1])
+    assert constraints == (in_project / ".nox/benchmark/gates-constraints.txt").resolve()
+    assert "pytest-benchmark==5.3.1" in constraints.read_text().splitlines()
     assert args[args.index("--budget") + 1] == "300"
     assert args[args.index("--base") + 1] == "origin/main"  # as the diff stage: $GATES_BASE wins
     assert args[args.index("--") + 1 :] == ("bench", "more", "-k", "parse")
@@ -397,10 +432,135 @@ def test_a_project_that_is_gates_itself_is_not_installed_twice(
     monkeypatch.delenv("GATES_INSTALL", raising=False)
     monkeypatch.chdir(Path(recipes.__file__).resolve().parent.parent)
     session = drive(Pipeline(package="gates", install=["-e", ".[test]"]).run_type, "type")
-    assert session.installs == [("-c", str(tool_pins()), "-e", ".[test]", "mypy")]
+    assert session.installs == [("-c", ".nox/type/gates-constraints.txt", "-e", ".[test]", "mypy")]
 
 
 def test_the_repository_pins_win_over_the_shipped_ones(tmp_path: Path) -> None:
     assert tool_pins(tmp_path).name == "tools.txt"
     (tmp_path / "gates-tools.txt").write_text("ruff==0.1\n")
     assert tool_pins(tmp_path) == tmp_path / "gates-tools.txt"
+
+
+_GROUPS = '[project]\nname = "app"\nversion = "1"\n[dependency-groups]\ndev = ["pytest", "mypy"]\n'
+_LOCK = (
+    'version = 1\n[[package]]\nname = "mypy"\nversion = "1.11.2"\n'
+    '[[package]]\nname = "ruff"\nversion = "0.16.2"\n'
+)
+
+
+def _sources(session: FakeSession) -> dict[str, str]:
+    sources: dict[str, str] = json.loads(session.env[recipes.TOOL_SOURCES_ENV])
+    return sources
+
+
+def test_a_dependency_group_is_installed_by_an_installer_that_knows_it(in_project: Path) -> None:
+    (in_project / "pyproject.toml").write_text(_GROUPS)
+    pipeline = Pipeline(package="app", install=["-e", ".", "--group", "dev"])
+    session = drive(pipeline.run_type, "type")
+    assert session.install_runs == [("uv", "pip", "install", "--help")]
+    assert session.installs[0][2:] == ("-e", ".", "--group", "dev", "gates==9.9", "mypy")
+    assert "mypy==2.4.1" in session.constraints()  # the group names mypy without a version
+    assert _sources(session)["mypy"].startswith("gates: gates' pins")
+
+
+def test_an_installer_that_cannot_install_groups_stops_the_stage_saying_so(
+    in_project: Path,
+) -> None:
+    (in_project / "pyproject.toml").write_text(_GROUPS)
+    pipeline = Pipeline(package="app", install=["-e", ".", "--group", "dev"])
+    session = FakeSession("unit", backend="virtualenv", pip_help="  -r, --requirement <file>")
+    with pytest.raises(nox.command.CommandFailed) as caught:
+        pipeline.run_unit(cast(nox.Session, session))
+    assert session.install_runs == [("python", "-m", "pip", "install", "--help")]
+    assert "dependency groups dev (--group)" in str(caught.value)
+    assert "pip >= 25.1 or uv" in str(caught.value)
+    assert not session.installs
+
+
+def test_a_uv_lock_gives_the_stage_exactly_the_locked_versions(in_project: Path) -> None:
+    (in_project / "pyproject.toml").write_text(_GROUPS)
+    (in_project / "uv.lock").write_text(_LOCK)
+    pipeline = Pipeline(
+        package="app",
+        install=["-e", ".[test]", "--group", "dev"],
+        extra_install={"type": ["--group", "typing"]},
+    )
+    session = drive(pipeline.run_type, "type")
+    ((export),) = session.install_runs
+    assert export[:4] == ("uv", "export", "--frozen", "--no-hashes")
+    assert "--no-default-groups" in export
+    assert "--no-emit-project" in export
+    flags = [f"{a} {b}" for a, b in itertools.pairwise(export)]
+    assert {"--group dev", "--group typing", "--extra test"} <= set(flags)
+    locked = ".nox/type/gates-locked.txt"
+    # the groups come from the lock, the project from its own folder, mypy at the lock's version
+    assert session.installs[0][2:] == ("-r", locked, "-e", ".[test]", "gates==9.9", "mypy==1.11.2")
+    assert not any(line.startswith("mypy") for line in session.constraints())
+    assert _sources(session)["mypy"] == "locked: uv.lock (mypy==1.11.2)"
+    assert _sources(session)["ruff"] == "locked: uv.lock (ruff==0.16.2)"
+
+
+def test_a_tool_the_project_pins_for_gates_wins_over_its_lock(in_project: Path) -> None:
+    (in_project / "pyproject.toml").write_text(_GROUPS)
+    (in_project / "uv.lock").write_text(_LOCK)
+    (in_project / "gates-tools.txt").write_text("mypy==2.4.1\n")
+    session = drive(Pipeline(package="app", install=["-e", ".", "--group", "dev"]).run_type, "type")
+    assert "mypy==2.4.1" in session.constraints()
+    assert session.installs[0][-1] == "mypy"
+    locked = Path(".nox/type/gates-locked.txt").read_text().splitlines()
+    assert locked == ["attrs==25.1.0", "ruff==0.16.2 ; python_version >= '3'"]  # mypy left out
+    assert _sources(session)["mypy"] == "pinned: gates-tools.txt (mypy==2.4.1)"
+
+
+def test_the_lint_stage_runs_the_ruff_the_project_locks(in_project: Path) -> None:
+    (in_project / "pyproject.toml").write_text(_GROUPS)
+    (in_project / "uv.lock").write_text(_LOCK)
+    session = drive(Pipeline(package="app").run_lint, "lint")
+    assert session.installs[0][2:] == ("gates==9.9", "ruff==0.16.2")
+    assert not session.install_runs  # no project installed: nothing exported
+    assert not any(line.startswith("ruff") for line in session.constraints())
+    without = drive(Pipeline(package="app", lock=None).run_lint, "lint")
+    assert without.installs[0][2:] == ("gates==9.9", "ruff")
+    assert "ruff==0.17.6" in without.constraints()
+
+
+def test_a_version_the_project_declares_is_the_one_installed(in_project: Path) -> None:
+    (in_project / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "1"\n'
+        '[dependency-groups]\ndev = ["mypy==1.13.0", "ruff<0.17", "coverage>=7"]\n'
+    )
+    session = drive(Pipeline(package="app", install=["-e", ".", "--group", "dev"]).run_unit, "unit")
+    sources = _sources(session)
+    assert sources["mypy"] == "declared: pyproject.toml [dependency-groups] dev (mypy==1.13.0)"
+    assert sources["ruff"] == "declared: pyproject.toml [dependency-groups] dev (ruff<0.17)"
+    assert sources["coverage"].startswith("gates: gates' pins, within coverage>=7")
+    constraints = session.constraints()
+    assert "coverage==7.17.5" in constraints
+    assert not any(line.startswith(("mypy", "ruff")) for line in constraints)
+
+
+def test_a_lock_project_without_uv_says_how_to_go_on(
+    in_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (in_project / "uv.lock").write_text(_LOCK)
+    monkeypatch.setattr("shutil.which", lambda _name: None)
+    session = FakeSession("unit", backend="virtualenv")
+    with pytest.raises(nox.command.CommandFailed, match=r"needs uv: install uv where nox runs"):
+        Pipeline(package="app").run_unit(cast(nox.Session, session))
+
+
+def test_a_broken_pyproject_stops_the_stage_with_the_file_named(in_project: Path) -> None:
+    (in_project / "pyproject.toml").write_text("[project\n")
+    with pytest.raises(nox.command.CommandFailed, match=r"pyproject.toml is not valid TOML"):
+        drive(Pipeline(package="app").run_lint, "lint")
+
+
+def test_the_benchmark_sides_get_the_pytest_benchmark_the_project_locks(in_project: Path) -> None:
+    (in_project / "uv.lock").write_text(
+        '[[package]]\nname = "pytest-benchmark"\nversion = "5.2.3"\n'
+    )
+    session = drive(Pipeline(package="pkg", benchmarks="bench").run_benchmark, "benchmark")
+    ((args, _),) = session.runs
+    lines = Path(args[args.index("--constraints") + 1]).read_text().splitlines()
+    assert "pytest-benchmark==5.2.3" in lines
+    assert "ruff==0.17.6" in lines  # gates' pins for the rest

@@ -16,6 +16,12 @@ from gates.scaffold import Layout, detect, init, render_noxfile, render_policy
 PINS = b"ruff==0.17.6\n"
 
 
+@pytest.fixture(autouse=True)
+def _no_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """gates init asks uv whether the groups install (the index): not in these tests."""
+    monkeypatch.setattr("gates.devenv._uv_binary", lambda: None)
+
+
 def _write(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -40,7 +46,7 @@ def test_src_layout_with_a_test_extra(tmp_path: Path) -> None:
     )
     layout = detect(tmp_path)
     assert layout.package == "src/my_lib"  # the one named like the project
-    assert layout.tests == "tests"
+    assert layout.tests == ("tests",)
     assert layout.integration is None
     assert layout.install == ("-e", ".[test]")
     assert layout.dependencies
@@ -62,10 +68,10 @@ def test_flat_layout_split_tests_dependency_group_and_no_dependencies(tmp_path: 
     layout = detect(tmp_path)
     assert (layout.package, layout.tests, layout.integration) == (
         "tool",
-        "tests/unit",
+        ("tests/unit",),
         "tests/integration",
     )
-    assert layout.benchmarks == "benchmarks"
+    assert layout.benchmarks == ("benchmarks",)
     assert layout.install == ("-e", ".", "--group", "dev")
     assert not layout.dependencies
 
@@ -82,8 +88,8 @@ def test_requirements_files_and_a_single_module(tmp_path: Path) -> None:
         },
     )
     layout = detect(tmp_path)
-    assert (layout.package, layout.tests) == ("solo.py", "test")
-    assert layout.install == ("-e", ".", "-r", "requirements-dev.txt", "pytest")
+    assert (layout.package, layout.tests) == ("solo.py", ("test",))
+    assert layout.install == ("-e", ".", "-r", "requirements-dev.txt")
 
 
 def test_dependencies_listed_only_in_requirements_txt_are_installed_and_audited(
@@ -132,7 +138,7 @@ def test_what_cannot_be_detected_is_a_usage_error_that_says_what_to_pass(
 def test_explicit_package_and_tests_win_and_must_exist(tmp_path: Path) -> None:
     _write(tmp_path, {"lib/core/__init__.py": "", "checks/check_a.py": ""})
     layout = detect(tmp_path, package="lib/core", tests="checks")
-    assert (layout.package, layout.tests) == ("lib/core", "checks")
+    assert (layout.package, layout.tests) == ("lib/core", ("checks",))
     with pytest.raises(UsageError, match="--package src/nope: no such file or folder"):
         detect(tmp_path, package="src/nope", tests="checks")
     with pytest.raises(UsageError, match="--tests nope: no such file or folder"):
@@ -220,9 +226,9 @@ def test_the_base_is_the_remote_default_branch(tmp_path: Path) -> None:
 
 _LAYOUT = Layout(
     package="src/pkg",
-    tests="tests/unit",
+    tests=("tests/unit",),
     integration="tests/integration",
-    benchmarks=None,
+    benchmarks=(),
     install=("-e", ".[test]"),
     base="origin/main",
 )
@@ -241,11 +247,11 @@ def test_the_policy_written_is_valid_and_matches_the_layout(
     assert ("dependencies" in names) is dependencies
 
 
-@pytest.mark.parametrize("benchmarks", ["benchmarks", None])
-def test_a_project_with_benchmarks_gets_a_benchmark_gate(benchmarks: str | None) -> None:
+@pytest.mark.parametrize("benchmarks", [("benchmarks",), ()])
+def test_a_project_with_benchmarks_gets_a_benchmark_gate(benchmarks: tuple[str, ...]) -> None:
     policy = parse_policy(tomllib.loads(render_policy(replace(_LAYOUT, benchmarks=benchmarks))))
     gates = {gate.name: gate for gate in policy.gates}
-    assert ("benchmarks" in gates) is (benchmarks is not None)
+    assert ("benchmarks" in gates) is bool(benchmarks)
     if benchmarks:
         assert gates["benchmarks"].metric.name == "benchmark.regressions"
         assert gates["benchmarks"].slowdown == 0.05
@@ -253,7 +259,7 @@ def test_a_project_with_benchmarks_gets_a_benchmark_gate(benchmarks: str | None)
 
 
 def test_the_noxfile_written_compiles_and_passes_the_layout() -> None:
-    text = render_noxfile(replace(_LAYOUT, benchmarks="benchmarks", dependencies=False))
+    text = render_noxfile(replace(_LAYOUT, benchmarks=("benchmarks",), dependencies=False))
     compile(text, "noxfile.py", "exec")
     assert 'package="src/pkg"' in text
     assert 'integration="tests/integration"' in text

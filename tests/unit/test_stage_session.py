@@ -13,6 +13,7 @@ import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
 import nox
@@ -46,6 +47,9 @@ class Session:
         self.warnings: list[str] = []
         self.logs: list[str] = []
         self.run_fails_with: int | None = None
+        self.env: dict[str, str] = {}
+        self.venv_backend = "uv"
+        self.virtualenv = SimpleNamespace(location=str(Path(".nox") / name))
 
     def install(self, *args: str) -> None:
         self.installs.append(args)
@@ -153,7 +157,7 @@ def test_an_install_that_fails_is_recorded_with_its_last_lines(project: Path) ->
     session = Session("type", fail_install=True)
     _stage(pipeline.run_type, session, stage="type", pipeline=pipeline)  # does not raise
     manifest = json.loads((project / ".gates" / "type" / "manifest.json").read_text())
-    assert manifest["error"].startswith("`uv pip install -c ")
+    assert manifest["error"].startswith("`uv pip install -c .nox/type/gates-constraints.txt ")
     assert (
         " exited 1; it said: Using Python 3.11.7 environment at: .nox/type | " in manifest["error"]
     )
@@ -371,3 +375,22 @@ def test_the_verdict_install_failing_leaves_no_old_verdict(project: Path) -> Non
 
 def test_forget_verdict_tolerates_a_missing_folder(tmp_path: Path) -> None:
     forget_verdict(tmp_path / "nowhere")
+
+
+def test_an_install_gates_stops_is_recorded_with_its_reason(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No uv for a project's uv.lock: the stage says what to do, and the verdict still comes."""
+    (project / "uv.lock").write_text("version = 1\n")
+    pipeline = Pipeline(package="pkg.py")
+    session = Session("type")
+    session.venv_backend = "virtualenv"
+    monkeypatch.setattr("shutil.which", lambda *_args, **_kwargs: None)
+    _stage(pipeline.run_type, session, stage="type", pipeline=pipeline)  # does not raise
+    manifest = json.loads((project / ".gates" / "type" / "manifest.json").read_text())
+    assert (
+        "the project has a uv.lock, and installing exactly its versions needs uv"
+        in (manifest["error"])
+    )
+    assert manifest["planned"] == ["mypy"]
+    assert not session.installs
