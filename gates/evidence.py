@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gates.errors import EvidenceError
-from gates.gitinfo import TreeState, changed_since, differing, same_code
+from gates.gitinfo import TreeState, changed_since, differing, git_prefix, same_code
 from gates.manifest import Manifest, ReportEntry, load_manifest
 from gates.model import Problem, ReportData
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
@@ -191,6 +191,7 @@ class _History:
         self._root = root
         self._reports = reports
         self.unaffected = unaffected
+        self.prefix = git_prefix(root)
         self._same: dict[tuple[str, str], bool] = {}
         self._changed: dict[str, Mapping[str, str] | None] = {}
 
@@ -238,7 +239,7 @@ def _load_stage(
     problems = list(_provenance(manifest, display=display, state=state, history=history))
     problems.extend(_tool_runs(manifest, display=display))
     loaded: list[LoadedReport] = []
-    context = ReadContext(root=root.resolve().as_posix())
+    context = ReadContext(root=root.resolve().as_posix(), git_prefix=history.prefix)
     for entry in manifest.reports:
         try:
             loaded.append(

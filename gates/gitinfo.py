@@ -28,6 +28,7 @@ __all__ = [
     "commit_of",
     "differing",
     "from_top",
+    "git_prefix",
     "pathspec",
     "ref",
     "same_code",
@@ -107,6 +108,14 @@ def commit_of(root: Path, revision: str) -> str:
         ref(revision)
         return _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
     except (ValueError, EvidenceError):
+        return ""
+
+
+def git_prefix(root: Path) -> str:
+    """Where ``root`` lies inside its git work tree (``"backend/"``); "" at the top or outside git."""
+    try:
+        return _git(root, "rev-parse", "--show-prefix").strip()
+    except EvidenceError:
         return ""
 
 

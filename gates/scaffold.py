@@ -26,6 +26,7 @@ from gates.detect import (
     benchmark_files,
     mypy_files,
     pytest_testpaths,
+    unaffected_documents,
 )
 from gates.devenv import (
     find_lock,
@@ -90,6 +91,7 @@ class Layout:
     # how the project's linters want the noxfile to look
     style: Style = field(default_factory=Style)
     notes: tuple[str, ...] = ()  # what init chose, and why, for the user to read
+    unaffected: tuple[str, ...] = ()  # documents no stage reads: [gates] unaffected
 
 
 def detect(root: Path, *, package: str | None = None, tests: str | None = None) -> Layout:
@@ -119,6 +121,7 @@ def detect(root: Path, *, package: str | None = None, tests: str | None = None) 
         workflows=has_workflows(root),
         style=read_style(root),
         notes=notes,
+        unaffected=unaffected_documents(root),
     )
 
 
@@ -397,10 +400,19 @@ def package_glob(package: str) -> str:
     return f"{cleaned}/*" if cleaned not in ("", ".") else "*"
 
 
+def _toml_list(items: Sequence[str]) -> str:
+    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
+
+
 def render_policy(layout: Layout) -> str:
     """The commented ``gates.toml`` gates init writes."""
     files = package_glob(layout.package)
-    parts = [_POLICY_HEAD.format(base=layout.base)]
+    unaffected = (
+        f"unaffected = {_toml_list(layout.unaffected)}   # editing these keeps the evidence fresh"
+        if layout.unaffected
+        else "# unaffected = []   # none: pytest runs the project's documents as tests"
+    )
+    parts = [_POLICY_HEAD.format(base=layout.base, unaffected=unaffected)]
     parts.append(_UNIT.format(files=files))
     if layout.integration:
         parts.append(_INTEGRATION.format(files=files))
@@ -423,6 +435,10 @@ _POLICY_HEAD = """\
 [gates]
 reports = ".gates"     # where the stages write evidence
 base = "{base}"   # what the change is compared with (patch coverage, benchmarks)
+# Files whose changes cannot change any stage's evidence: edit or commit them
+# and the evidence stays fresh, a rerun of `nox -s gates` runs nothing. Add a
+# folder only when no stage reads it (`docs/` when no tool checks its conf.py).
+{unaffected}
 
 """
 

@@ -36,7 +36,7 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
     doc = Fields(parse_json(blob).value, path=blob.path, where="")
     doc.text("report_name")
     files = sorted(
-        _file(context.relpath(name), Fields(value, path=blob.path, where=f"src_stats.{name}"))
+        _file(context.git_path(name), Fields(value, path=blob.path, where=f"src_stats.{name}"))
         for name, value in doc.obj("src_stats").items()
     )
     measured = _check_totals(doc, files)

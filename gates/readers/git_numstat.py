@@ -63,7 +63,7 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
     for number, line in enumerate(lines, start=2):
         count, path = _entry(line.removesuffix("\r"), blob.path, number)
         added += count
-        files.append(PatchFile(context.relpath(path), [], [], count))
+        files.append(PatchFile(context.git_path(path), [], [], count))
     return ReportData(tool=TOOL, patch=PatchCoverage(files=files, diff=diff, changed_lines=added))
 
 

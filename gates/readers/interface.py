@@ -30,6 +30,15 @@ class ReadContext:
     """What a reader may know beyond the report: where the repository is."""
 
     root: str  # absolute, "/"-separated path of the repository root
+    # where the root lies inside its git work tree ("backend/"), "" at the top: git and
+    # diff-cover name files from the top, the other tools from the project's root
+    git_prefix: str = ""
+
+    def git_path(self, path: str) -> str:
+        """A path git names from its work tree's top, as relative to the project's root."""
+        relative = self.relpath(path)
+        prefix = self.git_prefix
+        return relative[len(prefix) :] if prefix and relative.startswith(prefix) else relative
 
     def relpath(self, path: str) -> str:
         """A tool's path as repository-relative and "/"-separated.

@@ -1,6 +1,6 @@
 """Always one verdict, and no work twice: real Nox runs of one adopted project.
 
-In order, on one project (``gates init``, with ``[gates] unaffected = ["*.md"]``):
+In order, on one project adopted with ``gates init`` (``[gates] unaffected = ["*.md", "*.rst"]``):
 a full run; a rerun with nothing changed, which keeps every stage's evidence;
 a README edit, which keeps it too; then a dependency that does not exist, which
 no stage can install: ``nox -s gates`` still ends in a verdict that names each
@@ -26,11 +26,10 @@ _RUNS = re.compile(r"nox > (\w+): runs \(")
 @pytest.fixture(scope="module")
 def adopted(tmp_path_factory: pytest.TempPathFactory, nox_runner: Nox) -> Project:
     project = make_project(tmp_path_factory.mktemp("always"), nox_runner, init=True)
-    policy = project.root / "gates.toml"
-    text = policy.read_text(encoding="utf-8")
-    policy.write_text(text.replace("[gates]\n", '[gates]\nunaffected = ["*.md"]\n', 1))
+    policy = (project.root / "gates.toml").read_text(encoding="utf-8")
+    assert '\nunaffected = ["*.md", "*.rst"]' in policy  # what gates init writes
     (project.root / "README.md").write_text("# mini\n", encoding="utf-8")
-    project.commit("adopt gates, ignore the README")
+    project.commit("a README")
     project.git("update-ref", "refs/remotes/origin/main", "HEAD")
     return project
 

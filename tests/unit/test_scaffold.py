@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from gates.detect import unaffected_documents
 from gates.errors import UsageError
 from gates.policy import parse_policy
 from gates.scaffold import Layout, detect, init, render_noxfile, render_policy
@@ -313,3 +314,16 @@ def test_coverage_gates_read_the_total_coverage_report_prints_and_say_so() -> No
     comment = text[: text.index("[gate.unit-coverage]")]
     assert "coverage report --include='src/pkg/*'" in comment  # which figure
     assert '"coverage.percent"' in comment and '"coverage.branch_percent"' in comment  # the others
+
+
+def test_documents_are_unaffected_unless_pytest_tests_them(tmp_path: Path) -> None:
+    assert unaffected_documents(tmp_path) == ("*.md", "*.rst")
+    policy = parse_policy(tomllib.loads(render_policy(replace(_LAYOUT, unaffected=("*.md",)))))
+    assert policy.settings.unaffected == ("*.md",)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\naddopts = "--doctest-glob=*.md"\n'
+    )
+    assert unaffected_documents(tmp_path) == ()
+    text = render_policy(replace(_LAYOUT, unaffected=()))
+    assert parse_policy(tomllib.loads(text)).settings.unaffected == ()
+    assert "# unaffected = []   # none: pytest runs the project's documents as tests" in text

@@ -189,3 +189,16 @@ def test_truncated_report_is_refused() -> None:
         read(derived(data[:-20]))
     assert caught.value.slug == "invalid-json"
     assert caught.value.path == "derived/diff-cover.json"
+
+
+def test_a_project_in_a_sub_folder_names_its_files_from_its_own_root() -> None:
+    """diff-cover names files from git's top; coverage and gate globs from the project's."""
+
+    def moved(doc: dict[str, Any]) -> None:
+        doc["src_stats"] = {f"backend/{name}": stats for name, stats in doc["src_stats"].items()}
+
+    result = diff_cover.read(
+        rewritten(moved), ReadContext(f"{ROOT}/backend", git_prefix="backend/")
+    )
+    assert result.patch is not None
+    assert [item.path for item in result.patch.files] == ["pkg/core.py", "pkg/extra.py"]

@@ -172,3 +172,10 @@ def test_invalid_utf8_is_refused() -> None:
     with pytest.raises(EvidenceError) as caught:
         read(Blob("derived/numstat.txt", data, hashlib.sha256(data).hexdigest()))
     assert caught.value.slug == "invalid-utf8"
+
+
+def test_a_project_in_a_sub_folder_names_its_files_from_its_own_root() -> None:
+    """git names files from the work tree's top; coverage and gate globs from the project's."""
+    blob = derived(HEADER + "2\t0\tbackend/mini/extra.py\n1\t1\tother/x.py\n")
+    result = git_numstat.read(blob, ReadContext("/repository/backend", git_prefix="backend/"))
+    assert paths(result) == ["mini/extra.py", "other/x.py"]
