@@ -19,7 +19,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gates.errors import EvidenceError
-from gates.gitinfo import TreeState, changed_since, differing, git_prefix, same_code
+from gates.gitinfo import (
+    TreeState,
+    changed_since,
+    differing,
+    git_prefix,
+    same_code,
+    tree_state,
+)
 from gates.manifest import Manifest, ReportEntry, load_manifest
 from gates.model import Problem, ReportData
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
@@ -123,7 +130,7 @@ def load_evidence(
     """
     folder = root / reports
     children = sorted(folder.iterdir()) if folder.is_dir() else []
-    history = _History(root, reports, tuple(unaffected))
+    history = _History(root, reports, tuple(unaffected), state)
     with _collector_paused():
         stages = tuple(
             _load_stage(
@@ -150,7 +157,7 @@ def load_stage(
     unaffected: Sequence[str] = (),
 ) -> StageEvidence:
     """Read one stage folder as :func:`load_evidence` does."""
-    history = _History(root, reports, tuple(unaffected))
+    history = _History(root, reports, tuple(unaffected), state)
     with _collector_paused():
         return _load_stage(
             folder,
@@ -187,29 +194,46 @@ class _History:
     Stages usually share their commit: one load asks git once, not once per stage.
     """
 
-    def __init__(self, root: Path, reports: str, unaffected: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        reports: str,
+        unaffected: tuple[str, ...],
+        state: TreeState | None = None,
+    ) -> None:
         self._root = root
         self._reports = reports
-        self.unaffected = unaffected
+        self.unaffected = unaffected  # the policy's globs
         self.prefix = git_prefix(root)
-        self._same: dict[tuple[str, str], bool] = {}
-        self._changed: dict[str, Mapping[str, str] | None] = {}
+        self._states: dict[tuple[str, ...], TreeState] = {unaffected: state} if state else {}
+        self._same: dict[tuple[str, str, tuple[str, ...]], bool] = {}
+        self._changed: dict[tuple[str, tuple[str, ...]], Mapping[str, str] | None] = {}
 
-    def same_code(self, first: str, second: str) -> bool:
+    def state(self, unaffected: tuple[str, ...]) -> TreeState:
+        """The tree now, with ``unaffected`` left out (the caller's state for the policy's)."""
+        if unaffected not in self._states:
+            self._states[unaffected] = tree_state(
+                self._root, exclude=self._reports, unaffected=unaffected
+            )
+        return self._states[unaffected]
+
+    def same_code(self, first: str, second: str, unaffected: tuple[str, ...]) -> bool:
         """Whether the two commits hold the same code (:func:`gates.gitinfo.same_code`)."""
-        if (first, second) not in self._same:
-            self._same[first, second] = same_code(
-                self._root, first, second, exclude=self._reports, unaffected=self.unaffected
+        key = (first, second, unaffected)
+        if key not in self._same:
+            self._same[key] = same_code(
+                self._root, first, second, exclude=self._reports, unaffected=unaffected
             )
-        return self._same[first, second]
+        return self._same[key]
 
-    def changed_since(self, commit: str) -> Mapping[str, str] | None:
+    def changed_since(self, commit: str, unaffected: tuple[str, ...]) -> Mapping[str, str] | None:
         """The files changed since ``commit`` (:func:`gates.gitinfo.changed_since`)."""
-        if commit not in self._changed:
-            self._changed[commit] = changed_since(
-                self._root, commit, exclude=self._reports, unaffected=self.unaffected
+        key = (commit, unaffected)
+        if key not in self._changed:
+            self._changed[key] = changed_since(
+                self._root, commit, exclude=self._reports, unaffected=unaffected
             )
-        return self._changed[commit]
+        return self._changed[key]
 
 
 def _load_stage(
@@ -292,18 +316,23 @@ def _provenance(
         )
     if state is None:
         return
-    if manifest.unaffected != history.unaffected:
-        yield StageProblem(
-            Problem(
-                "stale-worktree",
-                path,
-                "the stage left out other files than the policy does now: [gates] unaffected "
-                f"was {list(manifest.unaffected)}, it is {list(history.unaffected)}",
-                hint,
+    view = manifest.unaffected
+    if view != history.unaffected:
+        if not set(view) <= set(history.unaffected):
+            yield StageProblem(
+                Problem(
+                    "stale-worktree",
+                    path,
+                    "the stage left out files the policy does not: [gates] unaffected "
+                    f"was {list(view)}, it is {list(history.unaffected)}",
+                    hint,
+                )
             )
-        )
-        return
-    if manifest.commit != state.commit and not history.same_code(manifest.commit, state.commit):
+            return
+        state = history.state(view)  # the stage left out fewer files: judged as strictly
+    if manifest.commit != state.commit and not history.same_code(
+        manifest.commit, state.commit, view
+    ):
         changed = _not_as_measured(manifest, history)
         if changed != []:
             yield StageProblem(
@@ -329,7 +358,7 @@ def _not_as_measured(manifest: Manifest, history: _History) -> list[str] | None:
     """
     if manifest.changes is None:
         return None
-    now = history.changed_since(manifest.commit)
+    now = history.changed_since(manifest.commit, manifest.unaffected)
     return None if now is None else differing(manifest.changes, now)
 
 

@@ -128,10 +128,25 @@ def test_evidence_stays_fresh_across_an_unaffected_edit_and_its_commit(repo: Pat
     assert slugs() == ["stale-worktree"]
 
 
-def test_evidence_made_with_other_unaffected_globs_is_stale(repo: Path) -> None:
+def test_evidence_made_leaving_out_fewer_files_is_judged_by_its_own_globs(repo: Path) -> None:
+    """A policy that names more globs after the stages ran keeps their evidence, as strictly."""
     StageRecorder.begin("lint", root=repo).finish()  # before the policy named any
-    state = tree_state(repo, unaffected=["*.md"])
-    loaded = load_evidence(repo, reports=".gates", state=state, max_bytes=MAX, unaffected=["*.md"])
+
+    def problems() -> list[tuple[str, str]]:
+        state = tree_state(repo, unaffected=["*.md"])
+        loaded = load_evidence(
+            repo, reports=".gates", state=state, max_bytes=MAX, unaffected=["*.md"]
+        )
+        return [(p.problem.slug, p.problem.message) for p in loaded.stages[0].problems]
+
+    assert problems() == []
+    (repo / "README.md").write_text("# edited\n")  # it measured the README: now stale
+    assert problems() == [("stale-worktree", "files changed since the stage ran: README.md")]
+
+
+def test_evidence_made_leaving_out_more_files_than_the_policy_is_stale(repo: Path) -> None:
+    StageRecorder.begin("lint", root=repo, unaffected=["*.md"]).finish()
+    loaded = load_evidence(repo, reports=".gates", state=tree_state(repo), max_bytes=MAX)
     [problem] = [p.problem for p in loaded.stages[0].problems]
     assert problem.slug == "stale-worktree"
-    assert "[gates] unaffected was [], it is ['*.md']" in problem.message
+    assert "[gates] unaffected was ['*.md'], it is []" in problem.message
