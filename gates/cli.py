@@ -168,6 +168,12 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--append", action="store_true", help="add to the stage instead of starting it afresh"
     )
     run.add_argument(
+        "--every-file",
+        action="store_true",
+        help="the stage's tools may read any file (ruff formats Markdown): the policy's "
+        "[gates] unaffected globs are not left out of its tree digest",
+    )
+    run.add_argument(
         "--reproduce",
         default="",
         help="the command that regenerates this stage (shown in verdicts)",
@@ -437,7 +443,7 @@ def _run(args: argparse.Namespace) -> int:
             root=root,
             reports_dir=args.reports,
             reproduce=args.reproduce,
-            unaffected=settings.unaffected,
+            unaffected=() if args.every_file else settings.unaffected,
         )
     outcome = run_tool(
         recorder,
@@ -451,7 +457,7 @@ def _run(args: argparse.Namespace) -> int:
         source=args.tool_source or _tool_source(args.tool),
     )
     if not outcome.evidence_produced:
-        recorder.fail(outcome.describe(args.tool))
+        recorder.fail(outcome.describe(args.tool), tool=args.tool)
     recorder.finish()
     if outcome.evidence_produced:
         return 0

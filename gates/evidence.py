@@ -306,14 +306,7 @@ def _provenance(
     path = f"{display}/manifest.json"
     hint = f"rerun the stage: `{manifest.reproduce}`"
     if manifest.error:
-        yield StageProblem(
-            Problem(
-                "stage-failed",
-                path,
-                f"the stage could not produce evidence: {manifest.error}",
-                hint,
-            )
-        )
+        yield from _failures(manifest, path=path, hint=hint)
     if state is None:
         return
     view = manifest.unaffected
@@ -346,6 +339,24 @@ def _provenance(
             )
     elif manifest.worktree != state.digest:
         yield StageProblem(Problem("stale-worktree", path, _what_changed(manifest, state), hint))
+
+
+def _failures(manifest: Manifest, *, path: str, hint: str) -> Iterator[StageProblem]:
+    """``stage-failed``: a tool's own failure blocks that tool's gates; any other, the stage's.
+
+    When every error of the manifest is a tool run's (``gates run`` records which),
+    a pip-audit that could not run blocks the dependency gate, not bandit's.
+    """
+    failed = [run for run in manifest.tools if run.error]
+    if not failed or manifest.error != "; ".join(run.error for run in failed):
+        message = f"the stage could not produce evidence: {manifest.error}"
+        yield StageProblem(Problem("stage-failed", path, message, hint))
+        return
+    for run in failed:
+        message = f"{run.name} could not produce evidence: {run.error}"
+        problem = Problem("stage-failed", path, message, hint, subject=run.name)
+        for kind in sorted(kinds_of(run.name), key=lambda k: k.value):
+            yield StageProblem(problem, run.name, kind)
 
 
 def _not_as_measured(manifest: Manifest, history: _History) -> list[str] | None:

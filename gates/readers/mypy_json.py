@@ -18,7 +18,8 @@ mypy prints nothing but a newline when it finds no error, and on an internal
 crash it prints nothing at all to stdout (the ``INTERNAL ERROR`` goes to
 stderr, exit 2), so an empty report is "no errors" only together with exit
 code 0 in the stage manifest and a ``mypy-linecount`` report listing the files.
-When a blocking error is not one mypy can format as JSON (a file it cannot
+Notes on its configuration (``warn_unused_configs``) it prints as plain text
+lines, which are skipped. When a blocking error is not one mypy can format as JSON (a file it cannot
 read), stdout holds only its plain-text summary ``Found 1 error in 1 file
 (errors prevented further checking)``: that line is read as the problem
 ``type-check-incomplete`` too.
@@ -107,14 +108,25 @@ def _explain(path: str, index: int, item: object) -> EvidenceError:
 
 
 def _without_summaries(blob: Blob) -> tuple[Blob, list[str]]:
-    """``blob`` with mypy's plain-text summary lines blanked, and those lines."""
+    """``blob`` with mypy's plain-text lines blanked, and its summary lines.
+
+    Besides a summary, mypy prints its configuration's notes as plain text on
+    stdout (``setup.cfg: note: unused section(s): [mypy-tests.*]`` with
+    ``warn_unused_configs``): notes, never findings, and dropped.
+    """
     data = blob.data
-    if not (data.startswith(b"Found ") or b"\nFound " in data):
+    if not (data.startswith(b"Found ") or b"\nFound " in data or b": note: " in data):
         return blob, []
     lines = decode_text(blob).splitlines()
     summaries = [line for line in lines if _SUMMARY.fullmatch(line.strip())]
-    kept = "\n".join("" if line in summaries else line for line in lines)
+    dropped = set(summaries) | {line for line in lines if _plain_note(line)}
+    kept = "\n".join("" if line in dropped else line for line in lines)
     return Blob(blob.path, kept.encode(), blob.sha256), summaries
+
+
+def _plain_note(line: str) -> bool:
+    """A note mypy printed as text, not as a JSON line."""
+    return not line.lstrip().startswith("{") and ": note: " in line
 
 
 def _stopped(path: str, blockers: list[Finding]) -> Problem:

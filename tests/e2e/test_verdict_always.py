@@ -2,7 +2,8 @@
 
 In order, on one project adopted with ``gates init`` (``[gates] unaffected = ["*.md", "*.rst"]``):
 a full run; a rerun with nothing changed, which keeps every stage's evidence;
-a README edit, which keeps it too; then a dependency that does not exist, which
+a README edit, which keeps it too except the lint stage's (ruff formats
+Markdown, so that stage applies no ``unaffected`` glob); then a dependency that does not exist, which
 no stage can install: ``nox -s gates`` still ends in a verdict that names each
 stage that failed with the installer's own words, judges the others, and exits
 with ``gates check``'s code.
@@ -50,9 +51,13 @@ def test_nothing_changed_reruns_nothing_and_an_unaffected_edit_keeps_the_evidenc
     assert adopted.verdict().document == verdict  # the same evidence, the same verdict
 
     (adopted.root / "README.md").write_text("# mini\n\nEdited after the run.\n", encoding="utf-8")
+    code, stale = adopted.check()  # ruff formats Markdown: the lint stage reads the README
+    assert code == 3
+    assert {name for name, status in stale.statuses().items() if status == "error"} == {"lint"}
     edited = adopted.nox("-s", "gates")
     assert edited.returncode == 0, edited
-    assert sorted(_UP_TO_DATE.findall(edited.output)) == stages, edited
+    assert _RUNS.findall(edited.output) == ["lint"], edited
+    assert sorted(_UP_TO_DATE.findall(edited.output)) == [s for s in stages if s != "lint"]
     code, _ = adopted.check()
     assert code == 0
 

@@ -248,7 +248,7 @@ def test_an_unaffected_edit_keeps_the_evidence_and_a_code_edit_runs_it(project: 
     [
         ("fresh", "GATES_FRESH is set"),
         ("posargs", "arguments were given"),
-        ("pins", "its inputs changed: tool pins"),
+        ("pins", "files changed since the stage ran: gates-tools.txt"),
         ("pipeline", "its inputs changed: pipeline"),
         ("report", "does not match the hash its stage recorded"),
         ("inputs", "its manifest is not the one its inputs were recorded with"),
@@ -394,3 +394,31 @@ def test_an_install_gates_stops_is_recorded_with_its_reason(
     )
     assert manifest["planned"] == ["mypy"]
     assert not session.installs
+
+
+def test_a_tool_that_could_not_run_blocks_its_own_gates_only(project: Path) -> None:
+    """jmespath: pip-audit found no project file; bandit's report is fine and is judged."""
+    recorder = StageRecorder.begin("security", root=Path(), unaffected=["*.md"])
+    clean = Path(__file__).parents[1] / "assets" / "bandit" / "1.9.4" / "clean.json"
+    (recorder.folder / "bandit.json").write_bytes(clean.read_bytes())  # bandit's own, clean
+    recorder.tool("bandit", version="1.9.4", argv=["bandit"], exit_code=0)
+    recorder.report("bandit.json", format="bandit-json", tool="bandit")
+    recorder.tool("pip-audit", version="2.10.1", argv=["pip-audit", "."], exit_code=1)
+    recorder.fail(
+        "pip-audit did not write pip-audit.json; it said: no project file", tool="pip-audit"
+    )
+    recorder.finish()
+    (project / "gates.toml").write_text(
+        '[gates]\nunaffected = ["*.md"]\n'
+        '[gate.code-security]\nmetric = "findings"\ntool = "bandit"\nmax = 0\n'
+        '[gate.dependencies]\nmetric = "findings"\ntool = "pip-audit"\non-missing = "warn"\nmax = 0\n'
+    )
+    verdict = _verdict(project)
+    assert _gate(verdict, "code-security")["status"] == "pass", _gate(verdict, "code-security")[
+        "problems"
+    ]
+    dependencies = _gate(verdict, "dependencies")
+    assert dependencies["status"] == "error"  # a failed tool is not "missing": on-missing is moot
+    [problem] = dependencies["problems"]
+    assert problem["slug"] == "stage-failed"
+    assert problem["message"].startswith("pip-audit could not produce evidence: ")

@@ -202,3 +202,10 @@ def test_a_line_that_is_not_an_object_is_named() -> None:
     with pytest.raises(EvidenceError) as caught:
         read(derived('["error"]\n'))
     assert "`[0]` should be an object, found list" in caught.value.message
+
+
+def test_a_configuration_note_printed_as_text_is_not_a_broken_report() -> None:
+    """more-itertools: `warn_unused_configs` puts a plain-text note on stdout after the JSON."""
+    noted = read(asset("unused-section.jsonl"))
+    assert noted.findings == read(asset("errors.jsonl")).findings
+    assert noted.problems == []

@@ -9,7 +9,7 @@ set -u
 MYPY=${MYPY:-mypy}
 HERE=$(pwd)
 FIXTURE=/tmp/gates-mypy-fixture
-rm -rf "$FIXTURE" && mkdir "$FIXTURE" && cp -r project mypy.ini crash.ini "$FIXTURE"
+rm -rf "$FIXTURE" && mkdir "$FIXTURE" && cp -r project mypy.ini crash.ini unused-section.ini "$FIXTURE"
 : > exit-codes.txt
 : > stderr.txt
 run() { # run <case> <linecount?> <config> <mypy arguments...>
@@ -30,4 +30,6 @@ run crash yes crash.ini project/crash/boom.py project/crash/calm.py
 run duplicate-module yes mypy.ini project/dup/a/m.py project/dup/b/m.py
 run nonexistent yes mypy.ini project/nonexistent.py
 run empty yes mypy.ini project/empty
+# warn_unused_configs: mypy prints a plain-text note on stdout before its JSON (more-itertools)
+MYPYPATH=project/errors run unused-section no unused-section.ini project/errors/app.py project/errors/lib.py
 rm -rf "$FIXTURE"
