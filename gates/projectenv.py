@@ -20,7 +20,7 @@ this order (:func:`choose_tools`):
 5. ``unpinned``: nothing pins it (pytest, in a project that does not).
 
 A locked or declared version too old to write the report gates reads
-(:data:`READABLE`: ruff before 0.16, mypy before 1.11) gives way to gates'
+(:data:`READABLE`: ruff before 0.1.2, mypy before 1.11) gives way to gates'
 pin, and the source says why: the stage must produce evidence it can read.
 
 This module runs in Nox's own environment (the noxfile imports
@@ -382,9 +382,10 @@ def _choose(
     return ToolChoice(name, Origin.UNPINNED, name, "")
 
 
-# The oldest version of a tool whose machine-readable report gates reads: `ruff format
-# --output-format json` is preview-only before ruff 0.16; `mypy -O json` came in mypy 1.11.
-READABLE = {"ruff": "0.16.0", "mypy": "1.11.0"}
+# The oldest version of a tool whose reports gates reads: ruff 0.1.2 has `ruff check
+# --output-format json` and `ruff format --check` (whose JSON form came in 0.16: before it,
+# gates reads the text, readers/ruff_format_text.py); `mypy -O json` came in mypy 1.11.
+READABLE = {"ruff": "0.1.2", "mypy": "1.11.0"}
 
 
 def _too_old(key: str, requirement: str) -> bool:

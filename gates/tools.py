@@ -114,6 +114,9 @@ def ok_exit_codes(
     spec = KNOWN_TOOLS.get(tool)
     if spec is not None:
         command = _subcommand(argv)
+        if tool == "ruff" and command == "format" and "--output-format" not in argv:
+            # the text form (ruff before 0.16) says a file did not parse only by exit 2
+            return spec.ok_exit_codes
         return spec.subcommands.get(command, spec.ok_exit_codes)
     return frozenset(declared) if declared is not None else frozenset({0})
 

@@ -21,6 +21,7 @@ from gates.readers import (
     pip_audit_json,
     pytest_benchmark,
     ruff_format,
+    ruff_format_text,
     ruff_json,
     sarif,
 )
@@ -39,6 +40,7 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (git_numstat, Kind.PATCH),
     (ruff_json, Kind.FINDINGS),
     (ruff_format, Kind.FINDINGS),
+    (ruff_format_text, Kind.FINDINGS),
     (file_list, Kind.FINDINGS),
     (mypy_json, Kind.FINDINGS),
     (mypy_linecount, Kind.FINDINGS),
@@ -53,10 +55,12 @@ READERS: dict[str, Reader] = {reader.FORMAT: reader for reader, _ in _REGISTRY}
 KINDS: dict[str, Kind] = {reader.FORMAT: kind for reader, kind in _REGISTRY}
 
 # Formats whose tool prints nothing when it finds nothing: `mypy -O json` without
-# an error, `ruff check --show-files` without a file. The loader hands such an empty
+# an error, `ruff check --show-files` and `ruff format --check` (text) without a file. The loader hands such an empty
 # report to its reader (the tool's exit code in the manifest vouches for the run)
 # instead of refusing it as `empty-report`.
-MAY_BE_EMPTY: frozenset[str] = frozenset({mypy_json.FORMAT, file_list.FORMAT})
+MAY_BE_EMPTY: frozenset[str] = frozenset(
+    {mypy_json.FORMAT, file_list.FORMAT, ruff_format_text.FORMAT}
+)
 
 
 def reader_for(format_id: str) -> Reader | None:

@@ -142,7 +142,9 @@ def test_lint_records_check_file_list_and_format_in_one_stage(in_project: Path) 
     assert all("--append" in step for step in steps[1:])
     assert session.installs == [("-c", ".nox/lint/gates-constraints.txt", "gates==9.9", "ruff")]
     assert "ruff==0.17.6" in session.constraints()  # gates' pin: the project pins no ruff
-    assert all(kwargs["success_codes"] == [0, 3] for _, kwargs in session.runs)
+    assert all(
+        kwargs["success_codes"] == [0, 3] for args, kwargs in session.runs if args[0] == "gates"
+    )
 
 
 def test_tests_stages_keep_coverage_data_apart_and_install_the_project(in_project: Path) -> None:
@@ -564,3 +566,21 @@ def test_the_benchmark_sides_get_the_pytest_benchmark_the_project_locks(in_proje
     lines = Path(args[args.index("--constraints") + 1]).read_text().splitlines()
     assert "pytest-benchmark==5.2.3" in lines
     assert "ruff==0.17.6" in lines  # gates' pins for the rest
+
+
+class OldRuffSession(FakeSession):
+    """A lint session whose project locks a ruff older than 0.16."""
+
+    def run(self, *args: str, **kwargs: Any) -> str | None:
+        if args == ("ruff", "--version"):
+            self.runs.append((args, kwargs))
+            return "ruff 0.15.12\n"
+        return super().run(*args, **kwargs)
+
+
+def test_a_ruff_older_than_0_16_is_format_checked_as_text(in_project: Path) -> None:
+    session = OldRuffSession("lint")
+    Pipeline(package="pkg").run_lint(cast(nox.Session, session))
+    last = session.gates_runs()[-1]
+    assert last[last.index("--") + 1 :] == ["ruff", "format", "--check", "."]
+    assert last[last.index("--stdout") + 1] == "ruff-format-text=format.txt"
