@@ -245,16 +245,19 @@ def test_a_report_that_links_outside_its_stage_folder_is_not_read(tmp_path: Path
     assert "unreadable" in slugs(found)
 
 
-def test_ruff_format_exits_2_on_an_unparsable_file_and_that_is_no_crash(tmp_path: Path) -> None:
+def test_ruff_format_json_exits_2_on_an_unparsable_file_and_that_is_no_crash(tmp_path: Path) -> None:
     recorder = StageRecorder("s", tmp_path / ".gates" / "s", STATE, "nox -s s")
     recorder.folder.mkdir(parents=True)
-    recorder.tool("ruff", version="0.17.6", argv=["ruff", "format", "--check"], exit_code=2)
+    json_form = ["ruff", "format", "--check", "--output-format", "json"]
+    recorder.tool("ruff", version="0.17.6", argv=json_form, exit_code=2)
     recorder.tool("ruff", version="0.17.6", argv=["ruff", "check", "."], exit_code=2)
+    recorder.tool("ruff", version="0.15.12", argv=["ruff", "format", "--check"], exit_code=2)
     recorder.finish()
     found = stage(tmp_path)
     crashed = [p.problem for p in found.problems if p.problem.slug == "tool-crashed"]
-    assert len(crashed) == 1  # `ruff check` exiting 2 is ruff's own error
-    assert "ruff exited 2" in crashed[0].message
+    # `ruff check` exiting 2 is ruff's own error; the text form says "did not parse" only so
+    assert len(crashed) == 2
+    assert all("ruff exited 2" in problem.message for problem in crashed)
 
 
 def test_a_tool_that_is_not_installed_is_recorded_as_such(tmp_path: Path) -> None:
