@@ -185,17 +185,25 @@ def test_the_tools_of_the_projects_pre_commit_hooks_are_its_versions(tmp_path: P
 @pytest.mark.parametrize(
     ("locked", "declared", "why"),
     [
-        ({"ruff": ("0.15.9",)}, [], "the project's ruff==0.15.9 (uv.lock) cannot write"),
-        ({}, _declared("ruff<0.6"), "the project's ruff<0.6 (pyproject.toml [dependency-groups]"),
+        ({"ruff": ("0.0.280",)}, [], "the project's ruff==0.0.280 (uv.lock) cannot write"),
+        ({}, _declared("ruff<0.1"), "the project's ruff<0.1 (pyproject.toml [dependency-groups]"),
     ],
 )
 def test_a_project_tool_too_old_for_its_report_gives_way_to_gates_pin(
     locked: dict[str, tuple[str, ...]], declared: list[Declared], why: str
 ) -> None:
-    """ruff 0.15 cannot write `ruff format --check` as JSON: the stage would have no evidence."""
+    """ruff before 0.1.2 has no `ruff format`: the stage would have no evidence."""
     choice = choose_tools(
         ["ruff"], pinned={}, bundled={"ruff": "0.17.6"}, locked=locked, declared={"ruff": declared}
     )["ruff"]
     assert (choice.origin, choice.requirement) == (Origin.GATES, "ruff==0.17.6")
     assert why in choice.source
-    assert choice.source.endswith("reads (needs ruff>=0.16.0) (ruff==0.17.6)")
+    assert choice.source.endswith("reads (needs ruff>=0.1.2) (ruff==0.17.6)")
+
+
+def test_a_project_ruff_older_than_0_16_is_the_projects_own() -> None:
+    """Its format check is read as text (readers/ruff_format_text.py)."""
+    choice = choose_tools(
+        ["ruff"], pinned={}, bundled={"ruff": "0.17.6"}, locked={"ruff": ("0.15.9",)}, declared={}
+    )["ruff"]
+    assert (choice.origin, choice.requirement) == (Origin.LOCKED, "ruff==0.15.9")
