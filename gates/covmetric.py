@@ -130,8 +130,10 @@ def _ratio(metric: str, figures: Figures) -> tuple[int, int, str]:
     if metric == _BRANCHES:
         hit = figures.branches - figures.missing_branches
         return hit, figures.branches, "branches"
-    if metric == _TOTAL:
+    if metric == _TOTAL and figures.branches:
         return *figures.total, "statements and branches"
+    if metric == _TOTAL:  # branches not measured: coverage.py's TOTAL is the statements'
+        return *figures.total, "statements"
     return figures.statements - figures.missing, figures.statements, "statements"
 
 

@@ -288,6 +288,10 @@ def _pytest_results(tallies: Sequence[ResultTally], tests: tuple[int, int, int])
         not total.rerun
     ):
         return ""
+    extra = total.passed - tests[0]
+    same_rest = (total.failed + total.errors, total.skipped + total.xfailed) == tests[1:]
+    if same_rest and not total.rerun and extra > 0:  # what `pytest -q` prints as subtests
+        return f"; and {extra:,} subtests passed"
     named = (
         (total.failed, "failed"),
         (total.passed, "passed"),

@@ -47,7 +47,5 @@ def test_passing_subtests_pass_the_tests_gate(gates: Gates) -> None:
     verdict = gates.check().verdict()
     tests = verdict.gate("tests")
     assert tests["status"] == "pass", tests
-    assert tests["reason"] == (
-        "0 — 4 tests: 4 passed, 0 failed, 0 skipped; pytest's results: 10 passed"
-    )
+    assert tests["reason"] == ("0 — 4 tests: 4 passed, 0 failed, 0 skipped; and 6 subtests passed")
     assert verdict.document["counts"]["tests_run"] == 4

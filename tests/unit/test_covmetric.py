@@ -213,3 +213,10 @@ def test_cobertura_of_the_same_run_gives_the_same_figures() -> None:
         from_json = covmetric.coverage(metric, [data("branch.json")])
         assert from_xml.value == from_json.value, metric
     assert sorted(f.path for f in xml.files) == sorted(f.path for f in data("branch.json").files)
+
+
+def test_the_total_without_branches_says_statements() -> None:
+    """more-itertools: branches not measured, so coverage.py's TOTAL is the statements'."""
+    measured = covmetric.coverage("coverage.total_percent", [data("lines.json")])
+    assert "statements and branches" not in measured.summary
+    assert " statements covered (the coverage report TOTAL)" in measured.summary

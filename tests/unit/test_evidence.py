@@ -245,7 +245,9 @@ def test_a_report_that_links_outside_its_stage_folder_is_not_read(tmp_path: Path
     assert "unreadable" in slugs(found)
 
 
-def test_ruff_format_json_exits_2_on_an_unparsable_file_and_that_is_no_crash(tmp_path: Path) -> None:
+def test_ruff_format_json_exits_2_on_an_unparsable_file_and_that_is_no_crash(
+    tmp_path: Path,
+) -> None:
     recorder = StageRecorder("s", tmp_path / ".gates" / "s", STATE, "nox -s s")
     recorder.folder.mkdir(parents=True)
     json_form = ["ruff", "format", "--check", "--output-format", "json"]
