@@ -26,7 +26,15 @@ from typing import Any
 from gates.annotate import LIMIT, git_changed_lines, workflow_commands
 from gates.errors import EvidenceError, GatesError, PolicyError, UsageError
 from gates.github import DEFAULT_API, Client, check_repo, check_token, post_sticky
-from gates.github_pulls import Changes, changed_files, check_path, file_at, find_pull, get_pull
+from gates.github_pulls import (
+    Changes,
+    changed_files,
+    check_path,
+    check_unmoved,
+    file_at,
+    find_pull,
+    get_pull,
+)
 from gates.gitinfo import ref
 from gates.outputs import OutputFormat, render
 from gates.outputs import _format as fmt
@@ -143,13 +151,13 @@ def _add_comment(sub: argparse._SubParsersAction[Any]) -> None:
         help="the commit every stage must have measured (default: the pull request's test "
         "merge commit; in the workflow run that made the evidence, $GITHUB_SHA)",
     )
-    which = comment.add_mutually_exclusive_group(required=True)
-    which.add_argument("--pr", type=int, help="the pull request number")
-    which.add_argument(
+    comment.add_argument("--pr", type=int, help="the pull request number")
+    comment.add_argument(
         "--pr-head",
         metavar="SHA",
-        help="instead: the open pull request whose head is this commit (a workflow_run job, "
-        "for fork pull requests: $HEAD_SHA from github.event.workflow_run.head_sha)",
+        help="the head commit the run measured: the pull request's head must still be it "
+        "(alone: the one open pull request whose head it is, for a workflow_run job: "
+        "$HEAD_SHA from github.event.workflow_run.head_sha)",
     )
     comment.add_argument(
         "--config",
@@ -249,14 +257,17 @@ def _comment(args: argparse.Namespace) -> int:
 def _facts(args: argparse.Namespace, client: Client | None, repo: str) -> tuple[int, Facts]:
     """The pull request to comment on, and what GitHub says of it (nothing from its run)."""
     if client is None:
-        if args.pr_head is not None or not args.commit:
+        if args.pr is None or args.pr_head is not None or not args.commit:
             raise UsageError(
-                "--dry-run asks nothing of GitHub: it needs --pr and --commit", slug="usage"
+                "--dry-run asks nothing of GitHub: it needs --pr and --commit, not --pr-head",
+                slug="usage",
             )
         return args.pr, Facts(args.commit, "", None, _local(Path(args.config)), Changes((), 0))
+    if args.pr is None and args.pr_head is None:
+        raise UsageError("name the pull request: --pr N, --pr-head SHA, or both", slug="usage")
     config = check_path(args.config)
-    number = find_pull(client, repo, args.pr_head).number if args.pr_head else args.pr
-    pull = get_pull(client, repo, number)
+    number = args.pr if args.pr is not None else find_pull(client, repo, args.pr_head).number
+    pull = get_pull(client, repo, number, head=args.pr_head or "")
     commit = args.commit or pull.merge_commit
     if not commit:
         raise UsageError(
@@ -265,13 +276,15 @@ def _facts(args: argparse.Namespace, client: Client | None, repo: str) -> tuple[
             slug="usage",
             hint="pass --commit, the commit the run measured",
         )
-    return number, Facts(
+    facts = Facts(
         commit=commit,
         base_ref=pull.base_ref,
         base_policy=file_at(client, repo, config, pull.base_ref),
         head_policy=file_at(client, repo, config, commit),
         changes=changed_files(client, repo, pull),
     )
+    check_unmoved(client, repo, pull)  # the files listed are those of the head that ran
+    return number, facts
 
 
 def _local(path: Path) -> bytes | None:

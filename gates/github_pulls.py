@@ -8,11 +8,15 @@ GitHub REST API, through :class:`gates.github.Client`:
 
 * :func:`find_pull`: the one open pull request whose head is a commit (the
   ``workflow_run`` event names no pull request for a fork's branch);
-* :func:`get_pull`: its test merge commit, base branch and number of changed files;
+* :func:`get_pull`: its test merge commit, base branch and number of changed files,
+  refused when its head is no longer the commit the run measured;
 * :func:`changed_files`: every file it adds, changes, removes or renames (both
   names), and how many GitHub did not list (it lists at most 3,000);
 * :func:`file_at`: a file of the repository at a ref (the policy of the base
-  branch and of the merge commit), ``None`` when there is none.
+  branch and of the merge commit), ``None`` when there is none;
+* :func:`check_unmoved`: the pull request read again once everything else is
+  read, so a push in between cannot pair one head's evidence with another
+  head's list of changed files.
 
 Every field is checked before it is used: GitHub is trusted, a response that
 is not what GitHub sends is an :class:`~gates.errors.ApiError`.
@@ -37,6 +41,7 @@ __all__ = [
     "PullRequest",
     "changed_files",
     "check_path",
+    "check_unmoved",
     "file_at",
     "find_pull",
     "get_pull",
@@ -85,10 +90,7 @@ def find_pull(client: Client, repo: str, head: str) -> Pull:
     or several (the same commit proposed twice) is an error: the comment must
     go to the pull request that ran, or nowhere.
     """
-    if not _SHA.fullmatch(head):
-        raise UsageError(
-            f"--pr-head {fmt.one_line(head, 80)!r}: not a full commit SHA", slug="usage"
-        )
+    _check_head(head)
     found: list[Pull] = []
     for page in client.pages(f"/repos/{check_repo(repo)}/pulls"):
         for item in page:
@@ -109,6 +111,13 @@ def find_pull(client: Client, repo: str, head: str) -> Pull:
     return found[0]
 
 
+def _check_head(head: str) -> None:
+    if not _SHA.fullmatch(head):
+        raise UsageError(
+            f"--pr-head {fmt.one_line(head, 80)!r}: not a full commit SHA", slug="usage"
+        )
+
+
 def _pull_at(item: object, head: str) -> Pull | None:
     """``item`` as a :class:`Pull` if it is a pull request whose head is ``head``."""
     if not isinstance(item, dict):
@@ -121,26 +130,50 @@ def _pull_at(item: object, head: str) -> Pull | None:
     return Pull(number, merge if isinstance(merge, str) and _SHA.fullmatch(merge) else "")
 
 
-def get_pull(client: Client, repo: str, number: int) -> PullRequest:
-    """Pull request ``number``: its head, test merge commit, base branch, changed files."""
+def get_pull(client: Client, repo: str, number: int, *, head: str = "") -> PullRequest:
+    """Pull request ``number``: its head, test merge commit, base branch, changed files.
+
+    With ``head``, the pull request's head must still be that commit (the one
+    the run measured): else it was pushed to since, and the next run comments.
+    """
     if number < 1:
         raise UsageError(f"--pr {number}: not a pull request number", slug="usage")
+    if head:
+        _check_head(head)
     url = f"{client.api}/repos/{check_repo(repo)}/pulls/{number}"
     data = client.request("GET", url).data
-    head = _field(data, "head", "sha")
+    now = _field(data, "head", "sha")
     merge = data.get("merge_commit_sha") if isinstance(data, dict) else None
     base = _field(data, "base", "ref")
     count = data.get("changed_files") if isinstance(data, dict) else None
-    if not _SHA.fullmatch(head) or not _ref(base) or not _count(count):
+    if not _SHA.fullmatch(now) or not _ref(base) or not _count(count):
         raise _unexpected(
             f"pull request #{number}", "a head commit, a base branch or a count of changed files"
         )
-    return PullRequest(
+    pull = PullRequest(
         number,
-        head,
+        now,
         merge if isinstance(merge, str) and _SHA.fullmatch(merge) else "",
         base,
         count,
+    )
+    if head and now != head:
+        raise _moved(repo, pull, f"its head is {now[:12]}, not {head[:12]}")
+    return pull
+
+
+def check_unmoved(client: Client, repo: str, pull: PullRequest) -> None:
+    """Refuse when ``pull``'s head or test merge commit changed since it was read."""
+    again = get_pull(client, repo, pull.number)
+    if (again.head, again.merge_commit) != (pull.head, pull.merge_commit):
+        raise _moved(repo, pull, "it changed while this comment was prepared")
+
+
+def _moved(repo: str, pull: PullRequest, how: str) -> ApiError:
+    return ApiError(
+        f"{repo}#{pull.number} was pushed to since this run: {how}",
+        slug="github-no-pull",
+        hint="nothing to update: the run of the new head comments",
     )
 
 

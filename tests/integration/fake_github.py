@@ -19,8 +19,10 @@
   an unknown repository or pull request is 404.
 
 Tests script failures with :meth:`FakeGitHub.fail_next` (any status, headers
-and body, for the next requests in order) and read what it received in
-:attr:`FakeGitHub.requests`. No traffic leaves 127.0.0.1.
+and body, for the next requests in order), change the state once a path has
+been answered with :attr:`FakeGitHub.after` (a push while a command runs), and
+read what it received in :attr:`FakeGitHub.requests`. No traffic leaves
+127.0.0.1.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import base64
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -95,6 +97,7 @@ class FakeGitHub:
     renames: dict[str, str] = field(default_factory=dict)  # new name -> previous name
     changed_files: int | None = None  # what GitHub counts, if not len(files) (over 3,000)
     contents: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (ref, path) -> bytes
+    after: dict[str, Callable[[], None]] = field(default_factory=dict)  # path -> once answered
     requests: list[Received] = field(default_factory=list)
     next_link: str = ""  # overrides the URL of rel="next" (a hostile server)
     url: str = ""
@@ -132,7 +135,11 @@ class FakeGitHub:
                 return canned.status, canned.headers, canned.body
         if authorization != f"Bearer {self.token}":
             return 401, {}, json.dumps({"message": "Bad credentials"})
-        return self._route(method, parts.path, parse_qs(parts.query), body)
+        answer = self._route(method, parts.path, parse_qs(parts.query), body)
+        hook = self.after.pop(parts.path, None)
+        if hook is not None:
+            hook()
+        return answer
 
     def _route(
         self, method: str, path: str, query: dict[str, list[str]], body: Any

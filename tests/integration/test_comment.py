@@ -187,7 +187,7 @@ def test_a_rate_limit_is_waited_out_within_the_bound(
     assert out.startswith("created comment")
     # the reset is now: one second past it; then the Retry-After; both within --max-wait
     assert slept == [1.0, 1.0]
-    assert len(gets(api, "/repos/o/r/pulls/7")) == 3  # the first request, retried twice
+    assert len(gets(api, "/repos/o/r/pulls/7")) == 4  # retried twice, then read again at the end
 
 
 def test_a_rate_limit_beyond_the_bound_fails_with_the_reset_time(
@@ -760,7 +760,8 @@ def test_none_or_several_pull_requests_with_the_head_post_nothing(
         ["--pr-head", "b" * 39],
         ["--pr-head", "B" * 40],
         ["--pr-head", f"{HEAD}\n"],
-        ["--pr-head", HEAD, "--pr", "7"],
+        ["--pr", "7", "--pr-head", "b" * 39],
+        [],  # no pull request named
         ["--pr", "7", "--dry-run"],  # a dry run needs --commit
         ["--pr-head", HEAD, "--dry-run"],  # a dry run looks nothing up
     ],
@@ -772,3 +773,60 @@ def test_pr_head_usage_errors_send_nothing(
     assert main(["comment", str(artifact), "--api-url", api.url, *argv]) == 2
     assert "usage error" in capsys.readouterr().err
     assert api.requests == []
+
+
+# ---------------------------------------------------------------- a push while the comment is prepared
+
+
+def test_the_pull_request_and_its_head_together(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = comment(api, artifact, capsys, "--pr-head", HEAD)
+    assert (code, err) == (0, "")
+    assert out.startswith("created comment")
+    assert gets(api, "/repos/o/r/pulls") == []  # --pr names it: no listing
+
+
+def test_a_pull_request_whose_head_moved_since_the_run_gets_nothing(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = comment(api, artifact, capsys, "--pr-head", "d" * 40)
+    assert code == 5
+    assert f"o/r#7 was pushed to since this run: its head is {HEAD[:12]}, not dddddddddddd" in err
+    assert api.received("POST") == [] and api.received("PATCH") == []
+
+
+@pytest.mark.parametrize(
+    "moved",
+    [(7, "d" * 40, COMMIT), (7, HEAD, "e" * 40)],
+    ids=["new head", "new merge commit"],
+)
+def test_a_push_while_the_files_are_listed_posts_nothing(
+    api: FakeGitHub,
+    artifact: Path,
+    capsys: pytest.CaptureFixture[str],
+    moved: tuple[int, str, str],
+) -> None:
+    """The files listed must be those of the head that ran: else evidence and list disagree."""
+    api.pulls = [(7, HEAD, COMMIT)]
+
+    def push() -> None:
+        api.pulls = [moved]
+
+    api.after["/repos/o/r/pulls/7/files"] = push
+    code, _, err = comment_on_head(api, artifact, capsys)
+    assert code == 5
+    assert "o/r#7 was pushed to since this run: it changed while this comment was prepared" in err
+    assert api.received("POST") == [] and api.received("PATCH") == []
+
+
+def test_github_not_listing_every_changed_file_makes_a_pass_unverified(
+    api: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.changed_files = 3_400
+    passing = write_evidence(tmp_path / "evidence", "passing.xml")
+    assert comment(api, passing, capsys)[0] == 0
+    [post] = api.received("POST")
+    assert post.body is not None
+    assert post.body["body"].splitlines()[1].startswith("## ⚠ gates: UNVERIFIED")
+    assert "GitHub did not list 3,399 of the files" in post.body["body"]

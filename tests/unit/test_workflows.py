@@ -137,12 +137,13 @@ def test_the_comment_job_never_runs_pull_request_code() -> None:
     assert "github.event.pull_request.head.repo.full_name == github.repository" in comment["if"]
     post = comment["steps"][-1]
     assert post["run"].startswith(
-        'gates comment "$RUNNER_TEMP/evidence" --commit "$SHA" --pr "$PR"'
+        'gates comment "$RUNNER_TEMP/evidence" --commit "$SHA" --pr "$PR" --pr-head "$HEAD_SHA"'
     )
     assert post["env"] == {
         "GITHUB_TOKEN": "${{ github.token }}",
         "SHA": "${{ github.sha }}",
         "PR": "${{ github.event.pull_request.number }}",
+        "HEAD_SHA": "${{ github.event.pull_request.head.sha }}",
         "CONFIG": "${{ inputs.config }}",
         "NOXFILE": "${{ inputs.noxfile }}",
     }
