@@ -8,12 +8,14 @@ output and raises for everything else.
 * ``gates plan``: the stages a CI matrix runs (:mod:`gates.plan`);
 * ``gates jobs``: whether every job a final job needs succeeded (:mod:`gates.plan`);
 * ``gates annotate``: findings on changed lines as workflow commands (:mod:`gates.annotate`);
-* ``gates comment``: the verdict as the sticky pull-request comment (:mod:`gates.github`).
+* ``gates comment``: the verdict recomputed from the evidence, as the sticky pull-request
+  comment (:mod:`gates.github_pulls`, :mod:`gates.trust`, :mod:`gates.github`).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -22,8 +24,17 @@ from pathlib import Path
 from typing import Any
 
 from gates.annotate import LIMIT, git_changed_lines, workflow_commands
-from gates.errors import EvidenceError, UsageError
-from gates.github import DEFAULT_API, Client, check_repo, check_token, find_pull, post_sticky
+from gates.errors import EvidenceError, GatesError, PolicyError, UsageError
+from gates.github import DEFAULT_API, Client, check_repo, check_token, post_sticky
+from gates.github_pulls import (
+    Changes,
+    changed_files,
+    check_path,
+    check_unmoved,
+    file_at,
+    find_pull,
+    get_pull,
+)
 from gates.gitinfo import ref
 from gates.outputs import OutputFormat, render
 from gates.outputs import _format as fmt
@@ -31,7 +42,8 @@ from gates.outputs.markdown import MARKER, escape_md
 from gates.plan import check_jobs, judge_jobs, list_sessions, make_plan
 from gates.policy import load_policy
 from gates.safeio import read_blob
-from gates.verdict_file import load_artifact, parse_verdict
+from gates.trust import Facts, compose, judging
+from gates.verdict_file import parse_verdict, recompute
 
 __all__ = ["COMMANDS", "add_parsers"]
 
@@ -119,27 +131,64 @@ def _add_jobs(sub: argparse._SubParsersAction[Any]) -> None:
 def _add_comment(sub: argparse._SubParsersAction[Any]) -> None:
     comment = sub.add_parser(
         "comment",
-        help="post the verdict as the sticky pull-request comment",
-        description="Check the verdict artifact (verdict.json and verdict.md only, every stage "
-        "at --commit), render its Markdown, and post it to the pull request through the GitHub "
-        "REST API, updating the comment an earlier run posted (found by its hidden marker). "
-        "Exit codes: 0 posted, 2 usage error, 3 the artifact cannot be trusted, 5 the API "
-        "refused or failed. The token is read from an environment variable and never shown.",
+        help="post the verdict, recomputed from the evidence, as the sticky pull-request comment",
+        description="Judge the evidence a pull request's run uploaded (one folder per stage) "
+        "again, with the base branch's policy (the pull request's may only tighten it) and "
+        "every stage pinned to the pull request's test merge commit, all read through the "
+        "GitHub REST API; say in the comment what cannot be verified (the evidence itself, and "
+        "whether the pull request changes the pipeline that made it); post it, updating the "
+        "comment an earlier run posted (found by its hidden marker). No verdict file is read. "
+        "Exit codes: 0 posted, 2 usage or policy error, 3 the evidence folder is refused, "
+        "5 the API refused or failed. The token is read from an environment variable and "
+        "never shown.",
     )
-    comment.add_argument("artifact", type=Path, help="the folder holding verdict.json")
+    comment.add_argument(
+        "evidence", type=Path, help="the folder the gates-evidence-* artifacts were downloaded to"
+    )
     comment.add_argument(
         "--commit",
-        help="the commit every stage must have measured ($GITHUB_SHA; with --pr-head, default: "
-        "the pull request's test merge commit)",
+        type=_sha,
+        help="the commit every stage must have measured (default: the pull request's test "
+        "merge commit; in the workflow run that made the evidence, $GITHUB_SHA)",
     )
-    which = comment.add_mutually_exclusive_group(required=True)
-    which.add_argument("--pr", type=int, help="the pull request number")
-    which.add_argument(
+    comment.add_argument("--pr", type=int, help="the pull request number")
+    comment.add_argument(
         "--pr-head",
         metavar="SHA",
-        help="instead: the open pull request whose head is this commit (a workflow_run job, "
-        "for fork pull requests: $HEAD_SHA from github.event.workflow_run.head_sha)",
+        help="the head commit the run measured: the pull request's head must still be it "
+        "(alone: the one open pull request whose head it is, for a workflow_run job: "
+        "$HEAD_SHA from github.event.workflow_run.head_sha)",
     )
+    comment.add_argument(
+        "--config",
+        default="gates.toml",
+        help="the policy file's path in the repository, read at the base branch and at the "
+        "merge commit (default: gates.toml); with --dry-run, the local policy file",
+    )
+    comment.add_argument(
+        "--noxfile",
+        default="noxfile.py",
+        help="the pipeline's path in the repository (default: noxfile.py)",
+    )
+    comment.add_argument(
+        "--pipeline",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="more files that decide how the evidence is made (repeatable; globs as "
+        "[gates] unaffected reads them, e.g. /ci/ or /tools/*.py)",
+    )
+    _add_api_options(comment)
+    comment.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the comment instead of posting it: nothing is asked of GitHub, the policy "
+        "is --config here, and --commit is required",
+    )
+    comment.add_argument("-v", "--verbose", action="store_true")
+
+
+def _add_api_options(comment: argparse.ArgumentParser) -> None:
     comment.add_argument(
         "--repo",
         default=os.environ.get("GITHUB_REPOSITORY", ""),
@@ -168,10 +217,15 @@ def _add_comment(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="SECONDS",
         help="the longest this command waits out rate limits, in all (default: 60)",
     )
-    comment.add_argument(
-        "--dry-run", action="store_true", help="print the comment instead of posting it"
-    )
-    comment.add_argument("-v", "--verbose", action="store_true")
+
+
+def _sha(text: str) -> str:
+    """A commit SHA as ``--commit`` takes it: 7 to 64 hexadecimal digits."""
+    if not 7 <= len(text) <= 64 or not all(c in "0123456789abcdefABCDEF" for c in text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a commit SHA (7 to 64 hexadecimal digits, e.g. $GITHUB_SHA)"
+        )
+    return text.lower()
 
 
 def _comment(args: argparse.Namespace) -> int:
@@ -182,13 +236,13 @@ def _comment(args: argparse.Namespace) -> int:
     )
     repo = check_repo(args.repo)
     client = None if args.dry_run else Client(args.api_url, token, max_wait=args.max_wait)
-    number, commit = _target(args, client, repo)
-    refused: EvidenceError | None = None
+    number, facts = _facts(args, client, repo)
+    refused: GatesError | None = None
     try:
-        body = render(load_artifact(args.artifact, commit=commit), OutputFormat.MARKDOWN)
-    except EvidenceError as error:
+        body = _recomputed(args, facts)
+    except (EvidenceError, PolicyError) as error:
         # Replace the comment of an earlier run rather than leave its verdict standing.
-        refused, body = error, _unchecked(error)
+        refused, body = error, _unjudged(error)
     if client is None:
         sys.stdout.write(body)
     else:
@@ -200,16 +254,20 @@ def _comment(args: argparse.Namespace) -> int:
     return 0
 
 
-def _target(args: argparse.Namespace, client: Client | None, repo: str) -> tuple[int, str]:
-    """The pull request to comment on, and the commit its verdict must be of."""
-    if args.pr_head is None or client is None:
-        if not args.commit:
-            need = "--pr" if args.pr_head is None else "--dry-run with --pr-head"
+def _facts(args: argparse.Namespace, client: Client | None, repo: str) -> tuple[int, Facts]:
+    """The pull request to comment on, and what GitHub says of it (nothing from its run)."""
+    if client is None:
+        if args.pr is None or args.pr_head is not None or not args.commit:
             raise UsageError(
-                f"{need} needs --commit: the commit the verdict must be of", slug="usage"
+                "--dry-run asks nothing of GitHub: it needs --pr and --commit, not --pr-head",
+                slug="usage",
             )
-        return (args.pr or 0), args.commit
-    pull = find_pull(client, repo, args.pr_head)
+        return args.pr, Facts(args.commit, "", None, _local(Path(args.config)), Changes((), 0))
+    if args.pr is None and args.pr_head is None:
+        raise UsageError("name the pull request: --pr N, --pr-head SHA, or both", slug="usage")
+    config = check_path(args.config)
+    number = args.pr if args.pr is not None else find_pull(client, repo, args.pr_head).number
+    pull = get_pull(client, repo, number, head=args.pr_head or "")
     commit = args.commit or pull.merge_commit
     if not commit:
         raise UsageError(
@@ -218,16 +276,47 @@ def _target(args: argparse.Namespace, client: Client | None, repo: str) -> tuple
             slug="usage",
             hint="pass --commit, the commit the run measured",
         )
-    return pull.number, commit
+    facts = Facts(
+        commit=commit,
+        base_ref=pull.base_ref,
+        base_policy=file_at(client, repo, config, pull.base_ref),
+        head_policy=file_at(client, repo, config, commit),
+        changes=changed_files(client, repo, pull),
+    )
+    check_unmoved(client, repo, pull)  # the files listed are those of the head that ran
+    return number, facts
 
 
-def _unchecked(error: EvidenceError) -> str:
-    """The comment that stands in for a verdict that cannot be trusted."""
+def _local(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise PolicyError(f"cannot be read ({error.strerror})", key=str(path)) from None
+
+
+def _recomputed(args: argparse.Namespace, facts: Facts) -> str:
+    """The comment: the verdict of the evidence under the judging policy, and what it trusts."""
+    judged = judging(facts, config=args.config, noxfile=args.noxfile, extra=args.pipeline)
+    verdict = recompute(
+        args.evidence,
+        judged.policy,
+        commit=facts.commit,
+        root=Path(),
+        today=dt.datetime.now(dt.UTC).date(),
+        notes=judged.notes,
+    )
+    return compose(verdict, render(verdict, OutputFormat.MARKDOWN), judged.provenance)
+
+
+def _unjudged(error: GatesError) -> str:
+    """The comment that stands in for a verdict that could not be recomputed."""
     return (
-        f"{MARKER}\n## ✖ gates: the verdict of this run could not be checked\n\n"
+        f"{MARKER}\n## ✖ gates: no verdict — this comment could not judge the evidence\n\n"
         f"{escape_md(error.message, 500)}\n\n"
-        "The comment shows no verdict rather than an unchecked one: see the `gates` job of "
-        "this run for the verdict and the evidence.\n"
+        "The comment shows no verdict rather than one it cannot recompute: the `gates` job of "
+        "the run has its own, which this comment cannot vouch for.\n"
     )
 
 

@@ -1,17 +1,14 @@
-"""The GitHub REST API, as much as gates needs: the sticky pull-request comment.
+"""The GitHub REST API, as much as gates needs: the client and the sticky comment.
 
-Standard library only (``urllib.request``): four endpoints do not justify a
+Standard library only (``urllib.request``): seven endpoints do not justify a
 dependency in the job that holds a write token, and every byte that goes out
-or comes in is visible here.
+or comes in is visible here (and in :mod:`gates.github_pulls`, which asks
+about the pull request).
 
 * **The comment** (:func:`post_sticky`): list the pull request's comments
   (every page, following the ``Link`` header), find the first one whose
   author is ``author`` and whose body starts with the hidden marker, and
   update it; otherwise create one. A later push updates the same comment.
-* **The pull request of a commit** (:func:`find_pull`): for the
-  ``workflow_run`` job that comments on fork pull requests, whose event names
-  the head commit but (for forks) no pull request: the one open pull request
-  of the repository whose head is that commit, and its test merge commit.
 * **The token** goes in the ``Authorization`` header and nowhere else: never
   in a URL, a message or an error. Anything a server answers is redacted of
   it before gates shows it. It is sent only to the configured API: redirects
@@ -49,10 +46,8 @@ __all__ = [
     "DEFAULT_API",
     "Client",
     "Posted",
-    "Pull",
     "check_repo",
     "check_token",
-    "find_pull",
     "post_sticky",
 ]
 
@@ -76,14 +71,6 @@ class Posted:
     action: str  # "created" | "updated"
     comment_id: int
     url: str
-
-
-@dataclass(frozen=True, slots=True)
-class Pull:
-    """An open pull request, as :func:`find_pull` found it."""
-
-    number: int
-    merge_commit: str  # GitHub's test merge commit: what a pull_request run measured
 
 
 def check_token(token: str, *, source: str) -> str:
@@ -417,52 +404,3 @@ def _find(client: Client, path: str, *, marker: str, author: str) -> int | None:
             ):
                 return comment_id
     return None
-
-
-# ---------------------------------------------------------------- the pull request of a commit
-
-_SHA: Final = re.compile(r"[0-9a-f]{40}")
-
-
-def find_pull(client: Client, repo: str, head: str) -> Pull:
-    """The one open pull request of ``repo`` whose head commit is ``head``.
-
-    A ``workflow_run`` event lists no pull request for a fork's branch, so the
-    commenting job looks it up by the head commit the event does name. None
-    or several (the same commit proposed twice) is an error: the comment must
-    go to the pull request that ran, or nowhere.
-    """
-    if not _SHA.fullmatch(head):
-        raise UsageError(
-            f"--pr-head {fmt.one_line(head, 80)!r}: not a full commit SHA", slug="usage"
-        )
-    found: list[Pull] = []
-    for page in client.pages(f"/repos/{check_repo(repo)}/pulls"):
-        for item in page:
-            pull = _pull_at(item, head)
-            if pull is not None:
-                found.append(pull)
-    if len(found) != 1:
-        numbers = ", ".join(f"#{pull.number}" for pull in found)
-        raise ApiError(
-            f"{len(found)} open pull requests of {repo} have the head {head[:12]}"
-            + (f" ({numbers})" if numbers else ""),
-            slug="github-no-pull",
-            hint="pass --pr: the same commit heads several pull requests"
-            if found
-            else "nothing to update: the pull request was closed, or pushed to since this run "
-            "(the next run comments)",
-        )
-    return found[0]
-
-
-def _pull_at(item: object, head: str) -> Pull | None:
-    """``item`` as a :class:`Pull` if it is a pull request whose head is ``head``."""
-    if not isinstance(item, dict):
-        return None
-    number, branch = item.get("number"), item.get("head")
-    sha = branch.get("sha") if isinstance(branch, dict) else None
-    if sha != head or not isinstance(number, int) or isinstance(number, bool) or number < 1:
-        return None
-    merge = item.get("merge_commit_sha")
-    return Pull(number, merge if isinstance(merge, str) and _SHA.fullmatch(merge) else "")

@@ -1,33 +1,30 @@
-"""The JSON verdict read back, and the verdict artifact checked before it is trusted.
+"""The JSON verdict read back, and the verdict of an evidence artifact recomputed.
 
-``gates comment`` runs in a job that never executes the pull request's code;
-the verdict it posts was written by a job that did. So it trusts nothing of
-the artifact but what it can check (:func:`load_artifact`):
-
-* the folder holds only ``verdict.json`` (required) and ``verdict.md``, each a
-  regular file (no link, no folder, no other name: nothing to traverse to),
-  within a size bound;
-* ``verdict.json`` is the versioned JSON verdict (``gates.verdict`` version
-  1), parsed strictly (:mod:`gates.safeio`) into a :class:`gates.model.Verdict`
-  whose summary and ``blocked`` agree with its gates;
-* every stage it judged was measured at the expected commit;
-* ``verdict.md``, when present, is UTF-8 Markdown within GitHub's comment
-  limit, starting with the sticky-comment marker.
-
-The comment is then rendered again from the parsed verdict by gates' own
-Markdown output, which escapes the evidence text once: the artifact's Markdown
-is never posted as it is.
+* :func:`parse_verdict` reads the JSON verdict (``gates.verdict`` version 1)
+  strictly back into a :class:`gates.model.Verdict` (``gates annotate``).
+* :func:`recompute` is what ``gates comment`` posts: never a verdict file,
+  which the pull request's run wrote and could forge, but the verdict of the
+  evidence that run uploaded, judged again here with the policy the caller
+  chose (the base branch's), every stage pinned to the commit the caller
+  knows (the test merge commit, from the API). Each stage is read through its
+  manifest as ``gates check`` reads it (hashes, sizes, tool exit codes, every
+  reader's checks), so hostile evidence is refused report by report, and the
+  gates that read it block. What this cannot tell is whether the evidence is
+  true: :mod:`gates.trust` says so in the comment.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import re
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
 from gates.errors import EvidenceError
+from gates.evaluate import evaluate
+from gates.evidence import Evidence, load_stage, pin_commit
 from gates.model import (
     BenchmarkComparison,
     Count,
@@ -42,114 +39,72 @@ from gates.model import (
 )
 from gates.outputs import _format as fmt
 from gates.outputs import json_out
-from gates.outputs.markdown import MARKER
-from gates.safeio import Blob, Fields, malformed, parse_json, read_blob
+from gates.policy import Policy
+from gates.safeio import Blob, Fields, malformed, parse_json
 
-__all__ = ["ARTIFACT_FILES", "MAX_ARTIFACT_BYTES", "load_artifact", "parse_verdict"]
+__all__ = ["load_artifact_evidence", "parse_verdict", "recompute"]
 
-VERDICT_JSON: Final = "verdict.json"
-VERDICT_MD: Final = "verdict.md"
-ARTIFACT_FILES: Final = frozenset({VERDICT_JSON, VERDICT_MD})
-MAX_ARTIFACT_BYTES: Final = 32 * 1024 * 1024
-MAX_COMMENT_CHARS: Final = 65_536  # what GitHub accepts in one comment
-_SHA: Final = re.compile(r"[0-9a-f]{7,64}")
 _COUNTS: Final = {count.key: count for count in Count}
 _WAIVER_STATUSES: Final = frozenset({"used", "unused", "expired"})
 
 
-def load_artifact(folder: Path, *, commit: str, max_bytes: int = MAX_ARTIFACT_BYTES) -> Verdict:
-    """The verdict in ``folder``, checked file by file, then against ``commit``."""
-    files = _listing(folder, max_bytes=max_bytes)
-    if VERDICT_JSON not in files:
-        raise _artifact(folder, f"holds no {VERDICT_JSON}")
-    blob = read_blob(folder / VERDICT_JSON, display=f"{folder}/{VERDICT_JSON}", max_bytes=max_bytes)
-    verdict = parse_verdict(blob)
-    _check_commit(verdict, commit, blob.path)
-    if VERDICT_MD in files:
-        _check_markdown(read_blob(folder / VERDICT_MD, display=f"{folder}/{VERDICT_MD}"))
-    return verdict
+# ---------------------------------------------------------------- the verdict of an evidence artifact
+
+
+def recompute(
+    folder: Path,
+    policy: Policy,
+    *,
+    commit: str,
+    root: Path,
+    today: dt.date,
+    notes: tuple[str, ...] = (),
+) -> Verdict:
+    """The verdict of the stage folders in ``folder`` under ``policy``, pinned to ``commit``.
+
+    ``root`` is the repository the stages ran in (its path turns the tools'
+    absolute paths into the repository's); ``notes`` go first in the verdict.
+    """
+    evidence = load_artifact_evidence(
+        folder,
+        root=root,
+        reports=policy.settings.reports,
+        max_bytes=policy.settings.max_report_mb * 1024 * 1024,
+    )
+    verdict = evaluate(policy, pin_commit(evidence, commit), today=today)
+    return replace(verdict, notes=(*notes, *verdict.notes)) if notes else verdict
+
+
+def load_artifact_evidence(folder: Path, *, root: Path, reports: str, max_bytes: int) -> Evidence:
+    """The stage folders of a downloaded evidence artifact, shown as under ``reports``.
+
+    No folder is no evidence (the run uploaded none): every gate then finds its
+    evidence missing. A link or a file where the folder should be is refused.
+    """
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return Evidence(reports, ())
+    except OSError as error:
+        raise _artifact(folder, f"cannot be read ({error.strerror})") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise _artifact(folder, "is not a folder (a link or a file)")
+    stages = tuple(
+        load_stage(child, root=root, reports=reports, state=None, max_bytes=max_bytes)
+        for child in sorted(folder.iterdir())
+        if not child.is_symlink() and child.is_dir() and not child.name.startswith(".")
+    )
+    return Evidence(reports, stages)
 
 
 def _artifact(folder: Path, why: str) -> EvidenceError:
     return EvidenceError(
         why,
-        slug="verdict-artifact",
+        slug="evidence-artifact",
         path=str(folder),
-        hint="download the artifact the gates job uploaded (verdict.json and verdict.md only); "
-        "do not post a verdict you cannot check",
+        hint="pass the folder the gates-evidence-* artifacts were downloaded to "
+        "(one sub-folder per stage)",
     )
-
-
-def _listing(folder: Path, *, max_bytes: int) -> set[str]:
-    """The artifact's file names, after checking each entry and the total size."""
-    try:
-        info = os.lstat(folder)
-    except OSError as error:
-        raise _artifact(folder, f"cannot be read ({error.strerror})") from None
-    if not stat.S_ISDIR(info.st_mode):
-        raise _artifact(folder, "is not a folder (a link or a file)")
-    names: set[str] = set()
-    total = 0
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name not in ARTIFACT_FILES:
-                raise _artifact(
-                    folder,
-                    f"holds {fmt.one_line(repr(entry.name), 100)}, which is no part of a verdict",
-                )
-            mode = entry.stat(follow_symlinks=False).st_mode
-            if not stat.S_ISREG(mode):
-                raise _artifact(
-                    folder, f"{entry.name} is not a regular file (a link, a folder or a device)"
-                )
-            total += entry.stat(follow_symlinks=False).st_size
-            names.add(entry.name)
-    if total > max_bytes:
-        raise _artifact(folder, f"holds {total:,} bytes, over the {max_bytes:,}-byte bound")
-    return names
-
-
-def _check_commit(verdict: Verdict, commit: str, path: str) -> None:
-    wanted = commit.lower()
-    if not _SHA.fullmatch(wanted):
-        raise EvidenceError(
-            f"{commit!r} is not a commit SHA (7 to 64 hexadecimal digits)",
-            slug="verdict-commit",
-            hint="pass the commit the stages ran at, e.g. --commit $GITHUB_SHA",
-        )
-    if not verdict.stages:
-        raise EvidenceError(
-            "judged no stage: there is no commit to check it against",
-            slug="verdict-commit",
-            path=path,
-            hint="post only the verdict of a run that recorded evidence",
-        )
-    for stage, recorded, _ in verdict.stages:
-        if not recorded.lower().startswith(wanted):
-            shown = fmt.one_line(recorded[:12], 12) or "(none)"
-            raise EvidenceError(
-                f"judged stage {fmt.one_line(stage, 60)!r} at commit {shown}, not {commit[:12]}",
-                slug="verdict-commit",
-                path=path,
-                hint="the artifact is from another run or another commit; post the verdict of this one",
-            )
-
-
-def _check_markdown(blob: Blob) -> None:
-    try:
-        text = blob.data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise EvidenceError(
-            f"is not UTF-8 (byte {error.start})", slug="invalid-utf8", path=blob.path
-        ) from None
-    if len(text) > MAX_COMMENT_CHARS or not text.startswith(MARKER):
-        raise EvidenceError(
-            f"is not a gates Markdown verdict (it should start with {MARKER} and hold at most "
-            f"{MAX_COMMENT_CHARS:,} characters)",
-            slug="verdict-artifact",
-            path=blob.path,
-            hint="upload the verdict.md that `gates check --format markdown` wrote",
-        )
 
 
 # ---------------------------------------------------------------- the JSON verdict
@@ -187,7 +142,7 @@ def parse_verdict(blob: Blob) -> Verdict:
             "says a summary or `blocked` that its gates do not: it was edited after gates wrote it",
             slug="verdict-artifact",
             path=blob.path,
-            hint="post only a verdict as `gates check` wrote it",
+            hint="rerun `gates check` to write the verdict again",
         )
     return verdict
 

@@ -2,19 +2,22 @@
 
 Create, update (the same comment on a later push), the marker on page 2, a
 human's comment with the marker left alone, rate limits, 401/404/500 and a
-redirect or ``Link`` to another origin; the artifact checked before anything
-is posted; and the token never shown, in any output, with or without ``-v``.
+redirect or ``Link`` to another origin; the verdict recomputed from the
+evidence folder (never a verdict file) with the policy and the facts read
+from the API, and the evidence folder refused when it is no folder; the
+token never shown, in any output, with or without ``-v``. The forgeries a
+fork's run could attempt are in ``test_forgery.py``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -24,39 +27,34 @@ from gates import cli_ci
 from gates.cli import main
 from gates.errors import ApiError
 from gates.github import Client, post_sticky
-from gates.model import Verdict
+from gates.github_pulls import Changes
 from gates.outputs import OutputFormat, render
 from gates.outputs.markdown import MARKER
-from gates.verdict_file import load_artifact
-from tests.integration.fake_github import FakeGitHub, fake_github
+from gates.trust import Facts, compose, judging
+from gates.verdict_file import recompute
+from tests.integration._evidence import POLICY, unit_evidence
+from tests.integration.fake_github import DEFAULT_HEAD, FakeGitHub, fake_github
 from tests.unit.outputs import _verdicts
 
 TOKEN: Final = "ghs_FakeToken0123456789abcdefABCDEF"
 COMMIT: Final = _verdicts.COMMIT
 
 
-def _at_commit(verdict: Verdict, commit: str = COMMIT) -> Verdict:
-    return replace(
-        verdict, stages=tuple((name, commit, dirty) for name, _, dirty in verdict.stages)
-    )
-
-
-def write_artifact(folder: Path, verdict: Verdict) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "verdict.json").write_text(render(verdict, OutputFormat.JSON), encoding="utf-8")
-    (folder / "verdict.md").write_text(render(verdict, OutputFormat.MARKDOWN), encoding="utf-8")
-    return folder
+def write_evidence(folder: Path, junit: str = "failing.xml", *, commit: str = COMMIT) -> Path:
+    return unit_evidence(folder, junit, commit=commit)
 
 
 @pytest.fixture
 def api() -> Iterator[FakeGitHub]:
     with fake_github(TOKEN) as state:
+        state.files = ["pkg/calc.py"]
+        state.contents = {("main", "gates.toml"): POLICY, (COMMIT, "gates.toml"): POLICY}
         yield state
 
 
 @pytest.fixture
 def artifact(tmp_path: Path) -> Path:
-    return write_artifact(tmp_path / "verdict", _at_commit(_verdicts.mixed()))
+    return write_evidence(tmp_path / "evidence")
 
 
 @pytest.fixture(autouse=True)
@@ -78,8 +76,26 @@ def comment(
     return code, out, err
 
 
-def expected_body(artifact: Path) -> str:
-    return render(load_artifact(artifact, commit=COMMIT), OutputFormat.MARKDOWN)
+def expected_body(
+    artifact: Path, *, files: Sequence[str] = ("pkg/calc.py",), commit: str = COMMIT
+) -> str:
+    """The comment the command should post: the same steps, called one by one."""
+    facts = Facts(commit, "main", POLICY, POLICY, Changes(tuple(files), 0))
+    judged = judging(facts, config="gates.toml", noxfile="noxfile.py")
+    verdict = recompute(
+        artifact,
+        judged.policy,
+        commit=commit,
+        root=Path(),
+        today=dt.datetime.now(dt.UTC).date(),
+        notes=judged.notes,
+    )
+    return compose(verdict, render(verdict, OutputFormat.MARKDOWN), judged.provenance)
+
+
+def gets(api: FakeGitHub, path: str) -> list[str]:
+    """The queries of the GET requests to ``path``."""
+    return [request.query for request in api.received("GET") if request.path == path]
 
 
 # ---------------------------------------------------------------- create, update, pages
@@ -105,7 +121,7 @@ def test_a_later_push_updates_the_same_comment(
 ) -> None:
     assert comment(api, artifact, capsys)[0] == 0
     [first] = api.comments
-    later = write_artifact(tmp_path / "later", _at_commit(_verdicts.passing()))
+    later = write_evidence(tmp_path / "later", "passing.xml")
     code, out, _ = comment(api, later, capsys)
     assert code == 0
     assert out.startswith(f"updated comment {first.id} on o/r#7")
@@ -125,8 +141,8 @@ def test_the_marker_on_page_two_is_found(
     code, out, _ = comment(api, artifact, capsys)
     assert code == 0
     assert out.startswith(f"updated comment {ours.id}")
-    pages = api.received("GET")
-    assert [request.query for request in pages] == ["per_page=100", "per_page=100&page=2"]
+    pages = gets(api, "/repos/o/r/issues/7/comments")
+    assert pages == ["per_page=100", "per_page=100&page=2"]
     assert not api.received("POST")
 
 
@@ -171,7 +187,7 @@ def test_a_rate_limit_is_waited_out_within_the_bound(
     assert out.startswith("created comment")
     # the reset is now: one second past it; then the Retry-After; both within --max-wait
     assert slept == [1.0, 1.0]
-    assert len(api.received("GET")) == 3
+    assert len(gets(api, "/repos/o/r/pulls/7")) == 4  # retried twice, then read again at the end
 
 
 def test_a_rate_limit_beyond_the_bound_fails_with_the_reset_time(
@@ -220,7 +236,7 @@ def test_errors_name_the_status_and_the_next_step(
     code, out, err = comment(api, artifact, capsys)
     assert code == 5
     assert out == ""
-    assert err.startswith("GitHub API error: GET /repos/o/r/issues/7/comments")
+    assert err.startswith("GitHub API error: GET /repos/o/r/pulls/7")
     assert words in err
     assert next_step in err
     assert "Traceback" not in err
@@ -246,7 +262,7 @@ def test_an_unknown_pull_request_is_404(
     capsys.readouterr()
     code = main(["comment", str(artifact), "--commit", COMMIT, "--pr", "8", "--api-url", api.url])
     assert code == 5
-    assert "GET /repos/o/r/issues/8/comments answered 404: Not Found" in capsys.readouterr().err
+    assert "GET /repos/o/r/pulls/8 answered 404: Not Found" in capsys.readouterr().err
 
 
 def test_server_errors_are_retried_then_reported(
@@ -429,89 +445,192 @@ def test_a_repository_name_cannot_change_the_api_path(
     assert api.requests == []
 
 
-# ---------------------------------------------------------------- the artifact
+# ---------------------------------------------------------------- the evidence, judged again
 
 
-def test_a_verdict_of_another_commit_is_not_posted_but_replaces_the_old_comment(
+def test_evidence_of_another_commit_blocks_and_replaces_the_old_comment(
     api: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     old = api.add(f"{MARKER}\n## ✔ gates: PASSED")
-    stale = write_artifact(tmp_path / "stale", _at_commit(_verdicts.passing(), "a" * 40))
-    code, out, err = comment(api, stale, capsys)
-    assert code == 3
+    stale = write_evidence(tmp_path / "stale", "passing.xml", commit="a" * 40)
+    code, out, _ = comment(api, stale, capsys)
+    assert code == 0
     assert out.startswith(f"updated comment {old.id}")
-    assert "verdict-commit" not in err  # the message, not the slug, is shown
-    assert f"not {COMMIT[:12]}" in err
     assert "PASSED" not in old.body
-    assert old.body.startswith(
-        f"{MARKER}\n## ✖ gates: the verdict of this run could not be checked"
-    )
+    assert old.body.startswith(f"{MARKER}\n## ✖ gates: BLOCKED")
+    assert f"evidence is from commit aaaaaaaaaaaa, not {COMMIT[:12]}" in old.body
 
 
-def test_the_posted_text_is_rendered_again_not_copied_from_the_artifact(
+def test_a_verdict_file_in_the_evidence_folder_is_never_read(
     api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (artifact / "verdict.md").write_text(f"{MARKER}\n![x](https://evil.example/x.png) @everyone\n")
+    (artifact / "verdict.md").write_text(
+        f"{MARKER}\n## ✔ gates: PASSED\n![x](https://evil.example/x.png)"
+    )
+    (artifact / "verdict.json").write_text('{"schema": "gates.verdict", "status": "pass"}')
     assert comment(api, artifact, capsys)[0] == 0
     [post] = api.received("POST")
     assert post.body is not None
     assert "evil.example" not in post.body["body"]
+    assert "PASSED" not in post.body["body"]
     assert post.body["body"] == expected_body(artifact)
 
 
 def test_hostile_evidence_is_escaped_once(
     api: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    hostile = write_artifact(tmp_path / "hostile", _at_commit(_verdicts.hostile()))
+    hostile = write_evidence(tmp_path / "hostile", "hostile.xml")
     assert comment(api, hostile, capsys)[0] == 0
     [post] = api.received("POST")
     assert post.body is not None
     body = post.body["body"]
-    assert "@&#8203;octocat" in body  # no mention
-    assert "&lt;script&gt;" in body  # no raw HTML outside code spans
-    # escaped once: the same text as gates check's own Markdown of the verdict
-    assert body == (hostile / "verdict.md").read_text(encoding="utf-8")
+    assert "&lt;failure message='x'/&gt;" in body  # no raw HTML outside code spans
+    assert "<failure" not in body
+    assert "#&#8203;x1B" in body  # control characters shown, references broken
+    assert body == expected_body(hostile)
+
+
+def test_hostile_file_names_from_github_are_inert(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = [".github/workflows/@octocat <img src=x> `x`.yml", ".github/workflows/a\nb.yml"]
+    api.files = names
+    assert comment(api, artifact, capsys)[0] == 0
+    [post] = api.received("POST")
+    assert post.body is not None
+    body = post.body["body"]
+    assert "``.github/workflows/@octocat <img src=x> `x`.yml``" in body  # a code span: inert
+    assert "`.github/workflows/a b.yml`" in body  # one line
+    assert body == expected_body(artifact, files=names)
+
+
+@pytest.mark.parametrize("spoil", ["link", "file"])
+def test_an_evidence_folder_that_is_no_folder_is_refused_and_replaces_the_old_comment(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, spoil: str
+) -> None:
+    old = api.add(f"{MARKER}\n## ✔ gates: PASSED")
+    given = tmp_path / "given"
+    if spoil == "link":
+        given.symlink_to(artifact)
+    else:
+        given.write_text("not a folder")
+    code, out, err = comment(api, given, capsys)
+    assert code == 3, err
+    assert out.startswith(f"updated comment {old.id}")
+    assert err.startswith("evidence error: ")
+    assert "is not a folder (a link or a file)" in err
+    assert old.body.startswith(
+        f"{MARKER}\n## ✖ gates: no verdict — this comment could not judge the evidence"
+    )
 
 
 @pytest.mark.parametrize(
-    "spoil",
-    ["extra file", "link", "folder", "no json", "bad json", "edited summary", "md without marker"],
+    ("spoil", "slug"),
+    [
+        ("report edited", "hash-mismatch"),
+        ("report replaced by a link", "unreadable"),
+        ("no manifest", "missing-manifest"),
+        ("stage folder is a link", "missing-evidence"),
+    ],
 )
-def test_an_artifact_that_cannot_be_trusted_is_refused(
-    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, spoil: str
+def test_evidence_that_cannot_be_trusted_blocks_its_gates(
+    *,
+    api: FakeGitHub,
+    artifact: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    spoil: str,
+    slug: str,
 ) -> None:
-    json_path = artifact / "verdict.json"
-    if spoil == "extra file":
-        (artifact / "run.sh").write_text("curl evil")
-    elif spoil == "link":
-        (tmp_path / "outside.json").write_bytes(json_path.read_bytes())
-        json_path.unlink()
-        json_path.symlink_to(tmp_path / "outside.json")
-    elif spoil == "folder":
-        (artifact / "sub").mkdir()
-    elif spoil == "no json":
-        json_path.unlink()
-    elif spoil == "bad json":
-        json_path.write_text('{"schema": "gates.verdict"')
-    elif spoil == "edited summary":
-        json_path.write_text(json_path.read_text().replace("BLOCKED", "PASSED"))
+    unit = artifact / "unit"
+    if spoil == "report edited":
+        (unit / "junit.xml").write_bytes(
+            (unit / "junit.xml").read_bytes().replace(b"fail", b"pass")
+        )
+    elif spoil == "report replaced by a link":
+        (tmp_path / "outside.xml").write_bytes((unit / "junit.xml").read_bytes())
+        (unit / "junit.xml").unlink()
+        (unit / "junit.xml").symlink_to(tmp_path / "outside.xml")
+    elif spoil == "no manifest":
+        (unit / "manifest.json").unlink()
     else:
-        (artifact / "verdict.md").write_text("## looks like a verdict\n")
-    code, out, err = comment(api, artifact, capsys, "--dry-run")
-    assert code == 3, err
-    assert out.startswith(f"{MARKER}\n## ✖ gates: the verdict of this run could not be checked")
-    assert err.startswith("evidence error: ")
+        unit.rename(tmp_path / "elsewhere")
+        unit.symlink_to(tmp_path / "elsewhere")
+    code, _, err = comment(api, artifact, capsys)
+    assert code == 0, err
+    [post] = api.received("POST")
+    assert post.body is not None
+    assert post.body["body"].startswith(f"{MARKER}\n## ✖ gates: BLOCKED")
+    assert f"\\[{slug}\\]" in post.body["body"]
+
+
+def test_the_base_branch_policy_is_read_at_the_base_and_the_pull_requests_at_the_merge(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.base = "release/1.x"
+    api.contents = {("release/1.x", "ci/gates.toml"): POLICY, (COMMIT, "ci/gates.toml"): POLICY}
+    code, _, err = comment(api, artifact, capsys, "--config", "ci/gates.toml")
+    assert code == 0, err
+    assert gets(api, "/repos/o/r/contents/ci/gates.toml") == [
+        "ref=release%2F1.x",
+        f"ref={COMMIT}",
+    ]
+    [post] = api.received("POST")
+    assert post.body is not None
+    assert "the base branch's policy (`release/1.x:ci/gates.toml`)" in post.body["body"]
+
+
+def test_a_base_branch_without_a_policy_judges_with_the_pull_requests_and_says_so(
+    api: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    del api.contents["main", "gates.toml"]
+    passing = write_evidence(tmp_path / "evidence", "passing.xml")
+    assert comment(api, passing, capsys)[0] == 0
+    [post] = api.received("POST")
+    assert post.body is not None
+    body = post.body["body"]
+    assert body.splitlines()[1].startswith("## ⚠ gates: UNVERIFIED")
+    assert "the base branch `main` has no policy file" in body
+
+
+def test_no_policy_anywhere_is_a_policy_error_that_replaces_the_old_comment(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.contents = {}
+    code, out, err = comment(api, artifact, capsys)
+    assert code == 2
+    assert out.startswith("created comment")
+    assert "the policy file is on neither the base branch nor the merge commit" in err
+    [post] = api.received("POST")
+    assert post.body is not None
+    assert "no verdict" in post.body["body"]
+
+
+@pytest.mark.parametrize("config", ["../gates.toml", "/etc/passwd", "a//b.toml", "ci/./x.toml"])
+def test_a_policy_path_cannot_leave_the_repository(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str], config: str
+) -> None:
+    code, _, err = comment(api, artifact, capsys, "--config", config)
+    assert code == 2
+    assert "is not a path in the repository" in err
     assert api.requests == []
 
 
 def test_dry_run_prints_the_comment_and_needs_no_token(
-    artifact: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("GITHUB_TOKEN")
+    passing = write_evidence(tmp_path / "evidence", "passing.xml")
+    policy = tmp_path / "gates.toml"
+    policy.write_bytes(POLICY)
     capsys.readouterr()
-    code = main(["comment", str(artifact), "--commit", COMMIT[:10], "--pr", "7", "--dry-run"])
+    argv = ["comment", str(passing), "--commit", COMMIT[:10], "--pr", "7", "--dry-run"]
+    code = main([*argv, "--config", str(policy)])
+    out = capsys.readouterr().out
     assert code == 0
-    assert capsys.readouterr().out == expected_body(artifact)
+    assert out.startswith(f"{MARKER}\n## ⚠ gates: UNVERIFIED")  # it vouches for nothing
+    assert "a dry run asks nothing of GitHub" in out
+    assert "| ✔ pass | tests | 0 |" in out
 
 
 # ---------------------------------------------------------------- waiting, with a fake clock
@@ -550,7 +669,7 @@ def test_a_secondary_rate_limit_without_headers_waits_a_minute(api: FakeGitHub) 
 
 # ---------------------------------------------------------------- the pull request of a head commit
 
-HEAD: Final = "b" * 40
+HEAD: Final = DEFAULT_HEAD
 
 
 def comment_on_head(
@@ -578,16 +697,17 @@ def test_the_pull_request_is_found_by_its_head_on_a_later_page(
     assert post.body == {"body": expected_body(artifact)}
 
 
-def test_the_verdict_must_be_of_the_test_merge_commit(
+def test_the_evidence_must_be_of_the_test_merge_commit(
     api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     api.pulls = [(7, HEAD, "c" * 40)]  # the base moved on since the run: a new merge commit
+    api.contents["c" * 40, "gates.toml"] = POLICY
     code, out, err = comment_on_head(api, artifact, capsys)
-    assert code == 3
-    assert f"not {'c' * 12}" in err
+    assert (code, err) == (0, "")
     [post] = api.received("POST")
     assert post.body is not None
-    assert "could not be checked" in post.body["body"]
+    assert f"evidence is from commit {COMMIT[:12]}, not {'c' * 12}" in post.body["body"]
+    assert post.body["body"].startswith(f"{MARKER}\n## ✖ gates: BLOCKED")
     assert out.startswith("created comment")
 
 
@@ -640,8 +760,9 @@ def test_none_or_several_pull_requests_with_the_head_post_nothing(
         ["--pr-head", "b" * 39],
         ["--pr-head", "B" * 40],
         ["--pr-head", f"{HEAD}\n"],
-        ["--pr-head", HEAD, "--pr", "7"],
-        ["--pr", "7"],  # --pr needs --commit
+        ["--pr", "7", "--pr-head", "b" * 39],
+        [],  # no pull request named
+        ["--pr", "7", "--dry-run"],  # a dry run needs --commit
         ["--pr-head", HEAD, "--dry-run"],  # a dry run looks nothing up
     ],
 )
@@ -652,3 +773,60 @@ def test_pr_head_usage_errors_send_nothing(
     assert main(["comment", str(artifact), "--api-url", api.url, *argv]) == 2
     assert "usage error" in capsys.readouterr().err
     assert api.requests == []
+
+
+# ---------------------------------------------------------------- a push while the comment is prepared
+
+
+def test_the_pull_request_and_its_head_together(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = comment(api, artifact, capsys, "--pr-head", HEAD)
+    assert (code, err) == (0, "")
+    assert out.startswith("created comment")
+    assert gets(api, "/repos/o/r/pulls") == []  # --pr names it: no listing
+
+
+def test_a_pull_request_whose_head_moved_since_the_run_gets_nothing(
+    api: FakeGitHub, artifact: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = comment(api, artifact, capsys, "--pr-head", "d" * 40)
+    assert code == 5
+    assert f"o/r#7 was pushed to since this run: its head is {HEAD[:12]}, not dddddddddddd" in err
+    assert api.received("POST") == [] and api.received("PATCH") == []
+
+
+@pytest.mark.parametrize(
+    "moved",
+    [(7, "d" * 40, COMMIT), (7, HEAD, "e" * 40)],
+    ids=["new head", "new merge commit"],
+)
+def test_a_push_while_the_files_are_listed_posts_nothing(
+    api: FakeGitHub,
+    artifact: Path,
+    capsys: pytest.CaptureFixture[str],
+    moved: tuple[int, str, str],
+) -> None:
+    """The files listed must be those of the head that ran: else evidence and list disagree."""
+    api.pulls = [(7, HEAD, COMMIT)]
+
+    def push() -> None:
+        api.pulls = [moved]
+
+    api.after["/repos/o/r/pulls/7/files"] = push
+    code, _, err = comment_on_head(api, artifact, capsys)
+    assert code == 5
+    assert "o/r#7 was pushed to since this run: it changed while this comment was prepared" in err
+    assert api.received("POST") == [] and api.received("PATCH") == []
+
+
+def test_github_not_listing_every_changed_file_makes_a_pass_unverified(
+    api: FakeGitHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.changed_files = 3_400
+    passing = write_evidence(tmp_path / "evidence", "passing.xml")
+    assert comment(api, passing, capsys)[0] == 0
+    [post] = api.received("POST")
+    assert post.body is not None
+    assert post.body["body"].splitlines()[1].startswith("## ⚠ gates: UNVERIFIED")
+    assert "GitHub did not list 3,399 of the files" in post.body["body"]

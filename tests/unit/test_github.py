@@ -145,35 +145,3 @@ def test_the_token_is_redacted_before_a_message_is_clipped() -> None:
     said = _client()._said(f'{{"message": "{"x" * 290}{TOKEN}"}}'.encode())
     assert TOKEN[:5] not in said
     assert said.startswith("x" * 290)
-
-
-HEAD = "b" * 40
-
-
-@pytest.mark.parametrize(
-    ("item", "pull"),
-    [
-        ({"number": 7, "head": {"sha": HEAD}, "merge_commit_sha": "c" * 40}, (7, "c" * 40)),
-        ({"number": 7, "head": {"sha": HEAD}, "merge_commit_sha": None}, (7, "")),
-        ({"number": 7, "head": {"sha": HEAD}, "merge_commit_sha": "c" * 39}, (7, "")),
-        ({"number": 7, "head": {"sha": HEAD}}, (7, "")),
-        ({"number": 7, "head": {"sha": "a" * 40}}, None),
-        ({"number": 7, "head": HEAD}, None),
-        ({"number": True, "head": {"sha": HEAD}}, None),
-        ({"number": "7", "head": {"sha": HEAD}}, None),
-        ({"number": 0, "head": {"sha": HEAD}}, None),
-        ([7, HEAD], None),
-    ],
-)
-def test_which_listed_items_are_the_pull_request_of_a_head(
-    item: object, pull: tuple[int, str] | None
-) -> None:
-    found = github._pull_at(item, HEAD)
-    assert (None if found is None else (found.number, found.merge_commit)) == pull
-
-
-@pytest.mark.parametrize("head", ["b" * 39, "B" * 40, "b" * 40 + "\n", "main", ""])
-def test_a_head_that_is_not_a_full_sha_is_a_usage_error(head: str) -> None:
-    client = github.Client("http://127.0.0.1:9", "t")
-    with pytest.raises(UsageError, match="not a full commit SHA"):
-        github.find_pull(client, "o/r", head)

@@ -1,8 +1,10 @@
-"""The JSON verdict read back: every field, exactly, and nothing it should not accept."""
+"""The JSON verdict read back exactly, and the verdict of an evidence artifact judged again."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import tomllib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -11,13 +13,17 @@ from typing import Any
 import pytest
 
 from gates.errors import EvidenceError
+from gates.gitinfo import TreeState
+from gates.manifest import StageRecorder
 from gates.model import Verdict
 from gates.outputs import OutputFormat, render
+from gates.policy import parse_policy
 from gates.safeio import Blob
-from gates.verdict_file import load_artifact, parse_verdict
+from gates.verdict_file import load_artifact_evidence, parse_verdict, recompute
 from tests.unit.outputs import _verdicts
 
 COMMIT = _verdicts.COMMIT
+PASSING = (Path(__file__).resolve().parents[1] / "assets/pytest/9.2.0/passing.xml").read_bytes()
 
 
 def _blob(text: str) -> Blob:
@@ -98,71 +104,83 @@ def test_hostile_json_is_refused_by_the_strict_parser() -> None:
         assert caught.value.slug == slug
 
 
-# ---------------------------------------------------------------- the artifact folder
+# ---------------------------------------------------------------- the evidence artifact, judged again
 
-
-def _artifact(folder: Path, verdict: Verdict) -> Path:
-    folder.mkdir()
-    (folder / "verdict.json").write_text(_json(verdict), encoding="utf-8")
-    return folder
-
-
-def _at(verdict: Verdict, commit: str) -> Verdict:
-    return replace(verdict, stages=tuple((s, commit, d) for s, _, d in verdict.stages))
-
-
-def test_an_artifact_at_the_commit_loads(tmp_path: Path) -> None:
-    folder = _artifact(tmp_path / "a", _at(_verdicts.mixed(), COMMIT))
-    assert load_artifact(folder, commit=COMMIT).gates == _verdicts.mixed().gates
-    assert load_artifact(folder, commit=COMMIT[:7].upper()).exit_code == 3
-
-
-@pytest.mark.parametrize(
-    ("stages", "commit", "words"),
-    [
-        ((("unit", "b" * 40, False),), COMMIT, "judged stage 'unit' at commit bbbbbbbbbbbb"),
-        ((("unit", COMMIT, False), ("lint", "", False)), COMMIT, r"at commit \(none\)"),
-        ((), COMMIT, "judged no stage"),
-        ((("unit", COMMIT, False),), "HEAD", "is not a commit SHA"),
-        ((("unit", COMMIT, False),), COMMIT[:6], "is not a commit SHA"),
-    ],
+DAY = dt.date(2026, 11, 25)
+POLICY = parse_policy(
+    tomllib.loads(
+        '[gates]\nreports = "build/gates"\n[gate.tests]\nmetric = "tests.failed"\nmax = 0\n'
+    )
 )
-def test_an_artifact_from_another_commit_is_refused(
-    tmp_path: Path, stages: tuple[tuple[str, str, bool], ...], commit: str, words: str
-) -> None:
-    folder = _artifact(tmp_path / "a", replace(_verdicts.passing(), stages=stages))
-    with pytest.raises(EvidenceError, match=words) as caught:
-        load_artifact(folder, commit=commit)
-    assert caught.value.slug == "verdict-commit"
 
 
-def test_an_artifact_over_the_size_bound_is_refused(tmp_path: Path) -> None:
-    folder = _artifact(tmp_path / "a", _at(_verdicts.huge(2_000, 10), COMMIT))
-    with pytest.raises(EvidenceError, match="over the 10,000-byte bound") as caught:
-        load_artifact(folder, commit=COMMIT, max_bytes=10_000)
-    assert caught.value.slug == "verdict-artifact"
+def _stage(folder: Path, name: str, *, commit: str = COMMIT) -> None:
+    recorder = StageRecorder(name, folder / name, TreeState(commit, False, "0" * 64), "x")
+    recorder.folder.mkdir(parents=True)
+    recorder.tool("pytest", version="9", argv=["pytest"], exit_code=0)
+    (recorder.folder / "junit.xml").write_bytes(PASSING)
+    recorder.report("junit.xml", format="junit-xml", tool="pytest")
+    recorder.finish()
 
 
-def test_an_artifact_that_is_a_link_is_refused(tmp_path: Path) -> None:
-    folder = _artifact(tmp_path / "a", _at(_verdicts.passing(), COMMIT))
-    link = tmp_path / "link"
-    link.symlink_to(folder)
+def test_the_stage_folders_are_read_and_shown_under_the_policys_reports(tmp_path: Path) -> None:
+    folder = tmp_path / "downloaded"
+    _stage(folder, "unit")
+    _stage(folder, "integration")
+    verdict = recompute(folder, POLICY, commit=COMMIT, root=tmp_path, today=DAY)
+    assert verdict.exit_code == 0
+    assert [name for name, _, _ in verdict.stages] == ["integration", "unit"]
+    assert verdict.gates[0].evidence == (
+        "build/gates/integration/junit.xml",
+        "build/gates/unit/junit.xml",
+    )
+
+
+def test_every_stage_is_pinned_to_the_commit_and_the_notes_go_first(tmp_path: Path) -> None:
+    folder = tmp_path / "downloaded"
+    _stage(folder, "unit", commit="b" * 40)
+    verdict = recompute(folder, POLICY, commit=COMMIT, root=tmp_path, today=DAY, notes=("first",))
+    assert verdict.exit_code == 3
+    [problem] = verdict.gates[0].problems
+    assert (problem.slug, problem.path) == ("stale-commit", "build/gates/unit/manifest.json")
+    assert verdict.notes[0] == "first"
+
+
+def test_no_folder_is_no_evidence(tmp_path: Path) -> None:
+    evidence = load_artifact_evidence(
+        tmp_path / "none", root=tmp_path, reports=".gates", max_bytes=1000
+    )
+    assert evidence.stages == ()
+    verdict = recompute(tmp_path / "none", POLICY, commit=COMMIT, root=tmp_path, today=DAY)
+    assert verdict.exit_code == 3  # every gate's evidence is missing
+
+
+def test_links_files_and_hidden_folders_are_no_stages(tmp_path: Path) -> None:
+    folder = tmp_path / "downloaded"
+    _stage(folder, "unit")
+    _stage(tmp_path / "elsewhere", "lint")
+    (folder / "lint").symlink_to(tmp_path / "elsewhere" / "lint")
+    _stage(folder, ".hidden")
+    (folder / "verdict.json").write_text("{}")
+    evidence = load_artifact_evidence(folder, root=tmp_path, reports=".gates", max_bytes=10**6)
+    assert [stage.name for stage in evidence.stages] == ["unit"]
+
+
+@pytest.mark.parametrize("kind", ["link", "file"])
+def test_an_artifact_that_is_no_folder_is_refused(tmp_path: Path, kind: str) -> None:
+    given = tmp_path / "given"
+    if kind == "link":
+        (tmp_path / "real").mkdir()
+        given.symlink_to(tmp_path / "real")
+    else:
+        given.write_text("x")
     with pytest.raises(EvidenceError, match="is not a folder") as caught:
-        load_artifact(link, commit=COMMIT)
-    assert caught.value.slug == "verdict-artifact"
-
-
-def test_an_artifact_with_a_strange_name_is_refused_and_named_safely(tmp_path: Path) -> None:
-    folder = _artifact(tmp_path / "a", _at(_verdicts.passing(), COMMIT))
-    (folder / "..\x1b[31m").write_text("x")
-    with pytest.raises(EvidenceError) as caught:
-        load_artifact(folder, commit=COMMIT)
-    assert "\x1b" not in caught.value.message
-    assert "no part of a verdict" in caught.value.message
+        load_artifact_evidence(given, root=tmp_path, reports=".gates", max_bytes=1000)
+    assert caught.value.slug == "evidence-artifact"
 
 
 def test_a_coverage_figure_reads_back_at_the_precision_it_was_shown() -> None:
-    """`gates comment` renders the Markdown again: a project's precision 1 stays 90.5 %."""
+    """The verdict read back renders as it did: a project's precision 1 stays 90.5 %."""
     verdict = _verdicts.passing()
     gates = tuple(
         replace(gate, observed=90.4977, precision=1) if gate.metric == "coverage.percent" else gate

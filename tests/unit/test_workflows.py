@@ -136,8 +136,50 @@ def test_the_comment_job_never_runs_pull_request_code() -> None:
     assert [s["with"]["ref"] for s in checkouts] == ["${{ github.event.pull_request.base.sha }}"]
     assert "github.event.pull_request.head.repo.full_name == github.repository" in comment["if"]
     post = comment["steps"][-1]
-    assert post["run"].startswith("gates comment ")
-    assert post["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+    assert post["run"].startswith(
+        'gates comment "$RUNNER_TEMP/evidence" --commit "$SHA" --pr "$PR" --pr-head "$HEAD_SHA"'
+    )
+    assert post["env"] == {
+        "GITHUB_TOKEN": "${{ github.token }}",
+        "SHA": "${{ github.sha }}",
+        "PR": "${{ github.event.pull_request.number }}",
+        "HEAD_SHA": "${{ github.event.pull_request.head.sha }}",
+        "CONFIG": "${{ inputs.config }}",
+        "NOXFILE": "${{ inputs.noxfile }}",
+    }
+    assert '--config "$CONFIG" --noxfile "$NOXFILE"' in post["run"]
+
+
+def _downloads(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        step["with"]
+        for step in job.get("steps", [])
+        if str(step.get("uses", "")).startswith("actions/download-artifact@")
+    ]
+
+
+def test_the_comment_jobs_judge_the_evidence_and_never_read_the_runs_verdict() -> None:
+    """The verdict a pull request's run uploads is its word: the comment recomputes it."""
+    jobs = [
+        _gates_yml()["jobs"]["comment"],
+        *_load(WORKFLOWS / "gates-comment.yml")["jobs"].values(),
+    ]
+    for job in jobs:
+        [download] = _downloads(job)
+        assert "name" not in download
+        assert download["pattern"] == "gates-evidence-*"
+        assert download["merge-multiple"] is True
+        assert download["path"] == "${{ runner.temp }}/evidence"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_no_job_that_may_write_to_a_pull_request_downloads_a_verdict(path: Path) -> None:
+    for job_id, job in _load(path)["jobs"].items():
+        if job.get("permissions", {}).get("pull-requests") != "write":
+            continue
+        for download in _downloads(job):
+            assert "verdict" not in str(download.get("name", "")), (path.name, job_id)
+            assert "verdict" not in str(download.get("pattern", "")), (path.name, job_id)
 
 
 def test_only_the_jobs_that_need_it_may_write() -> None:
@@ -204,12 +246,33 @@ def test_the_fork_comment_job_reads_only_the_verdict_artifact_and_picks_the_pull
     steps = job["steps"]
     [checkout] = [s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@")]
     assert "ref" not in checkout["with"]  # the default branch, never the pull request's code
-    [download] = [s for s in steps if "download-artifact@" in str(s.get("uses", ""))]
-    assert download["with"]["name"] == "gates-verdict"
-    assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
+    [download] = _downloads(job)
+    assert download["run-id"] == "${{ github.event.workflow_run.id }}"
+    assert download["github-token"] == "${{ github.token }}"
     post = steps[-1]
-    assert post["run"] == 'gates comment "$RUNNER_TEMP/verdict" --pr-head "$HEAD_SHA"'
+    assert 'gates comment "$RUNNER_TEMP/evidence" --pr-head "$HEAD_SHA"' in post["run"]
+    assert '--config "$CONFIG" --noxfile "$NOXFILE" "${extra[@]}"' in post["run"]
+    assert 'read -r -a globs <<< "$PIPELINE"' in post["run"]  # split, never glob-expanded
     assert post["env"] == {
         "GITHUB_TOKEN": "${{ github.token }}",
         "HEAD_SHA": "${{ github.event.workflow_run.head_sha }}",
+        "CONFIG": "${{ inputs.config }}",
+        "NOXFILE": "${{ inputs.noxfile }}",
+        "PIPELINE": "${{ inputs.pipeline }}",
     }
+
+
+def test_the_comment_workflow_reads_the_policy_and_pipeline_where_gates_yml_does() -> None:
+    ours = _on(_load(WORKFLOWS / "gates-comment.yml"))["workflow_call"]["inputs"]
+    theirs = _on(_gates_yml())["workflow_call"]["inputs"]
+    for name in ("config", "noxfile", "python-version"):
+        assert ours[name]["default"] == theirs[name]["default"], name
+    assert ours["pipeline"]["default"] == ""
+
+
+def test_this_repository_counts_gates_itself_as_part_of_its_pipeline() -> None:
+    """ci.yml judges gates with the checked-out gates: a change to gates/ changes the pipeline."""
+    [job] = _load(WORKFLOWS / "comment.yml")["jobs"].values()
+    assert _load(WORKFLOWS / "ci.yml")["jobs"]["gates"]["with"]["gates-install"] == "."
+    assert job["with"]["pipeline"] == "/gates/"
+    assert job["with"]["gates-install"] == "."  # the default branch's gates, in comment.yml
