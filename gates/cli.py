@@ -25,7 +25,7 @@ from gates import __version__, cli_bench, cli_ci
 from gates.errors import EvidenceError, GatesError, PolicyError, UsageError
 from gates.evaluate import evaluate
 from gates.evidence import Evidence, load_evidence, pin_commit
-from gates.gitinfo import TreeState, ref, tree_state
+from gates.gitinfo import TreeState, ref, repository_files, tree_state
 from gates.manifest import MANIFEST_NAME, StageRecorder, atomic_write
 from gates.model import Verdict
 from gates.outputs import OutputFormat, RenderOptions, render
@@ -323,7 +323,7 @@ def _check(args: argparse.Namespace) -> int:
     )
     if args.commit:
         evidence = pin_commit(evidence, args.commit)
-    _check_names(policy, evidence)
+    _check_names(policy, evidence, root)
     verdict = evaluate(policy, evidence, today=args.today or dt.datetime.now(dt.UTC).date())
     if notes:
         verdict = replace(verdict, notes=(*notes, *verdict.notes))
@@ -345,13 +345,19 @@ def _judging_policy(
     return policy, notes
 
 
-def _check_names(policy: Policy, evidence: Evidence) -> None:
+def _check_names(policy: Policy, evidence: Evidence, root: Path) -> None:
     """A gate's stage or tool that no evidence has and that reads like a typo: exit 2."""
     tools = {report.entry.tool for stage in evidence.stages for report in stage.reports}
     tools |= {run.name for s in evidence.stages if s.manifest for run in s.manifest.tools}
     stages = [stage.name for stage in evidence.stages]
     try:
-        check_names(policy.gates, stages=stages, tools=tools, folder=evidence.folder)
+        check_names(
+            policy.gates,
+            stages=stages,
+            tools=tools,
+            folder=evidence.folder,
+            files=repository_files(root) if any(g.paths for g in policy.gates) else None,
+        )
     except PolicyError as error:
         raise PolicyError(
             f"{policy.source}: {error.message}", key="", slug=error.slug, hint=error.hint

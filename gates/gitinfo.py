@@ -31,6 +31,7 @@ __all__ = [
     "git_prefix",
     "pathspec",
     "ref",
+    "repository_files",
     "same_code",
     "tree_state",
 ]
@@ -117,6 +118,18 @@ def git_prefix(root: Path) -> str:
         return _git(root, "rev-parse", "--show-prefix").strip()
     except EvidenceError:
         return ""
+
+
+def repository_files(root: Path) -> list[str] | None:
+    """The files of the repository at ``root`` (tracked, or untracked and not ignored), from it.
+
+    None when git cannot say (not a repository).
+    """
+    try:
+        listing = _git(root, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+    except EvidenceError:
+        return None
+    return [name for name in listing.split("\0") if name]
 
 
 def changed_since(

@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Collection, Iterable
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
 from gates.errors import PolicyError
@@ -340,8 +341,12 @@ def check_names(
     stages: Collection[str],
     tools: Collection[str],
     folder: str,
+    files: Collection[str] | None = None,
 ) -> None:
     """Raise for a gate's stage or tool that no evidence has and that is a near miss of one.
+
+    ``files``: the repository's files (None: unknown), which every ``path`` glob
+    of a gate must match at least once.
 
     ``stages``: the stage folders
     under ``folder``; ``tools``: the tools they recorded. A standard stage (or a
@@ -355,6 +360,26 @@ def check_names(
             _check_stage(stage, f"gate.{gate.name}.stage", stages=stages, folder=folder)
         for tool in gate.tools:
             _check_tool(tool, f"gate.{gate.name}.tool", tools=tools)
+        if files is not None:
+            for glob in gate.paths:
+                _check_path(glob, f"gate.{gate.name}.path", files=files)
+
+
+def _check_path(glob: str, key: str, *, files: Collection[str]) -> None:
+    """A ``path`` glob that matches no file of the repository filters everything out."""
+    if any(fnmatchcase(name, glob) for name in files):
+        return
+    folders = sorted({name.split("/", 1)[0] for name in files if "/" in name})
+    close = closest(glob.split("/", 1)[0], folders, cutoff=_NAME_CUTOFF)
+    hint = f"did you mean `{close}/…`?" if close and "/" in glob else "check the glob"
+    raise PolicyError(
+        f"{glob!r} matches no file of the repository, so the gate would judge nothing: "
+        "a findings gate would pass on zero findings",
+        key=key,
+        hint=f"{hint} (globs are matched against paths from the repository's root, e.g. "
+        "`src/pkg/*`; `*` also crosses folders)",
+        slug="policy-unknown-path",
+    )
 
 
 def _check_stage(stage: str, key: str, *, stages: Collection[str], folder: str) -> None:

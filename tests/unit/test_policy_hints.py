@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 
 import pytest
@@ -120,3 +121,24 @@ def test_a_tool_that_reads_like_a_recorded_one_is_a_policy_error() -> None:
 )
 def test_a_recorded_or_unlike_tool_is_not_a_policy_error(tool: str, recorded: set[str]) -> None:
     check_names(tool_gate(tool), stages=["lint"], tools=recorded, folder=".gates")
+
+
+def test_a_path_glob_that_matches_no_file_is_a_policy_error() -> None:
+    """jmespath: `path = "jmespth/**"` on a mypy gate hid its two errors behind a pass."""
+    [gate] = parse_policy(
+        tomllib.loads(
+            '[gate.types]\nmetric = "findings"\ntool = "mypy"\npath = "jmespth/**"\nmax = 0\n'
+        )
+    ).gates
+    files = ["jmespath/parser.py", "jmespath/lexer.py", "tests/test_parser.py", "setup.py"]
+    with pytest.raises(PolicyError) as caught:
+        check_names([gate], stages=[], tools=[], folder=".gates", files=files)
+    assert caught.value.slug == "policy-unknown-path"
+    assert caught.value.key == "gate.types.path"
+    assert "did you mean `jmespath/…`?" in caught.value.hint
+    check_names([gate], stages=[], tools=[], folder=".gates", files=None)  # unknown: no check
+    fixed = dataclasses.replace(gate, paths=("jmespath/*", "nowhere/*", "*.py"))
+    with pytest.raises(PolicyError):  # every glob must match: each is a filter of its own
+        check_names([fixed], stages=[], tools=[], folder=".gates", files=files)
+    matching = dataclasses.replace(gate, paths=("jmespath/*", "*.py"))
+    check_names([matching], stages=[], tools=[], folder=".gates", files=files)
