@@ -27,7 +27,7 @@ from gates.gitinfo import (
     same_code,
     tree_state,
 )
-from gates.manifest import Manifest, ReportEntry, load_manifest
+from gates.manifest import Manifest, ReportEntry, check_inside, load_manifest
 from gates.model import Problem, ReportData
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
 from gates.safeio import empty_report, is_blank, read_blob
@@ -129,6 +129,14 @@ def load_evidence(
     have left out the same ones.
     """
     folder = root / reports
+    if not Path(reports).is_absolute():  # a folder of the repository must stay in it
+        check_inside(
+            folder,
+            root,
+            display=reports,
+            within="the repository",
+            hint=f"make {reports} a folder of the repository, not a link, and rerun the stages",
+        )
     children = sorted(folder.iterdir()) if folder.is_dir() else []
     history = _History(root, reports, tuple(unaffected), state)
     with _collector_paused():
@@ -246,6 +254,13 @@ def _load_stage(
     max_bytes: int,
 ) -> StageEvidence:
     try:
+        check_inside(
+            folder,
+            root,
+            display=display,
+            within="the repository",
+            hint=f"delete {display} and rerun the stage (`nox -s {folder.name}`)",
+        )
         manifest = load_manifest(folder, display=display)
     except EvidenceError as error:
         return StageEvidence(
@@ -429,13 +444,13 @@ def _load_report(
             path=path,
             hint="see `docs/readers.md` for the formats gates reads",
         )
-    if not (folder / entry.path).resolve().is_relative_to(folder.resolve()):
-        raise EvidenceError(
-            "is a link to a file outside its stage folder: evidence must be the stage's own file",
-            slug="unreadable",
-            path=path,
-            hint=f"rerun the stage: `{manifest.reproduce}`",
-        )
+    check_inside(
+        folder / entry.path,
+        folder,
+        display=path,
+        within="its stage folder",
+        hint=f"rerun the stage: `{manifest.reproduce}`",
+    )
     blob = read_blob(folder / entry.path, display=path, max_bytes=max_bytes, allow_empty=True)
     if blob.sha256 != entry.sha256 or len(blob.data) != entry.size:
         raise EvidenceError(

@@ -245,8 +245,8 @@ def test_a_device_is_not_read(bare: Gates) -> None:
     ran = check(bare, "coverage", "coverage.percent")
     # refused before it is opened: a link out of the stage folder (the device itself,
     # were it inside, is "not a regular file": see tests/unit/test_safeio.py)
-    assert "outside its stage folder" in refused(
-        ran, "coverage", "unreadable", ".gates/hostile/coverage.json"
+    assert "out of its stage folder" in refused(
+        ran, "coverage", "link-outside", ".gates/hostile/coverage.json"
     )
 
 

@@ -45,6 +45,12 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def ran(recorder: StageRecorder) -> StageRecorder:
+    """The stage, with a run of a tool: a manifest that records none is refused."""
+    recorder.tool("ruff", version="1", argv=["ruff", "check", "."], exit_code=0)
+    return recorder
+
+
 def _clean_digest(root: Path) -> str:
     return tree_state(root).digest
 
@@ -117,7 +123,7 @@ def test_pathspec_reads_globs_as_gitignore_does() -> None:
 
 
 def test_evidence_stays_fresh_across_an_unaffected_edit_and_its_commit(repo: Path) -> None:
-    StageRecorder.begin("lint", root=repo, unaffected=["*.md"]).finish()
+    ran(StageRecorder.begin("lint", root=repo, unaffected=["*.md"])).finish()
 
     def slugs(*, unaffected: tuple[str, ...] = ("*.md",)) -> list[str]:
         state = tree_state(repo, unaffected=unaffected)
@@ -136,7 +142,7 @@ def test_evidence_stays_fresh_across_an_unaffected_edit_and_its_commit(repo: Pat
 
 def test_evidence_made_leaving_out_fewer_files_is_judged_by_its_own_globs(repo: Path) -> None:
     """A policy that names more globs after the stages ran keeps their evidence, as strictly."""
-    StageRecorder.begin("lint", root=repo).finish()  # before the policy named any
+    ran(StageRecorder.begin("lint", root=repo)).finish()  # before the policy named any
 
     def problems() -> list[tuple[str, str]]:
         state = tree_state(repo, unaffected=["*.md"])
@@ -151,7 +157,7 @@ def test_evidence_made_leaving_out_fewer_files_is_judged_by_its_own_globs(repo: 
 
 
 def test_evidence_made_leaving_out_more_files_than_the_policy_is_stale(repo: Path) -> None:
-    StageRecorder.begin("lint", root=repo, unaffected=["*.md"]).finish()
+    ran(StageRecorder.begin("lint", root=repo, unaffected=["*.md"])).finish()
     loaded = load_evidence(repo, reports=".gates", state=tree_state(repo), max_bytes=MAX)
     [problem] = [p.problem for p in loaded.stages[0].problems]
     assert problem.slug == "stale-worktree"
