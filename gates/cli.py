@@ -14,6 +14,7 @@ import difflib
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import traceback
@@ -79,7 +80,10 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--config", default="gates.toml", type=Path, help="policy file (default: gates.toml)"
     )
     check.add_argument(
-        "--reports", default=None, help="evidence folder (default: [gates] reports, else .gates)"
+        "--reports",
+        default=None,
+        type=_one_line,
+        help="evidence folder (default: [gates] reports, else .gates)",
     )
     check.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
     check.add_argument(
@@ -133,6 +137,19 @@ def _commit(text: str) -> str:
             f"{text!r} is not a commit SHA (7 to 64 hexadecimal digits, e.g. $GITHUB_SHA)"
         )
     return text.lower()
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _one_line(text: str) -> str:
+    """A path argument without control characters (a NUL, a line break, ESC)."""
+    found = _CONTROL.search(text)
+    if found:
+        raise argparse.ArgumentTypeError(
+            f"{text[:80]!r} holds the control character U+{ord(found.group()):04X}"
+        )
+    return text
 
 
 def _tool_source(tool: str) -> str:
@@ -194,7 +211,10 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
         help="exit codes with which an unknown tool ran fine",
     )
     run.add_argument(
-        "--reports", default=None, help="evidence folder (default: [gates] reports, else .gates)"
+        "--reports",
+        default=None,
+        type=_one_line,
+        help="evidence folder (default: [gates] reports, else .gates)",
     )
     run.add_argument(
         "--config", default="gates.toml", type=Path, help="policy whose [gates] reports is read"
@@ -285,7 +305,12 @@ def _split_command(argv: list[str]) -> tuple[list[str], list[str]]:
 def _print_error(text: str, *, verbose: bool) -> None:
     if verbose:
         traceback.print_exc(file=sys.stderr)
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(_TERMINAL_UNSAFE.sub("\ufffd", text) + "\n")
+
+
+# What an error may quote from a file or a policy, but a terminal must not receive:
+# control characters other than the line feed (ESC starts an escape sequence).
+_TERMINAL_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def _print_internal(args: Sequence[str], *, verbose: bool) -> None:

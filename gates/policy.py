@@ -316,7 +316,7 @@ def _string(table: Mapping[str, object], key: str, where: str, *, default: str) 
         raise PolicyError(
             f"should be a non-empty string, found {_kind(value)}", key=f"{where}.{key}"
         )
-    return value
+    return _plain(value, f"{where}.{key}", lines=key in _FREE_TEXT)
 
 
 def _strings(table: Mapping[str, object], key: str, where: str) -> tuple[str, ...]:
@@ -329,7 +329,33 @@ def _strings(table: Mapping[str, object], key: str, where: str) -> tuple[str, ..
         raise PolicyError(
             "should be a string or a non-empty array of strings", key=f"{where}.{key}"
         )
-    return tuple(str(v) for v in value)
+    return tuple(_plain(str(v), f"{where}.{key}") for v in value)
+
+
+# Free text, where a TOML multi-line string may break lines; everything else is one line.
+_FREE_TEXT = frozenset({"description", "reason"})
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_LINE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # tab and line feed allowed
+
+
+def _plain(value: str, key: str, *, lines: bool = False) -> str:
+    """``value``, refused when it holds a control character (a NUL, a line break, ESC).
+
+    A path or setting with a line break can forge a second line wherever it is
+    written one per line (a CI step's ``$GITHUB_OUTPUT``); a NUL cannot reach
+    the file system. Free text (``lines``) may hold tabs and line breaks.
+    """
+    found = (_LINE_CONTROL if lines else _CONTROL).search(value)
+    if found:
+        raise PolicyError(
+            f"holds the control character U+{ord(found.group()):04X}: "
+            + ("text here" if lines else "a setting, name, path or glob")
+            + " is plain text"
+            + ("" if lines else " on one line"),
+            key=key,
+            hint="remove it (a TOML escape such as \\n or \\u0000 writes one)",
+        )
+    return value
 
 
 # ---------------------------------------------------------------- gates

@@ -88,6 +88,8 @@ def test_a_failed_gate_outranks_nothing_but_evidence_errors(gates: Gates, tmp_pa
         (["run", "u", "--tool", "x", "--report", "junit-xm=j.xml", "--", "true"], ["`junit-xml`"]),
         (["check", "--root", "no/such/folder"], ["--root no/such/folder: no such folder"]),
         (["run", "u", "--root", "nowhere", "--tool", "x", "--", "true"], ["no such folder"]),
+        (["check", "--reports", ".gates\npath=/abs"], ["--reports", "U+000A"]),
+        (["run", "u", "--reports", "e\x00", "--tool", "x", "--", "true"], ["U+0000"]),
     ],
 )
 def test_exit_2_on_usage_errors(
@@ -122,6 +124,16 @@ def test_exit_2_on_policy_errors(
     assert edit[0] in GATES_TOML
     path = policy(tmp_path, GATES_TOML.replace(*edit))
     user_error(bare.check(config=path), 2, "policy error", str(path), *words)
+
+
+def test_a_policy_error_never_sends_a_control_character_to_the_terminal(
+    bare: Gates, tmp_path: Path
+) -> None:
+    """An unknown key is quoted in the message: its ESC would reach the terminal."""
+    path = policy(tmp_path, GATES_TOML + '"clear\\u001b[2J" = 1\n')
+    ran = bare.check(config=path)
+    user_error(ran, 2, "policy error", "clear\ufffd[2J: is not a known key")
+    assert "\x1b" not in ran.err
 
 
 def test_exit_2_when_the_policy_file_is_missing(bare: Gates, tmp_path: Path) -> None:

@@ -585,3 +585,43 @@ def test_unaffected_globs_that_cannot_be_are_refused(value: str, words: str) -> 
 )
 def test_glob_match_reads_globs_as_git_does(pattern: str, path: str, matched: bool) -> None:
     assert glob_match(pattern, path) is matched
+
+
+_WAIVER = {"finding": '"ruff:E501"', "owner": '"me"', "reason": '"r"', "expires": "2027-01-31"}
+
+
+@pytest.mark.parametrize("bad", ["\\n", "\\u0000", "\\r", "\\u001b", "\\t", "\\u0085"])
+@pytest.mark.parametrize(
+    ("table", "key", "value"),
+    [
+        ("gates", "reports", '".gates{}path=/abs"'),
+        ("gates", "base", '"origin/main{}x"'),
+        ("gate.a", "tool", '"ruff{}"'),
+        ("gate.a", "rule", '["E5{}*"]'),
+        ("gate.a", "path", '"src/{}**"'),
+        ("waiver[0]", "owner", '"me{}"'),
+        ("waiver[0]", "finding", '"ruff:E{}501"'),
+    ],
+)
+def test_a_control_character_in_a_setting_or_name_is_refused(
+    table: str, key: str, value: str, bad: str
+) -> None:
+    """`reports = ".gates\\npath=/abs"` passed the loader, and forged a line of $GITHUB_OUTPUT."""
+    line = f"{key} = {value.format(bad)}\n"  # `bad` is a TOML escape
+    if table == "gates":
+        text = "[gates]\n" + line + GATE
+    elif table == "gate.a":
+        text = GATE + line
+    else:
+        fields = {**_WAIVER, key: value.format(bad)}
+        text = GATE + "[[waiver]]\n" + "".join(f"{k} = {v}\n" for k, v in fields.items())
+    error = error_of(text)
+    assert error.key == f"{table}.{key}"
+    assert "control character" in error.message
+
+
+def test_free_text_may_break_lines_but_holds_no_other_control() -> None:
+    policy = parse_policy(tomllib.loads(GATE + 'description = """two\nlines\tand a tab"""\n'))
+    assert policy.gates[0].description == "two\nlines\tand a tab"
+    error = error_of(GATE + 'description = "bell\\u0007"\n')
+    assert (error.key, "U+0007" in error.message) == ("gate.a.description", True)
