@@ -345,6 +345,7 @@ def _check(args: argparse.Namespace) -> int:
         state=state,
         max_bytes=policy.settings.max_report_mb * 1024 * 1024,
         unaffected=unaffected,
+        budget=policy.settings.budget,
     )
     if args.commit:
         evidence = pin_commit(evidence, args.commit)

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from gates.budget import Budget, Spending
 from gates.errors import EvidenceError
 from gates.gitinfo import (
     TreeState,
@@ -120,13 +121,15 @@ def load_evidence(
     state: TreeState | None,
     max_bytes: int,
     unaffected: Sequence[str] = (),
+    budget: Budget | None = None,
 ) -> Evidence:
     """Read every stage under ``root/reports``; ``state`` is what the evidence must match.
 
     ``state`` is ``None`` only when the caller vouches for provenance itself
     (``--commit`` given): then only the commit is compared, by the caller.
     ``unaffected`` are the policy's globs that ``state`` left out: a stage must
-    have left out the same ones.
+    have left out the same ones. Reading spends at most ``budget``
+    (:mod:`gates.budget`; its defaults when not given).
     """
     folder = root / reports
     if not Path(reports).is_absolute():  # a folder of the repository must stay in it
@@ -139,7 +142,8 @@ def load_evidence(
         )
     children = sorted(folder.iterdir()) if folder.is_dir() else []
     history = _History(root, reports, tuple(unaffected), state)
-    with _collector_paused():
+    spending = Spending(budget or Budget())
+    with _collector_paused(), spending.memory():
         stages = tuple(
             _load_stage(
                 child,
@@ -148,6 +152,7 @@ def load_evidence(
                 state=state,
                 history=history,
                 max_bytes=max_bytes,
+                spending=spending,
             )
             for child in children
             if child.is_dir() and not child.name.startswith(".")
@@ -163,10 +168,12 @@ def load_stage(
     state: TreeState | None,
     max_bytes: int,
     unaffected: Sequence[str] = (),
+    budget: Budget | None = None,
 ) -> StageEvidence:
     """Read one stage folder as :func:`load_evidence` does."""
     history = _History(root, reports, tuple(unaffected), state)
-    with _collector_paused():
+    spending = Spending(budget or Budget())
+    with _collector_paused(), spending.memory():
         return _load_stage(
             folder,
             root=root,
@@ -174,6 +181,7 @@ def load_stage(
             state=state,
             history=history,
             max_bytes=max_bytes,
+            spending=spending,
         )
 
 
@@ -252,6 +260,7 @@ def _load_stage(
     state: TreeState | None,
     history: _History,
     max_bytes: int,
+    spending: Spending,
 ) -> StageEvidence:
     try:
         check_inside(
@@ -289,6 +298,7 @@ def _load_stage(
                     display=display,
                     context=context,
                     max_bytes=max_bytes,
+                    spending=spending,
                 )
             )
         except EvidenceError as error:
@@ -433,6 +443,7 @@ def _load_report(
     display: str,
     context: ReadContext,
     max_bytes: int,
+    spending: Spending,
 ) -> LoadedReport:
     path = f"{display}/{entry.path}"
     reader = reader_for(entry.format)
@@ -451,17 +462,19 @@ def _load_report(
         within="its stage folder",
         hint=f"rerun the stage: `{manifest.reproduce}`",
     )
-    blob = read_blob(folder / entry.path, display=path, max_bytes=max_bytes, allow_empty=True)
-    if blob.sha256 != entry.sha256 or len(blob.data) != entry.size:
-        raise EvidenceError(
-            "does not match the hash its stage recorded: it was changed or replaced after the stage ran",
-            slug="hash-mismatch",
-            path=path,
-            hint=f"rerun the stage: `{manifest.reproduce}`",
-        )
-    if entry.format not in MAY_BE_EMPTY and is_blank(blob.data):
-        raise empty_report(path)
-    data = reader.read(blob, context)
+    with spending.reading(path):
+        blob = read_blob(folder / entry.path, display=path, max_bytes=max_bytes, allow_empty=True)
+        if blob.sha256 != entry.sha256 or len(blob.data) != entry.size:
+            raise EvidenceError(
+                "does not match the hash its stage recorded: it was changed or replaced after "
+                "the stage ran",
+                slug="hash-mismatch",
+                path=path,
+                hint=f"rerun the stage: `{manifest.reproduce}`",
+            )
+        if entry.format not in MAY_BE_EMPTY and is_blank(blob.data):
+            raise empty_report(path)
+        data = reader.read(blob, context)
     return LoadedReport(manifest.stage, path, entry, kind, data)
 
 
