@@ -85,6 +85,7 @@ class Spending:
         self.budget = budget
         self.spent = 0.0
         self._clock = clock
+        self._exhausted = False  # the timer stopped a read at the end of the evidence budget
 
     @contextmanager
     def memory(self) -> Iterator[None]:
@@ -100,7 +101,7 @@ class Spending:
         naming the report when the block goes over.
         """
         left = self.budget.evidence_seconds - self.spent
-        if left <= 0:
+        if left <= 0 or self._exhausted:
             raise self._spent_before(display)
         allowed = min(self.budget.report_seconds, left)
         start = self._clock()
@@ -108,6 +109,8 @@ class Spending:
             with _cpu_timer(allowed):
                 yield
         except _Spent:
+            # the timer's count and the clock's differ by a tick: the timer's word is final
+            self._exhausted = allowed < self.budget.report_seconds
             raise self._over_time(display, allowed) from None
         except MemoryError:
             raise self._over_memory(display) from None
@@ -152,7 +155,7 @@ class Spending:
 
 
 def _seconds(value: float) -> str:
-    return f"{value:g}"
+    return f"{round(value, 2):g}"  # 60, 0.1, 0.06
 
 
 # ---------------------------------------------------------------- the CPU timer

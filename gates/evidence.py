@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gates.budget import Budget, Spending
-from gates.errors import EvidenceError
+from gates.crash import Crash
+from gates.errors import EvidenceError, GatesError
 from gates.gitinfo import (
     TreeState,
     changed_since,
@@ -31,7 +32,8 @@ from gates.gitinfo import (
 from gates.manifest import Manifest, ReportEntry, check_inside, load_manifest
 from gates.model import Problem, ReportData
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
-from gates.safeio import empty_report, is_blank, read_blob
+from gates.readers.interface import Reader
+from gates.safeio import Blob, empty_report, is_blank, read_blob
 from gates.tools import KNOWN_TOOLS, exit_meaning, kinds_of, ok_exit_codes
 from gates.vocabulary import Kind
 
@@ -82,6 +84,7 @@ class StageEvidence:
     manifest: Manifest | None
     reports: tuple[LoadedReport, ...]
     problems: tuple[StageProblem, ...]
+    crashes: tuple[Crash, ...] = ()  # where gates itself failed reading it (a bug)
 
     @property
     def reproduce(self) -> str:
@@ -112,6 +115,11 @@ class Evidence:
 
     def stage(self, name: str) -> StageEvidence | None:
         return next((stage for stage in self.stages if stage.name == name), None)
+
+    @property
+    def crashes(self) -> tuple[Crash, ...]:
+        """Every place gates failed while reading (a bug): each blocks the verdict."""
+        return tuple(crash for stage in self.stages for crash in stage.crashes)
 
 
 def load_evidence(
@@ -262,6 +270,32 @@ def _load_stage(
     max_bytes: int,
     spending: Spending,
 ) -> StageEvidence:
+    """One stage folder; a bug of gates while reading it is a crash of that stage alone."""
+    try:
+        return _read_stage(
+            folder,
+            root=root,
+            display=display,
+            state=state,
+            history=history,
+            max_bytes=max_bytes,
+            spending=spending,
+        )
+    except Exception:  # noqa: BLE001 - any bug: recorded, so the verdict still says it
+        crash = Crash.capture(step="loading the stage folder", path=display)
+    return StageEvidence(folder.name, None, (), (StageProblem(crash.problem),), (crash,))
+
+
+def _read_stage(
+    folder: Path,
+    *,
+    root: Path,
+    display: str,
+    state: TreeState | None,
+    history: _History,
+    max_bytes: int,
+    spending: Spending,
+) -> StageEvidence:
     try:
         check_inside(
             folder,
@@ -287,6 +321,7 @@ def _load_stage(
     problems = list(_provenance(manifest, display=display, state=state, history=history))
     problems.extend(_tool_runs(manifest, display=display))
     loaded: list[LoadedReport] = []
+    crashes: list[Crash] = []
     context = ReadContext(root=root.resolve().as_posix(), git_prefix=history.prefix)
     for entry in manifest.reports:
         try:
@@ -307,12 +342,17 @@ def _load_stage(
                     _problem(error, manifest.reproduce), entry.tool, KINDS.get(entry.format)
                 )
             )
+        except _ReaderCrashed as crashed:
+            crashes.append(crashed.crash)
+            problems.append(
+                StageProblem(crashed.crash.problem, entry.tool, KINDS.get(entry.format))
+            )
     for report in loaded:
         problems.extend(
             StageProblem(p, report.entry.tool, report.kind) for p in report.data.problems
         )
     problems.extend(_unproven_tools(manifest, loaded, display))
-    return StageEvidence(manifest.stage, manifest, tuple(loaded), tuple(problems))
+    return StageEvidence(manifest.stage, manifest, tuple(loaded), tuple(problems), tuple(crashes))
 
 
 def _problem(error: EvidenceError, reproduce: str) -> Problem:
@@ -474,8 +514,30 @@ def _load_report(
             )
         if entry.format not in MAY_BE_EMPTY and is_blank(blob.data):
             raise empty_report(path)
-        data = reader.read(blob, context)
+        data = _read(reader, blob, context, format_id=entry.format)
     return LoadedReport(manifest.stage, path, entry, kind, data)
+
+
+class _ReaderCrashed(Exception):  # noqa: N818 - carries a crash, raised only to be caught
+    """A reader raised something other than an evidence error: a bug in gates."""
+
+    def __init__(self, crash: Crash) -> None:
+        super().__init__(crash.error)
+        self.crash = crash
+
+
+def _read(reader: Reader, blob: Blob, context: ReadContext, *, format_id: str) -> ReportData:
+    """The reader's reading of ``blob``; a crash of the reader is :class:`_ReaderCrashed`.
+
+    Evidence errors, and the budget's own signals (memory, time), pass through.
+    """
+    try:
+        return reader.read(blob, context)
+    except (GatesError, MemoryError):
+        raise
+    except Exception:  # noqa: BLE001 - any bug of a reader: the report's problem, and exit 4
+        crash = Crash.capture(step=f"in the {format_id} reader", path=blob.path)
+    raise _ReaderCrashed(crash)
 
 
 def _unproven_tools(

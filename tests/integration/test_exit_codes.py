@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gates import __version__
-from gates import cli as cli_module
+from gates import __version__, cli_check
 from gates.model import Verdict
 from tests.integration.conftest import GATES_TOML, Gates, Ran, run_module
 
@@ -181,15 +180,18 @@ def _boom(*_args: object, **_kwargs: object) -> Verdict:
 def test_exit_4_on_a_bug_prints_a_version_block_and_no_traceback(
     bare: Gates, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli_module, "evaluate", _boom)
+    monkeypatch.setattr(cli_check, "evaluate", _boom)
     ran = bare.check()
     assert ran.code == 4
-    assert ran.out == ""
+    assert ran.verdict().document["exit_code"] == 4  # a crash still leaves a verdict
     assert "Traceback" not in ran.err
     lines = ran.err.splitlines()
     assert lines[0] == "internal error: RuntimeError: boom"
-    assert "This is a bug in gates" in lines[1]
-    assert "with -v" in lines[1]
+    assert lines[1] == (
+        "  gates crashed evaluating the evidence against the policy; the verdict blocks with exit 4"
+    )
+    assert "This is a bug in gates" in lines[2]
+    assert "with -v" in lines[2]
     assert f"  gates {__version__}" in lines
     assert any(line.startswith("  python 3.") for line in lines)
     assert any(line.startswith("  platform ") for line in lines)
@@ -197,7 +199,7 @@ def test_exit_4_on_a_bug_prints_a_version_block_and_no_traceback(
 
 
 def test_verbose_shows_the_traceback_of_a_bug(bare: Gates, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_module, "evaluate", _boom)
+    monkeypatch.setattr(cli_check, "evaluate", _boom)
     ran = bare.check("-v")
     assert ran.code == 4
     assert "Traceback (most recent call last)" in ran.err

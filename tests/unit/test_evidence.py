@@ -8,15 +8,19 @@ import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
+from gates import evidence as evidence_module
+from gates import manifest as manifest_module
+from gates import readers
 from gates.errors import EvidenceError
 from gates.evidence import StageEvidence, load_evidence, pin_commit
 from gates.gitinfo import TreeState, tree_state
-from gates.manifest import StageRecorder
-from gates.model import Count
+from gates.manifest import Manifest, StageRecorder
+from gates.model import Count, ReportData
+from gates.readers.interface import Reader
 from gates.runner import run_tool
 from gates.tools import exit_meaning
 
@@ -393,3 +397,66 @@ def test_a_tool_that_is_not_installed_is_recorded_as_such(tmp_path: Path) -> Non
     assert (outcome.exit_code, outcome.ran_fine) == (127, False)
     assert "command not found" in outcome.describe("ruff")
     assert "the command was not found" in outcome.describe("ruff")
+
+
+class _Crashing:
+    """A reader with a bug: it raises what no reader should (an ``OverflowError``)."""
+
+    @staticmethod
+    def read(_blob: object, _context: object) -> ReportData:
+        raise OverflowError("int too large to convert to float")
+
+
+def test_a_reader_that_crashes_is_a_problem_of_its_report_and_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record(
+        tmp_path,
+        [
+            ("ruff.json", "ruff-json", "ruff", b"[]\n"),
+            ("files.txt", "file-list", "ruff", b"/r/a\n"),
+        ],
+    )
+    real = readers.reader_for
+    monkeypatch.setattr(
+        evidence_module,
+        "reader_for",
+        lambda fmt: cast("Reader", _Crashing) if fmt == "ruff-json" else real(fmt),
+    )
+    loaded = load_evidence(tmp_path, reports=".gates", state=STATE, max_bytes=MAX)
+    [found] = loaded.stages
+    assert [r.path for r in found.reports] == [".gates/s/files.txt"]  # the other one is read
+    [problem] = [p.problem for p in found.problems]
+    assert (problem.slug, problem.path) == ("internal-error", ".gates/s/ruff.json")
+    assert problem.message == (
+        "gates crashed in the ruff-json reader: OverflowError: int too large to convert to float"
+    )
+    assert "bug in gates" in problem.hint
+    [crash] = loaded.crashes
+    assert (crash.path, crash.error.partition(":")[0]) == (".gates/s/ruff.json", "OverflowError")
+    assert 'raise OverflowError("int too large' in crash.trace
+
+
+def test_a_crash_loading_a_stage_is_that_stage_s_problem_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record(tmp_path, [("ruff.json", "ruff-json", "ruff", b"[]\n")])
+    shutil.copytree(tmp_path / ".gates" / "s", tmp_path / ".gates" / "t")
+    edit_manifest(tmp_path / ".gates" / "t", stage="t")
+
+    def load_manifest(folder: Path, *, display: str) -> Manifest:
+        if folder.name == "t":
+            raise ValueError("embedded null byte")
+        return manifest_module.load_manifest(folder, display=display)
+
+    monkeypatch.setattr(evidence_module, "load_manifest", load_manifest)
+    loaded = load_evidence(tmp_path, reports=".gates", state=STATE, max_bytes=MAX)
+    s_stage, t_stage = loaded.stages
+    assert [r.path for r in s_stage.reports] == [".gates/s/ruff.json"]
+    assert "internal-error" not in slugs(s_stage)
+    assert slugs(t_stage) == ["internal-error"]
+    assert t_stage.problems[0].problem.path == ".gates/t"
+    assert "loading the stage folder: ValueError: embedded null byte" in (
+        t_stage.problems[0].problem.message
+    )
+    assert [crash.step for crash in loaded.crashes] == ["loading the stage folder"]
