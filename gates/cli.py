@@ -154,19 +154,31 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
         "run", help="run a tool as (part of) a stage and record its evidence", description=_RUN_HELP
     )
     run.add_argument("stage", help="stage name: evidence goes to <reports>/<stage>/")
-    run.add_argument("--tool", required=True, help="the tool's name, e.g. ruff, pytest, bandit")
+    run.add_argument(
+        "--tool",
+        required=True,
+        type=_one_line,
+        help="the tool's name, e.g. ruff, pytest, bandit",
+    )
     run.add_argument(
         "--report",
         action="append",
+        type=_one_line,
         default=[],
         metavar="FORMAT=PATH",
         help="a report the tool writes (repeatable)",
     )
     run.add_argument(
-        "--stdout", metavar="FORMAT=PATH", help="save the tool's standard output as this report"
+        "--stdout",
+        metavar="FORMAT=PATH",
+        type=_one_line,
+        help="save the tool's standard output as this report",
     )
     run.add_argument(
-        "--role", default="", help='role of the reports, e.g. "base" or "head" for benchmarks'
+        "--role",
+        default="",
+        type=_one_line,
+        help='role of the reports, e.g. "base" or "head" for benchmarks',
     )
     run.add_argument(
         "--append", action="store_true", help="add to the stage instead of starting it afresh"

@@ -89,6 +89,10 @@ def test_a_failed_gate_outranks_nothing_but_evidence_errors(gates: Gates, tmp_pa
         (["run", "u", "--root", "nowhere", "--tool", "x", "--", "true"], ["no such folder"]),
         (["check", "--reports", ".gates\npath=/abs"], ["--reports", "U+000A"]),
         (["run", "u", "--reports", "e\x00", "--tool", "x", "--", "true"], ["U+0000"]),
+        (["run", "u", "--tool", "x", "--report", "f=a\nb.xml", "--", "true"], ["U+000A"]),
+        (["run", "u", "--tool", "x", "--stdout", "f=a\x00.json", "--", "true"], ["U+0000"]),
+        (["run", "u", "--tool", "x\x1b", "--", "true"], ["--tool", "U+001B"]),
+        (["run", "u", "--tool", "x", "--role", "\r", "--", "true"], ["--role", "U+000D"]),
     ],
 )
 def test_exit_2_on_usage_errors(
