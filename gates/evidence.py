@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,20 +21,14 @@ from pathlib import Path
 from gates.budget import Budget, Spending
 from gates.crash import Crash
 from gates.errors import EvidenceError, GatesError
-from gates.gitinfo import (
-    TreeState,
-    changed_since,
-    differing,
-    git_prefix,
-    same_code,
-    tree_state,
-)
+from gates.gitinfo import TreeState
 from gates.manifest import Manifest, ReportEntry, check_inside, load_manifest
 from gates.model import Problem, ReportData
+from gates.provenance import History, StageProblem, provenance, tool_runs
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
 from gates.readers.interface import Reader
 from gates.safeio import Blob, empty_report, is_blank, read_blob
-from gates.tools import KNOWN_TOOLS, exit_meaning, kinds_of, ok_exit_codes
+from gates.tools import KNOWN_TOOLS, kinds_of
 from gates.vocabulary import Kind
 
 __all__ = [
@@ -50,7 +44,6 @@ __all__ = [
 # What `git rev-parse` records: a SHA-1 or SHA-256 commit id.
 _FULL_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _MIN_SHA = 7  # the shortest abbreviation git itself prints
-_NAMED = 5  # changed files a stale-worktree message names
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,18 +55,6 @@ class LoadedReport:
     entry: ReportEntry
     kind: Kind
     data: ReportData
-
-
-@dataclass(frozen=True, slots=True)
-class StageProblem:
-    """A problem, and what it taints: a tool's reports, a kind, or the whole stage."""
-
-    problem: Problem
-    tool: str = ""  # "" = every tool of the stage
-    kind: Kind | None = None  # None = every kind
-
-    def taints(self, *, tool: str, kind: Kind) -> bool:
-        return (not self.tool or self.tool == tool) and (self.kind is None or self.kind is kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +130,7 @@ def load_evidence(
             hint=f"make {reports} a folder of the repository, not a link, and rerun the stages",
         )
     children = sorted(folder.iterdir()) if folder.is_dir() else []
-    history = _History(root, reports, tuple(unaffected), state)
+    history = History(root, reports, tuple(unaffected), state)
     spending = Spending(budget or Budget())
     with _collector_paused(), spending.memory():
         stages = tuple(
@@ -179,7 +160,7 @@ def load_stage(
     budget: Budget | None = None,
 ) -> StageEvidence:
     """Read one stage folder as :func:`load_evidence` does."""
-    history = _History(root, reports, tuple(unaffected), state)
+    history = History(root, reports, tuple(unaffected), state)
     spending = Spending(budget or Budget())
     with _collector_paused(), spending.memory():
         return _load_stage(
@@ -212,61 +193,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-class _History:
-    """What git says of a stage's commit against the tree now, asked once per commit.
-
-    Stages usually share their commit: one load asks git once, not once per stage.
-    """
-
-    def __init__(
-        self,
-        root: Path,
-        reports: str,
-        unaffected: tuple[str, ...],
-        state: TreeState | None = None,
-    ) -> None:
-        self._root = root
-        self._reports = reports
-        self.unaffected = unaffected  # the policy's globs
-        self.prefix = git_prefix(root)
-        self._states: dict[tuple[str, ...], TreeState] = {unaffected: state} if state else {}
-        self._same: dict[tuple[str, str, tuple[str, ...]], bool] = {}
-        self._changed: dict[tuple[str, tuple[str, ...]], Mapping[str, str] | None] = {}
-
-    def state(self, unaffected: tuple[str, ...]) -> TreeState:
-        """The tree now, with ``unaffected`` left out (the caller's state for the policy's)."""
-        if unaffected not in self._states:
-            self._states[unaffected] = tree_state(
-                self._root, exclude=self._reports, unaffected=unaffected
-            )
-        return self._states[unaffected]
-
-    def same_code(self, first: str, second: str, unaffected: tuple[str, ...]) -> bool:
-        """Whether the two commits hold the same code (:func:`gates.gitinfo.same_code`)."""
-        key = (first, second, unaffected)
-        if key not in self._same:
-            self._same[key] = same_code(
-                self._root, first, second, exclude=self._reports, unaffected=unaffected
-            )
-        return self._same[key]
-
-    def changed_since(self, commit: str, unaffected: tuple[str, ...]) -> Mapping[str, str] | None:
-        """The files changed since ``commit`` (:func:`gates.gitinfo.changed_since`)."""
-        key = (commit, unaffected)
-        if key not in self._changed:
-            self._changed[key] = changed_since(
-                self._root, commit, exclude=self._reports, unaffected=unaffected
-            )
-        return self._changed[key]
-
-
 def _load_stage(
     folder: Path,
     *,
     root: Path,
     display: str,
     state: TreeState | None,
-    history: _History,
+    history: History,
     max_bytes: int,
     spending: Spending,
 ) -> StageEvidence:
@@ -292,7 +225,7 @@ def _read_stage(
     root: Path,
     display: str,
     state: TreeState | None,
-    history: _History,
+    history: History,
     max_bytes: int,
     spending: Spending,
 ) -> StageEvidence:
@@ -318,8 +251,8 @@ def _read_stage(
             f"delete {display}/, or rerun the stage that writes it",
         )
         return StageEvidence(folder.name, None, (), (StageProblem(moved),))
-    problems = list(_provenance(manifest, display=display, state=state, history=history))
-    problems.extend(_tool_runs(manifest, display=display))
+    problems = list(provenance(manifest, display=display, state=state, history=history))
+    problems.extend(tool_runs(manifest, display=display))
     loaded: list[LoadedReport] = []
     crashes: list[Crash] = []
     context = ReadContext(root=root.resolve().as_posix(), git_prefix=history.prefix)
@@ -363,116 +296,6 @@ def _problem(error: EvidenceError, reproduce: str) -> Problem:
         hint=error.hint.replace("nox -s <stage>", reproduce) or f"regenerate it: `{reproduce}`",
         subject=error.subject,
     )
-
-
-def _provenance(
-    manifest: Manifest, *, display: str, state: TreeState | None, history: _History
-) -> Iterator[StageProblem]:
-    path = f"{display}/manifest.json"
-    hint = f"rerun the stage: `{manifest.reproduce}`"
-    if manifest.error:
-        yield from _failures(manifest, path=path, hint=hint)
-    if state is None:
-        return
-    view = manifest.unaffected
-    if view != history.unaffected:
-        if not set(view) <= set(history.unaffected):
-            yield StageProblem(
-                Problem(
-                    "stale-worktree",
-                    path,
-                    "the stage left out files the policy does not: [gates] unaffected "
-                    f"was {list(view)}, it is {list(history.unaffected)}",
-                    hint,
-                )
-            )
-            return
-        state = history.state(view)  # the stage left out fewer files: judged as strictly
-    if manifest.commit != state.commit and not history.same_code(
-        manifest.commit, state.commit, view
-    ):
-        changed = _not_as_measured(manifest, history)
-        if changed != []:
-            yield StageProblem(
-                Problem(
-                    "stale-commit",
-                    path,
-                    f"evidence is from commit {manifest.commit[:12]}, but HEAD is "
-                    f"{state.commit[:12]}" + (f" ({_named(changed)})" if changed else ""),
-                    hint,
-                )
-            )
-    elif manifest.worktree != state.digest:
-        yield StageProblem(Problem("stale-worktree", path, _what_changed(manifest, state), hint))
-
-
-def _failures(manifest: Manifest, *, path: str, hint: str) -> Iterator[StageProblem]:
-    """``stage-failed``: a tool's own failure blocks that tool's gates; any other, the stage's.
-
-    When every error of the manifest is a tool run's (``gates run`` records which),
-    a pip-audit that could not run blocks the dependency gate, not bandit's.
-    """
-    failed = [run for run in manifest.tools if run.error]
-    if not failed or manifest.error != "; ".join(run.error for run in failed):
-        message = f"the stage could not produce evidence: {manifest.error}"
-        yield StageProblem(Problem("stage-failed", path, message, hint))
-        return
-    for run in failed:
-        message = f"{run.name} could not produce evidence: {run.error}"
-        problem = Problem("stage-failed", path, message, hint, subject=run.name)
-        for kind in sorted(kinds_of(run.name), key=lambda k: k.value):
-            yield StageProblem(problem, run.name, kind)
-
-
-def _not_as_measured(manifest: Manifest, history: _History) -> list[str] | None:
-    """The files whose content is not what the stage measured; None when unknown.
-
-    The stage recorded the files that differed from its commit and their
-    content; if the files that differ from that commit now are the same ones
-    with the same content (none listed), the code is what was measured, committed
-    since or not (a run on uncommitted changes, then ``git commit``).
-    """
-    if manifest.changes is None:
-        return None
-    now = history.changed_since(manifest.commit, manifest.unaffected)
-    return None if now is None else differing(manifest.changes, now)
-
-
-def _named(changed: list[str]) -> str:
-    shown = ", ".join(name[:200] for name in changed[:_NAMED])
-    more = f" and {len(changed) - _NAMED} more" if len(changed) > _NAMED else ""
-    return f"changed since the stage ran: {shown}{more}"
-
-
-def _what_changed(manifest: Manifest, state: TreeState) -> str:
-    """The stale-worktree message, naming the files when both sides listed them."""
-    changed = (
-        differing(manifest.changes, state.changes)
-        if manifest.changes is not None and state.changes is not None
-        else []
-    )
-    if not changed:  # not listed, or the same files and contents (a mode change, say)
-        return "files changed since the stage ran (the uncommitted changes differ)"
-    return f"files {_named(changed)}"
-
-
-def _tool_runs(manifest: Manifest, *, display: str) -> Iterator[StageProblem]:
-    for run in manifest.tools:
-        allowed = ok_exit_codes(run.name, run.ok_exit_codes, run.argv)
-        if run.exit_code not in allowed:
-            fine = " or ".join(str(code) for code in sorted(allowed))
-            meaning = exit_meaning(run.name, run.exit_code) or "it crashed or was misused"
-            yield StageProblem(
-                Problem(
-                    "tool-crashed",
-                    f"{display}/manifest.json",
-                    f"{run.name} exited {run.exit_code} ({meaning}; it runs fine with {fine}), "
-                    "so its reports cannot be trusted",
-                    f"run `{manifest.reproduce}` and read {run.name}'s own output",
-                    subject=run.name,
-                ),
-                tool=run.name,
-            )
 
 
 def _load_report(
