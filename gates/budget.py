@@ -20,11 +20,14 @@ Time is **CPU time** of this process, never the wall clock: a busy machine
 stretches the one and not the other, so a budget decides the same on a laptop
 and on a loaded CI runner. It is enforced by a CPU-time timer
 (``ITIMER_PROF``), whose signal interrupts Python code and the regular
-expression engine alike; where there is none (not the main thread, Windows) the
-evidence budget is still counted between reports. Memory is bounded with
-``RLIMIT_AS`` on Linux: an allocation past it raises :class:`MemoryError` inside
-the reader. A read that blocks spends no CPU: reports are opened without
-following links and without waiting (:mod:`gates.safeio`), so none blocks.
+expression engine alike. Memory is bounded with ``RLIMIT_AS`` on Linux: an
+allocation past it raises :class:`MemoryError` inside the reader. Both bind
+the whole process, so they are set only when it runs one thread, as ``gates
+check`` does; elsewhere (Windows; a Nox process running stages in threads, which
+reads a stage's evidence to tell whether it is up to date) the evidence budget
+is still counted between reports. A read that blocks spends no CPU: reports are
+opened without following links and without waiting (:mod:`gates.safeio`), so
+none blocks.
 """
 
 from __future__ import annotations
@@ -173,8 +176,18 @@ class _Alarm:
             raise _Spent
 
 
+def _alone() -> bool:
+    """Whether this is the process's only thread: then its CPU time and address space are ours.
+
+    A CPU timer counts every thread's time, and an address-space limit binds every
+    thread and every process started meanwhile: in a process that runs other
+    threads (Nox running stages in parallel) neither is set.
+    """
+    return threading.current_thread() is threading.main_thread() and threading.active_count() == 1
+
+
 def _can_time() -> bool:
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    return hasattr(signal, "setitimer") and _alone()
 
 
 @contextmanager
@@ -202,7 +215,7 @@ def _cpu_timer(seconds: float) -> Iterator[None]:
 @contextmanager
 def _address_space(extra: int) -> Iterator[None]:
     """Let the process grow by at most ``extra`` bytes of address space in the block (Linux)."""
-    if sys.platform != "linux":  # pragma: no cover - elsewhere, no limit the kernel enforces
+    if sys.platform != "linux" or not _alone():  # elsewhere, no limit the kernel enforces
         yield
         return
     limits = _current_limits()

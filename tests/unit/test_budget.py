@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -60,6 +61,12 @@ class _Reader:
 
     def __init__(self, read: object) -> None:
         self.read = read
+
+
+@pytest.fixture(autouse=True)
+def _alone() -> None:
+    """The guards bind the whole process, so they are set only when it runs one thread."""
+    assert threading.active_count() == 1, f"threads left by another test: {threading.enumerate()}"
 
 
 @pytest.fixture
@@ -159,3 +166,31 @@ def test_reading_leaves_no_timer_and_no_limit_behind(
     assert signal.getsignal(signal.SIGPROF) == handler
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
     assert resource.getrlimit(resource.RLIMIT_AS) == limits
+
+
+def test_a_process_running_other_threads_gets_no_process_wide_limit(
+    stage_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nox runs stages in threads: a timer would count their CPU, a limit bind their tools."""
+    import resource  # noqa: PLC0415 - not on Windows
+
+    seen: list[object] = []
+
+    def look(_blob: Blob, _context: ReadContext) -> ReportData:
+        seen.append((resource.getrlimit(resource.RLIMIT_AS), signal.getitimer(signal.ITIMER_PROF)))
+        return ReportData(tool="ruff")
+
+    monkeypatch.setattr(evidence_module, "reader_for", lambda _fmt: _Reader(look))
+    limits = resource.getrlimit(resource.RLIMIT_AS)
+    _load(stage_dir, Budget(report_seconds=TINY, memory_mb=64))
+    assert all(entry != (limits, (0.0, 0.0)) for entry in seen)  # alone: both are set
+    seen.clear()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        _load(stage_dir, Budget(report_seconds=TINY, memory_mb=64))
+    finally:
+        stop.set()
+        other.join()
+    assert seen == [(limits, (0.0, 0.0))] * 2
