@@ -230,11 +230,11 @@ def _read_stage(
     spending: Spending,
 ) -> StageEvidence:
     try:
-        check_inside(
+        check_inside(  # the reports folder itself was checked, or chosen by the caller
             folder,
-            root,
+            folder.parent,
             display=display,
-            within="the repository",
+            within="the reports folder",
             hint=f"delete {display} and rerun the stage (`nox -s {folder.name}`)",
         )
         manifest = load_manifest(folder, display=display)

@@ -16,7 +16,7 @@ from gates import evidence as evidence_module
 from gates import manifest as manifest_module
 from gates import readers
 from gates.errors import EvidenceError
-from gates.evidence import StageEvidence, load_evidence, pin_commit
+from gates.evidence import StageEvidence, load_evidence, load_stage, pin_commit
 from gates.gitinfo import TreeState, tree_state
 from gates.manifest import Manifest, StageRecorder
 from gates.model import Count, ReportData
@@ -280,7 +280,16 @@ def test_a_stage_folder_that_links_out_of_the_repository_is_not_read(tmp_path: P
     assert (found.manifest, found.reports) == (None, ())
     assert slugs(found) == ["link-outside"]
     assert found.problems[0].problem.path == ".gates/s"
-    assert "out of the repository" in found.problems[0].problem.message
+    assert "out of the reports folder" in found.problems[0].problem.message
+
+
+def test_a_stage_folder_the_caller_names_outside_the_repository_is_read(tmp_path: Path) -> None:
+    """`gates comment` reads the stages of a downloaded artifact: real folders, elsewhere."""
+    folder = record(tmp_path / "artifact", [("files.txt", "file-list", "ruff", b"/r/a.py\n")])
+    (tmp_path / "repo").mkdir()
+    found = load_stage(folder, root=tmp_path / "repo", reports=".gates", state=STATE, max_bytes=MAX)
+    assert "link-outside" not in slugs(found)
+    assert [report.path for report in found.reports] == [".gates/s/files.txt"]
 
 
 def test_a_reports_folder_that_links_out_of_the_repository_is_refused(tmp_path: Path) -> None:
