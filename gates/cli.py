@@ -2,7 +2,8 @@
 
 ``gates check`` is a tuple of small named steps (parse, load the policy, read
 the tree state, load the evidence, evaluate, render, write), each testable
-alone. Exit codes: 0 pass (warnings allowed), 1 a gate failed, 2 usage or
+alone, in :mod:`gates.cli_check`; a crash in any of them still writes the
+verdict. Exit codes: 0 pass (warnings allowed), 1 a gate failed, 2 usage or
 policy error, 3 evidence error, 4 internal error.
 """
 
@@ -13,26 +14,19 @@ import datetime as dt
 import difflib
 import json
 import os
-import platform
-import shutil
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gates import __version__, cli_bench, cli_ci
-from gates.errors import EvidenceError, GatesError, PolicyError, UsageError
-from gates.evaluate import evaluate
-from gates.evidence import Evidence, load_evidence, pin_commit
-from gates.gitinfo import TreeState, ref, repository_files, tree_state
-from gates.manifest import MANIFEST_NAME, StageRecorder, atomic_write
-from gates.model import Verdict
-from gates.outputs import OutputFormat, RenderOptions, render
+from gates import __version__, cli_bench, cli_check, cli_ci
+from gates.errors import EvidenceError, GatesError, InternalError, UsageError
+from gates.gitinfo import ref
+from gates.manifest import MANIFEST_NAME, StageRecorder
+from gates.outputs import OutputFormat
 from gates.pins import bundled, parse_pins, upgrade
-from gates.policy import Policy, load_policy, load_settings
-from gates.policy_base import judge_against_base
-from gates.policy_hints import check_names
+from gates.policy import load_settings
 from gates.readers import READERS, reader_for
 from gates.runner import ReportSpec, run_tool
 from gates.scaffold import init
@@ -40,13 +34,7 @@ from gates.vocabulary import json_schema
 
 __all__ = ["main"]
 
-EXIT_INTERNAL = 4
-
-
-@dataclass(frozen=True, slots=True)
-class _Target:
-    format: OutputFormat
-    path: Path | None  # None: standard output
+EXIT_INTERNAL = InternalError.exit_code
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,7 +67,10 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--config", default="gates.toml", type=Path, help="policy file (default: gates.toml)"
     )
     check.add_argument(
-        "--reports", default=None, help="evidence folder (default: [gates] reports, else .gates)"
+        "--reports",
+        default=None,
+        type=_one_line,
+        help="evidence folder (default: [gates] reports, else .gates)",
     )
     check.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
     check.add_argument(
@@ -135,6 +126,19 @@ def _commit(text: str) -> str:
     return text.lower()
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _one_line(text: str) -> str:
+    """A path argument without control characters (a NUL, a line break, ESC)."""
+    found = _CONTROL.search(text)
+    if found:
+        raise argparse.ArgumentTypeError(
+            f"{text[:80]!r} holds the control character U+{ord(found.group()):04X}"
+        )
+    return text
+
+
 def _tool_source(tool: str) -> str:
     """Where the stage session installed ``tool`` from ($GATES_TOOL_SOURCES, set by gates.nox)."""
     try:
@@ -150,19 +154,31 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
         "run", help="run a tool as (part of) a stage and record its evidence", description=_RUN_HELP
     )
     run.add_argument("stage", help="stage name: evidence goes to <reports>/<stage>/")
-    run.add_argument("--tool", required=True, help="the tool's name, e.g. ruff, pytest, bandit")
+    run.add_argument(
+        "--tool",
+        required=True,
+        type=_one_line,
+        help="the tool's name, e.g. ruff, pytest, bandit",
+    )
     run.add_argument(
         "--report",
         action="append",
+        type=_one_line,
         default=[],
         metavar="FORMAT=PATH",
         help="a report the tool writes (repeatable)",
     )
     run.add_argument(
-        "--stdout", metavar="FORMAT=PATH", help="save the tool's standard output as this report"
+        "--stdout",
+        metavar="FORMAT=PATH",
+        type=_one_line,
+        help="save the tool's standard output as this report",
     )
     run.add_argument(
-        "--role", default="", help='role of the reports, e.g. "base" or "head" for benchmarks'
+        "--role",
+        default="",
+        type=_one_line,
+        help='role of the reports, e.g. "base" or "head" for benchmarks',
     )
     run.add_argument(
         "--append", action="store_true", help="add to the stage instead of starting it afresh"
@@ -194,7 +210,10 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
         help="exit codes with which an unknown tool ran fine",
     )
     run.add_argument(
-        "--reports", default=None, help="evidence folder (default: [gates] reports, else .gates)"
+        "--reports",
+        default=None,
+        type=_one_line,
+        help="evidence folder (default: [gates] reports, else .gates)",
     )
     run.add_argument(
         "--config", default="gates.toml", type=Path, help="policy whose [gates] reports is read"
@@ -285,7 +304,7 @@ def _split_command(argv: list[str]) -> tuple[list[str], list[str]]:
 def _print_error(text: str, *, verbose: bool) -> None:
     if verbose:
         traceback.print_exc(file=sys.stderr)
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(cli_check.terminal_safe(text) + "\n")
 
 
 def _print_internal(args: Sequence[str], *, verbose: bool) -> None:
@@ -293,140 +312,9 @@ def _print_internal(args: Sequence[str], *, verbose: bool) -> None:
         traceback.print_exc(file=sys.stderr)
     error = sys.exc_info()[1]
     sys.stderr.write(
-        f"internal error: {type(error).__name__}: {error}\n"
-        "This is a bug in gates. Please report it with this block"
-        + ("" if verbose else " and the output of the same command with -v")
-        + ":\n"
-        f"  gates {__version__}\n"
-        f"  python {platform.python_version()} ({platform.python_implementation()})\n"
-        f"  platform {platform.platform()}\n"
-        f"  command gates {' '.join(args)}\n"
+        cli_check.terminal_safe(f"internal error: {type(error).__name__}: {error}\n")
+        + cli_check.bug_block(args, verbose=verbose)
     )
-
-
-# ---------------------------------------------------------------- check, as steps
-
-
-def _check(args: argparse.Namespace) -> int:
-    targets = _targets(args.format, args.output)
-    policy, notes = _judging_policy(args.config, args.base_policy, base=args.base)
-    root = _root(args.root)
-    reports = args.reports or policy.settings.reports
-    unaffected = policy.settings.unaffected
-    state = _state(root, commit=args.commit, reports=reports, unaffected=unaffected)
-    evidence = load_evidence(
-        root,
-        reports=reports,
-        state=state,
-        max_bytes=policy.settings.max_report_mb * 1024 * 1024,
-        unaffected=unaffected,
-    )
-    if args.commit:
-        evidence = pin_commit(evidence, args.commit)
-    _check_names(policy, evidence, root)
-    verdict = evaluate(policy, evidence, today=args.today or dt.datetime.now(dt.UTC).date())
-    if notes:
-        verdict = replace(verdict, notes=(*notes, *verdict.notes))
-    _write(verdict, targets, color=_color(args.color))
-    return verdict.exit_code
-
-
-def _judging_policy(
-    config: Path, base_policy: Path | None, *, base: str | None
-) -> tuple[Policy, tuple[str, ...]]:
-    """The policy to judge with: ``config``, or the base branch's tightened by it; and notes."""
-    policy = _policy(config)
-    notes: tuple[str, ...] = ()
-    if base_policy is not None:
-        based = judge_against_base(_policy(base_policy), policy)
-        policy, notes = based.policy, based.notes()
-    if base:
-        policy = replace(policy, settings=replace(policy.settings, base=base))
-    return policy, notes
-
-
-def _check_names(policy: Policy, evidence: Evidence, root: Path) -> None:
-    """A gate's stage or tool that no evidence has and that reads like a typo: exit 2."""
-    tools = {report.entry.tool for stage in evidence.stages for report in stage.reports}
-    tools |= {run.name for s in evidence.stages if s.manifest for run in s.manifest.tools}
-    stages = [stage.name for stage in evidence.stages]
-    try:
-        check_names(
-            policy.gates,
-            stages=stages,
-            tools=tools,
-            folder=evidence.folder,
-            files=repository_files(root) if any(g.paths for g in policy.gates) else None,
-        )
-    except PolicyError as error:
-        raise PolicyError(
-            f"{policy.source}: {error.message}", key="", slug=error.slug, hint=error.hint
-        ) from None
-
-
-def _policy(path: Path) -> Policy:
-    """The policy; an error inside it names the file as well as the key, and a next step."""
-    try:
-        return load_policy(path)
-    except PolicyError as error:
-        where = "" if error.key == str(path) else f"{path}: "
-        raise PolicyError(
-            f"{where}{error.message}",
-            key="",
-            slug=error.slug,
-            hint=error.hint or f"edit {path} (docs/policy.md lists every key and its values)",
-        ) from None
-
-
-def _root(path: Path) -> Path:
-    if not path.is_dir():
-        raise UsageError(
-            f"--root {path}: no such folder",
-            slug="usage",
-            hint="pass the root of the git repository (default: the current folder)",
-        )
-    return path
-
-
-def _targets(formats: Sequence[str], outputs: Sequence[Path]) -> list[_Target]:
-    """Pair each ``--format`` with an ``--output`` (or a ``FORMAT:PATH``); the rest go to stdout."""
-    if len(outputs) > len(formats):
-        raise UsageError(
-            "more --output than --format options",
-            slug="usage",
-            hint="give one --format per --output",
-        )
-    targets = []
-    for index, spec in enumerate(formats or ["terminal"]):
-        name, _, inline = spec.partition(":")
-        fmt = _format(name)
-        path = Path(inline) if inline else (outputs[index] if index < len(outputs) else None)
-        targets.append(_Target(fmt, path))
-    if sum(t.path is None for t in targets) > 1:
-        raise UsageError(
-            "several formats would share standard output",
-            slug="usage",
-            hint="give the others a file: --format json --output verdict.json (or --format json:verdict.json)",
-        )
-    return targets
-
-
-def _format(name: str) -> OutputFormat:
-    try:
-        return OutputFormat(name)
-    except ValueError:
-        valid = ", ".join(f.value for f in OutputFormat)
-        raise UsageError(
-            f"unknown format {name!r}", slug="usage", hint=f"valid formats: {valid}"
-        ) from None
-
-
-def _state(
-    root: Path, *, commit: str | None, reports: str, unaffected: Sequence[str]
-) -> TreeState | None:
-    if commit:
-        return None
-    return tree_state(root, exclude=reports, unaffected=unaffected)
 
 
 # ---------------------------------------------------------------- run
@@ -438,7 +326,7 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("no command to run", slug="usage", hint="put the command after --")
     reports = [_report_spec(text, role=args.role) for text in args.report]
     stdout = _report_spec(args.stdout, role=args.role) if args.stdout else None
-    root = _root(args.root)
+    root = cli_check.root_folder(args.root)
     settings = load_settings(args.config, root=root)
     args.reports = args.reports or settings.reports
     if args.append:
@@ -552,33 +440,8 @@ def _report_spec(text: str, *, role: str) -> ReportSpec:
     return ReportSpec(fmt, Path(path).as_posix(), role)
 
 
-def _color(choice: str) -> bool:
-    if choice == "auto":
-        return sys.stdout.isatty()
-    return choice == "always"
-
-
-def _write(verdict: Verdict, targets: Sequence[_Target], *, color: bool) -> None:
-    for target in targets:
-        to_terminal = target.path is None and sys.stdout.isatty()
-        width = max(shutil.get_terminal_size((100, 24)).columns, 60) if to_terminal else 100
-        options = RenderOptions(color=color and target.path is None, width=width)
-        text = render(verdict, target.format, options=options)
-        if target.path is None:
-            sys.stdout.write(text)
-        else:
-            try:
-                atomic_write(target.path, text.encode("utf-8"))
-            except OSError as error:
-                raise UsageError(
-                    f"cannot write {target.path}: {error.strerror}",
-                    slug="usage",
-                    hint="choose a writable --output path",
-                ) from None
-
-
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "check": _check,
+    "check": cli_check.check,
     "run": _run,
     **cli_bench.COMMANDS,
     "init": _init,

@@ -12,6 +12,7 @@ __all__ = [
     "ApiError",
     "EvidenceError",
     "GatesError",
+    "InternalError",
     "PolicyError",
     "UsageError",
 ]
@@ -78,6 +79,17 @@ class EvidenceError(GatesError):
         self.path = path
         self.detail = message
         self.subject = subject
+
+
+class InternalError(GatesError):
+    """gates itself failed: a bug (exit 4). Never raised to the user as is.
+
+    :mod:`gates.crash` turns a crash into this error's problem, shown in the
+    verdict's internal-error gate, so that a crash still leaves a verdict.
+    """
+
+    exit_code = 4
+    kind = "internal error"
 
 
 class ApiError(GatesError):

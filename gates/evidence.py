@@ -13,25 +13,22 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gates.errors import EvidenceError
-from gates.gitinfo import (
-    TreeState,
-    changed_since,
-    differing,
-    git_prefix,
-    same_code,
-    tree_state,
-)
-from gates.manifest import Manifest, ReportEntry, load_manifest
+from gates.budget import Budget, Spending
+from gates.crash import Crash
+from gates.errors import EvidenceError, GatesError
+from gates.gitinfo import TreeState
+from gates.manifest import Manifest, ReportEntry, check_inside, load_manifest
 from gates.model import Problem, ReportData
+from gates.provenance import History, StageProblem, provenance, tool_runs
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
-from gates.safeio import empty_report, is_blank, read_blob
-from gates.tools import KNOWN_TOOLS, exit_meaning, kinds_of, ok_exit_codes
+from gates.readers.interface import Reader
+from gates.safeio import Blob, empty_report, is_blank, read_blob
+from gates.tools import KNOWN_TOOLS, kinds_of
 from gates.vocabulary import Kind
 
 __all__ = [
@@ -47,7 +44,6 @@ __all__ = [
 # What `git rev-parse` records: a SHA-1 or SHA-256 commit id.
 _FULL_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _MIN_SHA = 7  # the shortest abbreviation git itself prints
-_NAMED = 5  # changed files a stale-worktree message names
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,18 +58,6 @@ class LoadedReport:
 
 
 @dataclass(frozen=True, slots=True)
-class StageProblem:
-    """A problem, and what it taints: a tool's reports, a kind, or the whole stage."""
-
-    problem: Problem
-    tool: str = ""  # "" = every tool of the stage
-    kind: Kind | None = None  # None = every kind
-
-    def taints(self, *, tool: str, kind: Kind) -> bool:
-        return (not self.tool or self.tool == tool) and (self.kind is None or self.kind is kind)
-
-
-@dataclass(frozen=True, slots=True)
 class StageEvidence:
     """Everything read from one stage folder."""
 
@@ -81,6 +65,7 @@ class StageEvidence:
     manifest: Manifest | None
     reports: tuple[LoadedReport, ...]
     problems: tuple[StageProblem, ...]
+    crashes: tuple[Crash, ...] = ()  # where gates itself failed reading it (a bug)
 
     @property
     def reproduce(self) -> str:
@@ -112,6 +97,11 @@ class Evidence:
     def stage(self, name: str) -> StageEvidence | None:
         return next((stage for stage in self.stages if stage.name == name), None)
 
+    @property
+    def crashes(self) -> tuple[Crash, ...]:
+        """Every place gates failed while reading (a bug): each blocks the verdict."""
+        return tuple(crash for stage in self.stages for crash in stage.crashes)
+
 
 def load_evidence(
     root: Path,
@@ -120,18 +110,29 @@ def load_evidence(
     state: TreeState | None,
     max_bytes: int,
     unaffected: Sequence[str] = (),
+    budget: Budget | None = None,
 ) -> Evidence:
     """Read every stage under ``root/reports``; ``state`` is what the evidence must match.
 
     ``state`` is ``None`` only when the caller vouches for provenance itself
     (``--commit`` given): then only the commit is compared, by the caller.
     ``unaffected`` are the policy's globs that ``state`` left out: a stage must
-    have left out the same ones.
+    have left out the same ones. Reading spends at most ``budget``
+    (:mod:`gates.budget`; its defaults when not given).
     """
     folder = root / reports
+    if not Path(reports).is_absolute():  # a folder of the repository must stay in it
+        check_inside(
+            folder,
+            root,
+            display=reports,
+            within="the repository",
+            hint=f"make {reports} a folder of the repository, not a link, and rerun the stages",
+        )
     children = sorted(folder.iterdir()) if folder.is_dir() else []
-    history = _History(root, reports, tuple(unaffected), state)
-    with _collector_paused():
+    history = History(root, reports, tuple(unaffected), state)
+    spending = Spending(budget or Budget())
+    with _collector_paused(), spending.memory():
         stages = tuple(
             _load_stage(
                 child,
@@ -140,6 +141,7 @@ def load_evidence(
                 state=state,
                 history=history,
                 max_bytes=max_bytes,
+                spending=spending,
             )
             for child in children
             if child.is_dir() and not child.name.startswith(".")
@@ -155,10 +157,12 @@ def load_stage(
     state: TreeState | None,
     max_bytes: int,
     unaffected: Sequence[str] = (),
+    budget: Budget | None = None,
 ) -> StageEvidence:
     """Read one stage folder as :func:`load_evidence` does."""
-    history = _History(root, reports, tuple(unaffected), state)
-    with _collector_paused():
+    history = History(root, reports, tuple(unaffected), state)
+    spending = Spending(budget or Budget())
+    with _collector_paused(), spending.memory():
         return _load_stage(
             folder,
             root=root,
@@ -166,6 +170,7 @@ def load_stage(
             state=state,
             history=history,
             max_bytes=max_bytes,
+            spending=spending,
         )
 
 
@@ -188,64 +193,50 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-class _History:
-    """What git says of a stage's commit against the tree now, asked once per commit.
-
-    Stages usually share their commit: one load asks git once, not once per stage.
-    """
-
-    def __init__(
-        self,
-        root: Path,
-        reports: str,
-        unaffected: tuple[str, ...],
-        state: TreeState | None = None,
-    ) -> None:
-        self._root = root
-        self._reports = reports
-        self.unaffected = unaffected  # the policy's globs
-        self.prefix = git_prefix(root)
-        self._states: dict[tuple[str, ...], TreeState] = {unaffected: state} if state else {}
-        self._same: dict[tuple[str, str, tuple[str, ...]], bool] = {}
-        self._changed: dict[tuple[str, tuple[str, ...]], Mapping[str, str] | None] = {}
-
-    def state(self, unaffected: tuple[str, ...]) -> TreeState:
-        """The tree now, with ``unaffected`` left out (the caller's state for the policy's)."""
-        if unaffected not in self._states:
-            self._states[unaffected] = tree_state(
-                self._root, exclude=self._reports, unaffected=unaffected
-            )
-        return self._states[unaffected]
-
-    def same_code(self, first: str, second: str, unaffected: tuple[str, ...]) -> bool:
-        """Whether the two commits hold the same code (:func:`gates.gitinfo.same_code`)."""
-        key = (first, second, unaffected)
-        if key not in self._same:
-            self._same[key] = same_code(
-                self._root, first, second, exclude=self._reports, unaffected=unaffected
-            )
-        return self._same[key]
-
-    def changed_since(self, commit: str, unaffected: tuple[str, ...]) -> Mapping[str, str] | None:
-        """The files changed since ``commit`` (:func:`gates.gitinfo.changed_since`)."""
-        key = (commit, unaffected)
-        if key not in self._changed:
-            self._changed[key] = changed_since(
-                self._root, commit, exclude=self._reports, unaffected=unaffected
-            )
-        return self._changed[key]
-
-
 def _load_stage(
     folder: Path,
     *,
     root: Path,
     display: str,
     state: TreeState | None,
-    history: _History,
+    history: History,
     max_bytes: int,
+    spending: Spending,
+) -> StageEvidence:
+    """One stage folder; a bug of gates while reading it is a crash of that stage alone."""
+    try:
+        return _read_stage(
+            folder,
+            root=root,
+            display=display,
+            state=state,
+            history=history,
+            max_bytes=max_bytes,
+            spending=spending,
+        )
+    except Exception:  # noqa: BLE001 - any bug: recorded, so the verdict still says it
+        crash = Crash.capture(step="loading the stage folder", path=display)
+    return StageEvidence(folder.name, None, (), (StageProblem(crash.problem),), (crash,))
+
+
+def _read_stage(
+    folder: Path,
+    *,
+    root: Path,
+    display: str,
+    state: TreeState | None,
+    history: History,
+    max_bytes: int,
+    spending: Spending,
 ) -> StageEvidence:
     try:
+        check_inside(  # the reports folder itself was checked, or chosen by the caller
+            folder,
+            folder.parent,
+            display=display,
+            within="the reports folder",
+            hint=f"delete {display} and rerun the stage (`nox -s {folder.name}`)",
+        )
         manifest = load_manifest(folder, display=display)
     except EvidenceError as error:
         return StageEvidence(
@@ -260,9 +251,10 @@ def _load_stage(
             f"delete {display}/, or rerun the stage that writes it",
         )
         return StageEvidence(folder.name, None, (), (StageProblem(moved),))
-    problems = list(_provenance(manifest, display=display, state=state, history=history))
-    problems.extend(_tool_runs(manifest, display=display))
+    problems = list(provenance(manifest, display=display, state=state, history=history))
+    problems.extend(tool_runs(manifest, display=display))
     loaded: list[LoadedReport] = []
+    crashes: list[Crash] = []
     context = ReadContext(root=root.resolve().as_posix(), git_prefix=history.prefix)
     for entry in manifest.reports:
         try:
@@ -274,6 +266,7 @@ def _load_stage(
                     display=display,
                     context=context,
                     max_bytes=max_bytes,
+                    spending=spending,
                 )
             )
         except EvidenceError as error:
@@ -282,12 +275,17 @@ def _load_stage(
                     _problem(error, manifest.reproduce), entry.tool, KINDS.get(entry.format)
                 )
             )
+        except _ReaderCrashed as crashed:
+            crashes.append(crashed.crash)
+            problems.append(
+                StageProblem(crashed.crash.problem, entry.tool, KINDS.get(entry.format))
+            )
     for report in loaded:
         problems.extend(
             StageProblem(p, report.entry.tool, report.kind) for p in report.data.problems
         )
     problems.extend(_unproven_tools(manifest, loaded, display))
-    return StageEvidence(manifest.stage, manifest, tuple(loaded), tuple(problems))
+    return StageEvidence(manifest.stage, manifest, tuple(loaded), tuple(problems), tuple(crashes))
 
 
 def _problem(error: EvidenceError, reproduce: str) -> Problem:
@@ -300,116 +298,6 @@ def _problem(error: EvidenceError, reproduce: str) -> Problem:
     )
 
 
-def _provenance(
-    manifest: Manifest, *, display: str, state: TreeState | None, history: _History
-) -> Iterator[StageProblem]:
-    path = f"{display}/manifest.json"
-    hint = f"rerun the stage: `{manifest.reproduce}`"
-    if manifest.error:
-        yield from _failures(manifest, path=path, hint=hint)
-    if state is None:
-        return
-    view = manifest.unaffected
-    if view != history.unaffected:
-        if not set(view) <= set(history.unaffected):
-            yield StageProblem(
-                Problem(
-                    "stale-worktree",
-                    path,
-                    "the stage left out files the policy does not: [gates] unaffected "
-                    f"was {list(view)}, it is {list(history.unaffected)}",
-                    hint,
-                )
-            )
-            return
-        state = history.state(view)  # the stage left out fewer files: judged as strictly
-    if manifest.commit != state.commit and not history.same_code(
-        manifest.commit, state.commit, view
-    ):
-        changed = _not_as_measured(manifest, history)
-        if changed != []:
-            yield StageProblem(
-                Problem(
-                    "stale-commit",
-                    path,
-                    f"evidence is from commit {manifest.commit[:12]}, but HEAD is "
-                    f"{state.commit[:12]}" + (f" ({_named(changed)})" if changed else ""),
-                    hint,
-                )
-            )
-    elif manifest.worktree != state.digest:
-        yield StageProblem(Problem("stale-worktree", path, _what_changed(manifest, state), hint))
-
-
-def _failures(manifest: Manifest, *, path: str, hint: str) -> Iterator[StageProblem]:
-    """``stage-failed``: a tool's own failure blocks that tool's gates; any other, the stage's.
-
-    When every error of the manifest is a tool run's (``gates run`` records which),
-    a pip-audit that could not run blocks the dependency gate, not bandit's.
-    """
-    failed = [run for run in manifest.tools if run.error]
-    if not failed or manifest.error != "; ".join(run.error for run in failed):
-        message = f"the stage could not produce evidence: {manifest.error}"
-        yield StageProblem(Problem("stage-failed", path, message, hint))
-        return
-    for run in failed:
-        message = f"{run.name} could not produce evidence: {run.error}"
-        problem = Problem("stage-failed", path, message, hint, subject=run.name)
-        for kind in sorted(kinds_of(run.name), key=lambda k: k.value):
-            yield StageProblem(problem, run.name, kind)
-
-
-def _not_as_measured(manifest: Manifest, history: _History) -> list[str] | None:
-    """The files whose content is not what the stage measured; None when unknown.
-
-    The stage recorded the files that differed from its commit and their
-    content; if the files that differ from that commit now are the same ones
-    with the same content (none listed), the code is what was measured, committed
-    since or not (a run on uncommitted changes, then ``git commit``).
-    """
-    if manifest.changes is None:
-        return None
-    now = history.changed_since(manifest.commit, manifest.unaffected)
-    return None if now is None else differing(manifest.changes, now)
-
-
-def _named(changed: list[str]) -> str:
-    shown = ", ".join(name[:200] for name in changed[:_NAMED])
-    more = f" and {len(changed) - _NAMED} more" if len(changed) > _NAMED else ""
-    return f"changed since the stage ran: {shown}{more}"
-
-
-def _what_changed(manifest: Manifest, state: TreeState) -> str:
-    """The stale-worktree message, naming the files when both sides listed them."""
-    changed = (
-        differing(manifest.changes, state.changes)
-        if manifest.changes is not None and state.changes is not None
-        else []
-    )
-    if not changed:  # not listed, or the same files and contents (a mode change, say)
-        return "files changed since the stage ran (the uncommitted changes differ)"
-    return f"files {_named(changed)}"
-
-
-def _tool_runs(manifest: Manifest, *, display: str) -> Iterator[StageProblem]:
-    for run in manifest.tools:
-        allowed = ok_exit_codes(run.name, run.ok_exit_codes, run.argv)
-        if run.exit_code not in allowed:
-            fine = " or ".join(str(code) for code in sorted(allowed))
-            meaning = exit_meaning(run.name, run.exit_code) or "it crashed or was misused"
-            yield StageProblem(
-                Problem(
-                    "tool-crashed",
-                    f"{display}/manifest.json",
-                    f"{run.name} exited {run.exit_code} ({meaning}; it runs fine with {fine}), "
-                    "so its reports cannot be trusted",
-                    f"run `{manifest.reproduce}` and read {run.name}'s own output",
-                    subject=run.name,
-                ),
-                tool=run.name,
-            )
-
-
 def _load_report(
     folder: Path,
     entry: ReportEntry,
@@ -418,6 +306,7 @@ def _load_report(
     display: str,
     context: ReadContext,
     max_bytes: int,
+    spending: Spending,
 ) -> LoadedReport:
     path = f"{display}/{entry.path}"
     reader = reader_for(entry.format)
@@ -429,25 +318,49 @@ def _load_report(
             path=path,
             hint="see `docs/readers.md` for the formats gates reads",
         )
-    if not (folder / entry.path).resolve().is_relative_to(folder.resolve()):
-        raise EvidenceError(
-            "is a link to a file outside its stage folder: evidence must be the stage's own file",
-            slug="unreadable",
-            path=path,
-            hint=f"rerun the stage: `{manifest.reproduce}`",
-        )
-    blob = read_blob(folder / entry.path, display=path, max_bytes=max_bytes, allow_empty=True)
-    if blob.sha256 != entry.sha256 or len(blob.data) != entry.size:
-        raise EvidenceError(
-            "does not match the hash its stage recorded: it was changed or replaced after the stage ran",
-            slug="hash-mismatch",
-            path=path,
-            hint=f"rerun the stage: `{manifest.reproduce}`",
-        )
-    if entry.format not in MAY_BE_EMPTY and is_blank(blob.data):
-        raise empty_report(path)
-    data = reader.read(blob, context)
+    check_inside(
+        folder / entry.path,
+        folder,
+        display=path,
+        within="its stage folder",
+        hint=f"rerun the stage: `{manifest.reproduce}`",
+    )
+    with spending.reading(path):
+        blob = read_blob(folder / entry.path, display=path, max_bytes=max_bytes, allow_empty=True)
+        if blob.sha256 != entry.sha256 or len(blob.data) != entry.size:
+            raise EvidenceError(
+                "does not match the hash its stage recorded: it was changed or replaced after "
+                "the stage ran",
+                slug="hash-mismatch",
+                path=path,
+                hint=f"rerun the stage: `{manifest.reproduce}`",
+            )
+        if entry.format not in MAY_BE_EMPTY and is_blank(blob.data):
+            raise empty_report(path)
+        data = _read(reader, blob, context, format_id=entry.format)
     return LoadedReport(manifest.stage, path, entry, kind, data)
+
+
+class _ReaderCrashed(Exception):  # noqa: N818 - carries a crash, raised only to be caught
+    """A reader raised something other than an evidence error: a bug in gates."""
+
+    def __init__(self, crash: Crash) -> None:
+        super().__init__(crash.error)
+        self.crash = crash
+
+
+def _read(reader: Reader, blob: Blob, context: ReadContext, *, format_id: str) -> ReportData:
+    """The reader's reading of ``blob``; a crash of the reader is :class:`_ReaderCrashed`.
+
+    Evidence errors, and the budget's own signals (memory, time), pass through.
+    """
+    try:
+        return reader.read(blob, context)
+    except (GatesError, MemoryError):
+        raise
+    except Exception:  # noqa: BLE001 - any bug of a reader: the report's problem, and exit 4
+        crash = Crash.capture(step=f"in the {format_id} reader", path=blob.path)
+    raise _ReaderCrashed(crash)
 
 
 def _unproven_tools(

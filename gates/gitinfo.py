@@ -12,6 +12,8 @@ keeps that stage's evidence fresh (:func:`changed_since`).
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -48,8 +50,13 @@ _TIMEOUT = 60
 POLICY_NAME = "gates.toml"
 DELETED = "deleted"
 MAX_CHANGES = 10_000  # files a manifest lists by name; beyond, only the digest
-_UNREADABLE_TEXT = b"<unreadable>"
-_UNREADABLE = hashlib.sha256(_UNREADABLE_TEXT).digest()  # a file gone while it was hashed
+_UNREADABLE = hashlib.sha256(b"<unreadable>").digest()  # a file gone while it was hashed
+# What a symbolic link or a special file (pipe, device, socket) is hashed as, after
+# this prefix: its target's name, or its kind; never its content.
+_LINK = b"<symbolic link>\0"
+_SPECIAL = b"<special file>\0"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a pipe swapped in after lstat must not block
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +96,9 @@ def tree_state(root: Path, *, exclude: str = ".gates", unaffected: Sequence[str]
     diff = _git_bytes(
         root, "diff", "HEAD", "--binary", "--no-ext-diff", "--no-color", "--", ".", *outside
     )
-    untracked = {name: _content_digest(root / name) for name in _untracked_sources(root, outside)}
+    untracked = {
+        name: _content_digest(root / name, root) for name in _untracked_sources(root, outside)
+    }
     digest = hashlib.sha256(diff)
     for name, content in untracked.items():  # sorted by name
         digest.update(b"\0untracked\0" + name.encode())
@@ -147,7 +156,7 @@ def changed_since(
     except EvidenceError:
         return None
     untracked = _untracked_sources(root, outside)
-    return _contents(root, names, {name: _content_digest(root / name) for name in untracked})
+    return _contents(root, names, {name: _content_digest(root / name, root) for name in untracked})
 
 
 def differing(recorded: Mapping[str, str], now: Mapping[str, str]) -> list[str]:
@@ -181,13 +190,61 @@ def _contents(
     names = sorted({*tracked, *untracked})
     if len(names) > MAX_CHANGES:
         return None
-    return {name: untracked.get(name) or _content_digest(root / name) for name in names}
+    return {name: untracked.get(name) or _content_digest(root / name, root) for name in names}
 
 
-def _content_digest(path: Path) -> str:
-    if not path.exists() and not path.is_symlink():
+def _content_digest(path: Path, root: Path) -> str:
+    """The sha256 of a file as git sees it: never through a link, never a device's content.
+
+    A symbolic link is its target's name (what git records), so a link to
+    ``/dev/zero``, a named pipe or a file outside the tree is hashed without
+    being opened; a named pipe, device or socket is its kind. A path beyond a
+    link to a folder is not in the tree (git says so too): ``DELETED``.
+    """
+    try:
+        info = path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
         return DELETED
-    return hashlib.sha256(_read(path)).hexdigest()
+    except OSError:
+        return _UNREADABLE.hex()
+    if not _inside(path.parent, root):
+        return DELETED
+    if stat.S_ISLNK(info.st_mode):
+        return _link_digest(path)
+    if not stat.S_ISREG(info.st_mode):
+        return hashlib.sha256(_SPECIAL + stat.filemode(info.st_mode)[:1].encode()).hexdigest()
+    return _file_digest(path)
+
+
+def _inside(folder: Path, root: Path) -> bool:
+    """Whether ``folder`` is reached from ``root`` without a symbolic link."""
+    try:
+        return folder.resolve() == root.resolve() / folder.relative_to(root)
+    except (OSError, ValueError):
+        return False
+
+
+def _link_digest(path: Path) -> str:
+    try:
+        target = path.readlink()
+    except OSError:
+        return _UNREADABLE.hex()
+    return hashlib.sha256(_LINK + os.fsencode(target)).hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    """A regular file's sha256, read in chunks (never whole into memory) and never through a link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
+    except OSError:
+        return _UNREADABLE.hex()
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a pipe since lstat
+            return _UNREADABLE.hex()
+        try:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            return _UNREADABLE.hex()
 
 
 def same_code(
@@ -284,13 +341,6 @@ def _environments(names: Sequence[str]) -> tuple[str, ...]:
 def _generated(name: str) -> bool:
     folders = name.split("/")[:-1]
     return any(folder in _GENERATED or folder.endswith(_GENERATED_SUFFIXES) for folder in folders)
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return _UNREADABLE_TEXT
 
 
 def _git(root: Path, *args: str) -> str:

@@ -48,6 +48,7 @@ __all__ = [
     "ToolRun",
     "atomic_file",
     "atomic_write",
+    "check_inside",
     "load_manifest",
     "stage_folder",
 ]
@@ -345,6 +346,13 @@ def dump_manifest(manifest: Manifest) -> bytes:
 def load_manifest(folder: Path, *, display: str) -> Manifest:
     """Read and check ``folder/manifest.json``; ``display`` names the folder in errors."""
     path = f"{display}/{MANIFEST_NAME}"
+    check_inside(
+        folder / MANIFEST_NAME,
+        folder,
+        display=path,
+        within="its stage folder",
+        hint=f"delete {display}/ and rerun the stage (`nox -s {folder.name}`)",
+    )
     try:
         blob = read_blob(folder / MANIFEST_NAME, display=path, max_bytes=_MAX_MANIFEST_BYTES)
     except EvidenceError as error:
@@ -367,8 +375,8 @@ def load_manifest(folder: Path, *, display: str) -> Manifest:
         ) from None
     root = Fields(parse_json(blob).value, path=path, where="")
     _check_schema(root)
-    return Manifest(
-        stage=root.text("stage"),
+    manifest = Manifest(
+        stage=_plain(root, "stage"),
         commit=_commit(root),
         dirty=_bool(root, "dirty"),
         worktree=root.text("worktree"),
@@ -383,6 +391,74 @@ def load_manifest(folder: Path, *, display: str) -> Manifest:
         unaffected=_names(root, "unaffected"),
         planned=_names(root, "planned"),
     )
+    _check_runs(manifest, path)
+    return manifest
+
+
+def check_inside(path: Path, folder: Path, *, display: str, within: str, hint: str) -> None:
+    """Refuse ``path`` when it leads out of ``folder`` (a symbolic link, or one on its way).
+
+    ``within`` names the folder in the message ("its stage folder"), ``hint``
+    is the next step. Nothing is opened: a link to a device, a named pipe or
+    a file elsewhere is refused by where it leads alone.
+    """
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        inside = False
+    if not inside:
+        raise EvidenceError(
+            f"is a symbolic link out of {within}: evidence is read only from there",
+            slug="link-outside",
+            path=display,
+            hint=hint,
+        )
+
+
+def _check_runs(manifest: Manifest, path: str) -> None:
+    """Every report's tool has a recorded run, whose exit code ``gates check`` judges.
+
+    A stage that failed (``error``) says so itself, with what it ran so far.
+    """
+    if manifest.error:
+        return
+    if not manifest.tools:
+        raise EvidenceError(
+            "records no tool run (`tools` is empty), so no exit code vouches for its evidence",
+            slug="malformed-manifest",
+            path=path,
+            hint=f"rerun the stage (`{manifest.reproduce}`): every step records its tool's run",
+        )
+    ran = {run.name for run in manifest.tools}
+    for entry in manifest.reports:
+        if entry.tool not in ran:
+            raise EvidenceError(
+                f"lists the report {entry.path!r} of {entry.tool!r}, but no run of "
+                f"{entry.tool!r} (`tools`), so no exit code vouches for it",
+                slug="malformed-manifest",
+                path=path,
+                hint=f"rerun the stage (`{manifest.reproduce}`): every step records its tool's run",
+            )
+
+
+# C0 and C1 control characters (NUL, line breaks, ESC) and DEL: never in a name or a path.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain(fields: Fields, key: str, default: str | None = None) -> str:
+    """A name or path field: text without control characters."""
+    value = fields.text(key, default)
+    found = _CONTROL.search(value)
+    if found:
+        where = f"{fields.where}.{key}" if fields.where else key
+        raise EvidenceError(
+            f"`{where}` holds the control character U+{ord(found.group()):04X}, "
+            "which no name or path gates writes holds",
+            slug="malformed-manifest",
+            path=fields.path,
+            hint="rerun the stage: a manifest gates wrote never holds one",
+        )
+    return value
 
 
 def _check_schema(root: Fields) -> None:
@@ -482,7 +558,7 @@ def _tool(item: Fields) -> ToolRun:
             f"`{item.where}.argv` should be strings", slug="malformed-manifest", path=item.path
         )
     return ToolRun(
-        item.text("name"),
+        _plain(item, "name"),
         item.text("version"),
         tuple(str(a) for a in argv),
         item.integer("exit_code"),
@@ -502,7 +578,7 @@ def _int_list(item: Fields, key: str) -> list[int]:
 
 
 def _entry(item: Fields) -> ReportEntry:
-    path = item.text("path")
+    path = _plain(item, "path")
     if path.startswith("/") or ".." in path.split("/") or "\\" in path or not path:
         raise EvidenceError(
             f"report path {path!r} leaves the stage folder",
@@ -512,9 +588,9 @@ def _entry(item: Fields) -> ReportEntry:
         )
     return ReportEntry(
         path=path,
-        format=item.text("format"),
-        tool=item.text("tool"),
+        format=_plain(item, "format"),
+        tool=_plain(item, "tool"),
         sha256=item.text("sha256"),
         size=item.integer("size"),
-        role=item.text("role", default=""),
+        role=_plain(item, "role", default=""),
     )

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gates.budget import Budget
 from gates.errors import PolicyError
 from gates.gitinfo import from_top, ref
 from gates.model import Severity
@@ -35,6 +36,7 @@ from gates.policy_hints import (
 )
 from gates.vocabulary import (
     GATE_KEYS,
+    LIMITS,
     METRICS,
     SETTINGS_KEYS,
     TOP_KEYS,
@@ -72,6 +74,19 @@ class Settings:
     base: str = "origin/main"
     max_report_mb: int = 256
     unaffected: tuple[str, ...] = ()  # globs whose changes cannot change the evidence
+    # the budget of reading the evidence (gates.budget): CPU seconds, MiB of address space
+    max_report_seconds: int = 60
+    max_evidence_seconds: int = 600
+    max_memory_mb: int = 4096
+
+    @property
+    def budget(self) -> Budget:
+        """What reading the evidence may spend."""
+        return Budget(
+            report_seconds=self.max_report_seconds,
+            evidence_seconds=self.max_evidence_seconds,
+            memory_mb=self.max_memory_mb,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,16 +260,33 @@ def _settings(table: Mapping[str, object]) -> Settings:
     reports = _string(table, "reports", "gates", default=".gates")
     if Path(reports).is_absolute() or ".." in Path(reports).parts:
         raise PolicyError("should be a folder inside the repository", key="gates.reports")
-    size = table.get("max-report-mb", 256)
-    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 4096:
-        raise PolicyError("should be an integer from 1 to 4096 (MiB)", key="gates.max-report-mb")
     base = _string(table, "base", "gates", default="origin/main")
     try:
         ref(base)
     except ValueError as error:
         raise PolicyError(f"should be a git ref: {error}", key="gates.base") from None
-    unaffected = _unaffected(table)
-    return Settings(reports=reports, base=base, max_report_mb=size, unaffected=unaffected)
+    return Settings(
+        reports=reports,
+        base=base,
+        unaffected=_unaffected(table),
+        **{name.replace("-", "_"): _limit(table, name) for name in LIMITS},
+    )
+
+
+def _limit(table: Mapping[str, object], name: str) -> int:
+    """One of the whole-number limits of ``[gates]`` (:data:`gates.vocabulary.LIMITS`)."""
+    limit = LIMITS[name]
+    value = table.get(name, limit.default)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not limit.low <= value <= limit.high
+    ):
+        raise PolicyError(
+            f"should be an integer from {limit.low} to {limit.high} ({limit.unit})",
+            key=f"gates.{name}",
+        )
+    return value
 
 
 def _unaffected(table: Mapping[str, object]) -> tuple[str, ...]:
@@ -316,7 +348,7 @@ def _string(table: Mapping[str, object], key: str, where: str, *, default: str) 
         raise PolicyError(
             f"should be a non-empty string, found {_kind(value)}", key=f"{where}.{key}"
         )
-    return value
+    return _plain(value, f"{where}.{key}", lines=key in _FREE_TEXT)
 
 
 def _strings(table: Mapping[str, object], key: str, where: str) -> tuple[str, ...]:
@@ -329,7 +361,33 @@ def _strings(table: Mapping[str, object], key: str, where: str) -> tuple[str, ..
         raise PolicyError(
             "should be a string or a non-empty array of strings", key=f"{where}.{key}"
         )
-    return tuple(str(v) for v in value)
+    return tuple(_plain(str(v), f"{where}.{key}") for v in value)
+
+
+# Free text, where a TOML multi-line string may break lines; everything else is one line.
+_FREE_TEXT = frozenset({"description", "reason"})
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_LINE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # tab and line feed allowed
+
+
+def _plain(value: str, key: str, *, lines: bool = False) -> str:
+    """``value``, refused when it holds a control character (a NUL, a line break, ESC).
+
+    A path or setting with a line break can forge a second line wherever it is
+    written one per line (a CI step's ``$GITHUB_OUTPUT``); a NUL cannot reach
+    the file system. Free text (``lines``) may hold tabs and line breaks.
+    """
+    found = (_LINE_CONTROL if lines else _CONTROL).search(value)
+    if found:
+        raise PolicyError(
+            f"holds the control character U+{ord(found.group()):04X}: "
+            + ("text here" if lines else "a setting, name, path or glob")
+            + " is plain text"
+            + ("" if lines else " on one line"),
+            key=key,
+            hint="remove it (a TOML escape such as \\n or \\u0000 writes one)",
+        )
+    return value
 
 
 # ---------------------------------------------------------------- gates

@@ -18,7 +18,8 @@ every difference, each marked applied or not. The rules (docs/policy.md,
   waiver is removed; a new one does not apply; one whose expiry moved later
   keeps the base's expiry (and owner and reason).
 * **Settings**: ``reports`` is the pull request's (where this run's evidence
-  is); ``base`` is the base's; ``max-report-mb`` may only shrink.
+  is); ``base`` is the base's; the limits (``max-report-mb``, the time and memory
+  budgets of reading) may only shrink.
 
 Pure: no I/O. Comparing a policy with itself yields no change.
 """
@@ -32,6 +33,7 @@ from typing import Final
 
 from gates.model import Severity
 from gates.policy import GateSpec, Policy, Settings, Waiver
+from gates.vocabulary import LIMITS
 
 __all__ = ["NOT_APPLIED", "BasedPolicy", "PolicyChange", "judge_against_base"]
 
@@ -156,24 +158,23 @@ def _show_slowdown(value: object) -> str:
 def _settings(base: Settings, head: Settings, changes: list[PolicyChange]) -> Settings:
     if head.base != base.base:
         changes.append(PolicyChange("[gates] base", base.base, head.base, applied=False))
-    size = base.max_report_mb
-    if head.max_report_mb != base.max_report_mb:
-        applied = head.max_report_mb < base.max_report_mb
-        size = head.max_report_mb if applied else base.max_report_mb
-        changes.append(
-            PolicyChange(
-                "[gates] max-report-mb",
-                str(base.max_report_mb),
-                str(head.max_report_mb),
-                applied=applied,
-            )
-        )
     return Settings(
         reports=head.reports,
         base=base.base,
-        max_report_mb=size,
         unaffected=_unaffected(base.unaffected, head.unaffected, changes),
+        **{name.replace("-", "_"): _smaller(name, base, head, changes) for name in LIMITS},
     )
+
+
+def _smaller(name: str, base: Settings, head: Settings, changes: list[PolicyChange]) -> int:
+    """A limit of ``[gates]`` (a size, a time budget) may only shrink: a larger one loosens."""
+    field = name.replace("-", "_")
+    was, now = getattr(base, field), getattr(head, field)
+    assert isinstance(was, int) and isinstance(now, int)  # noqa: S101 - the limits are whole numbers
+    if now == was:
+        return was
+    changes.append(PolicyChange(f"[gates] {name}", str(was), str(now), applied=now < was))
+    return min(was, now)
 
 
 def _unaffected(

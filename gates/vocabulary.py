@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "GATE_KEYS",
+    "LIMITS",
     "METRICS",
     "SETTINGS_KEYS",
     "TOP_KEYS",
@@ -19,6 +20,7 @@ __all__ = [
     "WAIVER_TARGETS",
     "Key",
     "Kind",
+    "Limit",
     "Metric",
     "json_schema",
 ]
@@ -119,6 +121,39 @@ TOP_KEYS: dict[str, Key] = {
     ),
 }
 
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """A whole-number limit of ``[gates]``: its domain, default and unit."""
+
+    low: int
+    high: int
+    default: int
+    unit: str  # "MiB" or "CPU seconds"
+    description: str
+
+
+LIMITS: dict[str, Limit] = {
+    "max-report-mb": Limit(1, 4096, 256, "MiB", "largest report gates will read, in MiB"),
+    "max-report-seconds": Limit(
+        1,
+        3600,
+        60,
+        "CPU seconds",
+        "CPU seconds one report may take to read; slower is an evidence error naming it",
+    ),
+    "max-evidence-seconds": Limit(
+        1, 86400, 600, "CPU seconds", "CPU seconds reading every report may take together"
+    ),
+    "max-memory-mb": Limit(
+        64,
+        1048576,
+        4096,
+        "MiB",
+        "MiB of memory reading the evidence may add (Linux); more is an evidence error",
+    ),
+}
+
 SETTINGS_KEYS: dict[str, Key] = {
     "reports": Key(
         {"type": "string", "default": ".gates"}, "folder the stages write evidence into"
@@ -131,10 +166,18 @@ SETTINGS_KEYS: dict[str, Key] = {
         "globs of files that cannot change what a stage measures (`*.md`, `docs/`): "
         "editing them keeps the evidence fresh",
     ),
-    "max-report-mb": Key(
-        {"type": "integer", "minimum": 1, "maximum": 4096, "default": 256},
-        "largest report gates will read, in MiB",
-    ),
+    **{
+        name: Key(
+            {
+                "type": "integer",
+                "minimum": limit.low,
+                "maximum": limit.high,
+                "default": limit.default,
+            },
+            limit.description,
+        )
+        for name, limit in LIMITS.items()
+    },
 }
 
 GATE_KEYS: dict[str, Key] = {

@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Final, assert_never
 
 from gates.covround import value_text
+from gates.crash import GATE_METRIC
 from gates.model import BenchmarkComparison, GateResult, Offender, Problem, Status, Verdict
 from gates.problems import ProblemGroup, group_problems
 
@@ -140,10 +141,16 @@ def blocked(verdict: Verdict) -> bool:
 
 
 def summary_line(verdict: Verdict) -> str:
-    """``"PASSED — 9 gates passed, 1 warning"`` / ``"BLOCKED — 2 gates failed (exit 1)"``."""
-    tally = Counter(gate.status for gate in verdict.gates)
+    """``"PASSED — 9 gates passed, 1 warning"`` / ``"BLOCKED — 2 gates failed (exit 1)"``.
+
+    A crash of gates (its internal-error gate, :mod:`gates.crash`) reads
+    ``"BLOCKED — internal error, 3 gates passed (exit 4)"``.
+    """
+    crashed = any(gate.metric == GATE_METRIC for gate in verdict.gates)
+    tally = Counter(gate.status for gate in verdict.gates if gate.metric != GATE_METRIC)
     order = _BLOCKING_ORDER if blocked(verdict) else _PASSING_ORDER
-    phrases = [_phrase(status, tally[status]) for status in order if tally[status]]
+    phrases = ["internal error"] if crashed else []
+    phrases += [_phrase(status, tally[status]) for status in order if tally[status]]
     text = "BLOCKED" if blocked(verdict) else "PASSED"
     text += " — " + (", ".join(phrases) if phrases else "no gates evaluated")
     if verdict.exit_code:

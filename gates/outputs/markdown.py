@@ -13,7 +13,8 @@ Two promises:
   offenders or findings: every part spends from one budget, and what does not
   fit is counted in a closing "N more not shown" line.
 * **Inert.** Evidence text (test names, messages, paths) cannot inject markup,
-  HTML, links, images, table cells, @mentions or issue references: it goes
+  HTML, links (bare URLs and ``www.`` names included), images, table cells,
+  @mentions or issue references: it goes
   through :func:`escape_md` (Markdown context), :func:`escape_html` (inside
   HTML blocks) or :func:`code_span`.
 """
@@ -40,6 +41,11 @@ _ZWSP: Final = "&#8203;"
 _HTML_TEXT: Final = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _HTML_ESCAPES: Final = str.maketrans(_HTML_TEXT)
 _REFERENCE: Final = re.compile(r"([@#])(?=\w)")  # "@user", "#12", "owner/repo#12"
+# Bare links GitHub makes clickable (GFM's autolink extension: "www.", a URL after
+# http://, https:// or ftp://, an address after mailto: or xmpp:) and "GH-12" issue
+# references: a zero-width space after the scheme, "www" or "GH" breaks the match,
+# and the text still reads the same.
+_BARE_LINK: Final = re.compile(r"(?i)(www(?=\.)|(?:https?|ftp|mailto|xmpp)(?=:)|gh(?=-\d))")
 # Backslash escapes for Markdown's inline punctuation ("|" included: it would
 # end a table cell), then the HTML escapes for raw HTML, entities and autolinks.
 _MD_ESCAPES: Final = str.maketrans({**{c: "\\" + c for c in "\\`*_[]~|"}, **_HTML_TEXT})
@@ -54,12 +60,17 @@ def escape_md(text: str, limit: int = 0) -> str:
 
     Safe in a paragraph, a list item after a prefix, and a table cell.
     """
-    return _REFERENCE.sub(r"\1" + _ZWSP, fmt.one_line(text, limit).translate(_MD_ESCAPES))
+    return _inert(fmt.one_line(text, limit).translate(_MD_ESCAPES))
 
 
 def escape_html(text: str, limit: int = 0) -> str:
     """``text`` as one line of inert text inside an HTML block (no Markdown there)."""
-    return _REFERENCE.sub(r"\1" + _ZWSP, fmt.one_line(text, limit).translate(_HTML_ESCAPES))
+    return _inert(fmt.one_line(text, limit).translate(_HTML_ESCAPES))
+
+
+def _inert(escaped: str) -> str:
+    """Escaped text with its mentions, issue references and bare links broken."""
+    return _BARE_LINK.sub(r"\1" + _ZWSP, _REFERENCE.sub(r"\1" + _ZWSP, escaped))
 
 
 def code_span(text: str, limit: int = 0) -> str:

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gates import __version__
-from gates import cli as cli_module
+from gates import __version__, cli_check
 from gates.model import Verdict
 from tests.integration.conftest import GATES_TOML, Gates, Ran, run_module
 
@@ -88,6 +87,12 @@ def test_a_failed_gate_outranks_nothing_but_evidence_errors(gates: Gates, tmp_pa
         (["run", "u", "--tool", "x", "--report", "junit-xm=j.xml", "--", "true"], ["`junit-xml`"]),
         (["check", "--root", "no/such/folder"], ["--root no/such/folder: no such folder"]),
         (["run", "u", "--root", "nowhere", "--tool", "x", "--", "true"], ["no such folder"]),
+        (["check", "--reports", ".gates\npath=/abs"], ["--reports", "U+000A"]),
+        (["run", "u", "--reports", "e\x00", "--tool", "x", "--", "true"], ["U+0000"]),
+        (["run", "u", "--tool", "x", "--report", "f=a\nb.xml", "--", "true"], ["U+000A"]),
+        (["run", "u", "--tool", "x", "--stdout", "f=a\x00.json", "--", "true"], ["U+0000"]),
+        (["run", "u", "--tool", "x\x1b", "--", "true"], ["--tool", "U+001B"]),
+        (["run", "u", "--tool", "x", "--role", "\r", "--", "true"], ["--role", "U+000D"]),
     ],
 )
 def test_exit_2_on_usage_errors(
@@ -122,6 +127,16 @@ def test_exit_2_on_policy_errors(
     assert edit[0] in GATES_TOML
     path = policy(tmp_path, GATES_TOML.replace(*edit))
     user_error(bare.check(config=path), 2, "policy error", str(path), *words)
+
+
+def test_a_policy_error_never_sends_a_control_character_to_the_terminal(
+    bare: Gates, tmp_path: Path
+) -> None:
+    """An unknown key is quoted in the message: its ESC would reach the terminal."""
+    path = policy(tmp_path, GATES_TOML + '"clear\\u001b[2J" = 1\n')
+    ran = bare.check(config=path)
+    user_error(ran, 2, "policy error", "clear\ufffd[2J: is not a known key")
+    assert "\x1b" not in ran.err
 
 
 def test_exit_2_when_the_policy_file_is_missing(bare: Gates, tmp_path: Path) -> None:
@@ -169,15 +184,18 @@ def _boom(*_args: object, **_kwargs: object) -> Verdict:
 def test_exit_4_on_a_bug_prints_a_version_block_and_no_traceback(
     bare: Gates, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli_module, "evaluate", _boom)
+    monkeypatch.setattr(cli_check, "evaluate", _boom)
     ran = bare.check()
     assert ran.code == 4
-    assert ran.out == ""
+    assert ran.verdict().document["exit_code"] == 4  # a crash still leaves a verdict
     assert "Traceback" not in ran.err
     lines = ran.err.splitlines()
     assert lines[0] == "internal error: RuntimeError: boom"
-    assert "This is a bug in gates" in lines[1]
-    assert "with -v" in lines[1]
+    assert lines[1] == (
+        "  gates crashed evaluating the evidence against the policy; the verdict blocks with exit 4"
+    )
+    assert "This is a bug in gates" in lines[2]
+    assert "with -v" in lines[2]
     assert f"  gates {__version__}" in lines
     assert any(line.startswith("  python 3.") for line in lines)
     assert any(line.startswith("  platform ") for line in lines)
@@ -185,7 +203,7 @@ def test_exit_4_on_a_bug_prints_a_version_block_and_no_traceback(
 
 
 def test_verbose_shows_the_traceback_of_a_bug(bare: Gates, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_module, "evaluate", _boom)
+    monkeypatch.setattr(cli_check, "evaluate", _boom)
     ran = bare.check("-v")
     assert ran.code == 4
     assert "Traceback (most recent call last)" in ran.err

@@ -12,13 +12,18 @@ spends no CPU: a subprocess's timeout catches it.
 from __future__ import annotations
 
 import os
+import time
 import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import pytest
 
+from gates import evidence as evidence_module
+from gates import readers
+from gates.readers.interface import Reader
 from tests.integration.conftest import PY, Gates, Ran, run_module
 
 MIB = 1024 * 1024
@@ -245,8 +250,8 @@ def test_a_device_is_not_read(bare: Gates) -> None:
     ran = check(bare, "coverage", "coverage.percent")
     # refused before it is opened: a link out of the stage folder (the device itself,
     # were it inside, is "not a regular file": see tests/unit/test_safeio.py)
-    assert "outside its stage folder" in refused(
-        ran, "coverage", "unreadable", ".gates/hostile/coverage.json"
+    assert "out of its stage folder" in refused(
+        ran, "coverage", "link-outside", ".gates/hostile/coverage.json"
     )
 
 
@@ -332,3 +337,39 @@ def test_every_hostile_report_at_once_in_a_small_process(bare: Gates, tmp_path: 
     for name in ("bomb.xml", "quad.xml", "xxe.xml", "deep.json", "dup.json", "utf8.json"):
         assert f".gates/hostile/{name}" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+# ---------------------------------------------------------------- the budget of reading
+
+
+class _Stuck:
+    """A reader that never returns on its own (within SECONDS of CPU): a hostile report's effect."""
+
+    @staticmethod
+    def read(_blob: object, _context: object) -> object:
+        deadline = time.process_time() + SECONDS
+        while time.process_time() < deadline:
+            pass
+        raise AssertionError("the budget did not stop the reader")
+
+
+def test_a_report_over_the_time_budget_is_named_and_the_rest_is_judged(
+    bare: Gates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`[gates] max-report-seconds` reaches the reading: the stuck report is named, not waited for."""
+    record(bare, "coverage-json=coverage.json", b"{}", tool="coverage")
+    real = readers.reader_for
+    monkeypatch.setattr(
+        evidence_module,
+        "reader_for",
+        lambda fmt: cast("Reader", _Stuck) if fmt == "coverage-json" else real(fmt),
+    )
+    policy = bare.root.parent / "budget.toml"
+    policy.write_text(
+        "[gates]\nmax-report-seconds = 1\n"
+        '[gate.c]\nmetric = "coverage.percent"\nstage = "hostile"\nmin = 1\n'
+    )
+    with bounded(seconds=SECONDS / 2):  # the reader alone would spend SECONDS
+        ran = bare.check(config=policy)
+    message = refused(ran, "c", "time-budget", ".gates/hostile/coverage.json")
+    assert "took more than 1 CPU seconds to read (`max-report-seconds`)" in message

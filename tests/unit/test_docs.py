@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import pytest
 
-from gates.errors import ApiError, EvidenceError, PolicyError, UsageError
+from gates.errors import ApiError, EvidenceError, InternalError, PolicyError, UsageError
 from gates.model import Severity
 from gates.readers import KINDS, READERS, bandit_json, ruff_json, sarif
 from gates.tools import KNOWN_TOOLS
@@ -42,6 +42,7 @@ SEVERITY = DOCS / "severity.md"
 EXIT_CODES: dict[str, int] = {
     "ApiError": ApiError.exit_code,
     "EvidenceError": EvidenceError.exit_code,
+    "InternalError": InternalError.exit_code,
     "Problem": EvidenceError.exit_code,
     "PolicyError": PolicyError.exit_code,
     "UsageError": UsageError.exit_code,

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
-from gates.evidence import StageEvidence, load_evidence, pin_commit
+from gates import evidence as evidence_module
+from gates import manifest as manifest_module
+from gates import readers
+from gates.errors import EvidenceError
+from gates.evidence import StageEvidence, load_evidence, load_stage, pin_commit
 from gates.gitinfo import TreeState, tree_state
-from gates.manifest import StageRecorder
-from gates.model import Count
+from gates.manifest import Manifest, StageRecorder
+from gates.model import Count, ReportData
+from gates.readers.interface import Reader
 from gates.runner import run_tool
 from gates.tools import exit_meaning
 
@@ -40,6 +47,12 @@ def record(
         recorder.report(path, format=fmt, tool=owner)
     recorder.finish()
     return recorder.folder
+
+
+def ran(recorder: StageRecorder) -> StageRecorder:
+    """The stage, with a run of a tool: a manifest that records none is refused."""
+    recorder.tool("ruff", version="1", argv=["ruff", "check", "."], exit_code=0)
+    return recorder
 
 
 def stage(root: Path) -> StageEvidence:
@@ -150,8 +163,7 @@ def test_a_commit_that_only_changes_the_policy_keeps_the_evidence_fresh(tmp_path
     (tmp_path / "gates.toml").write_text("# min = 90\n")
     _git(tmp_path, "add", "-A")
     _git(tmp_path, "commit", "-qm", "code")
-    recorder = StageRecorder.begin("lint", root=tmp_path)
-    recorder.finish()
+    ran(StageRecorder.begin("lint", root=tmp_path)).finish()
 
     def stale_after(change: str, text: str) -> list[str]:
         (tmp_path / change).write_text(text)
@@ -170,7 +182,7 @@ def test_stale_worktree_names_what_changed(tmp_path: Path) -> None:
     (tmp_path / "pkg.py").write_text("x = 1\n")
     _git(tmp_path, "add", "-A")
     _git(tmp_path, "commit", "-qm", "code")
-    StageRecorder.begin("lint", root=tmp_path).finish()
+    ran(StageRecorder.begin("lint", root=tmp_path)).finish()
 
     def message(state: TreeState) -> str:
         loaded = load_evidence(tmp_path, reports=".gates", state=state, max_bytes=MAX)
@@ -190,7 +202,7 @@ def test_stale_worktree_names_what_changed(tmp_path: Path) -> None:
     (tmp_path / ".gates" / "lint" / "manifest.json").unlink()
     for number in range(7):
         (tmp_path / f"m{number}.py").unlink()
-    StageRecorder.begin("lint", root=tmp_path).finish()
+    ran(StageRecorder.begin("lint", root=tmp_path)).finish()
     assert message(replace(tree_state(tmp_path), digest="f" * 64)) == unnamed
 
 
@@ -208,7 +220,7 @@ def test_stale_worktree_names_what_changed(tmp_path: Path) -> None:
     ],
 )
 def test_pin_commit(tmp_path: Path, recorded: str, given: str, pinned: bool) -> None:
-    record(tmp_path, [])
+    record(tmp_path, [], tool="ruff")
     evidence = load_evidence(tmp_path, reports=".gates", state=None, max_bytes=MAX)
     forged = replace(
         evidence,
@@ -242,7 +254,131 @@ def test_a_report_that_links_outside_its_stage_folder_is_not_read(tmp_path: Path
     (folder / "files.txt").symlink_to(secret)
     found = stage(tmp_path)
     assert found.reports == ()
-    assert "unreadable" in slugs(found)
+    assert slugs(found) == ["link-outside"]
+    assert found.problems[0].problem.path == ".gates/s/files.txt"
+
+
+def test_a_manifest_that_links_outside_its_stage_folder_is_not_read(tmp_path: Path) -> None:
+    folder = record(tmp_path, [("files.txt", "file-list", "ruff", b"/r/a.py\n")])
+    elsewhere = tmp_path / "elsewhere.json"
+    (folder / "manifest.json").rename(elsewhere)
+    (folder / "manifest.json").symlink_to(elsewhere)
+    found = stage(tmp_path)
+    assert (found.manifest, found.reports) == (None, ())
+    assert slugs(found) == ["link-outside"]
+    problem = found.problems[0].problem
+    assert problem.path == ".gates/s/manifest.json"
+    assert "out of its stage folder" in problem.message
+
+
+def test_a_stage_folder_that_links_out_of_the_repository_is_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    elsewhere = record(tmp_path / "other", [("files.txt", "file-list", "ruff", b"/r/a.py\n")])
+    (root / ".gates").mkdir(parents=True)
+    (root / ".gates" / "s").symlink_to(elsewhere)
+    [found] = load_evidence(root, reports=".gates", state=STATE, max_bytes=MAX).stages
+    assert (found.manifest, found.reports) == (None, ())
+    assert slugs(found) == ["link-outside"]
+    assert found.problems[0].problem.path == ".gates/s"
+    assert "out of the reports folder" in found.problems[0].problem.message
+
+
+def test_a_stage_folder_the_caller_names_outside_the_repository_is_read(tmp_path: Path) -> None:
+    """`gates comment` reads the stages of a downloaded artifact: real folders, elsewhere."""
+    folder = record(tmp_path / "artifact", [("files.txt", "file-list", "ruff", b"/r/a.py\n")])
+    (tmp_path / "repo").mkdir()
+    found = load_stage(folder, root=tmp_path / "repo", reports=".gates", state=STATE, max_bytes=MAX)
+    assert "link-outside" not in slugs(found)
+    assert [report.path for report in found.reports] == [".gates/s/files.txt"]
+
+
+def test_a_reports_folder_that_links_out_of_the_repository_is_refused(tmp_path: Path) -> None:
+    record(tmp_path / "other", [("files.txt", "file-list", "ruff", b"/r/a.py\n")])
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / ".gates").symlink_to(tmp_path / "other" / ".gates")
+    with pytest.raises(EvidenceError) as raised:
+        load_evidence(tmp_path / "repo", reports=".gates", state=STATE, max_bytes=MAX)
+    assert raised.value.slug == "link-outside"
+    assert raised.value.path == ".gates"
+
+
+def test_a_manifest_without_a_tool_run_is_refused(tmp_path: Path) -> None:
+    """No tool run, no exit code: nothing vouches for the reports it lists."""
+    folder = record(tmp_path, [("ruff.json", "ruff-json", "ruff", b"[]\n")])
+    edit_manifest(folder, tools=[])
+    found = stage(tmp_path)
+    assert (slugs(found), found.reports) == (["malformed-manifest"], ())
+    assert "records no tool run" in found.problems[0].problem.message
+
+
+def test_a_report_of_a_tool_the_manifest_records_no_run_of_is_refused(tmp_path: Path) -> None:
+    folder = record(
+        tmp_path,
+        [("ruff.json", "ruff-json", "ruff", b"[]\n"), ("files.txt", "file-list", "ruff", b"")],
+    )
+    edit_manifest(folder, reports=lambda entries: [{**e, "tool": "mypy"} for e in entries[:1]])
+    found = stage(tmp_path)
+    assert slugs(found) == ["malformed-manifest"]
+    assert "no run of 'mypy'" in found.problems[0].problem.message
+
+
+def test_a_failed_stage_without_a_tool_run_says_it_failed(tmp_path: Path) -> None:
+    folder = record(tmp_path, [])
+    edit_manifest(folder, tools=[], error="the install failed", planned=["ruff"])
+    assert slugs(stage(tmp_path)) == ["stage-failed"]
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\n", "\x1b", "\x85"])
+@pytest.mark.parametrize("field", ["path", "format", "tool", "role"])
+def test_a_control_character_in_a_report_entry_is_malformed(
+    tmp_path: Path, field: str, bad: str
+) -> None:
+    """A NUL byte reached the file system as a ValueError (exit 4); now it is a named problem."""
+    folder = record(tmp_path, [("ruff.json", "ruff-json", "ruff", b"[]\n")])
+    edit_manifest(
+        folder, reports=lambda entries: [{**e, field: f"ruff{bad}.json"} for e in entries]
+    )
+    found = stage(tmp_path)
+    assert slugs(found) == ["malformed-manifest"]
+    assert f"`reports[0].{field}` holds the control character U+{ord(bad):04X}" in (
+        found.problems[0].problem.message
+    )
+
+
+def test_a_control_character_in_a_tool_name_is_malformed(tmp_path: Path) -> None:
+    folder = record(tmp_path, [("ruff.json", "ruff-json", "ruff", b"[]\n")])
+    edit_manifest(folder, tools=[{**t, "name": "ruff\n"} for t in manifest_of(folder)["tools"]])
+    assert slugs(stage(tmp_path)) == ["malformed-manifest"]
+
+
+def test_a_control_character_in_the_stage_name_is_malformed(tmp_path: Path) -> None:
+    """Even in a folder of that name, where the name alone would match."""
+    name = "s\x1b[2J"
+    folder = record(tmp_path, [("ruff.json", "ruff-json", "ruff", b"[]\n")])
+    edit_manifest(folder, stage=name)
+    folder.rename(folder.with_name(name))
+    [found] = load_evidence(tmp_path, reports=".gates", state=STATE, max_bytes=MAX).stages
+    assert slugs(found) == ["malformed-manifest"]
+    assert "`stage` holds the control character U+001B" in found.problems[0].problem.message
+
+
+def manifest_of(folder: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((folder / "manifest.json").read_text())
+    return document
+
+
+def edit_manifest(
+    folder: Path,
+    *,
+    reports: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    **fields: object,
+) -> None:
+    """Rewrite fields of the stage's manifest, as a hand or a hostile pull request could."""
+    document = manifest_of(folder)
+    document.update(fields)
+    if reports is not None:
+        document["reports"] = reports(document["reports"])
+    (folder / "manifest.json").write_text(json.dumps(document))
 
 
 def test_ruff_format_json_exits_2_on_an_unparsable_file_and_that_is_no_crash(
@@ -270,3 +406,66 @@ def test_a_tool_that_is_not_installed_is_recorded_as_such(tmp_path: Path) -> Non
     assert (outcome.exit_code, outcome.ran_fine) == (127, False)
     assert "command not found" in outcome.describe("ruff")
     assert "the command was not found" in outcome.describe("ruff")
+
+
+class _Crashing:
+    """A reader with a bug: it raises what no reader should (an ``OverflowError``)."""
+
+    @staticmethod
+    def read(_blob: object, _context: object) -> ReportData:
+        raise OverflowError("int too large to convert to float")
+
+
+def test_a_reader_that_crashes_is_a_problem_of_its_report_and_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record(
+        tmp_path,
+        [
+            ("ruff.json", "ruff-json", "ruff", b"[]\n"),
+            ("files.txt", "file-list", "ruff", b"/r/a\n"),
+        ],
+    )
+    real = readers.reader_for
+    monkeypatch.setattr(
+        evidence_module,
+        "reader_for",
+        lambda fmt: cast("Reader", _Crashing) if fmt == "ruff-json" else real(fmt),
+    )
+    loaded = load_evidence(tmp_path, reports=".gates", state=STATE, max_bytes=MAX)
+    [found] = loaded.stages
+    assert [r.path for r in found.reports] == [".gates/s/files.txt"]  # the other one is read
+    [problem] = [p.problem for p in found.problems]
+    assert (problem.slug, problem.path) == ("internal-error", ".gates/s/ruff.json")
+    assert problem.message == (
+        "gates crashed in the ruff-json reader: OverflowError: int too large to convert to float"
+    )
+    assert "bug in gates" in problem.hint
+    [crash] = loaded.crashes
+    assert (crash.path, crash.error.partition(":")[0]) == (".gates/s/ruff.json", "OverflowError")
+    assert 'raise OverflowError("int too large' in crash.trace
+
+
+def test_a_crash_loading_a_stage_is_that_stage_s_problem_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record(tmp_path, [("ruff.json", "ruff-json", "ruff", b"[]\n")])
+    shutil.copytree(tmp_path / ".gates" / "s", tmp_path / ".gates" / "t")
+    edit_manifest(tmp_path / ".gates" / "t", stage="t")
+
+    def load_manifest(folder: Path, *, display: str) -> Manifest:
+        if folder.name == "t":
+            raise ValueError("embedded null byte")
+        return manifest_module.load_manifest(folder, display=display)
+
+    monkeypatch.setattr(evidence_module, "load_manifest", load_manifest)
+    loaded = load_evidence(tmp_path, reports=".gates", state=STATE, max_bytes=MAX)
+    s_stage, t_stage = loaded.stages
+    assert [r.path for r in s_stage.reports] == [".gates/s/ruff.json"]
+    assert "internal-error" not in slugs(s_stage)
+    assert slugs(t_stage) == ["internal-error"]
+    assert t_stage.problems[0].problem.path == ".gates/t"
+    assert "loading the stage folder: ValueError: embedded null byte" in (
+        t_stage.problems[0].problem.message
+    )
+    assert [crash.step for crash in loaded.crashes] == ["loading the stage folder"]

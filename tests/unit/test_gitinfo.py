@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
 from gates.evidence import load_evidence
-from gates.gitinfo import commit_of, pathspec, same_code, tree_state
+from gates.gitinfo import DELETED, commit_of, pathspec, same_code, tree_state
 from gates.manifest import StageRecorder
 
 MAX = 1 << 24
+ANY_DIGEST = ANY
 
 
 def _git(root: Path, *args: str) -> str:
@@ -37,6 +43,12 @@ def repo(tmp_path: Path) -> Path:
     _git(tmp_path, "add", "-A")
     _git(tmp_path, "commit", "-qm", "code")
     return tmp_path
+
+
+def ran(recorder: StageRecorder) -> StageRecorder:
+    """The stage, with a run of a tool: a manifest that records none is refused."""
+    recorder.tool("ruff", version="1", argv=["ruff", "check", "."], exit_code=0)
+    return recorder
 
 
 def _clean_digest(root: Path) -> str:
@@ -111,7 +123,7 @@ def test_pathspec_reads_globs_as_gitignore_does() -> None:
 
 
 def test_evidence_stays_fresh_across_an_unaffected_edit_and_its_commit(repo: Path) -> None:
-    StageRecorder.begin("lint", root=repo, unaffected=["*.md"]).finish()
+    ran(StageRecorder.begin("lint", root=repo, unaffected=["*.md"])).finish()
 
     def slugs(*, unaffected: tuple[str, ...] = ("*.md",)) -> list[str]:
         state = tree_state(repo, unaffected=unaffected)
@@ -130,7 +142,7 @@ def test_evidence_stays_fresh_across_an_unaffected_edit_and_its_commit(repo: Pat
 
 def test_evidence_made_leaving_out_fewer_files_is_judged_by_its_own_globs(repo: Path) -> None:
     """A policy that names more globs after the stages ran keeps their evidence, as strictly."""
-    StageRecorder.begin("lint", root=repo).finish()  # before the policy named any
+    ran(StageRecorder.begin("lint", root=repo)).finish()  # before the policy named any
 
     def problems() -> list[tuple[str, str]]:
         state = tree_state(repo, unaffected=["*.md"])
@@ -145,8 +157,101 @@ def test_evidence_made_leaving_out_fewer_files_is_judged_by_its_own_globs(repo: 
 
 
 def test_evidence_made_leaving_out_more_files_than_the_policy_is_stale(repo: Path) -> None:
-    StageRecorder.begin("lint", root=repo, unaffected=["*.md"]).finish()
+    ran(StageRecorder.begin("lint", root=repo, unaffected=["*.md"])).finish()
     loaded = load_evidence(repo, reports=".gates", state=tree_state(repo), max_bytes=MAX)
     [problem] = [p.problem for p in loaded.stages[0].problems]
     assert problem.slug == "stale-worktree"
     assert "[gates] unaffected was ['*.md'], it is []" in problem.message
+
+
+# ---------------------------------------------------------------- links, pipes and devices
+
+_CHILD = """
+import json, resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (256 << 20, 256 << 20))
+from gates.gitinfo import tree_state
+state = tree_state(Path(sys.argv[1]))
+print(json.dumps({"digest": state.digest, "changes": state.changes}))
+"""
+
+
+def _state_in_a_child(root: Path) -> dict[str, object]:
+    """``tree_state`` in a process of 256 MiB: a read of /dev/zero there fails, not this one.
+
+    The wall-clock timeout only catches a hang (a read of a pipe with no writer).
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def test_an_untracked_link_to_a_device_is_hashed_as_a_link(repo: Path) -> None:
+    clean = _state_in_a_child(repo)
+    (repo / "x.py").symlink_to("/dev/zero")
+    linked = _state_in_a_child(repo)
+    assert linked["digest"] != clean["digest"]  # a new link is a change
+    assert isinstance(linked["changes"], dict)
+    assert set(linked["changes"]) == {"x.py"}
+    (repo / "x.py").unlink()
+    (repo / "x.py").symlink_to("/dev/null")
+    assert _state_in_a_child(repo)["digest"] != linked["digest"]  # so is another target
+
+
+def test_an_untracked_link_to_a_pipe_is_not_opened(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    pipe = tmp_path_factory.mktemp("elsewhere") / "pipe"
+    os.mkfifo(pipe)
+    (repo / "x.py").symlink_to(pipe)
+    assert _state_in_a_child(repo)["changes"] == {"x.py": ANY_DIGEST}
+
+
+def test_a_tracked_file_turned_into_a_link_to_a_device_is_not_read(repo: Path) -> None:
+    (repo / "pkg" / "mod.py").unlink()
+    (repo / "pkg" / "mod.py").symlink_to("/dev/zero")
+    changes = _state_in_a_child(repo)["changes"]
+    assert isinstance(changes, dict)
+    assert set(changes) == {"pkg/mod.py"}
+
+
+def test_a_link_out_of_the_tree_is_its_name_not_the_content_outside(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "secret.py").write_text("a = 1\n")
+    (repo / "x.py").symlink_to(outside / "secret.py")
+    before = tree_state(repo)
+    (outside / "secret.py").write_text("a = 2\n")
+    assert tree_state(repo) == before
+
+
+def test_a_folder_turned_into_a_link_out_of_the_tree_is_not_followed(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Past a link, git sees no file: ``pkg/mod.py`` is deleted, whatever lies outside."""
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "mod.py").write_text("x = 1\n")  # the same content as the tracked file
+    shutil.rmtree(repo / "pkg")
+    (repo / "pkg").symlink_to(outside, target_is_directory=True)
+    state = tree_state(repo)
+    assert state.changes is not None
+    assert state.changes.get("pkg/mod.py") == DELETED
+    (outside / "mod.py").write_text("x = 2\n")
+    assert tree_state(repo) == state
+
+
+def test_a_large_untracked_file_is_hashed_in_chunks(repo: Path) -> None:
+    """512 MiB of source, hashed by a process limited to 256 MiB: never read whole."""
+    with (repo / "big.py").open("wb") as handle:
+        handle.truncate(512 * 1024 * 1024)  # sparse: no disk written
+    digest = _state_in_a_child(repo)["changes"]
+    assert isinstance(digest, dict)
+    assert set(digest) == {"big.py"}

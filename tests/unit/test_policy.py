@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from gates.budget import Budget
 from gates.errors import PolicyError
 from gates.model import Severity
 from gates.policy import glob_match, load_policy, parse_policy
@@ -90,6 +91,7 @@ def error_of(text: str) -> PolicyError:
 def test_full_policy_is_typed() -> None:
     policy = parse_policy(tomllib.loads(FULL))
     assert policy.settings.max_report_mb == 64
+    assert policy.settings.budget == Budget(report_seconds=60, evidence_seconds=600, memory_mb=4096)
     names = [gate.name for gate in policy.gates]
     assert names == [
         "unit-coverage",
@@ -422,6 +424,21 @@ def test_a_tool_gates_does_not_know_is_not_a_policy_error(tool: str) -> None:
             "1 to 4096",
         ),
         (
+            '[gates]\nmax-report-seconds = 0\n[gate.a]\nmetric = "findings"\nmax = 0',
+            "gates.max-report-seconds",
+            "1 to 3600 (CPU seconds)",
+        ),
+        (
+            '[gates]\nmax-evidence-seconds = 1.5\n[gate.a]\nmetric = "findings"\nmax = 0',
+            "gates.max-evidence-seconds",
+            "1 to 86400 (CPU seconds)",
+        ),
+        (
+            '[gates]\nmax-memory-mb = 32\n[gate.a]\nmetric = "findings"\nmax = 0',
+            "gates.max-memory-mb",
+            "64 to 1048576 (MiB)",
+        ),
+        (
             '[gates]\nbase = "--output=x"\n[gate.a]\nmetric = "findings"\nmax = 0',
             "gates.base",
             "a git ref",
@@ -585,3 +602,49 @@ def test_unaffected_globs_that_cannot_be_are_refused(value: str, words: str) -> 
 )
 def test_glob_match_reads_globs_as_git_does(pattern: str, path: str, matched: bool) -> None:
     assert glob_match(pattern, path) is matched
+
+
+_WAIVER = {"finding": '"ruff:E501"', "owner": '"me"', "reason": '"r"', "expires": "2027-01-31"}
+
+
+@pytest.mark.parametrize("bad", ["\\n", "\\u0000", "\\r", "\\u001b", "\\t", "\\u0085"])
+@pytest.mark.parametrize(
+    ("table", "key", "value"),
+    [
+        ("gates", "reports", '".gates{}path=/abs"'),
+        ("gates", "base", '"origin/main{}x"'),
+        ("gate.a", "tool", '"ruff{}"'),
+        ("gate.a", "rule", '["E5{}*"]'),
+        ("gate.a", "path", '"src/{}**"'),
+        ("waiver[0]", "owner", '"me{}"'),
+        ("waiver[0]", "finding", '"ruff:E{}501"'),
+    ],
+)
+def test_a_control_character_in_a_setting_or_name_is_refused(
+    table: str, key: str, value: str, bad: str
+) -> None:
+    """`reports = ".gates\\npath=/abs"` passed the loader, and forged a line of $GITHUB_OUTPUT."""
+    line = f"{key} = {value.format(bad)}\n"  # `bad` is a TOML escape
+    if table == "gates":
+        text = "[gates]\n" + line + GATE
+    elif table == "gate.a":
+        text = GATE + line
+    else:
+        fields = {**_WAIVER, key: value.format(bad)}
+        text = GATE + "[[waiver]]\n" + "".join(f"{k} = {v}\n" for k, v in fields.items())
+    error = error_of(text)
+    assert error.key == f"{table}.{key}"
+    assert "control character" in error.message
+
+
+def test_free_text_may_break_lines_but_holds_no_other_control() -> None:
+    policy = parse_policy(tomllib.loads(GATE + 'description = """two\nlines\tand a tab"""\n'))
+    assert policy.gates[0].description == "two\nlines\tand a tab"
+    error = error_of(GATE + 'description = "bell\\u0007"\n')
+    assert (error.key, "U+0007" in error.message) == ("gate.a.description", True)
+
+
+def test_the_budget_of_reading_is_read_from_gates() -> None:
+    text = "[gates]\nmax-report-seconds = 5\nmax-evidence-seconds = 50\nmax-memory-mb = 512\n"
+    settings = parse_policy(tomllib.loads(text + GATE)).settings
+    assert settings.budget == Budget(report_seconds=5, evidence_seconds=50, memory_mb=512)

@@ -69,8 +69,8 @@ def _policy(text: str, source: str = "gates.toml") -> Policy:
     return parse_policy(tomllib.loads(text), source=source)
 
 
-def _judge(head: str) -> BasedPolicy:
-    return judge_against_base(_policy(BASE, "base.toml"), _policy(head))
+def _judge(head: str, *, base: str = BASE) -> BasedPolicy:
+    return judge_against_base(_policy(base, "base.toml"), _policy(head))
 
 
 def _gate(policy: Policy, name: str) -> GateSpec:
@@ -279,6 +279,26 @@ def test_settings_base_stays_reports_follow_the_pull_request_size_only_shrinks()
     ]
     smaller = _judge(BASE.replace("max-report-mb = 64", "max-report-mb = 8"))
     assert smaller.policy.settings.max_report_mb == 8
+
+
+@pytest.mark.parametrize(
+    ("key", "field"),
+    [
+        ("max-report-seconds", "max_report_seconds"),
+        ("max-evidence-seconds", "max_evidence_seconds"),
+        ("max-memory-mb", "max_memory_mb"),
+    ],
+)
+def test_a_pull_request_cannot_raise_the_budget_of_reading_its_evidence(
+    key: str, field: str
+) -> None:
+    """A pull request writes its reports: a larger budget for them is a loosening."""
+    base = BASE.replace("max-report-mb = 64", f"max-report-mb = 64\n{key} = 100")
+    raised = _judge(base.replace(f"{key} = 100", f"{key} = 1000"), base=base)
+    assert getattr(raised.policy.settings, field) == 100
+    assert _notes(raised) == [f"[gates] {key} 100 → 1000 ({NOT_APPLIED})"]
+    lowered = _judge(base.replace(f"{key} = 100", f"{key} = 90"), base=base)
+    assert getattr(lowered.policy.settings, field) == 90
 
 
 # ---------------------------------------------------------------- properties

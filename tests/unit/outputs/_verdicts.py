@@ -48,6 +48,8 @@ HOSTILE: Final = (
     "</details></summary></td>",
     "<img src=x onerror=alert(1)>",
     "\u2028para\u2029sep\x85nel",
+    "bare https://evil.example/x www.evil.example HTTP://E.example ftp://f.example",
+    "_www.evil.example mailto:a@b.example xmpp:c@d.example GH-12 (https://x.example)",
 )
 HOSTILE_TEXT: Final = " ".join(HOSTILE)
 

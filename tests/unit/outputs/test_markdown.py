@@ -34,16 +34,24 @@ class _Tags(HTMLParser):
         self.tags: set[str] = set()
         self.comments: list[str] = []
         self.text: list[str] = []
+        self.linkable: list[str] = []  # the text outside code, where GitHub finds links
+        self._code = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
+        self._code += tag == "code"
         assert attrs in ([], [("style", "text-align:right")]), f"<{tag}> with {attrs}"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._code -= tag == "code"
 
     def handle_comment(self, data: str) -> None:
         self.comments.append(data)
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
+        if not self._code:
+            self.linkable.append(data)
 
     def plain(self) -> str:
         """The text a reader sees, without the zero-width spaces that break mentions."""
@@ -84,12 +92,19 @@ def test_renders_only_our_own_markup() -> None:
         assert html.comments == [" gates-verdict "]
 
 
+# What GitHub links in rendered text, beyond CommonMark (which the parser above
+# follows): cmark-gfm's autolink extension ("www.", a scheme before "://", an
+# address after "mailto:"/"xmpp:"), mentions and issue references ("@user",
+# "#12", "GH-12").
+_LINKED = re.compile(r"(?i)www\.|(?:https?|ftp)://|(?:mailto|xmpp):|[@#]\w|\bgh-\d")
+
+
 @pytest.mark.parametrize("hostile", _verdicts.HOSTILE)
 def test_escape_md_leaves_nothing_for_markdown_to_interpret(hostile: str) -> None:
     html = _html(f"x {markdown.escape_md(hostile)}")
     assert html.tags == {"p"}
     assert not html.comments
-    assert not re.search(r"[@#]\w", "".join(html.text)), "a mention or issue reference survived"
+    assert not _LINKED.search("".join(html.text)), "a link, mention or reference survived"
     assert html.plain() == "x " + one_line(hostile)
 
 
@@ -98,8 +113,14 @@ def test_escape_html_is_inert_inside_an_html_block(hostile: str) -> None:
     html = _html(f"<details>\n<summary>{markdown.escape_html(hostile)}</summary>\n\n</details>")
     assert html.tags == {"details", "summary"}
     assert not html.comments
-    assert not re.search(r"[@#]\w", "".join(html.text)), "a mention or issue reference survived"
+    assert not _LINKED.search("".join(html.text)), "a link, mention or reference survived"
     assert html.plain() == one_line(hostile)
+
+
+def test_the_hostile_verdict_leaves_no_bare_link() -> None:
+    html = _html(_render(_verdicts.hostile(), max_offenders=100))
+    assert "evil.example" in "".join(html.linkable)
+    assert not _LINKED.search("".join(html.linkable)), "a link, mention or reference survived"
 
 
 def test_hostile_text_never_breaks_a_table_row() -> None:
