@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gates.detect import pytest_config
-from gates.pins import bundled_pins
 from gates.devenv import installed_names
+from gates.pins import bundled_pins
 from gates.projectenv import normalise, read_install, read_toml
 from gates.testenv import Env, read_envs, runs_pytest, runs_unittest
 

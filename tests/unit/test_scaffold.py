@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from gates.documents import unaffected_documents
 from gates.errors import UsageError
 from gates.policy import parse_policy
 from gates.scaffold import Layout, detect, init, render_noxfile, render_policy
