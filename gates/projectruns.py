@@ -94,9 +94,11 @@ def how_it_runs(
         format_why=format_why,
         notes=(*notes, *more, *([format_why] if format_why else [])),
         commands=tuple(
-            command
-            for env in [*([test_env] if test_env else []), *_bench_envs(envs, benchmarks)]
-            for command in env.commands
+            dict.fromkeys(
+                command
+                for env in [*([test_env] if test_env else []), *_bench_envs(envs, benchmarks)]
+                for command in env.commands
+            )
         ),
     )
 

@@ -129,6 +129,8 @@ def _ini_envs(text: str, where: str) -> tuple[list[Env], list[str]]:
     }
     base = parser["testenv"] if parser.has_section("testenv") else {}
     names = dict.fromkeys([*listed, *(n for found in sections.values() for n in found)])
+    if not names and base:
+        names = {"py": None}  # tox's environment when none is named: [testenv] itself
     envs = []
     for name in names:
         section = next((s for s, found in sections.items() if name in found), None)

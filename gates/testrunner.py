@@ -43,7 +43,7 @@ def check_options(*, runner: str, format_: str | None, tests: Sequence[str]) -> 
         raise ValueError(
             f'Pipeline(runner="unittest", tests={list(tests)!r}): unittest discovers the tests '
             'of one folder: name the one `python -m unittest discover -s` starts from ("." '
-            "for the whole project) in noxfile.py"
+            "for the whole project); fix noxfile.py"
         )
 
 
