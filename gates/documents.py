@@ -51,9 +51,10 @@ def unaffected_documents(
 
 def _why_read(root: Path, suffix: str, folders: Sequence[str], commands: Sequence[str]) -> str:
     """Why a stage may read files with this suffix; "" when nothing says it does."""
-    for path in _files(root, folders):
-        if path.suffix.lower() == suffix:
-            return f"{path.relative_to(root).as_posix()} is where the stages read"
+    found = [path for path in _files(root, folders) if path.suffix.lower() == suffix]
+    if found:  # a fixture rather than a folder's README, when there is one
+        path = min(found, key=lambda p: (p.stem.lower() == "readme", p.as_posix()))
+        return f"{suffix} files lie where the stages read ({path.relative_to(root).as_posix()})"
     mention = re.compile(re.escape(suffix) + r"\b", re.IGNORECASE)
     for where, text in _test_configurations(root, folders, commands):
         if mention.search(text):

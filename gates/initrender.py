@@ -121,7 +121,11 @@ def render_policy(layout: Layout) -> str:
     parts.append(_REST.format(files=files, runner_comment=runner_comment, lint_what=lint_what))
     if layout.workflows:
         parts.append(_WORKFLOWS)
-    parts.append(_AUDIT if layout.audit else _NO_AUDIT.format(why=layout.audit_why))
+    nothing = (
+        f"Nothing is audited: {layout.audit_why}. When the project gains a runtime "
+        'dependency, set `audit` in noxfile.py (["."], ["-r", "requirements.txt"]) and add:'
+    )
+    parts.append(_AUDIT if layout.audit else _NO_AUDIT.format(why=_comment(nothing)))
     if layout.benchmarks:
         parts.append(_BENCHMARKS)
     parts.append(_WAIVER)
@@ -147,9 +151,11 @@ base = "{base}"   # what the change is compared with (patch coverage, benchmarks
 _UNIT = """\
 # Coverage as coverage.py counts it: the stages run `coverage run -m {runner}`
 # with your own coverage configuration. `coverage.total_percent` is the TOTAL
-# that `coverage report --include='{include}'` prints: statements and branches
-# together when the configuration measures branches (`branch = true`),
-# statements alone when not; rounded at its `precision` (else two decimals).
+# that `coverage report` prints, of the package's files:
+#   coverage report --include='{include}'
+# statements and branches together when the configuration measures branches
+# (`branch = true`), statements alone when not; rounded at its `precision`
+# (else two decimals).
 # For statements only, write "coverage.percent"; for branches only,
 # "coverage.branch_percent": the verdict then shows both figures.
 [gate.unit-coverage]
@@ -220,9 +226,7 @@ max = 0
 """
 
 _NO_AUDIT = """\
-# Nothing is audited: {why}. When the project gains a runtime
-# dependency, set `audit` in noxfile.py (["."], ["-r", "requirements.txt"]) and add:
-#
+{why}#
 # [gate.dependencies]
 # metric = "findings"
 # tool = "pip-audit"

@@ -319,8 +319,8 @@ def test_coverage_gates_read_the_total_coverage_report_prints_and_say_so() -> No
 def test_the_unaffected_globs_written_are_the_policys(tmp_path: Path) -> None:
     policy = parse_policy(tomllib.loads(render_policy(replace(_LAYOUT, unaffected=("*.md",)))))
     assert policy.settings.unaffected == ("*.md",)
-    why = ("*.rst: tests/data/a.rst is where the stages read",)
+    why = ("*.rst: .rst files lie where the stages read (tests/data/a.rst)",)
     text = render_policy(replace(_LAYOUT, unaffected=(), unaffected_why=why))
     assert parse_policy(tomllib.loads(text)).settings.unaffected == ()
     assert "# unaffected = []   # none: the stages read the project's documents" in text
-    assert "# not *.rst: tests/data/a.rst is where the stages read" in text
+    assert "# not *.rst: .rst files lie where the stages read (tests/data/a.rst)" in text
