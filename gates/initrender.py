@@ -161,7 +161,8 @@ _UNIT = """\
 [gate.unit-coverage]
 metric = "coverage.total_percent"
 stage = "unit"
-path = {files}   # the package only, whatever else coverage measures
+# the package's files only, whatever else coverage measures
+path = {files}
 min = 90
 
 """
