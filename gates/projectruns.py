@@ -35,7 +35,8 @@ _NOT_TESTS = frozenset(
      "coverage", "pre-commit", "precommit", "plugins", "release", "build", "changelog"}
 )  # fmt: skip
 _BENCH = re.compile(r"bench|codspeed", re.IGNORECASE)
-_BLACK_COMMAND = re.compile(r"(?:^|[\s'\"/])black(?=\s|$)(?!\s*[=<>~])")
+# a `black` command (not a `black==24.1` pin), or black's GitHub action
+_BLACK_COMMAND = re.compile(r"(?:^|[\s'\"/])black(?=\s|$)(?!\s*[=<>~])|uses:\s*psf/black@")
 _RUFF_FORMAT = re.compile(r"\bruff\s+format\b|id:\s*['\"]?ruff-format\b|id:\s*['\"]?ruff_format\b")
 _BLACK_HOOK = re.compile(r"repo:\s*\S*psf/black|id:\s*['\"]?black['\"]?\s*$", re.MULTILINE)
 _LOAD_TESTS = re.compile(r"^def load_tests\(", re.MULTILINE)

@@ -156,7 +156,7 @@ def _ini_env(name: str, where: str, values: Mapping[str, str], base: Mapping[str
         where=where,
         extras=() if skip else tuple(_items(get("extras"))),
         groups=tuple(_items(get("dependency_groups"))),
-        deps=tuple(arg for line in get("deps") for arg in _words(line)),
+        deps=tuple(arg for line in get("deps") for arg in _words(_substituted(line))),
         commands=tuple(_substituted(line) for line in get("commands")),
         elsewhere=bool(changedir) and changedir != ["{toxinidir}"],
     )

@@ -192,6 +192,7 @@ def test_pytest_is_installed_when_the_project_does_not_bring_it(tmp_path: Path) 
         ),
         ({"pyproject.toml": '[project]\nname = "p"\n[tool.black]\nline-length = 100\n'}, None),
         ({"tox.ini": "[testenv:lint]\ncommands = black --check .\n"}, None),
+        ({".github/workflows/lint.yml": "steps:\n  - uses: psf/black@stable\n"}, None),
         # black and ruff format both: ruff format is the project's too
         (
             {

@@ -55,6 +55,7 @@ commands =
 
 [testenv:3.1{0,4}-tests]
 dependency_groups = cov
+deps = -r{toxinidir}/requirements-cov.txt
 commands = coverage run -m pytest {posargs:-n auto}
 
 [testenv:lint-{ruff,pre-commit}]
@@ -94,6 +95,7 @@ def test_tox_factor_conditions_ranges_and_inheritance(tmp_path: Path) -> None:
     assert len(defaults) == 14  # the comment line inside env_list is no environment
     by_name = {env.name: env for env in envs}
     assert by_name["3.10-tests"].groups == ("cov",)  # its own section
+    assert by_name["3.10-tests"].deps == ("-r./requirements-cov.txt",)
     assert by_name["3.10-tests"].commands == ("coverage run -m pytest -n auto",)
     assert by_name["3.11-tests"].groups == ("tests",)  # [testenv], the `tests:` lines
     assert by_name["3.11-tests"].commands == ("pytest -n auto",)
