@@ -108,8 +108,12 @@ def render_policy(layout: Layout) -> str:
     )
     why = "".join(_comment(f"not {reason}") for reason in layout.unaffected_why)
     parts = [_POLICY_HEAD.format(base=layout.base, unaffected=unaffected, unaffected_why=why)]
-    runner = "xmlrunner discover" if layout.runner == "unittest" else "pytest"
-    parts.append(_UNIT.format(files=files, include=",".join(globs), runner=runner))
+    runner = "gates.unittest_junit discover" if layout.runner == "unittest" else "pytest"
+    runs = _comment(
+        f"Coverage as coverage.py counts it: the stages run `coverage run -m {runner}` with "
+        "your own coverage configuration."
+    )
+    parts.append(_UNIT.format(files=files, include=",".join(globs), runs=runs))
     if layout.integration:
         parts.append(_INTEGRATION.format(files=files))
     runner_comment = _comment(layout.runner_why) if layout.runner_why else ""
@@ -149,9 +153,8 @@ base = "{base}"   # what the change is compared with (patch coverage, benchmarks
 """
 
 _UNIT = """\
-# Coverage as coverage.py counts it: the stages run `coverage run -m {runner}`
-# with your own coverage configuration. `coverage.total_percent` is the TOTAL
-# that `coverage report` prints, of the package's files:
+{runs}# `coverage.total_percent` is the TOTAL that `coverage report` prints, of the
+# package's files:
 #   coverage report --include='{include}'
 # statements and branches together when the configuration measures branches
 # (`branch = true`), statements alone when not; rounded at its `precision`

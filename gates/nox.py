@@ -201,7 +201,7 @@ class Pipeline:
     lock: str | None = "uv.lock"  # used when the file is there; None: never
     # more `gates bench` options: ["--budget", "300"], ["--max-rounds", "40"], ["--baseline", "b.json"]
     benchmark_args: Sequence[str] = ()
-    runner: str = "pytest"  # or "unittest": `coverage run -m xmlrunner discover` (gates.testrunner)
+    runner: str = "pytest"  # or "unittest": `coverage run -m gates.unittest_junit discover`
     format: str | None = "ruff"  # the lint stage's `ruff format --check`; None: not gated
 
     def __post_init__(self) -> None:

@@ -3,11 +3,12 @@
 * ``pytest``: ``coverage run -m pytest <folders> --junitxml=…`` (the default).
 * ``unittest``: for a project that runs its tests with unittest and not
   pytest (unittest's ``load_tests`` protocol, which pytest ignores; TestCase
-  classes pytest cannot collect): ``coverage run -m xmlrunner --output-file
-  … discover -s <folder> [-t .]``. unittest-xml-reporting's runner is
-  unittest's own ``TestProgram`` with a result class that also writes JUnit
-  XML, so it runs exactly the tests ``python -m unittest discover`` runs, and
-  its report's test cases are the tests unittest counts in its "Ran N tests"
+  classes pytest cannot collect): ``coverage run -m gates.unittest_junit
+  --output-file … discover -s <folder> [-t .]``, unittest-xml-reporting's
+  runner (unittest's own ``TestProgram`` with a result class that also
+  writes JUnit XML) with a name for each test (:mod:`gates.unittest_junit`),
+  so it runs exactly the tests ``python -m unittest discover`` runs, and its
+  report's test cases are the tests unittest counts in its "Ran N tests"
   line (tests/assets/unittest-xml-reporting/ records it).
 
 This module runs in Nox's own environment (imported by :mod:`gates.nox`):
@@ -53,7 +54,7 @@ def test_command(
     """(the tool recorded, what ``coverage run … -m`` runs) for the stage's test run."""
     if runner == "unittest":
         return UNITTEST_TOOL, [
-            "xmlrunner",
+            "gates.unittest_junit",
             "--output-file",
             junit,
             "discover",

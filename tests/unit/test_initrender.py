@@ -74,7 +74,7 @@ def test_the_runner_formatter_and_audit_choices_are_written_with_their_reasons()
     policy = render_policy(layout)
     assert "# the project runs its tests with unittest" in policy  # under the tests gate
     assert 'tool = "ruff"             # ruff check; formatting is not gated (noxfile.py)' in policy
-    assert "`coverage run -m xmlrunner discover`" in policy
+    assert "`coverage run -m gates.unittest_junit discover`" in policy.replace("\n# ", " ")
     nothing = render_policy(
         replace(layout, audit=(), audit_why="setup.py declares no install_requires")
     )

@@ -39,7 +39,7 @@ def test_the_unittest_runner_discovers_under_coverage_and_writes_junit(
         "run",
         "--source=more_itertools",
         "-m",
-        "xmlrunner",
+        "gates.unittest_junit",
         "--output-file",
         "{stage_dir}/junit.xml",
         "discover",

@@ -6,9 +6,14 @@ make.sh); the `junit-xml` reader must count them as unittest counted its run.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
-from gates.model import Count, Outcome, ReportData, TestCase
+from defusedxml import ElementTree
+
+from gates.model import Count, Outcome, ReportData
+from gates.model import TestCase as Case
 from gates.readers import junit
 from gates.readers.interface import ReadContext
 from gates.safeio import read_blob
@@ -26,7 +31,7 @@ def _summary(name: str) -> tuple[int, int, str]:
     raise AssertionError(name)
 
 
-def _read(name: str) -> tuple[ReportData, list[TestCase]]:
+def _read(name: str) -> tuple[ReportData, list[Case]]:
     blob = read_blob(ASSETS / name, display=name)
     data = junit.read(blob, ReadContext(root=ROOT))
     assert data.tests is not None
@@ -76,3 +81,78 @@ def test_a_run_that_discovered_nothing_is_no_tests() -> None:
     data, tests = _read("no-tests.xml")
     assert (code, ran, len(tests)) == (0, 0, 0)
     assert [problem.slug for problem in data.problems] == ["no-tests"]
+
+
+def test_instances_of_one_test_class_are_each_a_test() -> None:
+    """apache/avro builds a TestCase per schema example: one id, each a test of its own."""
+    code, ran, result = _summary("repeated.xml")
+    data, tests = _read("repeated.xml")
+    assert (code, result) == (1, "FAILED (failures=1)")
+    assert len(tests) == ran == data.counts[Count.TESTS_RUN] == 4
+    names = sorted(case.id.partition("::")[2] for case in tests)
+    assert names == ["check_square", "check_square [2]", "check_square [3]", "check_square [4]"]
+    failed = [case.id for case in tests if case.outcome is Outcome.FAILED]
+    assert failed == ["repeated.check_repeated.SquareCase::check_square [3]"]  # (4, 15)
+    # unittest-xml-reporting's own runner names all four alike: read as one test, rerun
+    raw, raw_tests = _read("repeated-xmlrunner.xml")
+    assert (len(raw_tests), raw.tally.rerun if raw.tally else None) == (1, 3)
+
+
+_DISCOVER = ("discover", "-s", ".", "-p", "check*.py")
+
+_PROJECT = """\
+import unittest
+
+
+class Square(unittest.TestCase):
+    def __init__(self, number, square):
+        super().__init__("check")
+        self.number, self.square = number, square
+
+    def check(self):
+        for power in (1, 2):
+            with self.subTest(power=power):
+                self.assertEqual(self.number ** 2, self.square)
+
+
+class BrokenTeardown(unittest.TestCase):
+    def test_fails_then_teardown_errors(self):
+        self.fail("first")
+
+    def tearDown(self):
+        raise OSError("then this")
+
+
+def load_tests(loader, tests, ignore):
+    tests.addTests(Square(n, s) for n, s in [(2, 4), (3, 8), (4, 16)])
+    return tests
+"""
+
+
+def test_the_runner_names_instances_apart_and_keeps_one_tests_results_together(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "check_square.py").write_text(_PROJECT)
+    report = tmp_path / "junit.xml"
+    run = subprocess.run(
+        [sys.executable, "-m", "gates.unittest_junit", "--output-file", str(report), *_DISCOVER],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 1, run.stderr
+    assert "Ran 4 tests" in run.stderr
+    cases = [
+        (case.get("name"), [child.tag for child in case])
+        for case in ElementTree.fromstring(report.read_bytes()).iter("testcase")
+    ]
+    assert sorted(cases) == [
+        ("check", []),
+        ("check [2] (power=1)", ["failure"]),  # 3 squared is not 8: both subtests fail
+        ("check [2] (power=2)", ["failure"]),
+        ("check [3]", []),
+        ("test_fails_then_teardown_errors", ["error"]),  # one test, both results under one name
+        ("test_fails_then_teardown_errors", ["failure"]),
+    ]
