@@ -21,6 +21,8 @@ from tests.e2e.conftest import Nox, Project, Verdict, make_project
 pytestmark = pytest.mark.slow
 
 POLICY = """\
+[gates]
+unaffected = ["*.md", "*.rst"]   # as gates init wrote it: the stages left these out
 [gate.tests]
 metric = "tests.failed"
 max = 0
