@@ -29,7 +29,7 @@ from gates.pins import bundled, parse_pins, upgrade
 from gates.policy import load_settings
 from gates.readers import READERS, reader_for
 from gates.runner import ReportSpec, run_tool
-from gates.scaffold import init
+from gates.scaffold import init, summary
 from gates.vocabulary import json_schema
 
 __all__ = ["main"]
@@ -232,7 +232,10 @@ def _add_init(sub: argparse._SubParsersAction[_Parser]) -> None:
         "file without --force.",
     )
     init.add_argument("--root", default=".", type=Path, help="project root (default: .)")
-    init.add_argument("--package", help="the package to gate, e.g. src/mypkg (default: detected)")
+    init.add_argument(
+        "--package",
+        help="the packages to gate, e.g. src/mypkg or src/a,src/b (default: every package detected)",
+    )
     init.add_argument("--tests", help="the unit tests folder (default: detected)")
     init.add_argument("--force", action="store_true", help="replace existing files")
     init.add_argument("-v", "--verbose", action="store_true")
@@ -372,37 +375,7 @@ def _init(args: argparse.Namespace) -> int:
         tests=args.tests,
         pins=bundled().read_bytes(),
     )
-    layout = result.layout
-    tests = ", ".join(layout.tests)
-    found = f"package {layout.package}, tests {tests}"
-    if layout.tests_from:
-        found += f" (testpaths of {layout.tests_from})"
-    if layout.integration:
-        found += f", integration tests {layout.integration}"
-    if layout.benchmarks:
-        found += f", benchmarks {', '.join(layout.benchmarks)}"
-    if layout.lock:
-        found += f", the versions of {layout.lock}"
-    if layout.python:
-        found += f"; the stages run Python {layout.python} (requires-python excludes this one)"
-    guessed = (
-        "" if layout.base_detected else " (origin/HEAD is not set: a guess; edit [gates] base)"
-    )
-    sys.stdout.write(
-        f"found {found}; installs with `pip install {' '.join(layout.install)}`; "
-        f"base {layout.base}{guessed}\n"
-        f"wrote {', '.join(result.written)}"
-        + (f"; added {', '.join(result.gitignore)} to .gitignore" if result.gitignore else "")
-        + "\n"
-    )
-    for note in layout.notes:
-        sys.stdout.write(f"note: {note}\n")
-    if result.noxfile_lines:
-        sys.stdout.write(
-            "noxfile.py exists and was kept: add these lines to it (or rerun with --force to "
-            "replace it):\n\n" + result.noxfile_lines + "\n"
-        )
-    sys.stdout.write("next: `nox -s gates` (nox and gates installed where nox runs)\n")
+    sys.stdout.write("".join(f"{line}\n" for line in summary(result, args.root)))
     return 0
 
 

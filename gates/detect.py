@@ -34,6 +34,7 @@ __all__ = [
     "benchmark_files",
     "dev_groups",
     "mypy_files",
+    "pytest_config",
     "pytest_testpaths",
     "python_for",
     "typing_groups",
@@ -75,37 +76,12 @@ def pytest_testpaths(root: Path) -> PytestConfig:
     return (), ""
 
 
-_DOCUMENTS = ("*.md", "*.rst")  # what no stage reads, unless pytest collects it
-# configuration files where a project tells pytest to run its documents as tests
-_TEST_CONFIGS = (
-    "pytest.toml",
-    ".pytest.toml",
-    "pytest.ini",
-    ".pytest.ini",
-    "pyproject.toml",
-    "tox.ini",
-    "setup.cfg",
-    "conftest.py",
-    "noxfile.py",
-)
-_DOCUMENT_TESTS = ("doctest-glob", "markdown-docs", "doctest_glob", "sybil", "pytest-codeblocks")
-
-
-def unaffected_documents(root: Path) -> tuple[str, ...]:
-    """The ``[gates] unaffected`` globs for the project's documents: none when pytest tests them.
-
-    Markdown and reStructuredText change no stage's evidence, unless pytest
-    collects them (``--doctest-glob``, pytest-markdown-docs, Sybil): then
-    editing a README is editing a test.
-    """
-    for name in _TEST_CONFIGS:
-        try:
-            text = (root / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if any(word in text for word in _DOCUMENT_TESTS):
-            return ()
-    return _DOCUMENTS
+def pytest_config(root: Path) -> str:
+    """The file pytest reads its configuration from (as pytest chooses it), or ""."""
+    for name, read in _PYTEST_FILES:
+        if (root / name).is_file() and read(root / name) is not None:
+            return name
+    return ""
 
 
 def _toml_pytest(path: Path) -> list[str] | None:

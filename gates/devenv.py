@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ __all__ = [
     "find_lock",
     "has_workflows",
     "install_args",
+    "installed_names",
     "project_tool_pins",
     "stage_python",
     "test_groups_only",
@@ -47,6 +49,8 @@ def install_args(root: Path, pyproject: dict[str, object]) -> tuple[str, ...]:
 
     Its dependency groups first (uv's default groups, as ``uv sync`` installs
     them, and a test group), then a test extra, then requirements files.
+    pytest, when the project does not bring it, is added by
+    :mod:`gates.projectruns` (unless the project runs unittest).
     """
     project = () if _virtual(pyproject) else ("-e", ".")
     groups = dev_groups(pyproject)
@@ -58,9 +62,7 @@ def install_args(root: Path, pyproject: dict[str, object]) -> tuple[str, ...]:
             if extra in extras:
                 return ("-e", f".[{extra}]")
     files = _requirements(root)
-    if files:
-        return (*project, *(arg for name in files for arg in ("-r", name)), *_pytest_unless(files))
-    return (*project, "pytest")
+    return (*project, *(arg for name in files for arg in ("-r", name)))
 
 
 def uninstallable(root: Path, install: Sequence[str], *, python: str) -> str:
@@ -143,11 +145,6 @@ def _requirements(root: Path) -> tuple[str, ...]:
     runtime = tuple(name for name in ("requirements.txt",) if (root / name).is_file())
     tests = tuple(name for name in _TEST_REQUIREMENTS if (root / name).is_file())[:1]
     return runtime + tests
-
-
-def _pytest_unless(files: tuple[str, ...]) -> tuple[str, ...]:
-    """pytest, when only the runtime requirements were found: the tests need it."""
-    return ("pytest",) if files == ("requirements.txt",) else ()
 
 
 _TYPING = ("typing", "types", "type", "mypy")
@@ -249,3 +246,74 @@ def project_tool_pins(root: Path, pins: str, *, install: Sequence[str], lock: st
         else:
             lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def installed_names(root: Path, pyproject: dict[str, object], install: Sequence[str]) -> set[str]:
+    """The normalised names of what ``install`` installs: its groups, extras, files and arguments.
+
+    Includes resolved (a group's ``include-group``, an extra that names the
+    project's own other extras), the project's own dependencies when it is
+    installed; requirements files followed through their ``-r``.
+    """
+    args = read_install(install)
+    groups = {normalise(group) for group in args.groups}
+    extras = _extras_closure(pyproject, args.extras)
+    names: set[str] = set()
+    for name, items in declarations(root, args).items():
+        for item in items:
+            table, _, which = item.where.partition("] ")
+            if (
+                (table.endswith("[dependency-groups") and normalise(which) in groups)
+                or (table.endswith("[project.optional-dependencies") and normalise(which) in extras)
+                or not item.where.startswith(("pyproject.toml", ".pre-commit-config.yaml"))
+            ):
+                names.add(name)
+    project = _table_of(pyproject, "project")
+    if args.project:
+        names |= {_requirement_name(text) for text in _strings_of(project.get("dependencies"))}
+    names |= {_requirement_name(arg) for arg in _plain_requirements(args.without_groups)}
+    names.discard("")
+    return names
+
+
+def _extras_closure(pyproject: dict[str, object], extras: Sequence[str]) -> set[str]:
+    """The extras installed, with those an extra pulls in (``test = ["pkg[linkify]"]``)."""
+    project = _table_of(pyproject, "project")
+    own = normalise(str(project.get("name", "")))
+    table = project.get("optional-dependencies")
+    by_name = {normalise(str(k)): v for k, v in table.items()} if isinstance(table, dict) else {}
+    seen: set[str] = set()
+    todo = [normalise(extra) for extra in extras]
+    while todo:
+        extra = todo.pop()
+        if extra in seen:
+            continue
+        seen.add(extra)
+        for text in _strings_of(by_name.get(extra)):
+            match = re.match(r"^\s*([A-Za-z0-9][\w.-]*)\s*\[([^\]]*)\]", text)
+            if match and normalise(match.group(1)) == own:
+                todo += [normalise(e) for e in match.group(2).split(",") if e.strip()]
+    return seen
+
+
+def _plain_requirements(args: Sequence[str]) -> list[str]:
+    """The requirement strings among pip arguments (not options, files or the project)."""
+    found = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in ("-r", "--requirement", "-c", "--constraint", "-e", "--editable"):
+            skip = arg not in ("-e", "--editable")
+        elif not arg.startswith(("-", ".")):
+            found.append(arg)
+    return found
+
+
+def _requirement_name(text: str) -> str:
+    match = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)", text)
+    return normalise(match.group(1)) if match else ""
+
+
+def _strings_of(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []

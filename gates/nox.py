@@ -67,10 +67,13 @@ from gates.projectenv import (
     choose_tools,
     declarations,
     locked_versions,
+    merge_install,
     normalise,
     read_install,
 )
+from gates.setupmeta import audit_arguments
 from gates.stages import STAGE_TAG, stage_requires
+from gates.testrunner import UNITTEST_TOOL, check_options, test_command
 
 __all__ = ["STAGES", "Pipeline", "gates_install", "tool_pins"]
 
@@ -92,7 +95,17 @@ _STARTED = time.time()  # when this Nox process loaded the noxfile
 # `gates run` reads where each tool's version came from here, for the stage manifest
 TOOL_SOURCES_ENV = "GATES_TOOL_SOURCES"
 # the tools the stages run, by their package: each one's version source is recorded
-_RECORDED = ("ruff", "mypy", "pytest", "coverage", "bandit", "pip-audit", "diff-cover", "zizmor")
+_RECORDED = (
+    "ruff",
+    "mypy",
+    "pytest",
+    UNITTEST_TOOL,
+    "coverage",
+    "bandit",
+    "pip-audit",
+    "diff-cover",
+    "zizmor",
+)
 
 
 def tool_pins(root: Path = Path()) -> Path:
@@ -188,6 +201,11 @@ class Pipeline:
     lock: str | None = "uv.lock"  # used when the file is there; None: never
     # more `gates bench` options: ["--budget", "300"], ["--max-rounds", "40"], ["--baseline", "b.json"]
     benchmark_args: Sequence[str] = ()
+    runner: str = "pytest"  # or "unittest": `coverage run -m gates.unittest_junit discover`
+    format: str | None = "ruff"  # the lint stage's `ruff format --check`; None: not gated
+
+    def __post_init__(self) -> None:
+        check_options(runner=self.runner, format_=self.format, tests=_paths(self.tests))
 
     # ------------------------------------------------------------ registration
 
@@ -270,7 +288,8 @@ class Pipeline:
             ["ruff", "check", "--no-fix", "--show-files", *lint],
             stdout="file-list=files.txt",
         )
-        self._ruff_format_check(session, lint)
+        if self.format == "ruff":  # None: the project formats otherwise (black), not gated
+            self._ruff_format_check(session, lint)
         if workflows:
             self._lint_workflows(session, workflows)
         self._done(session, "lint")
@@ -353,25 +372,25 @@ class Pipeline:
         step); parallel shards are combined by name, so the manifest names them
         and no shard from another run can slip in.
         """
-        self._install(session, tools=["coverage"], project=True)
+        runner = [UNITTEST_TOOL] if self.runner == "unittest" else []
+        self._install(session, tools=["coverage", *runner], project=True)
         settings = _coverage_settings(session)
         env = {"COVERAGE_FILE": f"{self.reports}/{stage}/.coverage"}
+        tool, command = test_command(
+            self.runner, folders, junit="{stage_dir}/junit.xml", pytest_args=self.pytest_args
+        )
+        no_cov = settings.get("pytest_cov") and self.runner == "pytest"
         self._step(
             session,
             stage,
-            "pytest",
+            tool,
             [
                 "coverage",
                 "run",
                 *_coverage_source(settings, self.package),
                 "-m",
-                "pytest",
-                *folders,
-                "--junitxml={stage_dir}/junit.xml",
-                "-o",
-                "junit_family=xunit2",
-                *self.pytest_args,
-                *(["--no-cov"] if settings.get("pytest_cov") else []),
+                *command,
+                *(["--no-cov"] if no_cov else []),
                 *session.posargs,
             ],
             reports=["junit-xml=junit.xml"],
@@ -428,13 +447,17 @@ class Pipeline:
             first=True,
         )
         if self.audit:  # empty: the project has no dependencies to audit
+            try:  # a setup.py target: its install_requires, as a requirements file
+                audit = audit_arguments(self.audit, Path(session.virtualenv.location))
+            except ValueError as error:
+                _stop(str(error))
             self._step(
                 session,
                 "security",
                 "pip-audit",
                 [
                     "pip-audit",
-                    *self.audit,
+                    *audit,
                     "-f",
                     "json",
                     "-o",
@@ -455,7 +478,7 @@ class Pipeline:
         fresh processes of each side until every benchmark is decided.
         """
         session.install("-c", str(tool_pins()), *gates_install())
-        install = [*self.install, *self.extra_install.get(session.name, ())]
+        install = merge_install(self.install, self.extra_install.get(session.name, ()))
         constraints = self._bench_constraints(session, install)
         session.run(
             "gates",
@@ -636,11 +659,12 @@ class Pipeline:
     def planned(self, stage: str) -> tuple[str, ...]:
         """The tools ``stage`` runs: what its gates read, should it fail before running them."""
         workflows = ("zizmor", "actionlint") if _workflows() else ()
+        tests = UNITTEST_TOOL if self.runner == "unittest" else "pytest"
         return {
             "lint": ("ruff", *workflows),
             "type": ("mypy",),
-            "unit": ("pytest", "coverage"),
-            "integration": ("pytest", "coverage"),
+            "unit": (tests, "coverage"),
+            "integration": (tests, "coverage"),
             "security": ("bandit", *(("pip-audit",) if self.audit else ())),
             "benchmark": ("gates-bench",),
             "diff": ("git", "diff-cover"),
@@ -677,8 +701,8 @@ class Pipeline:
         stage manifest.
         """
         extra = list(self.extra_install.get(session.name, ()))
-        wanted = [*self.install, *extra] if project else extra
-        declared = read_install([*self.install, *extra])
+        wanted = merge_install(self.install, extra) if project else extra
+        declared = read_install(merge_install(self.install, extra))
         try:
             choices = self._tool_choices(declared, tools)
             lock = self._lock_file()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from gates.projectenv import read_toml
 
-__all__ = ["Style", "call", "imports", "noxfile", "read_style", "string"]
+__all__ = ["MYPY_IGNORE", "Style", "call", "imports", "noxfile", "read_style", "string"]
 
 _SORTED_PROFILES = frozenset({"google", "open_stack", "plone"})  # isort: force_sort_within_sections
 
@@ -219,8 +219,36 @@ def _argument(style: Style, name: str, value: str) -> list[str]:
         items = [item.strip() for item in value[1:-1].split(", ")]
         return [f"{pad}{name}=[", *(f"{pad}{pad}{item}," for item in items), f"{pad}],"]
     if value.startswith("{"):
-        return [f"{pad}{name}={{", f"{pad}{pad}{value[1:-1]},", f"{pad}}},"]
+        entries = _top_level_items(value[1:-1])
+        lines = [f"{pad}{name}={{"]
+        for entry in entries:
+            key, _, item = entry.partition(": ")
+            lines += _entry(style, key, item)
+        return [*lines, f"{pad}}},"]
     return [line]
+
+
+def _entry(style: Style, key: str, value: str) -> list[str]:
+    """One ``key: value,`` line of a dict argument; a list too long is split, as ruff would."""
+    pad = " " * style.indent * 2
+    line = f"{pad}{key}: {value},"
+    if len(line) <= style.line_length or not value.startswith("["):
+        return [line]
+    items = [item.strip() for item in value[1:-1].split(", ")]
+    return [f"{pad}{key}: [", *(f"{pad}{' ' * style.indent}{item}," for item in items), f"{pad}],"]
+
+
+def _top_level_items(text: str) -> list[str]:
+    """``a: [x, y], b: [z]`` split at the commas outside brackets (no string holds one)."""
+    items, depth, current = [], 0, ""
+    for char in text:
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            items.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return [item for item in [*items, current.strip()] if item]
 
 
 def noxfile(style: Style, arguments: Sequence[tuple[str, Sequence[str], str]]) -> str:
@@ -239,6 +267,7 @@ def noxfile(style: Style, arguments: Sequence[tuple[str, Sequence[str], str]]) -
     pipeline = call(style, "Pipeline", arguments) + ".register()\n"
     comment = "".join(f"# {line}\n" for line in _wrap(_NOXFILE_COMMENT, style.line_length - 2))
     return (
+        f"{MYPY_IGNORE}\n"
         '"""The quality-gate pipeline: run it with `nox -s gates`."""\n\n'
         + (f"{required}\n" if required else "")
         + block
@@ -253,8 +282,14 @@ def noxfile(style: Style, arguments: Sequence[tuple[str, Sequence[str], str]]) -
 _NOXFILE_COMMENT = (
     "Written by `gates init`, to edit freely. Each stage (`nox -l` lists them) runs "
     "one real tool into .gates/<stage>/; what is good enough lives in gates.toml; "
-    "the tool versions in gates-tools.txt, and `gates tools --upgrade` updates them."
+    "the tool versions in gates-tools.txt, and `gates tools --upgrade` updates them. "
+    "The first line keeps the project's own mypy from checking this file, which "
+    "imports nox and gates: they need not be installed where mypy runs."
 )
+# the project's `mypy .` must not fail on this file's imports (nox and gates are not
+# in a project's type-checking environment); an inline config comment, not a
+# `type: ignore`, so `warn_unused_ignores` has nothing to say either
+MYPY_IGNORE = "# mypy: ignore-errors"
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -52,6 +52,7 @@ __all__ = [
     "declarations",
     "dependency_groups",
     "locked_versions",
+    "merge_install",
     "normalise",
     "read_install",
     "read_toml",
@@ -121,6 +122,32 @@ def read_install(args: Sequence[str]) -> InstallArgs:
             project = True
             extras += [e.strip() for e in (match.group("extras") or "").split(",") if e.strip()]
     return InstallArgs(tuple(groups), tuple(extras), tuple(requirements), tuple(rest), project)
+
+
+def merge_install(install: Sequence[str], more: Sequence[str]) -> list[str]:
+    """``install`` then ``more``, the project's extras in ``more`` folded into its own argument.
+
+    ``["-e", ".[test]"]`` and ``[".[typing]"]`` make ``["-e", ".[test,typing]"]``:
+    pip refuses the same project twice with other extras ("conflicting
+    dependencies"); uv accepts both forms.
+    """
+    mine = [i for i, arg in enumerate(install) if _PROJECT.match(arg)]
+    if not mine:
+        return [*install, *more]
+    extras = list(read_install(install).extras)
+    rest: list[str] = []
+    items = iter(more)
+    for arg in items:
+        value = next(items, "") if arg in ("-e", "--editable") else arg
+        match = _PROJECT.match(value)
+        if match is None:
+            rest += [arg, value] if value is not arg else [arg]
+            continue
+        extras += [e.strip() for e in (match.group("extras") or "").split(",") if e.strip()]
+    merged = list(install)
+    shown = ",".join(dict.fromkeys(extras))
+    merged[mine[0]] = f".[{shown}]" if shown else "."
+    return [*merged, *rest]
 
 
 def _option_value(arg: str, rest: Iterator[str], names: tuple[str, ...]) -> str | None:

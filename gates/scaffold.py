@@ -1,33 +1,25 @@
 """``gates init``: adopt gates in an existing Python project.
 
-Detects the package (src or flat layout, from ``pyproject.toml`` and the
-folders), the test folders and how the project installs its test
-dependencies; then writes a short ``noxfile.py`` that imports the stage
-recipes, a commented ``gates.toml`` with the standard gates, the tool pins
-(``gates-tools.txt``), and adds ``.gates/`` and ``.nox/`` to ``.gitignore``.
-It never replaces an existing file without ``force``: without it, nothing is
-written at all when one of the files exists.
+Detects every package of the project (:mod:`gates.packages`), its tests, how
+it installs its development environment (:mod:`gates.devenv`) and runs its
+tests (:mod:`gates.projectruns`: tox, nox, unittest or pytest, black or ruff
+format), what it depends on at run time (:mod:`gates.runtime`); then writes a
+short ``noxfile.py`` that imports the stage recipes, a commented
+``gates.toml`` with the standard gates (:mod:`gates.initrender`), the tool
+pins (``gates-tools.txt``), and adds ``.gates/`` and ``.nox/`` to
+``.gitignore``. It never replaces an existing file without ``force``:
+without it, nothing is written at all when one of the files exists.
 """
 
 from __future__ import annotations
 
 import platform
-import re
 import subprocess
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
-
-from gates import noxstyle
-from gates.detect import (
-    benchmark_files,
-    mypy_files,
-    pytest_testpaths,
-    unaffected_documents,
-)
+from gates.detect import benchmark_files, mypy_files, pytest_testpaths
 from gates.devenv import (
     find_lock,
     has_workflows,
@@ -38,34 +30,28 @@ from gates.devenv import (
     type_install,
     uninstallable,
 )
+from gates.documents import unaffected_documents
 from gates.errors import UsageError
+from gates.initrender import package_glob, render_noxfile, render_policy
 from gates.manifest import atomic_write
 from gates.noxstyle import Style, read_style
-from gates.projectenv import read_install
+from gates.packages import find_packages, find_tests
+from gates.projectenv import merge_install, read_install
+from gates.projectruns import how_it_runs
+from gates.runtime import audit_plan
+from gates.subproject import propose_subproject, shown
 
-__all__ = ["Layout", "detect", "init", "render_noxfile", "render_policy"]
+__all__ = [
+    "InitResult",
+    "Layout",
+    "detect",
+    "init",
+    "package_glob",
+    "render_noxfile",
+    "render_policy",
+    "summary",
+]
 
-_NOT_PACKAGES = frozenset(
-    {
-        "tests",
-        "test",
-        "testing",
-        "docs",
-        "doc",
-        "examples",
-        "example",
-        "scripts",
-        "tools",
-        "benchmarks",
-        "build",
-        "dist",
-        "site-packages",
-        "node_modules",
-        "noxfile",
-        "setup",
-        "conftest",
-    }
-)
 _IGNORED = (".gates/", ".nox/")
 
 
@@ -73,15 +59,16 @@ _IGNORED = (".gates/", ".nox/")
 class Layout:
     """What ``gates init`` found in the project."""
 
-    package: str  # repository-relative path of the package (or module) under test
+    packages: tuple[str, ...]  # repository-relative paths of the packages (or modules) gated
     tests: tuple[str, ...]
     integration: str | None
     benchmarks: tuple[str, ...]  # the files (or folder) of tests that take `benchmark`
     install: tuple[str, ...]  # pip arguments that install the project's development environment
     base: str
-    dependencies: bool = True  # whether the project declares runtime dependencies to audit
-    audit: tuple[str, ...] = (".",)  # pip-audit targets: the project, or -r requirements.txt
+    audit: tuple[str, ...] = (".",)  # pip-audit targets; () nothing to audit
+    audit_why: str = ""  # what the targets are, or why there are none
     type_install: tuple[str, ...] = ()  # more pip arguments for the type stage (a typing group)
+    bench_install: tuple[str, ...] = ()  # more pip arguments for the benchmark stage
     base_detected: bool = True  # False: no origin/HEAD, so `base` is a guess
     tests_from: str = ""  # the pytest configuration whose testpaths named the tests
     python: str | None = None  # the stages' Python, when this one is not what the project allows
@@ -92,27 +79,57 @@ class Layout:
     style: Style = field(default_factory=Style)
     notes: tuple[str, ...] = ()  # what init chose, and why, for the user to read
     unaffected: tuple[str, ...] = ()  # documents no stage reads: [gates] unaffected
+    unaffected_why: tuple[str, ...] = ()  # why each other document suffix is not
+    runner: str = "pytest"  # or "unittest"
+    runner_why: str = ""
+    format: str | None = "ruff"  # None: the project formats with black, not gated
+    format_why: str = ""
+
+    @property
+    def dependencies(self) -> bool:
+        """Whether the security stage audits runtime dependencies."""
+        return bool(self.audit)
 
 
 def detect(root: Path, *, package: str | None = None, tests: str | None = None) -> Layout:
-    """Find the package, tests, install command and base ref of the project at ``root``."""
+    """Find the packages, tests, install, runner and base ref of the project at ``root``."""
     pyproject = _read_pyproject(root)
-    found_package = _given(root, package, "--package") if package else _package(root, pyproject)
+    packages = (
+        _given_packages(root, package)
+        if package
+        else find_packages(root, pyproject, when_none=propose_subproject)
+    )
     configured, tests_from = ((), "") if tests else pytest_testpaths(root)
-    unit, integration = _tests(root, _given(root, tests, "--tests") if tests else None, configured)
-    base = _base(root)
+    unit, integration = (
+        ((_given(root, tests, "--tests"),), None)
+        if tests
+        else find_tests(root, packages, configured)
+    )
     python = stage_python(root, pyproject)
     install, notes = _installable(root, pyproject, install_args(root, pyproject), python)
+    benchmarks = _benchmarks(root)
+    runs = how_it_runs(
+        root,
+        pyproject,
+        install,
+        tests=[*unit, *([integration] if integration else [])],
+        benchmarks=benchmarks,
+    )
+    plan = audit_plan(root, pyproject)
+    read = [*unit, *([integration] if integration else []), *benchmarks, *packages]
+    unaffected, unaffected_why = unaffected_documents(root, read, runs.commands)
+    base = _base(root)
     return Layout(
-        package=found_package,
+        packages=packages,
         tests=unit,
         integration=integration,
-        benchmarks=_benchmarks(root),
-        install=install,
+        benchmarks=benchmarks,
+        install=runs.install,
         base=base or "origin/main",
-        dependencies=_has_dependencies(root, pyproject),
-        audit=_audit(root, pyproject),
-        type_install=_type_installable(root, pyproject, install, python),
+        audit=plan.targets,
+        audit_why=plan.why,
+        type_install=_type_installable(root, pyproject, runs.install, python),
+        bench_install=runs.bench_install,
         base_detected=bool(base),
         tests_from=tests_from if configured else "",
         python=python,
@@ -120,8 +137,13 @@ def detect(root: Path, *, package: str | None = None, tests: str | None = None) 
         typecheck=mypy_files(root),
         workflows=has_workflows(root),
         style=read_style(root),
-        notes=notes,
-        unaffected=unaffected_documents(root),
+        notes=(*notes, *runs.notes),
+        unaffected=unaffected,
+        unaffected_why=unaffected_why,
+        runner=runs.runner,
+        runner_why=runs.runner_why,
+        format=runs.format,
+        format_why=runs.format_why,
     )
 
 
@@ -163,6 +185,12 @@ def _given(root: Path, path: str, option: str) -> str:
     return path
 
 
+def _given_packages(root: Path, packages: str) -> tuple[str, ...]:
+    """``--package src/a,src/b``: each must exist."""
+    names = [item.strip() for item in packages.split(",") if item.strip()]
+    return tuple(_given(root, name, "--package") for name in names)
+
+
 def _read_pyproject(root: Path) -> dict[str, object]:
     path = root / "pyproject.toml"
     if not path.is_file():
@@ -177,96 +205,6 @@ def _read_pyproject(root: Path) -> dict[str, object]:
         ) from None
 
 
-def _normalise(name: str) -> str:
-    return re.sub(r"[-_.]+", "_", name).lower()
-
-
-def _package(root: Path, pyproject: dict[str, object]) -> str:
-    project = pyproject.get("project")
-    name = _normalise(str(project.get("name", ""))) if isinstance(project, dict) else ""
-    candidates: list[str] = []
-    for base in (root / "src", root):
-        if not base.is_dir():
-            continue
-        for child in sorted(base.iterdir()):
-            relative = child.relative_to(root).as_posix()
-            if child.is_dir() and (child / "__init__.py").is_file():
-                if child.name not in _NOT_PACKAGES and not child.name.startswith((".", "_")):
-                    candidates.append(relative)
-            elif child.suffix == ".py" and child.stem not in _NOT_PACKAGES and base != root:
-                candidates.append(relative)
-        if candidates:
-            break
-    if not candidates and name and (root / f"{name}.py").is_file():
-        candidates.append(f"{name}.py")
-    for candidate in candidates:
-        if _normalise(Path(candidate).stem) == name:
-            return candidate
-    if len(candidates) == 1:
-        return candidates[0]
-    if not candidates:
-        _propose_subproject(root)
-    shown = ", ".join(candidates) if candidates else "no package folder with an __init__.py"
-    raise UsageError(
-        f"cannot tell which package to gate (found: {shown})",
-        slug="usage",
-        hint="name it: `gates init --package src/mypkg`",
-    )
-
-
-def _propose_subproject(root: Path) -> None:
-    """A root with no package of its own, and a sub-folder that is a Python project: say which.
-
-    (A ``backend/`` with its own pyproject.toml and ``backend/app``.) Its stages
-    run from that folder, where its tests, its configuration and its relative
-    paths work, so gates is adopted there.
-    """
-    found: list[str] = []
-    for child in sorted(root.iterdir()):
-        if child.name.startswith(".") or child.name in _NOT_PACKAGES or not child.is_dir():
-            continue
-        if not any((child / name).is_file() for name in ("pyproject.toml", "setup.py")):
-            continue
-        try:
-            package = _package(child, _read_pyproject(child))
-        except UsageError:
-            continue
-        found.append(f"{child.name}/ (package {child.name}/{package})")
-    if not found:
-        return
-    first = found[0].split("/", 1)[0]
-    raise UsageError(
-        f"no package to gate at the root of {root}; "
-        f"{'a sub-folder is a Python project' if len(found) == 1 else 'sub-folders are Python projects'} "
-        f"of its own: {', '.join(found)}",
-        slug="usage",
-        hint=f"adopt gates there: `gates init --root {root / first}`, then run `nox -s gates` in "
-        f"{root / first} (its install, tests and coverage paths are its own); or name a package "
-        "here with --package",
-    )
-
-
-def _tests(
-    root: Path, tests: str | None, configured: tuple[str, ...]
-) -> tuple[tuple[str, ...], str | None]:
-    """The unit tests (and integration tests): as given, as pytest's testpaths, else guessed."""
-    if tests:
-        return (tests,), None
-    folders = configured or tuple(f for f in ("tests", "test") if (root / f).is_dir())[:1]
-    if len(folders) == 1 and (root / folders[0]).is_dir():
-        unit, integration = root / folders[0] / "unit", root / folders[0] / "integration"
-        if unit.is_dir() and integration.is_dir():
-            return (f"{folders[0]}/unit",), f"{folders[0]}/integration"
-    if folders:
-        return folders, None
-    raise UsageError(
-        "cannot find the tests (no testpaths in the pytest configuration, no tests/ or test/ "
-        "folder)",
-        slug="usage",
-        hint="name them: `gates init --tests path/to/tests`",
-    )
-
-
 def _benchmarks(root: Path) -> tuple[str, ...]:
     """The benchmarks: their folder when they all live in one named so, else their files."""
     files = benchmark_files(root)
@@ -274,50 +212,6 @@ def _benchmarks(root: Path) -> tuple[str, ...]:
     if len(tops) == 1 and next(iter(tops)) in ("benchmarks", "benchmark", "bench"):
         return (next(iter(tops)),)
     return files
-
-
-def _has_dependencies(root: Path, pyproject: dict[str, object]) -> bool:
-    project = pyproject.get("project")
-    if not isinstance(project, dict):
-        return True  # setup.py or setup.cfg: cannot tell, so audit
-    dynamic_deps = "dependencies" in _strings(project.get("dynamic"))
-    return _applies(project) or dynamic_deps or (root / "requirements.txt").is_file()
-
-
-def _applies(project: dict[str, object]) -> bool:
-    """Whether any declared dependency installs on this interpreter.
-
-    ``typing-extensions; python_version < "3.11"`` installs nothing on 3.11:
-    pip-audit would audit no package, and the gate could never pass.
-    """
-    for text in _strings(project.get("dependencies")):
-        try:
-            requirement = Requirement(text)
-        except InvalidRequirement:
-            return True  # unreadable: audit, and let pip-audit say what it makes of it
-        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-            return True
-    return False
-
-
-def _audit(root: Path, pyproject: dict[str, object]) -> tuple[str, ...]:
-    """pip-audit's targets: the project's declared dependencies, else its requirements.txt.
-
-    ``pip-audit .`` audits only what the project declares; for a project whose
-    dependencies are listed in requirements.txt alone it audits nothing, and the
-    gate could never pass.
-    """
-    project = pyproject.get("project")
-    declares = isinstance(project, dict) and (
-        _applies(project) or "dependencies" in _strings(project.get("dynamic"))
-    )
-    if isinstance(project, dict) and not declares and (root / "requirements.txt").is_file():
-        return ("-r", "requirements.txt")
-    return (".",)
-
-
-def _strings(value: object) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _base(root: Path) -> str:
@@ -337,215 +231,47 @@ def _base(root: Path) -> str:
     return ref if result.returncode == 0 and ref else ""
 
 
-# ---------------------------------------------------------------- rendering
+# ---------------------------------------------------------------- what init says
 
 
-def _value(style: Style, value: str | Sequence[str]) -> str:
-    """A string, or a list of strings, as the project writes them."""
-    if isinstance(value, str):
-        return noxstyle.string(style, value)
-    return "[" + ", ".join(noxstyle.string(style, item) for item in value) + "]"
-
-
-def _one_or_list(items: Sequence[str]) -> str | Sequence[str]:
-    return items[0] if len(items) == 1 else items
-
-
-def _pipeline_arguments(layout: Layout) -> list[tuple[str, list[str], str]]:
-    """(name, comment lines above it, value) of each Pipeline argument."""
-    style = layout.style
-    args: list[tuple[str, list[str], str]] = [
-        ("package", [], _value(style, layout.package)),
-        (
-            "tests",
-            [f"pytest's testpaths, from {layout.tests_from}"] if layout.tests_from else [],
-            _value(style, _one_or_list(layout.tests)),
-        ),
-    ]
+def summary(result: InitResult, root: Path) -> list[str]:
+    """The lines ``gates init`` prints: what it found and wrote, its notes, what to run next."""
+    layout = result.layout
+    found = f"package {', '.join(layout.packages)}, tests {', '.join(layout.tests)}"
+    if layout.tests_from:
+        found += f" (testpaths of {layout.tests_from})"
     if layout.integration:
-        args.append(("integration", [], _value(style, layout.integration)))
+        found += f", integration tests {layout.integration}"
     if layout.benchmarks:
-        args.append(("benchmarks", [], _value(style, _one_or_list(layout.benchmarks))))
-    args.append(("install", [], _value(style, layout.install)))
-    if layout.type_install:
-        extra = f"{{{_value(style, 'type')}: {_value(style, layout.type_install)}}}"
-        args.append(("extra_install", [], extra))
-    if layout.typecheck:
-        args.append(
-            ("typecheck", ["what the mypy configuration checks"], _value(style, layout.typecheck))
-        )
-    if layout.dependencies and layout.audit != (".",):
-        args.append(("audit", ["the dependencies the project lists"], _value(style, layout.audit)))
-    if not layout.dependencies:
-        comment = ["no runtime dependencies to audit: list the project here when it has some"]
-        args.append(("audit", comment, "[]"))
-    if layout.lock not in (None, "uv.lock"):
-        args.append(("lock", ["the uv workspace's lock"], _value(style, str(layout.lock))))
+        found += f", benchmarks {', '.join(layout.benchmarks)}"
+    if layout.lock:
+        found += f", the versions of {layout.lock}"
     if layout.python:
-        comment = ["the Python the project's requires-python allows"]
-        args.append(("python", comment, _value(style, layout.python)))
-    return args
-
-
-def render_noxfile(layout: Layout) -> str:
-    """The ``noxfile.py`` gates init writes, in the project's own style."""
-    return noxstyle.noxfile(layout.style, _pipeline_arguments(layout))
-
-
-def package_glob(package: str) -> str:
-    """The files of ``package`` as a gate's ``path`` glob: ``src/pkg/*``, or ``solo.py``."""
-    cleaned = package.strip("/")
-    if cleaned.endswith(".py"):
-        return cleaned
-    return f"{cleaned}/*" if cleaned not in ("", ".") else "*"
-
-
-def _toml_list(items: Sequence[str]) -> str:
-    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
-
-
-def render_policy(layout: Layout) -> str:
-    """The commented ``gates.toml`` gates init writes."""
-    files = package_glob(layout.package)
-    unaffected = (
-        f"unaffected = {_toml_list(layout.unaffected)}   # editing these keeps the evidence fresh"
-        if layout.unaffected
-        else "# unaffected = []   # none: pytest runs the project's documents as tests"
+        found += f"; the stages run Python {layout.python} (requires-python excludes this one)"
+    guessed = (
+        "" if layout.base_detected else " (origin/HEAD is not set: a guess; edit [gates] base)"
     )
-    parts = [_POLICY_HEAD.format(base=layout.base, unaffected=unaffected)]
-    parts.append(_UNIT.format(files=files))
-    if layout.integration:
-        parts.append(_INTEGRATION.format(files=files))
-    parts.append(_REST.format(files=files))
-    if layout.workflows:
-        parts.append(_WORKFLOWS)
-    parts.append(_AUDIT if layout.dependencies else _NO_AUDIT)
-    if layout.benchmarks:
-        parts.append(_BENCHMARKS)
-    parts.append(_WAIVER)
-    return "".join(parts)
-
-
-_POLICY_HEAD = """\
-# The merge policy: what is good enough. Written by `gates init`; `gates check`
-# judges the evidence the stages wrote (noxfile.py) against it. Reference:
-# docs/policy.md. Every gate blocks when its evidence is missing, stale or
-# incomplete; `level = "warn"` reports without blocking, e.g. while adopting.
-
-[gates]
-reports = ".gates"     # where the stages write evidence
-base = "{base}"   # what the change is compared with (patch coverage, benchmarks)
-# Files whose changes cannot change any stage's evidence: edit or commit them
-# and the evidence stays fresh, a rerun of `nox -s gates` runs nothing. Add a
-# folder only when no stage reads it (`docs/` when no tool checks its conf.py).
-{unaffected}
-
-"""
-
-_UNIT = """\
-# Coverage as coverage.py counts it: the stages run `coverage run -m pytest`
-# with your own coverage configuration. `coverage.total_percent` is the TOTAL
-# that `coverage report --include='{files}'` prints: statements and branches
-# together when the configuration measures branches (`branch = true`),
-# statements alone when not; rounded at its `precision` (else two decimals).
-# For statements only, write "coverage.percent"; for branches only,
-# "coverage.branch_percent": the verdict then shows both figures.
-[gate.unit-coverage]
-metric = "coverage.total_percent"
-stage = "unit"
-path = "{files}"   # the package only, whatever else coverage measures
-min = 90
-
-"""
-
-_INTEGRATION = """\
-[gate.integration-coverage]
-metric = "coverage.total_percent"
-stage = "integration"
-path = "{files}"
-min = 80
-
-[gate.combined-coverage]
-metric = "coverage.total_percent"   # unit and integration data combined, as `coverage combine`
-stage = ["unit", "integration"]
-path = "{files}"
-min = 85
-
-"""
-
-_REST = """\
-[gate.patch-coverage]
-metric = "coverage.patch_percent"   # the lines this change adds, against `base`
-path = "{files}"
-min = 90
-
-[gate.tests]
-metric = "tests.failed"   # failed or errored, in every stage
-max = 0
-
-[gate.lint]
-metric = "findings"
-tool = "ruff"             # ruff check and ruff format --check
-max = 0
-
-[gate.types]
-metric = "findings"
-tool = "mypy"
-max = 0
-
-[gate.code-security]
-metric = "findings"
-tool = "bandit"
-severity = "medium"       # at or above: critical > high > medium > low > info
-max = 0
-
-"""
-
-_WORKFLOWS = """\
-[gate.workflows]
-metric = "findings"
-tool = ["zizmor", "actionlint"]   # the lint stage checks .github/workflows with both
-max = 0
-
-"""
-
-_AUDIT = """\
-[gate.dependencies]
-metric = "findings"
-tool = "pip-audit"        # known vulnerabilities in the project's dependencies
-max = 0
-
-"""
-
-_NO_AUDIT = """\
-# The project declares no runtime dependencies, so nothing is audited. When it
-# gains one, set `audit=["."]` in noxfile.py and add:
-#
-# [gate.dependencies]
-# metric = "findings"
-# tool = "pip-audit"
-# max = 0
-
-"""
-
-_BENCHMARKS = """\
-[gate.benchmarks]
-metric = "benchmark.regressions"  # head against its merge base, measured in the same run
-slowdown = "5%"           # the smallest slowdown that counts; inconclusive never blocks
-max = 0
-
-"""
-
-_WAIVER = """\
-# An accepted exception names what it covers, who owns it, why, and until when;
-# an expired waiver blocks. For example:
-#
-# [[waiver]]
-# finding = "pip-audit:GHSA-xxxx-xxxx-xxxx"
-# owner = "alice"
-# reason = "not reachable: we never parse untrusted YAML"
-# expires = 2027-01-31
-"""
+    runner = "" if layout.runner == "pytest" else f"; runs the tests with {layout.runner}"
+    installs = f"installs with `pip install {' '.join(layout.install)}`{runner}"
+    lines = [
+        f"found {found}; {installs}; base {layout.base}{guessed}",
+        f"wrote {', '.join(result.written)}"
+        + (f"; added {', '.join(result.gitignore)} to .gitignore" if result.gitignore else ""),
+        *(f"note: {note}" for note in layout.notes),
+    ]
+    if not layout.audit:
+        lines.append(
+            f"note: no dependency audit: {layout.audit_why} (gates.toml says how to add one)"
+        )
+    if result.noxfile_lines:
+        lines.append(
+            "noxfile.py exists and was kept: add these lines to it (or rerun with --force to "
+            "replace it):\n\n" + result.noxfile_lines
+        )
+    where = shown(root)
+    go = "" if where == "." else f"`cd {where}`, then "
+    lines.append(f"next: {go}`nox -s gates` (nox and gates installed where nox runs)")
+    return lines
 
 
 # ---------------------------------------------------------------- writing
@@ -575,7 +301,10 @@ def init(
         "noxfile.py": render_noxfile(layout).encode(),
         "gates.toml": render_policy(layout).encode(),
         "gates-tools.txt": project_tool_pins(
-            root, pins.decode(), install=[*layout.install, *layout.type_install], lock=layout.lock
+            root,
+            pins.decode(),
+            install=merge_install(layout.install, layout.type_install),
+            lock=layout.lock,
         ).encode(),
     }
     kept_noxfile = (root / "noxfile.py").exists() and not force

@@ -61,6 +61,13 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         },
         kinds=frozenset({Kind.TESTS, Kind.COVERAGE}),  # `coverage run -m pytest` measures coverage
     ),
+    # unittest-xml-reporting's runner (unittest's own TestProgram), as gates.unittest_junit:
+    # 0 all passed, 1 some failed or errored; 2 usage (unittest's), 5 no test ran (Python 3.12+)
+    "unittest-xml-reporting": ToolSpec(
+        frozenset({0, 1}),
+        failures={2: "a usage error: bad options or start folder", 5: "no test was run"},
+        kinds=frozenset({Kind.TESTS, Kind.COVERAGE}),  # run under `coverage run -m`
+    ),
     "pytest-benchmark": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.BENCHMARKS})),
     # `gates bench` itself: 0 evidence produced, 3 it could not (no base, a failed install),
     # which its manifest's error already says; anything else is a crash

@@ -205,7 +205,7 @@ def test_a_package_in_a_sub_project_is_proposed(tmp_path: Path) -> None:
     )
     assert f"`gates init --root {tmp_path / 'backend'}`" in caught.value.hint
     layout = detect(tmp_path / "backend")
-    assert (layout.package, layout.tests, layout.lock) == ("app", ("tests",), "../uv.lock")
+    assert (layout.packages, layout.tests, layout.lock) == (("app",), ("tests",), "../uv.lock")
     assert 'lock="../uv.lock",' in render_noxfile(layout)
     result = init(tmp_path / "backend", pins=PINS)
     pins = (tmp_path / "backend" / "gates-tools.txt").read_text()
@@ -245,7 +245,8 @@ def test_a_package_in_a_sub_project_is_proposed(tmp_path: Path) -> None:
         ),
         (
             '[tool.uv]\ndefault-groups = "all"\n[dependency-groups]\na = []\nb = []\n',
-            ("-e", ".", "--group", "a", "--group", "b"),
+            # neither group brings pytest: the test stages install it
+            ("-e", ".", "--group", "a", "--group", "b", "pytest"),
             (),
         ),
     ],

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from gates.detect import unaffected_documents
 from gates.errors import UsageError
 from gates.policy import parse_policy
 from gates.scaffold import Layout, detect, init, render_noxfile, render_policy
@@ -46,7 +45,7 @@ def test_src_layout_with_a_test_extra(tmp_path: Path) -> None:
         },
     )
     layout = detect(tmp_path)
-    assert layout.package == "src/my_lib"  # the one named like the project
+    assert layout.packages == ("src/my_lib", "src/other")  # every package of src/
     assert layout.tests == ("tests",)
     assert layout.integration is None
     assert layout.install == ("-e", ".[test]")
@@ -67,8 +66,8 @@ def test_flat_layout_split_tests_dependency_group_and_no_dependencies(tmp_path: 
         },
     )
     layout = detect(tmp_path)
-    assert (layout.package, layout.tests, layout.integration) == (
-        "tool",
+    assert (layout.packages, layout.tests, layout.integration) == (
+        ("tool",),
         ("tests/unit",),
         "tests/integration",
     )
@@ -89,7 +88,7 @@ def test_requirements_files_and_a_single_module(tmp_path: Path) -> None:
         },
     )
     layout = detect(tmp_path)
-    assert (layout.package, layout.tests) == ("solo.py", ("test",))
+    assert (layout.packages, layout.tests) == (("solo.py",), ("test",))
     assert layout.install == ("-e", ".", "-r", "requirements-dev.txt")
 
 
@@ -139,7 +138,7 @@ def test_what_cannot_be_detected_is_a_usage_error_that_says_what_to_pass(
 def test_explicit_package_and_tests_win_and_must_exist(tmp_path: Path) -> None:
     _write(tmp_path, {"lib/core/__init__.py": "", "checks/check_a.py": ""})
     layout = detect(tmp_path, package="lib/core", tests="checks")
-    assert (layout.package, layout.tests) == ("lib/core", ("checks",))
+    assert (layout.packages, layout.tests) == (("lib/core",), ("checks",))
     with pytest.raises(UsageError, match="--package src/nope: no such file or folder"):
         detect(tmp_path, package="src/nope", tests="checks")
     with pytest.raises(UsageError, match="--tests nope: no such file or folder"):
@@ -226,7 +225,7 @@ def test_the_base_is_the_remote_default_branch(tmp_path: Path) -> None:
 
 
 _LAYOUT = Layout(
-    package="src/pkg",
+    packages=("src/pkg",),
     tests=("tests/unit",),
     integration="tests/integration",
     benchmarks=(),
@@ -240,7 +239,8 @@ _LAYOUT = Layout(
 def test_the_policy_written_is_valid_and_matches_the_layout(
     integration: str | None, dependencies: bool
 ) -> None:
-    text = render_policy(replace(_LAYOUT, integration=integration, dependencies=dependencies))
+    audit = (".",) if dependencies else ()
+    text = render_policy(replace(_LAYOUT, integration=integration, audit=audit))
     policy = parse_policy(tomllib.loads(text))
     names = {gate.name for gate in policy.gates}
     assert {"unit-coverage", "patch-coverage", "tests", "lint", "types", "code-security"} <= names
@@ -260,7 +260,7 @@ def test_a_project_with_benchmarks_gets_a_benchmark_gate(benchmarks: tuple[str, 
 
 
 def test_the_noxfile_written_compiles_and_passes_the_layout() -> None:
-    text = render_noxfile(replace(_LAYOUT, benchmarks=("benchmarks",), dependencies=False))
+    text = render_noxfile(replace(_LAYOUT, benchmarks=("benchmarks",), audit=()))
     compile(text, "noxfile.py", "exec")
     assert 'package="src/pkg"' in text
     assert 'integration="tests/integration"' in text
@@ -291,7 +291,7 @@ def test_init_writes_everything_and_never_replaces_without_force(tmp_path: Path)
     [("src/pkg", "src/pkg/*"), ("pkg/", "pkg/*"), ("solo.py", "solo.py"), (".", "*")],
 )
 def test_coverage_gates_read_only_the_package(package: str, glob: str) -> None:
-    policy = parse_policy(tomllib.loads(render_policy(replace(_LAYOUT, package=package))))
+    policy = parse_policy(tomllib.loads(render_policy(replace(_LAYOUT, packages=(package,)))))
     coverage = [gate for gate in policy.gates if gate.metric.name.startswith("coverage.")]
     assert {gate.name for gate in coverage} == {
         "unit-coverage",
@@ -316,14 +316,11 @@ def test_coverage_gates_read_the_total_coverage_report_prints_and_say_so() -> No
     assert '"coverage.percent"' in comment and '"coverage.branch_percent"' in comment  # the others
 
 
-def test_documents_are_unaffected_unless_pytest_tests_them(tmp_path: Path) -> None:
-    assert unaffected_documents(tmp_path) == ("*.md", "*.rst")
+def test_the_unaffected_globs_written_are_the_policys(tmp_path: Path) -> None:
     policy = parse_policy(tomllib.loads(render_policy(replace(_LAYOUT, unaffected=("*.md",)))))
     assert policy.settings.unaffected == ("*.md",)
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.pytest.ini_options]\naddopts = "--doctest-glob=*.md"\n'
-    )
-    assert unaffected_documents(tmp_path) == ()
-    text = render_policy(replace(_LAYOUT, unaffected=()))
+    why = ("*.rst: .rst files lie where the stages read (tests/data/a.rst)",)
+    text = render_policy(replace(_LAYOUT, unaffected=(), unaffected_why=why))
     assert parse_policy(tomllib.loads(text)).settings.unaffected == ()
-    assert "# unaffected = []   # none: pytest runs the project's documents as tests" in text
+    assert "# unaffected = []   # none: the stages read the project's documents" in text
+    assert "# not *.rst: .rst files lie where the stages read (tests/data/a.rst)" in text

@@ -1,0 +1,118 @@
+"""Pipeline options gates init chooses per project: the unittest runner, no format gate, extras merged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nox.command
+import pytest
+
+from gates.nox import Pipeline
+from gates.projectenv import merge_install
+from tests.unit.test_nox import drive
+
+
+@pytest.fixture
+def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GATES_INSTALL", "gates==9.9")
+    return tmp_path
+
+
+def _commands(session: Any) -> list[list[str]]:
+    return [step[step.index("--") + 1 :] for step in session.gates_runs()]
+
+
+@pytest.mark.parametrize(("package", "top"), [(True, ["-t", "."]), (False, [])])
+def test_the_unittest_runner_discovers_under_coverage_and_writes_junit(
+    in_project: Path, package: bool, top: list[str]
+) -> None:
+    (in_project / "tests").mkdir()
+    if package:
+        (in_project / "tests" / "__init__.py").write_text("")
+    pipeline = Pipeline(package="more_itertools", tests="tests", runner="unittest")
+    session = drive(pipeline.run_unit, "unit", posargs=("-k", "chunked"))
+    first = session.gates_runs()[0]
+    assert _commands(session)[0] == [
+        "coverage",
+        "run",
+        "--source=more_itertools",
+        "-m",
+        "gates.unittest_junit",
+        "--output-file",
+        "{stage_dir}/junit.xml",
+        "discover",
+        "-s",
+        "tests",
+        *top,
+        "-k",
+        "chunked",
+    ]
+    assert first[first.index("--tool") + 1] == "unittest-xml-reporting"
+    assert "junit-xml=junit.xml" in first
+    assert session.installs[0][-2:] == ("coverage", "unittest-xml-reporting")
+    assert pipeline.planned("unit") == ("unittest-xml-reporting", "coverage")
+
+
+def test_pytest_remains_the_default_runner(in_project: Path) -> None:
+    session = drive(Pipeline(package="pkg").run_unit, "unit")
+    assert _commands(session)[0][3:5] == ["-m", "pytest"]
+    assert Pipeline(package="pkg").planned("unit") == ("pytest", "coverage")
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"runner": "nose"}, "the runners are 'pytest', 'unittest'"),
+        ({"format": "black"}, 'ruff format ("ruff") or no formatting (None)'),
+        ({"runner": "unittest", "tests": ["a", "b"]}, "unittest discovers the tests of one folder"),
+    ],
+)
+def test_an_unknown_runner_or_formatter_is_refused_naming_the_noxfile(
+    options: dict[str, Any], words: str
+) -> None:
+    with pytest.raises(ValueError, match=r"fix noxfile\.py") as caught:
+        Pipeline(package="pkg", **options)
+    assert words in str(caught.value)
+
+
+def test_without_a_format_gate_the_lint_stage_runs_ruff_check_only(in_project: Path) -> None:
+    session = drive(Pipeline(package="pkg", format=None).run_lint, "lint")
+    assert [command[:2] for command in _commands(session)] == [["ruff", "check"]] * 2
+
+
+def test_a_setup_py_target_is_audited_as_its_install_requires(in_project: Path) -> None:
+    (in_project / "setup.py").write_text(
+        "from setuptools import setup\nsetup(install_requires=['requests'])\n"
+    )
+    session = drive(Pipeline(package="pkg", audit=["setup.py"]).run_security, "security")
+    audit = _commands(session)[1]
+    assert audit[:3] == ["pip-audit", "-r", ".nox/security/gates-runtime-requirements.txt"]
+    (in_project / "setup.py").write_text(
+        "from setuptools import setup\nsetup(install_requires=x)\n"
+    )
+    with pytest.raises(nox.command.CommandFailed, match="install_requires is computed"):
+        drive(Pipeline(package="pkg", audit=["setup.py"]).run_security, "security")
+
+
+def test_extras_a_stage_adds_fold_into_the_projects_own_argument(in_project: Path) -> None:
+    """pip refuses `-e .[testing] .[benchmarking]` ("conflicting dependencies")."""
+    pipeline = Pipeline(
+        package="pkg",
+        benchmarks="benchmarking",
+        install=["-e", ".[linkify,testing]"],
+        extra_install={"benchmark": [".[benchmarking,compare]"], "type": ["-e", ".[typing]"]},
+    )
+    ((args, _),) = drive(pipeline.run_benchmark, "benchmark").runs
+    assert "--install=-e '.[linkify,testing,benchmarking,compare]'" in args
+    typed = drive(pipeline.run_type, "type")
+    assert typed.installs[0][2:4] == ("-e", ".[linkify,testing,typing]")
+    assert merge_install(["--group", "dev"], [".[a]"]) == ["--group", "dev", ".[a]"]
+    assert merge_install(["-e", "."], ["pytest", "-e", "../lib"]) == [
+        "-e",
+        ".",
+        "pytest",
+        "-e",
+        "../lib",
+    ]
