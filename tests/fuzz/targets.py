@@ -2,8 +2,9 @@
 
 A :class:`Target` takes the bytes of one untrusted file and does with them
 what gates does: a reader reads them (and, when it accepts them, the reading
-is judged against a policy with a gate on every metric of its kind and
-rendered in every output format, as ``gates check`` would); the verdict is
+is judged against a policy with a gate on every metric of its kind, beside a
+real report it is judged with, and rendered in an output format, as ``gates
+check`` would); the verdict is
 parsed and rendered as ``gates comment`` and ``gates annotate`` do; the
 policy is loaded. The only outcomes allowed are a reading (a value) or a
 :class:`~gates.errors.GatesError`: anything else is a bug the fuzzer reports.
@@ -65,6 +66,7 @@ _READER_SEEDS: Final[dict[str, tuple[str, ...]]] = {
     "git-numstat": ("git/*/*.txt", "git/*/*/*.txt", "hostile/readers/*git-numstat*"),
     "ruff-json": ("ruff/*/check-*.json", "ruff/*/truncated.json", "hostile/readers/*ruff-json*"),
     "ruff-format-json": ("ruff/*/format-*.json",),
+    "ruff-format-text": ("ruff/*/format-*.txt",),
     "file-list": ("ruff/*/show-files-*.txt", "hostile/readers/*file-list*"),
     "mypy-json": ("mypy/*/*.jsonl", "hostile/readers/*mypy-json*"),
     "mypy-linecount": ("mypy/*/linecount-*.txt",),
@@ -151,19 +153,29 @@ def blob(data: bytes, name: str = "report") -> Blob:
 # ---------------------------------------------------------------- readers
 
 
+_OUTPUTS: Final = tuple(OutputFormat)
+
+
 def read_and_judge(format_id: str, data: bytes) -> Verdict | ReportData:
-    """What ``gates check`` does with one report: read, judge, render every format."""
+    """What ``gates check`` does with one report: read, judge, render.
+
+    Each input is rendered in one output format (which one depends on its
+    size), so that the fuzzer spends its time on inputs: over many inputs
+    every format renders every kind of reading.
+    """
     reading = READERS[format_id].read(blob(data, format_id), CONTEXT)
-    return judge(format_id, reading)
+    return judge(format_id, reading, outputs=(_OUTPUTS[len(data) % len(_OUTPUTS)],))
 
 
-def judge(format_id: str, reading: ReportData) -> Verdict:
+def judge(
+    format_id: str, reading: ReportData, *, outputs: tuple[OutputFormat, ...] = _OUTPUTS
+) -> Verdict:
     kind = KINDS[format_id]
     reports = [_loaded(format_id, kind, reading, role) for role in _roles(kind)]
     reports += _companions(format_id)
     stage = StageEvidence("fuzz", _manifest(), tuple(reports), ())
     verdict = evaluate(_policy(kind), Evidence(".gates", (stage,)), today=TODAY)
-    for output in OutputFormat:
+    for output in outputs:
         render(verdict, output)
     return verdict
 
@@ -180,6 +192,7 @@ _COMPANIONS: Final[dict[str, tuple[str, str]]] = {
     "file-list": ("ruff-json", "ruff/0.17.6/check-findings.json"),
     "ruff-json": ("file-list", "ruff/0.17.6/show-files-findings.txt"),
     "ruff-format-json": ("file-list", "ruff/0.17.6/show-files-findings.txt"),
+    "ruff-format-text": ("file-list", "ruff/0.17.6/show-files-findings.txt"),
     "mypy-json": ("mypy-linecount", "mypy/2.4.1/linecount-errors.txt"),
     "mypy-linecount": ("mypy-json", "mypy/2.4.1/errors.jsonl"),
 }
