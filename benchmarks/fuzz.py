@@ -190,6 +190,8 @@ def _worker(plan: Plan, target: str, first: int) -> tuple[Tally, int | None]:
             result = message.get("tally", result)
         if not isinstance(result, dict):
             process.kill()
+            if process.wait() > 0:  # it raised, outside any input's check: the harness's bug
+                raise RuntimeError(f"the {target} worker failed at input {at}: see its traceback")
             return Tally(target, inputs=at - first), at
     return _tally(result), None
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Final
 
-from tests.fuzz.values import BIG, NUMBER_TEXTS, REPEATS, STRINGS, Draw, choice
+from tests.fuzz.values import BIG, NUMBER_TEXTS, REPEATS, STRINGS, Draw, choice, inflate
 
 __all__ = ["Dup", "Raw", "dump", "mutate_tree", "slots"]
 
@@ -83,6 +83,10 @@ def _set(slot: Slot, root: Tree, value: Tree) -> Tree:
 def mutate_tree(tree: Tree, draw: Draw, others: list[Tree]) -> Tree:
     """One mutation of ``tree`` (changed in place where it can be); the new root."""
     places = slots(tree)
+    if draw.integer(0, 1):  # by name: a key that appears once is as likely as one in every item
+        names = sorted({str(key) for container, key in places if isinstance(container, dict)})
+        name = choice(draw, names) if names else ""
+        places = [place for place in places if str(place[1]) == name] or places
     slot = places[draw.integer(0, len(places) - 1)]
     operation = choice(draw, _OPERATIONS)
     return operation(tree, slot, draw, others)
@@ -113,7 +117,7 @@ def _another_type(value: Tree, draw: Draw) -> Tree:
     if isinstance(value, dict):
         candidates += [list(value.values()), list(value.keys())]
     if isinstance(value, list):
-        candidates += [dict(enumerate(map(str, value)))]
+        candidates += [{str(index): item for index, item in enumerate(value)}]
     if isinstance(value, bool | int | float):
         candidates += [
             str(value),
@@ -149,6 +153,7 @@ def _string_variant(text: str, draw: Draw) -> str:
     piece = text[at : at + draw.integer(1, 8)] or hostile[:8] or "a"
     variants = (
         hostile,
+        inflate(text, choice(draw, NUMBER_TEXTS)),
         text[:at] + hostile + text[at:],
         text[:at] + piece * choice(draw, REPEATS) + text[at:],
         text * choice(draw, REPEATS[:5]),
@@ -169,24 +174,25 @@ def _delete(root: Tree, slot: Slot, draw: Draw, others: list[Tree]) -> Tree:
 
 
 def _repeat(root: Tree, slot: Slot, draw: Draw, others: list[Tree]) -> Tree:
+    """A list item repeated, or an object's key (a duplicate key); written out at once as text,
+    so that no later mutation reaches into copies that share one object."""
     del others
     container, key = slot
     times = choice(draw, REPEATS)
     if isinstance(container, list) and isinstance(key, int):
         value = container[key]
-        container[key : key + 1] = [value] * min(times, _fits(value))
+        container[key] = Raw(",".join([dump(value)] * min(times, _fits(value))))
         return root
     if isinstance(container, dict):
         pairs = list(container.items())
         pairs += [(str(key), container[str(key)])] * min(times, 3)
         return _set(_parent_slot(root, container), root, Dup(tuple(pairs)))
-    return [root] * min(times, _fits(root))
+    return Raw("[" + ",".join([dump(root)] * min(times, _fits(root))) + "]")
 
 
 def _fits(value: Tree) -> int:
     """How many copies of ``value`` stay well under the input bound."""
-    size = len(json.dumps(value, default=repr)) + 2
-    return max(1, (1 << 20) // size)
+    return max(1, (1 << 20) // (len(dump(value)) + 1))
 
 
 def _parent_slot(root: Tree, container: object) -> Slot:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from tests.fuzz.values import MAX_INPUT, NUMBER_TEXTS, REPEATS, STRINGS, Draw, choice
+from tests.fuzz.values import MAX_INPUT, NUMBER_TEXTS, REPEATS, STRINGS, Draw, choice, inflate
 
 __all__ = ["mutate_bytes", "mutate_lines"]
 
@@ -61,17 +61,7 @@ def _token(lines: list[str], index: int, draw: Draw, others: list[str]) -> list[
 
 def _inflate(lines: list[str], index: int, draw: Draw, others: list[str]) -> list[str]:
     del others
-    number = choice(draw, NUMBER_TEXTS)
-    out, digits = [], False
-    for char in lines[index]:
-        if char.isdigit():
-            if not digits:
-                out.append(number)
-            digits = True
-        else:
-            out.append(char)
-            digits = False
-    lines[index] = "".join(out)
+    lines[index] = inflate(lines[index], choice(draw, NUMBER_TEXTS))
     return lines
 
 

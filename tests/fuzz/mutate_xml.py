@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Final
 
-from tests.fuzz.values import ENCODINGS, NUMBER_TEXTS, REPEATS, STRINGS, Draw, choice
+from tests.fuzz.values import ENCODINGS, NUMBER_TEXTS, REPEATS, STRINGS, Draw, choice, inflate
 
 __all__ = ["mutate_element", "serialise"]
 
@@ -62,27 +62,13 @@ def _value_variant(value: str, draw: Draw) -> str:
     number = choice(draw, NUMBER_TEXTS)
     options = (
         number,
-        _inflate(value, number),
+        inflate(value, number),
         choice(draw, STRINGS),
         value * choice(draw, REPEATS[:6]),
         value[: draw.integer(0, len(value))],
         f"{number}% ({choice(draw, NUMBER_TEXTS)}/{number})",
     )
     return choice(draw, options)[: 1 << 19]
-
-
-def _inflate(value: str, number: str) -> str:
-    """Every run of digits in ``value`` replaced by ``number``."""
-    out, digits = [], False
-    for char in value:
-        if char.isdigit():
-            if not digits:
-                out.append(number)
-            digits = True
-        else:
-            out.append(char)
-            digits = False
-    return "".join(out)
 
 
 def _drop_attribute(

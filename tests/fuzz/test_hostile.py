@@ -111,6 +111,7 @@ CASES: Final[dict[str, Case]] = {
     ),
     "readers/F4-coverage-report-precision.txt": _refused("coverage-report", "malformed-report"),
     "verdict/V1-verdict-huge-observed.json": _refused("verdict", "non-finite"),
+    "verdict/V2-verdict-observed-text-precision.json": _refused("verdict", "malformed-report"),
     "policy/P1-policy-deep-array.toml": _refused("policy", "policy-toml"),
     "policy/P2-policy-4301-digits.toml": _refused("policy", "policy-toml"),
     "policy/P3-policy-huge-bound.toml": _refused("policy", "policy-domain"),

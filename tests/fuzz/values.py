@@ -24,6 +24,7 @@ __all__ = [
     "HypothesisDraw",
     "RandomDraw",
     "choice",
+    "inflate",
 ]
 
 T = TypeVar("T")
@@ -104,6 +105,8 @@ STRINGS: Final = (
     "\u2028",
     "\u202e",
     "\ufeff",
+    "\ud800",  # a lone surrogate: JSON can spell it (\\ud800), UTF-8 cannot encode it
+    "a\udfffb",
     "\U0001f4a5",
     "\u00e9",
     "x" * 300,
@@ -203,3 +206,17 @@ class HypothesisDraw:
 
 def choice(draw: Draw, options: Sequence[T]) -> T:
     return options[draw.integer(0, len(options) - 1)]
+
+
+def inflate(text: str, number: str) -> str:
+    """Every run of digits in ``text`` replaced by ``number``: ``"(1/2)"`` -> ``"(1/1000000000)"``."""
+    out, digits = [], False
+    for char in text:
+        if char.isdigit():
+            if not digits:
+                out.append(number)
+            digits = True
+        else:
+            out.append(char)
+            digits = False
+    return "".join(out)
