@@ -34,6 +34,7 @@ from gates.policy_hints import (
     tool_error,
     unknown_key_hint,
 )
+from gates.safetext import in_range, most_dots
 from gates.vocabulary import (
     GATE_KEYS,
     LIMITS,
@@ -60,6 +61,7 @@ __all__ = [
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 _MAX_POLICY_BYTES = 1024 * 1024
+_MAX_KEY_DOTS = 31  # tomllib's time is quadratic in a dotted key's parts (gates.safetext.most_dots)
 _TARGET_PATTERNS = {
     "finding": (re.compile(r"^[^:\s]+:\S+$"), "tool:rule (the rule may be a glob)"),
     "evidence": (re.compile(r"^[^:\s]+(:[^:\s]+)?(:\S+)?$"), "tool[:problem[:subject]]"),
@@ -167,11 +169,24 @@ def load_policy(path: Path) -> Policy:
         raise PolicyError("is over 1 MiB; a policy is a short file", key=display)
     try:
         text = data.decode("utf-8")
+        if most_dots(text) > _MAX_KEY_DOTS:
+            raise PolicyError(
+                f"has a dotted key or table name of over {_MAX_KEY_DOTS + 1} parts; a policy's "
+                "are three deep (gate.<name>.<key>)",
+                key=display,
+                slug="policy-toml",
+            )
         document = tomllib.loads(text)
     except UnicodeDecodeError as error:
         raise PolicyError(f"is not UTF-8 (byte {error.start})", key=display) from None
-    except tomllib.TOMLDecodeError as error:
+    except ValueError as error:  # TOMLDecodeError, or an integer of over 4,300 digits
         raise PolicyError(f"is not valid TOML: {error}", key=display, slug="policy-toml") from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise PolicyError(
+            "is not valid TOML: its arrays or tables are nested too deeply to be a policy",
+            key=display,
+            slug="policy-toml",
+        ) from None
     return parse_policy(document, source=display)
 
 
@@ -465,6 +480,12 @@ def _bound(body: Mapping[str, object], key: str, metric: Metric, where: str) -> 
             f"should be a number, found {_kind(value)}",
             key=f"{where}.{key}",
             hint=bound_hint(key, value, percent=metric.unit == "%"),
+        )
+    if isinstance(value, int) and not in_range(value):  # no float holds it: never a real bound
+        raise PolicyError(
+            "is beyond 2**53, larger than any bound can mean",
+            key=f"{where}.{key}",
+            slug="policy-domain",
         )
     low, high = metric.domain
     if not low <= value <= high:

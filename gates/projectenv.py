@@ -249,7 +249,7 @@ _HOOKS = {
     "PyCQA/bandit": "bandit",
 }
 _HOOK = re.compile(
-    r"repo:\s*['\"]?https://github\.com/(?P<repo>[\w.-]+/[\w.-]+?)/?['\"]?\s*\n"
+    r"repo:\s*['\"]?https://github\.com/(?P<repo>[\w.-]+/[\w.-]+?)/?['\"]?[^\S\n]*\n"
     r"\s*rev:\s*['\"]?v?(?P<version>[0-9][0-9A-Za-z.]*)"
 )
 
@@ -292,8 +292,8 @@ def _requirements_file(root: Path, name: str, *, depth: int) -> Iterator[tuple[R
         return
     text = path.read_text(encoding="utf-8", errors="replace").replace("\\\n", " ")
     for raw in text.splitlines():
-        line = re.sub(r"(^|\s)#.*$", "", raw).strip()
-        include = re.match(r"^(?:-r|-c|--requirement|--constraint)\s*=?\s*(\S+)$", line)
+        line = re.sub(r"(^|\s)#.*", "", raw).strip()  # one line: `.*` reaches its end
+        include = re.match(r"^(?:-r|-c|--requirement|--constraint)\s*(?:=\s*)?(\S+)$", line)
         if include:
             nested = os.path.relpath(path.parent / include.group(1), root)
             yield from _requirements_file(root, Path(nested).as_posix(), depth=depth + 1)

@@ -15,13 +15,14 @@ import os
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from gates.errors import EvidenceError
+from gates.safetext import MAX_INT, finite_float, in_range, named, shown
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -31,6 +32,7 @@ __all__ = [
     "check_finite",
     "decode_text",
     "empty_report",
+    "finite_numbers",
     "ints",
     "is_blank",
     "malformed",
@@ -243,10 +245,34 @@ def _bad_json(path: str, why: str, error: json.JSONDecodeError | None) -> Eviden
 # ---------------------------------------------------------------- XML
 
 
+# The encodings a report may declare, and the codec gates decodes it with. The parser is
+# given text, never bytes: given bytes, expat asks Python for the codec a document names,
+# and `encoding="x"`, "mbcs" or "utf-7" raise LookupError or ValueError from inside it.
+_XML_ENCODINGS: Final = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "us-ascii": "ascii",
+    "ascii": "ascii",
+    "iso-8859-1": "latin-1",
+    "latin-1": "latin-1",
+    "latin1": "latin-1",
+    "utf-16": "utf-16",
+    "utf-16le": "utf-16-le",
+    "utf-16be": "utf-16-be",
+}
+_UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
+_MAX_DECLARATION: Final = 256  # `<?xml version="1.0" encoding="..." standalone="..."?>`
+
+
 def parse_xml(blob: Blob) -> Element:
-    """Parse XML with DTDs, entities and external references forbidden."""
+    """Parse XML with DTDs, entities and external references forbidden.
+
+    The document is decoded first, in UTF-8 unless it starts with a UTF-16
+    byte-order mark or declares one of the encodings of ``_XML_ENCODINGS``.
+    """
+    text = _xml_text(blob)
     try:
-        root: Element = SafeET.fromstring(blob.data, forbid_dtd=True)
+        root: Element = SafeET.fromstring(text, forbid_dtd=True)
     except DefusedXmlException as error:
         raise EvidenceError(
             f"contains a forbidden XML construct ({type(error).__name__}): reports never need "
@@ -271,6 +297,53 @@ def parse_xml(blob: Blob) -> Element:
             hint="the file is corrupt or hostile; regenerate it",
         ) from None
     return root
+
+
+def _xml_text(blob: Blob) -> str:
+    data = blob.data
+    if data.startswith(_UTF16_BOMS):
+        return _decode_xml(blob, "utf-16")
+    declared = _declared_encoding(data.removeprefix(b"\xef\xbb\xbf"))
+    if declared is None:
+        return decode_text(blob)
+    codec = _XML_ENCODINGS.get(declared.lower())
+    if codec is None:
+        raise EvidenceError(
+            f"declares the encoding {shown(declared, 40)}, which gates does not read: the tools "
+            "it reads write UTF-8",
+            slug="invalid-xml",
+            path=blob.path,
+            hint="write the report in UTF-8 (the tool's default); " + _rerun_hint(),
+        )
+    return decode_text(blob) if codec == "utf-8" else _decode_xml(blob, codec)
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    """The ``encoding`` of an XML declaration at the start of ``data``, read without a regex."""
+    if not data.startswith(b"<?xml"):
+        return None
+    declaration = data[:_MAX_DECLARATION].partition(b"?>")[0]
+    _, found, rest = declaration.partition(b"encoding")
+    rest = rest.lstrip(b" \t\r\n")
+    if not found or not rest.startswith(b"="):
+        return None
+    rest = rest[1:].lstrip(b" \t\r\n")
+    quote, value = rest[:1], rest[1:]
+    if quote not in (b'"', b"'") or quote not in value:
+        return None
+    return value.partition(quote)[0].decode("latin-1")
+
+
+def _decode_xml(blob: Blob, codec: str) -> str:
+    try:
+        return blob.data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise EvidenceError(
+            f"is not valid {codec.upper()} (bad byte at offset {error.start})",
+            slug="invalid-xml",
+            path=blob.path,
+            hint="the file is corrupt or not a report; regenerate it",
+        ) from None
 
 
 def _xml_reason(error: ParseError) -> str:
@@ -301,7 +374,7 @@ class Fields:
             return self._obj[key]
         except KeyError:
             raise EvidenceError(
-                f"`{self._at(key)}` is missing",
+                f"{_field(self._at(key))} is missing",
                 slug="malformed-report",
                 path=self.path,
                 hint="the report is not in the expected format; regenerate it with a supported tool version",
@@ -337,25 +410,37 @@ class Fields:
         return value
 
     def integer(self, key: str, default: int | None = None) -> int:
+        """An integer whose magnitude a real report can hold (at most 2**53)."""
         if default is not None and self._obj.get(key) is None:
             return default
         value = self._get(key)
         if isinstance(value, bool) or not isinstance(value, int):
             raise malformed(self.path, self._at(key), "an integer", value)
+        if not in_range(value):
+            raise _out_of_range(self.path, self._at(key), value)
+        return value
+
+    def count(self, key: str, default: int | None = None) -> int:
+        """A count: an integer from 0 to 2**53."""
+        value = self.integer(key, default)
+        if value < 0:
+            raise malformed(self.path, self._at(key), "a count (0 or more)", value)
         return value
 
     def number(self, key: str) -> float:
+        """A finite number; an integer too large for a float is refused like NaN."""
         value = self._get(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise malformed(self.path, self._at(key), "a number", value)
-        if not math.isfinite(value):
+        number = finite_float(value)
+        if number is None:
             raise EvidenceError(
-                f"`{self._at(key)}` is not a finite number ({value!r})",
+                f"{_field(self._at(key))} is not a finite number ({shown(value)})",
                 slug="non-finite",
                 path=self.path,
                 hint="the tool measured nothing usable; regenerate the report",
             )
-        return float(value)
+        return number
 
     def array(self, key: str, default: list[object] | None = None) -> list[object]:
         if default is not None and key not in self._obj:
@@ -377,28 +462,65 @@ class Fields:
 
 def malformed(path: str, where: str, expected: str, value: object) -> EvidenceError:
     """The error for a field of the wrong type."""
-    shown = type(value).__name__ if value is not None else "null"
+    kind = type(value).__name__ if value is not None else "null"
     return EvidenceError(
-        f"`{where or '(document)'}` should be {expected}, found {shown}",
+        f"{_field(where)} should be {expected}, found {kind}",
         slug="malformed-report",
         path=path,
         hint="the report is not in the expected format; regenerate it with a supported tool version",
     )
 
 
+def _field(where: str) -> str:
+    """A field's path in a message: its keys come from the report, so it is cut short."""
+    return named(where, 200) if where else "`(document)`"
+
+
+def _out_of_range(path: str, where: str, value: int) -> EvidenceError:
+    return EvidenceError(
+        f"{_field(where)} is {shown(value)}: no count or line number in a report is that large",
+        slug="malformed-report",
+        path=path,
+        hint="the report is corrupt or hand-made; regenerate it with the tool",
+    )
+
+
 def ints(value: object, *, path: str, where: str) -> list[int]:
-    """A list of line numbers, checked cheaply (no copy)."""
+    """A list of line numbers, checked cheaply (no copy): integers from 0 to 2**53."""
     if not isinstance(value, list):
         raise malformed(path, where, "a list of integers", value)
     if value and not all(type(item) is int for item in value):
         raise malformed(path, where, "a list of integers", value)
+    if value and not (min(value) >= 0 and max(value) <= MAX_INT):
+        raise malformed(path, where, "a list of line numbers (0 to 2**53)", value)
+    return value
+
+
+def finite_numbers(value: object, *, path: str, where: str, noun: str = "number") -> list[float]:
+    """A list of finite numbers (floats, or JSON ints within 2**53), checked without a copy.
+
+    ``1e999`` in JSON reads as infinity, so each float is checked, not only the spelt NaN.
+    """
+    if not isinstance(value, list):
+        raise malformed(path, where, "a list of numbers", value)
+    for item in value:
+        if type(item) is float:
+            if not math.isfinite(item):
+                raise EvidenceError(
+                    f"{_field(where)} holds a {noun} that is not a finite number ({item!r})",
+                    slug="non-finite",
+                    path=path,
+                    hint="the tool measured nothing usable; regenerate the report",
+                )
+        elif type(item) is not int or not in_range(item):
+            raise malformed(path, where, "a list of numbers", value)
     return value
 
 
 def check_finite(value: float, *, path: str, where: str) -> float:
     if not math.isfinite(value):
         raise EvidenceError(
-            f"`{where}` is not a finite number ({value!r})",
+            f"{_field(where)} is not a finite number ({value!r})",
             slug="non-finite",
             path=path,
             hint="the tool measured nothing usable; regenerate the report",

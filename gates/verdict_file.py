@@ -22,6 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
+from gates.covround import MAX_PRECISION
 from gates.errors import EvidenceError
 from gates.evaluate import evaluate
 from gates.evidence import Evidence, load_stage, pin_commit
@@ -231,7 +232,12 @@ def _precision(fields: Fields) -> int | None:
     if fields.text("metric") not in _COVERAGE_PY or fields.raw("observed") is None:
         return None
     text = fields.text("observed_text").removesuffix("%")
-    return len(text.partition(".")[2]) if text.replace(".", "", 1).isdigit() else None
+    if not text.replace(".", "", 1).isdigit():
+        return None
+    decimals = len(text.partition(".")[2])
+    if decimals > MAX_PRECISION:  # 1.0 / 10**decimals would overflow when it is shown
+        raise malformed(fields.path, f"{fields.where}.observed_text", "a percentage", text)
+    return decimals
 
 
 def _problem(fields: Fields) -> Problem:

@@ -36,7 +36,9 @@ FORMAT: Final = "terminal"
 
 _INDENT: Final = (0, 0, 0, 4)
 _LABEL_WIDTH: Final = 8
-_TRAILING_BLANKS: Final = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
+# A match starts only at a run's first blank (the lookbehind): tried inside a run of blanks
+# that ends in text, it would backtrack through the rest of the run from each of them.
+_TRAILING_BLANKS: Final = re.compile(r"(?<![ \t])[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 
 
 def render(verdict: Verdict, *, options: RenderOptions) -> str:

@@ -41,6 +41,7 @@ from gates.errors import EvidenceError
 from gates.model import Count, Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, Fields, malformed, parse_json
+from gates.safetext import shown
 
 __all__ = ["FORMAT", "SEVERITY", "TOOL", "read"]
 
@@ -57,7 +58,7 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
     report = Fields(parse_json(blob).value, path=blob.path, where="")
     if report.raw("format") != _FORMAT_ID or report.raw("version") != _VERSION:
         raise EvidenceError(
-            f"is {report.raw('format')!r} version {report.raw('version')!r}, not "
+            f"is {shown(report.raw('format'))} version {shown(report.raw('version'))}, not "
             f"{_FORMAT_ID!r} version {_VERSION}",
             slug="unsupported-format",
             path=blob.path,

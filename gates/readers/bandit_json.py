@@ -31,6 +31,7 @@ from gates.errors import EvidenceError
 from gates.model import Count, Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, Fields, malformed, parse_json
+from gates.safetext import in_range
 
 __all__ = ["FORMAT", "SEVERITIES", "TOOL", "read"]
 
@@ -59,10 +60,10 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
     problems = [_scan_error(blob.path, path, reason) for path, reason in errors.items()]
     if not scanned:
         problems.append(_no_files(blob.path))
-    found = sum(totals.integer(f"SEVERITY.{level}") for level in _LEVELS)
+    found = sum(totals.count(f"SEVERITY.{level}") for level in _LEVELS)
     if found > len(findings):
         problems.append(_filtered(blob.path, found, len(findings)))
-    suppressed = totals.integer("nosec") + totals.integer("skipped_tests")
+    suppressed = totals.count("nosec") + totals.count("skipped_tests")
     counts = {Count.FILES_SCANNED: len(scanned), Count.FINDINGS_SUPPRESSED: suppressed}
     return ReportData(tool=TOOL, findings=findings, counts=counts, problems=problems)
 
@@ -85,6 +86,7 @@ def _findings(items: list[object], path: str, relpath: Callable[[str], str]) -> 
             or type(confidence) is not str
             or type(filename) is not str
             or type(line) is not int
+            or not in_range(line)
             or type(text) is not str
         ):
             raise _explain(path, index, item)
@@ -94,8 +96,9 @@ def _findings(items: list[object], path: str, relpath: Callable[[str], str]) -> 
 
 
 def _cwe(value: object) -> str:
-    if type(value) is dict and type(value.get("id")) is int:
-        return f", CWE-{value['id']}"
+    cwe = value.get("id") if type(value) is dict else None
+    if type(cwe) is int and in_range(cwe):
+        return f", CWE-{cwe}"
     return ""
 
 

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import math
 import posixpath
-import re
-from pathlib import Path
 from typing import Final
 from xml.etree.ElementTree import Element
 
@@ -33,13 +31,16 @@ from gates.errors import EvidenceError
 from gates.model import Count, CoverageData, FileCoverage, Problem, ReportData
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, parse_xml
+from gates.safetext import decimal, is_file, named, parse_float, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 
 FORMAT: Final = "cobertura-xml"
 TOOL: Final = "coverage"
 
-_CONDITIONS: Final = re.compile(r"\((\d+)/(\d+)\)")
+_BYTES_PER_ARC: Final = 4  # a real report spends ~50 bytes on each branch (see _Arcs)
+_MAX_SOURCES: Final = 16  # a file is looked up under each <source>: more is refused as ambiguous
+Arc = tuple[int, int]
 _REGENERATE: Final = "rerun the stage that measures coverage (e.g. `nox -s unit`)"
 
 
@@ -47,10 +48,10 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
     """The coverage of one stage, and how many statements it measured."""
     root = parse_xml(blob)
     if root.tag != "coverage":
-        raise _malformed(blob.path, f"the root element is <{root.tag}>, not <coverage>")
+        raise _malformed(blob.path, f"the root element is <{root.tag[:60]}>, not <coverage>")
     sources = [(source.text or "").strip() for source in root.iterfind("sources/source")]
     resolver = _Paths(sources, context)
-    files = _files(root, blob.path, resolver)
+    files = _files(root, blob.path, resolver, _Arcs(blob))
     statements = sum(len(item.executed) + len(item.missing) for item in files)
     problems = [*resolver.problems(blob.path), *_check_totals(root, blob.path, statements, sources)]
     if not statements:
@@ -63,7 +64,34 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
     )
 
 
-def _files(root: Element, path: str, resolver: _Paths) -> list[FileCoverage]:
+class _Arcs:
+    """The synthetic branch arcs of one report, bounded by the report's own size.
+
+    ``condition-coverage="0% (0/1000000000)"`` declares a billion branches in
+    a few bytes. coverage.py writes each branch's destination as a ``<line>`` of
+    its own, so a real report spends far more than :data:`_BYTES_PER_ARC` bytes
+    on each branch; a report that declares more branches than that is refused
+    before any arc is made.
+    """
+
+    def __init__(self, blob: Blob) -> None:
+        self._path = blob.path
+        self._left = len(blob.data) // _BYTES_PER_ARC
+
+    def make(self, number: int, covered: int, total: int) -> tuple[list[Arc], list[Arc]]:
+        """The arcs ``(number, -1) .. (number, -total)``: the first ``covered`` taken."""
+        self._left -= total
+        if self._left < 0:
+            raise _malformed(
+                self._path,
+                f"a <line> declares {total:,} branches: more than the whole report could "
+                "describe, so it is corrupt or hostile",
+            )
+        arcs = [(number, -k) for k in range(1, total + 1)]
+        return arcs[:covered], arcs[covered:]
+
+
+def _files(root: Element, path: str, resolver: _Paths, arcs: _Arcs) -> list[FileCoverage]:
     files: dict[str, FileCoverage] = {}
     for element in root.iterfind("packages/package/classes/class"):
         filename = element.get("filename")
@@ -71,42 +99,44 @@ def _files(root: Element, path: str, resolver: _Paths) -> list[FileCoverage]:
             raise _malformed(path, "a <class> has no `filename`")
         name = resolver.resolve(filename)
         if name in files:
-            raise _malformed(path, f"`{name}` appears in two <class> elements")
-        files[name] = _lines(element, name, path)
+            raise _malformed(path, f"{named(name)} appears in two <class> elements")
+        files[name] = _lines(element, name, path, arcs)
     return list(files.values())
 
 
-def _lines(element: Element, name: str, path: str) -> FileCoverage:
+def _lines(element: Element, name: str, path: str, arcs: _Arcs) -> FileCoverage:
     executed: list[int] = []
     missing: list[int] = []
-    taken: list[tuple[int, int]] = []
-    not_taken: list[tuple[int, int]] = []
-    try:
-        for line in element.iterfind("lines/line"):
-            attrib = line.attrib
-            number = int(attrib["number"])
-            (executed if int(attrib["hits"]) else missing).append(number)
-            if attrib.get("branch") == "true":
-                covered, total = _conditions(attrib.get("condition-coverage", ""))
-                arcs = [(number, -k) for k in range(1, total + 1)]
-                taken += arcs[:covered]
-                not_taken += arcs[covered:]
-    except (KeyError, ValueError) as error:
-        raise _malformed(
-            path, f"a <line> of `{name}` is not `number`, `hits` integers ({error})"
-        ) from None
+    taken: list[Arc] = []
+    not_taken: list[Arc] = []
+    for line in element.iterfind("lines/line"):
+        attrib = line.attrib
+        number, hits = decimal(attrib.get("number", "")), decimal(attrib.get("hits", ""))
+        if number is None or hits is None:
+            raise _malformed(
+                path, f"a <line> of {named(name)} does not have `number` and `hits` counts"
+            )
+        (executed if hits else missing).append(number)
+        if attrib.get("branch") == "true":
+            covered, total = _conditions(attrib.get("condition-coverage", ""), name, path)
+            hit, missed = arcs.make(number, covered, total)
+            taken += hit
+            not_taken += missed
     return FileCoverage(name, executed, missing, taken, not_taken)
 
 
-def _conditions(text: str) -> tuple[int, int]:
+def _conditions(text: str, name: str, path: str) -> tuple[int, int]:
     """``"50% (1/2)"`` -> ``(1, 2)``."""
-    match = _CONDITIONS.search(text)
-    if match is None:
-        raise ValueError(f"condition-coverage {text!r}")
-    covered, total = int(match[1]), int(match[2])
-    if covered > total:
-        raise ValueError(f"condition-coverage {text!r}")
-    return covered, total
+    head, _, tail = text.rpartition("(")
+    covered, slash, total = tail.removesuffix(")").partition("/")
+    found = (decimal(covered), decimal(total))
+    if not (head and slash and tail.endswith(")")) or None in found:
+        raise _malformed(path, f"a <line> of {named(name)} has condition-coverage {shown(text)}")
+    low, high = found
+    assert low is not None and high is not None  # noqa: S101 - checked just above, for mypy
+    if low > high:
+        raise _malformed(path, f"a <line> of {named(name)} has condition-coverage {shown(text)}")
+    return low, high
 
 
 class _Paths:
@@ -122,26 +152,34 @@ class _Paths:
         if len(self._sources) <= 1:
             source = self._sources[0] if self._sources else ""
             return relpath(posixpath.join(source, filename) if source else filename)
-        candidates = [relpath(posixpath.join(source, filename)) for source in self._sources]
-        present = [name for name in candidates if self._exists(name)]
-        if len(present) == 1:
-            return present[0]
+        if len(self._sources) <= _MAX_SOURCES:
+            candidates = [relpath(posixpath.join(source, filename)) for source in self._sources]
+            present = [name for name in candidates if self._exists(name)]
+            if len(present) == 1:
+                return present[0]
         self._unresolved.append(filename)
-        return candidates[0]
+        return relpath(posixpath.join(self._sources[0], filename))
 
     def _exists(self, name: str) -> bool:
-        return Path(self._context.root, name).is_file()  # an absolute name replaces the root
+        # an absolute name replaces the root; a name the system refuses is no file
+        return is_file(posixpath.join(self._context.root, name))
 
     def problems(self, path: str) -> list[Problem]:
         if not self._unresolved:
             return []
-        shown = ", ".join(self._unresolved[:5])
+        listed = ", ".join(named(name, 80) for name in self._unresolved[:5])
+        many = (
+            f" (the report lists {len(self._sources)} <source> directories; gates looks a "
+            f"file up under at most {_MAX_SOURCES})"
+            if len(self._sources) > _MAX_SOURCES
+            else ""
+        )
         return [
             Problem(
                 slug="ambiguous-path",
                 path=path,
                 message=f"{len(self._unresolved)} file(s) could be under more than one <source> "
-                f"or none of them: {shown}",
+                f"or none of them{many}: {listed}",
                 hint="read coverage from `coverage json` (repository-relative paths), or "
                 "measure with a single `[run] source`",
             )
@@ -178,23 +216,22 @@ def _integer(root: Element, key: str, path: str) -> int | None:
     text = root.get(key)
     if text is None:
         return None
-    try:
-        return int(text)
-    except ValueError:
-        raise _malformed(path, f"`{key}` is {text!r}, not an integer") from None
+    value = decimal(text)
+    if value is None:
+        raise _malformed(path, f"`{key}` is {shown(text)}, not a count")
+    return value
 
 
 def _finite(root: Element, key: str, path: str) -> None:
     text = root.get(key)
     if text is None:
         return
-    try:
-        value = float(text)
-    except ValueError:
-        raise _malformed(path, f"`{key}` is {text!r}, not a number") from None
+    value = parse_float(text)
+    if value is None:
+        raise _malformed(path, f"`{key}` is {shown(text)}, not a number")
     if not math.isfinite(value):
         raise EvidenceError(
-            f"`{key}` is not a finite number ({text})",
+            f"`{key}` is not a finite number ({shown(text)})",
             slug="non-finite",
             path=path,
             hint="the tool measured nothing usable; " + _REGENERATE,

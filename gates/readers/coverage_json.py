@@ -27,10 +27,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from gates.covround import MAX_PRECISION
 from gates.errors import EvidenceError
 from gates.model import Count, CoverageData, FileCoverage, Problem, ReportData
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, Fields, ints, malformed, parse_json
+from gates.safetext import decimal, in_range
 
 __all__ = ["FORMAT", "TOOL", "read"]
 
@@ -94,13 +96,13 @@ def _file(path: str, item: Fields, *, branch: bool) -> FileCoverage:
     missing = ints(item.array("missing_lines"), path=item.path, where=f"{where}.missing_lines")
     summary = item.obj("summary")
     summary.number("percent_covered")  # finite, or the report is refused
-    statements = summary.integer("num_statements")
+    statements = summary.count("num_statements")
     if len(executed) + len(missing) != statements:
         executed = _statements_only(item, executed, statements - len(missing))
     if not branch:
         return FileCoverage(path, executed, missing, [], [])
     hit, missed = _arcs(item, "executed_branches"), _arcs(item, "missing_branches")
-    branches = summary.integer("num_branches")
+    branches = summary.count("num_branches")
     if branches < len(hit) + len(missed):
         raise malformed(
             item.path,
@@ -120,7 +122,7 @@ def _statements_only(item: Fields, executed: list[int], expected: int) -> list[i
     where = f"{item.where}.excluded_lines"
     excluded = set(ints(item.array("excluded_lines", []), path=item.path, where=where))
     kept = [line for line in executed if line not in excluded] if excluded else list(executed)
-    if len(kept) == expected + 1:
+    if kept and len(kept) == expected + 1:
         del kept[0]  # the module docstring
     if len(kept) != expected:
         raise EvidenceError(
@@ -137,7 +139,12 @@ def _arcs(item: Fields, key: str) -> Sequence[Sequence[int]]:
     """A list of ``[from, to]`` pairs of line numbers, checked without a copy."""
     arcs = item.array(key)
     if not all(
-        type(arc) is list and len(arc) == 2 and type(arc[0]) is int and type(arc[1]) is int
+        type(arc) is list
+        and len(arc) == 2
+        and type(arc[0]) is int
+        and type(arc[1]) is int
+        and in_range(arc[0])
+        and in_range(arc[1])
         for arc in arcs
     ):
         raise malformed(item.path, f"{item.where}.{key}", "a list of [from, to] line pairs", arcs)
@@ -148,12 +155,24 @@ def _precision(totals: Fields) -> int | None:
     """The decimals coverage.py showed: its ``[report] precision`` (``"90.50"`` -> 2)."""
     if not totals.has("percent_covered_display"):
         return None
-    return len(totals.text("percent_covered_display").partition(".")[2])
+    display = totals.text("percent_covered_display")
+    whole, _, decimals = display.partition(".")
+    if decimal(whole) is None or (decimals and decimal(decimals) is None):
+        raise malformed(totals.path, "totals.percent_covered_display", "a percentage", display)
+    if len(decimals) > MAX_PRECISION:
+        raise EvidenceError(
+            f"`totals.percent_covered_display` shows {len(decimals)} decimals; a percentage "
+            f"has at most {MAX_PRECISION} that mean anything: the report is corrupt or edited",
+            slug="malformed-report",
+            path=totals.path,
+            hint=_REGENERATE,
+        )
+    return len(decimals)
 
 
 def _check_totals(totals: Fields, statements: int) -> None:
     totals.number("percent_covered")
-    declared = totals.integer("num_statements")
+    declared = totals.count("num_statements")
     if declared != statements:
         raise EvidenceError(
             f"`totals.num_statements` is {declared} but the files hold {statements} "

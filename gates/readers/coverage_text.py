@@ -23,14 +23,15 @@ from gates.errors import EvidenceError
 from gates.model import Count, CoverageTotal, ReportData
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, decode_text
+from gates.safetext import decimal, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 
 FORMAT: Final = "coverage-report"
 TOOL: Final = "coverage"
 
-_PERCENT: Final = re.compile(r"(\d{1,3}(?:\.\d+)?)%")
-_NUMBER: Final = re.compile(r"\d+")
+# at most 15 decimals (covround.MAX_PRECISION): a float holds no more of a percentage
+_PERCENT: Final = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,15})?)%")
 _REGENERATE: Final = (
     "write only the stdout of `coverage report --format=text` to this report "
     "(rerun the stage, e.g. `nox -s unit`)"
@@ -66,10 +67,11 @@ def _total(lines: list[str], header: list[str], path: str) -> CoverageTotal:
     if len(cells) <= cover:
         raise _malformed(path, f"its TOTAL row has {len(cells)} cells, fewer than its header")
     percent = _PERCENT.fullmatch(cells[cover])
-    numbers = cells[1:cover]
-    if percent is None or not all(_NUMBER.fullmatch(cell) for cell in numbers):
-        raise _malformed(path, f"its TOTAL row {' '.join(cells)!r} is not numbers and a percentage")
-    value = dict(zip(header[1:cover], (int(cell) for cell in numbers), strict=True))
+    numbers = [number for number in map(decimal, cells[1:cover]) if number is not None]
+    if percent is None or len(numbers) != cover - 1:
+        row = shown(" ".join(cells), 120)
+        raise _malformed(path, f"its TOTAL row {row} is not numbers and a percentage")
+    value = dict(zip(header[1:cover], numbers, strict=True))
     return CoverageTotal(
         statements=value["Stmts"],
         missing=value["Miss"],

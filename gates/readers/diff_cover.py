@@ -45,7 +45,7 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
         patch=PatchCoverage(
             files=files,
             diff=doc.text("diff_name"),
-            changed_lines=doc.integer("num_changed_lines"),
+            changed_lines=doc.count("num_changed_lines"),
         ),
         counts={Count.CHANGED_LINES_MEASURED: measured},
     )
@@ -65,9 +65,9 @@ def _file(path: str, stats: Fields) -> PatchFile:
 def _check_totals(doc: Fields, files: list[PatchFile]) -> int:
     """``total_num_lines``, once it agrees with the files and the diff."""
     doc.number("total_percent_covered")
-    measured = doc.integer("total_num_lines")
-    violations = doc.integer("total_num_violations")
-    changed = doc.integer("num_changed_lines")
+    measured = doc.count("total_num_lines")
+    violations = doc.count("total_num_violations")
+    changed = doc.count("num_changed_lines")
     held = sum(len(item.covered) + len(item.missing) for item in files)
     held_violations = sum(len(item.missing) for item in files)
     if (measured, violations) != (held, held_violations) or not 0 <= measured <= changed:

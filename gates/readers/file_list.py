@@ -9,7 +9,9 @@ all is the problem ``no-files-checked``.
 An empty listing is therefore a legitimate report (ruff's real output when it
 found nothing): the loader must hand it to this reader rather than reject it
 as an interrupted run, trusting it only with ruff's exit code 0 from the
-stage manifest.
+stage manifest. A listing whose last line has no newline was cut short (ruff
+ends every path with one): it is ``malformed-report``, since that line may be
+part of a name, and counting it would count a file that is not there.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from gates.errors import EvidenceError
 from gates.model import Count, Problem, ReportData
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, decode_text
+from gates.safetext import shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 
@@ -35,19 +38,29 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
 
 
 def _paths(blob: Blob) -> set[str]:
+    text = decode_text(blob)
+    if text and not text.endswith("\n"):
+        raise EvidenceError(
+            "its last line does not end with a newline: the listing was cut short (ruff "
+            "ends every path it prints with one), so its last path may be part of a name",
+            slug="malformed-report",
+            path=blob.path,
+            hint="rerun the lint stage, writing the whole stdout of `ruff check --show-files`",
+        )
     files: set[str] = set()
-    for number, line in enumerate(decode_text(blob).splitlines(), start=1):
-        text = line.strip()
-        if not text:
+    # split on "\n" only: str.splitlines() would also split a name at U+2028 and the like
+    for number, line in enumerate(text.split("\n"), start=1):
+        path = line.strip()
+        if not path:
             continue
-        if not _looks_like_path(text):
+        if not _looks_like_path(path):
             raise EvidenceError(
-                f"line {number} is not a file path ({text[:60]!r})",
+                f"line {number} is not a file path ({shown(path)})",
                 slug="malformed-report",
                 path=blob.path,
                 hint="write only the stdout of `ruff check --show-files` to this report",
             )
-        files.add(text)
+        files.add(path)
     return files
 
 

@@ -31,6 +31,7 @@ from gates.errors import EvidenceError
 from gates.model import PatchCoverage, PatchFile, ReportData
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, decode_text
+from gates.safetext import decimal, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 
@@ -38,8 +39,9 @@ FORMAT: Final = "git-numstat"
 TOOL: Final = "git"
 
 _HEADER: Final = "# git diff --numstat <base>...HEAD -- *.py"
-_BRACES: Final = re.compile(r"(.*)\{(.*) => (.*)\}(.*)")
-_ESCAPE: Final = re.compile(rb"\\([0-7]{3}|.)", re.DOTALL)
+_ARROW: Final = " => "
+# git's C quoting: \a \b \t \n \v \f \r \" \\ and three octal digits for a byte (000-377)
+_ESCAPE: Final = re.compile(rb"\\([0-3][0-7][0-7]|.)", re.DOTALL)
 _C_ESCAPES: Final = {
     b"a": 7,
     b"b": 8,
@@ -85,9 +87,14 @@ def _entry(line: str, path: str, number: int) -> tuple[int, str]:
     if len(fields) != 3 or not fields[2]:
         raise _malformed(path, number, "is not `added<TAB>deleted<TAB>path`")
     added, deleted, name = fields
-    if not (added == deleted == "-" or (added.isdecimal() and deleted.isdecimal())):
-        raise _malformed(path, number, f"has counts {added!r}, {deleted!r}: not numbers or `-`")
-    return (int(added) if added != "-" else 0), _new_path(name, path, number)
+    if added == deleted == "-":  # a binary file
+        return 0, _new_path(name, path, number)
+    count = decimal(added)
+    if count is None or decimal(deleted) is None:
+        raise _malformed(
+            path, number, f"has counts {shown(added)}, {shown(deleted)}: not numbers or `-`"
+        )
+    return count, _new_path(name, path, number)
 
 
 def _new_path(name: str, path: str, number: int) -> str:
@@ -97,17 +104,32 @@ def _new_path(name: str, path: str, number: int) -> str:
         if not rest:
             return old
         if not rest.startswith(" => "):
-            raise _malformed(path, number, f"has a path git did not write: {name!r}")
+            raise _malformed(path, number, f"has a path git did not write: {shown(name)}")
         name = rest[4:]
         return _unquote(name, path, number)[0] if name.startswith('"') else name
-    if " => " not in name:
+    if _ARROW not in name:
         return name
-    braces = _BRACES.fullmatch(name)
-    if braces is not None:
-        before, _, after, rest = braces.groups()
-        return (before + after + rest).replace("//", "/")
-    new = name.split(" => ", 1)[1]
+    renamed = _braces(name)
+    if renamed is not None:
+        return renamed
+    new = name.split(_ARROW, 1)[1]
     return _unquote(new, path, number)[0] if new.startswith('"') else new
+
+
+def _braces(name: str) -> str | None:
+    """``"pkg/{old => new}/x.py"`` -> ``"pkg/new/x.py"``, by plain search (no regex).
+
+    The braces are the last ``{`` before the last `` => `` that a ``}`` follows,
+    and that ``}``; ``None`` when the name has no such braces.
+    """
+    close = name.rfind("}")
+    arrow = name.rfind(_ARROW, 0, close) if close > 0 else -1
+    opening = name.rfind("{", 0, arrow) if arrow > 0 else -1
+    if opening < 0:
+        return None
+    return (name[:opening] + name[arrow + len(_ARROW) : close] + name[close + 1 :]).replace(
+        "//", "/"
+    )
 
 
 def _unquote(text: str, path: str, number: int) -> tuple[str, str]:
@@ -117,11 +139,13 @@ def _unquote(text: str, path: str, number: int) -> tuple[str, str]:
     while end < len(text) and text[end] != '"':
         end += 2 if text[end] == "\\" else 1
     if end >= len(text):
-        raise _malformed(path, number, f"has an unterminated quoted path: {text!r}")
+        raise _malformed(path, number, f"has an unterminated quoted path: {shown(text)}")
     try:
         return _ESCAPE.sub(_escape, text[1:end].encode()).decode(), text[end + 1 :]
     except (KeyError, UnicodeDecodeError):
-        raise _malformed(path, number, f"has a quoted path git did not write: {text!r}") from None
+        raise _malformed(
+            path, number, f"has a quoted path git did not write: {shown(text)}"
+        ) from None
 
 
 def _escape(match: re.Match[bytes]) -> bytes:

@@ -50,6 +50,7 @@ from gates.errors import EvidenceError
 from gates.model import Count, Outcome, Problem, ReportData, ResultTally, TestCase
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, parse_xml
+from gates.safetext import decimal, parse_float, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 
@@ -73,7 +74,7 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
     root = parse_xml(blob)
     if root.tag not in ("testsuites", "testsuite"):
         raise _malformed(
-            blob.path, f"the root element is <{root.tag}>, not <testsuites> or <testsuite>"
+            blob.path, f"the root element is <{root.tag[:60]}>, not <testsuites> or <testsuite>"
         )
     paths = _Paths(context)
     written = [_written(element, blob.path, paths) for element in root.iter("testcase")]
@@ -84,7 +85,7 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
     return ReportData(
         tool=TOOL,
         tests=folded.cases,
-        tally=_tally(written, declared, folded),
+        tally=_tally(written, declared, folded, blob.path),
         counts={Count.TESTS_RUN: run, Count.TESTS_SKIPPED: skipped},
         problems=_problems(blob.path, run, skipped),
     )
@@ -210,12 +211,16 @@ def _doubles(group: list[_Written]) -> int:
     return doubles
 
 
-def _tally(written: list[_Written], declared: int | None, folded: _Folded) -> ResultTally:
+def _tally(
+    written: list[_Written], declared: int | None, folded: _Folded, path: str
+) -> ResultTally:
     """The results as pytest counted them: ``tests`` = passes + failures + errors + skips - doubles.
 
     pytest's ``tests`` counts a passing subtest (which has no element of its
     own), and not a rerun attempt (which has one); so the passes are what
-    ``tests`` leaves after the failures, errors and skips, never negative.
+    ``tests`` leaves after the failures, errors and skips. Each passing test is
+    at least one of those passes: a ``tests`` that leaves fewer contradicts the
+    test cases the report holds.
     """
     holding = [results for _, results in _holding(written)]
     failed = sum(results.failures for results in holding)
@@ -226,6 +231,14 @@ def _tally(written: list[_Written], declared: int | None, folded: _Folded) -> Re
         passed = len(written) - len(holding) - folded.reruns
     else:
         passed = declared - failed - errors - skipped - xfailed + folded.doubles
+        passing = sum(1 for case in folded.cases if case.outcome is Outcome.PASSED)
+        if passed < passing:
+            raise _malformed(
+                path,
+                f'its <testsuite> elements say tests="{declared}", fewer than the results '
+                f"their test cases hold ({passing} passed, {failed} failed, {errors} errors, "
+                f"{skipped + xfailed} skipped), which pytest never writes: the report was edited",
+            )
     return ResultTally(max(passed, 0), failed, errors, skipped, xfailed, folded.reruns)
 
 
@@ -237,22 +250,21 @@ def _holding(written: list[_Written]) -> list[_Written]:
 def _line(text: str | None, path: str) -> int:
     if not text:
         return 0
-    try:
-        return int(text) + 1
-    except ValueError:
-        raise _malformed(path, f"a <testcase> has `line` {text!r}, not an integer") from None
+    line = decimal(text)
+    if line is None:
+        raise _malformed(path, f"a <testcase> has `line` {shown(text)}, not a line number")
+    return line + 1
 
 
 def _seconds(text: str | None, path: str) -> float:
     if not text:
         return 0.0
-    try:
-        value = float(text)
-    except ValueError:
-        raise _malformed(path, f"a <testcase> has `time` {text!r}, not a number") from None
+    value = parse_float(text)
+    if value is None:
+        raise _malformed(path, f"a <testcase> has `time` {shown(text)}, not a number")
     if not math.isfinite(value):
         raise EvidenceError(
-            f"a <testcase> has `time` {text!r}, not a finite number",
+            f"a <testcase> has `time` {shown(text)}, not a finite number",
             slug="non-finite",
             path=path,
             hint=_REGENERATE,
@@ -318,9 +330,10 @@ def _attribute(suite: Element, name: str, path: str) -> int | None:
     text = suite.get(name)
     if text is None:
         return None
-    if not text.isdecimal():
-        raise _malformed(path, f"a <testsuite> has `{name}` {text!r}, not an integer")
-    return int(text)
+    value = decimal(text)
+    if value is None:
+        raise _malformed(path, f"a <testsuite> has `{name}` {shown(text)}, not a count")
+    return value
 
 
 def _problems(path: str, run: int, skipped: int) -> list[Problem]:

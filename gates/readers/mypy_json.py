@@ -36,6 +36,7 @@ from gates.errors import EvidenceError
 from gates.model import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, Fields, decode_text, malformed, parse_json_lines
+from gates.safetext import in_range, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 
@@ -79,6 +80,7 @@ def _finding(item: object, path: str, index: int, relpath: Callable[[str], str])
         severity != "error"
         or type(filename) is not str
         or type(line) is not int
+        or not in_range(line)
         or type(message) is not str
         or not (code is None or type(code) is str)
         or not (hint is None or type(hint) is str)
@@ -147,7 +149,7 @@ def _summary_problem(path: str, line: str) -> Problem:
     return Problem(
         slug="type-check-incomplete",
         path=path,
-        message=f"mypy reported errors outside its JSON output: {line.strip()!r}",
+        message=f"mypy reported errors outside its JSON output: {shown(line.strip(), 200)}",
         hint=_HINT,
         subject=TOOL,
     )

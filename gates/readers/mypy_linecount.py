@@ -27,13 +27,14 @@ from gates.errors import EvidenceError
 from gates.model import Count, Problem, ReportData
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, decode_text
+from gates.safetext import shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 
 FORMAT: Final = "mypy-linecount"
 TOOL: Final = "mypy"
 
-_ROW = re.compile(r"\s*(\d{1,18})\s+(\d{1,18})\s+(\d{1,18})\s+(\d{1,18}) (\S.*)")
+_ROW = re.compile(r"\s*([0-9]{1,15})\s+([0-9]{1,15})\s+([0-9]{1,15})\s+([0-9]{1,15}) (\S.*)")
 _HINT = "the report is not mypy's linecount.txt or was cut short; rerun the type stage"
 
 
@@ -62,7 +63,7 @@ def _rows(blob: Blob) -> list[_Row]:
             continue
         match = _ROW.fullmatch(line.rstrip())
         if match is None:
-            raise _bad(blob.path, f"line {number} is not a linecount row ({line[:60]!r})")
+            raise _bad(blob.path, f"line {number} is not a linecount row ({shown(line)})")
         *numbers, name = match.groups()
         rows.append(_Row(tuple(int(number) for number in numbers), name))
     if not rows:  # only blank lines: read_blob refuses those, but a caller may not use it

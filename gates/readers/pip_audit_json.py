@@ -43,8 +43,6 @@ _HINT_NOT_FOUND = (
     f"security stage with network access; {_WAIVE}"
 )
 _HINT_OTHER = f"give pip-audit a released, pinned version of each; {_WAIVE}"
-# pip-audit's reasons end with the package and its version: "...: requests (2.19.0)"
-_NAMED = re.compile(r"^(?P<why>.+?):\s+(?P<name>[^\s()]+)\s+\([^()]*\)$")
 
 
 def read(blob: Blob, context: ReadContext) -> ReportData:
@@ -99,10 +97,30 @@ def _skipped(path: str, name: str, reason: str) -> Problem:
 
 def _reason(name: str, reason: str) -> str:
     """pip-audit's reason without the ``": <package> (<version>)"`` it ends with."""
-    match = _NAMED.match(reason.strip())
-    if match is not None and _canonical(match.group("name")) == _canonical(name):
-        return match.group("why")
-    return reason.strip()
+    text = reason.strip()
+    named = _named(text)
+    if named is not None and _canonical(named[1]) == _canonical(name):
+        return named[0]
+    return text
+
+
+def _named(text: str) -> tuple[str, str] | None:
+    """``"why: name (1.0)"`` -> ``("why", "name")``, read by plain search (no regex).
+
+    The name has no space or parenthesis, the version no parenthesis; spaces
+    separate the colon, the name and the parenthesis.
+    """
+    head, opening, version = text.rpartition("(")
+    if not opening or not version.endswith(")") or ")" in version[:-1]:
+        return None
+    before = head.rstrip()
+    words = before.rsplit(None, 1)
+    if before == head or len(words) != 2 or "(" in words[1] or ")" in words[1]:
+        return None
+    why = words[0]
+    if not why.endswith(":") or len(why) < 2:
+        return None
+    return why[:-1], words[1]
 
 
 def _canonical(name: str) -> str:

@@ -28,6 +28,7 @@ from gates.errors import EvidenceError
 from gates.model import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, Fields, malformed, parse_json
+from gates.safetext import in_range
 
 __all__ = [
     "FORMAT",
@@ -84,11 +85,14 @@ def read_diagnostics(blob: Blob, context: ReadContext) -> Diagnostics:
             type(filename) is not str
             or type(message) is not str
             or type(row) is not int
+            or not in_range(row)
             or (code is not None and type(code) is not str)
         ):
             raise _explain(blob.path, index, item)
         cell = item.get("cell")
         if cell is not None:
+            if type(cell) is not int or not in_range(cell):
+                raise malformed(blob.path, f"[{index}].cell", "a notebook cell number", cell)
             message = f"cell {cell}: {message}"
         rule, severity = rule_of(code) if code is not None else _codeless(item.get("name"), message)
         finding = Finding(TOOL, rule, severity, relpath(filename), row, message)

@@ -24,7 +24,6 @@ without a ``results`` array: the tool produced none).
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Final
 from urllib.parse import unquote, urlsplit
@@ -33,6 +32,7 @@ from gates.errors import EvidenceError
 from gates.model import Count, Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, Fields, malformed, parse_json
+from gates.safetext import MAX_INT, finite_float, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 
@@ -49,7 +49,7 @@ _LEVELS: Final = {
 _NOT_PROBLEMS: Final = ("pass", "notApplicable")  # a tuple: `in` must not hash the value
 _SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 _DRIVE: Final = re.compile(r"/[A-Za-z]:")
-_PLACEHOLDER: Final = re.compile(r"\{(\d+)\}")
+_PLACEHOLDER: Final = re.compile(r"\{([0-9]{1,15})\}")  # more digits: no such argument
 _MAX_BASE_DEPTH: Final = 16
 
 _Obj = dict[str, object]
@@ -76,9 +76,9 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
 def _check_version(log: Fields) -> None:
     version = log.raw("version")
     if version != _VERSION:
-        shown = "no `version`" if version is None else f"version {version!r}"
+        named = "no `version`" if version is None else f"version {shown(version)}"
         raise EvidenceError(
-            f"is a SARIF log with {shown}; gates reads SARIF {_VERSION}",
+            f"is a SARIF log with {named}; gates reads SARIF {_VERSION}",
             slug="unsupported-format",
             path=log.path,
             hint="configure the tool to write SARIF 2.1.0 (the version GitHub code scanning reads)",
@@ -241,9 +241,9 @@ class _Run:
         if region is None:
             return path, 0
         line = region.get("startLine", 0) if type(region) is dict else None
-        if type(line) is not int:
+        if type(line) is not int or not 0 <= line <= MAX_INT:
             where = ".locations[0].physicalLocation.region.startLine"
-            raise self._bad(index, where, "an integer", line)
+            raise self._bad(index, where, "a line number", line)
         return path, line
 
     def _path(self, artifact: object, index: int) -> str:
@@ -385,7 +385,10 @@ def _is_absolute(uri: str) -> bool:
 def _repository_path(uri: str, context: ReadContext) -> str:
     """A SARIF URI as a repository-relative path; other schemes stay as they are."""
     if uri.startswith("file:"):
-        parts = urlsplit(uri)
+        try:
+            parts = urlsplit(uri)
+        except ValueError:  # "file://[": a host that is no host; the URI as written
+            return uri
         path = unquote(parts.path)
         if parts.netloc and parts.netloc != "localhost":
             path = f"//{parts.netloc}{path}"
@@ -398,17 +401,14 @@ def _repository_path(uri: str, context: ReadContext) -> str:
 
 
 def _score(properties: object) -> float | None:
-    """A ``security-severity`` score, or ``None`` when absent or not a number >= 0."""
+    """A ``security-severity`` score, or ``None`` when absent or not a finite number >= 0."""
     if type(properties) is not dict:
         return None
     value = properties.get("security-severity")
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
-    try:
-        score = float(value)
-    except ValueError:
-        return None
-    return score if math.isfinite(score) and score >= 0 else None
+    score = finite_float(value)
+    return score if score is not None and score >= 0 else None
 
 
 def _from_score(score: float) -> Severity:
@@ -449,7 +449,10 @@ def _message(message: object, rule: _Obj | None) -> str:
 
 def _argument(arguments: list[object], match: re.Match[str]) -> str:
     position = int(match[1])
-    return str(arguments[position]) if position < len(arguments) else match[0]
+    if position >= len(arguments):
+        return match[0]
+    argument = arguments[position]
+    return argument if type(argument) is str else shown(argument)
 
 
 def _error_notes(invocation: Fields) -> list[str]:
@@ -469,7 +472,8 @@ def _error_notes(invocation: Fields) -> list[str]:
 def _note_text(note: Fields) -> str:
     message = note.raw("message")
     text = message.get("text") if type(message) is dict else None
-    line = str(text).strip().splitlines()[0] if text else "(no message)"
+    lines = text.strip().splitlines() if type(text) is str else []
+    line = lines[0] if lines else "(no message)"
     locations = note.raw("locations")
     if type(locations) is list and locations and type(locations[0]) is dict:
         physical = locations[0].get("physicalLocation")

@@ -528,7 +528,7 @@ def test_an_evidence_folder_that_is_no_folder_is_refused_and_replaces_the_old_co
     ("spoil", "slug"),
     [
         ("report edited", "hash-mismatch"),
-        ("report replaced by a link", "unreadable"),
+        ("report replaced by a link", "link-outside"),
         ("no manifest", "missing-manifest"),
         ("stage folder is a link", "missing-evidence"),
     ],

@@ -15,6 +15,8 @@ from gates.safeio import (
     Blob,
     Fields,
     check_finite,
+    finite_numbers,
+    ints,
     is_blank,
     parse_json,
     parse_json_lines,
@@ -243,3 +245,90 @@ def test_truncated_xml_names_the_line() -> None:
     assert caught.value.slug == "invalid-xml"
     assert "is truncated or not XML" in caught.value.detail
     assert "line 3" in caught.value.detail
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '<?xml version="1.0" encoding="utf-8"?><a>\u00e9</a>'.encode(),
+        '<?xml version="1.0"?><a>\u00e9</a>'.encode(),
+        "\ufeff<a>\u00e9</a>".encode(),
+        '<?xml version="1.0" encoding="UTF-16"?><a>\u00e9</a>'.encode("utf-16"),
+        "<?xml version=\"1.0\" encoding = 'ISO-8859-1'?><a>\u00e9</a>".encode("latin-1"),
+    ],
+)
+def test_xml_in_the_encodings_tools_write_is_read(data: bytes) -> None:
+    assert parse_xml(blob(data)).text == "\u00e9"
+
+
+@pytest.mark.parametrize("encoding", ["x", "utf-7", "shift_jis", "utf-32", "mbcs", "rot13", ""])
+def test_xml_declaring_another_encoding_is_invalid_xml(encoding: str) -> None:
+    # parsed from bytes, expat asked Python for the codec: LookupError, ValueError (exit 4)
+    with pytest.raises(EvidenceError) as caught:
+        parse_xml(blob(f'<?xml version="1.0" encoding="{encoding}"?><a/>'.encode()))
+    assert caught.value.slug == "invalid-xml"
+    assert "declares the encoding" in caught.value.detail
+
+
+def test_xml_not_in_the_encoding_it_declares_names_the_byte() -> None:
+    with pytest.raises(EvidenceError) as caught:
+        parse_xml(blob(b'<?xml version="1.0" encoding="us-ascii"?><a>\xc3\xa9</a>'))
+    assert caught.value.slug == "invalid-xml"
+    assert "is not valid ASCII (bad byte at offset 44)" in caught.value.detail
+
+
+# ---------------------------------------------------------------- typed access
+
+
+def test_an_integer_beyond_2_53_is_out_of_range() -> None:
+    fields = Fields({"n": 2**53 + 1, "m": -1, "ok": 2**53}, path=DISPLAY, where="")
+    assert fields.integer("ok") == 2**53
+    with pytest.raises(EvidenceError) as caught:
+        fields.integer("n")
+    assert caught.value.slug == "malformed-report"
+    assert "`n` is an integer of 16 digits: no count or line number" in caught.value.detail
+    with pytest.raises(EvidenceError) as caught:
+        fields.count("m")
+    assert "`m` should be a count (0 or more), found int" in caught.value.detail
+
+
+def test_a_number_too_large_for_a_float_is_non_finite() -> None:
+    fields = Fields({"n": 10**400, "x": 10**300}, path=DISPLAY, where="")
+    assert fields.number("x") == 1e300
+    with pytest.raises(EvidenceError) as caught:
+        fields.number("n")
+    assert caught.value.slug == "non-finite"
+    assert "(an integer of 401 digits)" in caught.value.detail
+
+
+def test_a_long_field_path_is_cut_short_in_messages() -> None:
+    with pytest.raises(EvidenceError) as caught:
+        Fields({}, path=DISPLAY, where="files." + "x" * 10_000).text("name")
+    assert len(caught.value.detail) < 300
+
+
+@pytest.mark.parametrize(
+    ("values", "slug"),
+    [
+        ([1.0, 2, 3.5], ""),
+        ([1.0, float("inf")], "non-finite"),
+        ([1.0, 10**400], "malformed-report"),
+        ([1.0, "2"], "malformed-report"),
+        ([True], "malformed-report"),
+        ("1.0", "malformed-report"),
+    ],
+)
+def test_finite_numbers(values: object, slug: str) -> None:
+    if not slug:
+        assert finite_numbers(values, path=DISPLAY, where="data") == values
+        return
+    with pytest.raises(EvidenceError) as caught:
+        finite_numbers(values, path=DISPLAY, where="data")
+    assert caught.value.slug == slug
+
+
+def test_line_numbers_are_checked_for_range() -> None:
+    assert ints([1, 2**53], path=DISPLAY, where="lines") == [1, 2**53]
+    for bad in ([-1], [2**53 + 1], [1, 10**400]):
+        with pytest.raises(EvidenceError):
+            ints(bad, path=DISPLAY, where="lines")

@@ -595,7 +595,7 @@ def test_not_a_sarif_2_1_0_log(log: object, slug: str, message: str) -> None:
         ),
         (
             _log(_run(_result(line="7"))),  # type: ignore[arg-type]
-            "`runs[0].results[0].locations[0].physicalLocation.region.startLine` should be an integer",
+            "`runs[0].results[0].locations[0].physicalLocation.region.startLine` should be a line number",
         ),
         (
             _log(_run(_result(uri=7))),  # type: ignore[arg-type]
