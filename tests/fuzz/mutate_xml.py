@@ -203,6 +203,9 @@ def serialise(root: ET.Element, draw: Draw) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
+_DEPTH_DIGITS = 7  # a longer depth is beyond the budget anyway (and int() refuses 4,300+ digits)
+
+
 def _expand_nests(body: str) -> str:
     """Each nesting marker replaced by its depth of ``<n>`` around its content (1 MiB at most)."""
     budget = 1 << 20
@@ -210,7 +213,8 @@ def _expand_nests(body: str) -> str:
         head_end = body.index(">", start) + 1
         depth_at = body.find('depth="', start, head_end) + len('depth="')
         written = body[depth_at : body.find('"', depth_at, head_end)]
-        depth = min(int(written) if written.isascii() and written.isdigit() else 10, budget // 7)
+        digits = written.isascii() and written.isdigit() and len(written) <= _DEPTH_DIGITS
+        depth = min(int(written) if digits else 10, budget // 7)
         budget -= 7 * depth
         end_tag = f"</{_NEST}>"
         end = body.find(end_tag, head_end) if not body[:head_end].endswith("/>") else -1

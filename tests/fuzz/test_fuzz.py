@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.fuzz import mutate_xml
 from tests.fuzz.harness import address_space, check, generate
 from tests.fuzz.targets import ASSETS, HOSTILE, TARGETS, seed_files
 from tests.fuzz.values import HypothesisDraw
@@ -92,3 +93,10 @@ def test_every_target_has_seeds() -> None:
     for target in TARGETS.values():
         assert target.seed_data(), target.name
     assert all(Path(path).is_file() for path in seed_files())
+
+
+def test_a_nesting_depth_of_thousands_of_digits_is_made_not_a_crash_of_the_harness() -> None:
+    # the long run (benchmarks.fuzz) stopped here: int() of a 10,000-digit depth
+    nest = mutate_xml._NEST
+    body = f'<a><{nest} depth="{"9" * 10_000}">x</{nest}></a>'
+    assert mutate_xml._expand_nests(body) == "<a>" + "<n>" * 10 + "x" + "</n>" * 10 + "</a>"
