@@ -1,7 +1,9 @@
 """Wall time of this repository's own pipeline, `nox -s gates`, measured side by side.
 
-Run ``python -m benchmarks.pipeline_time [ROUNDS]`` from the repository root: it
-clones the committed HEAD into a temporary folder (so local edits and old
+Run ``python -m benchmarks.pipeline_time [ROUNDS] [--repo PATH]`` from the
+repository root: it clones the committed HEAD of this repository (or of the git
+repository at PATH, a project adopted with ``gates init`` and committed) into a
+temporary folder (so local edits and old
 evidence play no part), runs one cold ``nox -s gates`` (no environments yet),
 then ROUNDS warm rounds, each timing in alternating order:
 
@@ -21,6 +23,7 @@ It prints medians and the ratios the issue asks for. A red verdict (exit 1 or
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -52,11 +55,15 @@ def _nox(clone: Path, *args: str, fresh: bool = True) -> tuple[float, dict[str, 
     return wall, {s["name"]: float(s.get("duration") or 0.0) for s in sessions}
 
 
-def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rounds", type=int, nargs="?", default=3)
+    parser.add_argument("--repo", type=Path, default=ROOT, help="a git repository with a noxfile")
+    args = parser.parse_args(argv)
+    rounds: int = args.rounds
     with tempfile.TemporaryDirectory(prefix="gates-pipeline-") as scratch:
-        clone = Path(scratch) / "gates"
-        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        clone = Path(scratch) / "project"
+        subprocess.run(["git", "clone", "-q", str(args.repo), str(clone)], check=True)
         cold, cold_sessions = _nox(clone, "-s", "gates")
         print(f"cold parallel: {cold:.1f}s  sessions: {cold_sessions}")
         parallel: list[float] = []
