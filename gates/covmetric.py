@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gates.covround import display_covered, effective_precision, percent
-from gates.metrics import Measurement, cap, in_paths, line_ranges
+from gates.metrics import Measurement, cap, count, in_paths, line_ranges
 from gates.model import CoverageData, CoverageTotal, FileCoverage, Offender, Problem
 
 __all__ = ["Figures", "coverage", "mismatch", "precision_of"]
@@ -111,13 +111,16 @@ def coverage(
     configuration that also measures tests or a noxfile does not dilute the
     package's figure.
     """
-    files = [item for item in combine(datas) if in_paths(item.path, paths)]
+    measured = combine(datas)
+    files = [item for item in measured if in_paths(item.path, paths)]
     figures = Figures.of(files)
     if metric == _BRANCHES and not all(d.branch for d in datas):
         return Measurement(None, "", problems=(_no_branch_problem(),))
     part, whole, unit = _ratio(metric, figures)
     if whole == 0:
-        return Measurement(None, f"0 {unit} measured", problems=(_nothing_measured(unit, paths),))
+        return Measurement(
+            None, f"0 {unit} measured", problems=(_nothing_measured(unit, paths, measured),)
+        )
     offenders, total = cap(_offenders(files, branches=metric == _BRANCHES))
     precision = precision_of(datas)
     summary = _summary(
@@ -224,13 +227,26 @@ def _no_branch_problem() -> Problem:
     )
 
 
-def _nothing_measured(unit: str, paths: Sequence[str]) -> Problem:
+_SHOWN_FILES = 3  # files named when a gate's globs match none of what coverage measured
+
+
+def _nothing_measured(unit: str, paths: Sequence[str], measured: Sequence[FileCoverage]) -> Problem:
     if paths:
+        named = [item.path for item in measured if item.executed or item.missing]
+        if not named:
+            what = "it measured no statement at all"
+        else:
+            shown = ", ".join(named[:_SHOWN_FILES])
+            more = f" and {len(named) - _SHOWN_FILES} more" if len(named) > _SHOWN_FILES else ""
+            what = f"it measured {count(len(named), 'other file')}: {shown}{more}"
         return Problem(
             "no-statements",
             "",
-            f"coverage measured 0 {unit} in files matching path = {list(paths)}",
-            "check the gate's `path` globs against the file paths in the coverage report",
+            f"coverage measured 0 {unit} in files matching path = {list(paths)}; {what}",
+            "check the gate's `path` globs against those files, and the project's coverage "
+            "`source` / `include` settings ([tool.coverage.run] or .coveragerc): coverage.py "
+            "measures only what they name, and warns `module-not-imported` when a source "
+            "it names is never imported",
         )
     return Problem(
         "no-statements",

@@ -558,6 +558,9 @@ def test_coverage_gates_can_read_only_the_package_files() -> None:
     nothing = b.judge(UNIT_90 + 'path = "lib/*"\n', ev).gates[0]
     assert nothing.status is Status.ERROR
     assert "in files matching path = ['lib/*']" in nothing.reason
+    # what coverage did measure is named, and where the choice of files is made
+    assert "it measured 3 other files: src/pkg/a.py, tests/test_a.py, noxfile.py" in nothing.reason
+    assert "[tool.coverage.run]" in nothing.problems[0].hint
 
 
 def test_patch_coverage_can_read_only_the_package_files() -> None:
