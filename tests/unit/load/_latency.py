@@ -33,7 +33,9 @@ def latency(
         target_users=target_users,
         mode="local",
         producer={"gates": "0.1.0", "locust": "2.47.0", "hdrhistogram": "0.10.8"},
-        workers=tuple(workers or [Worker("local", requests, errors, 0, True)]),
+        workers=tuple(
+            workers if workers is not None else [Worker("local", requests, errors, 0, True)]
+        ),
         load=dict(load or {FIRST + i: WindowLoad(10, 0.3, 0.001) for i in range(6)}),
         series=tuple(series),
         problems=tuple(problems),
