@@ -5,7 +5,8 @@ group), polls its readiness URL until it answers (bounded: :class:`ServiceNotRea
 with the tail of its log, when it never does or exits first), samples its memory
 (:mod:`gates.load.memory`), runs Locust headless and bounded (``--users``,
 ``--spawn-rate``, ``--run-time``, ``--only-summary``, gates' listener beside the
-locustfile, Locust's JSON and CSV reports kept), then stops everything it started: the
+locustfile, Locust's JSON and CSV reports kept; ``memory.json`` written from the
+sampler), then stops everything it started: the
 Locust group and the service group with SIGTERM, then SIGKILL after a grace period,
 and any descendant of the service that left its group. That holds on success, on
 failure, on Ctrl-C and on SIGTERM (turned into an exception while the run lasts).
@@ -38,6 +39,7 @@ from types import FrameType
 from typing import Final
 from urllib.parse import urlsplit
 
+from gates.load import memory_evidence
 from gates.load.memory import MemoryRecord, Sampler, tree_of
 
 __all__ = [
@@ -144,6 +146,7 @@ def run_load(
                 code, locust_pid = _run_locust(locust, work, python, on_started)
             finally:
                 memory = sampler.stop()
+            memory_evidence.write(work / "memory.json", memory)
         if out.exists():
             shutil.rmtree(out)
         work.replace(out)

@@ -164,10 +164,6 @@ def _figures(name: str, series: Sequence[Series], span: float) -> Figures:
     )
 
 
-def _problem(slug: str, path: str, message: str, hint: str) -> Problem:
-    return Problem(slug=slug, path=path, message=message, hint=hint)
-
-
 def _generator_problems(
     latency: Latency, scenario: Scenario, start: float, path: str
 ) -> list[Problem]:
@@ -181,7 +177,7 @@ def _generator_problems(
     latest = max((load.lag for load in windows.values()), default=0.0)
     if busiest >= scenario.max_busy or latest >= scenario.max_lag_s:
         problems.append(
-            _problem(
+            Problem(
                 "load-generator-saturated",
                 path,
                 f"the load generator was saturated: busy {busiest:.0%} of a window at worst"
@@ -197,7 +193,7 @@ def _generator_problems(
         lowest = min((load.users for load in windows.values()), default=0)
         if reached < target or lowest < target:
             problems.append(
-                _problem(
+                Problem(
                     "load-users-not-reached",
                     path,
                     f"the users never reached {target} (at most {reached})"
@@ -217,7 +213,7 @@ def _count_problems(
     missing = [worker.id for worker in latency.workers if not worker.final]
     if missing or not latency.workers:
         problems.append(
-            _problem(
+            Problem(
                 "load-worker-missing",
                 path,
                 f"no final report from {', '.join(missing)}"
@@ -230,7 +226,7 @@ def _count_problems(
     recorded_errors = sum(s.errors for s in latency.series)
     if locust is not None and locust.failures is not None and locust.failures > recorded_errors:
         problems.append(
-            _problem(
+            Problem(
                 "load-uncounted-failures",
                 path,
                 f"Locust counted {locust.failures} failures, gates recorded {recorded_errors}",
@@ -239,7 +235,7 @@ def _count_problems(
         )
     if locust is not None and locust.requests is not None and locust.requests > recorded_requests:
         problems.append(
-            _problem(
+            Problem(
                 "load-uncounted-requests",
                 path,
                 f"Locust counted {locust.requests} requests, gates recorded {recorded_requests}",
@@ -249,7 +245,7 @@ def _count_problems(
     clamped = sum(worker.clamped for worker in latency.workers)
     if clamped:
         problems.append(
-            _problem(
+            Problem(
                 "load-latency-out-of-range",
                 path,
                 f"{clamped} requests took an hour or more (recorded as an hour)",
@@ -265,7 +261,7 @@ def _run_problems(
     problems = []
     if overall.requests == 0:
         problems.append(
-            _problem(
+            Problem(
                 "load-no-requests",
                 path,
                 "no request was measured after the warm-up",
@@ -275,7 +271,7 @@ def _run_problems(
     rps = overall.rps
     if scenario.offered_rps and (rps or 0.0) < scenario.min_rate_share * scenario.offered_rps:
         problems.append(
-            _problem(
+            Problem(
                 "load-rate-behind",
                 path,
                 f"the achieved rate {rps or 0.0:.1f}/s is below"
@@ -286,7 +282,7 @@ def _run_problems(
     ran = latency.ended - latency.started
     if latency.planned_s and ran < scenario.min_run_share * latency.planned_s:
         problems.append(
-            _problem(
+            Problem(
                 "load-run-cut-short",
                 path,
                 f"recording stopped after {ran:.1f} s of a planned {latency.planned_s:g} s",
@@ -294,7 +290,7 @@ def _run_problems(
             )
         )
     problems.extend(
-        _problem("load-listener-problem", path, problem, "rerun; report it if it persists")
+        Problem("load-listener-problem", path, problem, "rerun; report it if it persists")
         for problem in latency.problems
     )
     return problems

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from gates.load import evidence
+from gates.load import evidence, memory_evidence
 from gates.load.memory import figures
 from gates.load.service import (
     LoadRunError,
@@ -88,6 +88,7 @@ def test_a_slow_and_a_leaking_endpoint_are_measured_and_nothing_is_left(
             "locust_failures.csv",
             "locust_stats.csv",
             "locust_stats_history.csv",
+            "memory.json",
             "service.log",
         ]
     )
@@ -101,7 +102,9 @@ def test_a_slow_and_a_leaking_endpoint_are_measured_and_nothing_is_left(
     assert p50.value is not None and p50.value > 20.0  # the sleep is a floor, on any machine
     fail = summary.figures("GET /fail")
     assert fail is not None and fail.error_rate == 1.0
-    memory = figures(result.memory, latency, measured_from=summary.measured_from, path="m")
+    record = memory_evidence.read(read_blob(result.out / "memory.json", display="memory.json"))
+    assert record == result.memory
+    memory = figures(record, latency, measured_from=summary.measured_from, path="m")
     growth = memory.growth_mb_per_10k
     assert growth is not None and growth.low is not None and growth.low > 0  # the leak
     assert memory.peak_mb is not None and memory.peak_mb > 1
