@@ -13,6 +13,7 @@ from gates.load.collector import Collector
 from gates.load.crosscheck import failures_in_csv, locust_totals, totals_in_json
 from gates.load.histogram import Histogram
 from gates.load.percentiles import percentile_of_histogram, percentile_of_samples
+from gates.load.summary import Scenario, summarise
 from gates.safeio import Blob, read_blob
 from tests.unit.load._latency import latency, steady
 
@@ -130,3 +131,23 @@ def test_locust_s_reports_that_are_not_its_reports_are_refused() -> None:
         failures_in_csv(_blob(b"Method,Occurrences\nGET,-1\n"))
     totals = locust_totals(_blob(b"[]"), _blob(b"Method,Occurrences\nGET,3\n"))
     assert (totals.requests, totals.failures) == (0, 3)
+
+
+def _summary_of(run: str) -> list[str]:
+    read = evidence.read(read_blob(ASSETS / f"{run}.latency.json", display=run))
+    locust = locust_totals(
+        read_blob(ASSETS / f"{run}.locust.json", display=run),
+        read_blob(ASSETS / f"{run}_failures.csv", display=run),
+    )
+    summary = summarise(read, Scenario(warmup_s=1.0), path=run, locust=locust)
+    return [problem.slug for problem in summary.problems]
+
+
+def test_the_starved_generator_is_inconclusive_and_locust_said_nothing() -> None:
+    assert _summary_of("starved") == ["load-generator-saturated"]
+    assert "cpu" not in (ASSETS / "stderr.txt").read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.parametrize("run", ["local", "processes"])
+def test_the_recorded_runs_that_kept_up_are_trusted(run: str) -> None:
+    assert _summary_of(run) == []
