@@ -1,7 +1,8 @@
 """A real load run on 127.0.0.1: the service started, loaded by Locust, stopped, and judged.
 
 The service is ``app.py`` (``/slow`` sleeps 20 ms, ``/leak`` keeps 64 KiB a request); a
-few users for a few seconds. Nothing here depends on how fast the machine is: the slow
+few users for ten seconds (windows of half a second, so that even a Locust slow to start
+leaves the leak's slope enough points). Nothing here depends on how fast the machine is: the slow
 endpoint's median is above its sleep however loaded the machine, a leak of 64 KiB a
 request grows whatever the rate, and no process outlives the run.
 """
@@ -52,7 +53,7 @@ def _service(port: int, **changes: object) -> ServiceSpec:
     )
 
 
-def _locust(port: int, *, run_time_s: int = 8, processes: int | None = None) -> LocustSpec:
+def _locust(port: int, *, run_time_s: int = 10, processes: int | None = None) -> LocustSpec:
     return LocustSpec(
         locustfile=HERE / "locustfile.py",
         host=f"http://127.0.0.1:{port}",
