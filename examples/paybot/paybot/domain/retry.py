@@ -7,4 +7,4 @@ def backoff(retries: int, *, base: float, cap: float) -> float:
     """Seconds before attempt ``retries + 1``: ``base * 2**retries``, at most ``cap``."""
     if retries < 0 or base < 0 or cap < 0:
         raise ValueError("retries, base and cap must not be negative")
-    return min(cap, base * (2 ** min(retries, 32)))
+    return min(cap, base * float(2 ** min(retries, 32)))
