@@ -28,14 +28,18 @@ from paybot.domain.pricing import MAX_QUANTITY
 from paybot.models import Product
 
 log = structlog.get_logger("paybot.bot")
-router = Router(name="paybot")
 AfterCommit = list[Callable[[queue.TaskQueue], None]]
 
 HELP = "Send /buy <sku> [quantity] to buy. Products:\n"
 
 
 def make_dispatcher() -> Dispatcher:
-    """A dispatcher with paybot's handlers."""
+    """A dispatcher with paybot's handlers (a new router each time: a router has one parent)."""
+    router = Router(name="paybot")
+    router.message.register(start, CommandStart())
+    router.message.register(buy, Command("buy"))
+    router.pre_checkout_query.register(pre_checkout)
+    router.message.register(paid, F.successful_payment)
     dispatcher = Dispatcher()
     dispatcher.include_router(router)
     return dispatcher
@@ -46,7 +50,6 @@ def _catalogue(db: Session) -> str:
     return "\n".join(f"{p.sku}: {p.title} ({p.price} {p.currency})" for p in rows) or "(none yet)"
 
 
-@router.message(CommandStart())
 async def start(message: Message, db: Session) -> None:
     if message.from_user is None:
         return
@@ -66,7 +69,6 @@ def _parse_buy(args: str | None) -> tuple[str, int] | None:
     return words[0], int(quantity)
 
 
-@router.message(Command("buy"))
 async def buy(message: Message, command: CommandObject, db: Session, bot: Bot) -> None:
     parsed = _parse_buy(command.args)
     if message.from_user is None or parsed is None:
@@ -97,7 +99,6 @@ async def buy(message: Message, command: CommandObject, db: Session, bot: Bot) -
     )
 
 
-@router.pre_checkout_query()
 async def pre_checkout(query: PreCheckoutQuery, db: Session) -> None:
     refusal = await asyncio.to_thread(
         services.check_pre_checkout,
@@ -114,7 +115,6 @@ async def pre_checkout(query: PreCheckoutQuery, db: Session) -> None:
         await query.answer(ok=False, error_message=refusal)
 
 
-@router.message(F.successful_payment)
 async def paid(message: Message, db: Session, after_commit: AfterCommit) -> None:
     payment = message.successful_payment
     if payment is None or message.from_user is None:

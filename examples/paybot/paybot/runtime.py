@@ -31,13 +31,12 @@ class Runtime:
     clock: Callable[[], float] = time.time  # wall time: token issue and expiry
     monotonic: Callable[[], float] = time.monotonic  # the rate limiter's clock
     metrics: Metrics = field(default_factory=Metrics)
-    limiter: RateLimiter | None = None
+    limiter: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        if self.limiter is None:
-            self.limiter = RateLimiter(
-                capacity=self.settings.rate_limit, rate=self.settings.rate_per_second
-            )
+        self.limiter = RateLimiter(
+            capacity=self.settings.rate_limit, rate=self.settings.rate_per_second
+        )
 
 
 def redis_pinger(url: str) -> Callable[[], None]:

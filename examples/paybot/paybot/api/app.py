@@ -31,7 +31,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(webhook.router)
     problems.install(app)
-    assert runtime.limiter is not None
     app.add_middleware(
         ObservabilityMiddleware,
         metrics=runtime.metrics,

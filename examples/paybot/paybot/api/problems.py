@@ -81,7 +81,8 @@ def _errors(errors: Sequence[Any]) -> list[dict[str, str]]:
 
 
 async def _problem(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, Problem)
+    if not isinstance(error, Problem):  # registered for it alone
+        raise error
     return problem_response(
         request,
         status=error.status,
@@ -93,7 +94,8 @@ async def _problem(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _invalid(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RequestValidationError)
+    if not isinstance(error, RequestValidationError):  # registered for it alone
+        raise error
     return problem_response(
         request,
         status=422,
@@ -104,7 +106,8 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _http(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, StarletteHTTPException)
+    if not isinstance(error, StarletteHTTPException):  # registered for it alone
+        raise error
     slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
     detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
     return problem_response(
