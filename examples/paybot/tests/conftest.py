@@ -24,9 +24,11 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import factory.random
 import httpx
@@ -41,11 +43,13 @@ from paybot.bot import make_dispatcher
 from paybot.domain import tokens
 from paybot.fakebotapi import FakeBotApi
 from paybot.models import User
+from paybot.queue import CeleryQueue
 from paybot.runtime import Runtime, redis_pinger
 from paybot.settings import Settings
 from tests import factories
 
 pytest_plugins = ("celery.contrib.pytest",)
+T = TypeVar("T")
 
 SEED = 20261101
 BOT_TOKEN = "123456:paybot-test-token"
@@ -168,7 +172,7 @@ def committed(engine: Engine) -> Iterator[sessionmaker[Session]]:
     """Sessions that commit for real (other connections see the data); truncated afterwards."""
     maker = db.make_sessions(engine)
     with maker() as session:
-        factories.bind(session)
+        factories.bind(session, commit=True)
         yield maker
     with engine.begin() as cleanup:
         cleanup.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
@@ -267,6 +271,54 @@ def customer(db_session: Session) -> User:
 def admin_user(db_session: Session) -> User:
     user: User = factories.UserFactory(admin=True)
     return user
+
+
+@pytest.fixture
+async def live(
+    settings: Settings,
+    committed: sessionmaker[Session],
+    telegram: FakeBotApi,
+    clock: FakeClock,
+    engine: Engine,
+) -> AsyncIterator[Runtime]:
+    """The service as deployed: committing sessions, and the real Celery queue on Redis."""
+    bot = telegram_api.make_bot(settings)
+    tasks.configure(settings, engine=engine)
+    found = Runtime(
+        settings=settings,
+        sessions=committed,
+        queue=CeleryQueue(tasks.celery_app),
+        bot=bot,
+        dispatcher=make_dispatcher(),
+        db_ping=lambda: db.ping(engine),
+        redis_ping=redis_pinger(settings.redis_url),
+        clock=clock,
+        monotonic=clock,
+    )
+    yield found
+    await bot.session.close()
+
+
+@pytest.fixture
+async def live_client(live: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(live), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://paybot.test") as http:
+        yield http
+
+
+def eventually(check: Callable[[], T], *, what: str, timeout: float = 90.0) -> T:
+    """Wait until ``check()`` returns something truthy (the worker's work is visible).
+
+    The timeout only stops a hung test; no test asserts how long anything took.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what} after {timeout} s")
+        time.sleep(0.05)
 
 
 # ---------------------------------------------------------------- Celery

@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 from paybot.models import Product, User
 
 _bound: list[Session] = []
+_commits: list[bool] = [False]
 
 
-def bind(session: Session) -> None:
-    """Make the factories write through ``session``."""
+def bind(session: Session, *, commit: bool = False) -> None:
+    """Make the factories write through ``session``; ``commit``: commit each object made."""
     _bound[:] = [session]
+    _commits[0] = commit
 
 
 def _session() -> Session:
@@ -33,6 +35,12 @@ class _Base(SQLAlchemyModelFactory):  # type: ignore[misc]
         abstract = True
         sqlalchemy_session_factory = _session
         sqlalchemy_session_persistence = "flush"
+
+    @classmethod
+    def _after_postgeneration(cls, instance: object, create: bool, results: Any = None) -> None:
+        super()._after_postgeneration(instance, create, results)
+        if create and _commits[0]:
+            _session().commit()
 
 
 class UserFactory(_Base):
