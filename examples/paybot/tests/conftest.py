@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import uuid
@@ -106,6 +107,9 @@ def redis_url() -> Iterator[str]:
         return
     with devservers.redis_server() as url:
         yield url
+        # Celery's AsyncResults unsubscribe from Redis when they are collected: collect them
+        # while Redis still runs, or their result consumer retries a dead server for 20 s
+        gc.collect()
 
 
 @pytest.fixture(scope="session")
