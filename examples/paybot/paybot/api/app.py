@@ -34,7 +34,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(
         ObservabilityMiddleware,
         metrics=runtime.metrics,
-        limiter=runtime.limiter,
-        monotonic=runtime.monotonic,
+        limiter=lambda: runtime.limiter,
+        monotonic=lambda: runtime.monotonic(),
     )
     return app

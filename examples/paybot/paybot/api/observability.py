@@ -111,12 +111,12 @@ class ObservabilityMiddleware:
         app: ASGIApp,
         *,
         metrics: Metrics,
-        limiter: RateLimiter,
+        limiter: Callable[[], RateLimiter],
         monotonic: Callable[[], float],
     ) -> None:
         self.app = app
         self.metrics = metrics
-        self.limiter = limiter
+        self.limiter = limiter  # read per request: the limits can be changed while running
         self.monotonic = monotonic
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -141,7 +141,7 @@ class ObservabilityMiddleware:
 
         try:
             if scope["path"] not in UNLIMITED:
-                decision = self.limiter.take(_client(scope), self.monotonic())
+                decision = self.limiter().take(_client(scope), self.monotonic())
                 if not decision.allowed:
                     self.metrics.rate_limited.inc()
                     await _too_many(scope, send_with_id, request_id, decision.retry_after)
