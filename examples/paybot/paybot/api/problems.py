@@ -110,13 +110,22 @@ async def _http(request: Request, error: Exception) -> JSONResponse:
         raise error
     slug = {404: "not-found", 405: "method-not-allowed"}.get(error.status_code, "http-error")
     detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed(request))
     return problem_response(
-        request,
-        status=error.status_code,
-        slug=slug,
-        detail=detail,
-        headers=dict(error.headers or {}),
+        request, status=error.status_code, slug=slug, detail=detail, headers=headers
     )
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route of the app answers at this path (one route may serve only GET)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and pattern.match(request.url.path):
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 async def _crash(request: Request, error: Exception) -> JSONResponse:

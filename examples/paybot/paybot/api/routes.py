@@ -48,7 +48,7 @@ def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-router = APIRouter(responses=_problems(422, 429))
+router = APIRouter(responses=_problems(400, 422, 429))
 bearer = HTTPBearer(auto_error=False, description="A token from POST /auth/token")
 
 
@@ -170,7 +170,9 @@ def me(user: Me) -> schemas.UserOut:
 @router.get("/products", response_model=list[schemas.ProductOut])
 def products(
     db: Db,
-    q: Annotated[str, Query(max_length=64, description="text in the title or SKU")] = "",
+    q: Annotated[
+        str, Query(max_length=64, pattern=schemas.NO_NUL, description="text in the title or SKU")
+    ] = "",
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> list[schemas.ProductOut]:
     return [_product(item) for item in services.search_products(db, q, limit=limit)]

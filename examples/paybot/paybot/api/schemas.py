@@ -6,9 +6,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True)]
+# Text is stored in PostgreSQL, which refuses NUL characters: they are refused here, as 422.
+NO_NUL = r"^[^\x00]*$"
+Name = Annotated[  # something visible, no NUL
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$")
+]
+Text = Annotated[str, StringConstraints(max_length=255, pattern=NO_NUL)]
 Sku = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Id = Annotated[int, Field(ge=1, le=2**53 - 1)]  # exact in every JSON parser
 
 
 class Strict(BaseModel):
@@ -32,7 +37,7 @@ class UserCreated(UserOut):
 
 class Credentials(Strict):
     user_id: Id
-    api_key: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    api_key: Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=NO_NUL)]
 
 
 class TokenOut(BaseModel):
@@ -44,7 +49,7 @@ class TokenOut(BaseModel):
 class NewProduct(Strict):
     sku: Sku
     title: Name
-    description: Annotated[str, StringConstraints(max_length=255)] = ""
+    description: Text = ""
     price: Annotated[int, Field(ge=1, le=10**9, description="minor units of the currency")]
     currency: Annotated[str, StringConstraints(pattern=r"^(XTR|USD|EUR|JPY)$")] = "XTR"
 
