@@ -40,10 +40,18 @@ def account_kind(code: str) -> ledger.AccountKind:
 
 
 def ensure_accounts(session: Session, codes: Iterable[str], currency: str) -> None:
-    """Create the accounts that do not exist yet (concurrent creators agree: ON CONFLICT)."""
+    """Create the accounts that do not exist yet (concurrent creators agree: ON CONFLICT).
+
+    Existing accounts are not touched here, not even by an ``INSERT … ON CONFLICT``
+    (which would wait on a row another transaction is updating): the lock that
+    serialises spends is :func:`lock_accounts`' ``FOR UPDATE``, and only that.
+    """
+    wanted = sorted(set(codes))
+    existing = set(session.scalars(select(Account.code).where(Account.code.in_(wanted))))
     rows = [
         {"code": code, "kind": account_kind(code).value, "currency": currency}
-        for code in sorted(set(codes))
+        for code in wanted
+        if code not in existing
     ]
     if rows:
         session.execute(

@@ -36,6 +36,7 @@ def wallet_with_two_orders(committed: sessionmaker[Session]) -> tuple[int, int, 
     with committed.begin() as db:
         user = db.get_one(User, UserFactory().id)
         services.credit_wallet(db, user.id, Money(100, "XTR"), idempotency_key="seed-0001")
+        ledger_store.ensure_accounts(db, ["revenue"], "XTR")  # as in any shop that sold before
         first = services.create_order(db, user, item.id, 1).id
         second = services.create_order(db, user, item.id, 1).id
         return user.id, first, second
