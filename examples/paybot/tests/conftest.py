@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from paybot import db, devservers, migrate, tasks, telegram_api
 from paybot.api.app import create_app
+from paybot.api.observability import configure_logging
 from paybot.bot import make_dispatcher
 from paybot.domain import tokens
 from paybot.fakebotapi import FakeBotApi
@@ -61,6 +62,12 @@ TABLES = (
     "receipts, processed_updates, postings, journal_entries, accounts, payments, orders, "
     "products, users"
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _json_logs() -> None:
+    """The service's own log format (JSON lines), as in production."""
+    configure_logging()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -31,8 +30,12 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 UNLIMITED = ("/healthz", "/readyz", "/metrics", "/telegram/webhook")  # probes, scrapes, Telegram
 
 
-def configure_logging(stream: TextIO = sys.stdout, level: int = logging.INFO) -> None:
-    """structlog: one JSON object per line, with the bound request id."""
+def configure_logging(stream: TextIO | None = None, level: int = logging.INFO) -> None:
+    """structlog: one JSON object per line, with the bound request id (stdout by default).
+
+    Exceptions are rendered as plain text in the ``exception`` field: never the
+    console renderer's pretty tracebacks, which print every local variable.
+    """
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

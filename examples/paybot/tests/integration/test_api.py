@@ -7,7 +7,6 @@ import json
 
 import httpx
 import pytest
-import structlog
 from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -184,7 +183,7 @@ async def test_every_request_has_an_id_in_its_header_and_json_logs(
         given = await client.get("/healthz", headers={"X-Request-ID": "abc-123"})
         made = await client.get("/healthz", headers={"X-Request-ID": "bad id <script>"})
     finally:
-        structlog.reset_defaults()
+        configure_logging()  # back to stdout
     assert given.headers["x-request-id"] == "abc-123"
     assert made.headers["x-request-id"] != "bad id <script>"
     assert len(made.headers["x-request-id"]) == 32
