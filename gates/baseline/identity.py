@@ -3,13 +3,13 @@
 Never the line number alone. An :class:`Identity` holds the tool and the rule,
 the repository-relative path, the enclosing function or class, and three
 digests of the source (:mod:`gates.baseline.source`): the flagged line's
-normalised text, the first 100 normalised characters from that line on, and
-the normalised statement that holds the line. :mod:`gates.baseline.match`
+normalised text, the first 100 normalised characters from that line on and
+the last 100 before it, and the normalised statement that holds the line. :mod:`gates.baseline.match`
 says which of these must agree for two findings to be the same.
 
 A finding without a line in a readable file (a dependency audit's, a
 "file would be reformatted", a line past the end of the file) is known by its
-message instead: its three digests are the message's.
+message instead: its four digests are the message's.
 
 The sources are read through a :class:`Sources`: the working tree the evidence
 was made from (``gates check`` has checked it is), or a commit.
@@ -53,6 +53,7 @@ class Identity(NamedTuple):
     path: str
     scope: str  # "Cache.get"; "" at module level or when the file does not parse
     text: str  # digest of the flagged line, normalised
+    preceding: str  # digest of the last 100 normalised characters before the line
     context: str  # digest of the first 100 normalised characters from the line on
     statement: str  # digest of the statement that holds the line, normalised
 
@@ -86,7 +87,14 @@ def _identity(finding: Finding, source: SourceFile | None) -> Identity:
     if source is None or not 0 < line <= source.length:
         by_message = digest("message\0" + finding.message)
         return Identity(
-            finding.tool, finding.rule, finding.path, "", by_message, by_message, by_message
+            finding.tool,
+            finding.rule,
+            finding.path,
+            "",
+            by_message,
+            by_message,
+            by_message,
+            by_message,
         )
     return Identity(
         finding.tool,
@@ -94,6 +102,7 @@ def _identity(finding: Finding, source: SourceFile | None) -> Identity:
         finding.path,
         source.scope(line),
         digest(source.text(line)),
+        digest(source.preceding(line)),
         digest(source.context(line)),
         digest(source.statement(line)),
     )

@@ -6,16 +6,21 @@ Matching runs in passes, each on the findings the earlier passes left, from
 the strictest key to the loosest; every key holds the tool, the rule, the
 path (after following renames) and the enclosing function or class:
 
-1. the line's text **and** its context: the finding did not move, or moved
-   with the lines below it (lines inserted above, a function moved);
-2. the line's text: the code below it changed;
-3. the whole statement: a formatter rewrapped it, so the flagged line's own
+1. the line's text, the text before it and the text after it: the finding
+   did not move, or moved with its neighbours (lines inserted far above, a
+   function moved);
+2. the line's text and the text before it: the code below it changed (lines
+   inserted below, a copy pasted right after it);
+3. the line's text and the text after it: the code above it changed;
+4. the line's text alone;
+5. the whole statement: a formatter rewrapped it, so the flagged line's own
    text changed.
 
-The strict pass first means that of two identical lines, the one whose
-surroundings match the baseline's keeps the identity and the copy is new.
-A flagged line edited matches none of them. Within a pass, findings are
-taken in their given order (the caller sorts them by place).
+The strict passes first mean that of a violation and its copy, the one whose
+surroundings are the baseline's keeps the identity and the copy is new; of a
+line pasted right below itself, the first is the original. A flagged line
+that is edited matches none of them. Within a pass, findings are taken in
+their given order (the caller sorts them by place).
 
 Cost: one dictionary per pass, linear in the number of findings.
 """
@@ -33,6 +38,14 @@ _Key = Callable[[Identity], Hashable]
 
 
 def _placed(identity: Identity) -> Hashable:
+    return (*identity[:4], identity.text, identity.preceding, identity.context)
+
+
+def _after_the_same(identity: Identity) -> Hashable:
+    return (*identity[:4], identity.text, identity.preceding)
+
+
+def _before_the_same(identity: Identity) -> Hashable:
     return (*identity[:4], identity.text, identity.context)
 
 
@@ -45,7 +58,9 @@ def _same_statement(identity: Identity) -> Hashable:
 
 
 PASSES: tuple[tuple[str, _Key], ...] = (
-    ("line and context", _placed),
+    ("line and both neighbours", _placed),
+    ("line and what precedes it", _after_the_same),
+    ("line and what follows it", _before_the_same),
     ("line", _same_line),
     ("statement", _same_statement),
 )

@@ -11,7 +11,8 @@ changes when a formatter rewraps it. What this module gives a finding instead:
   redundant parentheses, ``0XFF``) does not change the text;
 * its **context**: the first :data:`CONTEXT_CHARS` characters of normalised
   text from that line on (GitHub code scanning's ``primaryLocationLineHash``
-  reads the same window), which tells identical lines apart;
+  reads the same window), and the last ones before it (its *preceding*
+  text): they tell identical lines apart;
 * its **statement**: the normalised text of the whole statement holding the
   line (a compound statement's header only, ``def f(a, b):``), from
   Python's :mod:`ast`; a formatter that splits one line into five keeps it;
@@ -76,6 +77,19 @@ class SourceFile:
             if size >= CONTEXT_CHARS:
                 break
         return "".join(parts)[:CONTEXT_CHARS]
+
+    def preceding(self, line: int) -> str:
+        """The last :data:`CONTEXT_CHARS` normalised characters before ``line``."""
+        parts: list[str] = []
+        size = 0
+        for index in range(line - 2, -1, -1):
+            part = normalise(self.code[index])
+            parts.append(part)
+            size += len(part)
+            if size >= CONTEXT_CHARS:
+                break
+        text = "".join(reversed(parts))
+        return text[len(text) - CONTEXT_CHARS :] if len(text) > CONTEXT_CHARS else text
 
     def scope(self, line: int) -> str:
         return self.scopes[line - 1]

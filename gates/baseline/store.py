@@ -16,8 +16,8 @@ removed as one line::
     }
 
 ``commit`` is the commit the findings were recorded at: renames since then
-are followed from it. Of each entry, ``scope``, ``text``, ``context`` and
-``statement`` identify the finding (:mod:`gates.baseline.identity`);
+are followed from it. Of each entry, ``scope``, ``text``, ``preceding``,
+``context`` and ``statement`` identify the finding (:mod:`gates.baseline.identity`);
 ``line``, ``severity`` and ``message`` are there for the reviewer and are not
 matched on. The file holds digests of the code, never the code itself.
 
@@ -58,6 +58,7 @@ _MESSAGE_CHARS: Final = 200
 _DIGEST: Final = re.compile(r"[0-9a-f]{16}")
 _FULL_SHA: Final = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _LABELS: Final = {severity.label: severity for severity in Severity}
+_DIGESTS: Final = ("text", "preceding", "context", "statement")
 
 
 class Entry(NamedTuple):
@@ -69,7 +70,7 @@ class Entry(NamedTuple):
     message: str  # its first line, cut at 200 characters
 
     @property
-    def order(self) -> tuple[str, str, str, int, str, str, str, str, str]:
+    def order(self) -> tuple[str, str, str, int, str, str, str, str, str, str]:
         i = self.identity
         return (
             i.path,
@@ -78,6 +79,7 @@ class Entry(NamedTuple):
             self.line,
             i.scope,
             i.text,
+            i.preceding,
             i.context,
             i.statement,
             self.message,
@@ -132,6 +134,7 @@ def _entry_json(entry: Entry) -> str:
         "severity": entry.severity.label,
         "message": entry.message,
         "text": i.text,
+        "preceding": i.preceding,
         "context": i.context,
         "statement": i.statement,
     }
@@ -198,8 +201,8 @@ def _baseline(document: Fields, display: str) -> Baseline:
 
 
 def _entry(item: Fields) -> Entry:
-    digests = [item.text(key) for key in ("text", "context", "statement")]
-    for key, value in zip(("text", "context", "statement"), digests, strict=True):
+    digests = [item.text(key) for key in _DIGESTS]
+    for key, value in zip(_DIGESTS, digests, strict=True):
         if not _DIGEST.fullmatch(value):
             raise corrupt(item.path, f"{item.where}.{key} is not a 16-digit digest")
     label = item.text("severity")

@@ -137,6 +137,9 @@ def test_the_context_is_the_first_hundred_characters_from_the_line_on() -> None:
     parsed = parse_source("a = 1\n" + "b = 2\n" * 60, path="m.py")
     assert parsed.context(1) == ("a=1" + "b=2" * 40)[:CONTEXT_CHARS]
     assert parsed.context(61) == "b=2"
+    assert parsed.preceding(1) == ""
+    assert parsed.preceding(2) == "a=1"
+    assert parsed.preceding(61) == ("a=1" + "b=2" * 59)[-CONTEXT_CHARS:]
 
 
 def test_columns_are_characters_when_the_line_is_not_ascii() -> None:

@@ -22,7 +22,7 @@ COMMIT = "c" * 40
 
 
 def _entry(path: str, rule: str, line: int, *, digest: str = "0123456789abcdef") -> Entry:
-    identity = Identity("ruff", rule, path, "load", digest, digest, digest)
+    identity = Identity("ruff", rule, path, "load", digest, digest, digest, digest)
     return Entry(identity, line, Severity.LOW, f"{rule} message")
 
 
