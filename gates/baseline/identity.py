@@ -3,8 +3,9 @@
 Never the line number alone. An :class:`Identity` holds the tool and the rule,
 the repository-relative path, the enclosing function or class, and three
 digests of the source (:mod:`gates.baseline.source`): the flagged line's
-normalised text, the first 100 normalised characters from that line on and
-the last 100 before it, and the normalised statement that holds the line. :mod:`gates.baseline.match`
+normalised text, the first 100 normalised characters from that line on, the
+nearest line above it with any text, and the normalised statement that holds
+the line. :mod:`gates.baseline.match`
 says which of these must agree for two findings to be the same.
 
 A finding without a line in a readable file (a dependency audit's, a
@@ -17,6 +18,7 @@ was made from (``gates check`` has checked it is), or a commit.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import stat
@@ -53,7 +55,7 @@ class Identity(NamedTuple):
     path: str
     scope: str  # "Cache.get"; "" at module level or when the file does not parse
     text: str  # digest of the flagged line, normalised
-    preceding: str  # digest of the last 100 normalised characters before the line
+    preceding: str  # digest of the nearest line above with any text, normalised
     context: str  # digest of the first 100 normalised characters from the line on
     statement: str  # digest of the statement that holds the line, normalised
 
@@ -66,7 +68,23 @@ def digest(text: str) -> str:
 
 
 def identify(findings: Sequence[Finding], sources: Sources) -> list[Identity]:
-    """The identity of each finding, in order; each file is read and parsed once."""
+    """The identity of each finding, in order; each file is read and parsed once.
+
+    The cyclic garbage collector is paused meanwhile: a syntax tree is
+    hundreds of thousands of objects without a cycle (reference counting
+    frees each file's), and the collector walking them took 40 % of the time
+    (BENCHMARKS.md).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _identify(findings, sources)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _identify(findings: Sequence[Finding], sources: Sources) -> list[Identity]:
     files: dict[str, SourceFile | None] = {}
     identities = []
     for finding in findings:

@@ -6,10 +6,10 @@ Matching runs in passes, each on the findings the earlier passes left, from
 the strictest key to the loosest; every key holds the tool, the rule, the
 path (after following renames) and the enclosing function or class:
 
-1. the line's text, the text before it and the text after it: the finding
+1. the line's text, the line above it and the text after it: the finding
    did not move, or moved with its neighbours (lines inserted far above, a
    function moved);
-2. the line's text and the text before it: the code below it changed (lines
+2. the line's text and the line above it: the code below it changed (lines
    inserted below, a copy pasted right after it);
 3. the line's text and the text after it: the code above it changed;
 4. the line's text alone;

@@ -11,11 +11,14 @@ changes when a formatter rewraps it. What this module gives a finding instead:
   redundant parentheses, ``0XFF``) does not change the text;
 * its **context**: the first :data:`CONTEXT_CHARS` characters of normalised
   text from that line on (GitHub code scanning's ``primaryLocationLineHash``
-  reads the same window), and the last ones before it (its *preceding*
-  text): they tell identical lines apart;
-* its **statement**: the normalised text of the whole statement holding the
-  line (a compound statement's header only, ``def f(a, b):``), from
-  Python's :mod:`ast`; a formatter that splits one line into five keeps it;
+  reads the same window), and the nearest line above it with any text (its
+  *preceding* line): they tell identical lines apart;
+* its **statement**, from Python's :mod:`ast`: the normalised text of the
+  outermost statement that starts on the line, whole (a ``def`` line's is
+  the whole function, an ``elif x: return y`` line's the whole ``elif``), or,
+  on a line no statement starts on, of the innermost statement around it; a
+  formatter that splits one line into five, or moves an inline body to a
+  line of its own, keeps it;
 * its **scope**: the qualified name of the innermost function or class around
   the line (``Cache.get``; ``""`` at module level), from the same tree.
 
@@ -28,8 +31,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Final
 
 __all__ = ["CONTEXT_CHARS", "SourceFile", "normalise", "parse_source"]
@@ -57,6 +60,15 @@ class SourceFile:
     code: Sequence[str]  # each physical line without its comment (Python) or as it is
     scopes: Sequence[str]  # per line: the innermost function or class, "" at module level
     statements: Sequence[tuple[int, int, int, int]]  # per line: the span of its statement
+    # the normalised text of each span asked for: a class's, for each finding on its line
+    _texts: dict[tuple[int, int, int, int], str] = field(default_factory=dict)
+    _lines: dict[int, str] = field(default_factory=dict)  # normalised lines, by index
+
+    def _normalised(self, index: int) -> str:
+        known = self._lines.get(index)
+        if known is None:
+            known = self._lines[index] = normalise(self.code[index])
+        return known
 
     @property
     def length(self) -> int:
@@ -64,14 +76,14 @@ class SourceFile:
 
     def text(self, line: int) -> str:
         """The normalised text of ``line`` (1-based)."""
-        return normalise(self.code[line - 1]).rstrip(",")
+        return self._normalised(line - 1).rstrip(",")
 
     def context(self, line: int) -> str:
         """The first :data:`CONTEXT_CHARS` normalised characters from ``line`` on."""
         parts: list[str] = []
         size = 0
         for index in range(line - 1, len(self.code)):
-            part = normalise(self.code[index])
+            part = self._normalised(index)
             parts.append(part)
             size += len(part)
             if size >= CONTEXT_CHARS:
@@ -79,30 +91,32 @@ class SourceFile:
         return "".join(parts)[:CONTEXT_CHARS]
 
     def preceding(self, line: int) -> str:
-        """The last :data:`CONTEXT_CHARS` normalised characters before ``line``."""
-        parts: list[str] = []
-        size = 0
+        """The normalised text of the nearest line above ``line`` that has any."""
         for index in range(line - 2, -1, -1):
-            part = normalise(self.code[index])
-            parts.append(part)
-            size += len(part)
-            if size >= CONTEXT_CHARS:
-                break
-        text = "".join(reversed(parts))
-        return text[len(text) - CONTEXT_CHARS :] if len(text) > CONTEXT_CHARS else text
+            part = self.text(index + 1)
+            if part:
+                return part
+        return ""
 
     def scope(self, line: int) -> str:
         return self.scopes[line - 1]
 
     def statement(self, line: int) -> str:
         """The normalised text of the statement that holds ``line``."""
-        first, first_col, last, last_col = self.statements[line - 1]
+        span = self.statements[line - 1]
+        known = self._texts.get(span)
+        if known is not None:
+            return known
+        first, first_col, last, last_col = span
         if first == last:
-            return normalise(self.code[first - 1][first_col:last_col])
-        pieces = [self.code[first - 1][first_col:]]
-        pieces += self.code[first : last - 1]
-        pieces.append(self.code[last - 1][:last_col])
-        return normalise("".join(pieces))
+            text = normalise(self.code[first - 1][first_col:last_col])
+        else:
+            pieces = [self.code[first - 1][first_col:]]
+            pieces += self.code[first : last - 1]
+            pieces.append(self.code[last - 1][:last_col])
+            text = normalise("".join(pieces))
+        self._texts[span] = text
+        return text
 
 
 def parse_source(text: str, *, path: str) -> SourceFile:
@@ -182,60 +196,72 @@ _Span = tuple[int, int, int, int]
 def _read_tree(
     tree: ast.Module, lines: Sequence[str], statements: list[_Span], scopes: list[str]
 ) -> None:
-    """Fill each line's statement and scope, outer first so that inner ones win."""
-    for span in _statement_spans(tree.body, lines):
-        for number in range(span[0], min(span[2], len(statements)) + 1):
-            statements[number - 1] = span
-    for first, last, name in _scopes(tree.body, ""):
-        for number in range(first, min(last, len(scopes)) + 1):
-            scopes[number - 1] = name
+    """Fill each line's statement and scope, outer first so that inner ones win.
+
+    A line a statement starts on keeps the outermost one that starts there;
+    any other line takes the innermost statement around it.
+    """
+    owners: dict[int, _Span] = {}
+    _fill(
+        tree.body,
+        "",
+        _Lines(None if all(map(str.isascii, lines)) else lines, statements, scopes, owners),
+    )
+    for line, span in owners.items():
+        if line <= len(statements):
+            statements[line - 1] = span
 
 
-def _statement_spans(body: Sequence[ast.AST], lines: Sequence[str]) -> Iterator[_Span]:
-    """The span of each statement in pre-order: a compound statement's header only."""
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """What one walk of a tree fills in."""
+
+    text: Sequence[str] | None  # None: every line is ASCII, so columns are ast's offsets
+    statements: list[_Span]
+    scopes: list[str]
+    owners: dict[int, _Span]  # line -> the outermost statement that starts on it
+
+    def statement(self, span: _Span) -> None:
+        first, last = span[0], min(span[2], len(self.statements))
+        self.owners.setdefault(first, span)
+        if first <= last:
+            self.statements[first - 1 : last] = [span] * (last - first + 1)
+
+    def scope(self, first: int, last: int, name: str) -> None:
+        last = min(last, len(self.scopes))
+        if first <= last:
+            self.scopes[first - 1 : last] = [name] * (last - first + 1)
+
+
+_BODIES: Final = ("body", "handlers", "orelse", "finalbody")
+_SCOPES: Final = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _fill(body: Sequence[ast.AST], outer: str, into: _Lines) -> None:
+    """Each statement (decorator, ``except`` clause) of ``body`` and below, in pre-order."""
     for node in body:
         if not isinstance(node, ast.stmt | ast.excepthandler):
             continue
         for decorator in getattr(node, "decorator_list", ()):
-            yield _span(decorator, lines)
-        children = _children(node)
-        first = _first_child(node)
-        if first is None:
-            yield _span(node, lines)
-        else:
-            start = _span(node, lines)
-            end_col = _column(lines, first.lineno, first.col_offset)
-            if (first.lineno, end_col) > (start[0], start[1]):
-                yield (start[0], start[1], first.lineno, end_col)
-        yield from _statement_spans(children, lines)
+            into.statement(_span(decorator, into.text))
+        into.statement(_span(node, into.text))
+        name = outer
+        if isinstance(node, _SCOPES):
+            name = f"{outer}.{node.name}" if outer else node.name
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            into.scope(first, node.end_lineno or node.lineno, name)
+        for field_name in _BODIES:
+            children = getattr(node, field_name, None)
+            if children:
+                _fill(children, name, into)
+        for case in getattr(node, "cases", ()):
+            _fill(case.body, name, into)
 
 
-def _children(node: ast.AST) -> list[ast.AST]:
-    found: list[ast.AST] = []
-    for field in ("body", "handlers", "orelse", "finalbody"):
-        value = getattr(node, field, None)
-        if isinstance(value, list):
-            found.extend(value)
-    for case in getattr(node, "cases", ()):
-        found.extend(case.body)
-    return found
-
-
-def _first_child(node: ast.AST) -> ast.expr | ast.stmt | ast.pattern | None:
-    """Where a compound statement's header ends: at its first statement (or case)."""
-    cases = getattr(node, "cases", None)
-    if cases:
-        pattern: ast.pattern = cases[0].pattern
-        return pattern
-    body = getattr(node, "body", None)
-    if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
-        first: ast.stmt = body[0]
-        return first
-    return None
-
-
-def _span(node: ast.stmt | ast.expr | ast.excepthandler, lines: Sequence[str]) -> _Span:
+def _span(node: ast.stmt | ast.expr | ast.excepthandler, lines: Sequence[str] | None) -> _Span:
     last = node.end_lineno or node.lineno
+    if lines is None:
+        return (node.lineno, node.col_offset, last, node.end_col_offset or 0)
     return (
         node.lineno,
         _column(lines, node.lineno, node.col_offset),
@@ -250,15 +276,3 @@ def _column(lines: Sequence[str], line: int, offset: int) -> int:
     if text.isascii():
         return offset
     return len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
-
-
-def _scopes(body: Sequence[ast.AST], outer: str) -> Iterator[tuple[int, int, str]]:
-    """``(first line, last line, qualified name)`` of every function and class, outer first."""
-    for node in body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            name = f"{outer}.{node.name}" if outer else node.name
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            yield first, node.end_lineno or node.lineno, name
-            yield from _scopes(node.body, name)
-        elif isinstance(node, ast.stmt | ast.excepthandler):
-            yield from _scopes(_children(node), outer)

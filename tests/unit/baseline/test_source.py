@@ -69,7 +69,7 @@ def test_comments_are_cut_but_not_inside_strings() -> None:
     ]
 
 
-def test_a_statement_spans_its_lines_and_a_compound_one_is_its_header() -> None:
+def test_a_line_a_statement_starts_on_is_the_outermost_one_whole_and_others_the_innermost() -> None:
     lines = _source(
         """\
         def load(
@@ -81,16 +81,27 @@ def test_a_statement_spans_its_lines_and_a_compound_one_is_its_header() -> None:
                 return eval(handle.read())
         """
     )
-    header = "defloadpath,mode=" + '"r"' + ":"
+    body = "returnevalhandle.read"
+    with_statement = "withopenpath,modeashandle:" + body
+    function = "defloadpath,mode=" + '"r"' + ":" + with_statement
     assert [statement for _, statement, _ in lines[:7]] == [
-        header,
-        header,
-        header,
-        header,
-        "withopenpath,modeashandle:",
-        "withopenpath,modeashandle:",
-        "returnevalhandle.read",
+        function,
+        function,
+        function,
+        function,
+        with_statement,
+        with_statement,
+        body,
     ]
+
+
+def test_an_inline_body_keeps_the_statement_of_its_header_line() -> None:
+    one_line = _source("def f(x):\n    if x: return 1\n    elif x > 2: return 2\n")
+    formatted = _source(
+        "def f(x):\n    if x:\n        return 1\n    elif x > 2:\n        return 2\n"
+    )
+    assert one_line[2][1] == formatted[3][1] == "elifx>2:return2"  # the elif, whole
+    assert one_line[1][0] != formatted[1][0]  # while the line's own text differs
 
 
 def test_the_scope_is_the_innermost_function_or_class_decorators_included() -> None:
@@ -139,9 +150,11 @@ def test_the_context_is_the_first_hundred_characters_from_the_line_on() -> None:
     assert parsed.context(61) == "b=2"
     assert parsed.preceding(1) == ""
     assert parsed.preceding(2) == "a=1"
-    assert parsed.preceding(61) == ("a=1" + "b=2" * 59)[-CONTEXT_CHARS:]
+    assert parsed.preceding(61) == "b=2"
+    spaced = parse_source("a = 1\n\n# a comment\n\nb = 2\n", path="m.py")
+    assert spaced.preceding(5) == "a=1"  # blank and comment lines skipped
 
 
 def test_columns_are_characters_when_the_line_is_not_ascii() -> None:
-    lines = _source('x = "é"; y = eval(a)\n')
-    assert lines[0][1] == "y=evala"  # the last statement on the line, cut in the right place
+    lines = _source('x = "é"; y = eval(\n    a)\n')
+    assert lines[1][1] == "y=evala"  # the statement around line 2, cut in the right place
