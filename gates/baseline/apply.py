@@ -19,11 +19,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
-from gates.baseline.git import changed_lines, renames
+from gates.baseline.git import changed_lines, file_at, renames
 from gates.baseline.identity import Identity, Sources, commit_sources, identify, tree_sources
 from gates.baseline.marks import Marks
 from gates.baseline.match import Matching, match
-from gates.baseline.store import Baseline, Entry, load_baseline
+from gates.baseline.store import Baseline, Entry, load_baseline, parse_baseline
 from gates.errors import EvidenceError
 from gates.evidence import Evidence
 from gates.gitinfo import BASELINE_NAME
@@ -35,6 +35,7 @@ __all__ = [
     "all_findings",
     "baseline_notes",
     "compare",
+    "growth",
     "mark_evidence",
 ]
 
@@ -134,26 +135,24 @@ def mark_evidence(
     sources = commit_sources(root, commit) if commit else tree_sources(root)
     marks = Marks()
     if wants_new:
-        marks = _mark_new(marks, findings, root=root, sources=sources)
+        marks = _mark_new(marks, findings, root=root, sources=sources, base=policy.settings.base)
     if wants_changed:
         marks = _mark_changed(marks, findings, root=root, base=policy.settings.base)
     return replace(evidence, marks=marks)
 
 
-def _mark_new(marks: Marks, findings: Sequence[Finding], *, root: Path, sources: Sources) -> Marks:
+def _mark_new(
+    marks: Marks, findings: Sequence[Finding], *, root: Path, sources: Sources, base: str
+) -> Marks:
     try:
         baseline = load_baseline(root / BASELINE_NAME, display=BASELINE_NAME)
     except EvidenceError as error:
         return replace(marks, new_problems=(_problem(error, BASELINE_NAME),))
     comparison = compare(findings, baseline, root=root, sources=sources)
     stale = comparison.stale
-    notes = [*comparison.notes]
+    notes = [*comparison.notes, *growth(root, base, baseline)]
     if stale:
-        named = ", ".join(
-            f"{e.identity.tool} {e.identity.rule} in {e.identity.path or '-'}"
-            + (f":{e.line}" if e.line else "")
-            for e in stale[:_SHOWN]
-        )
+        named = ", ".join(_entry_name(e) for e in stale[:_SHOWN])
         more = f" and {len(stale) - _SHOWN:,} more" if len(stale) > _SHOWN else ""
         notes.append(
             f"{BASELINE_NAME}: {len(stale):,} entr{'y' if len(stale) == 1 else 'ies'} "
@@ -166,6 +165,43 @@ def _mark_new(marks: Marks, findings: Sequence[Finding], *, root: Path, sources:
         baselined=len(comparison.matching.pairs),
         notes=(*marks.notes, *notes),
     )
+
+
+def growth(root: Path, base: str, baseline: Baseline) -> list[str]:
+    """A note naming the entries this change adds to the baseline, against ``base``'s file.
+
+    Growing the baseline accepts findings: the note puts it next to the
+    verdict, where the reviewer reads it. Nothing is said when ``base`` has no
+    baseline (the change adopts one) or git cannot read it.
+    """
+    data = file_at(root, base, BASELINE_NAME)
+    if data is None:
+        return []
+    try:
+        before = parse_baseline(data, display=f"{base}:{BASELINE_NAME}")
+    except EvidenceError:
+        return [
+            f"{BASELINE_NAME}: {base}'s copy cannot be read, so what this change adds is unknown"
+        ]
+    moved = _renames(root, before.commit, []) if before.commit else {}
+    had = [_renamed(e.identity, moved) for e in before.entries]
+    matching = match(had, [e.identity for e in baseline.entries])
+    added = [baseline.entries[index] for index in matching.new]
+    if not added:
+        return []
+    named = ", ".join(_entry_name(e) for e in added[:_SHOWN])
+    more = f" and {len(added) - _SHOWN:,} more" if len(added) > _SHOWN else ""
+    findings = f"{len(added):,} finding{'' if len(added) == 1 else 's'}"
+    return [f"{BASELINE_NAME}: this change accepts {findings} more than {base}'s ({named}{more})"]
+
+
+def _renamed(identity: Identity, moved: dict[str, str]) -> Identity:
+    return identity._replace(path=moved[identity.path]) if identity.path in moved else identity
+
+
+def _entry_name(entry: Entry) -> str:
+    i = entry.identity
+    return f"{i.tool} {i.rule} in {i.path or '-'}" + (f":{entry.line}" if entry.line else "")
 
 
 def _mark_changed(marks: Marks, findings: Sequence[Finding], *, root: Path, base: str) -> Marks:

@@ -26,7 +26,7 @@ from gates.annotate import changed_lines as parse_unified_diff
 from gates.errors import EvidenceError
 from gates.gitinfo import ref
 
-__all__ = ["Changes", "changed_lines", "renames"]
+__all__ = ["Changes", "changed_lines", "file_at", "renames"]
 
 _TIMEOUT: Final = 120
 
@@ -128,6 +128,21 @@ def changed_lines(root: Path, base: str) -> Changes:
         lines=parse_unified_diff(diff),
         new_files=frozenset(name for name in untracked.split("\0") if name),
     )
+
+
+def file_at(root: Path, revision: str, path: str) -> bytes | None:
+    """The content of ``path`` (from ``root``) at ``revision``; None when git has no such file."""
+    try:
+        done = subprocess.run(
+            ["git", "cat-file", "blob", f"{ref(revision)}:./{path}"],
+            cwd=root,
+            capture_output=True,
+            timeout=_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        return None
+    return done.stdout if done.returncode == 0 else None
 
 
 class _GitFailedError(Exception):

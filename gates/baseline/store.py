@@ -37,7 +37,7 @@ from gates.baseline.identity import Identity
 from gates.errors import EvidenceError
 from gates.manifest import atomic_write
 from gates.model import Finding, Severity
-from gates.safeio import Fields, parse_json, read_blob
+from gates.safeio import Blob, Fields, parse_json, read_blob
 
 __all__ = [
     "FORMAT",
@@ -47,6 +47,7 @@ __all__ = [
     "Entry",
     "entry_of",
     "load_baseline",
+    "parse_baseline",
     "render_baseline",
     "write_baseline",
 ]
@@ -165,7 +166,17 @@ def load_baseline(path: Path, *, display: str) -> Baseline:
         )
     try:
         blob = read_blob(path, display=display, max_bytes=MAX_BASELINE_BYTES)
-        document = Fields(parse_json(blob).value, path=display, where="")
+    except EvidenceError as error:
+        raise corrupt(display, error.detail) from None
+    return parse_baseline(blob.data, display=display)
+
+
+def parse_baseline(data: bytes, *, display: str) -> Baseline:
+    """A baseline file's bytes, checked; raises ``baseline-corrupt`` as :func:`load_baseline`."""
+    if len(data) > MAX_BASELINE_BYTES:
+        raise corrupt(display, f"is over {MAX_BASELINE_BYTES:,} bytes")
+    try:
+        document = Fields(parse_json(Blob(display, data, "")).value, path=display, where="")
         return _baseline(document, display)
     except EvidenceError as error:
         if error.slug == "baseline-corrupt":

@@ -265,3 +265,24 @@ def test_a_critical_finding_is_never_recorded(adopted: Gates) -> None:
     assert ran.code == 0, ran.err
     assert "1 critical finding not recorded" in ran.out
     assert all(entry["tool"] != "scanner" for entry in _findings(root))
+
+
+def test_growing_the_baseline_is_named_in_the_verdict(adopted: Gates) -> None:
+    root = adopted.root
+    git(root, "branch", "-f", "main", "HEAD")  # the baseline is the base branch's now
+    (root / "pkg" / "legacy.py").write_text(
+        LEGACY + "\n\ndef again(text):\n    return eval(text)\n"
+    )
+    commit_all(root, "another eval")
+    _stages(adopted)
+    ran = adopted("baseline", "--root", str(root), "--config", str(root / "gates.toml"))
+    assert ran.code == 0
+    commit_all(root, "accept it")
+    verdict = adopted.check().verdict()
+    assert verdict.statuses()["security"] == "pass"  # accepted, by a change to the file
+    grown = [note for note in verdict.document["notes"] if "more than main's" in note]
+    assert len(grown) == 1
+    assert grown[0].endswith(
+        "accepts 2 findings more than main's (bandit B307 in pkg/legacy.py:23, "
+        "mypy no-untyped-def in pkg/legacy.py:22)"
+    )
