@@ -55,6 +55,7 @@ CASES: Final = {
     "edited": "a flagged line edited",
 }
 KEEPING: Final = ("inserted", "reformatted", "reformatted-narrow", "moved", "renamed")
+SALT: Final = "c0" * 16
 LABELS: Final = ("unchanged", "duplicate", "edited", "new")
 _REPORTS: Final = (
     (ruff_json.read, "ruff/0.17.6/check-corpus-{case}.json"),
@@ -119,12 +120,14 @@ def evaluate_case(case: str, work: Path) -> CaseResult:
         ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
     ).stdout.strip()
     before = read_findings("before")
-    entries = tuple(map(entry_of, before, identify(before, tree_sources(repo))))
+    entries = tuple(map(entry_of, before, identify(before, tree_sources(repo), salt=SALT)))
     _check_out(PROJECT / case, repo)
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", case, "--no-gpg-sign")
     after = read_findings(case)
-    comparison = compare(after, Baseline(commit, entries), root=repo, sources=tree_sources(repo))
+    comparison = compare(
+        after, Baseline(commit, entries, SALT), root=repo, sources=tree_sources(repo)
+    )
     new = Counter(_place(f) for f in comparison.new)
     expected, called_new = _tally(expected_labels(case), new)
     return CaseResult(case, expected, called_new, len(comparison.matching.stale))

@@ -85,7 +85,7 @@ def compare(
         else entry
         for entry in baseline.entries
     )
-    identities = identify(findings, sources)
+    identities = identify(findings, sources, salt=baseline.salt)
     critical = frozenset(i for i, f in enumerate(findings) if f.severity is Severity.CRITICAL)
     # a critical entry, written by hand, excuses nothing: only a waiver accepts a critical finding
     usable = [e.identity for e in entries if e.severity is not Severity.CRITICAL]
@@ -183,6 +183,9 @@ def growth(root: Path, base: str, baseline: Baseline) -> list[str]:
         return [
             f"{BASELINE_NAME}: {base}'s copy cannot be read, so what this change adds is unknown"
         ]
+    if before.salt != baseline.salt:
+        why = "has another salt (it was recorded afresh), so what this change adds is unknown"
+        return [f"{BASELINE_NAME}: {base}'s copy {why}"]
     moved = _renames(root, before.commit, []) if before.commit else {}
     had = [_renamed(e.identity, moved) for e in before.entries]
     matching = match(had, [e.identity for e in baseline.entries])

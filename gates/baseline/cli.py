@@ -30,7 +30,14 @@ from typing import Any, Final
 
 from gates.baseline.apply import Comparison, all_findings, compare
 from gates.baseline.identity import tree_sources
-from gates.baseline.store import Baseline, Entry, entry_of, load_baseline, write_baseline
+from gates.baseline.store import (
+    Baseline,
+    Entry,
+    entry_of,
+    load_baseline,
+    new_salt,
+    write_baseline,
+)
 from gates.cli_check import root_folder
 from gates.errors import EvidenceError, InternalError
 from gates.evidence import Evidence, load_evidence
@@ -108,13 +115,13 @@ def record(
     )
     _refuse_incomplete(evidence)
     path = root / BASELINE_NAME
-    existing = Baseline("", ())
+    existing = Baseline("", (), new_salt())
     if not fresh and (path.exists() or path.is_symlink()):
         existing = load_baseline(path, display=BASELINE_NAME)
     findings = all_findings(evidence)
     comparison = compare(findings, existing, root=root, sources=tree_sources(root))
     entries = _entries(comparison, prune=prune)
-    write_baseline(path, Baseline(state.commit, tuple(entries)))
+    write_baseline(path, Baseline(state.commit, tuple(entries), existing.salt))
     return _summary(comparison, entries, prune=prune)
 
 

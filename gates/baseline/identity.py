@@ -60,15 +60,23 @@ class Identity(NamedTuple):
     statement: str  # digest of the statement that holds the line, normalised
 
 
-def digest(text: str) -> str:
-    """A short, stable digest (16 hexadecimal digits of BLAKE2b)."""
+def digest(text: str, salt: str) -> str:
+    """A short digest (16 hexadecimal digits of BLAKE2b), keyed with the baseline's ``salt``.
+
+    A flagged line may hold a secret (``password = "hunter2"``): unsalted, 64
+    bits of a line an attacker can guess the shape of would let a weak
+    secret be found by trying; keyed with the baseline's random salt, no
+    table computed beforehand applies.
+    """
     return hashlib.blake2b(
-        text.encode("utf-8", "surrogatepass"), digest_size=_DIGEST_BYTES
+        text.encode("utf-8", "surrogatepass"), digest_size=_DIGEST_BYTES, key=bytes.fromhex(salt)
     ).hexdigest()
 
 
-def identify(findings: Sequence[Finding], sources: Sources) -> list[Identity]:
-    """The identity of each finding, in order; each file is read and parsed once.
+def identify(findings: Sequence[Finding], sources: Sources, *, salt: str) -> list[Identity]:
+    """The identity of each finding, in order, its digests keyed with ``salt`` (hexadecimal).
+
+    Each file is read and parsed once.
 
     The cyclic garbage collector is paused meanwhile: a syntax tree is
     hundreds of thousands of objects without a cycle (reference counting
@@ -78,13 +86,13 @@ def identify(findings: Sequence[Finding], sources: Sources) -> list[Identity]:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _identify(findings, sources)
+        return _identify(findings, sources, salt)
     finally:
         if enabled:
             gc.enable()
 
 
-def _identify(findings: Sequence[Finding], sources: Sources) -> list[Identity]:
+def _identify(findings: Sequence[Finding], sources: Sources, salt: str) -> list[Identity]:
     files: dict[str, SourceFile | None] = {}
     identities = []
     for finding in findings:
@@ -96,14 +104,14 @@ def _identify(findings: Sequence[Finding], sources: Sources) -> list[Identity]:
                     None if text is None else parse_source(text, path=finding.path)
                 )
             source = files[finding.path]
-        identities.append(_identity(finding, source))
+        identities.append(_identity(finding, source, salt))
     return identities
 
 
-def _identity(finding: Finding, source: SourceFile | None) -> Identity:
+def _identity(finding: Finding, source: SourceFile | None, salt: str) -> Identity:
     line = finding.line
     if source is None or not 0 < line <= source.length:
-        by_message = digest("message\0" + finding.message)
+        by_message = digest("message\0" + finding.message, salt)
         return Identity(
             finding.tool,
             finding.rule,
@@ -119,10 +127,10 @@ def _identity(finding: Finding, source: SourceFile | None) -> Identity:
         finding.rule,
         finding.path,
         source.scope(line),
-        digest(source.text(line)),
-        digest(source.preceding(line)),
-        digest(source.context(line)),
-        digest(source.statement(line)),
+        digest(source.text(line), salt),
+        digest(source.preceding(line), salt),
+        digest(source.context(line), salt),
+        digest(source.statement(line), salt),
     )
 
 

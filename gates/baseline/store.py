@@ -9,6 +9,7 @@ removed as one line::
       "format": "gates-baseline",
       "version": 1,
       "commit": "3f2c…",
+      "salt": "9b1e…",
       "findings": [
         {"tool": "ruff", "rule": "S307", "path": "shop/orders.py", "line": 41, "scope": "load", …},
         …
@@ -16,8 +17,11 @@ removed as one line::
     }
 
 ``commit`` is the commit the findings were recorded at: renames since then
-are followed from it. Of each entry, ``scope``, ``text``, ``preceding``,
-``context`` and ``statement`` identify the finding (:mod:`gates.baseline.identity`);
+are followed from it. ``salt`` is random, made when the file is first
+written and kept after: every digest is keyed with it, so that a digest of a
+line holding a secret cannot be looked up in a table computed beforehand.
+Of each entry, ``scope``, ``text``, ``preceding``, ``context`` and
+``statement`` identify the finding (:mod:`gates.baseline.identity`);
 ``line``, ``severity`` and ``message`` are there for the reviewer and are not
 matched on. The file holds digests of the code, never the code itself.
 
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +52,7 @@ __all__ = [
     "Entry",
     "entry_of",
     "load_baseline",
+    "new_salt",
     "parse_baseline",
     "render_baseline",
     "write_baseline",
@@ -58,6 +64,8 @@ MAX_BASELINE_BYTES: Final = 64 * 1024 * 1024
 _MESSAGE_CHARS: Final = 200
 _DIGEST: Final = re.compile(r"[0-9a-f]{16}")
 _FULL_SHA: Final = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_SALT_BYTES: Final = 16
+_SALT: Final = re.compile(r"[0-9a-f]{32}")
 _LABELS: Final = {severity.label: severity for severity in Severity}
 _DIGESTS: Final = ("text", "preceding", "context", "statement")
 
@@ -93,6 +101,12 @@ class Baseline:
 
     commit: str  # the commit the findings were recorded at; "" when unknown
     entries: tuple[Entry, ...]
+    salt: str  # 32 hexadecimal digits, random, the key of every digest of the file
+
+
+def new_salt() -> str:
+    """A fresh random salt for a new baseline file."""
+    return secrets.token_hex(_SALT_BYTES)
 
 
 def entry_of(finding: Finding, identity: Identity) -> Entry:
@@ -112,6 +126,7 @@ def render_baseline(baseline: Baseline) -> bytes:
         f'  "format": "{FORMAT}",',
         f'  "version": {VERSION},',
         f'  "commit": {json.dumps(baseline.commit)},',
+        f'  "salt": {json.dumps(baseline.salt)},',
     ]
     if not entries:
         lines.append('  "findings": []')
@@ -207,8 +222,11 @@ def _baseline(document: Fields, display: str) -> Baseline:
     commit = document.text("commit")
     if commit and not _FULL_SHA.fullmatch(commit):
         raise corrupt(display, "`commit` is not a full commit SHA")
+    salt = document.text("salt")
+    if not _SALT.fullmatch(salt):
+        raise corrupt(display, f"`salt` is not {_SALT_BYTES * 2} hexadecimal digits")
     entries = tuple(_entry(item) for item in document.each("findings"))
-    return Baseline(commit, entries)
+    return Baseline(commit, entries, salt)
 
 
 def _entry(item: Fields) -> Entry:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 
 from gates.baseline.identity import Identity, identify
@@ -13,7 +14,7 @@ def _identities(files: dict[str, str], *places: tuple[str, str, int]) -> list[Id
     """Identities of findings (rule, path, line) in ``files``."""
     findings = [Finding("ruff", rule, Severity.LOW, path, line, "m") for rule, path, line in places]
     sources = {path: textwrap.dedent(text) for path, text in files.items()}
-    return identify(findings, sources.get)
+    return identify(findings, sources.get, salt="11" * 16)
 
 
 BEFORE = """\
@@ -116,9 +117,19 @@ def test_excluded_findings_stay_new_even_when_they_match() -> None:
 def test_a_finding_without_a_readable_line_is_known_by_its_message() -> None:
     def identity(message: str, path: str = "", line: int = 0) -> Identity:
         finding = Finding("pip-audit", "GHSA-1", Severity.HIGH, path, line, message)
-        return identify([finding], {"a.py": "x = 1\n"}.get)[0]
+        return identify([finding], {"a.py": "x = 1\n"}.get, salt="11" * 16)[0]
 
     assert identity("requests 2.0") == identity("requests 2.0")
     assert identity("requests 2.0") != identity("requests 2.1")
     assert identity("m", "gone.py", 3) == identity("m", "gone.py", 4)  # the file cannot be read
     assert identity("m", "a.py", 99) == identity("m", "a.py", 98)  # past the end of the file
+
+
+def test_every_digest_is_keyed_with_the_salt() -> None:
+    findings = [Finding("ruff", "S105", Severity.MEDIUM, "a.py", 1, "m")]
+    line = {"a.py": 'password = "hunter2"\n'}.get
+    one, other = (identify(findings, line, salt=salt)[0] for salt in ("11" * 16, "22" * 16))
+    assert one[4:] != other[4:]  # text, preceding, context, statement: all differ
+    assert all(a != b for a, b in zip(one[4:], other[4:], strict=True))
+    bare = hashlib.blake2b(b'password="hunter2"', digest_size=8).hexdigest()
+    assert bare not in one  # never the unkeyed hash of the line
