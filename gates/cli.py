@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from gates import __version__, cli_bench, cli_check, cli_ci
+from gates.baseline import cli as cli_baseline
 from gates.errors import EvidenceError, GatesError, InternalError, UsageError
 from gates.gitinfo import ref
 from gates.manifest import MANIFEST_NAME, StageRecorder
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_check(sub)
     _add_run(sub)
     cli_bench.add_parser(sub)
+    cli_baseline.add_parser(sub)
     _add_init(sub)
     _add_tools(sub)
     cli_ci.add_parsers(sub)
@@ -417,6 +419,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cli_check.check,
     "run": _run,
     **cli_bench.COMMANDS,
+    **cli_baseline.COMMANDS,
     "init": _init,
     "tools": _tools,
     "schema": _schema,

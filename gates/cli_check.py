@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gates import __version__
+from gates.baseline.apply import baseline_notes, mark_evidence
 from gates.crash import Crash, crash_verdict, fallback_text, with_crashes
 from gates.errors import GatesError, PolicyError, UsageError
 from gates.evaluate import evaluate
@@ -122,6 +123,9 @@ def _judge(args: argparse.Namespace, progress: _Progress) -> Verdict:
     progress.crashes = evidence.crashes
     if args.commit:
         evidence = pin_commit(evidence, args.commit)
+    with _step("comparing the findings with the baseline and the change"):
+        evidence = mark_evidence(policy, evidence, root=root, commit=args.commit)
+        notes = (*notes, *baseline_notes(evidence))
     with _step("checking the policy's names against the evidence"):
         _check_names(policy, evidence, root)
     with _step("evaluating the evidence against the policy"):

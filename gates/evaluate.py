@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from gates import benchmetric, covmetric, covround, metrics
+from gates.baseline.marks import pick
 from gates.benchmetric import RoleRun
 from gates.evidence import Evidence, LoadedReport, StageEvidence
 from gates.metrics import Measurement
@@ -422,7 +423,9 @@ def _measure(
         waived = metrics.select_findings(
             gate, (f for r in reports for f in split.waived.get(r.path, ()))
         )
-        return metrics.findings(kept, len(waived))
+        picked = pick(kept, evidence.marks, new=gate.new, changed=gate.changed)
+        measure = metrics.findings(picked.findings, len(waived))
+        return replace(measure, summary=measure.summary + picked.summary, problems=picked.problems)
     runs = [
         RoleRun(r.stage, r.entry.path, r.entry.role, r.data.benchmarks)
         for r in reports

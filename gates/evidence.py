@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gates.budget import Budget, Spending
 from gates.crash import Crash
@@ -30,6 +31,9 @@ from gates.readers.interface import Reader
 from gates.safeio import Blob, empty_report, is_blank, read_blob
 from gates.tools import KNOWN_TOOLS, kinds_of
 from gates.vocabulary import Kind
+
+if TYPE_CHECKING:
+    from gates.baseline.marks import Marks
 
 __all__ = [
     "Evidence",
@@ -93,6 +97,8 @@ class Evidence:
 
     folder: str
     stages: tuple[StageEvidence, ...]
+    # which findings are new and on changed lines (gates.baseline.apply); None: not worked out
+    marks: Marks | None = None
 
     def stage(self, name: str) -> StageEvidence | None:
         return next((stage for stage in self.stages if stage.name == name), None)

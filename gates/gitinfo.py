@@ -22,6 +22,7 @@ from pathlib import Path
 from gates.errors import EvidenceError
 
 __all__ = [
+    "BASELINE_NAME",
     "DELETED",
     "MAX_CHANGES",
     "POLICY_NAME",
@@ -48,6 +49,8 @@ _GENERATED_SUFFIXES = (".egg-info", "_cache")
 _ENVIRONMENT_MARKERS = ("pyvenv.cfg", "conda-meta/history")
 _TIMEOUT = 60
 POLICY_NAME = "gates.toml"
+# the accepted findings (gates.baseline): judged with the evidence, like the policy
+BASELINE_NAME = "gates-baseline.json"
 DELETED = "deleted"
 MAX_CHANGES = 10_000  # files a manifest lists by name; beyond, only the digest
 _UNREADABLE = hashlib.sha256(b"<unreadable>").digest()  # a file gone while it was hashed
@@ -282,13 +285,15 @@ def same_code(
 def _outside(reports: str, unaffected: Sequence[str] = ()) -> tuple[str, ...]:
     """Pathspecs leaving out what is not the code being judged.
 
-    The evidence; the policy, which is judged *with* the evidence, not measured
-    by it (changing a threshold in gates.toml must not make every stage stale);
-    and the files the policy declares ``unaffected``.
+    The evidence; the policy and the baseline, which are judged *with* the
+    evidence, not measured by it (changing a threshold in gates.toml, or
+    recording the baseline, must not make every stage stale); and the files
+    the policy declares ``unaffected``.
     """
     return (
         f":(exclude){reports}",
         f":(exclude,top){POLICY_NAME}",
+        f":(exclude,top){BASELINE_NAME}",
         *(pathspec(pattern, exclude=True) for pattern in unaffected),
     )
 

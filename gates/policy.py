@@ -108,6 +108,8 @@ class GateSpec:
     rules: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     slowdown: float = 0.05
+    new: bool = False  # only findings absent from the baseline (gates.baseline)
+    changed: bool = False  # only findings on the lines this change touched
 
     @property
     def bound(self) -> str:
@@ -450,7 +452,20 @@ def _gate(name: str, body: object) -> GateSpec:
         rules=_strings(body, "rule", where),
         paths=_strings(body, "path", where),
         slowdown=_slowdown(body, where),
+        new=_flag(body, "new", where),
+        changed=_flag(body, "changed", where),
     )
+
+
+def _flag(body: Mapping[str, object], key: str, where: str) -> bool:
+    value = body.get(key, False)
+    if not isinstance(value, bool):
+        raise PolicyError(
+            f"should be true or false, found {_kind(value)}",
+            key=f"{where}.{key}",
+            hint=f"{key} = true (a TOML boolean, without quotes)",
+        )
+    return value
 
 
 def _metric(body: Mapping[str, object], where: str) -> Metric:

@@ -8,8 +8,8 @@ every difference, each marked applied or not. The rules (docs/policy.md,
 "Policy from the base branch"):
 
 * **Bounds and strictness** (``min``, ``max``, ``level``, ``on-missing``,
-  ``severity``, ``slowdown``): the pull request's value applies when it is at
-  least as strict as the base's, else the base's stays.
+  ``severity``, ``slowdown``, ``new``, ``changed``): the pull request's value
+  applies when it is at least as strict as the base's, else the base's stays.
 * **What a gate measures** (``metric``, ``stage``, ``tool``, ``rule``,
   ``path``): the base's stays; a change is shown, never applied. A gate whose
   metric changed keeps the base's gate whole.
@@ -122,6 +122,11 @@ def _slowdown_rank(value: object) -> float:
     return -float(value) if isinstance(value, int | float) else -math.inf
 
 
+def _all_rank(value: object) -> float:
+    # `new` and `changed` leave findings out: counting every finding is the stricter
+    return 0.0 if value else 1.0
+
+
 # (key in gates.toml, attribute of GateSpec, rank)
 _BOUNDS: Final[tuple[tuple[str, str, _Rank], ...]] = (
     ("min", "min", _min_rank),
@@ -130,6 +135,8 @@ _BOUNDS: Final[tuple[tuple[str, str, _Rank], ...]] = (
     ("on-missing", "on_missing", _block_rank),
     ("severity", "severity", _severity_rank),
     ("slowdown", "slowdown", _slowdown_rank),
+    ("new", "new", _all_rank),
+    ("changed", "changed", _all_rank),
 )
 _SELECTION: Final = (("stage", "stages"), ("tool", "tools"), ("rule", "rules"), ("path", "paths"))
 

@@ -78,6 +78,14 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
     "bandit": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.FINDINGS})),
     # pip-audit: 0 no vulnerabilities, 1 vulnerabilities *or* a fatal error: the report decides
     "pip-audit": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.FINDINGS})),
+    # detect-secrets, run by gates.secrets_scan: 0 the report was written, whatever it found.
+    # 3 is detect-secrets' own "the baseline file was rewritten" (detect-secrets-hook): not a
+    # finding and not a crash; 2 a usage error; anything else (1: a traceback) a crash
+    "detect-secrets": ToolSpec(
+        frozenset({0, 3}),
+        failures={2: "a usage error: bad options or paths"},
+        kinds=frozenset({Kind.FINDINGS}),
+    ),
     # diff-cover: 0 fine, 1 under --fail-under
     "diff-cover": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.PATCH})),
     "git": ToolSpec(frozenset({0}), kinds=frozenset({Kind.PATCH})),

@@ -213,6 +213,16 @@ GATE_KEYS: dict[str, Key] = {
         "only findings, or covered files, whose path matches one of these globs",
         _FINDINGS | _FILES,
     ),
+    "new": Key(
+        {"type": "boolean", "default": False},
+        "only findings absent from the baseline file (gates-baseline.json, `gates baseline`)",
+        _FINDINGS,
+    ),
+    "changed": Key(
+        {"type": "boolean", "default": False},
+        "only findings on lines this change adds or modifies against [gates] base",
+        _FINDINGS,
+    ),
     "slowdown": Key(
         {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$", "default": "5%"},
         "smallest slowdown that counts as a regression",

@@ -75,6 +75,7 @@ _READER_SEEDS: Final[dict[str, tuple[str, ...]]] = {
     "mypy-linecount": ("mypy/*/linecount-*.txt",),
     "bandit-json": ("bandit/*/*.json",),
     "pip-audit-json": ("pip-audit/*/*.json",),
+    "gates-secrets-json": ("detect-secrets/*/*.json",),
     "actionlint-json": ("actionlint/*/*.json",),
     "sarif": ("sarif/*/*/*.sarif", "hostile/readers/*sarif*"),
     "pytest-benchmark-json": (
