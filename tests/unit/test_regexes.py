@@ -48,10 +48,22 @@ ALLOWED: Final[dict[str, str]] = {
     r"\b(\d+\.\d+(?:\.\d+)?(?:[-.+]?[A-Za-z0-9.]+)?)\b": "a tool's own --version output",
     # gates/github.py: the `Link` header of a GitHub REST API response, not a report
     r'<([^>]+)>\s*;\s*rel="next"': "GitHub's own Link response header",
+    # gates init (projectruns, runtime, setupmeta, testenv): the project's own configuration
+    # files (workflows, requirements, setup.py, tox.ini), read by its developer's command and
+    # bounded in size, never a report
+    r"repo:\s*\S*psf/black|id:\s*['\"]?black['\"]?\s*$": "the project's own configuration",
+    r"(^|\s)#.*$": "the project's own requirements files",
+    r"^(?:-r|--requirement)\s*=?\s*(\S+)$": "the project's own requirements files",
+    r"^[\w./-]*requirements[\w./-]*\.(?:txt|in)$": "a string literal of the project's setup.py",
+    r"^(?P<condition>[\w!.{},-]+):(?:\s+|$)(?P<value>.*)$": "the project's own tox.ini",
 }
 
 # Patterns built at run time, and why the text they see or build is safe.
 DYNAMIC: Final[dict[str, str]] = {
+    "documents.py:_why_read": (
+        "a file suffix gates init found in the project, escaped (`re.escape`) and followed by `\\b`: "
+        "a literal, matched against the project's own test configuration"
+    ),
     "policy.py:glob_match": (
         "a glob of the policy's `[gates] unaffected`, translated to `[^/]*`, `.*` and `(?:.*/)?`; "
         "matched against the few fixed samples of unaffected_problem and against paths git lists "
