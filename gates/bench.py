@@ -17,7 +17,7 @@ default design measures both sides now, on this machine, interleaved:
    until every benchmark is decided or the budget is spent.
 
 The evidence is the raw per-round pytest-benchmark JSON; ``gates check``
-computes the comparison from it (:mod:`gates.benchmetric`). With
+computes the comparison from it (:mod:`gates.kinds.benchmarks`). With
 ``baseline=`` the stage instead measures head once and records the given
 pytest-benchmark JSON (saved on the base branch, with raw timings) as the base:
 the stored-baseline design, for dedicated quiet runners.

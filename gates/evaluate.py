@@ -23,23 +23,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import assert_never
 
-from gates import benchmetric, covmetric, covround, metrics
-from gates.benchmetric import RoleRun
+from gates import covround
 from gates.evidence import Evidence, LoadedReport, StageEvidence
-from gates.metrics import Measurement
-from gates.model import (
-    Count,
-    CoverageData,
-    Finding,
-    GateResult,
-    Problem,
-    Status,
-    Verdict,
-    WaiverResult,
+from gates.kinds import (
+    MeasureContext,
+    Measured,
+    Measurement,
+    NotApplicable,
+    Registry,
+    Unmeasured,
+    evidence_kind,
 )
+from gates.model import Count, Finding, GateResult, Problem, Status, Verdict, WaiverResult
 from gates.policy import GateSpec, Policy, Waiver
 from gates.problems import group_problems
 from gates.stages import STAGES
@@ -57,18 +56,16 @@ class _Selection:
     problems: tuple[tuple[Problem, str, str], ...]  # (problem, tool, stage)
 
 
-@dataclass(frozen=True, slots=True)
-class _Findings:
-    kept: dict[str, list[Finding]]  # report path -> findings no waiver covers
-    waived: dict[str, list[Finding]]
+def evaluate(
+    policy: Policy, evidence: Evidence, *, today: dt.date, kinds: Registry = evidence_kind
+) -> Verdict:
+    """Judge ``evidence`` against ``policy`` on ``today``.
 
-
-def evaluate(policy: Policy, evidence: Evidence, *, today: dt.date) -> Verdict:
-    """Judge ``evidence`` against ``policy`` on ``today``."""
+    ``kinds`` gives the module of each kind of evidence (:mod:`gates.kinds`).
+    """
     book = WaiverBook(policy.waivers, today=today)
-    split = _split_findings(evidence, book)
-    base = policy.settings.base
-    results = tuple(_judge(gate, evidence, book, split, base) for gate in policy.gates)
+    context = _context(evidence, book, base=policy.settings.base)
+    results = tuple(_judge(gate, evidence, book, context, kinds) for gate in policy.gates)
     waivers = tuple(_waiver_result(w, book, today) for w in policy.waivers)
     status, code = _overall(results, waivers)
     return Verdict(
@@ -76,8 +73,8 @@ def evaluate(policy: Policy, evidence: Evidence, *, today: dt.date) -> Verdict:
         exit_code=code,
         gates=results,
         waivers=waivers,
-        counts=_counts(evidence),
-        findings=_all_findings(split),
+        counts=_counts(evidence, kinds),
+        findings=_all_findings(context),
         stages=tuple(
             (s.name, s.manifest.commit, s.manifest.dirty) for s in evidence.stages if s.manifest
         ),
@@ -89,7 +86,7 @@ def evaluate(policy: Policy, evidence: Evidence, *, today: dt.date) -> Verdict:
 # ---------------------------------------------------------------- selection
 
 
-def _select(gate: GateSpec, evidence: Evidence) -> _Selection:
+def _select(gate: GateSpec, evidence: Evidence, kinds: Registry) -> _Selection:
     kind = gate.metric.kind
     problems: list[tuple[Problem, str, str]] = []
     if gate.stages:
@@ -111,7 +108,8 @@ def _select(gate: GateSpec, evidence: Evidence) -> _Selection:
             for p in stage.problems
             if (p.kind is None or p.kind is kind) and (not p.tool or _tool_wanted(gate, p.tool))
         )
-    problems.extend(_missing_tools(gate, stages, reports, evidence.folder))
+    expected = kinds(kind).EXPECTED_TOOL
+    problems.extend(_missing_tools(gate, stages, reports, evidence.folder, expected=expected))
     return _Selection(tuple(stages), tuple(reports), tuple(problems))
 
 
@@ -159,7 +157,12 @@ def _missing_stage(name: str, evidence: Evidence) -> Problem:
 
 
 def _missing_tools(
-    gate: GateSpec, stages: Sequence[StageEvidence], reports: Sequence[LoadedReport], folder: str
+    gate: GateSpec,
+    stages: Sequence[StageEvidence],
+    reports: Sequence[LoadedReport],
+    folder: str,
+    *,
+    expected: str,
 ) -> list[tuple[Problem, str, str]]:
     kind = gate.metric.kind
     if gate.stages and not stages:
@@ -168,7 +171,7 @@ def _missing_tools(
         present = {tool for s in stages for tool in s.tools(kind)}
         wanted = [tool for tool in gate.tools if tool not in present]
     else:
-        wanted = [] if reports or any(s.tools(kind) for s in stages) else [_KIND_TOOL[kind]]
+        wanted = [] if reports or any(s.tools(kind) for s in stages) else [expected]
     where = ", ".join(f"{folder}/{s.name}/" for s in stages) if stages else f"{folder}/"
     recorded = sorted({tool for s in stages for tool in s.tools(kind)})
     held = f" (its {kind.value} evidence is from {', '.join(recorded)})" if recorded else ""
@@ -194,25 +197,21 @@ def _run_it(tool: str) -> str:
     )
 
 
-_KIND_TOOL = {
-    Kind.COVERAGE: "coverage",
-    Kind.PATCH: "diff-cover",
-    Kind.TESTS: "pytest",
-    Kind.FINDINGS: "any linter or scanner",
-    Kind.BENCHMARKS: "pytest-benchmark",
-}
-
-
 # ---------------------------------------------------------------- judging
 
 
 def _judge(
-    gate: GateSpec, evidence: Evidence, book: WaiverBook, split: _Findings, base: str
+    gate: GateSpec,
+    evidence: Evidence,
+    book: WaiverBook,
+    context: MeasureContext,
+    kinds: Registry,
 ) -> GateResult:
-    selection = _select(gate, evidence)
+    selection = _select(gate, evidence, kinds)
     open_problems, waived_by = _waive_problems(selection, book)
-    measure = _measure(gate, selection, split, base, evidence)
-    precision = _precision(gate, measure)
+    measure = _measure(gate, selection, context, kinds)
+    measured = measure if isinstance(measure, Measured) else None
+    precision = _precision(gate, measured)
     known = {problem.slug for problem, _, _ in selection.problems}  # a reader said it first
     extra = [
         (_located(p, gate, selection, evidence.folder), p.subject, "")
@@ -229,32 +228,35 @@ def _judge(
             Status.WAIVED,
             f"{reason} (waived: {gate_waiver.reason}, until {gate_waiver.expires})",
         )
+    shown = measured is not None and status is not Status.PASS
     return GateResult(
         name=gate.name,
         metric=gate.metric.name,
         status=status,
         level=gate.level,
         # an errored gate's value is untrusted: shown as n/a, never as a number beside an error
-        observed=measure.value if selection.reports and status is not Status.ERROR else None,
+        observed=measured.value
+        if measured is not None and selection.reports and status is not Status.ERROR
+        else None,
         bound=gate.bound,
         reason=reason,
         stages=tuple(s.name for s in selection.stages),
         evidence=tuple(sorted({r.path for r in selection.reports})),
-        offenders=measure.offenders if status is not Status.PASS else (),
-        offenders_total=measure.offenders_total if status is not Status.PASS else 0,
+        offenders=measured.offenders if shown and measured is not None else (),
+        offenders_total=measured.offenders_total if shown and measured is not None else 0,
         problems=tuple(open_problems),
         waivers=tuple(
             sorted({w.label for w in [*waived_by, *([gate_waiver] if gate_waiver else [])]})
         ),
         reproduce=_reproduce(gate, selection),
-        comparisons=measure.comparisons,
+        comparisons=measured.comparisons if measured is not None else (),
         precision=precision,
     )
 
 
-def _precision(gate: GateSpec, measure: Measurement) -> int | None:
+def _precision(gate: GateSpec, measure: Measured | None) -> int | None:
     """A coverage.py percentage's decimals: the project's, or as many as a bound has."""
-    if measure.precision is None:
+    if measure is None or measure.precision is None:
         return None
     bounds = [bound for bound in (gate.min, gate.max) if bound is not None]
     return max(
@@ -306,15 +308,22 @@ def _status(
         missing_only = all(p.slug == "missing-evidence" for p in problems)
         soft = gate.level == "warn" or (missing_only and gate.on_missing == "warn")
         return (Status.WARN if soft else Status.ERROR), f"{groups[0].describe(names=3)}{more}"
-    if measure.value is None:
-        reason = measure.not_applicable or measure.summary or "nothing measured"
-        return _waived_or(Status.PASS, reason, waived, read=measure.summary)
-    failed = _outside(gate, measure.value, measure.precision)
-    if failed is None:
-        shown = show_value(gate.metric.name, measure.value, precision)
-        return _waived_or(Status.PASS, f"{shown} — {measure.summary}", waived, read=measure.summary)
-    status = Status.WARN if gate.level == "warn" else Status.FAIL
-    return status, f"{failed} — {measure.summary}"
+    match measure:
+        case Measured(value=value, summary=summary, precision=decimals):
+            failed = _outside(gate, value, decimals)
+            if failed is None:
+                shown = show_value(gate.metric.name, value, precision)
+                return _waived_or(Status.PASS, f"{shown} — {summary}", waived, read=summary)
+            status = Status.WARN if gate.level == "warn" else Status.FAIL
+            return status, f"{failed} — {summary}"
+        case NotApplicable(reason=reason, summary=summary):
+            return _waived_or(Status.PASS, reason, waived, read=summary)
+        case Unmeasured(summary=summary):
+            if not waived:  # cannot be: its problems are open, or waived (fail closed all the same)
+                return Status.ERROR, summary or "nothing measured"
+            return _waived_or(Status.PASS, summary, waived, read=summary)
+        case _:
+            assert_never(measure)
 
 
 def _outside(gate: GateSpec, value: float, precision: int | None) -> str | None:
@@ -376,152 +385,65 @@ def show_value(metric: str, value: float, precision: int | None = None) -> str:
 
 
 def _measure(
-    gate: GateSpec,
-    selection: _Selection,
-    split: _Findings,
-    compare_base: str,
-    evidence: Evidence,
+    gate: GateSpec, selection: _Selection, context: MeasureContext, kinds: Registry
 ) -> Measurement:
-    kind = gate.metric.kind
-    reports = selection.reports
-    if kind is Kind.COVERAGE:
-        datas = _coverage_per_stage(reports)
-        if not datas:
-            return Measurement(None, "no coverage data")
-        measure = covmetric.coverage(gate.metric.name, datas, paths=gate.paths)
-        checks = _coverage_checks(reports)
-        return replace(measure, problems=(*checks, *measure.problems)) if checks else measure
-    if kind is Kind.PATCH:
-        diffs = [
-            r.data.patch
-            for r in reports
-            if r.data.patch is not None and r.entry.format != "git-numstat"
-        ]
-        numstat = [
-            r.data.patch
-            for r in reports
-            if r.data.patch is not None and r.entry.format == "git-numstat"
-        ]
-        return metrics.patch(
-            diffs,
-            numstat,
-            base=compare_base,
-            measured_files=_measured_files(evidence),
-            paths=gate.paths,
-        )
-    if kind is Kind.TESTS:
-        return metrics.tests(
-            gate.metric.name,
-            [r.data.tests for r in reports if r.data.tests is not None],
-            tallies=[r.data.tally for r in reports if r.data.tally is not None],
-        )
-    if kind is Kind.FINDINGS:
-        kept = metrics.select_findings(
-            gate, (f for r in reports for f in split.kept.get(r.path, ()))
-        )
-        waived = metrics.select_findings(
-            gate, (f for r in reports for f in split.waived.get(r.path, ()))
-        )
-        return metrics.findings(kept, len(waived))
-    runs = [
-        RoleRun(r.stage, r.entry.path, r.entry.role, r.data.benchmarks)
-        for r in reports
-        if r.data.benchmarks is not None
-    ]
-    return benchmetric.measure(runs, slowdown=gate.slowdown)
+    """The kind's measurement of the gate; one that says neither a value nor a problem blocks."""
+    measure = kinds(gate.metric.kind).measure(gate, selection.reports, context)
+    match measure:
+        case Measured():
+            return measure
+        case NotApplicable(reason=reason) if reason:
+            return measure
+        case Unmeasured(problems=problems) if _any(problems):
+            return measure
+        case _:  # a kind that measured nothing, and did not say why: never a pass
+            return Unmeasured(problems=(_nothing_measured(gate),))
 
 
-def _coverage_checks(reports: Sequence[LoadedReport]) -> list[Problem]:
-    """Each stage's ``coverage report`` TOTAL against what gates computes from its JSON."""
-    json = {r.stage: r.data.coverage for r in reports if r.entry.format == "coverage-json"}
-    problems = []
-    for report in reports:
-        total, data = report.data.coverage_total, json.get(report.stage)
-        if total is not None and data is not None:
-            problem = covmetric.mismatch(data, total, where=report.path)
-            problems += [problem] if problem else []
-    return problems
+def _any(problems: Sequence[Problem]) -> bool:
+    return bool(problems)
 
 
-def _measured_files(evidence: Evidence) -> set[str]:
-    """Every file a coverage report of any stage measured (a statement, run or not)."""
-    return {
-        item.path
-        for stage in evidence.stages
-        for report in stage.reports
-        if report.data.coverage is not None
-        for item in report.data.coverage.files
-        if item.executed or item.missing
-    }
-
-
-def _coverage_per_stage(reports: Iterable[LoadedReport]) -> list[CoverageData]:
-    """One coverage data set per stage; coverage JSON is preferred to Cobertura when a stage has both."""
-    chosen: dict[str, tuple[bool, CoverageData]] = {}
-    for report in reports:
-        data = report.data.coverage
-        if data is None:
-            continue
-        is_json = report.entry.format == "coverage-json"
-        prior = chosen.get(report.stage)
-        if prior is None or (is_json and not prior[0]):
-            chosen[report.stage] = (is_json, data)
-    return [chosen[stage][1] for stage in sorted(chosen)]
+def _nothing_measured(gate: GateSpec) -> Problem:
+    kind = gate.metric.kind.value
+    return Problem(
+        slug="nothing-measured",
+        path="",
+        message=f"the {kind} evidence gave {gate.metric.name} no value, and no reason why",
+        hint=f"a bug of gates' {kind} kind of evidence: report it with the stage's reports",
+    )
 
 
 # ---------------------------------------------------------------- verdict-wide
 
 
-def _split_findings(evidence: Evidence, book: WaiverBook) -> _Findings:
+def _context(evidence: Evidence, book: WaiverBook, *, base: str) -> MeasureContext:
+    """What every gate may read: the evidence, the base, every finding split by the waivers once."""
     kept: dict[str, list[Finding]] = {}
     waived: dict[str, list[Finding]] = {}
     for stage in evidence.stages:
         for report in stage.reports:
             if report.data.findings:
                 kept[report.path], waived[report.path] = book.split_findings(report.data.findings)
-    return _Findings(kept, waived)
+    return MeasureContext(evidence=evidence, base=base, kept=kept, waived=waived)
 
 
-def _all_findings(split: _Findings) -> tuple[tuple[Finding, bool], ...]:
-    rows = [(f, False) for fs in split.kept.values() for f in fs]
-    rows += [(f, True) for fs in split.waived.values() for f in fs]
+def _all_findings(context: MeasureContext) -> tuple[tuple[Finding, bool], ...]:
+    rows = [(f, False) for fs in context.kept.values() for f in fs]
+    rows += [(f, True) for fs in context.waived.values() for f in fs]
     rows.sort(
         key=lambda row: (row[0].tool, row[0].path, row[0].line, row[0].rule, row[0].message, row[1])
     )
     return tuple(rows)
 
 
-def _counts(evidence: Evidence) -> tuple[tuple[Count, int], ...]:
-    """Completeness counts, summed over stages and tools.
-
-    Within one stage, reports of one tool that count the same thing (the
-    coverage JSON and Cobertura XML of one pytest run) measured it once: the
-    larger figure counts, not the sum. Statements measured by several stages
-    count once each.
-    """
-    per_tool: dict[tuple[str, str, Count], int] = {}
-    for stage in evidence.stages:
-        for report in stage.reports:
-            for count, value in report.data.counts.items():
-                key = (stage.name, report.entry.tool, count)
-                per_tool[key] = max(per_tool.get(key, 0), value)
+def _counts(evidence: Evidence, kinds: Registry) -> tuple[tuple[Count, int], ...]:
+    """Completeness counts: what each kind of evidence counts, summed."""
     total: Counter[Count] = Counter()
-    for (_, _, count), value in per_tool.items():
-        total[count] += value
-    covering = _coverage_per_stage(r for s in evidence.stages for r in s.reports)
-    if len(covering) > 1:  # unit and integration measure the same statements: count each once
-        total[Count.STATEMENTS_MEASURED] = _distinct_statements(covering)
+    for kind in Kind:
+        reports = [r for s in evidence.stages for r in s.reports if r.kind is kind]
+        total.update(kinds(kind).counts(reports))
     return tuple((count, total[count]) for count in Count if count in total)
-
-
-def _distinct_statements(datas: Sequence[CoverageData]) -> int:
-    lines: dict[str, set[int]] = {}
-    for data in datas:
-        for item in data.files:
-            seen = lines.setdefault(item.path, set())
-            seen.update(item.executed)
-            seen.update(item.missing)
-    return sum(len(seen) for seen in lines.values())
 
 
 def _waiver_result(waiver: Waiver, book: WaiverBook, today: dt.date) -> WaiverResult:

@@ -11,7 +11,7 @@ recorded in the stage manifest (command, exit code) with the report (role
 
 The rounds are adaptive. From ``min_rounds`` on, after every *pair* of rounds
 (so both orders weigh the same), the comparison is computed exactly as
-``gates check`` will compute it (:func:`gates.benchmetric.paired`); the stage
+``gates check`` will compute it (:func:`gates.kinds.benchmarks.paired`); the stage
 stops when every benchmark is decided (regression, improvement or no change).
 Otherwise it goes on until ``max_rounds``, or until the time budget would be
 exceeded by another pair (the first ``min_rounds`` always run); what is still
@@ -33,10 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from gates.benchmetric import paired, undecided
 from gates.errors import EvidenceError
+from gates.kinds.benchmarks import paired, undecided
+from gates.kinds.interface import Measured
 from gates.manifest import StageRecorder
-from gates.metrics import Measurement
 from gates.model import BenchmarkRun
 from gates.readers import pytest_benchmark
 from gates.readers.interface import ReadContext
@@ -122,7 +122,7 @@ class RoundsResult:
 
     rounds: int
     stopped: str
-    measurement: Measurement
+    measurement: Measured
 
 
 class RoundsError(Exception):
@@ -261,7 +261,7 @@ def _rounds(
     base, head = sides
     pairs: list[tuple[BenchmarkRun, BenchmarkRun]] = []
     started = clock()
-    measurement: Measurement | None = None
+    measurement: Measured | None = None
     measured_at = 0
     stopped = f"the maximum of {plan.max_rounds} rounds"
     for number in range(1, plan.max_rounds + 1):
@@ -302,7 +302,7 @@ def _out_of_time(elapsed: float, number: int, plan: Plan) -> bool:
     return elapsed + 2 * per_round > plan.seconds
 
 
-def _progress(measurement: Measurement, left: Sequence[object]) -> str:
+def _progress(measurement: Measured, left: Sequence[object]) -> str:
     decided = len(measurement.comparisons) - len(left)
     regressions = int(measurement.value or 0)
     return f"{decided} decided ({regressions} regressions), {len(left)} undecided"

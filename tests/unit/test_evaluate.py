@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gates import metrics
 from gates.evaluate import show_value
 from gates.evidence import StageEvidence, StageProblem
+from gates.kinds import patch as metrics
+from gates.kinds.interface import Measured, NotApplicable, Unmeasured
+from gates.kinds.patch import compared_with
 from gates.manifest import ToolRun
-from gates.metrics import compared_with
 from gates.model import Count, PatchCoverage, PatchFile, Problem, Severity, Status
 from gates.vocabulary import Kind
 from tests.unit import _build as b
@@ -533,11 +534,11 @@ def test_zero_measured_lines_in_measured_files_are_comments_not_a_vacuous_diff(
     result = metrics.patch(
         [_NOTHING_MEASURED], [_numstat(*changes)], base="origin/main", measured_files=measured
     )
-    assert result.value is None
     if verdict == "not applicable":
-        assert result.problems == ()
-        assert "no executable line" in result.not_applicable
+        assert isinstance(result, NotApplicable)
+        assert "no executable line" in result.reason
     else:
+        assert isinstance(result, Unmeasured)
         assert [p.slug for p in result.problems] == ["vacuous-diff"]
         if measured:
             assert "coverage never measured pkg/a.py" in result.problems[0].message
@@ -568,4 +569,6 @@ def test_patch_coverage_can_read_only_the_package_files() -> None:
     )
     everything = metrics.patch([diff], [], base="origin/main")
     package = metrics.patch([diff], [], base="origin/main", paths=["src/*"])
+    assert isinstance(everything, Measured)
+    assert isinstance(package, Measured)
     assert (everything.value, package.value) == (40.0, 100.0)

@@ -15,18 +15,129 @@ shown and judged at the project's precision (:mod:`gates.covround`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Final
 
 from gates.covround import display_covered, effective_precision, percent
-from gates.metrics import Measurement, cap, in_paths, line_ranges
-from gates.model import CoverageData, CoverageTotal, FileCoverage, Offender, Problem
+from gates.evidence import LoadedReport
+from gates.kinds.interface import MeasureContext, Measured, Measurement, Unmeasured
+from gates.kinds.shared import cap, in_paths, line_ranges, tally_counts
+from gates.model import Count, CoverageData, CoverageTotal, FileCoverage, Offender, Problem
+from gates.policy import GateSpec
+from gates.readers import coverage_json
+from gates.vocabulary import Kind
 
-__all__ = ["Figures", "coverage", "mismatch", "precision_of"]
+__all__ = [
+    "EXPECTED_TOOL",
+    "KIND",
+    "Figures",
+    "counts",
+    "coverage",
+    "dedupe",
+    "measure",
+    "mismatch",
+    "precision_of",
+]
+
+KIND: Final = Kind.COVERAGE
+EXPECTED_TOOL: Final = "coverage"
 
 _STATEMENTS = "coverage.percent"
 _BRANCHES = "coverage.branch_percent"
 _TOTAL = "coverage.total_percent"
+
+
+def dedupe(reports: Sequence[LoadedReport]) -> list[LoadedReport]:
+    """One coverage data set per stage, in stage order: its coverage JSON rather than its Cobertura XML.
+
+    A stage's text report (``coverage report``) holds no data set: it is
+    checked against the JSON (:func:`mismatch`), never measured.
+    """
+    chosen: dict[str, LoadedReport] = {}
+    for report in reports:
+        if report.data.coverage is None:
+            continue
+        prior = chosen.get(report.stage)
+        if prior is None or (_is_json(report) and not _is_json(prior)):
+            chosen[report.stage] = report
+    return [chosen[stage] for stage in sorted(chosen)]
+
+
+def _is_json(report: LoadedReport) -> bool:
+    return report.entry.format == coverage_json.FORMAT
+
+
+def _datas(reports: Sequence[LoadedReport]) -> list[CoverageData]:
+    return [report.data.coverage for report in dedupe(reports) if report.data.coverage is not None]
+
+
+def counts(reports: Sequence[LoadedReport]) -> Mapping[Count, int]:
+    """Statements measured; those that several stages measured count once each."""
+    total = dict(tally_counts(reports))
+    datas = _datas(reports)
+    if len(datas) > 1:  # unit and integration measure the same statements: count each once
+        total[Count.STATEMENTS_MEASURED] = _distinct_statements(datas)
+    return total
+
+
+def _distinct_statements(datas: Sequence[CoverageData]) -> int:
+    lines: dict[str, set[int]] = {}
+    for data in datas:
+        for item in data.files:
+            seen = lines.setdefault(item.path, set())
+            seen.update(item.executed)
+            seen.update(item.missing)
+    return sum(len(seen) for seen in lines.values())
+
+
+def measure(
+    gate: GateSpec, reports: Sequence[LoadedReport], context: MeasureContext
+) -> Measurement:
+    """The gate's coverage of its stages combined, each stage's TOTAL checked against its JSON."""
+    del context  # a coverage gate reads its own reports only
+    datas = _datas(reports)
+    if not datas:
+        return Unmeasured(problems=(_no_data(reports),), summary="no coverage data")
+    measured = coverage(gate.metric.name, datas, paths=gate.paths)
+    checks = _checks(reports)
+    if not checks:
+        return measured
+    if isinstance(measured, Measured):
+        return replace(measured, problems=(*checks, *measured.problems))
+    return replace(measured, problems=(checks[0], *[*checks[1:], *measured.problems]))
+
+
+def _checks(reports: Sequence[LoadedReport]) -> list[Problem]:
+    """Each stage's ``coverage report`` TOTAL against what gates computes from its JSON."""
+    json = {r.stage: r.data.coverage for r in reports if _is_json(r)}
+    problems = []
+    for report in reports:
+        total, data = report.data.coverage_total, json.get(report.stage)
+        if total is not None and data is not None:
+            problem = mismatch(data, total, where=report.path)
+            problems += [problem] if problem else []
+    return problems
+
+
+def _no_data(reports: Sequence[LoadedReport]) -> Problem:
+    """Coverage evidence without a data set: a `coverage report` TOTAL alone cannot be combined."""
+    if not reports:  # the selection says why (a report it could not read, a tool that did not run)
+        return Problem(
+            slug="missing-evidence",
+            path="",
+            message="no coverage report was read",
+            hint="run the stage that measures coverage (see `nox -l`)",
+            subject="coverage",
+        )
+    return Problem(
+        slug="missing-evidence",
+        path=", ".join(sorted({r.path for r in reports})),
+        message="holds no coverage data (coverage JSON or Cobertura XML), only coverage "
+        "report's TOTAL, which gates cannot combine or filter",
+        hint="record `coverage json` as a coverage-json report in the stage (`gates init` does)",
+        subject="coverage",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +215,7 @@ def precision_of(datas: Sequence[CoverageData]) -> int:
 
 def coverage(
     metric: str, datas: Sequence[CoverageData], *, paths: Sequence[str] = ()
-) -> Measurement:
+) -> Measured | Unmeasured:
     """``coverage.percent`` / ``branch_percent`` / ``total_percent`` of the combined data.
 
     ``paths`` (the gate's globs) keep only the files that match: a coverage
@@ -114,16 +225,22 @@ def coverage(
     files = [item for item in combine(datas) if in_paths(item.path, paths)]
     figures = Figures.of(files)
     if metric == _BRANCHES and not all(d.branch for d in datas):
-        return Measurement(None, "", problems=(_no_branch_problem(),))
+        return Unmeasured(problems=(_no_branch_problem(),))
     part, whole, unit = _ratio(metric, figures)
     if whole == 0:
-        return Measurement(None, f"0 {unit} measured", problems=(_nothing_measured(unit, paths),))
+        return Unmeasured(problems=(_nothing_measured(unit, paths),), summary=f"0 {unit} measured")
     offenders, total = cap(_offenders(files, branches=metric == _BRANCHES))
     precision = precision_of(datas)
     summary = _summary(
         metric, figures, precision=precision, branch=all(d.branch for d in datas), paths=paths
     )
-    return Measurement(percent(part, whole), summary, offenders, total, precision=precision)
+    return Measured(
+        value=percent(part, whole),
+        summary=summary,
+        offenders=offenders,
+        offenders_total=total,
+        precision=precision,
+    )
 
 
 def _ratio(metric: str, figures: Figures) -> tuple[int, int, str]:

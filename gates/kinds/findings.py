@@ -1,0 +1,82 @@
+"""``findings``: what linters, type checkers and scanners reported, after the gate's filters and waivers (pure).
+
+Findings are split into waived and not waived once for the whole verdict (so
+each waiver counts what it covers once); a gate then keeps those of its
+tools, at or above its severity, matching its rule and path globs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from fnmatch import fnmatchcase
+from typing import Final
+
+from gates.evidence import LoadedReport
+from gates.kinds.interface import MeasureContext, Measured
+from gates.kinds.shared import MAX_OFFENDERS, count, every_report, tally_counts
+from gates.model import Count, Finding, Offender
+from gates.policy import GateSpec
+from gates.vocabulary import Kind
+
+__all__ = ["EXPECTED_TOOL", "KIND", "counts", "dedupe", "findings", "measure", "select_findings"]
+
+KIND: Final = Kind.FINDINGS
+EXPECTED_TOOL: Final = "any linter or scanner"
+
+
+def dedupe(reports: Sequence[LoadedReport]) -> list[LoadedReport]:
+    """Every report counts: each tool's findings are its own."""
+    return every_report(reports)
+
+
+def counts(reports: Sequence[LoadedReport]) -> Mapping[Count, int]:
+    """Files linted, type-checked and scanned; packages audited and skipped; suppressions."""
+    return tally_counts(reports)
+
+
+def measure(gate: GateSpec, reports: Sequence[LoadedReport], context: MeasureContext) -> Measured:
+    """The gate's findings: those no waiver covers, with the waived ones counted beside them."""
+    kept = select_findings(gate, (f for r in reports for f in context.kept.get(r.path, ())))
+    waived = select_findings(gate, (f for r in reports for f in context.waived.get(r.path, ())))
+    return findings(kept, len(waived))
+
+
+def select_findings(gate: GateSpec, findings: Iterable[Finding]) -> list[Finding]:
+    """The findings a gate's filters keep: tool, severity at or above, rule and path globs."""
+    tools = set(gate.tools)
+    kept = []
+    for finding in findings:
+        if tools and finding.tool not in tools:
+            continue
+        if gate.severity is not None and finding.severity < gate.severity:
+            continue
+        if gate.rules and not any(fnmatchcase(finding.rule, pattern) for pattern in gate.rules):
+            continue
+        if gate.paths and not any(fnmatchcase(finding.path, pattern) for pattern in gate.paths):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def findings(selected: Sequence[Finding], waived: int) -> Measured:
+    """``findings``: the selected, unwaived findings, worst first."""
+    ordered = sorted(selected, key=lambda f: (-f.severity, f.tool, f.path, f.line, f.rule))
+    offenders = [
+        Offender(
+            f.path,
+            f.line,
+            f"{f.tool} {f.rule}",
+            f"[{f.severity.label}] {f.message.splitlines()[0] if f.message else ''}",
+        )
+        for f in ordered[:MAX_OFFENDERS]
+    ]
+    tools = sorted({f.tool for f in selected})
+    summary = count(len(selected), "finding") + (f" ({', '.join(tools)})" if tools else "")
+    if waived:
+        summary += f", {waived:,} waived"
+    return Measured(
+        value=float(len(selected)),
+        summary=summary,
+        offenders=tuple(offenders),
+        offenders_total=len(selected),
+    )
