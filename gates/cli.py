@@ -3,8 +3,7 @@
 ``gates check`` is a tuple of small named steps (parse, load the policy, read
 the tree state, load the evidence, evaluate, render, write), each testable
 alone, in :mod:`gates.cli_check`; a crash in any of them still writes the
-verdict. Exit codes: 0 pass (warnings allowed), 1 a gate failed, 2 usage or
-policy error, 3 evidence error, 4 internal error.
+verdict. Every command exits with a :class:`gates.errors.ExitCode`.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from gates import __version__, cli_bench, cli_check, cli_ci
-from gates.errors import EvidenceError, GatesError, InternalError, UsageError
+from gates.errors import EvidenceError, ExitCode, GatesError, UsageError, exit_codes_text
 from gates.gitinfo import ref
 from gates.manifest import MANIFEST_NAME, StageRecorder
 from gates.outputs import OutputFormat
@@ -33,8 +32,6 @@ from gates.scaffold import init, summary
 from gates.vocabulary import json_schema
 
 __all__ = ["main"]
-
-EXIT_INTERNAL = InternalError.exit_code
 
 
 class _Parser(argparse.ArgumentParser):
@@ -262,11 +259,9 @@ tool produced its evidence (whatever it found), 3 when it could not.
 Example:  gates run lint --tool ruff --stdout ruff-json=ruff.json -- ruff check --output-format json .
 """
 
-_CHECK_HELP = """\
+_CHECK_HELP = f"""\
 Read the evidence the stages wrote under the reports folder, compare it with
-the policy, and print the verdict. Exit codes: 0 pass (warnings allowed),
-1 a gate failed, 2 usage or policy error, 3 evidence error (missing, stale,
-unreadable, incomplete), 4 internal error.
+the policy, and print the verdict. Exit codes: {exit_codes_text()}.
 """
 
 
@@ -285,15 +280,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
-        return 130
+        return ExitCode.INTERRUPTED
     except Exception:  # noqa: BLE001 - the one place that turns any bug into exit 4 with a report
         _print_internal(args_list, verbose=verbose)
-        return EXIT_INTERNAL
+        return ExitCode.INTERNAL
 
 
 def _schema(_args: argparse.Namespace) -> int:
     sys.stdout.write(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
-    return 0
+    return ExitCode.PASS
 
 
 def _split_command(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -357,7 +352,7 @@ def _run(args: argparse.Namespace) -> int:
         recorder.fail(outcome.describe(args.tool), tool=args.tool)
     recorder.finish()
     if outcome.evidence_produced:
-        return 0
+        return ExitCode.PASS
     raise EvidenceError(
         outcome.describe(args.tool),
         slug="stage-failed",
@@ -376,7 +371,7 @@ def _init(args: argparse.Namespace) -> int:
         pins=bundled().read_bytes(),
     )
     sys.stdout.write("".join(f"{line}\n" for line in summary(result, args.root)))
-    return 0
+    return ExitCode.PASS
 
 
 def _tools(args: argparse.Namespace) -> int:
@@ -386,11 +381,11 @@ def _tools(args: argparse.Namespace) -> int:
             mark = "" if old == new else f"  (was {old})"
             sys.stdout.write(f"{name}=={new}{mark}\n")
         sys.stdout.write(f"wrote {args.file}: review and commit it\n")
-        return 0
+        return ExitCode.PASS
     source = args.file if args.file.is_file() else bundled()
     pins = parse_pins(source.read_text(encoding="utf-8"), path=str(source))
     sys.stdout.write(f"# {source}\n" + "".join(f"{n}=={v}\n" for n, v in pins.items()))
-    return 0
+    return ExitCode.PASS
 
 
 def _report_spec(text: str, *, role: str) -> ReportSpec:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gates.bench import BenchRequest, run_stage
-from gates.errors import EvidenceError, UsageError
+from gates.errors import EvidenceError, ExitCode, UsageError
 from gates.gitinfo import ref
 from gates.manifest import MANIFEST_NAME
 from gates.policy import Policy, load_policy
@@ -143,7 +143,7 @@ def _bench(args: argparse.Namespace) -> int:
     )
     manifest = run_stage(request, log=_progress)
     if not manifest.error:
-        return 0
+        return ExitCode.PASS
     raise EvidenceError(
         manifest.error,
         slug="stage-failed",

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from gates.annotate import LIMIT, git_changed_lines, workflow_commands
-from gates.errors import EvidenceError, GatesError, PolicyError, UsageError
+from gates.errors import EvidenceError, ExitCode, GatesError, PolicyError, UsageError
 from gates.github import DEFAULT_API, Client, check_repo, check_token, post_sticky
 from gates.github_pulls import (
     Changes,
@@ -251,7 +251,7 @@ def _comment(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{posted.action} comment {posted.comment_id} on {repo}#{number}{where}\n")
     if refused is not None:
         raise refused
-    return 0
+    return ExitCode.PASS
 
 
 def _facts(args: argparse.Namespace, client: Client | None, repo: str) -> tuple[int, Facts]:
@@ -335,7 +335,7 @@ def _plan(args: argparse.Namespace) -> int:
     sys.stdout.write(
         document + "\n" if args.json else " ".join(s.session for s in plan.stages) + "\n"
     )
-    return 0
+    return ExitCode.PASS
 
 
 def _jobs(args: argparse.Namespace) -> int:
@@ -347,7 +347,7 @@ def _jobs(args: argparse.Namespace) -> int:
             f"{mark} {fmt.one_line(result.job, 60)}: {fmt.one_line(result.result, 20)} — {result.why}\n"
         )
     check_jobs(results)
-    return 0
+    return ExitCode.PASS
 
 
 def _annotate(args: argparse.Namespace) -> int:
@@ -360,7 +360,7 @@ def _annotate(args: argparse.Namespace) -> int:
     changed = git_changed_lines(args.root, base)
     for line in workflow_commands(verdict, changed, limit=args.limit):
         sys.stdout.write(line + "\n")
-    return 0
+    return ExitCode.PASS
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

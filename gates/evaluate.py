@@ -24,10 +24,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import assert_never
 
 from gates import covround
+from gates.errors import ExitCode
 from gates.evidence import Evidence, LoadedReport, StageEvidence
 from gates.kinds import (
     MeasureContext,
@@ -38,7 +39,17 @@ from gates.kinds import (
     Unmeasured,
     evidence_kind,
 )
-from gates.model import Count, Finding, GateResult, Problem, Status, Verdict, WaiverResult
+from gates.model import (
+    Count,
+    Finding,
+    GateResult,
+    Level,
+    Problem,
+    Status,
+    Verdict,
+    WaiverResult,
+    WaiverStatus,
+)
 from gates.policy import GateSpec, Policy, Waiver
 from gates.problems import group_problems
 from gates.stages import STAGES
@@ -148,11 +159,11 @@ def _missing_stage(name: str, evidence: Evidence) -> Problem:
     if name not in STAGES:
         hint += f" (or, if no stage is named {name!r}, fix the gate's `stage`)"
     return Problem(
-        "missing-evidence",
-        f"{folder}/{name}",
-        f"no evidence: the stage folder {folder}/{name}/ does not exist ({folder}/ holds {held})",
-        hint,
-        name,
+        slug="missing-evidence",
+        path=f"{folder}/{name}",
+        message=f"no evidence: the stage folder {folder}/{name}/ does not exist ({folder}/ holds {held})",
+        hint=hint,
+        subject=name,
     )
 
 
@@ -178,7 +189,11 @@ def _missing_tools(
     return [
         (
             Problem(
-                "missing-evidence", where, f"holds no {tool} evidence{held}", _run_it(tool), tool
+                slug="missing-evidence",
+                path=where,
+                message=f"holds no {tool} evidence{held}",
+                hint=_run_it(tool),
+                subject=tool,
             ),
             tool,
             "",
@@ -272,7 +287,7 @@ def _located(problem: Problem, gate: GateSpec, selection: _Selection, folder: st
     paths = sorted({r.path for r in selection.reports}) or [
         f"{folder}/{name}/" for name in gate.stages or [s.name for s in selection.stages]
     ]
-    return problem._replace(path=", ".join(paths) or f"{folder}/")
+    return replace(problem, path=", ".join(paths) or f"{folder}/")
 
 
 def _reproduce(gate: GateSpec, selection: _Selection) -> str:
@@ -306,7 +321,7 @@ def _status(
         groups = group_problems(problems)  # an offline pip-audit's packages: one line
         more = f" (+{len(problems) - groups[0].size} more)" if len(groups) > 1 else ""
         missing_only = all(p.slug == "missing-evidence" for p in problems)
-        soft = gate.level == "warn" or (missing_only and gate.on_missing == "warn")
+        soft = gate.level is Level.WARN or (missing_only and gate.on_missing is Level.WARN)
         return (Status.WARN if soft else Status.ERROR), f"{groups[0].describe(names=3)}{more}"
     match measure:
         case Measured(value=value, summary=summary, precision=decimals):
@@ -314,7 +329,7 @@ def _status(
             if failed is None:
                 shown = show_value(gate.metric.name, value, precision)
                 return _waived_or(Status.PASS, f"{shown} — {summary}", waived, read=summary)
-            status = Status.WARN if gate.level == "warn" else Status.FAIL
+            status = Status.WARN if gate.level is Level.WARN else Status.FAIL
             return status, f"{failed} — {summary}"
         case NotApplicable(reason=reason, summary=summary):
             return _waived_or(Status.PASS, reason, waived, read=summary)
@@ -448,20 +463,32 @@ def _counts(evidence: Evidence, kinds: Registry) -> tuple[tuple[Count, int], ...
 
 def _waiver_result(waiver: Waiver, book: WaiverBook, today: dt.date) -> WaiverResult:
     matched = book.used[waiver.index]
-    status = "expired" if waiver.expires < today else ("used" if matched else "unused")
+    status = (
+        WaiverStatus.EXPIRED
+        if waiver.expires < today
+        else (WaiverStatus.USED if matched else WaiverStatus.UNUSED)
+    )
     return WaiverResult(
-        waiver.label, waiver.owner, waiver.reason, waiver.expires.isoformat(), status, matched
+        target=waiver.label,
+        owner=waiver.owner,
+        reason=waiver.reason,
+        expires=waiver.expires.isoformat(),
+        status=status,
+        matched=matched,
     )
 
 
-def _overall(results: Sequence[GateResult], waivers: Sequence[WaiverResult]) -> tuple[Status, int]:
+def _overall(
+    results: Sequence[GateResult], waivers: Sequence[WaiverResult]
+) -> tuple[Status, ExitCode]:
     if any(r.status is Status.ERROR for r in results):
-        return Status.ERROR, 3
-    if any(r.status is Status.FAIL for r in results) or any(w.status == "expired" for w in waivers):
-        return Status.FAIL, 1
+        return Status.ERROR, ExitCode.EVIDENCE
+    expired = any(w.status is WaiverStatus.EXPIRED for w in waivers)
+    if expired or any(r.status is Status.FAIL for r in results):
+        return Status.FAIL, ExitCode.FAIL
     if any(r.status in (Status.WARN, Status.WAIVED) for r in results):
-        return Status.WARN, 0
-    return Status.PASS, 0
+        return Status.WARN, ExitCode.PASS
+    return Status.PASS, ExitCode.PASS
 
 
 def _notes(
@@ -472,12 +499,12 @@ def _notes(
 ) -> tuple[str, ...]:
     notes = []
     for waiver, result in zip(policy.waivers, waivers, strict=True):
-        if result.status == "expired":
+        if result.status is WaiverStatus.EXPIRED:
             notes.append(
                 f"waiver[{waiver.index}] ({waiver.label}) expired on {waiver.expires}: "
                 "it blocks until it is renewed or removed"
             )
-        elif result.status == "unused":
+        elif result.status is WaiverStatus.UNUSED:
             notes.append(f"waiver[{waiver.index}] ({waiver.label}) matched nothing: remove it")
     read = {stage for r in results for stage in r.stages}
     notes.extend(

@@ -17,7 +17,7 @@ from pathlib import Path
 from gates.budget import Budget
 from gates.errors import PolicyError
 from gates.gitinfo import from_top, ref
-from gates.model import Severity
+from gates.model import Level, Severity, WaiverTarget
 from gates.policy_hints import (
     bound_hint,
     expires_hint,
@@ -60,6 +60,7 @@ __all__ = [
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+_LEVELS = tuple(level.value for level in Level)
 _MAX_POLICY_BYTES = 1024 * 1024
 _MAX_KEY_DOTS = 31  # tomllib's time is quadratic in a dotted key's parts (gates.safetext.most_dots)
 _TARGET_PATTERNS = {
@@ -100,8 +101,8 @@ class GateSpec:
     min: float | None = None
     max: float | None = None
     stages: tuple[str, ...] = ()  # empty: every stage with the metric's evidence
-    level: str = "block"
-    on_missing: str = "block"
+    level: Level = Level.BLOCK
+    on_missing: Level = Level.BLOCK
     description: str = ""
     tools: tuple[str, ...] = ()
     severity: Severity | None = None
@@ -124,7 +125,7 @@ class Waiver:
     """One ``[[waiver]]``: what it covers, who owns it, why, until when."""
 
     index: int
-    kind: str  # "finding" | "gate" | "evidence"
+    kind: WaiverTarget
     target: str
     owner: str
     reason: str
@@ -215,7 +216,7 @@ def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") 
     waivers = tuple(_waiver(index, item) for index, item in enumerate(_array(document, "waiver")))
     gate_names = {gate.name for gate in gates}
     for waiver in waivers:
-        if waiver.kind == "gate" and waiver.target not in gate_names:
+        if waiver.kind is WaiverTarget.GATE and waiver.target not in gate_names:
             raise PolicyError(
                 f"names gate {waiver.target!r}, which is not defined",
                 key=f"waiver[{waiver.index}].gate",
@@ -440,8 +441,8 @@ def _gate(name: str, body: object) -> GateSpec:
         min=low,
         max=high,
         stages=_stage_names(body, where),
-        level=_choice(body, "level", where, ("block", "warn")),
-        on_missing=_choice(body, "on-missing", where, ("block", "warn")),
+        level=Level(_choice(body, "level", where, _LEVELS)),
+        on_missing=Level(_choice(body, "on-missing", where, _LEVELS)),
         description=_string(body, "description", where, default="-")
         if "description" in body
         else "",
@@ -579,16 +580,16 @@ def _waiver(index: int, item: Mapping[str, object]) -> Waiver:
             key=where,
             hint='e.g. finding = "pip-audit:GHSA-xxxx-xxxx-xxxx"',
         )
-    kind = targets[0]
+    kind = WaiverTarget(targets[0])
     target = _string(item, kind, where, default="")
     pattern = _TARGET_PATTERNS.get(kind)
     if pattern is not None and not pattern[0].match(target):
         raise PolicyError(
             f"{target!r} should read {pattern[1]}",
             key=f"{where}.{kind}",
-            hint=finding_hint(target) if kind == "finding" else "",
+            hint=finding_hint(target) if kind is WaiverTarget.FINDING else "",
         )
-    if "path" in item and kind != "finding":
+    if "path" in item and kind is not WaiverTarget.FINDING:
         raise PolicyError("applies to finding waivers only", key=f"{where}.path")
     return Waiver(
         index=index,

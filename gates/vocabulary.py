@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from gates.model import Level, WaiverTarget
+
 __all__ = [
     "GATE_KEYS",
     "LIMITS",
@@ -198,10 +200,11 @@ GATE_KEYS: dict[str, Key] = {
         "the stage(s) whose evidence the gate reads; coverage is combined across them",
     ),
     "level": Key(
-        {"enum": ["block", "warn"], "default": "block"}, '"warn" reports and never blocks'
+        {"enum": [level.value for level in Level], "default": Level.BLOCK.value},
+        '"warn" reports and never blocks',
     ),
     "on-missing": Key(
-        {"enum": ["block", "warn"], "default": "block"},
+        {"enum": [level.value for level in Level], "default": Level.BLOCK.value},
         "what happens when the gate's evidence is absent",
     ),
     "description": Key({"type": "string"}, "shown next to the gate in the verdict"),
@@ -220,7 +223,7 @@ GATE_KEYS: dict[str, Key] = {
     ),
 }
 
-WAIVER_TARGETS: tuple[str, ...] = ("finding", "gate", "evidence")
+WAIVER_TARGETS: tuple[str, ...] = tuple(target.value for target in WaiverTarget)
 
 WAIVER_KEYS: dict[str, Key] = {
     "finding": Key(

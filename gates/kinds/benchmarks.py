@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Final, NamedTuple
@@ -29,7 +30,14 @@ from typing import Final, NamedTuple
 from gates.evidence import LoadedReport
 from gates.kinds.interface import MeasureContext, Measured, Measurement, Unmeasured
 from gates.kinds.shared import count, every_report, tally_counts
-from gates.model import Benchmark, BenchmarkComparison, BenchmarkRun, Count, Problem
+from gates.model import (
+    Benchmark,
+    BenchmarkComparison,
+    BenchmarkOutcome,
+    BenchmarkRun,
+    Count,
+    Problem,
+)
 from gates.policy import GateSpec
 from gates.stats import Decision, compare_paired, compare_unpaired
 from gates.vocabulary import Kind
@@ -53,7 +61,6 @@ KIND: Final = Kind.BENCHMARKS
 EXPECTED_TOOL: Final = "pytest-benchmark"
 
 ROUND: Final = re.compile(r"^round-(\d{1,4})/")  # a report's path inside its stage folder
-_OUTCOMES: Final = ("regression", "improvement", "inconclusive", "no-change")
 
 
 class RoleRun(NamedTuple):
@@ -175,7 +182,7 @@ def stored(
 
 def undecided(measurement: Measured) -> list[BenchmarkComparison]:
     """The comparisons still inconclusive: what more rounds could decide."""
-    return [c for c in measurement.comparisons if c.outcome == "inconclusive"]
+    return [c for c in measurement.comparisons if c.outcome is BenchmarkOutcome.INCONCLUSIVE]
 
 
 def _measurement(
@@ -188,7 +195,7 @@ def _measurement(
     so it cannot pass by absence: it is a problem (waive it for a benchmark
     removed on purpose).
     """
-    regressions = sum(r.outcome == "regression" for r in results)
+    regressions = sum(r.outcome is BenchmarkOutcome.REGRESSION for r in results)
     problems = (_gone(gone),) if gone else ()
     return Measured(
         value=float(regressions),
@@ -203,14 +210,14 @@ def _with_note(measurement: Measured, note: str) -> Measured:
 
 
 def _tally(results: Sequence[BenchmarkComparison]) -> str:
-    tally: Mapping[str, int] = {o: sum(r.outcome == o for r in results) for o in _OUTCOMES}
-    words = {
-        "regression": count(tally["regression"], "regression"),
-        "improvement": count(tally["improvement"], "improvement"),
-        "inconclusive": f"{tally['inconclusive']:,} inconclusive",
-        "no-change": f"{tally['no-change']:,} unchanged",
-    }
-    return f"{count(len(results), 'benchmark')} compared: " + ", ".join(words.values())
+    tally: Mapping[BenchmarkOutcome, int] = Counter(r.outcome for r in results)
+    words = (
+        count(tally[BenchmarkOutcome.REGRESSION], "regression"),
+        count(tally[BenchmarkOutcome.IMPROVEMENT], "improvement"),
+        f"{tally[BenchmarkOutcome.INCONCLUSIVE]:,} inconclusive",
+        f"{tally[BenchmarkOutcome.NO_CHANGE]:,} unchanged",
+    )
+    return f"{count(len(results), 'benchmark')} compared: " + ", ".join(words)
 
 
 def _examples(names: Sequence[str]) -> str:
@@ -242,52 +249,52 @@ def _by_name(runs: Sequence[BenchmarkRun]) -> dict[str, Benchmark]:
 
 def _no_side(side: str) -> Problem:
     return Problem(
-        "missing-evidence",
-        "",
-        f"no pytest-benchmark report with role {side!r}: nothing to compare",
-        "run the benchmark stage, which measures base and head (`nox -s benchmark`)",
-        "pytest-benchmark",
+        slug="missing-evidence",
+        path="",
+        message=f"no pytest-benchmark report with role {side!r}: nothing to compare",
+        hint="run the benchmark stage, which measures base and head (`nox -s benchmark`)",
+        subject="pytest-benchmark",
     )
 
 
 def _no_pairs() -> Problem:
     return Problem(
-        "missing-evidence",
-        "",
-        "no round holds both a base and a head report: nothing to compare",
-        "rerun the benchmark stage (`nox -s benchmark`)",
-        "pytest-benchmark",
+        slug="missing-evidence",
+        path="",
+        message="no round holds both a base and a head report: nothing to compare",
+        hint="rerun the benchmark stage (`nox -s benchmark`)",
+        subject="pytest-benchmark",
     )
 
 
 def _mixed() -> Problem:
     return Problem(
-        "ambiguous-evidence",
-        "",
-        "same-run rounds (round-NN/) and reports outside rounds are both present: "
+        slug="ambiguous-evidence",
+        path="",
+        message="same-run rounds (round-NN/) and reports outside rounds are both present: "
         "the gate cannot tell which design to judge",
-        "record either `gates bench` rounds or a stored baseline, not both",
-        "pytest-benchmark",
+        hint="record either `gates bench` rounds or a stored baseline, not both",
+        subject="pytest-benchmark",
     )
 
 
 def _gone(names: Sequence[str]) -> Problem:
     return Problem(
-        "benchmark-missing",
-        "",
-        f"{count(len(names), 'benchmark')} measured on the base did not run on head "
+        slug="benchmark-missing",
+        path="",
+        message=f"{count(len(names), 'benchmark')} measured on the base did not run on head "
         f"({_examples(names)}): failed, skipped or removed",
-        "fix the benchmark (`nox -s benchmark` shows pytest's output); for one removed on "
+        hint="fix the benchmark (`nox -s benchmark` shows pytest's output); for one removed on "
         'purpose, waive `evidence = "pytest-benchmark:benchmark-missing"`',
-        "pytest-benchmark",
+        subject="pytest-benchmark",
     )
 
 
 def _no_samples(names: Sequence[str]) -> Problem:
     return Problem(
-        "no-samples",
-        "",
-        f"{len(names)} benchmarks have no raw timings (e.g. {names[0]}), so no test can be run",
-        "run pytest-benchmark with --benchmark-save-data",
-        "pytest-benchmark",
+        slug="no-samples",
+        path="",
+        message=f"{len(names)} benchmarks have no raw timings (e.g. {names[0]}), so no test can be run",
+        hint="run pytest-benchmark with --benchmark-save-data",
+        subject="pytest-benchmark",
     )

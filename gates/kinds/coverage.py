@@ -292,7 +292,11 @@ def _offenders(files: Sequence[FileCoverage], *, branches: bool) -> list[Offende
             detail = f"{share:.1f} %; missing lines {line_ranges(item.missing)}"
         first = min(item.missing) if item.missing and not branches else 0
         rows.append(
-            (-missed, item.path, Offender(item.path, first, f"{missed} not covered", detail))
+            (
+                -missed,
+                item.path,
+                Offender(path=item.path, line=first, label=f"{missed} not covered", detail=detail),
+            )
         )
     rows.sort(key=lambda row: (row[0], row[1]))
     return [row[2] for row in rows]
@@ -316,13 +320,13 @@ def mismatch(data: CoverageData, total: CoverageTotal, *, where: str) -> Problem
     if mine == total:
         return None
     return Problem(
-        "coverage-mismatch",
-        where,
-        f"coverage report's TOTAL reads {_row(total)}, but gates computes {_row(mine)} "
+        slug="coverage-mismatch",
+        path=where,
+        message=f"coverage report's TOTAL reads {_row(total)}, but gates computes {_row(mine)} "
         "from the stage's coverage JSON",
-        "rerun the stage so that both reports come from one run (e.g. `nox -s unit`); if they "
+        hint="rerun the stage so that both reports come from one run (e.g. `nox -s unit`); if they "
         "still differ, report it with both files: gates misreads this coverage.py",
-        "coverage",
+        subject="coverage",
     )
 
 
@@ -333,10 +337,10 @@ def _row(total: CoverageTotal) -> str:
 
 def _no_branch_problem() -> Problem:
     return Problem(
-        "no-branch-data",
-        "",
-        "branch coverage was not measured in every stage the gate reads",
-        "turn on branch coverage: `branch = true` under [tool.coverage.run] "
+        slug="no-branch-data",
+        path="",
+        message="branch coverage was not measured in every stage the gate reads",
+        hint="turn on branch coverage: `branch = true` under [tool.coverage.run] "
         "(or [run] in .coveragerc)",
     )
 
@@ -344,14 +348,14 @@ def _no_branch_problem() -> Problem:
 def _nothing_measured(unit: str, paths: Sequence[str]) -> Problem:
     if paths:
         return Problem(
-            "no-statements",
-            "",
-            f"coverage measured 0 {unit} in files matching path = {list(paths)}",
-            "check the gate's `path` globs against the file paths in the coverage report",
+            slug="no-statements",
+            path="",
+            message=f"coverage measured 0 {unit} in files matching path = {list(paths)}",
+            hint="check the gate's `path` globs against the file paths in the coverage report",
         )
     return Problem(
-        "no-statements",
-        "",
-        f"coverage measured 0 {unit}: wrong `source` setting, or the tests imported nothing",
-        "check the coverage source setting of the stage",
+        slug="no-statements",
+        path="",
+        message=f"coverage measured 0 {unit}: wrong `source` setting, or the tests imported nothing",
+        hint="check the coverage source setting of the stage",
     )

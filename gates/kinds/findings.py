@@ -63,10 +63,10 @@ def findings(selected: Sequence[Finding], waived: int) -> Measured:
     ordered = sorted(selected, key=lambda f: (-f.severity, f.tool, f.path, f.line, f.rule))
     offenders = [
         Offender(
-            f.path,
-            f.line,
-            f"{f.tool} {f.rule}",
-            f"[{f.severity.label}] {f.message.splitlines()[0] if f.message else ''}",
+            path=f.path,
+            line=f.line,
+            label=f"{f.tool} {f.rule}",
+            detail=f"[{f.severity.label}] {f.message.splitlines()[0] if f.message else ''}",
         )
         for f in ordered[:MAX_OFFENDERS]
     ]

@@ -93,10 +93,10 @@ def patch(
     if measured:
         offenders = [
             Offender(
-                f.path,
-                min(f.missing),
-                f"{count(len(f.missing), 'changed line')} not covered",
-                f"lines {line_ranges(f.missing)}",
+                path=f.path,
+                line=min(f.missing),
+                label=f"{count(len(f.missing), 'changed line')} not covered",
+                detail=f"lines {line_ranges(f.missing)}",
             )
             for f in sorted(diff.files, key=lambda f: (-len(f.missing), f.path))
             if f.missing
@@ -146,49 +146,52 @@ def compared_with(diff: str) -> str:
 
 def _wrong_base(diff: str, base: str) -> Problem:
     return Problem(
-        "wrong-base",
-        "",
-        f"the patch evidence compares {diff!r}, but the policy's base is {base!r}",
-        "rerun the diff stage, which compares with [gates] base (`nox -s diff`)",
-        "diff-cover",
+        slug="wrong-base",
+        path="",
+        message=f"the patch evidence compares {diff!r}, but the policy's base is {base!r}",
+        hint="rerun the diff stage, which compares with [gates] base (`nox -s diff`)",
+        subject="diff-cover",
     )
 
 
 def _ambiguous_patch(count: int) -> Problem:
     if count == 0:
         return Problem(
-            "missing-evidence",
-            "",
-            "no diff-cover report",
-            "run the diff stage (`nox -s diff`)",
-            "diff-cover",
+            slug="missing-evidence",
+            path="",
+            message="no diff-cover report",
+            hint="run the diff stage (`nox -s diff`)",
+            subject="diff-cover",
         )
     return Problem(
-        "ambiguous-evidence",
-        "",
-        f"{count} diff-cover reports; the gate needs exactly one",
-        "name one stage with `stage = ...`",
+        slug="ambiguous-evidence",
+        path="",
+        message=f"{count} diff-cover reports; the gate needs exactly one",
+        hint="name one stage with `stage = ...`",
     )
 
 
 def _vacuous(added: int, diff: str, unseen: Sequence[str]) -> Problem:
     where = f" (coverage never measured {', '.join(unseen[:3])}{' …' if len(unseen) > 3 else ''})"
     return Problem(
-        "vacuous-diff",
-        "",
-        f"diff-cover measured 0 changed lines, but {count(added, 'Python line')} "
+        slug="vacuous-diff",
+        path="",
+        message=f"diff-cover measured 0 changed lines, but {count(added, 'Python line')} "
         f"{'was' if added == 1 else 'were'} added ({diff}){where if unseen else ''}: "
         "a wrong base, a shallow clone or a path mismatch between coverage and git",
-        "fetch the base (`git fetch --unshallow` or `fetch-depth: 0`) and check coverage paths are repository-relative",
-        "diff-cover",
+        hint="fetch the base (`git fetch --unshallow` or `fetch-depth: 0`) and check coverage "
+        "paths are repository-relative",
+        subject="diff-cover",
     )
 
 
 def _cannot_tell_vacuous() -> Problem:
     return Problem(
-        "completeness-unknown",
-        "",
-        "diff-cover measured 0 changed lines, and no `git-numstat` report says whether Python lines changed",
-        "record `git diff --numstat <base>...HEAD -- '<package>/*.py'` as a `git-numstat` report in the diff stage",
-        "diff-cover",
+        slug="completeness-unknown",
+        path="",
+        message="diff-cover measured 0 changed lines, and no `git-numstat` report says whether "
+        "Python lines changed",
+        hint="record `git diff --numstat <base>...HEAD -- '<package>/*.py'` as a `git-numstat` "
+        "report in the diff stage",
+        subject="diff-cover",
     )

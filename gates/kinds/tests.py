@@ -80,10 +80,10 @@ def tests(
         return Measured(value=float(value), summary=summary)
     offenders = [
         Offender(
-            case.path,
-            case.line,
-            case.id,
-            f"{case.outcome.value}: {case.message}" if case.message else case.outcome.value,
+            path=case.path,
+            line=case.line,
+            label=case.id,
+            detail=f"{case.outcome.value}: {case.message}" if case.message else case.outcome.value,
         )
         for case in cases
         if case.outcome in wanted

@@ -15,7 +15,16 @@ from typing import Final, assert_never
 
 from gates.covround import value_text
 from gates.crash import GATE_METRIC
-from gates.model import BenchmarkComparison, GateResult, Offender, Problem, Status, Verdict
+from gates.model import (
+    BenchmarkComparison,
+    BenchmarkOutcome,
+    GateResult,
+    Offender,
+    Problem,
+    Status,
+    Verdict,
+    WaiverStatus,
+)
 from gates.problems import ProblemGroup, group_problems
 
 __all__ = [
@@ -247,7 +256,12 @@ def comparison_text(comparison: BenchmarkComparison) -> str:
     return one_line(text, 400)
 
 
-_OUTCOME_ORDER: Final = {"regression": 0, "inconclusive": 1, "improvement": 2, "no-change": 3}
+_OUTCOME_ORDER: Final = {
+    BenchmarkOutcome.REGRESSION: 0,
+    BenchmarkOutcome.INCONCLUSIVE: 1,
+    BenchmarkOutcome.IMPROVEMENT: 2,
+    BenchmarkOutcome.NO_CHANGE: 3,
+}
 
 
 def _ordered_comparisons(gate: GateResult) -> list[BenchmarkComparison]:
@@ -255,7 +269,7 @@ def _ordered_comparisons(gate: GateResult) -> list[BenchmarkComparison]:
     return sorted(
         gate.comparisons,
         key=lambda c: (
-            _OUTCOME_ORDER.get(c.outcome, 4),
+            _OUTCOME_ORDER[c.outcome],
             -c.estimate if math.isfinite(c.estimate) else 0.0,
             c.name,
         ),
@@ -266,8 +280,8 @@ def comparison_lines(gate: GateResult, limit: int) -> list[str]:
     """Each benchmark's estimate and interval, one line each: every flagged one, then
     unchanged ones while the list stays within ``limit``, then how many more."""
     ordered = _ordered_comparisons(gate)
-    flagged = [c for c in ordered if c.outcome != "no-change"]
-    unchanged = [c for c in ordered if c.outcome == "no-change"]
+    flagged = [c for c in ordered if c.outcome is not BenchmarkOutcome.NO_CHANGE]
+    unchanged = [c for c in ordered if c.outcome is BenchmarkOutcome.NO_CHANGE]
     shown = unchanged[: max(limit - len(flagged), 0)]
     lines = [comparison_text(c) for c in [*flagged, *shown]]
     if len(unchanged) > len(shown):
@@ -275,12 +289,17 @@ def comparison_lines(gate: GateResult, limit: int) -> list[str]:
     return lines
 
 
-_WAIVER_SYMBOLS: Final = {"used": "✔", "unused": "!", "expired": "✖"}
-
-
-def waiver_symbol(status: str) -> str:
+def waiver_symbol(status: WaiverStatus) -> str:
     """``used`` ✔, ``unused`` !, ``expired`` ✖ (an expired waiver blocks)."""
-    return _WAIVER_SYMBOLS.get(status, "?")
+    match status:
+        case WaiverStatus.USED:
+            return "✔"
+        case WaiverStatus.UNUSED:
+            return "!"
+        case WaiverStatus.EXPIRED:
+            return "✖"
+        case _:
+            assert_never(status)
 
 
 def waiver_text(target: str, owner: str, expires: str) -> str:

@@ -160,5 +160,13 @@ def problem(
     slug: str, *, tool: str = "", kind: Kind | None = None, subject: str = ""
 ) -> StageProblem:
     return StageProblem(
-        Problem(slug, ".gates/x/report", f"{slug} happened", "do the thing", subject), tool, kind
+        Problem(
+            slug=slug,
+            path=".gates/x/report",
+            message=f"{slug} happened",
+            hint="do the thing",
+            subject=subject,
+        ),
+        tool,
+        kind,
     )

@@ -458,7 +458,12 @@ def _failed_stage(name: str, tool: str) -> StageEvidence:
     failed = replace(
         b.manifest(name), error=f"{tool} exited 4", tools=(ToolRun(tool, "1.0", (tool,), 4),)
     )
-    problem = Problem("stage-failed", f".gates/{name}/manifest.json", "could not", "rerun it")
+    problem = Problem(
+        slug="stage-failed",
+        path=f".gates/{name}/manifest.json",
+        message="could not",
+        hint="rerun it",
+    )
     return StageEvidence(name, failed, (), (StageProblem(problem),))
 
 
