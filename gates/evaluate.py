@@ -30,6 +30,7 @@ from typing import assert_never
 from gates import covround
 from gates.errors import ExitCode
 from gates.evidence import Evidence, LoadedReport, StageEvidence
+from gates.figures import format_value
 from gates.kinds import (
     MeasureContext,
     Measured,
@@ -57,7 +58,7 @@ from gates.tools import KNOWN_TOOLS, kinds_of
 from gates.vocabulary import Kind
 from gates.waivers import WaiverBook
 
-__all__ = ["evaluate", "show_value"]
+__all__ = ["evaluate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,13 +272,14 @@ def _judge(
 
 def _precision(gate: GateSpec, measure: Measured | None) -> int | None:
     """A coverage.py percentage's decimals: the project's, or as many as a bound has."""
-    if measure is None or measure.precision is None:
+    return _precision_of(gate, measure.precision if measure is not None else None)
+
+
+def _precision_of(gate: GateSpec, precision: int | None) -> int | None:
+    if precision is None:
         return None
     bounds = [bound for bound in (gate.min, gate.max) if bound is not None]
-    return max(
-        (covround.bound_precision(b, measure.precision) for b in bounds),
-        default=measure.precision,
-    )
+    return max((covround.bound_precision(b, precision) for b in bounds), default=precision)
 
 
 def _located(problem: Problem, gate: GateSpec, selection: _Selection, folder: str) -> Problem:
@@ -327,7 +329,7 @@ def _status(
         case Measured(value=value, summary=summary, precision=decimals):
             failed = _outside(gate, value, decimals)
             if failed is None:
-                shown = show_value(gate.metric.name, value, precision)
+                shown = format_value(gate.metric.name, value, precision)
                 return _waived_or(Status.PASS, f"{shown} — {summary}", waived, read=summary)
             status = Status.WARN if gate.level is Level.WARN else Status.FAIL
             return status, f"{failed} — {summary}"
@@ -342,27 +344,24 @@ def _status(
 
 
 def _outside(gate: GateSpec, value: float, precision: int | None) -> str | None:
-    """``"89.99 % < 90"`` when ``value`` is outside the gate's bounds, else None.
+    """``"89.99% < 90"`` when ``value`` is outside the gate's bounds, else None.
 
     A coverage.py percentage (``precision`` given: the project's) is judged as
-    ``coverage report --fail-under`` judges it, and shown as its failure
-    message shows it; any other value is compared exactly.
+    ``coverage report --fail-under`` judges it; any other value is compared
+    exactly. The value reads as the verdict's table shows it (``shown``: at
+    the gate's precision).
     """
-    metric = gate.metric.name
+    shown = format_value(gate.metric.name, value, _precision_of(gate, precision))
     if gate.min is not None:
         if precision is not None and covround.below_min(value, gate.min, precision):
-            return (
-                f"{covround.display_failed(value, gate.min, precision)} % < {_bound_text(gate.min)}"
-            )
+            return f"{shown} < {_bound_text(gate.min)}"
         if precision is None and value < gate.min:
-            return f"{show_value(metric, value)} < {_bound_text(gate.min)}"
+            return f"{shown} < {_bound_text(gate.min)}"
     if gate.max is not None:
         if precision is not None and covround.over_max(value, gate.max, precision):
-            return (
-                f"{covround.display_failed(value, gate.max, precision)} % > {_bound_text(gate.max)}"
-            )
+            return f"{shown} > {_bound_text(gate.max)}"
         if precision is None and value > gate.max:
-            return f"{show_value(metric, value)} > {_bound_text(gate.max)}"
+            return f"{shown} > {_bound_text(gate.max)}"
     return None
 
 
@@ -384,16 +383,6 @@ def _bound_text(value: float | None) -> str:
     if value is None:
         return "-"
     return str(int(value)) if value.is_integer() else f"{value:g}"
-
-
-def show_value(metric: str, value: float, precision: int | None = None) -> str:
-    """A value as the reason shows it: the table's figure (:func:`covround.value_text`) and a unit.
-
-    Whole numbers are grouped by thousands (``1,200``).
-    """
-    if metric.endswith("percent"):
-        return f"{covround.value_text(metric, value, precision)} %"
-    return f"{int(value):,}" if value.is_integer() else covround.value_text(metric, value, None)
 
 
 # ---------------------------------------------------------------- measuring

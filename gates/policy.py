@@ -44,6 +44,7 @@ from gates.vocabulary import (
     WAIVER_KEYS,
     WAIVER_TARGETS,
     Metric,
+    Unit,
 )
 
 __all__ = [
@@ -480,7 +481,7 @@ def _bound(body: Mapping[str, object], key: str, metric: Metric, where: str) -> 
         raise PolicyError(
             f"should be a number, found {_kind(value)}",
             key=f"{where}.{key}",
-            hint=bound_hint(key, value, percent=metric.unit == "%"),
+            hint=bound_hint(key, value, percent=metric.unit is Unit.PERCENT),
         )
     if isinstance(value, int) and not in_range(value):  # no float holds it: never a real bound
         raise PolicyError(
@@ -491,7 +492,7 @@ def _bound(body: Mapping[str, object], key: str, metric: Metric, where: str) -> 
     low, high = metric.domain
     if not low <= value <= high:
         upper = "" if high == float("inf") else f" to {high:g}"
-        unit = f" {metric.unit}" if metric.unit else ""
+        unit = " %" if metric.unit is Unit.PERCENT else ""
         raise PolicyError(
             f"{value:g} is outside the domain of {metric.name} ({low:g}{upper}{unit})",
             key=f"{where}.{key}",

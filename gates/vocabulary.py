@@ -24,6 +24,7 @@ __all__ = [
     "Kind",
     "Limit",
     "Metric",
+    "Unit",
     "json_schema",
 ]
 
@@ -40,7 +41,14 @@ class Kind(enum.Enum):
     BENCHMARKS = "benchmarks"
 
 
-@dataclass(frozen=True, slots=True)
+class Unit(enum.StrEnum):
+    """What a metric's value counts: how it is bounded, checked and shown (:mod:`gates.figures`)."""
+
+    PERCENT = "%"
+    COUNT = ""  # a whole number
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Metric:
     """A measurable value a gate bounds."""
 
@@ -48,16 +56,24 @@ class Metric:
     kind: Kind
     description: str
     domain: tuple[float, float]
-    unit: str = ""
-    integral: bool = False
+    unit: Unit
+
+    @property
+    def integral(self) -> bool:
+        """Whether its values, and so its bounds, are whole numbers."""
+        return self.unit is Unit.COUNT
 
 
 def _percent(name: str, kind: Kind, description: str) -> Metric:
-    return Metric(name, kind, description, (0.0, 100.0), unit="%")
+    return Metric(
+        name=name, kind=kind, description=description, domain=(0.0, 100.0), unit=Unit.PERCENT
+    )
 
 
 def _count(name: str, kind: Kind, description: str) -> Metric:
-    return Metric(name, kind, description, (0.0, _INF), integral=True)
+    return Metric(
+        name=name, kind=kind, description=description, domain=(0.0, _INF), unit=Unit.COUNT
+    )
 
 
 METRICS: dict[str, Metric] = {

@@ -21,6 +21,7 @@ from typing import Final
 
 from gates.covround import display_covered, effective_precision, percent
 from gates.evidence import LoadedReport
+from gates.figures import format_value
 from gates.kinds.interface import MeasureContext, Measured, Measurement, Unmeasured
 from gates.kinds.shared import cap, in_paths, line_ranges, tally_counts
 from gates.model import Count, CoverageData, CoverageTotal, FileCoverage, Offender, Problem
@@ -269,11 +270,11 @@ def _summary(
     if metric == _TOTAL or not branch:
         return f"{counted} (the coverage report TOTAL{where})"
     gated = "statements" if metric == _STATEMENTS else "branches"
-    shown = display_covered(percent(part, whole), precision)
-    total = display_covered(percent(*figures.total), precision)
+    shown = format_value(metric, percent(part, whole), precision)
+    total = format_value(_TOTAL, percent(*figures.total), precision)
     return (
-        f"{gated} {shown} % (gated), {part:,} of {whole:,} covered; "
-        f"coverage report TOTAL {total} % (statements + branches{where})"
+        f"{gated} {shown} (gated), {part:,} of {whole:,} covered; "
+        f"coverage report TOTAL {total} (statements + branches{where})"
     )
 
 

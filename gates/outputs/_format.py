@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from typing import Final, assert_never
 
-from gates.covround import value_text
 from gates.crash import GATE_METRIC
+from gates.figures import NOT_AVAILABLE
 from gates.model import (
     BenchmarkComparison,
     BenchmarkOutcome,
@@ -34,9 +34,7 @@ __all__ = [
     "count_items",
     "counts_line",
     "detail_lines",
-    "format_value",
     "hidden_offenders",
-    "is_percent",
     "location",
     "more_text",
     "offender_parts",
@@ -52,7 +50,6 @@ __all__ = [
     "waiver_text",
 ]
 
-NOT_AVAILABLE: Final = "n/a"
 # Line and paragraph breaks become spaces in one-line text.
 _BREAKS: Final = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]+")
 # C0/C1 controls (ESC included: no terminal escape sequence survives), bidi
@@ -78,26 +75,6 @@ def one_line(text: str, limit: int = 0) -> str:
     if limit and len(line) > limit:
         return line[: limit - 1] + "…"
     return line
-
-
-def is_percent(metric: str) -> bool:
-    """Whether ``metric``'s observed value is a percentage (every ``coverage.*`` metric)."""
-    return metric.startswith("coverage.") or metric.endswith("percent")
-
-
-def format_value(metric: str, value: float | None, precision: int | None = None) -> str:
-    """An observed value as a person reads it, next to its bound.
-
-    A coverage.py percentage (``precision``: the gate's) is rounded as
-    ``coverage report`` rounds it (99.996 shows as ``99.99%``, never
-    ``100.00%``); other percentages are truncated to two decimals, never
-    rounded up past a bound; whole numbers show without decimals; ``None`` and
-    non-finite values as ``n/a``. See :func:`gates.covround.value_text`.
-    """
-    if value is None or not math.isfinite(value):
-        return NOT_AVAILABLE
-    text = value_text(metric, value, precision)
-    return f"{text}%" if is_percent(metric) else text
 
 
 def status_symbol(status: Status) -> str:

@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
+from gates.figures import format_value
 from gates.model import (
     BenchmarkComparison,
     Count,
@@ -96,7 +97,7 @@ def _gate(gate: GateResult) -> Mapping[str, JsonValue]:
         "status": gate.status.value,
         "level": gate.level,
         "observed": _number(gate.observed),
-        "observed_text": fmt.format_value(gate.metric, gate.observed, gate.precision),
+        "observed_text": format_value(gate.metric, gate.observed, gate.precision),
         "bound": gate.bound,
         "reason": gate.reason,
         "stages": list(gate.stages),

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gates.evaluate import show_value
 from gates.evidence import StageEvidence, StageProblem
 from gates.kinds import patch as metrics
 from gates.kinds.interface import Measured, NotApplicable, Unmeasured
@@ -41,7 +40,7 @@ def test_coverage_just_below_the_bound_fails_and_lists_files() -> None:
     assert gate.status is Status.FAIL
     assert verdict.exit_code == 1
     assert gate.observed is not None and gate.observed < 90
-    assert "89.99 % < 90" in gate.reason  # truncated, never shown rounded up to 90.00
+    assert "89.99% < 90" in gate.reason  # truncated, never shown rounded up to 90.00
     assert [o.path for o in gate.offenders] == ["a.py"]
     assert "missing lines 9001-10001" in gate.offenders[0].detail
     assert gate.reproduce == "nox -s unit"
@@ -421,19 +420,6 @@ def test_raising_min_never_turns_fail_into_pass(
         b.judge(f'[gate.c]\nmetric = "coverage.percent"\nmin = {high!r}\n', ev).gates[0].status
     )
     assert not (at_low is Status.FAIL and at_high is Status.PASS)
-
-
-@pytest.mark.parametrize(
-    ("metric", "value", "shown"),
-    [
-        ("coverage.percent", 89.999, "89.99 %"),
-        ("coverage.percent", 100.0, "100.00 %"),
-        ("findings", 3.0, "3"),
-        ("tests.total", 12345.0, "12,345"),
-    ],
-)
-def test_show_value(metric: str, value: float, shown: str) -> None:
-    assert show_value(metric, value) == shown
 
 
 def test_a_stale_stage_taints_only_gates_reading_its_tools() -> None:

@@ -85,23 +85,23 @@ def test_the_total_is_coverage_reports_total_at_its_precision() -> None:
 def test_a_rounding_edge_is_shown_and_judged_as_coverage_py_does() -> None:
     passed = gate("coverage.total_percent", "min = 90.5")
     assert passed.status is Status.PASS  # truncated to 90.49 it would have failed
-    assert passed.reason.startswith("90.50 % — ")
+    assert passed.reason.startswith("90.50% — ")
     assert passed.precision == 2
     failed = gate("coverage.total_percent", "min = 90.51")
     assert failed.status is Status.FAIL
-    assert failed.reason.startswith("90.50 % < 90.51 — ")
+    assert failed.reason.startswith("90.50% < 90.51 — ")
     # the bound's decimals count, as in `coverage report --fail-under=90.4978`
     finer = gate("coverage.total_percent", "min = 90.4978")
     assert (finer.status, finer.precision) == (Status.FAIL, 4)
-    assert finer.reason.startswith("90.4977 % < 90.4978 — ")
+    assert finer.reason.startswith("90.4977% < 90.4978 — ")
 
 
 def test_a_statements_gate_shows_both_figures_and_which_it_reads() -> None:
     result = gate("coverage.percent", "min = 95")
     assert result.status is Status.FAIL
     assert result.reason == (
-        "92.20 % < 95 — statements 92.20 % (gated), 189 of 205 covered; "
-        "coverage report TOTAL 90.50 % (statements + branches)"
+        "92.20% < 95 — statements 92.20% (gated), 189 of 205 covered; "
+        "coverage report TOTAL 90.50% (statements + branches)"
     )
 
 
@@ -109,8 +109,8 @@ def test_a_branch_gate_shows_both_figures() -> None:
     result = gate("coverage.branch_percent", "min = 60")
     assert result.status is Status.PASS
     assert result.reason == (
-        "68.75 % — branches 68.75 % (gated), 11 of 16 covered; "
-        "coverage report TOTAL 90.50 % (statements + branches)"
+        "68.75% — branches 68.75% (gated), 11 of 16 covered; "
+        "coverage report TOTAL 90.50% (statements + branches)"
     )
 
 
@@ -124,7 +124,7 @@ def test_without_branches_the_statements_are_the_total() -> None:
     result = gate("coverage.percent", "min = 90", stage)
     assert result.status is Status.PASS
     # coverage.py's default precision is 0 ("92%"): gates shows two decimals
-    assert result.reason == ("92.20 % — 189 of 205 statements covered (the coverage report TOTAL)")
+    assert result.reason == ("92.20% — 189 of 205 statements covered (the coverage report TOTAL)")
     assert round(result.observed or 0) == int(total("lines.txt").cover)
 
 

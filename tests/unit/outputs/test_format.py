@@ -23,40 +23,6 @@ from tests.unit.outputs import _verdicts
 
 
 @pytest.mark.parametrize(
-    ("metric", "value", "shown"),
-    [
-        ("coverage.percent", 89.996, "89.99%"),
-        ("coverage.percent", 89.999999, "89.99%"),
-        ("coverage.percent", 90.0, "90.00%"),
-        ("coverage.percent", 0.29, "0.29%"),  # 0.29 * 100 is 28.999...: no float trick
-        ("coverage.percent", 100, "100.00%"),
-        ("coverage.patch_percent", 0.0, "0.00%"),
-        ("coverage.percent", 1e-9, "0.00%"),
-        ("coverage.percent", None, "n/a"),
-        ("coverage.percent", math.nan, "n/a"),
-        ("coverage.percent", math.inf, "n/a"),
-        ("tests.failed", 2.0, "2"),
-        ("findings", 0.0, "0"),
-        ("findings", 100_000.0, "100000"),
-        ("benchmark.ratio", 1.0599, "1.05"),
-        ("benchmark.ratio", -1.0599, "-1.05"),
-        ("tests.failed", None, "n/a"),
-    ],
-)
-def test_format_value_truncates_and_never_rounds(
-    metric: str, value: float | None, shown: str
-) -> None:
-    assert fmt.format_value(metric, value) == shown
-
-
-@pytest.mark.parametrize("digits", range(3, 14))
-def test_a_value_just_under_the_bound_never_displays_as_the_bound(digits: int) -> None:
-    value = 90 - 10**-digits
-    assert value < 90
-    assert fmt.format_value("coverage.percent", value) == "89.99%"
-
-
-@pytest.mark.parametrize(
     ("text", "line"),
     [
         ("plain", "plain"),
