@@ -13,15 +13,15 @@ import datetime as dt
 import difflib
 import json
 import os
-import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from gates import __version__, cli_bench, cli_check, cli_ci
+from gates import cli_options as options
 from gates.errors import EvidenceError, ExitCode, GatesError, UsageError, exit_codes_text
-from gates.gitinfo import ref
 from gates.manifest import MANIFEST_NAME, StageRecorder
 from gates.outputs import OutputFormat
 from gates.pins import bundled, parse_pins, upgrade
@@ -44,32 +44,34 @@ def _parser() -> argparse.ArgumentParser:
         prog="gates", description="Quality gates as code: judge evidence against gates.toml."
     )
     parser.add_argument("--version", action="version", version=f"gates {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub: argparse._SubParsersAction[Any] = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser
+    )
     _add_check(sub)
     _add_run(sub)
     cli_bench.add_parser(sub)
     _add_init(sub)
     _add_tools(sub)
     cli_ci.add_parsers(sub)
-    schema = sub.add_parser("schema", help="print the JSON Schema of gates.toml")
-    schema.add_argument("-v", "--verbose", action="store_true")
+    sub.add_parser(
+        "schema", parents=[options.verbose()], help="print the JSON Schema of gates.toml"
+    )
     return parser
 
 
-def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
+def _add_check(sub: argparse._SubParsersAction[Any]) -> None:
     check = sub.add_parser(
-        "check", help="judge the evidence against the policy", description=_CHECK_HELP
+        "check",
+        parents=[
+            options.policy(),
+            options.reports(),
+            options.root(),
+            options.base(),
+            options.verbose(),
+        ],
+        help="judge the evidence against the policy",
+        description=_CHECK_HELP,
     )
-    check.add_argument(
-        "--config", default="gates.toml", type=Path, help="policy file (default: gates.toml)"
-    )
-    check.add_argument(
-        "--reports",
-        default=None,
-        type=_one_line,
-        help="evidence folder (default: [gates] reports, else .gates)",
-    )
-    check.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
     check.add_argument(
         "--format",
         action="append",
@@ -103,15 +105,7 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
         help="the base branch's policy: its thresholds apply, --config may only tighten them "
         "(docs/policy.md, policy from the base branch)",
     )
-    check.add_argument(
-        "--base",
-        default=os.environ.get("GATES_BASE", "").strip() or None,
-        type=ref,
-        metavar="REF",
-        help="the base ref patch coverage compares with (default: $GATES_BASE, else [gates] base)",
-    )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    check.add_argument("-v", "--verbose", action="store_true", help="show tracebacks of errors")
 
 
 def _commit(text: str) -> str:
@@ -121,19 +115,6 @@ def _commit(text: str) -> str:
             f"{text!r} is not a commit SHA (7 to 64 hexadecimal digits, e.g. $GITHUB_SHA)"
         )
     return text.lower()
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def _one_line(text: str) -> str:
-    """A path argument without control characters (a NUL, a line break, ESC)."""
-    found = _CONTROL.search(text)
-    if found:
-        raise argparse.ArgumentTypeError(
-            f"{text[:80]!r} holds the control character U+{ord(found.group()):04X}"
-        )
-    return text
 
 
 def _tool_source(tool: str) -> str:
@@ -146,21 +127,24 @@ def _tool_source(tool: str) -> str:
     return found if isinstance(found, str) else ""
 
 
-def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
+def _add_run(sub: argparse._SubParsersAction[Any]) -> None:
     run = sub.add_parser(
-        "run", help="run a tool as (part of) a stage and record its evidence", description=_RUN_HELP
+        "run",
+        parents=[options.policy(), options.reports(), options.root(), options.verbose()],
+        help="run a tool as (part of) a stage and record its evidence",
+        description=_RUN_HELP,
     )
     run.add_argument("stage", help="stage name: evidence goes to <reports>/<stage>/")
     run.add_argument(
         "--tool",
         required=True,
-        type=_one_line,
+        type=options.one_line,
         help="the tool's name, e.g. ruff, pytest, bandit",
     )
     run.add_argument(
         "--report",
         action="append",
-        type=_one_line,
+        type=options.one_line,
         default=[],
         metavar="FORMAT=PATH",
         help="a report the tool writes (repeatable)",
@@ -168,13 +152,13 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     run.add_argument(
         "--stdout",
         metavar="FORMAT=PATH",
-        type=_one_line,
+        type=options.one_line,
         help="save the tool's standard output as this report",
     )
     run.add_argument(
         "--role",
         default="",
-        type=_one_line,
+        type=options.one_line,
         help='role of the reports, e.g. "base" or "head" for benchmarks',
     )
     run.add_argument(
@@ -206,41 +190,30 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
         action="append",
         help="exit codes with which an unknown tool ran fine",
     )
-    run.add_argument(
-        "--reports",
-        default=None,
-        type=_one_line,
-        help="evidence folder (default: [gates] reports, else .gates)",
-    )
-    run.add_argument(
-        "--config", default="gates.toml", type=Path, help="policy whose [gates] reports is read"
-    )
-    run.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
-    run.add_argument("-v", "--verbose", action="store_true")
 
 
-def _add_init(sub: argparse._SubParsersAction[_Parser]) -> None:
+def _add_init(sub: argparse._SubParsersAction[Any]) -> None:
     init = sub.add_parser(
         "init",
+        parents=[options.root(), options.verbose()],
         help="adopt gates here: write noxfile.py, gates.toml and gates-tools.txt",
         description="Detect the package, tests and test install of this project, then write a "
         "noxfile.py that imports the gates stages, a commented gates.toml with the standard "
         "gates and the tool pins, and add .gates/ and .nox/ to .gitignore. Never replaces a "
         "file without --force.",
     )
-    init.add_argument("--root", default=".", type=Path, help="project root (default: .)")
     init.add_argument(
         "--package",
         help="the packages to gate, e.g. src/mypkg or src/a,src/b (default: every package detected)",
     )
     init.add_argument("--tests", help="the unit tests folder (default: detected)")
     init.add_argument("--force", action="store_true", help="replace existing files")
-    init.add_argument("-v", "--verbose", action="store_true")
 
 
-def _add_tools(sub: argparse._SubParsersAction[_Parser]) -> None:
+def _add_tools(sub: argparse._SubParsersAction[Any]) -> None:
     tools = sub.add_parser(
         "tools",
+        parents=[options.verbose()],
         help="show the tool versions the stages install, or --upgrade them",
         description="The stages install ruff, mypy, bandit, ... at the versions pinned in "
         "gates-tools.txt (else the pins gates ships). --upgrade rewrites the file with the "
@@ -248,7 +221,6 @@ def _add_tools(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     tools.add_argument("--file", default=Path("gates-tools.txt"), type=Path)
     tools.add_argument("--upgrade", action="store_true", help="pin the newest versions")
-    tools.add_argument("-v", "--verbose", action="store_true")
 
 
 _RUN_HELP = """\
@@ -268,10 +240,12 @@ the policy, and print the verdict. Exit codes: {exit_codes_text()}.
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    options, command = _split_command(args_list)
-    verbose = "-v" in options or "--verbose" in options
+    own, command = _split_command(args_list)
+    # -v before the command line parses (a usage error) is read by hand; after, by argparse
+    verbose = "-v" in own or "--verbose" in own
     try:
-        args = _parser().parse_args(options)
+        args = _parser().parse_args(own)
+        verbose = args.verbose
         args.tool_command = command
         args.command_line = args_list
         return _COMMANDS[args.command](args)

@@ -58,9 +58,12 @@ import nox
 import nox.command
 
 from gates import __version__
+from gates.atomic import write_lines
 from gates.errors import GatesError
-from gates.gitinfo import commit_of, ref
+from gates.gitinfo import commit_of
+from gates.gitnames import ref
 from gates.pins import PINS_NAME, bundled, bundled_pins, project_pins
+from gates.policy import environment_base, resolve_base
 from gates.projectenv import (
     InstallArgs,
     ToolChoice,
@@ -677,16 +680,14 @@ class Pipeline:
 
         The default is ``origin/main``; ``gates check`` reads the same variable.
         """
-        override = os.environ.get("GATES_BASE", "").strip()
-        if override:
-            return override
         try:
             policy = tomllib.loads(Path(self.config).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-            return "origin/main"
+            policy = {}
         settings = policy.get("gates", {})
         base = settings.get("base") if isinstance(settings, dict) else None
-        return base if isinstance(base, str) and base.strip() else "origin/main"
+        configured = base if isinstance(base, str) and base.strip() else None
+        return resolve_base(environment_base(), configured)
 
     def _install(
         self, session: nox.Session, *, tools: Sequence[str], project: bool = False
@@ -821,9 +822,7 @@ def _stop(message: str) -> NoReturn:
 
 def _write_lines(path: Path, lines: Sequence[str]) -> str:
     """Write a requirements or constraints file into the session's environment folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
-    return str(path)
+    return str(write_lines(path, tuple(lines)))
 
 
 def _export_lock(session: nox.Session, lock: Path, declared: InstallArgs, *, drop: set[str]) -> str:
@@ -1127,8 +1126,7 @@ def forget_verdict(reports: Path) -> None:
 
 
 def _write_exit(reports: Path, code: int) -> None:
-    reports.mkdir(parents=True, exist_ok=True)
-    (reports / _EXIT_FILE).write_text(f"{code}\n", encoding="utf-8")
+    write_lines(reports / _EXIT_FILE, (str(code),))
 
 
 _EXIT_HOOKS: set[Path] = set()

@@ -8,15 +8,17 @@ frozen values. The JSON Schema editors use is generated from the same tables.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from gates.budget import Budget
 from gates.errors import PolicyError
-from gates.gitinfo import from_top, ref
+from gates.gitnames import from_top, ref
 from gates.model import Level, Severity, WaiverTarget
 from gates.policy_hints import (
     bound_hint,
@@ -36,6 +38,7 @@ from gates.policy_hints import (
 )
 from gates.safetext import in_range, most_dots
 from gates.vocabulary import (
+    DEFAULT_BASE,
     GATE_KEYS,
     LIMITS,
     METRICS,
@@ -48,20 +51,25 @@ from gates.vocabulary import (
 )
 
 __all__ = [
+    "BASE_VARIABLE",
+    "DEFAULT_BASE",
     "GateSpec",
     "Policy",
     "Settings",
     "Waiver",
+    "environment_base",
     "glob_match",
     "load_policy",
     "load_settings",
     "parse_policy",
+    "resolve_base",
     "unaffected_problem",
 ]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 _LEVELS = tuple(level.value for level in Level)
+BASE_VARIABLE: Final = "GATES_BASE"  # CI sets it to the pull request's base branch
 _MAX_POLICY_BYTES = 1024 * 1024
 _MAX_KEY_DOTS = 31  # tomllib's time is quadratic in a dotted key's parts (gates.safetext.most_dots)
 _TARGET_PATTERNS = {
@@ -75,7 +83,7 @@ class Settings:
     """The ``[gates]`` table."""
 
     reports: str = ".gates"
-    base: str = "origin/main"
+    base: str = DEFAULT_BASE
     max_report_mb: int = 256
     unaffected: tuple[str, ...] = ()  # globs whose changes cannot change the evidence
     # the budget of reading the evidence (gates.budget): CPU seconds, MiB of address space
@@ -202,6 +210,21 @@ def load_settings(config: Path, *, root: Path) -> Settings:
     return load_policy(path).settings if path.is_file() else Settings()
 
 
+def environment_base() -> str | None:
+    """``$GATES_BASE``, when set: what a command's ``--base`` defaults to."""
+    return os.environ.get(BASE_VARIABLE, "").strip() or None
+
+
+def resolve_base(given: str | None, configured: str | None) -> str:
+    """The base ref every command compares with, resolved in one order.
+
+    The command's ``--base`` (whose default is ``$GATES_BASE``: see
+    :func:`environment_base`), else the policy's ``[gates] base``, else
+    :data:`DEFAULT_BASE`.
+    """
+    return given or configured or DEFAULT_BASE
+
+
 def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") -> Policy:
     """Check a parsed TOML document and build the :class:`Policy`."""
     _known_keys(document, TOP_KEYS, "")
@@ -277,7 +300,7 @@ def _settings(table: Mapping[str, object]) -> Settings:
     reports = _string(table, "reports", "gates", default=".gates")
     if Path(reports).is_absolute() or ".." in Path(reports).parts:
         raise PolicyError("should be a folder inside the repository", key="gates.reports")
-    base = _string(table, "base", "gates", default="origin/main")
+    base = _string(table, "base", "gates", default=DEFAULT_BASE)
     try:
         ref(base)
     except ValueError as error:
@@ -338,7 +361,7 @@ def unaffected_problem(pattern: str) -> str:
 
 
 def glob_match(pattern: str, path: str) -> bool:
-    """Whether ``path`` matches an ``unaffected`` glob, as :func:`gates.gitinfo.pathspec` reads it."""
+    """Whether ``path`` matches an ``unaffected`` glob, as :func:`gates.gitnames.pathspec` reads it."""
     return re.fullmatch(_glob_regex(from_top(pattern)), path) is not None
 
 

@@ -25,7 +25,6 @@ stage records that it could not produce evidence, and the verdict blocks.
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -33,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from gates import process
+from gates.atomic import atomic_write
 from gates.errors import EvidenceError
 from gates.kinds.benchmarks import paired, undecided
 from gates.kinds.interface import Measured
@@ -168,7 +169,7 @@ def pytest_benchmark_generate_commit_info(config):
 def write_plugin(folder: Path) -> Path:
     """Write the :data:`PLUGIN` module into ``folder``; put ``folder`` on ``PYTHONPATH``."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{PLUGIN}.py").write_text(_PLUGIN_SOURCE, encoding="utf-8")
+    atomic_write(folder / f"{PLUGIN}.py", _PLUGIN_SOURCE.encode("utf-8"))
     return folder
 
 
@@ -333,7 +334,7 @@ def _one(
     if code not in _OK_EXIT:
         why = (
             f"killed after {plan.process_timeout:g} s"
-            if code == _TIMED_OUT
+            if code == process.TIMED_OUT
             else exit_meaning("pytest", code)
         )
         raise RoundsError(
@@ -357,33 +358,9 @@ def _read(report: Path, recorder: StageRecorder, relative: str, where: str) -> B
     return data.benchmarks
 
 
-_TIMED_OUT: Final = -9
-
-
 def _execute(
     command: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float
 ) -> tuple[int, str]:
     """Run one process; its exit code (-9 when killed at ``timeout``) and its last lines."""
-    try:
-        result = subprocess.run(
-            command,
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as expired:
-        return _TIMED_OUT, _tail(expired.stdout, expired.stderr)
-    except OSError as error:
-        return 127, f"{command[0]}: {error.strerror}"
-    return result.returncode, _tail(result.stdout, result.stderr)
-
-
-def _tail(stdout: bytes | str | None, stderr: bytes | str | None) -> str:
-    lines: list[str] = []
-    for stream in (stdout, stderr):
-        if stream:
-            text = stream.decode("utf-8", "replace") if isinstance(stream, bytes) else stream
-            lines += [line.strip() for line in text.splitlines() if line.strip()]
-    return " | ".join(lines[-_TAIL_LINES:])[:600]
+    done = process.run(command, cwd=cwd, env=env, timeout=timeout)
+    return done.code, done.tail(_TAIL_LINES)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Final
 
 from gates.model import Level, WaiverTarget
 
 __all__ = [
+    "DEFAULT_BASE",
     "GATE_KEYS",
     "LIMITS",
     "METRICS",
@@ -29,6 +31,9 @@ __all__ = [
 ]
 
 _INF = float("inf")
+DEFAULT_BASE: Final = (
+    "origin/main"  # the base ref when neither --base, $GATES_BASE nor the policy says
+)
 
 
 class Kind(enum.Enum):
@@ -177,7 +182,7 @@ SETTINGS_KEYS: dict[str, Key] = {
         {"type": "string", "default": ".gates"}, "folder the stages write evidence into"
     ),
     "base": Key(
-        {"type": "string", "default": "origin/main"}, "base ref for diff-aware gates and benchmarks"
+        {"type": "string", "default": DEFAULT_BASE}, "base ref for diff-aware gates and benchmarks"
     ),
     "unaffected": Key(
         {"type": "array", "items": {"type": "string", "minLength": 1}, "default": []},
