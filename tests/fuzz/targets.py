@@ -60,6 +60,7 @@ _READER_SEEDS: Final[dict[str, tuple[str, ...]]] = {
         "pytest/*/other-producers/*.xml",
         "pytest-rerunfailures/*/*.xml",
         "pytest-benchmark/*/*.junit.xml",
+        "unittest-xml-reporting/*/*.xml",
         "hostile/readers/*junit*",
     ),
     "diff-cover-json": ("diff-cover/*/*.json", "hostile/readers/*diff-cover*"),

@@ -40,6 +40,7 @@ _NOT_REPORTS: Final = (
     "*.reportlog.jsonl",
     "*.ini",
     "*.yml",
+    "*.yaml",
     "*.py",
     "*.py.txt",
     "*.coveragerc",
