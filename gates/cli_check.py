@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import platform
 import re
 import shutil
@@ -118,6 +119,9 @@ def _judge(args: argparse.Namespace, progress: _Progress) -> Verdict:
             unaffected=unaffected,
             budget=policy.settings.budget,
         )
+    # The evidence lives until gates exits, and holds no cycle: the collector need not walk its
+    # millions of objects again while the verdict is judged and rendered (BENCHMARKS.md).
+    gc.freeze()
     progress.stages = _stages(evidence)
     progress.crashes = evidence.crashes
     if args.commit:

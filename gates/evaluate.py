@@ -22,9 +22,11 @@ An expired waiver covers nothing and fails the verdict by itself.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import assert_never
 
 from gates import covround
@@ -432,11 +434,24 @@ def _context(evidence: Evidence, book: WaiverBook, *, base: str) -> MeasureConte
     return MeasureContext(evidence=evidence, base=base, kept=kept, waived=waived)
 
 
+_READING_ORDER = attrgetter("tool", "path", "line", "rule", "message")
+
+
 def _all_findings(context: MeasureContext) -> tuple[tuple[Finding, bool], ...]:
-    rows = [(f, False) for fs in context.kept.values() for f in fs]
-    rows += [(f, True) for fs in context.waived.values() for f in fs]
-    rows.sort(
-        key=lambda row: (row[0].tool, row[0].path, row[0].line, row[0].rule, row[0].message, row[1])
+    """Every finding, and whether a waiver covers it, in reading order (tool, path, line, ...).
+
+    The two lists are sorted apart (a C key, no Python call per finding) and
+    merged; of two findings that read alike the unwaived one comes first.
+    """
+    kept = sorted((f for fs in context.kept.values() for f in fs), key=_READING_ORDER)
+    waived = sorted((f for fs in context.waived.values() for f in fs), key=_READING_ORDER)
+    unwaived = [(finding, False) for finding in kept]
+    if not waived:
+        return tuple(unwaived)
+    rows = heapq.merge(
+        unwaived,
+        [(finding, True) for finding in waived],
+        key=lambda row: (_READING_ORDER(row[0]), row[1]),
     )
     return tuple(rows)
 

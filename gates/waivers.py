@@ -42,6 +42,8 @@ class WaiverBook:
 
     def split_findings(self, findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
         """(not waived, waived)."""
+        if not self._findings:  # no finding waiver: nothing to match, finding by finding
+            return list(findings), []
         kept: list[Finding] = []
         waived: list[Finding] = []
         for finding in findings:

@@ -15,6 +15,7 @@ shown and judged at the project's precision (:mod:`gates.covround`).
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
@@ -23,7 +24,7 @@ from gates.covround import display_covered, effective_precision, percent
 from gates.evidence import LoadedReport
 from gates.figures import format_value
 from gates.kinds.interface import MeasureContext, Measured, Measurement, Unmeasured
-from gates.kinds.shared import cap, in_paths, line_ranges, tally_counts
+from gates.kinds.shared import MAX_OFFENDERS, in_paths, line_ranges, tally_counts
 from gates.model import Count, CoverageData, CoverageTotal, FileCoverage, Offender, Problem
 from gates.policy import GateSpec
 from gates.readers import coverage_json
@@ -230,7 +231,7 @@ def coverage(
     part, whole, unit = _ratio(metric, figures)
     if whole == 0:
         return Unmeasured(problems=(_nothing_measured(unit, paths),), summary=f"0 {unit} measured")
-    offenders, total = cap(_offenders(files, branches=metric == _BRANCHES))
+    offenders, total = _offenders(files, branches=metric == _BRANCHES)
     precision = precision_of(datas)
     summary = _summary(
         metric, figures, precision=precision, branch=all(d.branch for d in datas), paths=paths
@@ -278,29 +279,35 @@ def _summary(
     )
 
 
-def _offenders(files: Sequence[FileCoverage], *, branches: bool) -> list[Offender]:
-    rows: list[tuple[int, str, Offender]] = []
+def _offenders(
+    files: Sequence[FileCoverage], *, branches: bool
+) -> tuple[tuple[Offender, ...], int]:
+    """The files that missed something, most missed first, and how many there are.
+
+    Only the first :data:`MAX_OFFENDERS` are described (their missed lines as
+    ranges): a verdict keeps no more, and describing 5,000 files took longer
+    than judging them.
+    """
+    rows: list[tuple[int, str, FileCoverage]] = []
     for item in files:
         missed = len(item.missing_branches) if branches else len(item.missing)
-        if not missed:
-            continue
-        measured = item.branch_count if branches else len(item.executed) + missed
-        share = percent(measured - missed, measured)
-        if branches:
-            lines = sorted({arc[0] for arc in item.missing_branches})
-            detail = f"{share:.1f} % of branches; partial on lines {line_ranges(lines)}"
-        else:
-            detail = f"{share:.1f} %; missing lines {line_ranges(item.missing)}"
-        first = min(item.missing) if item.missing and not branches else 0
-        rows.append(
-            (
-                -missed,
-                item.path,
-                Offender(path=item.path, line=first, label=f"{missed} not covered", detail=detail),
-            )
-        )
-    rows.sort(key=lambda row: (row[0], row[1]))
-    return [row[2] for row in rows]
+        if missed:
+            rows.append((-missed, item.path, item))
+    worst = heapq.nsmallest(MAX_OFFENDERS, rows, key=lambda row: (row[0], row[1]))
+    return tuple(_offender(item, branches=branches) for _, _, item in worst), len(rows)
+
+
+def _offender(item: FileCoverage, *, branches: bool) -> Offender:
+    missed = len(item.missing_branches) if branches else len(item.missing)
+    measured = item.branch_count if branches else len(item.executed) + missed
+    share = percent(measured - missed, measured)
+    if branches:
+        lines = sorted({arc[0] for arc in item.missing_branches})
+        detail = f"{share:.1f} % of branches; partial on lines {line_ranges(lines)}"
+    else:
+        detail = f"{share:.1f} %; missing lines {line_ranges(item.missing)}"
+    first = min(item.missing) if item.missing and not branches else 0
+    return Offender(path=item.path, line=first, label=f"{missed} not covered", detail=detail)
 
 
 def mismatch(data: CoverageData, total: CoverageTotal, *, where: str) -> Problem | None:
