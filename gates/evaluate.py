@@ -30,6 +30,9 @@ from operator import attrgetter
 from typing import assert_never
 
 from gates import covround
+from gates.catalog.metrics import Kind
+from gates.catalog.stages import STAGES
+from gates.catalog.tools import KNOWN_TOOLS, kinds_of
 from gates.errors import ExitCode
 from gates.evidence import Evidence, LoadedReport, StageEvidence
 from gates.figures import format_value
@@ -55,9 +58,6 @@ from gates.model import (
 )
 from gates.policy import GateSpec, Policy, Waiver
 from gates.problems import group_problems
-from gates.stages import STAGES
-from gates.tools import KNOWN_TOOLS, kinds_of
-from gates.vocabulary import Kind
 from gates.waivers import WaiverBook
 
 __all__ = ["evaluate"]

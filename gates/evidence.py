@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gates.budget import Budget, Spending
+from gates.catalog.metrics import Kind
+from gates.catalog.tools import KNOWN_TOOLS, kinds_of
 from gates.crash import Crash
 from gates.errors import EvidenceError, GatesError
 from gates.gitinfo import TreeState
@@ -28,8 +30,6 @@ from gates.provenance import History, StageProblem, provenance, tool_runs
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
 from gates.readers.interface import Reader
 from gates.safeio import Blob, empty_report, is_blank, read_blob
-from gates.tools import KNOWN_TOOLS, kinds_of
-from gates.vocabulary import Kind
 
 __all__ = [
     "Evidence",

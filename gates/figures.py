@@ -5,12 +5,12 @@ The verdict's table, the reason beside it, the JSON verdict's
 summary all show a value through :func:`format_value`, so one value never
 reads two ways:
 
-* a percentage (:attr:`gates.vocabulary.Unit.PERCENT`) of coverage.py, whose
+* a percentage (:attr:`gates.catalog.metrics.Unit.PERCENT`) of coverage.py, whose
   ``precision`` the gate carries, as ``coverage report`` shows it: rounded,
   and never to ``0`` or ``100`` unless exactly so (:func:`gates.covround.display_covered`);
 * another percentage (diff-cover's, which diff-cover itself truncates)
   truncated to two decimals, so that 89.996 never reads as 90.00;
-* a count (:attr:`gates.vocabulary.Unit.COUNT`) as a whole number grouped by
+* a count (:attr:`gates.catalog.metrics.Unit.COUNT`) as a whole number grouped by
   thousands (``1,200``); a value of a metric gates does not know (a verdict
   read back) alike, with two decimals, truncated, when it has a fraction;
 * no value, or a value that is not finite, as ``n/a``.
@@ -22,8 +22,8 @@ import math
 from decimal import ROUND_DOWN, Decimal
 from typing import Final, assert_never
 
+from gates.catalog.metrics import METRICS, Unit
 from gates.covround import display_covered
-from gates.vocabulary import METRICS, Unit
 
 __all__ = ["NOT_AVAILABLE", "format_value"]
 

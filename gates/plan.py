@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import Final
 
 from gates import process
+from gates.catalog.stages import STAGE_TAG, STAGES, stage_requires
 from gates.errors import EvidenceError, UsageError
 from gates.outputs import _format as fmt
 from gates.policy import Policy
-from gates.stages import STAGE_TAG, stage_requires
 
 __all__ = [
     "PLAN_JOB",
@@ -51,7 +51,7 @@ __all__ = [
 
 SCHEMA: Final = "gates.plan"
 VERSION: Final = 1
-STANDARD_STAGES: Final = ("lint", "type", "unit", "integration", "security", "benchmark", "diff")
+STANDARD_STAGES: Final = STAGES  # gates.catalog.stages
 PLAN_JOB: Final = "plan"  # the job ids of .github/workflows/gates.yml
 WAVE_JOBS: Final = ("stages", "after")
 _NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")

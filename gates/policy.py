@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from gates.budget import Budget
+from gates.catalog.metrics import METRICS, Metric, Unit
 from gates.errors import PolicyError
 from gates.gitnames import from_top, ref
 from gates.model import Level, Severity, WaiverTarget
@@ -41,13 +42,10 @@ from gates.vocabulary import (
     DEFAULT_BASE,
     GATE_KEYS,
     LIMITS,
-    METRICS,
     SETTINGS_KEYS,
     TOP_KEYS,
     WAIVER_KEYS,
     WAIVER_TARGETS,
-    Metric,
-    Unit,
 )
 
 __all__ = [

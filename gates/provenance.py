@@ -15,11 +15,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gates.catalog.metrics import Kind
+from gates.catalog.tools import exit_meaning, kinds_of, ok_exit_codes
 from gates.gitinfo import TreeState, changed_since, differing, git_prefix, same_code, tree_state
 from gates.manifest import Manifest
 from gates.model import Problem
-from gates.tools import exit_meaning, kinds_of, ok_exit_codes
-from gates.vocabulary import Kind
 
 __all__ = ["History", "StageProblem", "provenance", "tool_runs"]
 

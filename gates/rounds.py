@@ -34,6 +34,7 @@ from typing import Final
 
 from gates import process
 from gates.atomic import atomic_write
+from gates.catalog.tools import exit_meaning
 from gates.errors import EvidenceError
 from gates.kinds.benchmarks import paired, undecided
 from gates.kinds.interface import Measured
@@ -42,7 +43,6 @@ from gates.model import BenchmarkRun
 from gates.readers import pytest_benchmark
 from gates.readers.interface import ReadContext
 from gates.safeio import read_blob
-from gates.tools import exit_meaning
 
 __all__ = [
     "PLUGIN",

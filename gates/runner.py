@@ -20,8 +20,8 @@ from pathlib import Path
 
 from gates import process
 from gates.atomic import atomic_file
+from gates.catalog.tools import exit_meaning, ok_exit_codes
 from gates.manifest import StageRecorder
-from gates.tools import exit_meaning, ok_exit_codes
 
 __all__ = ["ReportSpec", "ToolOutcome", "run_tool", "tool_version"]
 

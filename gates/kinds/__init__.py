@@ -1,7 +1,7 @@
 """Kinds of evidence: one module per kind, checked against interface.py, and the registry.
 
 Adding a kind (say ``load``) touches its member of
-:class:`gates.vocabulary.Kind`, its module ``gates/kinds/load.py``, one case
+:class:`gates.catalog.metrics.Kind`, its module ``gates/kinds/load.py``, one case
 of :func:`evidence_kind` (mypy fails on a member without one), its reader(s),
 its metrics, docs and tests: see CONTRIBUTING.md, "Add a kind of evidence".
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeAlias, assert_never
 
+from gates.catalog.metrics import Kind
 from gates.kinds import benchmarks, coverage, findings, patch, tests
 from gates.kinds.interface import (
     EvidenceKind,
@@ -20,7 +21,6 @@ from gates.kinds.interface import (
     NotApplicable,
     Unmeasured,
 )
-from gates.vocabulary import Kind
 
 __all__ = [
     "EvidenceKind",

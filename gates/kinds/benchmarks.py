@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Final, NamedTuple
 
+from gates.catalog.metrics import Kind
 from gates.evidence import LoadedReport
 from gates.kinds.interface import MeasureContext, Measured, Measurement, Unmeasured
 from gates.kinds.shared import count, every_report, tally_counts
@@ -40,7 +41,6 @@ from gates.model import (
 )
 from gates.policy import GateSpec
 from gates.stats import Decision, compare_paired, compare_unpaired
-from gates.vocabulary import Kind
 
 __all__ = [
     "EXPECTED_TOOL",

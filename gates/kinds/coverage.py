@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
 
+from gates.catalog.metrics import Kind
 from gates.covround import display_covered, effective_precision, percent
 from gates.evidence import LoadedReport
 from gates.figures import format_value
@@ -28,7 +29,6 @@ from gates.kinds.shared import MAX_OFFENDERS, in_paths, line_ranges, tally_count
 from gates.model import Count, CoverageData, CoverageTotal, FileCoverage, Offender, Problem
 from gates.policy import GateSpec
 from gates.readers import coverage_json
-from gates.vocabulary import Kind
 
 __all__ = [
     "EXPECTED_TOOL",

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import Final
 
+from gates.catalog.metrics import Kind
 from gates.evidence import LoadedReport
 from gates.kinds.interface import MeasureContext, Measured
 from gates.kinds.shared import MAX_OFFENDERS, count, every_report, tally_counts
 from gates.model import Count, Finding, Offender
 from gates.policy import GateSpec
-from gates.vocabulary import Kind
 
 __all__ = ["EXPECTED_TOOL", "KIND", "counts", "dedupe", "findings", "measure", "select_findings"]
 

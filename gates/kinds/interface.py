@@ -4,7 +4,7 @@ A kind of evidence (coverage, patch, tests, findings, benchmarks, ...) is a
 module checked against :class:`EvidenceKind` by mypy in :mod:`gates.kinds`,
 with five names:
 
-* ``KIND``: its member of :class:`gates.vocabulary.Kind`;
+* ``KIND``: its member of :class:`gates.catalog.metrics.Kind`;
 * ``EXPECTED_TOOL``: the tool a verdict names when a stage holds none of its
   evidence ("holds no pytest evidence");
 * ``dedupe(reports)``: of several reports of one stage that say the same thing
@@ -27,10 +27,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
+from gates.catalog.metrics import Kind
 from gates.evidence import Evidence, LoadedReport
 from gates.model import BenchmarkComparison, Count, Finding, Offender, Problem
 from gates.policy import GateSpec
-from gates.vocabulary import Kind
 
 __all__ = [
     "EvidenceKind",

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Final
 
+from gates.catalog.metrics import Kind
 from gates.evidence import LoadedReport
 from gates.kinds.interface import MeasureContext, Measured
 from gates.kinds.shared import cap, count, every_report, tally_counts
 from gates.model import Count, Offender, Outcome, ResultTally, TestCase
 from gates.policy import GateSpec
-from gates.vocabulary import Kind
 
 __all__ = ["EXPECTED_TOOL", "KIND", "counts", "dedupe", "measure", "tests"]
 

@@ -6,6 +6,7 @@ import datetime as dt
 import tomllib
 from collections.abc import Sequence
 
+from gates.catalog.metrics import Kind
 from gates.evaluate import evaluate
 from gates.evidence import Evidence, LoadedReport, StageEvidence, StageProblem
 from gates.manifest import Manifest, ReportEntry
@@ -26,7 +27,6 @@ from gates.model import (
     Verdict,
 )
 from gates.policy import parse_policy
-from gates.vocabulary import Kind
 
 TODAY = dt.date(2026, 11, 25)
 COMMIT = "a" * 40

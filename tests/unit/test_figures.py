@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gates.catalog.metrics import METRICS, Unit
 from gates.figures import format_value
-from gates.vocabulary import METRICS, Unit
 from tests.unit import _build as b
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from gates.catalog.metrics import Kind
 from gates.errors import EvidenceError
 from gates.evidence import StageEvidence
 from gates.kinds import coverage as covmetric
@@ -24,7 +25,6 @@ from gates.model import (
 from gates.readers import cobertura, coverage_json, coverage_text
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, read_blob
-from gates.vocabulary import Kind
 from tests.unit import _build as b
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "coverage" / "7.17.5"

@@ -10,13 +10,13 @@ from typing import Any, Final, cast
 import pytest
 
 from gates import kinds
+from gates.catalog.metrics import Kind
 from gates.evaluate import evaluate
 from gates.evidence import Evidence, LoadedReport
 from gates.kinds import EvidenceKind, MeasureContext, Measurement, NotApplicable, Unmeasured
 from gates.kinds.shared import every_report, tally_counts
 from gates.model import Count, CoverageTotal, ReportData, Status, Verdict
 from gates.policy import GateSpec, parse_policy
-from gates.vocabulary import Kind
 from tests.unit import _build as b
 
 FAILED_TESTS = '[gate.tests]\nmetric = "tests.failed"\nmax = 0\n'
