@@ -253,11 +253,11 @@ def _gaps(
         return []
     return [
         Problem(
-            "load-memory-gaps",
-            path,
-            f"the memory samples have a gap of {widest:.2f} s (limit {max_gap_s:g} s);"
+            slug="load-memory-gaps",
+            path=path,
+            message=f"the memory samples have a gap of {widest:.2f} s (limit {max_gap_s:g} s);"
             f" {record.unreadable} samples could not be read",
-            "the sampler was starved of CPU or the service's /proc was unreadable;"
+            hint="the sampler was starved of CPU or the service's /proc was unreadable;"
             " give the machine more room and rerun",
         )
     ]
@@ -269,11 +269,11 @@ def _exits(record: MemoryRecord, start: float, end: float, path: str) -> list[Pr
     if died:
         problems.append(
             Problem(
-                "load-service-died",
-                path,
-                f"the service (pid {died[0].pid}) exited {died[0].at - start:+.1f} s"
+                slug="load-service-died",
+                path=path,
+                message=f"the service (pid {died[0].pid}) exited {died[0].at - start:+.1f} s"
                 " into the measured run",
-                "look at the service's log in the stage folder",
+                hint="look at the service's log in the stage folder",
             )
         )
     recycled = [e for e in record.exits if not e.root and e.first_seen <= start < e.at <= end]
@@ -281,10 +281,10 @@ def _exits(record: MemoryRecord, start: float, end: float, path: str) -> list[Pr
         pids = ", ".join(str(e.pid) for e in recycled[:5])
         problems.append(
             Problem(
-                "load-service-restarted",
-                path,
-                f"{len(recycled)} of the service's processes exited during the run (pids {pids})",
-                "a worker crashed or was recycled (max-requests, OOM killer): see the service's log",
+                slug="load-service-restarted",
+                path=path,
+                message=f"{len(recycled)} of the service's processes exited during the run (pids {pids})",
+                hint="a worker crashed or was recycled (max-requests, OOM killer): see the service's log",
             )
         )
     return problems

@@ -182,12 +182,12 @@ def _generator_problems(
     if busiest >= scenario.max_busy or latest >= scenario.max_lag_s:
         problems.append(
             Problem(
-                "load-generator-saturated",
-                path,
-                f"the load generator was saturated: busy {busiest:.0%} of a window at worst"
+                slug="load-generator-saturated",
+                path=path,
+                message=f"the load generator was saturated: busy {busiest:.0%} of a window at worst"
                 f" (limit {scenario.max_busy:.0%}), its loop {latest:.3f} s late at worst"
                 f" (limit {scenario.max_lag_s} s)",
-                "give the generator more CPU: more worker processes (--processes), other"
+                hint="give the generator more CPU: more worker processes (--processes), other"
                 " machines, fewer users per worker, or a machine the service does not share",
             )
         )
@@ -198,12 +198,12 @@ def _generator_problems(
         if reached < target or lowest < target:
             problems.append(
                 Problem(
-                    "load-users-not-reached",
-                    path,
-                    f"the users never reached {target} (at most {reached})"
+                    slug="load-users-not-reached",
+                    path=path,
+                    message=f"the users never reached {target} (at most {reached})"
                     if reached < target
                     else f"{target} users were reached, but only {lowest} ran in a measured window",
-                    "raise the spawn rate or the warm-up so the ramp ends before measuring;"
+                    hint="raise the spawn rate or the warm-up so the ramp ends before measuring;"
                     " check that every worker stayed connected",
                 )
             )
@@ -218,12 +218,12 @@ def _count_problems(
     if missing or not latency.workers:
         problems.append(
             Problem(
-                "load-worker-missing",
-                path,
-                f"no final report from {', '.join(missing)}"
+                slug="load-worker-missing",
+                path=path,
+                message=f"no final report from {', '.join(missing)}"
                 if missing
                 else "no process reported a single request",
-                "a worker died or was cut off; rerun, and check the workers' logs",
+                hint="a worker died or was cut off; rerun, and check the workers' logs",
             )
         )
     recorded_requests = sum(s.requests for s in latency.series)
@@ -231,29 +231,29 @@ def _count_problems(
     if locust is not None and locust.failures is not None and locust.failures > recorded_errors:
         problems.append(
             Problem(
-                "load-uncounted-failures",
-                path,
-                f"Locust counted {locust.failures} failures, gates recorded {recorded_errors}",
-                "load gates' listener in every Locust process (-f locustfile.py,<listener>)",
+                slug="load-uncounted-failures",
+                path=path,
+                message=f"Locust counted {locust.failures} failures, gates recorded {recorded_errors}",
+                hint="load gates' listener in every Locust process (-f locustfile.py,<listener>)",
             )
         )
     if locust is not None and locust.requests is not None and locust.requests > recorded_requests:
         problems.append(
             Problem(
-                "load-uncounted-requests",
-                path,
-                f"Locust counted {locust.requests} requests, gates recorded {recorded_requests}",
-                "load gates' listener in every Locust process (-f locustfile.py,<listener>)",
+                slug="load-uncounted-requests",
+                path=path,
+                message=f"Locust counted {locust.requests} requests, gates recorded {recorded_requests}",
+                hint="load gates' listener in every Locust process (-f locustfile.py,<listener>)",
             )
         )
     clamped = sum(worker.clamped for worker in latency.workers)
     if clamped:
         problems.append(
             Problem(
-                "load-latency-out-of-range",
-                path,
-                f"{clamped} requests took an hour or more (recorded as an hour)",
-                "the service hangs; look at its logs",
+                slug="load-latency-out-of-range",
+                path=path,
+                message=f"{clamped} requests took an hour or more (recorded as an hour)",
+                hint="the service hangs; look at its logs",
             )
         )
     return problems
@@ -266,35 +266,40 @@ def _run_problems(
     if overall.requests == 0:
         problems.append(
             Problem(
-                "load-no-requests",
-                path,
-                "no request was measured after the warm-up",
-                "make the run longer than the warm-up, and check that the users send requests",
+                slug="load-no-requests",
+                path=path,
+                message="no request was measured after the warm-up",
+                hint="make the run longer than the warm-up, and check that the users send requests",
             )
         )
     rps = overall.rps
     if scenario.offered_rps and (rps or 0.0) < scenario.min_rate_share * scenario.offered_rps:
         problems.append(
             Problem(
-                "load-rate-behind",
-                path,
-                f"the achieved rate {rps or 0.0:.1f}/s is below"
+                slug="load-rate-behind",
+                path=path,
+                message=f"the achieved rate {rps or 0.0:.1f}/s is below"
                 f" {scenario.min_rate_share:.0%} of the offered {scenario.offered_rps:g}/s",
-                "the service or the generator could not keep up: see the step-load report",
+                hint="the service or the generator could not keep up: see the step-load report",
             )
         )
     ran = latency.ended - latency.started
     if latency.planned_s and ran < scenario.min_run_share * latency.planned_s - _CLOCK_SLACK_S:
         problems.append(
             Problem(
-                "load-run-cut-short",
-                path,
-                f"recording stopped after {ran:.1f} s of a planned {latency.planned_s:g} s",
-                "the run was interrupted; rerun the load stage",
+                slug="load-run-cut-short",
+                path=path,
+                message=f"recording stopped after {ran:.1f} s of a planned {latency.planned_s:g} s",
+                hint="the run was interrupted; rerun the load stage",
             )
         )
     problems.extend(
-        Problem("load-listener-problem", path, problem, "rerun; report it if it persists")
+        Problem(
+            slug="load-listener-problem",
+            path=path,
+            message=problem,
+            hint="rerun; report it if it persists",
+        )
         for problem in latency.problems
     )
     return problems

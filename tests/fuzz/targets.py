@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Final
 
 from gates.annotate import workflow_commands
+from gates.catalog.metrics import Kind
 from gates.evaluate import evaluate
 from gates.evidence import Evidence, LoadedReport, StageEvidence
 from gates.load import evidence as load_evidence
@@ -41,7 +42,6 @@ from gates.readers import KINDS, READERS
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob
 from gates.verdict_file import parse_verdict
-from gates.vocabulary import Kind
 
 __all__ = ["ASSETS", "HOSTILE", "TARGETS", "Target", "seed_files"]
 

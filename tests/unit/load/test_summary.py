@@ -94,7 +94,10 @@ def _busy(busy: float, lag: float = 0.0) -> dict[int, WindowLoad]:
         ({"series": []}, "load-no-requests"),
         ({"ended": 1026.0}, "load-run-cut-short"),  # 95 % of 30 s, less 2 s, is 26.5 s
         ({"problems": ["w3: a shard of another gates version"]}, "load-listener-problem"),
-        ({"more": [Problem("load-memory-gaps", "memory.json", "m", "h")]}, "load-memory-gaps"),
+        (
+            {"more": [Problem(slug="load-memory-gaps", path="memory.json", message="m", hint="h")]},
+            "load-memory-gaps",
+        ),
     ],
 )
 def test_each_way_a_generator_lies_is_named(changes: dict[str, object], slug: str) -> None:

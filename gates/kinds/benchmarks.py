@@ -22,18 +22,45 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Final, NamedTuple
 
-from gates.metrics import Measurement, count
-from gates.model import Benchmark, BenchmarkComparison, BenchmarkRun, Problem
+from gates.catalog.metrics import Kind
+from gates.evidence import LoadedReport
+from gates.kinds.interface import MeasureContext, Measured, Measurement, Unmeasured
+from gates.kinds.shared import count, every_report, tally_counts
+from gates.model import (
+    Benchmark,
+    BenchmarkComparison,
+    BenchmarkOutcome,
+    BenchmarkRun,
+    Count,
+    Problem,
+)
+from gates.policy import GateSpec
 from gates.stats import Decision, compare_paired, compare_unpaired
 
-__all__ = ["ROUND", "RoleRun", "measure", "paired", "round_of", "stored", "undecided"]
+__all__ = [
+    "EXPECTED_TOOL",
+    "KIND",
+    "ROUND",
+    "RoleRun",
+    "compare",
+    "counts",
+    "dedupe",
+    "measure",
+    "paired",
+    "round_of",
+    "stored",
+    "undecided",
+]
+
+KIND: Final = Kind.BENCHMARKS
+EXPECTED_TOOL: Final = "pytest-benchmark"
 
 ROUND: Final = re.compile(r"^round-(\d{1,4})/")  # a report's path inside its stage folder
-_OUTCOMES: Final = ("regression", "improvement", "inconclusive", "no-change")
 
 
 class RoleRun(NamedTuple):
@@ -51,15 +78,38 @@ def round_of(path: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def measure(runs: Sequence[RoleRun], *, slowdown: float) -> Measurement:
-    """The gate's measurement: same-run A/B when the reports are rounds, else a stored baseline."""
+def dedupe(reports: Sequence[LoadedReport]) -> list[LoadedReport]:
+    """Every report counts: each is one side of one run."""
+    return every_report(reports)
+
+
+def counts(reports: Sequence[LoadedReport]) -> Mapping[Count, int]:
+    """Benchmarks compared."""
+    return tally_counts(reports)
+
+
+def measure(
+    gate: GateSpec, reports: Sequence[LoadedReport], context: MeasureContext
+) -> Measurement:
+    """The gate's regressions, from the pytest-benchmark reports it selected."""
+    del context  # a benchmark gate reads its own reports only
+    runs = [
+        RoleRun(r.stage, r.entry.path, r.entry.role, r.data.benchmarks)
+        for r in reports
+        if r.data.benchmarks is not None
+    ]
+    return compare(runs, slowdown=gate.slowdown)
+
+
+def compare(runs: Sequence[RoleRun], *, slowdown: float) -> Measurement:
+    """Same-run A/B when the reports are rounds, else a stored baseline."""
     in_rounds = [run for run in runs if round_of(run.path) is not None]
     if in_rounds and len(in_rounds) != len(runs):
-        return Measurement(None, "", problems=(_mixed(),))
+        return Unmeasured(problems=(_mixed(),))
     if in_rounds:
         pairs, incomplete = _pairs(in_rounds)
         if not pairs:
-            return Measurement(None, "", problems=(_no_pairs(),))
+            return Unmeasured(problems=(_no_pairs(),))
         result = paired(pairs, slowdown=slowdown)
         if incomplete:
             return _with_note(result, f"{count(incomplete, 'round')} without both sides left out")
@@ -89,7 +139,7 @@ def _pairs(runs: Sequence[RoleRun]) -> tuple[list[tuple[BenchmarkRun, BenchmarkR
     return pairs, incomplete
 
 
-def paired(rounds: Sequence[tuple[BenchmarkRun, BenchmarkRun]], *, slowdown: float) -> Measurement:
+def paired(rounds: Sequence[tuple[BenchmarkRun, BenchmarkRun]], *, slowdown: float) -> Measured:
     """Same-run A/B over ``(base, head)`` rounds: one log ratio of medians per round and benchmark."""
     ratios: dict[str, list[float]] = {}
     only: dict[str, set[str]] = {"base": set(), "head": set()}
@@ -110,17 +160,17 @@ def paired(rounds: Sequence[tuple[BenchmarkRun, BenchmarkRun]], *, slowdown: flo
 
 def stored(
     base: Sequence[BenchmarkRun], head: Sequence[BenchmarkRun], *, slowdown: float
-) -> Measurement:
+) -> Measured | Unmeasured:
     """Head against a stored baseline: the raw timings as two independent samples."""
     if not base or not head:
         side = "base" if not base else "head"
-        return Measurement(None, "", problems=(_no_side(side),))
+        return Unmeasured(problems=(_no_side(side),))
     base_by = _by_name(base)
     head_by = _by_name(head)
     common = sorted(base_by.keys() & head_by.keys())
     unsampled = [name for name in common if not base_by[name].samples or not head_by[name].samples]
     if unsampled:
-        return Measurement(None, "", problems=(_no_samples(unsampled),))
+        return Unmeasured(problems=(_no_samples(unsampled),))
     named = [(name, base_by[name].samples, head_by[name].samples) for name in common]
     results = compare_unpaired(named, Decision(slowdown=slowdown))
     summary = "stored baseline: " + _tally(results)
@@ -130,14 +180,14 @@ def stored(
     return _measurement(results, summary, gone=sorted(base_by.keys() - head_by.keys()))
 
 
-def undecided(measurement: Measurement) -> list[BenchmarkComparison]:
+def undecided(measurement: Measured) -> list[BenchmarkComparison]:
     """The comparisons still inconclusive: what more rounds could decide."""
-    return [c for c in measurement.comparisons if c.outcome == "inconclusive"]
+    return [c for c in measurement.comparisons if c.outcome is BenchmarkOutcome.INCONCLUSIVE]
 
 
 def _measurement(
     results: Sequence[BenchmarkComparison], summary: str, *, gone: Sequence[str] = ()
-) -> Measurement:
+) -> Measured:
     """The count of regressions; the comparisons (no offenders: they would repeat them).
 
     ``gone``: benchmarks the base measured and head did not. A benchmark that
@@ -145,24 +195,29 @@ def _measurement(
     so it cannot pass by absence: it is a problem (waive it for a benchmark
     removed on purpose).
     """
-    regressions = sum(r.outcome == "regression" for r in results)
+    regressions = sum(r.outcome is BenchmarkOutcome.REGRESSION for r in results)
     problems = (_gone(gone),) if gone else ()
-    return Measurement(float(regressions), summary, problems=problems, comparisons=tuple(results))
+    return Measured(
+        value=float(regressions),
+        summary=summary,
+        problems=problems,
+        comparisons=tuple(results),
+    )
 
 
-def _with_note(measurement: Measurement, note: str) -> Measurement:
+def _with_note(measurement: Measured, note: str) -> Measured:
     return replace(measurement, summary=f"{measurement.summary}; {note}")
 
 
 def _tally(results: Sequence[BenchmarkComparison]) -> str:
-    tally: Mapping[str, int] = {o: sum(r.outcome == o for r in results) for o in _OUTCOMES}
-    words = {
-        "regression": count(tally["regression"], "regression"),
-        "improvement": count(tally["improvement"], "improvement"),
-        "inconclusive": f"{tally['inconclusive']:,} inconclusive",
-        "no-change": f"{tally['no-change']:,} unchanged",
-    }
-    return f"{count(len(results), 'benchmark')} compared: " + ", ".join(words.values())
+    tally: Mapping[BenchmarkOutcome, int] = Counter(r.outcome for r in results)
+    words = (
+        count(tally[BenchmarkOutcome.REGRESSION], "regression"),
+        count(tally[BenchmarkOutcome.IMPROVEMENT], "improvement"),
+        f"{tally[BenchmarkOutcome.INCONCLUSIVE]:,} inconclusive",
+        f"{tally[BenchmarkOutcome.NO_CHANGE]:,} unchanged",
+    )
+    return f"{count(len(results), 'benchmark')} compared: " + ", ".join(words)
 
 
 def _examples(names: Sequence[str]) -> str:
@@ -194,52 +249,52 @@ def _by_name(runs: Sequence[BenchmarkRun]) -> dict[str, Benchmark]:
 
 def _no_side(side: str) -> Problem:
     return Problem(
-        "missing-evidence",
-        "",
-        f"no pytest-benchmark report with role {side!r}: nothing to compare",
-        "run the benchmark stage, which measures base and head (`nox -s benchmark`)",
-        "pytest-benchmark",
+        slug="missing-evidence",
+        path="",
+        message=f"no pytest-benchmark report with role {side!r}: nothing to compare",
+        hint="run the benchmark stage, which measures base and head (`nox -s benchmark`)",
+        subject="pytest-benchmark",
     )
 
 
 def _no_pairs() -> Problem:
     return Problem(
-        "missing-evidence",
-        "",
-        "no round holds both a base and a head report: nothing to compare",
-        "rerun the benchmark stage (`nox -s benchmark`)",
-        "pytest-benchmark",
+        slug="missing-evidence",
+        path="",
+        message="no round holds both a base and a head report: nothing to compare",
+        hint="rerun the benchmark stage (`nox -s benchmark`)",
+        subject="pytest-benchmark",
     )
 
 
 def _mixed() -> Problem:
     return Problem(
-        "ambiguous-evidence",
-        "",
-        "same-run rounds (round-NN/) and reports outside rounds are both present: "
+        slug="ambiguous-evidence",
+        path="",
+        message="same-run rounds (round-NN/) and reports outside rounds are both present: "
         "the gate cannot tell which design to judge",
-        "record either `gates bench` rounds or a stored baseline, not both",
-        "pytest-benchmark",
+        hint="record either `gates bench` rounds or a stored baseline, not both",
+        subject="pytest-benchmark",
     )
 
 
 def _gone(names: Sequence[str]) -> Problem:
     return Problem(
-        "benchmark-missing",
-        "",
-        f"{count(len(names), 'benchmark')} measured on the base did not run on head "
+        slug="benchmark-missing",
+        path="",
+        message=f"{count(len(names), 'benchmark')} measured on the base did not run on head "
         f"({_examples(names)}): failed, skipped or removed",
-        "fix the benchmark (`nox -s benchmark` shows pytest's output); for one removed on "
+        hint="fix the benchmark (`nox -s benchmark` shows pytest's output); for one removed on "
         'purpose, waive `evidence = "pytest-benchmark:benchmark-missing"`',
-        "pytest-benchmark",
+        subject="pytest-benchmark",
     )
 
 
 def _no_samples(names: Sequence[str]) -> Problem:
     return Problem(
-        "no-samples",
-        "",
-        f"{len(names)} benchmarks have no raw timings (e.g. {names[0]}), so no test can be run",
-        "run pytest-benchmark with --benchmark-save-data",
-        "pytest-benchmark",
+        slug="no-samples",
+        path="",
+        message=f"{len(names)} benchmarks have no raw timings (e.g. {names[0]}), so no test can be run",
+        hint="run pytest-benchmark with --benchmark-save-data",
+        subject="pytest-benchmark",
     )

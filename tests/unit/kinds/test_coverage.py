@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from gates import covmetric
+from gates.catalog.metrics import Kind
 from gates.errors import EvidenceError
 from gates.evidence import StageEvidence
+from gates.kinds import coverage as covmetric
+from gates.kinds.interface import Measured, Measurement
 from gates.model import (
     CoverageData,
     CoverageTotal,
@@ -23,11 +25,16 @@ from gates.model import (
 from gates.readers import cobertura, coverage_json, coverage_text
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, read_blob
-from gates.vocabulary import Kind
 from tests.unit import _build as b
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets" / "coverage" / "7.17.5"
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "coverage" / "7.17.5"
 CONTEXT = ReadContext("/tmp/gates-cov-fixture")  # noqa: S108 - where make.sh ran; never written
+
+
+def coverage(metric: str, datas: list[CoverageData], *, paths: list[str] | None = None) -> Measured:
+    measurement: Measurement = covmetric.coverage(metric, datas, paths=paths or [])
+    assert isinstance(measurement, Measured), measurement
+    return measurement
 
 
 def read(name: str) -> ReportData:
@@ -66,7 +73,7 @@ def gate(metric: str, bound: str, stage: StageEvidence | None = None) -> GateRes
 
 
 def test_the_total_is_coverage_reports_total_at_its_precision() -> None:
-    measured = covmetric.coverage("coverage.total_percent", [data("branch.json")])
+    measured = coverage("coverage.total_percent", [data("branch.json")])
     assert measured.value == 90.49773755656109  # 200 of 221, coverage.py's own float
     assert measured.precision == 2
     assert total("branch.txt").cover == "90.50"
@@ -78,23 +85,23 @@ def test_the_total_is_coverage_reports_total_at_its_precision() -> None:
 def test_a_rounding_edge_is_shown_and_judged_as_coverage_py_does() -> None:
     passed = gate("coverage.total_percent", "min = 90.5")
     assert passed.status is Status.PASS  # truncated to 90.49 it would have failed
-    assert passed.reason.startswith("90.50 % — ")
+    assert passed.reason.startswith("90.50% — ")
     assert passed.precision == 2
     failed = gate("coverage.total_percent", "min = 90.51")
     assert failed.status is Status.FAIL
-    assert failed.reason.startswith("90.50 % < 90.51 — ")
+    assert failed.reason.startswith("90.50% < 90.51 — ")
     # the bound's decimals count, as in `coverage report --fail-under=90.4978`
     finer = gate("coverage.total_percent", "min = 90.4978")
     assert (finer.status, finer.precision) == (Status.FAIL, 4)
-    assert finer.reason.startswith("90.4977 % < 90.4978 — ")
+    assert finer.reason.startswith("90.4977% < 90.4978 — ")
 
 
 def test_a_statements_gate_shows_both_figures_and_which_it_reads() -> None:
     result = gate("coverage.percent", "min = 95")
     assert result.status is Status.FAIL
     assert result.reason == (
-        "92.20 % < 95 — statements 92.20 % (gated), 189 of 205 covered; "
-        "coverage report TOTAL 90.50 % (statements + branches)"
+        "92.20% < 95 — statements 92.20% (gated), 189 of 205 covered; "
+        "coverage report TOTAL 90.50% (statements + branches)"
     )
 
 
@@ -102,13 +109,13 @@ def test_a_branch_gate_shows_both_figures() -> None:
     result = gate("coverage.branch_percent", "min = 60")
     assert result.status is Status.PASS
     assert result.reason == (
-        "68.75 % — branches 68.75 % (gated), 11 of 16 covered; "
-        "coverage report TOTAL 90.50 % (statements + branches)"
+        "68.75% — branches 68.75% (gated), 11 of 16 covered; "
+        "coverage report TOTAL 90.50% (statements + branches)"
     )
 
 
 def test_a_path_filter_says_where_its_total_is_from() -> None:
-    measured = covmetric.coverage("coverage.percent", [data("branch.json")], paths=["edge/core.py"])
+    measured = coverage("coverage.percent", [data("branch.json")], paths=["edge/core.py"])
     assert measured.summary.endswith("(statements + branches, in edge/core.py)")
 
 
@@ -117,7 +124,7 @@ def test_without_branches_the_statements_are_the_total() -> None:
     result = gate("coverage.percent", "min = 90", stage)
     assert result.status is Status.PASS
     # coverage.py's default precision is 0 ("92%"): gates shows two decimals
-    assert result.reason == ("92.20 % — 189 of 205 statements covered (the coverage report TOTAL)")
+    assert result.reason == ("92.20% — 189 of 205 statements covered (the coverage report TOTAL)")
     assert round(result.observed or 0) == int(total("lines.txt").cover)
 
 
@@ -174,9 +181,9 @@ def test_a_mismatch_is_an_evidence_error_of_the_gate() -> None:
 def test_a_branch_excused_by_a_pragma_counts_as_covered() -> None:
     """coverage JSON lists it neither executed nor missing; coverage.py counts it covered."""
     item = FileCoverage("a.py", [1, 2, 3], [], [[1, 2]], [[3, 4]], branches=4)
-    measured = covmetric.coverage("coverage.branch_percent", [CoverageData([item], True)])
+    measured = coverage("coverage.branch_percent", [CoverageData([item], True)])
     assert measured.value == 75.0  # (4 - 1 missing) of 4
-    both = covmetric.coverage(
+    both = coverage(
         "coverage.branch_percent",
         [
             CoverageData([item], True),
@@ -209,14 +216,14 @@ def test_cobertura_of_the_same_run_gives_the_same_figures() -> None:
     xml = cobertura.read(blob, CONTEXT).coverage
     assert xml is not None
     for metric in ("coverage.percent", "coverage.branch_percent", "coverage.total_percent"):
-        from_xml = covmetric.coverage(metric, [xml])
-        from_json = covmetric.coverage(metric, [data("branch.json")])
+        from_xml = coverage(metric, [xml])
+        from_json = coverage(metric, [data("branch.json")])
         assert from_xml.value == from_json.value, metric
     assert sorted(f.path for f in xml.files) == sorted(f.path for f in data("branch.json").files)
 
 
 def test_the_total_without_branches_says_statements() -> None:
     """more-itertools: branches not measured, so coverage.py's TOTAL is the statements'."""
-    measured = covmetric.coverage("coverage.total_percent", [data("lines.json")])
+    measured = coverage("coverage.total_percent", [data("lines.json")])
     assert "statements and branches" not in measured.summary
     assert " statements covered (the coverage report TOTAL)" in measured.summary

@@ -9,11 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from gates.benchmetric import RoleRun, measure, paired, round_of, stored, undecided
+from gates.kinds.benchmarks import RoleRun, compare, paired, round_of, stored, undecided
+from gates.kinds.interface import Measured, Measurement, Unmeasured
 from gates.model import Benchmark, BenchmarkRun
 from gates.readers import pytest_benchmark
 from gates.readers.interface import ReadContext
 from gates.safeio import read_blob
+
+
+def measured(measurement: Measurement) -> Measured:
+    assert isinstance(measurement, Measured), measurement
+    return measurement
 
 
 def run(medians: dict[str, float], *, samples: bool = True) -> BenchmarkRun:
@@ -59,7 +65,7 @@ def test_round_numbers_come_from_the_report_path() -> None:
 
 def test_rounds_are_judged_as_a_same_run_ab_and_say_so() -> None:
     pairs = rounds(12, {"a": 1.0, "b": 2.0}, {"a": 1.3, "b": 2.0})
-    result = measure(as_reports(pairs), slowdown=0.05)
+    result = measured(compare(as_reports(pairs), slowdown=0.05))
     assert result.value == 1
     assert result.summary == (
         "same-run A/B, 12 rounds: 2 benchmarks compared: 1 regression, 0 improvements,"
@@ -73,8 +79,8 @@ def test_rounds_are_judged_as_a_same_run_ab_and_say_so() -> None:
 
 def test_the_policy_slowdown_is_the_bar() -> None:
     pairs = rounds(12, {"a": 1.0}, {"a": 1.3})
-    assert measure(as_reports(pairs), slowdown=0.5).value == 0
-    assert measure(as_reports(pairs), slowdown=0.05).value == 1
+    assert measured(compare(as_reports(pairs), slowdown=0.5)).value == 0
+    assert measured(compare(as_reports(pairs), slowdown=0.05)).value == 1
 
 
 def test_reports_outside_rounds_are_a_stored_baseline() -> None:
@@ -89,7 +95,7 @@ def test_reports_outside_rounds_are_a_stored_baseline() -> None:
         RoleRun("benchmark", "base.json", "base", base),
         RoleRun("benchmark", "head.json", "head", head),
     ]
-    result = measure(runs, slowdown=0.05)
+    result = measured(compare(runs, slowdown=0.05))
     assert result.value == 1
     assert result.summary.startswith("stored baseline: 1 benchmark compared: 1 regression")
     assert result == stored([base], [head], slowdown=0.05)
@@ -98,20 +104,19 @@ def test_reports_outside_rounds_are_a_stored_baseline() -> None:
 def test_mixing_rounds_and_a_stored_baseline_is_ambiguous() -> None:
     reports = as_reports(rounds(10, {"a": 1.0}, {"a": 1.0}))
     reports.append(RoleRun("benchmark", "base.json", "base", run({"a": 1.0})))
-    result = measure(reports, slowdown=0.05)
-    assert result.value is None
-    (problem,) = result.problems
-    assert problem.slug == "ambiguous-evidence"
+    result = compare(reports, slowdown=0.05)
+    assert isinstance(result, Unmeasured)
+    assert [problem.slug for problem in result.problems] == ["ambiguous-evidence"]
 
 
 def test_rounds_missing_a_side_are_left_out_and_counted() -> None:
     pairs = rounds(12, {"a": 1.0}, {"a": 1.0})
     reports = [*as_reports(pairs), RoleRun("benchmark", "round-13/base.json", "base", pairs[0][0])]
-    result = measure(reports, slowdown=0.05)
+    result = compare(reports, slowdown=0.05)
     assert result.summary.startswith("same-run A/B, 12 rounds:")
     assert result.summary.endswith("; 1 round without both sides left out")
-    only_base = measure(reports[-1:], slowdown=0.05)
-    assert only_base.value is None
+    only_base = compare(reports[-1:], slowdown=0.05)
+    assert isinstance(only_base, Unmeasured)
     assert only_base.problems[0].slug == "missing-evidence"
     assert "no round holds both" in only_base.problems[0].message
 
@@ -152,7 +157,7 @@ def test_undecided_lists_what_more_rounds_could_decide() -> None:
 # tests/assets/gates-bench/0.1.0/: real `gates bench` runs on a shared, loaded machine. The
 # decision is tested on them, not on timings taken while the tests run (issue 9, item 7).
 
-RECORDED = Path(__file__).resolve().parents[1] / "assets" / "gates-bench" / "0.1.0"
+RECORDED = Path(__file__).resolve().parents[2] / "assets" / "gates-bench" / "0.1.0"
 CHECKSUM = "benchmarks/test_work.py::test_checksum"
 SMALL = "benchmarks/test_work.py::test_small"
 
@@ -172,7 +177,7 @@ def recorded(case: str) -> list[RoleRun]:
 
 @pytest.mark.parametrize("case", ["slower", "slower-loaded"])
 def test_a_recorded_forty_percent_slowdown_is_a_regression(case: str) -> None:
-    result = measure(recorded(case), slowdown=0.05)
+    result = measured(compare(recorded(case), slowdown=0.05))
     assert result.value == 1
     assert result.problems == ()
     assert result.summary.startswith("same-run A/B, 20 rounds: 2 benchmarks compared: 1 regression")
@@ -187,7 +192,7 @@ def test_a_recorded_forty_percent_slowdown_is_a_regression(case: str) -> None:
 
 
 def test_recorded_identical_code_is_never_called_slower() -> None:
-    result = measure(recorded("identical"), slowdown=0.05)
+    result = measured(compare(recorded("identical"), slowdown=0.05))
     assert result.value == 0
     for comparison in result.comparisons:
         # too noisy for "no change" within 5 %: the interval holds the truth, 1, and reaches 5 %
@@ -203,4 +208,4 @@ def test_the_stage_and_the_verdict_decide_alike_on_recorded_rounds() -> None:
     sides = {(round_of(r.path), r.role): r.run for r in runs}
     assert len(sides) == len(runs) == 40
     pairs = [(sides[number, "base"], sides[number, "head"]) for number in range(1, 21)]
-    assert measure(runs, slowdown=0.05) == paired(pairs, slowdown=0.05)
+    assert compare(runs, slowdown=0.05) == paired(pairs, slowdown=0.05)

@@ -15,18 +15,131 @@ shown and judged at the project's precision (:mod:`gates.covround`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import heapq
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Final
 
+from gates.catalog.metrics import Kind
 from gates.covround import display_covered, effective_precision, percent
-from gates.metrics import Measurement, cap, count, in_paths, line_ranges
-from gates.model import CoverageData, CoverageTotal, FileCoverage, Offender, Problem
+from gates.evidence import LoadedReport
+from gates.figures import format_value
+from gates.kinds.interface import MeasureContext, Measured, Measurement, Unmeasured
+from gates.kinds.shared import MAX_OFFENDERS, count, in_paths, line_ranges, tally_counts
+from gates.model import Count, CoverageData, CoverageTotal, FileCoverage, Offender, Problem
+from gates.policy import GateSpec
+from gates.readers import coverage_json
 
-__all__ = ["Figures", "coverage", "mismatch", "precision_of"]
+__all__ = [
+    "EXPECTED_TOOL",
+    "KIND",
+    "Figures",
+    "counts",
+    "coverage",
+    "dedupe",
+    "measure",
+    "mismatch",
+    "precision_of",
+]
+
+KIND: Final = Kind.COVERAGE
+EXPECTED_TOOL: Final = "coverage"
 
 _STATEMENTS = "coverage.percent"
 _BRANCHES = "coverage.branch_percent"
 _TOTAL = "coverage.total_percent"
+
+
+def dedupe(reports: Sequence[LoadedReport]) -> list[LoadedReport]:
+    """One coverage data set per stage, in stage order: its coverage JSON rather than its Cobertura XML.
+
+    A stage's text report (``coverage report``) holds no data set: it is
+    checked against the JSON (:func:`mismatch`), never measured.
+    """
+    chosen: dict[str, LoadedReport] = {}
+    for report in reports:
+        if report.data.coverage is None:
+            continue
+        prior = chosen.get(report.stage)
+        if prior is None or (_is_json(report) and not _is_json(prior)):
+            chosen[report.stage] = report
+    return [chosen[stage] for stage in sorted(chosen)]
+
+
+def _is_json(report: LoadedReport) -> bool:
+    return report.entry.format == coverage_json.FORMAT
+
+
+def _datas(reports: Sequence[LoadedReport]) -> list[CoverageData]:
+    return [report.data.coverage for report in dedupe(reports) if report.data.coverage is not None]
+
+
+def counts(reports: Sequence[LoadedReport]) -> Mapping[Count, int]:
+    """Statements measured; those that several stages measured count once each."""
+    total = dict(tally_counts(reports))
+    datas = _datas(reports)
+    if len(datas) > 1:  # unit and integration measure the same statements: count each once
+        total[Count.STATEMENTS_MEASURED] = _distinct_statements(datas)
+    return total
+
+
+def _distinct_statements(datas: Sequence[CoverageData]) -> int:
+    lines: dict[str, set[int]] = {}
+    for data in datas:
+        for item in data.files:
+            seen = lines.setdefault(item.path, set())
+            seen.update(item.executed)
+            seen.update(item.missing)
+    return sum(len(seen) for seen in lines.values())
+
+
+def measure(
+    gate: GateSpec, reports: Sequence[LoadedReport], context: MeasureContext
+) -> Measurement:
+    """The gate's coverage of its stages combined, each stage's TOTAL checked against its JSON."""
+    del context  # a coverage gate reads its own reports only
+    datas = _datas(reports)
+    if not datas:
+        return Unmeasured(problems=(_no_data(reports),), summary="no coverage data")
+    measured = coverage(gate.metric.name, datas, paths=gate.paths)
+    checks = _checks(reports)
+    if not checks:
+        return measured
+    if isinstance(measured, Measured):
+        return replace(measured, problems=(*checks, *measured.problems))
+    return replace(measured, problems=(checks[0], *[*checks[1:], *measured.problems]))
+
+
+def _checks(reports: Sequence[LoadedReport]) -> list[Problem]:
+    """Each stage's ``coverage report`` TOTAL against what gates computes from its JSON."""
+    json = {r.stage: r.data.coverage for r in reports if _is_json(r)}
+    problems = []
+    for report in reports:
+        total, data = report.data.coverage_total, json.get(report.stage)
+        if total is not None and data is not None:
+            problem = mismatch(data, total, where=report.path)
+            problems += [problem] if problem else []
+    return problems
+
+
+def _no_data(reports: Sequence[LoadedReport]) -> Problem:
+    """Coverage evidence without a data set: a `coverage report` TOTAL alone cannot be combined."""
+    if not reports:  # the selection says why (a report it could not read, a tool that did not run)
+        return Problem(
+            slug="missing-evidence",
+            path="",
+            message="no coverage report was read",
+            hint="run the stage that measures coverage (see `nox -l`)",
+            subject="coverage",
+        )
+    return Problem(
+        slug="missing-evidence",
+        path=", ".join(sorted({r.path for r in reports})),
+        message="holds no coverage data (coverage JSON or Cobertura XML), only coverage "
+        "report's TOTAL, which gates cannot combine or filter",
+        hint="record `coverage json` as a coverage-json report in the stage (`gates init` does)",
+        subject="coverage",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +217,7 @@ def precision_of(datas: Sequence[CoverageData]) -> int:
 
 def coverage(
     metric: str, datas: Sequence[CoverageData], *, paths: Sequence[str] = ()
-) -> Measurement:
+) -> Measured | Unmeasured:
     """``coverage.percent`` / ``branch_percent`` / ``total_percent`` of the combined data.
 
     ``paths`` (the gate's globs) keep only the files that match: a coverage
@@ -115,18 +228,24 @@ def coverage(
     files = [item for item in measured if in_paths(item.path, paths)]
     figures = Figures.of(files)
     if metric == _BRANCHES and not all(d.branch for d in datas):
-        return Measurement(None, "", problems=(_no_branch_problem(),))
+        return Unmeasured(problems=(_no_branch_problem(),))
     part, whole, unit = _ratio(metric, figures)
     if whole == 0:
-        return Measurement(
-            None, f"0 {unit} measured", problems=(_nothing_measured(unit, paths, measured),)
+        return Unmeasured(
+            problems=(_nothing_measured(unit, paths, measured),), summary=f"0 {unit} measured"
         )
-    offenders, total = cap(_offenders(files, branches=metric == _BRANCHES))
+    offenders, total = _offenders(files, branches=metric == _BRANCHES)
     precision = precision_of(datas)
     summary = _summary(
         metric, figures, precision=precision, branch=all(d.branch for d in datas), paths=paths
     )
-    return Measurement(percent(part, whole), summary, offenders, total, precision=precision)
+    return Measured(
+        value=percent(part, whole),
+        summary=summary,
+        offenders=offenders,
+        offenders_total=total,
+        precision=precision,
+    )
 
 
 def _ratio(metric: str, figures: Figures) -> tuple[int, int, str]:
@@ -155,33 +274,43 @@ def _summary(
     if metric == _TOTAL or not branch:
         return f"{counted} (the coverage report TOTAL{where})"
     gated = "statements" if metric == _STATEMENTS else "branches"
-    shown = display_covered(percent(part, whole), precision)
-    total = display_covered(percent(*figures.total), precision)
+    shown = format_value(metric, percent(part, whole), precision)
+    total = format_value(_TOTAL, percent(*figures.total), precision)
     return (
-        f"{gated} {shown} % (gated), {part:,} of {whole:,} covered; "
-        f"coverage report TOTAL {total} % (statements + branches{where})"
+        f"{gated} {shown} (gated), {part:,} of {whole:,} covered; "
+        f"coverage report TOTAL {total} (statements + branches{where})"
     )
 
 
-def _offenders(files: Sequence[FileCoverage], *, branches: bool) -> list[Offender]:
-    rows: list[tuple[int, str, Offender]] = []
+def _offenders(
+    files: Sequence[FileCoverage], *, branches: bool
+) -> tuple[tuple[Offender, ...], int]:
+    """The files that missed something, most missed first, and how many there are.
+
+    Only the first :data:`MAX_OFFENDERS` are described (their missed lines as
+    ranges): a verdict keeps no more, and describing 5,000 files took longer
+    than judging them.
+    """
+    rows: list[tuple[int, str, FileCoverage]] = []
     for item in files:
         missed = len(item.missing_branches) if branches else len(item.missing)
-        if not missed:
-            continue
-        measured = item.branch_count if branches else len(item.executed) + missed
-        share = percent(measured - missed, measured)
-        if branches:
-            lines = sorted({arc[0] for arc in item.missing_branches})
-            detail = f"{share:.1f} % of branches; partial on lines {line_ranges(lines)}"
-        else:
-            detail = f"{share:.1f} %; missing lines {line_ranges(item.missing)}"
-        first = min(item.missing) if item.missing and not branches else 0
-        rows.append(
-            (-missed, item.path, Offender(item.path, first, f"{missed} not covered", detail))
-        )
-    rows.sort(key=lambda row: (row[0], row[1]))
-    return [row[2] for row in rows]
+        if missed:
+            rows.append((-missed, item.path, item))
+    worst = heapq.nsmallest(MAX_OFFENDERS, rows, key=lambda row: (row[0], row[1]))
+    return tuple(_offender(item, branches=branches) for _, _, item in worst), len(rows)
+
+
+def _offender(item: FileCoverage, *, branches: bool) -> Offender:
+    missed = len(item.missing_branches) if branches else len(item.missing)
+    measured = item.branch_count if branches else len(item.executed) + missed
+    share = percent(measured - missed, measured)
+    if branches:
+        lines = sorted({arc[0] for arc in item.missing_branches})
+        detail = f"{share:.1f} % of branches; partial on lines {line_ranges(lines)}"
+    else:
+        detail = f"{share:.1f} %; missing lines {line_ranges(item.missing)}"
+    first = min(item.missing) if item.missing and not branches else 0
+    return Offender(path=item.path, line=first, label=f"{missed} not covered", detail=detail)
 
 
 def mismatch(data: CoverageData, total: CoverageTotal, *, where: str) -> Problem | None:
@@ -202,13 +331,13 @@ def mismatch(data: CoverageData, total: CoverageTotal, *, where: str) -> Problem
     if mine == total:
         return None
     return Problem(
-        "coverage-mismatch",
-        where,
-        f"coverage report's TOTAL reads {_row(total)}, but gates computes {_row(mine)} "
+        slug="coverage-mismatch",
+        path=where,
+        message=f"coverage report's TOTAL reads {_row(total)}, but gates computes {_row(mine)} "
         "from the stage's coverage JSON",
-        "rerun the stage so that both reports come from one run (e.g. `nox -s unit`); if they "
+        hint="rerun the stage so that both reports come from one run (e.g. `nox -s unit`); if they "
         "still differ, report it with both files: gates misreads this coverage.py",
-        "coverage",
+        subject="coverage",
     )
 
 
@@ -219,15 +348,15 @@ def _row(total: CoverageTotal) -> str:
 
 def _no_branch_problem() -> Problem:
     return Problem(
-        "no-branch-data",
-        "",
-        "branch coverage was not measured in every stage the gate reads",
-        "turn on branch coverage: `branch = true` under [tool.coverage.run] "
+        slug="no-branch-data",
+        path="",
+        message="branch coverage was not measured in every stage the gate reads",
+        hint="turn on branch coverage: `branch = true` under [tool.coverage.run] "
         "(or [run] in .coveragerc)",
     )
 
 
-_SHOWN_FILES = 3  # files named when a gate's globs match none of what coverage measured
+_SHOWN_FILES: Final = 3  # files named when a gate's globs match none of what coverage measured
 
 
 def _nothing_measured(unit: str, paths: Sequence[str], measured: Sequence[FileCoverage]) -> Problem:
@@ -240,17 +369,17 @@ def _nothing_measured(unit: str, paths: Sequence[str], measured: Sequence[FileCo
             more = f" and {len(named) - _SHOWN_FILES} more" if len(named) > _SHOWN_FILES else ""
             what = f"it measured {count(len(named), 'other file')}: {shown}{more}"
         return Problem(
-            "no-statements",
-            "",
-            f"coverage measured 0 {unit} in files matching path = {list(paths)}; {what}",
-            "check the gate's `path` globs against those files, and the project's coverage "
+            slug="no-statements",
+            path="",
+            message=f"coverage measured 0 {unit} in files matching path = {list(paths)}; {what}",
+            hint="check the gate's `path` globs against those files, and the project's coverage "
             "`source` / `include` settings ([tool.coverage.run] or .coveragerc): coverage.py "
             "measures only what they name, and warns `module-not-imported` when a source "
             "it names is never imported",
         )
     return Problem(
-        "no-statements",
-        "",
-        f"coverage measured 0 {unit}: wrong `source` setting, or the tests imported nothing",
-        "check the coverage source setting of the stage",
+        slug="no-statements",
+        path="",
+        message=f"coverage measured 0 {unit}: wrong `source` setting, or the tests imported nothing",
+        hint="check the coverage source setting of the stage",
     )
