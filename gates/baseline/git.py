@@ -16,7 +16,6 @@ so each reaches git after ``--end-of-options``.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Final
 
 from gates.annotate import changed_lines as parse_unified_diff
 from gates.errors import EvidenceError
+from gates.gitinfo import run_git
 from gates.gitnames import ref
 
 __all__ = ["Changes", "changed_lines", "file_at", "renames"]
@@ -133,16 +133,10 @@ def changed_lines(root: Path, base: str) -> Changes:
 def file_at(root: Path, revision: str, path: str) -> bytes | None:
     """The content of ``path`` (from ``root``) at ``revision``; None when git has no such file."""
     try:
-        done = subprocess.run(
-            ["git", "cat-file", "blob", f"{ref(revision)}:./{path}"],
-            cwd=root,
-            capture_output=True,
-            timeout=_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired, ValueError):
+        done = run_git(root, "cat-file", "blob", f"{ref(revision)}:./{path}", timeout=_TIMEOUT)
+    except ValueError:  # a NUL in the path: no such file
         return None
-    return done.stdout if done.returncode == 0 else None
+    return done.stdout if done.ok else None
 
 
 class _GitFailedError(Exception):
@@ -151,14 +145,11 @@ class _GitFailedError(Exception):
 
 def _git(root: Path, *args: str) -> str:
     command = args[2] if args[0] == "-c" else args[0]
-    try:
-        done = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, timeout=_TIMEOUT, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise _GitFailedError(f": `git {command}` failed ({error})") from None
-    if done.returncode != 0:
+    done = run_git(root, *args, timeout=_TIMEOUT)
+    if done.why:
+        raise _GitFailedError(f": `git {command}` failed ({done.why})")
+    if not done.ok:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = f" said {said[-1][:200]!r}" if said else " failed"
         raise _GitFailedError(f": `git {command}`{detail}")
-    return done.stdout.decode("utf-8", "replace")
+    return done.text

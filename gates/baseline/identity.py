@@ -22,12 +22,12 @@ import gc
 import hashlib
 import os
 import stat
-import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Final, NamedTuple
 
 from gates.baseline.source import SourceFile, parse_source
+from gates.gitinfo import run_git
 from gates.model import Finding
 
 __all__ = [
@@ -167,17 +167,8 @@ def commit_sources(root: Path, commit: str) -> Sources:
     def read(path: str) -> str | None:
         if not _plain_relative(path):
             return None
-        try:
-            done = subprocess.run(
-                ["git", "cat-file", "blob", f"{commit}:./{path}"],
-                cwd=root,
-                capture_output=True,
-                timeout=60,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        if done.returncode != 0 or len(done.stdout) > MAX_SOURCE_BYTES:
+        done = run_git(root, "cat-file", "blob", f"{commit}:./{path}", timeout=60)
+        if not done.ok or len(done.stdout) > MAX_SOURCE_BYTES:
             return None
         return _decoded(done.stdout)
 
