@@ -87,8 +87,17 @@ def paybot(paybot_nox: Nox, tmp_path_factory: pytest.TempPathFactory) -> Pipelin
 def test_paybot_as_written_passes_every_gate(paybot: Pipeline) -> None:
     verdict = paybot.verdict
     assert paybot.run.returncode == 0, paybot.run
-    assert verdict.status == "pass"
-    assert verdict.statuses() == dict.fromkeys(GATES, "pass"), verdict.document["gates"]
+    statuses = verdict.statuses()
+    dependencies = statuses.pop("dependencies")
+    assert statuses == dict.fromkeys(GATES, "pass"), verdict.document["gates"]
+    # pip-audit needs its vulnerability service: offline, paybot's gates.toml waives exactly
+    # that, shown as not run (a warning), never as clean
+    assert dependencies in {"pass", "waived"}
+    if dependencies == "waived":
+        assert verdict.status == "warn"
+        assert "not run" in verdict.gate("dependencies")["reason"]
+    else:
+        assert verdict.status == "pass"
     counts = verdict.counts
     assert counts["tests_run"] and counts["tests_run"] > 250
     assert counts["tests_skipped"] == 0
@@ -150,5 +159,5 @@ def test_a_webhook_without_its_secret_token_check_is_blocked(
     labels = " ".join(str(item["label"]) for item in verdict.gate("tests")["offenders"])
     assert GUARD in labels  # the verdict names the test that caught it
     assert "tests/integration/test_webhook_simulation.py" in verdict.offenders("tests")
-    for gate in ("lint", "types", "security"):
+    for gate in ("lint", "types", "security", "unit-coverage"):
         assert verdict.gate(gate)["status"] == "pass", gate  # only the tests caught it
