@@ -200,7 +200,7 @@ def judge(repo: Path) -> tuple[bool, dict[str, tuple[str, float, float, float]],
         repo, reports=REPORTS, state=tree_state(repo, exclude=REPORTS), max_bytes=1 << 28
     )
     (gate,) = evaluate(parse_policy(POLICY), evidence, today=TODAY).gates
-    comparisons = {c.name: (c.outcome, c.estimate, c.low, c.high) for c in gate.comparisons}
+    comparisons = {c.name: (c.outcome.value, c.estimate, c.low, c.high) for c in gate.comparisons}
     return gate.status is Status.FAIL, comparisons, gate.reason
 
 

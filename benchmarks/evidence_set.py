@@ -189,10 +189,14 @@ def check_in_process(evidence: EvidenceSet) -> Phases:
         state = tree_state(evidence.root, exclude=REPORTS)
     with phases.phase("load_evidence"):
         loaded = load_evidence(evidence.root, reports=REPORTS, state=state, max_bytes=MAX_BYTES)
-    with phases.phase("evaluate"):
-        verdict = evaluate(policy, loaded, today=TODAY)
-    with phases.phase("render json + terminal"):
-        texts = [render(verdict, fmt) for fmt in (OutputFormat.JSON, OutputFormat.TERMINAL)]
+    gc.freeze()  # as gates check does: the evidence lives until it exits
+    try:
+        with phases.phase("evaluate"):
+            verdict = evaluate(policy, loaded, today=TODAY)
+        with phases.phase("render json + terminal"):
+            texts = [render(verdict, fmt) for fmt in (OutputFormat.JSON, OutputFormat.TERMINAL)]
+    finally:
+        gc.unfreeze()  # the next round starts from the same heap
     del texts
     return phases
 

@@ -25,12 +25,12 @@ Pure but for :func:`git_changed_lines`, which runs git.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Final
 
 from gates.errors import EvidenceError
+from gates.gitinfo import run_git
 from gates.model import Finding, Severity, Status, Verdict
 from gates.outputs import _format as fmt
 
@@ -78,7 +78,6 @@ def changed_lines(diff: str) -> dict[str, frozenset[int]]:
 def git_changed_lines(root: Path, base: str) -> dict[str, frozenset[int]]:
     """The lines ``<base>...HEAD`` adds or modifies, per repository-relative path."""
     command = [
-        "git",
         "-c",
         "core.quotePath=false",
         "diff",
@@ -89,15 +88,13 @@ def git_changed_lines(root: Path, base: str) -> dict[str, frozenset[int]]:
         f"{base}...HEAD",
         "--",
     ]
-    try:
-        done = subprocess.run(
-            command, cwd=root, capture_output=True, text=True, timeout=120, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise _no_diff(base, str(error)) from None
-    if done.returncode != 0:
-        raise _no_diff(base, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "")
-    return changed_lines(done.stdout)
+    done = run_git(root, *command, timeout=120)
+    if done.why:
+        raise _no_diff(base, done.why)
+    if not done.ok:
+        said = done.stderr.decode("utf-8", "replace").strip()
+        raise _no_diff(base, said.splitlines()[-1] if said else "")
+    return changed_lines(done.text)
 
 
 def _no_diff(base: str, why: str) -> EvidenceError:

@@ -17,7 +17,7 @@ default design measures both sides now, on this machine, interleaved:
    until every benchmark is decided or the budget is spent.
 
 The evidence is the raw per-round pytest-benchmark JSON; ``gates check``
-computes the comparison from it (:mod:`gates.benchmetric`). With
+computes the comparison from it (:mod:`gates.kinds.benchmarks`). With
 ``baseline=`` the stage instead measures head once and records the given
 pytest-benchmark JSON (saved on the base branch, with raw timings) as the base:
 the stored-baseline design, for dedicated quiet runners.
@@ -29,7 +29,6 @@ import contextlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -37,8 +36,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
-from gates import __version__
-from gates.manifest import Manifest, StageRecorder, atomic_write
+from gates import __version__, process
+from gates.atomic import atomic_write
+from gates.gitinfo import run_git
+from gates.manifest import Manifest, StageRecorder
 from gates.rounds import (
     TIMERS,
     TOOL,
@@ -161,9 +162,9 @@ def _stored(recorder: StageRecorder, request: BenchRequest, scratch: Path, log: 
     )
     environment = side_environment(head, write_plugin(scratch / "plugin"))
     completed = _run(command, cwd=request.root, timeout=request.plan.seconds, env=environment)
-    recorder.tool(TOOL, version=head.version, argv=command, exit_code=completed.returncode)
-    if completed.returncode not in (0, 1) or not report.is_file():
-        raise _StageError(f"head: pytest exited {completed.returncode}: {_tail(completed)}")
+    recorder.tool(TOOL, version=head.version, argv=command, exit_code=completed.code)
+    if completed.code not in (0, 1) or not report.is_file():
+        raise _StageError(f"head: pytest exited {completed.code}: {_tail(completed)}")
     recorder.report("head.json", format="pytest-benchmark-json", tool=TOOL, role="head")
     log(f"head measured against the stored baseline {request.baseline}")
 
@@ -187,23 +188,23 @@ def baseline_timer(data: bytes) -> str | None:
 
 def resolve_base(root: Path, ref: str) -> str:
     """``git merge-base <ref> HEAD``, or :class:`_StageError` saying why not (shallow clone, no ref)."""
-    shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+    shallow = _git(root, "rev-parse", "--is-shallow-repository").text.strip() == "true"
     fetch = (
         "fetch the full history (`git fetch --unshallow`, or `fetch-depth: 0` in CI)"
         if shallow
         else "fetch it (`git fetch origin`), or set [gates] base to a ref that exists"
     )
     found = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    if found.returncode != 0:
+    if not found.ok:
         where = " in this shallow clone" if shallow else ""
         raise _StageError(
             f"the base {ref!r} is not a commit{where}, so there is no base to measure: {fetch}"
         )
     merged = _git(root, "merge-base", ref, "HEAD")
-    if merged.returncode != 0:
+    if not merged.ok:
         why = " (the clone is shallow)" if shallow else ""
         raise _StageError(f"{ref!r} and HEAD have no merge base{why}: {fetch}")
-    return merged.stdout.strip()
+    return merged.text.strip()
 
 
 @contextlib.contextmanager
@@ -211,7 +212,7 @@ def _worktree(root: Path, commit: str, where: Path) -> Iterator[Path]:
     """A detached checkout of ``commit`` at ``where``, removed (and pruned) afterwards."""
     _git(root, "worktree", "prune")
     added = _git(root, "worktree", "add", "--detach", "--quiet", str(where), commit)
-    if added.returncode != 0:
+    if not added.ok:
         raise _StageError(f"git could not check out the base {commit[:12]}: {_tail(added)}")
     try:
         yield where
@@ -221,18 +222,11 @@ def _worktree(root: Path, commit: str, where: Path) -> Iterator[Path]:
         _git(root, "worktree", "prune")
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            ["git", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=_GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise _StageError(f"`git {args[0]}` could not run: {error}") from None
+def _git(root: Path, *args: str) -> process.Finished:
+    done = run_git(root, *args, timeout=_GIT_TIMEOUT)
+    if done.why:  # not installed, or out of time
+        raise _StageError(done.explain())
+    return done
 
 
 # ---------------------------------------------------------------- environments
@@ -256,10 +250,10 @@ def _environment(folder: Path, role: str, tree: Path, request: BenchRequest, log
         ]
     for step in steps:
         done = _run(step, cwd=tree, timeout=_INSTALL_TIMEOUT)
-        if done.returncode != 0:
+        if not done.ok:
             raise _StageError(
                 f"building the {role} environment failed (`{' '.join(step[:3])} …` exited "
-                f"{done.returncode}): {_tail(done)}"
+                f"{done.code}): {_tail(done)}"
             )
     log(f"{role} environment ready ({'uv' if uv else 'venv + pip'})")
     return Side(role, tree, python, _installed_version(python))
@@ -268,29 +262,14 @@ def _environment(folder: Path, role: str, tree: Path, request: BenchRequest, log
 def _installed_version(python: Path) -> str:
     probe = "import importlib.metadata as m; print(m.version('pytest-benchmark'))"
     done = _run([str(python), "-c", probe], cwd=python.parent, timeout=60)
-    return done.stdout.strip() if done.returncode == 0 else "unknown"
+    return done.text.strip() if done.ok else "unknown"
 
 
 def _run(
     command: Sequence[str], *, cwd: Path, timeout: float, env: Mapping[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environment = env or {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
-    try:
-        return subprocess.run(
-            list(command),
-            cwd=cwd,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return subprocess.CompletedProcess(command, -9, "", f"killed after {timeout:g} s")
-    except OSError as error:
-        return subprocess.CompletedProcess(command, 127, "", f"{command[0]}: {error.strerror}")
+) -> process.Finished:
+    return process.run(command, cwd=cwd, timeout=timeout, env=env or process.without_virtualenv())
 
 
-def _tail(done: subprocess.CompletedProcess[str]) -> str:
-    lines = [line.strip() for line in f"{done.stdout}\n{done.stderr}".splitlines() if line.strip()]
-    return (" | ".join(lines[-4:]) or "no output")[:_TAIL_CHARS]
+def _tail(done: process.Finished) -> str:
+    return (done.tail(4) or "no output")[:_TAIL_CHARS]

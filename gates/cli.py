@@ -3,8 +3,7 @@
 ``gates check`` is a tuple of small named steps (parse, load the policy, read
 the tree state, load the evidence, evaluate, render, write), each testable
 alone, in :mod:`gates.cli_check`; a crash in any of them still writes the
-verdict. Exit codes: 0 pass (warnings allowed), 1 a gate failed, 2 usage or
-policy error, 3 evidence error, 4 internal error.
+verdict. Every command exits with a :class:`gates.errors.ExitCode`.
 """
 
 from __future__ import annotations
@@ -14,16 +13,16 @@ import datetime as dt
 import difflib
 import json
 import os
-import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from gates import __version__, cli_bench, cli_check, cli_ci
+from gates import cli_options as options
 from gates.baseline import cli as cli_baseline
-from gates.errors import EvidenceError, GatesError, InternalError, UsageError
-from gates.gitinfo import ref
+from gates.errors import EvidenceError, ExitCode, GatesError, UsageError, exit_codes_text
 from gates.manifest import MANIFEST_NAME, StageRecorder
 from gates.outputs import OutputFormat
 from gates.pins import bundled, parse_pins, upgrade
@@ -34,8 +33,6 @@ from gates.scaffold import init, summary
 from gates.vocabulary import json_schema
 
 __all__ = ["main"]
-
-EXIT_INTERNAL = InternalError.exit_code
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="gates", description="Quality gates as code: judge evidence against gates.toml."
     )
     parser.add_argument("--version", action="version", version=f"gates {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub: argparse._SubParsersAction[Any] = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser
+    )
     _add_check(sub)
     _add_run(sub)
     cli_bench.add_parser(sub)
@@ -56,25 +55,25 @@ def _parser() -> argparse.ArgumentParser:
     _add_init(sub)
     _add_tools(sub)
     cli_ci.add_parsers(sub)
-    schema = sub.add_parser("schema", help="print the JSON Schema of gates.toml")
-    schema.add_argument("-v", "--verbose", action="store_true")
+    sub.add_parser(
+        "schema", parents=[options.verbose()], help="print the JSON Schema of gates.toml"
+    )
     return parser
 
 
-def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
+def _add_check(sub: argparse._SubParsersAction[Any]) -> None:
     check = sub.add_parser(
-        "check", help="judge the evidence against the policy", description=_CHECK_HELP
+        "check",
+        parents=[
+            options.policy(),
+            options.reports(),
+            options.root(),
+            options.base(),
+            options.verbose(),
+        ],
+        help="judge the evidence against the policy",
+        description=_CHECK_HELP,
     )
-    check.add_argument(
-        "--config", default="gates.toml", type=Path, help="policy file (default: gates.toml)"
-    )
-    check.add_argument(
-        "--reports",
-        default=None,
-        type=_one_line,
-        help="evidence folder (default: [gates] reports, else .gates)",
-    )
-    check.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
     check.add_argument(
         "--format",
         action="append",
@@ -108,15 +107,7 @@ def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
         help="the base branch's policy: its thresholds apply, --config may only tighten them "
         "(docs/policy.md, policy from the base branch)",
     )
-    check.add_argument(
-        "--base",
-        default=os.environ.get("GATES_BASE", "").strip() or None,
-        type=ref,
-        metavar="REF",
-        help="the base ref patch coverage compares with (default: $GATES_BASE, else [gates] base)",
-    )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    check.add_argument("-v", "--verbose", action="store_true", help="show tracebacks of errors")
 
 
 def _commit(text: str) -> str:
@@ -126,19 +117,6 @@ def _commit(text: str) -> str:
             f"{text!r} is not a commit SHA (7 to 64 hexadecimal digits, e.g. $GITHUB_SHA)"
         )
     return text.lower()
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def _one_line(text: str) -> str:
-    """A path argument without control characters (a NUL, a line break, ESC)."""
-    found = _CONTROL.search(text)
-    if found:
-        raise argparse.ArgumentTypeError(
-            f"{text[:80]!r} holds the control character U+{ord(found.group()):04X}"
-        )
-    return text
 
 
 def _tool_source(tool: str) -> str:
@@ -151,21 +129,24 @@ def _tool_source(tool: str) -> str:
     return found if isinstance(found, str) else ""
 
 
-def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
+def _add_run(sub: argparse._SubParsersAction[Any]) -> None:
     run = sub.add_parser(
-        "run", help="run a tool as (part of) a stage and record its evidence", description=_RUN_HELP
+        "run",
+        parents=[options.policy(), options.reports(), options.root(), options.verbose()],
+        help="run a tool as (part of) a stage and record its evidence",
+        description=_RUN_HELP,
     )
     run.add_argument("stage", help="stage name: evidence goes to <reports>/<stage>/")
     run.add_argument(
         "--tool",
         required=True,
-        type=_one_line,
+        type=options.one_line,
         help="the tool's name, e.g. ruff, pytest, bandit",
     )
     run.add_argument(
         "--report",
         action="append",
-        type=_one_line,
+        type=options.one_line,
         default=[],
         metavar="FORMAT=PATH",
         help="a report the tool writes (repeatable)",
@@ -173,13 +154,13 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
     run.add_argument(
         "--stdout",
         metavar="FORMAT=PATH",
-        type=_one_line,
+        type=options.one_line,
         help="save the tool's standard output as this report",
     )
     run.add_argument(
         "--role",
         default="",
-        type=_one_line,
+        type=options.one_line,
         help='role of the reports, e.g. "base" or "head" for benchmarks',
     )
     run.add_argument(
@@ -211,41 +192,30 @@ def _add_run(sub: argparse._SubParsersAction[_Parser]) -> None:
         action="append",
         help="exit codes with which an unknown tool ran fine",
     )
-    run.add_argument(
-        "--reports",
-        default=None,
-        type=_one_line,
-        help="evidence folder (default: [gates] reports, else .gates)",
-    )
-    run.add_argument(
-        "--config", default="gates.toml", type=Path, help="policy whose [gates] reports is read"
-    )
-    run.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
-    run.add_argument("-v", "--verbose", action="store_true")
 
 
-def _add_init(sub: argparse._SubParsersAction[_Parser]) -> None:
+def _add_init(sub: argparse._SubParsersAction[Any]) -> None:
     init = sub.add_parser(
         "init",
+        parents=[options.root(), options.verbose()],
         help="adopt gates here: write noxfile.py, gates.toml and gates-tools.txt",
         description="Detect the package, tests and test install of this project, then write a "
         "noxfile.py that imports the gates stages, a commented gates.toml with the standard "
         "gates and the tool pins, and add .gates/ and .nox/ to .gitignore. Never replaces a "
         "file without --force.",
     )
-    init.add_argument("--root", default=".", type=Path, help="project root (default: .)")
     init.add_argument(
         "--package",
         help="the packages to gate, e.g. src/mypkg or src/a,src/b (default: every package detected)",
     )
     init.add_argument("--tests", help="the unit tests folder (default: detected)")
     init.add_argument("--force", action="store_true", help="replace existing files")
-    init.add_argument("-v", "--verbose", action="store_true")
 
 
-def _add_tools(sub: argparse._SubParsersAction[_Parser]) -> None:
+def _add_tools(sub: argparse._SubParsersAction[Any]) -> None:
     tools = sub.add_parser(
         "tools",
+        parents=[options.verbose()],
         help="show the tool versions the stages install, or --upgrade them",
         description="The stages install ruff, mypy, bandit, ... at the versions pinned in "
         "gates-tools.txt (else the pins gates ships). --upgrade rewrites the file with the "
@@ -253,7 +223,6 @@ def _add_tools(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     tools.add_argument("--file", default=Path("gates-tools.txt"), type=Path)
     tools.add_argument("--upgrade", action="store_true", help="pin the newest versions")
-    tools.add_argument("-v", "--verbose", action="store_true")
 
 
 _RUN_HELP = """\
@@ -264,21 +233,21 @@ tool produced its evidence (whatever it found), 3 when it could not.
 Example:  gates run lint --tool ruff --stdout ruff-json=ruff.json -- ruff check --output-format json .
 """
 
-_CHECK_HELP = """\
+_CHECK_HELP = f"""\
 Read the evidence the stages wrote under the reports folder, compare it with
-the policy, and print the verdict. Exit codes: 0 pass (warnings allowed),
-1 a gate failed, 2 usage or policy error, 3 evidence error (missing, stale,
-unreadable, incomplete), 4 internal error.
+the policy, and print the verdict. Exit codes: {exit_codes_text()}.
 """
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    options, command = _split_command(args_list)
-    verbose = "-v" in options or "--verbose" in options
+    own, command = _split_command(args_list)
+    # -v before the command line parses (a usage error) is read by hand; after, by argparse
+    verbose = "-v" in own or "--verbose" in own
     try:
-        args = _parser().parse_args(options)
+        args = _parser().parse_args(own)
+        verbose = args.verbose
         args.tool_command = command
         args.command_line = args_list
         return _COMMANDS[args.command](args)
@@ -287,15 +256,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
-        return 130
+        return ExitCode.INTERRUPTED
     except Exception:  # noqa: BLE001 - the one place that turns any bug into exit 4 with a report
         _print_internal(args_list, verbose=verbose)
-        return EXIT_INTERNAL
+        return ExitCode.INTERNAL
 
 
 def _schema(_args: argparse.Namespace) -> int:
     sys.stdout.write(json.dumps(json_schema(), indent=2, sort_keys=True) + "\n")
-    return 0
+    return ExitCode.PASS
 
 
 def _split_command(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -359,7 +328,7 @@ def _run(args: argparse.Namespace) -> int:
         recorder.fail(outcome.describe(args.tool), tool=args.tool)
     recorder.finish()
     if outcome.evidence_produced:
-        return 0
+        return ExitCode.PASS
     raise EvidenceError(
         outcome.describe(args.tool),
         slug="stage-failed",
@@ -378,7 +347,7 @@ def _init(args: argparse.Namespace) -> int:
         pins=bundled().read_bytes(),
     )
     sys.stdout.write("".join(f"{line}\n" for line in summary(result, args.root)))
-    return 0
+    return ExitCode.PASS
 
 
 def _tools(args: argparse.Namespace) -> int:
@@ -388,11 +357,11 @@ def _tools(args: argparse.Namespace) -> int:
             mark = "" if old == new else f"  (was {old})"
             sys.stdout.write(f"{name}=={new}{mark}\n")
         sys.stdout.write(f"wrote {args.file}: review and commit it\n")
-        return 0
+        return ExitCode.PASS
     source = args.file if args.file.is_file() else bundled()
     pins = parse_pins(source.read_text(encoding="utf-8"), path=str(source))
     sys.stdout.write(f"# {source}\n" + "".join(f"{n}=={v}\n" for n, v in pins.items()))
-    return 0
+    return ExitCode.PASS
 
 
 def _report_spec(text: str, *, role: str) -> ReportSpec:

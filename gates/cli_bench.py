@@ -9,18 +9,17 @@ progress to standard error and raises for everything else.
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gates import cli_options as options
 from gates.bench import BenchRequest, run_stage
-from gates.errors import EvidenceError, UsageError
-from gates.gitinfo import ref
+from gates.errors import EvidenceError, ExitCode, UsageError
 from gates.manifest import MANIFEST_NAME
-from gates.policy import Policy, load_policy
+from gates.policy import Policy, load_policy, resolve_base
 from gates.rounds import TIMERS, Plan
 
 __all__ = ["COMMANDS", "add_parser"]
@@ -30,6 +29,13 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     """Add ``gates bench`` to the ``gates`` command line."""
     bench = sub.add_parser(
         "bench",
+        parents=[
+            options.base(),
+            options.reports(),
+            options.policy(),
+            options.root(),
+            options.verbose(),
+        ],
         help="the benchmark stage: head against its merge base, same run, interleaved",
         description=_BENCH_HELP,
     )
@@ -37,26 +43,12 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     _add_plan(bench, Plan())
     bench.add_argument("--stage", default="benchmark", help="stage name (default: benchmark)")
     bench.add_argument(
-        "--reports", default=None, help="evidence folder (default: [gates] reports, else .gates)"
-    )
-    bench.add_argument(
-        "--config", default="gates.toml", type=Path, help="policy: [gates] base and slowdown"
-    )
-    bench.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
-    bench.add_argument(
         "--reproduce", default="nox -s benchmark", help="the command shown in verdicts"
     )
-    bench.add_argument("-v", "--verbose", action="store_true")
 
 
 def _add_sources(bench: argparse.ArgumentParser) -> None:
     """What is compared: the base ref or a stored baseline, and how each side installs."""
-    bench.add_argument(
-        "--base",
-        default=os.environ.get("GATES_BASE", "").strip() or None,
-        type=ref,
-        help="the base ref (default: $GATES_BASE, else [gates] base, else origin/main)",
-    )
     bench.add_argument(
         "--baseline",
         type=Path,
@@ -128,7 +120,7 @@ def _bench(args: argparse.Namespace) -> int:
     request = BenchRequest(
         root=args.root,
         pytest_args=tuple(args.tool_command),
-        base=args.base or (policy.settings.base if policy else "origin/main"),
+        base=resolve_base(args.base, policy.settings.base if policy else None),
         reports=reports,
         stage=args.stage,
         install=tuple(shlex.split(args.install)),
@@ -143,7 +135,7 @@ def _bench(args: argparse.Namespace) -> int:
     )
     manifest = run_stage(request, log=_progress)
     if not manifest.error:
-        return 0
+        return ExitCode.PASS
     raise EvidenceError(
         manifest.error,
         slug="stage-failed",

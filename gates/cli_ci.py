@@ -23,8 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gates import cli_options as options
 from gates.annotate import LIMIT, git_changed_lines, workflow_commands
-from gates.errors import EvidenceError, GatesError, PolicyError, UsageError
+from gates.errors import EvidenceError, ExitCode, GatesError, PolicyError, UsageError
 from gates.github import DEFAULT_API, Client, check_repo, check_token, post_sticky
 from gates.github_pulls import (
     Changes,
@@ -35,12 +36,11 @@ from gates.github_pulls import (
     find_pull,
     get_pull,
 )
-from gates.gitinfo import ref
 from gates.outputs import OutputFormat, render
 from gates.outputs import _format as fmt
 from gates.outputs.markdown import MARKER, escape_md
 from gates.plan import check_jobs, judge_jobs, list_sessions, make_plan
-from gates.policy import load_policy
+from gates.policy import load_policy, resolve_base
 from gates.safeio import read_blob
 from gates.trust import Facts, compose, judging
 from gates.verdict_file import parse_verdict, recompute
@@ -59,6 +59,7 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
 def _add_annotate(sub: argparse._SubParsersAction[Any]) -> None:
     annotate = sub.add_parser(
         "annotate",
+        parents=[options.base(), options.policy(), options.root(), options.verbose()],
         help="print the findings on changed lines as GitHub annotations",
         description="Read the JSON verdict and `git diff <base>...HEAD`, and print GitHub "
         "workflow commands: one per gate that blocks or warns, then one per unwaived finding "
@@ -71,24 +72,14 @@ def _add_annotate(sub: argparse._SubParsersAction[Any]) -> None:
         help="the JSON verdict (default: .gates/verdict.json)",
     )
     annotate.add_argument(
-        "--base",
-        default=os.environ.get("GATES_BASE", "").strip() or None,
-        type=ref,
-        help="the base ref (default: $GATES_BASE, else [gates] base)",
-    )
-    annotate.add_argument(
-        "--config", default="gates.toml", type=Path, help="policy whose [gates] base is read"
-    )
-    annotate.add_argument("--root", default=".", type=Path, help="repository root (default: .)")
-    annotate.add_argument(
         "--limit", default=LIMIT, type=int, help=f"most annotations printed (default: {LIMIT})"
     )
-    annotate.add_argument("-v", "--verbose", action="store_true")
 
 
 def _add_plan(sub: argparse._SubParsersAction[Any]) -> None:
     plan = sub.add_parser(
         "plan",
+        parents=[options.policy(), options.verbose()],
         help="the stage sessions a CI matrix runs",
         description="List the stage sessions of the noxfile (as `nox --list --json` sees them) "
         "that a CI matrix runs, in two waves: the stages that need nothing, then those that "
@@ -103,9 +94,6 @@ def _add_plan(sub: argparse._SubParsersAction[Any]) -> None:
         help="also append plan=, first= and then= lines to this file ($GITHUB_OUTPUT)",
     )
     plan.add_argument(
-        "--config", default="gates.toml", type=Path, help="policy file (default: gates.toml)"
-    )
-    plan.add_argument(
         "--noxfile", default="noxfile.py", type=Path, help="the pipeline (default: noxfile.py)"
     )
     plan.add_argument(
@@ -114,23 +102,23 @@ def _add_plan(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="NAMES",
         help="only these stages, separated by spaces or commas (default: every stage)",
     )
-    plan.add_argument("-v", "--verbose", action="store_true")
 
 
 def _add_jobs(sub: argparse._SubParsersAction[Any]) -> None:
-    jobs = sub.add_parser(
+    sub.add_parser(
         "jobs",
+        parents=[options.verbose()],
         help="fail unless every job the final CI job needs succeeded",
         description="Read GitHub's `needs` context from $GATES_NEEDS (`${{ toJSON(needs) }}`) "
         "and exit 0 only when every needed job succeeded; a skipped job passes only when it is "
         "a wave the plan left empty. Exit 3 when a job failed, was cancelled or was skipped.",
     )
-    jobs.add_argument("-v", "--verbose", action="store_true")
 
 
 def _add_comment(sub: argparse._SubParsersAction[Any]) -> None:
     comment = sub.add_parser(
         "comment",
+        parents=[options.verbose()],
         help="post the verdict, recomputed from the evidence, as the sticky pull-request comment",
         description="Judge the evidence a pull request's run uploaded (one folder per stage) "
         "again, with the base branch's policy (the pull request's may only tighten it) and "
@@ -185,7 +173,6 @@ def _add_comment(sub: argparse._SubParsersAction[Any]) -> None:
         help="print the comment instead of posting it: nothing is asked of GitHub, the policy "
         "is --config here, and --commit is required",
     )
-    comment.add_argument("-v", "--verbose", action="store_true")
 
 
 def _add_api_options(comment: argparse.ArgumentParser) -> None:
@@ -251,7 +238,7 @@ def _comment(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{posted.action} comment {posted.comment_id} on {repo}#{number}{where}\n")
     if refused is not None:
         raise refused
-    return 0
+    return ExitCode.PASS
 
 
 def _facts(args: argparse.Namespace, client: Client | None, repo: str) -> tuple[int, Facts]:
@@ -335,7 +322,7 @@ def _plan(args: argparse.Namespace) -> int:
     sys.stdout.write(
         document + "\n" if args.json else " ".join(s.session for s in plan.stages) + "\n"
     )
-    return 0
+    return ExitCode.PASS
 
 
 def _jobs(args: argparse.Namespace) -> int:
@@ -347,20 +334,19 @@ def _jobs(args: argparse.Namespace) -> int:
             f"{mark} {fmt.one_line(result.job, 60)}: {fmt.one_line(result.result, 20)} — {result.why}\n"
         )
     check_jobs(results)
-    return 0
+    return ExitCode.PASS
 
 
 def _annotate(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError(f"--limit {args.limit}: print at least one", slug="usage")
-    base = args.base
-    if not base:
-        base = load_policy(args.config).settings.base if args.config.is_file() else "origin/main"
+    configured = load_policy(args.config).settings.base if args.config.is_file() else None
+    base = resolve_base(args.base, configured)
     verdict = parse_verdict(read_blob(args.verdict, display=str(args.verdict)))
     changed = git_changed_lines(args.root, base)
     for line in workflow_commands(verdict, changed, limit=args.limit):
         sys.stdout.write(line + "\n")
-    return 0
+    return ExitCode.PASS
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

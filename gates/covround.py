@@ -24,7 +24,7 @@ setting).
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Final
 
 __all__ = [
@@ -32,16 +32,13 @@ __all__ = [
     "below_min",
     "bound_precision",
     "display_covered",
-    "display_failed",
     "effective_precision",
     "over_max",
     "percent",
-    "value_text",
 ]
 
 DEFAULT_PRECISION: Final = 2
 MAX_PRECISION: Final = 15  # a float holds no more decimals of a percentage
-_CENT: Final = Decimal("0.01")
 
 
 def percent(part: int, whole: int) -> float:
@@ -70,19 +67,6 @@ def display_covered(value: float, precision: int) -> str:
     return f"{value:.{precision}f}"
 
 
-def display_failed(value: float, bound: float, precision: int) -> str:
-    """The percentage in a failure message, as coverage.py's ``format_fail_under_msg`` shows it.
-
-    Rounded at the judging precision, so that what is shown is what was
-    compared; only against the bounds that need the exact value (``min = 100``,
-    ``max = 0``) does it keep the clamp: 99.996 fails ``min = 100`` as ``99.99``.
-    """
-    digits = bound_precision(bound, precision)
-    if bound in (0.0, 100.0):
-        return display_covered(value, digits)
-    return f"{round(value, digits):.{digits}f}"
-
-
 def bound_precision(bound: float, precision: int) -> int:
     """At least enough decimals to represent the bound (coverage.py's ``_fail_under_precision``).
 
@@ -107,20 +91,3 @@ def over_max(value: float, bound: float, precision: int) -> bool:
     if bound == 0.0:
         return value != 0.0
     return round(value, bound_precision(bound, precision)) > bound
-
-
-def value_text(metric: str, value: float, precision: int | None) -> str:
-    """A gate's observed value as every output shows it, without a unit.
-
-    A coverage.py percentage (``precision`` given) as coverage.py shows it;
-    another percentage (diff-cover's patch coverage, which diff-cover itself
-    truncates) truncated to two decimals, so that 89.996 never reads as 90.00;
-    a whole number without decimals.
-    """
-    if precision is not None:
-        return display_covered(value, precision)
-    if metric.endswith("percent") or not value.is_integer():
-        # repr() is the shortest text that reads back as the same float, so
-        # 0.29 truncates to 0.29 (0.29 * 100 would give 28.999...).
-        return str(Decimal(repr(value)).quantize(_CENT, rounding=ROUND_DOWN))
-    return str(int(value))

@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
-from gates.errors import InternalError
-from gates.model import GateResult, Problem, Status, Verdict
+from gates.errors import ExitCode, InternalError
+from gates.model import GateResult, Level, Problem, Status, Verdict
 
 __all__ = [
     "EXIT_INTERNAL",
@@ -40,7 +40,7 @@ __all__ = [
     "with_crashes",
 ]
 
-EXIT_INTERNAL: Final = InternalError.exit_code
+EXIT_INTERNAL: Final = ExitCode.INTERNAL
 # Not a name gates.toml can give a gate (no spaces there): never one of the policy's.
 GATE_NAME: Final = "gates internal error"
 GATE_METRIC: Final = "internal-error"
@@ -94,7 +94,7 @@ def _gate(crashes: Sequence[Crash]) -> GateResult:
         name=GATE_NAME,
         metric=GATE_METRIC,
         status=Status.ERROR,
-        level="block",
+        level=Level.BLOCK,
         observed=None,
         bound="",
         reason=f"gates crashed {first.step}{where}: {first.error.partition(':')[0]}"

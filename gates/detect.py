@@ -19,13 +19,13 @@ import platform
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from gates import process
 from gates.errors import UsageError
 from gates.projectenv import dependency_groups, normalise, read_toml
 
@@ -222,18 +222,11 @@ def _installed_pythons() -> Iterator[tuple[int, str]]:
         found = shutil.which(f"python3.{minor}")
         if found is None:
             continue
-        try:
-            result = subprocess.run(
-                [found, "-c", "import platform; print(platform.python_version())"],
-                capture_output=True,
-                text=True,
-                timeout=30,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if result.returncode == 0 and result.stdout.strip():
-            yield minor, result.stdout.strip()
+        said = process.run(
+            [found, "-c", "import platform; print(platform.python_version())"], timeout=30
+        )
+        if said.ok and said.text.strip():
+            yield minor, said.text.strip()
 
 
 # ---------------------------------------------------------------- groups

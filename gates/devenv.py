@@ -13,11 +13,12 @@ import fnmatch
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+from gates import process
 from gates.detect import dev_groups, python_for, typing_groups
+from gates.gitinfo import top_level
 from gates.pins import parse_pins
 from gates.projectenv import (
     Origin,
@@ -79,20 +80,11 @@ def uninstallable(root: Path, install: Sequence[str], *, python: str) -> str:
         return ""
     command = [uv, "pip", "compile", "pyproject.toml", "--python-version", python, "--quiet"]
     command += [*(arg for group in groups for arg in ("--group", group)), "--no-header"]
-    try:
-        result = subprocess.run(
-            [*command, "--output-file", os.devnull],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+    result = process.run([*command, "--output-file", os.devnull], cwd=root, timeout=300)
+    said = result.stderr.decode("utf-8", "replace")
+    if result.ok or result.why or "No solution found" not in said:
         return ""
-    if result.returncode == 0 or "No solution found" not in result.stderr:
-        return ""
-    causes = [line.strip() for line in result.stderr.splitlines() if "cause:" in line]
+    causes = [line.strip() for line in said.splitlines() if "cause:" in line]
     return causes[0].removeprefix("cause:").strip() if causes else "no solution"
 
 
@@ -194,18 +186,7 @@ def _workspace_has(workspace: Path, member: Path) -> bool:
 
 
 def _git_top(root: Path) -> Path | None:
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return Path(result.stdout.strip()).resolve() if result.returncode == 0 else None
+    return top_level(root)
 
 
 def has_workflows(root: Path) -> bool:

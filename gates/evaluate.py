@@ -22,33 +22,45 @@ An expired waiver covers nothing and fails the verdict by itself.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
+from typing import assert_never
 
-from gates import benchmetric, covmetric, covround, metrics
-from gates.baseline.marks import pick
-from gates.benchmetric import RoleRun
+from gates import covround
+from gates.catalog.metrics import Kind
+from gates.catalog.stages import STAGES
+from gates.catalog.tools import KNOWN_TOOLS, kinds_of
+from gates.errors import ExitCode
 from gates.evidence import Evidence, LoadedReport, StageEvidence
-from gates.metrics import Measurement
+from gates.figures import format_value
+from gates.kinds import (
+    MeasureContext,
+    Measured,
+    Measurement,
+    NotApplicable,
+    Registry,
+    Unmeasured,
+    evidence_kind,
+)
 from gates.model import (
     Count,
-    CoverageData,
     Finding,
     GateResult,
+    Level,
     Problem,
     Status,
     Verdict,
     WaiverResult,
+    WaiverStatus,
 )
 from gates.policy import GateSpec, Policy, Waiver
 from gates.problems import group_problems
-from gates.stages import STAGES
-from gates.tools import KNOWN_TOOLS, kinds_of
-from gates.vocabulary import Kind
 from gates.waivers import WaiverBook
 
-__all__ = ["evaluate", "show_value"]
+__all__ = ["evaluate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,18 +70,16 @@ class _Selection:
     problems: tuple[tuple[Problem, str, str], ...]  # (problem, tool, stage)
 
 
-@dataclass(frozen=True, slots=True)
-class _Findings:
-    kept: dict[str, list[Finding]]  # report path -> findings no waiver covers
-    waived: dict[str, list[Finding]]
+def evaluate(
+    policy: Policy, evidence: Evidence, *, today: dt.date, kinds: Registry = evidence_kind
+) -> Verdict:
+    """Judge ``evidence`` against ``policy`` on ``today``.
 
-
-def evaluate(policy: Policy, evidence: Evidence, *, today: dt.date) -> Verdict:
-    """Judge ``evidence`` against ``policy`` on ``today``."""
+    ``kinds`` gives the module of each kind of evidence (:mod:`gates.kinds`).
+    """
     book = WaiverBook(policy.waivers, today=today)
-    split = _split_findings(evidence, book)
-    base = policy.settings.base
-    results = tuple(_judge(gate, evidence, book, split, base) for gate in policy.gates)
+    context = _context(evidence, book, base=policy.settings.base)
+    results = tuple(_judge(gate, evidence, book, context, kinds) for gate in policy.gates)
     waivers = tuple(_waiver_result(w, book, today) for w in policy.waivers)
     status, code = _overall(results, waivers)
     return Verdict(
@@ -77,8 +87,8 @@ def evaluate(policy: Policy, evidence: Evidence, *, today: dt.date) -> Verdict:
         exit_code=code,
         gates=results,
         waivers=waivers,
-        counts=_counts(evidence),
-        findings=_all_findings(split),
+        counts=_counts(evidence, kinds),
+        findings=_all_findings(context),
         stages=tuple(
             (s.name, s.manifest.commit, s.manifest.dirty) for s in evidence.stages if s.manifest
         ),
@@ -90,7 +100,7 @@ def evaluate(policy: Policy, evidence: Evidence, *, today: dt.date) -> Verdict:
 # ---------------------------------------------------------------- selection
 
 
-def _select(gate: GateSpec, evidence: Evidence) -> _Selection:
+def _select(gate: GateSpec, evidence: Evidence, kinds: Registry) -> _Selection:
     kind = gate.metric.kind
     problems: list[tuple[Problem, str, str]] = []
     if gate.stages:
@@ -112,7 +122,8 @@ def _select(gate: GateSpec, evidence: Evidence) -> _Selection:
             for p in stage.problems
             if (p.kind is None or p.kind is kind) and (not p.tool or _tool_wanted(gate, p.tool))
         )
-    problems.extend(_missing_tools(gate, stages, reports, evidence.folder))
+    expected = kinds(kind).EXPECTED_TOOL
+    problems.extend(_missing_tools(gate, stages, reports, evidence.folder, expected=expected))
     return _Selection(tuple(stages), tuple(reports), tuple(problems))
 
 
@@ -151,16 +162,21 @@ def _missing_stage(name: str, evidence: Evidence) -> Problem:
     if name not in STAGES:
         hint += f" (or, if no stage is named {name!r}, fix the gate's `stage`)"
     return Problem(
-        "missing-evidence",
-        f"{folder}/{name}",
-        f"no evidence: the stage folder {folder}/{name}/ does not exist ({folder}/ holds {held})",
-        hint,
-        name,
+        slug="missing-evidence",
+        path=f"{folder}/{name}",
+        message=f"no evidence: the stage folder {folder}/{name}/ does not exist ({folder}/ holds {held})",
+        hint=hint,
+        subject=name,
     )
 
 
 def _missing_tools(
-    gate: GateSpec, stages: Sequence[StageEvidence], reports: Sequence[LoadedReport], folder: str
+    gate: GateSpec,
+    stages: Sequence[StageEvidence],
+    reports: Sequence[LoadedReport],
+    folder: str,
+    *,
+    expected: str,
 ) -> list[tuple[Problem, str, str]]:
     kind = gate.metric.kind
     if gate.stages and not stages:
@@ -169,14 +185,18 @@ def _missing_tools(
         present = {tool for s in stages for tool in s.tools(kind)}
         wanted = [tool for tool in gate.tools if tool not in present]
     else:
-        wanted = [] if reports or any(s.tools(kind) for s in stages) else [_KIND_TOOL[kind]]
+        wanted = [] if reports or any(s.tools(kind) for s in stages) else [expected]
     where = ", ".join(f"{folder}/{s.name}/" for s in stages) if stages else f"{folder}/"
     recorded = sorted({tool for s in stages for tool in s.tools(kind)})
     held = f" (its {kind.value} evidence is from {', '.join(recorded)})" if recorded else ""
     return [
         (
             Problem(
-                "missing-evidence", where, f"holds no {tool} evidence{held}", _run_it(tool), tool
+                slug="missing-evidence",
+                path=where,
+                message=f"holds no {tool} evidence{held}",
+                hint=_run_it(tool),
+                subject=tool,
             ),
             tool,
             "",
@@ -195,25 +215,21 @@ def _run_it(tool: str) -> str:
     )
 
 
-_KIND_TOOL = {
-    Kind.COVERAGE: "coverage",
-    Kind.PATCH: "diff-cover",
-    Kind.TESTS: "pytest",
-    Kind.FINDINGS: "any linter or scanner",
-    Kind.BENCHMARKS: "pytest-benchmark",
-}
-
-
 # ---------------------------------------------------------------- judging
 
 
 def _judge(
-    gate: GateSpec, evidence: Evidence, book: WaiverBook, split: _Findings, base: str
+    gate: GateSpec,
+    evidence: Evidence,
+    book: WaiverBook,
+    context: MeasureContext,
+    kinds: Registry,
 ) -> GateResult:
-    selection = _select(gate, evidence)
+    selection = _select(gate, evidence, kinds)
     open_problems, waived_by = _waive_problems(selection, book)
-    measure = _measure(gate, selection, split, base, evidence)
-    precision = _precision(gate, measure)
+    measure = _measure(gate, selection, context, kinds)
+    measured = measure if isinstance(measure, Measured) else None
+    precision = _precision(gate, measured)
     known = {problem.slug for problem, _, _ in selection.problems}  # a reader said it first
     extra = [
         (_located(p, gate, selection, evidence.folder), p.subject, "")
@@ -230,38 +246,42 @@ def _judge(
             Status.WAIVED,
             f"{reason} (waived: {gate_waiver.reason}, until {gate_waiver.expires})",
         )
+    shown = measured is not None and status is not Status.PASS
     return GateResult(
         name=gate.name,
         metric=gate.metric.name,
         status=status,
         level=gate.level,
         # an errored gate's value is untrusted: shown as n/a, never as a number beside an error
-        observed=measure.value if selection.reports and status is not Status.ERROR else None,
+        observed=measured.value
+        if measured is not None and selection.reports and status is not Status.ERROR
+        else None,
         bound=gate.bound,
         reason=reason,
         stages=tuple(s.name for s in selection.stages),
         evidence=tuple(sorted({r.path for r in selection.reports})),
-        offenders=measure.offenders if status is not Status.PASS else (),
-        offenders_total=measure.offenders_total if status is not Status.PASS else 0,
+        offenders=measured.offenders if shown and measured is not None else (),
+        offenders_total=measured.offenders_total if shown and measured is not None else 0,
         problems=tuple(open_problems),
         waivers=tuple(
             sorted({w.label for w in [*waived_by, *([gate_waiver] if gate_waiver else [])]})
         ),
         reproduce=_reproduce(gate, selection),
-        comparisons=measure.comparisons,
+        comparisons=measured.comparisons if measured is not None else (),
         precision=precision,
     )
 
 
-def _precision(gate: GateSpec, measure: Measurement) -> int | None:
+def _precision(gate: GateSpec, measure: Measured | None) -> int | None:
     """A coverage.py percentage's decimals: the project's, or as many as a bound has."""
-    if measure.precision is None:
+    return _precision_of(gate, measure.precision if measure is not None else None)
+
+
+def _precision_of(gate: GateSpec, precision: int | None) -> int | None:
+    if precision is None:
         return None
     bounds = [bound for bound in (gate.min, gate.max) if bound is not None]
-    return max(
-        (covround.bound_precision(b, measure.precision) for b in bounds),
-        default=measure.precision,
-    )
+    return max((covround.bound_precision(b, precision) for b in bounds), default=precision)
 
 
 def _located(problem: Problem, gate: GateSpec, selection: _Selection, folder: str) -> Problem:
@@ -271,7 +291,7 @@ def _located(problem: Problem, gate: GateSpec, selection: _Selection, folder: st
     paths = sorted({r.path for r in selection.reports}) or [
         f"{folder}/{name}/" for name in gate.stages or [s.name for s in selection.stages]
     ]
-    return problem._replace(path=", ".join(paths) or f"{folder}/")
+    return replace(problem, path=", ".join(paths) or f"{folder}/")
 
 
 def _reproduce(gate: GateSpec, selection: _Selection) -> str:
@@ -305,41 +325,45 @@ def _status(
         groups = group_problems(problems)  # an offline pip-audit's packages: one line
         more = f" (+{len(problems) - groups[0].size} more)" if len(groups) > 1 else ""
         missing_only = all(p.slug == "missing-evidence" for p in problems)
-        soft = gate.level == "warn" or (missing_only and gate.on_missing == "warn")
+        soft = gate.level is Level.WARN or (missing_only and gate.on_missing is Level.WARN)
         return (Status.WARN if soft else Status.ERROR), f"{groups[0].describe(names=3)}{more}"
-    if measure.value is None:
-        reason = measure.not_applicable or measure.summary or "nothing measured"
-        return _waived_or(Status.PASS, reason, waived, read=measure.summary)
-    failed = _outside(gate, measure.value, measure.precision)
-    if failed is None:
-        shown = show_value(gate.metric.name, measure.value, precision)
-        return _waived_or(Status.PASS, f"{shown} — {measure.summary}", waived, read=measure.summary)
-    status = Status.WARN if gate.level == "warn" else Status.FAIL
-    return status, f"{failed} — {measure.summary}"
+    match measure:
+        case Measured(value=value, summary=summary, precision=decimals):
+            failed = _outside(gate, value, decimals)
+            if failed is None:
+                shown = format_value(gate.metric.name, value, precision)
+                return _waived_or(Status.PASS, f"{shown} — {summary}", waived, read=summary)
+            status = Status.WARN if gate.level is Level.WARN else Status.FAIL
+            return status, f"{failed} — {summary}"
+        case NotApplicable(reason=reason, summary=summary):
+            return _waived_or(Status.PASS, reason, waived, read=summary)
+        case Unmeasured(summary=summary):
+            if not waived:  # cannot be: its problems are open, or waived (fail closed all the same)
+                return Status.ERROR, summary or "nothing measured"
+            return _waived_or(Status.PASS, summary, waived, read=summary)
+        case _:
+            assert_never(measure)
 
 
 def _outside(gate: GateSpec, value: float, precision: int | None) -> str | None:
-    """``"89.99 % < 90"`` when ``value`` is outside the gate's bounds, else None.
+    """``"89.99% < 90"`` when ``value`` is outside the gate's bounds, else None.
 
     A coverage.py percentage (``precision`` given: the project's) is judged as
-    ``coverage report --fail-under`` judges it, and shown as its failure
-    message shows it; any other value is compared exactly.
+    ``coverage report --fail-under`` judges it; any other value is compared
+    exactly. The value reads as the verdict's table shows it (``shown``: at
+    the gate's precision).
     """
-    metric = gate.metric.name
+    shown = format_value(gate.metric.name, value, _precision_of(gate, precision))
     if gate.min is not None:
         if precision is not None and covround.below_min(value, gate.min, precision):
-            return (
-                f"{covround.display_failed(value, gate.min, precision)} % < {_bound_text(gate.min)}"
-            )
+            return f"{shown} < {_bound_text(gate.min)}"
         if precision is None and value < gate.min:
-            return f"{show_value(metric, value)} < {_bound_text(gate.min)}"
+            return f"{shown} < {_bound_text(gate.min)}"
     if gate.max is not None:
         if precision is not None and covround.over_max(value, gate.max, precision):
-            return (
-                f"{covround.display_failed(value, gate.max, precision)} % > {_bound_text(gate.max)}"
-            )
+            return f"{shown} > {_bound_text(gate.max)}"
         if precision is None and value > gate.max:
-            return f"{show_value(metric, value)} > {_bound_text(gate.max)}"
+            return f"{shown} > {_bound_text(gate.max)}"
     return None
 
 
@@ -363,186 +387,112 @@ def _bound_text(value: float | None) -> str:
     return str(int(value)) if value.is_integer() else f"{value:g}"
 
 
-def show_value(metric: str, value: float, precision: int | None = None) -> str:
-    """A value as the reason shows it: the table's figure (:func:`covround.value_text`) and a unit.
-
-    Whole numbers are grouped by thousands (``1,200``).
-    """
-    if metric.endswith("percent"):
-        return f"{covround.value_text(metric, value, precision)} %"
-    return f"{int(value):,}" if value.is_integer() else covround.value_text(metric, value, None)
-
-
 # ---------------------------------------------------------------- measuring
 
 
 def _measure(
-    gate: GateSpec,
-    selection: _Selection,
-    split: _Findings,
-    compare_base: str,
-    evidence: Evidence,
+    gate: GateSpec, selection: _Selection, context: MeasureContext, kinds: Registry
 ) -> Measurement:
-    kind = gate.metric.kind
-    reports = selection.reports
-    if kind is Kind.COVERAGE:
-        datas = _coverage_per_stage(reports)
-        if not datas:
-            return Measurement(None, "no coverage data")
-        measure = covmetric.coverage(gate.metric.name, datas, paths=gate.paths)
-        checks = _coverage_checks(reports)
-        return replace(measure, problems=(*checks, *measure.problems)) if checks else measure
-    if kind is Kind.PATCH:
-        diffs = [
-            r.data.patch
-            for r in reports
-            if r.data.patch is not None and r.entry.format != "git-numstat"
-        ]
-        numstat = [
-            r.data.patch
-            for r in reports
-            if r.data.patch is not None and r.entry.format == "git-numstat"
-        ]
-        return metrics.patch(
-            diffs,
-            numstat,
-            base=compare_base,
-            measured_files=_measured_files(evidence),
-            paths=gate.paths,
-        )
-    if kind is Kind.TESTS:
-        return metrics.tests(
-            gate.metric.name,
-            [r.data.tests for r in reports if r.data.tests is not None],
-            tallies=[r.data.tally for r in reports if r.data.tally is not None],
-        )
-    if kind is Kind.FINDINGS:
-        kept = metrics.select_findings(
-            gate, (f for r in reports for f in split.kept.get(r.path, ()))
-        )
-        waived = metrics.select_findings(
-            gate, (f for r in reports for f in split.waived.get(r.path, ()))
-        )
-        picked = pick(kept, evidence.marks, new=gate.new, changed=gate.changed)
-        measure = metrics.findings(picked.findings, len(waived))
-        return replace(measure, summary=measure.summary + picked.summary, problems=picked.problems)
-    runs = [
-        RoleRun(r.stage, r.entry.path, r.entry.role, r.data.benchmarks)
-        for r in reports
-        if r.data.benchmarks is not None
-    ]
-    return benchmetric.measure(runs, slowdown=gate.slowdown)
+    """The kind's measurement of the gate; one that says neither a value nor a problem blocks."""
+    measure = kinds(gate.metric.kind).measure(gate, selection.reports, context)
+    match measure:
+        case Measured():
+            return measure
+        case NotApplicable(reason=reason) if reason:
+            return measure
+        case Unmeasured(problems=problems) if _any(problems):
+            return measure
+        case _:  # a kind that measured nothing, and did not say why: never a pass
+            return Unmeasured(problems=(_nothing_measured(gate),))
 
 
-def _coverage_checks(reports: Sequence[LoadedReport]) -> list[Problem]:
-    """Each stage's ``coverage report`` TOTAL against what gates computes from its JSON."""
-    json = {r.stage: r.data.coverage for r in reports if r.entry.format == "coverage-json"}
-    problems = []
-    for report in reports:
-        total, data = report.data.coverage_total, json.get(report.stage)
-        if total is not None and data is not None:
-            problem = covmetric.mismatch(data, total, where=report.path)
-            problems += [problem] if problem else []
-    return problems
+def _any(problems: Sequence[Problem]) -> bool:
+    return bool(problems)
 
 
-def _measured_files(evidence: Evidence) -> set[str]:
-    """Every file a coverage report of any stage measured (a statement, run or not)."""
-    return {
-        item.path
-        for stage in evidence.stages
-        for report in stage.reports
-        if report.data.coverage is not None
-        for item in report.data.coverage.files
-        if item.executed or item.missing
-    }
-
-
-def _coverage_per_stage(reports: Iterable[LoadedReport]) -> list[CoverageData]:
-    """One coverage data set per stage; coverage JSON is preferred to Cobertura when a stage has both."""
-    chosen: dict[str, tuple[bool, CoverageData]] = {}
-    for report in reports:
-        data = report.data.coverage
-        if data is None:
-            continue
-        is_json = report.entry.format == "coverage-json"
-        prior = chosen.get(report.stage)
-        if prior is None or (is_json and not prior[0]):
-            chosen[report.stage] = (is_json, data)
-    return [chosen[stage][1] for stage in sorted(chosen)]
+def _nothing_measured(gate: GateSpec) -> Problem:
+    kind = gate.metric.kind.value
+    return Problem(
+        slug="nothing-measured",
+        path="",
+        message=f"the {kind} evidence gave {gate.metric.name} no value, and no reason why",
+        hint=f"a bug of gates' {kind} kind of evidence: report it with the stage's reports",
+    )
 
 
 # ---------------------------------------------------------------- verdict-wide
 
 
-def _split_findings(evidence: Evidence, book: WaiverBook) -> _Findings:
+def _context(evidence: Evidence, book: WaiverBook, *, base: str) -> MeasureContext:
+    """What every gate may read: the evidence, the base, every finding split by the waivers once."""
     kept: dict[str, list[Finding]] = {}
     waived: dict[str, list[Finding]] = {}
     for stage in evidence.stages:
         for report in stage.reports:
             if report.data.findings:
                 kept[report.path], waived[report.path] = book.split_findings(report.data.findings)
-    return _Findings(kept, waived)
+    return MeasureContext(evidence=evidence, base=base, kept=kept, waived=waived)
 
 
-def _all_findings(split: _Findings) -> tuple[tuple[Finding, bool], ...]:
-    rows = [(f, False) for fs in split.kept.values() for f in fs]
-    rows += [(f, True) for fs in split.waived.values() for f in fs]
-    rows.sort(
-        key=lambda row: (row[0].tool, row[0].path, row[0].line, row[0].rule, row[0].message, row[1])
+_READING_ORDER = attrgetter("tool", "path", "line", "rule", "message")
+
+
+def _all_findings(context: MeasureContext) -> tuple[tuple[Finding, bool], ...]:
+    """Every finding, and whether a waiver covers it, in reading order (tool, path, line, ...).
+
+    The two lists are sorted apart (a C key, no Python call per finding) and
+    merged; of two findings that read alike the unwaived one comes first.
+    """
+    kept = sorted((f for fs in context.kept.values() for f in fs), key=_READING_ORDER)
+    waived = sorted((f for fs in context.waived.values() for f in fs), key=_READING_ORDER)
+    unwaived = [(finding, False) for finding in kept]
+    if not waived:
+        return tuple(unwaived)
+    rows = heapq.merge(
+        unwaived,
+        [(finding, True) for finding in waived],
+        key=lambda row: (_READING_ORDER(row[0]), row[1]),
     )
     return tuple(rows)
 
 
-def _counts(evidence: Evidence) -> tuple[tuple[Count, int], ...]:
-    """Completeness counts, summed over stages and tools.
-
-    Within one stage, reports of one tool that count the same thing (the
-    coverage JSON and Cobertura XML of one pytest run) measured it once: the
-    larger figure counts, not the sum. Statements measured by several stages
-    count once each.
-    """
-    per_tool: dict[tuple[str, str, Count], int] = {}
-    for stage in evidence.stages:
-        for report in stage.reports:
-            for count, value in report.data.counts.items():
-                key = (stage.name, report.entry.tool, count)
-                per_tool[key] = max(per_tool.get(key, 0), value)
+def _counts(evidence: Evidence, kinds: Registry) -> tuple[tuple[Count, int], ...]:
+    """Completeness counts: what each kind of evidence counts, summed."""
     total: Counter[Count] = Counter()
-    for (_, _, count), value in per_tool.items():
-        total[count] += value
-    covering = _coverage_per_stage(r for s in evidence.stages for r in s.reports)
-    if len(covering) > 1:  # unit and integration measure the same statements: count each once
-        total[Count.STATEMENTS_MEASURED] = _distinct_statements(covering)
+    for kind in Kind:
+        reports = [r for s in evidence.stages for r in s.reports if r.kind is kind]
+        total.update(kinds(kind).counts(reports))
     return tuple((count, total[count]) for count in Count if count in total)
-
-
-def _distinct_statements(datas: Sequence[CoverageData]) -> int:
-    lines: dict[str, set[int]] = {}
-    for data in datas:
-        for item in data.files:
-            seen = lines.setdefault(item.path, set())
-            seen.update(item.executed)
-            seen.update(item.missing)
-    return sum(len(seen) for seen in lines.values())
 
 
 def _waiver_result(waiver: Waiver, book: WaiverBook, today: dt.date) -> WaiverResult:
     matched = book.used[waiver.index]
-    status = "expired" if waiver.expires < today else ("used" if matched else "unused")
+    status = (
+        WaiverStatus.EXPIRED
+        if waiver.expires < today
+        else (WaiverStatus.USED if matched else WaiverStatus.UNUSED)
+    )
     return WaiverResult(
-        waiver.label, waiver.owner, waiver.reason, waiver.expires.isoformat(), status, matched
+        target=waiver.label,
+        owner=waiver.owner,
+        reason=waiver.reason,
+        expires=waiver.expires.isoformat(),
+        status=status,
+        matched=matched,
     )
 
 
-def _overall(results: Sequence[GateResult], waivers: Sequence[WaiverResult]) -> tuple[Status, int]:
+def _overall(
+    results: Sequence[GateResult], waivers: Sequence[WaiverResult]
+) -> tuple[Status, ExitCode]:
     if any(r.status is Status.ERROR for r in results):
-        return Status.ERROR, 3
-    if any(r.status is Status.FAIL for r in results) or any(w.status == "expired" for w in waivers):
-        return Status.FAIL, 1
+        return Status.ERROR, ExitCode.EVIDENCE
+    expired = any(w.status is WaiverStatus.EXPIRED for w in waivers)
+    if expired or any(r.status is Status.FAIL for r in results):
+        return Status.FAIL, ExitCode.FAIL
     if any(r.status in (Status.WARN, Status.WAIVED) for r in results):
-        return Status.WARN, 0
-    return Status.PASS, 0
+        return Status.WARN, ExitCode.PASS
+    return Status.PASS, ExitCode.PASS
 
 
 def _notes(
@@ -553,12 +503,12 @@ def _notes(
 ) -> tuple[str, ...]:
     notes = []
     for waiver, result in zip(policy.waivers, waivers, strict=True):
-        if result.status == "expired":
+        if result.status is WaiverStatus.EXPIRED:
             notes.append(
                 f"waiver[{waiver.index}] ({waiver.label}) expired on {waiver.expires}: "
                 "it blocks until it is renewed or removed"
             )
-        elif result.status == "unused":
+        elif result.status is WaiverStatus.UNUSED:
             notes.append(f"waiver[{waiver.index}] ({waiver.label}) matched nothing: remove it")
     read = {stage for r in results for stage in r.stages}
     notes.extend(

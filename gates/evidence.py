@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gates.budget import Budget, Spending
+from gates.catalog.metrics import Kind
+from gates.catalog.tools import KNOWN_TOOLS, kinds_of
 from gates.crash import Crash
 from gates.errors import EvidenceError, GatesError
 from gates.gitinfo import TreeState
@@ -29,8 +31,6 @@ from gates.provenance import History, StageProblem, provenance, tool_runs
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
 from gates.readers.interface import Reader
 from gates.safeio import Blob, empty_report, is_blank, read_blob
-from gates.tools import KNOWN_TOOLS, kinds_of
-from gates.vocabulary import Kind
 
 if TYPE_CHECKING:
     from gates.baseline.marks import Marks
@@ -250,11 +250,11 @@ def _read_stage(
         )
     if manifest.stage != folder.name:
         moved = Problem(
-            "malformed-manifest",
-            f"{display}/manifest.json",
-            f"is the manifest of stage {manifest.stage!r}, in the folder of {folder.name!r}: "
+            slug="malformed-manifest",
+            path=f"{display}/manifest.json",
+            message=f"is the manifest of stage {manifest.stage!r}, in the folder of {folder.name!r}: "
             "a copied or renamed folder would count its evidence twice",
-            f"delete {display}/, or rerun the stage that writes it",
+            hint=f"delete {display}/, or rerun the stage that writes it",
         )
         return StageEvidence(folder.name, None, (), (StageProblem(moved),))
     problems = list(provenance(manifest, display=display, state=state, history=history))
@@ -383,11 +383,11 @@ def _unproven_tools(
             for kind in sorted(kinds, key=lambda k: k.value):
                 yield StageProblem(
                     Problem(
-                        "completeness-unknown",
-                        f"{display}/manifest.json",
-                        f"no report says how many files {tool} checked, so zero findings could mean "
+                        slug="completeness-unknown",
+                        path=f"{display}/manifest.json",
+                        message=f"no report says how many files {tool} checked, so zero findings could mean "
                         "it checked nothing",
-                        spec.proof_hint,
+                        hint=spec.proof_hint,
                         subject=tool,
                     ),
                     tool,
@@ -414,10 +414,10 @@ def _pin(stage: StageEvidence, commit: str, folder: str) -> StageEvidence:
     if _FULL_SHA.fullmatch(recorded) and len(wanted) >= _MIN_SHA and recorded.startswith(wanted):
         return stage
     problem = Problem(
-        "stale-commit",
-        f"{folder}/{stage.name}/manifest.json",
-        f"evidence is from commit {recorded[:12] or '(none)'}, not {commit[:12]}"
+        slug="stale-commit",
+        path=f"{folder}/{stage.name}/manifest.json",
+        message=f"evidence is from commit {recorded[:12] or '(none)'}, not {commit[:12]}"
         + ("" if len(commit) >= _MIN_SHA else f" (`--commit` needs {_MIN_SHA} or more digits)"),
-        f"rerun the stage: `{stage.reproduce}`",
+        hint=f"rerun the stage: `{stage.reproduce}`",
     )
     return replace(stage, problems=(StageProblem(problem), *stage.problems))

@@ -14,12 +14,13 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gates import process
 from gates.errors import EvidenceError
+from gates.gitnames import pathspec, ref
 
 __all__ = [
     "BASELINE_NAME",
@@ -30,12 +31,12 @@ __all__ = [
     "changed_since",
     "commit_of",
     "differing",
-    "from_top",
     "git_prefix",
-    "pathspec",
-    "ref",
+    "origin_head",
     "repository_files",
+    "run_git",
     "same_code",
+    "top_level",
     "tree_state",
 ]
 
@@ -72,18 +73,6 @@ class TreeState:
     # each changed file (path from the repository root) and the sha256 of its content now,
     # DELETED for a file removed; None when there are more than MAX_CHANGES
     changes: Mapping[str, str] | None = None
-
-
-def ref(value: str) -> str:
-    """``value``, if git can only read it as a ref (a base such as ``origin/main``).
-
-    A base reaches git as an argument: one starting with ``-`` would be an
-    option (``--output=FILE``), and no ref name starts with ``-`` or holds a
-    space. Raises :class:`ValueError` (argparse's ``type=`` reports it).
-    """
-    if not value or value.startswith("-") or any(c.isspace() or not c.isprintable() for c in value):
-        raise ValueError(f"{value[:80]!r} is not a git ref such as 'origin/main'")
-    return value
 
 
 def tree_state(root: Path, *, exclude: str = ".gates", unaffected: Sequence[str] = ()) -> TreeState:
@@ -258,28 +247,30 @@ def same_code(
     A commit that only changes ``gates.toml`` does not change what the stages
     measured. Any doubt (a commit not in this clone, git failing) is "no".
     """
-    try:
-        result = subprocess.run(
-            # a commit comes from a manifest: never an option (`--output=…`)
-            [
-                "git",
-                "diff",
-                "--quiet",
-                "--end-of-options",
-                first,
-                second,
-                "--",
-                ".",
-                *_outside(exclude, unaffected),
-            ],
-            cwd=root,
-            capture_output=True,
-            timeout=_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return result.returncode == 0
+    # a commit comes from a manifest: never an option (`--output=…`)
+    outside = _outside(exclude, unaffected)
+    command = ("diff", "--quiet", "--end-of-options", first, second, "--", ".", *outside)
+    return run_git(root, *command).ok
+
+
+def top_level(root: Path) -> Path | None:
+    """The top of the git work tree ``root`` is in; None outside one."""
+    found = run_git(root, "rev-parse", "--show-toplevel", timeout=30)
+    return Path(found.text.strip()).resolve() if found.ok else None
+
+
+def origin_head(root: Path) -> str:
+    """``origin``'s default branch (``origin/main``), or "" when the clone does not say."""
+    found = run_git(
+        root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", timeout=30
+    )
+    name = found.text.strip()
+    return name if found.ok and name else ""
+
+
+def run_git(root: Path, *args: str, timeout: float = _TIMEOUT) -> process.Finished:
+    """``git ARGS`` in ``root``: every git command gates runs goes through here. Never raises."""
+    return process.run(["git", *args], cwd=root, timeout=timeout)
 
 
 def _outside(reports: str, unaffected: Sequence[str] = ()) -> tuple[str, ...]:
@@ -296,22 +287,6 @@ def _outside(reports: str, unaffected: Sequence[str] = ()) -> tuple[str, ...]:
         f":(exclude,top){BASELINE_NAME}",
         *(pathspec(pattern, exclude=True) for pattern in unaffected),
     )
-
-
-def pathspec(pattern: str, *, exclude: bool = False) -> str:
-    """A policy glob as a git pathspec, from the repository's top.
-
-    ``*`` and ``?`` stay within a folder and ``**`` crosses folders; a glob
-    without a ``/`` matches at any depth (``*.md`` is also ``docs/a.md``), and
-    one ending in ``/`` is a folder and everything below it, as in .gitignore.
-    """
-    return f":({'exclude,' if exclude else ''}top,glob){from_top(pattern)}"
-
-
-def from_top(pattern: str) -> str:
-    """A policy glob as a glob from the repository's top (:func:`pathspec`)."""
-    glob = pattern.removeprefix("/") if "/" in pattern.rstrip("/") else f"**/{pattern}"
-    return glob + "**" if glob.endswith("/") else glob
 
 
 def _untracked_sources(root: Path, outside: Sequence[str]) -> list[str]:
@@ -353,23 +328,21 @@ def _git(root: Path, *args: str) -> str:
 
 
 def _git_bytes(root: Path, *args: str) -> bytes:
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, timeout=_TIMEOUT, check=False
-        )
-    except FileNotFoundError:
+    """``git ARGS``'s output; :class:`EvidenceError` (``no-git``) when git cannot say."""
+    done = run_git(root, *args)
+    if done.code == process.NOT_FOUND and done.why:
         raise EvidenceError(
             "git is not installed: evidence cannot be tied to a commit",
             slug="no-git",
             hint="install git, or pass --commit with the commit the evidence must match",
-        ) from None
-    except subprocess.TimeoutExpired:
-        raise EvidenceError(f"`git {args[0]}` took over {_TIMEOUT}s", slug="no-git") from None
-    if result.returncode != 0:
-        why = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        )
+    if done.code == process.TIMED_OUT:
+        raise EvidenceError(f"`git {args[0]}` took over {_TIMEOUT}s", slug="no-git")
+    if not done.ok:
+        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise EvidenceError(
             f"`git {' '.join(args[:2])}` failed in {root}: {why[0] if why else 'no output'}",
             slug="no-git",
             hint="run gates inside a git repository with at least one commit",
         )
-    return result.stdout
+    return done.stdout

@@ -22,20 +22,18 @@ stage that failed before running them meant to run) and a tool's ``source``
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import re
 import shutil
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
 
 from gates import __version__
+from gates.atomic import atomic_write
 from gates.errors import EvidenceError, UsageError
 from gates.gitinfo import DELETED, MAX_CHANGES, TreeState, tree_state
 from gates.safeio import Fields, parse_json, read_blob
@@ -46,8 +44,6 @@ __all__ = [
     "ReportEntry",
     "StageRecorder",
     "ToolRun",
-    "atomic_file",
-    "atomic_write",
     "check_inside",
     "load_manifest",
     "stage_folder",
@@ -109,35 +105,6 @@ class Manifest:
     unaffected: tuple[str, ...] = ()
     # the tools the stage meant to run, recorded when it failed before running them
     planned: tuple[str, ...] = ()
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that no reader ever sees half a file."""
-    with atomic_file(path) as handle:
-        handle.write(data)
-
-
-@contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A file to write that appears at ``path``, whole, only if the block ends normally."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
 
 
 _STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # as gates.toml names stages

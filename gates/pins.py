@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from gates import process
 from gates.errors import UsageError
 
 __all__ = [
@@ -100,11 +100,10 @@ def resolve_latest(names: Sequence[str], *, python: str = sys.executable) -> dic
         "-",
         *names,
     ]
-    try:
-        result = subprocess.run(command, capture_output=True, timeout=600, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise UsageError(f"could not run pip to resolve the tools: {error}", slug="usage") from None
-    if result.returncode != 0:
+    result = process.run(command, timeout=600)
+    if result.why:
+        raise UsageError(f"could not run pip to resolve the tools: {result.why}", slug="usage")
+    if not result.ok:
         why = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise UsageError(
             f"pip could not resolve {', '.join(names)}: {why[-1] if why else 'no output'}",
@@ -136,7 +135,7 @@ def upgrade(path: Path) -> dict[str, tuple[str, str]]:
     latest = resolve_latest(sorted(pins))
     # imported here: gates.nox imports this module in Nox's own environment,
     # which need not have gates' dependencies (gates.manifest needs defusedxml)
-    from gates.manifest import atomic_write  # noqa: PLC0415
+    from gates.atomic import atomic_write  # noqa: PLC0415
 
     atomic_write(path, render_pins(text, latest).encode())
     return {name: (pins[name], latest[name]) for name in sorted(pins)}

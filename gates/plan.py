@@ -25,17 +25,17 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from gates import process
+from gates.catalog.stages import STAGE_TAG, STAGES, stage_requires
 from gates.errors import EvidenceError, UsageError
 from gates.outputs import _format as fmt
 from gates.policy import Policy
-from gates.stages import STAGE_TAG, stage_requires
 
 __all__ = [
     "PLAN_JOB",
@@ -51,7 +51,7 @@ __all__ = [
 
 SCHEMA: Final = "gates.plan"
 VERSION: Final = 1
-STANDARD_STAGES: Final = ("lint", "type", "unit", "integration", "security", "benchmark", "diff")
+STANDARD_STAGES: Final = STAGES  # gates.catalog.stages
 PLAN_JOB: Final = "plan"  # the job ids of .github/workflows/gates.yml
 WAVE_JOBS: Final = ("stages", "after")
 _NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
@@ -112,21 +112,14 @@ def list_sessions(noxfile: Path, *, timeout: float = 300) -> list[tuple[str, tup
             hint="run in the project root, or pass --noxfile (see `gates init`)",
         )
     command = [sys.executable, "-m", "nox", "--list", "--json", "--noxfile", str(noxfile)]
-    try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-            cwd=noxfile.parent,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise _nox_failed(noxfile, str(error)) from None
-    if done.returncode != 0:
-        last = [line for line in done.stderr.splitlines() if line.strip()][-3:]
-        raise _nox_failed(noxfile, f"exit {done.returncode}: " + " / ".join(last))
-    return parse_session_list(done.stdout, source=str(noxfile))
+    done = process.run(command, timeout=timeout, cwd=noxfile.parent)
+    if done.why:
+        raise _nox_failed(noxfile, done.why)
+    if not done.ok:
+        said = done.stderr.decode("utf-8", "replace")
+        last = [line for line in said.splitlines() if line.strip()][-3:]
+        raise _nox_failed(noxfile, f"exit {done.code}: " + " / ".join(last))
+    return parse_session_list(done.text, source=str(noxfile))
 
 
 def _nox_failed(noxfile: Path, why: str) -> UsageError:

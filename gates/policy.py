@@ -8,16 +8,19 @@ frozen values. The JSON Schema editors use is generated from the same tables.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from gates.budget import Budget
+from gates.catalog.metrics import METRICS, Metric, Unit
 from gates.errors import PolicyError
-from gates.gitinfo import from_top, ref
-from gates.model import Severity
+from gates.gitnames import from_top, ref
+from gates.model import Level, Severity, WaiverTarget
 from gates.policy_hints import (
     bound_hint,
     expires_hint,
@@ -36,30 +39,35 @@ from gates.policy_hints import (
 )
 from gates.safetext import in_range, most_dots
 from gates.vocabulary import (
+    DEFAULT_BASE,
     GATE_KEYS,
     LIMITS,
-    METRICS,
     SETTINGS_KEYS,
     TOP_KEYS,
     WAIVER_KEYS,
     WAIVER_TARGETS,
-    Metric,
 )
 
 __all__ = [
+    "BASE_VARIABLE",
+    "DEFAULT_BASE",
     "GateSpec",
     "Policy",
     "Settings",
     "Waiver",
+    "environment_base",
     "glob_match",
     "load_policy",
     "load_settings",
     "parse_policy",
+    "resolve_base",
     "unaffected_problem",
 ]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+_LEVELS = tuple(level.value for level in Level)
+BASE_VARIABLE: Final = "GATES_BASE"  # CI sets it to the pull request's base branch
 _MAX_POLICY_BYTES = 1024 * 1024
 _MAX_KEY_DOTS = 31  # tomllib's time is quadratic in a dotted key's parts (gates.safetext.most_dots)
 _TARGET_PATTERNS = {
@@ -73,7 +81,7 @@ class Settings:
     """The ``[gates]`` table."""
 
     reports: str = ".gates"
-    base: str = "origin/main"
+    base: str = DEFAULT_BASE
     max_report_mb: int = 256
     unaffected: tuple[str, ...] = ()  # globs whose changes cannot change the evidence
     # the budget of reading the evidence (gates.budget): CPU seconds, MiB of address space
@@ -100,8 +108,8 @@ class GateSpec:
     min: float | None = None
     max: float | None = None
     stages: tuple[str, ...] = ()  # empty: every stage with the metric's evidence
-    level: str = "block"
-    on_missing: str = "block"
+    level: Level = Level.BLOCK
+    on_missing: Level = Level.BLOCK
     description: str = ""
     tools: tuple[str, ...] = ()
     severity: Severity | None = None
@@ -126,7 +134,7 @@ class Waiver:
     """One ``[[waiver]]``: what it covers, who owns it, why, until when."""
 
     index: int
-    kind: str  # "finding" | "gate" | "evidence"
+    kind: WaiverTarget
     target: str
     owner: str
     reason: str
@@ -202,6 +210,21 @@ def load_settings(config: Path, *, root: Path) -> Settings:
     return load_policy(path).settings if path.is_file() else Settings()
 
 
+def environment_base() -> str | None:
+    """``$GATES_BASE``, when set: what a command's ``--base`` defaults to."""
+    return os.environ.get(BASE_VARIABLE, "").strip() or None
+
+
+def resolve_base(given: str | None, configured: str | None) -> str:
+    """The base ref every command compares with, resolved in one order.
+
+    The command's ``--base`` (whose default is ``$GATES_BASE``: see
+    :func:`environment_base`), else the policy's ``[gates] base``, else
+    :data:`DEFAULT_BASE`.
+    """
+    return given or configured or DEFAULT_BASE
+
+
 def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") -> Policy:
     """Check a parsed TOML document and build the :class:`Policy`."""
     _known_keys(document, TOP_KEYS, "")
@@ -217,7 +240,7 @@ def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") 
     waivers = tuple(_waiver(index, item) for index, item in enumerate(_array(document, "waiver")))
     gate_names = {gate.name for gate in gates}
     for waiver in waivers:
-        if waiver.kind == "gate" and waiver.target not in gate_names:
+        if waiver.kind is WaiverTarget.GATE and waiver.target not in gate_names:
             raise PolicyError(
                 f"names gate {waiver.target!r}, which is not defined",
                 key=f"waiver[{waiver.index}].gate",
@@ -277,7 +300,7 @@ def _settings(table: Mapping[str, object]) -> Settings:
     reports = _string(table, "reports", "gates", default=".gates")
     if Path(reports).is_absolute() or ".." in Path(reports).parts:
         raise PolicyError("should be a folder inside the repository", key="gates.reports")
-    base = _string(table, "base", "gates", default="origin/main")
+    base = _string(table, "base", "gates", default=DEFAULT_BASE)
     try:
         ref(base)
     except ValueError as error:
@@ -338,7 +361,7 @@ def unaffected_problem(pattern: str) -> str:
 
 
 def glob_match(pattern: str, path: str) -> bool:
-    """Whether ``path`` matches an ``unaffected`` glob, as :func:`gates.gitinfo.pathspec` reads it."""
+    """Whether ``path`` matches an ``unaffected`` glob, as :func:`gates.gitnames.pathspec` reads it."""
     return re.fullmatch(_glob_regex(from_top(pattern)), path) is not None
 
 
@@ -442,8 +465,8 @@ def _gate(name: str, body: object) -> GateSpec:
         min=low,
         max=high,
         stages=_stage_names(body, where),
-        level=_choice(body, "level", where, ("block", "warn")),
-        on_missing=_choice(body, "on-missing", where, ("block", "warn")),
+        level=Level(_choice(body, "level", where, _LEVELS)),
+        on_missing=Level(_choice(body, "on-missing", where, _LEVELS)),
         description=_string(body, "description", where, default="-")
         if "description" in body
         else "",
@@ -494,7 +517,7 @@ def _bound(body: Mapping[str, object], key: str, metric: Metric, where: str) -> 
         raise PolicyError(
             f"should be a number, found {_kind(value)}",
             key=f"{where}.{key}",
-            hint=bound_hint(key, value, percent=metric.unit == "%"),
+            hint=bound_hint(key, value, percent=metric.unit is Unit.PERCENT),
         )
     if isinstance(value, int) and not in_range(value):  # no float holds it: never a real bound
         raise PolicyError(
@@ -505,7 +528,7 @@ def _bound(body: Mapping[str, object], key: str, metric: Metric, where: str) -> 
     low, high = metric.domain
     if not low <= value <= high:
         upper = "" if high == float("inf") else f" to {high:g}"
-        unit = f" {metric.unit}" if metric.unit else ""
+        unit = " %" if metric.unit is Unit.PERCENT else ""
         raise PolicyError(
             f"{value:g} is outside the domain of {metric.name} ({low:g}{upper}{unit})",
             key=f"{where}.{key}",
@@ -594,16 +617,16 @@ def _waiver(index: int, item: Mapping[str, object]) -> Waiver:
             key=where,
             hint='e.g. finding = "pip-audit:GHSA-xxxx-xxxx-xxxx"',
         )
-    kind = targets[0]
+    kind = WaiverTarget(targets[0])
     target = _string(item, kind, where, default="")
     pattern = _TARGET_PATTERNS.get(kind)
     if pattern is not None and not pattern[0].match(target):
         raise PolicyError(
             f"{target!r} should read {pattern[1]}",
             key=f"{where}.{kind}",
-            hint=finding_hint(target) if kind == "finding" else "",
+            hint=finding_hint(target) if kind is WaiverTarget.FINDING else "",
         )
-    if "path" in item and kind != "finding":
+    if "path" in item and kind is not WaiverTarget.FINDING:
         raise PolicyError("applies to finding waivers only", key=f"{where}.path")
     return Waiver(
         index=index,

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
-from gates.model import Severity
+from gates.model import Level, Severity
 from gates.policy import GateSpec, Policy, Settings, Waiver
 from gates.vocabulary import LIMITS
 
@@ -110,7 +110,7 @@ def _max_rank(value: object) -> float:
 
 
 def _block_rank(value: object) -> float:
-    return 1.0 if value == "block" else 0.0
+    return 1.0 if value is Level.BLOCK else 0.0
 
 
 def _severity_rank(value: object) -> float:

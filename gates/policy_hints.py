@@ -17,11 +17,12 @@ from collections.abc import Collection, Iterable
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
+from gates.catalog.metrics import METRICS, Kind
+from gates.catalog.stages import STAGES
+from gates.catalog.tools import KNOWN_TOOLS, kinds_of
 from gates.errors import PolicyError
 from gates.model import Severity
-from gates.stages import STAGES
-from gates.tools import KNOWN_TOOLS, kinds_of
-from gates.vocabulary import GATE_KEYS, METRICS, SETTINGS_KEYS, WAIVER_KEYS, Kind
+from gates.vocabulary import GATE_KEYS, SETTINGS_KEYS, WAIVER_KEYS
 
 if TYPE_CHECKING:
     from gates.policy import GateSpec

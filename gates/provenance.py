@@ -15,11 +15,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gates.catalog.metrics import Kind
+from gates.catalog.tools import exit_meaning, kinds_of, ok_exit_codes
 from gates.gitinfo import TreeState, changed_since, differing, git_prefix, same_code, tree_state
 from gates.manifest import Manifest
 from gates.model import Problem
-from gates.tools import exit_meaning, kinds_of, ok_exit_codes
-from gates.vocabulary import Kind
 
 __all__ = ["History", "StageProblem", "provenance", "tool_runs"]
 
@@ -100,11 +100,11 @@ def provenance(
         if not set(view) <= set(history.unaffected):
             yield StageProblem(
                 Problem(
-                    "stale-worktree",
-                    path,
-                    "the stage left out files the policy does not: [gates] unaffected "
+                    slug="stale-worktree",
+                    path=path,
+                    message="the stage left out files the policy does not: [gates] unaffected "
                     f"was {list(view)}, it is {list(history.unaffected)}",
-                    hint,
+                    hint=hint,
                 )
             )
             return
@@ -116,15 +116,19 @@ def provenance(
         if changed != []:
             yield StageProblem(
                 Problem(
-                    "stale-commit",
-                    path,
-                    f"evidence is from commit {manifest.commit[:12]}, but HEAD is "
+                    slug="stale-commit",
+                    path=path,
+                    message=f"evidence is from commit {manifest.commit[:12]}, but HEAD is "
                     f"{state.commit[:12]}" + (f" ({_named(changed)})" if changed else ""),
-                    hint,
+                    hint=hint,
                 )
             )
     elif manifest.worktree != state.digest:
-        yield StageProblem(Problem("stale-worktree", path, _what_changed(manifest, state), hint))
+        yield StageProblem(
+            Problem(
+                slug="stale-worktree", path=path, message=_what_changed(manifest, state), hint=hint
+            )
+        )
 
 
 def _failures(manifest: Manifest, *, path: str, hint: str) -> Iterator[StageProblem]:
@@ -136,11 +140,13 @@ def _failures(manifest: Manifest, *, path: str, hint: str) -> Iterator[StageProb
     failed = [run for run in manifest.tools if run.error]
     if not failed or manifest.error != "; ".join(run.error for run in failed):
         message = f"the stage could not produce evidence: {manifest.error}"
-        yield StageProblem(Problem("stage-failed", path, message, hint))
+        yield StageProblem(Problem(slug="stage-failed", path=path, message=message, hint=hint))
         return
     for run in failed:
         message = f"{run.name} could not produce evidence: {run.error}"
-        problem = Problem("stage-failed", path, message, hint, subject=run.name)
+        problem = Problem(
+            slug="stage-failed", path=path, message=message, hint=hint, subject=run.name
+        )
         for kind in sorted(kinds_of(run.name), key=lambda k: k.value):
             yield StageProblem(problem, run.name, kind)
 
@@ -185,11 +191,11 @@ def tool_runs(manifest: Manifest, *, display: str) -> Iterator[StageProblem]:
             meaning = exit_meaning(run.name, run.exit_code) or "it crashed or was misused"
             yield StageProblem(
                 Problem(
-                    "tool-crashed",
-                    f"{display}/manifest.json",
-                    f"{run.name} exited {run.exit_code} ({meaning}; it runs fine with {fine}), "
+                    slug="tool-crashed",
+                    path=f"{display}/manifest.json",
+                    message=f"{run.name} exited {run.exit_code} ({meaning}; it runs fine with {fine}), "
                     "so its reports cannot be trusted",
-                    f"run `{manifest.reproduce}` and read {run.name}'s own output",
+                    hint=f"run `{manifest.reproduce}` and read {run.name}'s own output",
                     subject=run.name,
                 ),
                 tool=run.name,

@@ -26,10 +26,11 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from gates.atomic import atomic_write
 from gates.errors import EvidenceError
 from gates.evidence import StageEvidence, load_stage
 from gates.gitinfo import tree_state
-from gates.manifest import MANIFEST_NAME, atomic_write
+from gates.manifest import MANIFEST_NAME
 
 __all__ = ["INPUTS_NAME", "digest", "outdated", "record_inputs"]
 

@@ -11,7 +11,7 @@ recorded in the stage manifest (command, exit code) with the report (role
 
 The rounds are adaptive. From ``min_rounds`` on, after every *pair* of rounds
 (so both orders weigh the same), the comparison is computed exactly as
-``gates check`` will compute it (:func:`gates.benchmetric.paired`); the stage
+``gates check`` will compute it (:func:`gates.kinds.benchmarks.paired`); the stage
 stops when every benchmark is decided (regression, improvement or no change).
 Otherwise it goes on until ``max_rounds``, or until the time budget would be
 exceeded by another pair (the first ``min_rounds`` always run); what is still
@@ -25,7 +25,6 @@ stage records that it could not produce evidence, and the verdict blocks.
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -33,15 +32,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from gates.benchmetric import paired, undecided
+from gates import process
+from gates.atomic import atomic_write
+from gates.catalog.tools import exit_meaning
 from gates.errors import EvidenceError
+from gates.kinds.benchmarks import paired, undecided
+from gates.kinds.interface import Measured
 from gates.manifest import StageRecorder
-from gates.metrics import Measurement
 from gates.model import BenchmarkRun
 from gates.readers import pytest_benchmark
 from gates.readers.interface import ReadContext
 from gates.safeio import read_blob
-from gates.tools import exit_meaning
 
 __all__ = [
     "PLUGIN",
@@ -122,7 +123,7 @@ class RoundsResult:
 
     rounds: int
     stopped: str
-    measurement: Measurement
+    measurement: Measured
 
 
 class RoundsError(Exception):
@@ -168,7 +169,7 @@ def pytest_benchmark_generate_commit_info(config):
 def write_plugin(folder: Path) -> Path:
     """Write the :data:`PLUGIN` module into ``folder``; put ``folder`` on ``PYTHONPATH``."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{PLUGIN}.py").write_text(_PLUGIN_SOURCE, encoding="utf-8")
+    atomic_write(folder / f"{PLUGIN}.py", _PLUGIN_SOURCE.encode("utf-8"))
     return folder
 
 
@@ -261,7 +262,7 @@ def _rounds(
     base, head = sides
     pairs: list[tuple[BenchmarkRun, BenchmarkRun]] = []
     started = clock()
-    measurement: Measurement | None = None
+    measurement: Measured | None = None
     measured_at = 0
     stopped = f"the maximum of {plan.max_rounds} rounds"
     for number in range(1, plan.max_rounds + 1):
@@ -302,7 +303,7 @@ def _out_of_time(elapsed: float, number: int, plan: Plan) -> bool:
     return elapsed + 2 * per_round > plan.seconds
 
 
-def _progress(measurement: Measurement, left: Sequence[object]) -> str:
+def _progress(measurement: Measured, left: Sequence[object]) -> str:
     decided = len(measurement.comparisons) - len(left)
     regressions = int(measurement.value or 0)
     return f"{decided} decided ({regressions} regressions), {len(left)} undecided"
@@ -333,7 +334,7 @@ def _one(
     if code not in _OK_EXIT:
         why = (
             f"killed after {plan.process_timeout:g} s"
-            if code == _TIMED_OUT
+            if code == process.TIMED_OUT
             else exit_meaning("pytest", code)
         )
         raise RoundsError(
@@ -357,33 +358,9 @@ def _read(report: Path, recorder: StageRecorder, relative: str, where: str) -> B
     return data.benchmarks
 
 
-_TIMED_OUT: Final = -9
-
-
 def _execute(
     command: Sequence[str], *, cwd: Path, env: Mapping[str, str], timeout: float
 ) -> tuple[int, str]:
     """Run one process; its exit code (-9 when killed at ``timeout``) and its last lines."""
-    try:
-        result = subprocess.run(
-            command,
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as expired:
-        return _TIMED_OUT, _tail(expired.stdout, expired.stderr)
-    except OSError as error:
-        return 127, f"{command[0]}: {error.strerror}"
-    return result.returncode, _tail(result.stdout, result.stderr)
-
-
-def _tail(stdout: bytes | str | None, stderr: bytes | str | None) -> str:
-    lines: list[str] = []
-    for stream in (stdout, stderr):
-        if stream:
-            text = stream.decode("utf-8", "replace") if isinstance(stream, bytes) else stream
-            lines += [line.strip() for line in text.splitlines() if line.strip()]
-    return " | ".join(lines[-_TAIL_LINES:])[:600]
+    done = process.run(command, cwd=cwd, env=env, timeout=timeout)
+    return done.code, done.tail(_TAIL_LINES)

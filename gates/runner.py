@@ -12,17 +12,16 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import re
-import subprocess
 import sys
-import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
-from gates.manifest import StageRecorder, atomic_file
-from gates.tools import exit_meaning, ok_exit_codes
+from gates import process
+from gates.atomic import atomic_file
+from gates.catalog.tools import exit_meaning, ok_exit_codes
+from gates.manifest import StageRecorder
 
 __all__ = ["ReportSpec", "ToolOutcome", "run_tool", "tool_version"]
 
@@ -120,32 +119,33 @@ def _execute(
     why a tool failed.
     """
     environment = {**os.environ, **env} if env else None
-    try:
-        if stdout is None:
-            return _run_teeing(command, cwd=cwd, env=environment, stdout=None)
-        with atomic_file(stdout) as handle:
-            return _run_teeing(command, cwd=cwd, env=environment, stdout=handle)
-    except FileNotFoundError:  # as a shell says it: the stage records why it made no evidence
-        return 127, f"{command[0]}: command not found (install it where the stage runs)"
-    except PermissionError:
-        return 126, f"{command[0]}: permission denied"
+    tail = _Tail()
+    if stdout is None:
+        done = process.stream(command, cwd=cwd, env=environment, on_error_line=tail.copy)
+    else:
+        try:
+            with atomic_file(stdout) as handle:
+                done = process.stream(
+                    command, cwd=cwd, env=environment, stdout=handle, on_error_line=tail.copy
+                )
+                _started(done)
+        except _NotStarted as failed:
+            done = failed.done
+    return done.code, done.why or tail.text()[:_TAIL_CHARS]
 
 
-def _run_teeing(
-    command: Sequence[str],
-    *,
-    cwd: Path | None,
-    env: Mapping[str, str] | None,
-    stdout: IO[bytes] | None,
-) -> tuple[int, str]:
-    with subprocess.Popen(command, cwd=cwd, env=env, stdout=stdout, stderr=subprocess.PIPE) as proc:
-        assert proc.stderr is not None  # noqa: S101 - stderr=PIPE was asked for
-        tail = _Tail()
-        pump = threading.Thread(target=_pump, args=(proc.stderr, tail), daemon=True)
-        pump.start()
-        code = proc.wait()
-        pump.join()
-    return code, tail.text()[:_TAIL_CHARS]
+def _started(done: process.Finished) -> None:
+    """Raise :class:`_NotStarted` for a tool that never started: no report, not an empty one."""
+    if done.why:
+        raise _NotStarted(done)
+
+
+class _NotStarted(Exception):  # noqa: N818 - carries a result, raised only to be caught
+    """The tool could not start: its standard output file is dropped, not kept empty."""
+
+    def __init__(self, done: process.Finished) -> None:
+        super().__init__(done.why)
+        self.done = done
 
 
 class _Tail:
@@ -176,22 +176,20 @@ class _Tail:
             self.details.append(line)
         self.previous = line
 
-    def text(self) -> str:
-        message = self.message.decode("utf-8", "replace").strip()
-        details = "; ".join(line.decode("utf-8", "replace").strip() for line in self.details)
-        return f"{message} ({details})" if details else message
-
-
-def _pump(source: IO[bytes], tail: _Tail) -> None:
-    """Copy the tool's standard error to ours line by line, keeping the last message."""
-    sink = sys.stderr.buffer if hasattr(sys.stderr, "buffer") else None
-    for line in iter(source.readline, b""):
+    def copy(self, line: bytes) -> None:
+        """Copy a line of the tool's standard error to ours, and keep it if it says why."""
+        sink = sys.stderr.buffer if hasattr(sys.stderr, "buffer") else None
         if sink is not None:
             sink.write(line)
             sink.flush()
         else:
             sys.stderr.write(line.decode("utf-8", "replace"))
-        tail.add(line)
+        self.add(line)
+
+    def text(self) -> str:
+        message = self.message.decode("utf-8", "replace").strip()
+        details = "; ".join(line.decode("utf-8", "replace").strip() for line in self.details)
+        return f"{message} ({details})" if details else message
 
 
 def _warning_source(previous: bytes, line: bytes) -> bool:
@@ -216,16 +214,9 @@ def tool_version(
     if tool and _program(probe) != tool:
         probe = [tool, "--version"]
     environment = {**os.environ, **env} if env else None
-    try:
-        result = subprocess.run(
-            probe, capture_output=True, timeout=60, check=False, env=environment
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return _installed_version(tool)
-    match = _VERSION.search(
-        result.stdout.decode("utf-8", "replace") + result.stderr.decode("utf-8", "replace")
-    )
-    return match.group(1) if match and result.returncode == 0 else _installed_version(tool)
+    said = process.run(probe, timeout=60, env=environment)
+    match = _VERSION.search(said.text + said.stderr.decode("utf-8", "replace"))
+    return match.group(1) if match and said.ok else _installed_version(tool)
 
 
 def _installed_version(tool: str) -> str:

@@ -14,11 +14,11 @@ without it, nothing is written at all when one of the files exists.
 from __future__ import annotations
 
 import platform
-import subprocess
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gates.atomic import atomic_write
 from gates.detect import benchmark_files, mypy_files, pytest_testpaths
 from gates.devenv import (
     find_lock,
@@ -32,8 +32,8 @@ from gates.devenv import (
 )
 from gates.documents import unaffected_documents
 from gates.errors import UsageError
+from gates.gitinfo import origin_head
 from gates.initrender import package_glob, render_noxfile, render_policy
-from gates.manifest import atomic_write
 from gates.noxstyle import Style, read_style
 from gates.packages import find_packages, find_tests
 from gates.projectenv import merge_install, read_install
@@ -216,19 +216,7 @@ def _benchmarks(root: Path) -> tuple[str, ...]:
 
 def _base(root: Path) -> str:
     """``origin``'s default branch, or "" when the clone does not say (no remote HEAD)."""
-    try:
-        result = subprocess.run(
-            ["git", "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-    ref = result.stdout.strip()
-    return ref if result.returncode == 0 and ref else ""
+    return origin_head(root)
 
 
 # ---------------------------------------------------------------- what init says

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gates.atomic import write_lines
+
 __all__ = ["SETUP_TARGETS", "Setup", "audit_arguments", "read_setup"]
 
 _MAX_BYTES = 1_000_000  # a setup.py larger than this is no setup script
@@ -270,6 +272,6 @@ def audit_arguments(targets: Sequence[str], folder: Path) -> list[str]:
         f"# the install_requires of {setup.where or found[0]}, for pip-audit",
         *setup.install_requires,
     ]
-    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    write_lines(path, lines)
     rest = [target for target in targets if target not in SETUP_TARGETS]
     return [*rest, "-r", str(path)]

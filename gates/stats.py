@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from statistics import NormalDist
 
-from gates.model import BenchmarkComparison
+from gates.model import BenchmarkComparison, BenchmarkOutcome
 
 __all__ = [
     "Decision",
@@ -90,38 +90,53 @@ def _unpaired(
             else "non-positive timings"
         )
         return BenchmarkComparison(
-            name, "inconclusive", math.nan, math.nan, math.nan, rounds, why
+            name=name,
+            outcome=BenchmarkOutcome.INCONCLUSIVE,
+            estimate=math.nan,
+            low=math.nan,
+            high=math.nan,
+            rounds=rounds,
+            reason=why,
         ), 1.0
     x = [math.log(v) for v in _thin(base)]
     y = [math.log(v) for v in _thin(head)]
     p_slower = _mann_whitney_greater(y, x)
     shift, low, high = _hodges_lehmann(y, x, decision.alpha)
     return BenchmarkComparison(
-        name, "", math.exp(shift), math.exp(low), math.exp(high), rounds, ""
+        name=name,
+        outcome=BenchmarkOutcome.INCONCLUSIVE,  # until decided: its reason is still ""
+        estimate=math.exp(shift),
+        low=math.exp(low),
+        high=math.exp(high),
+        rounds=rounds,
+        reason="",
     ), p_slower
 
 
 def _decide(
     result: BenchmarkComparison, p_adjusted: float, decision: Decision
 ) -> BenchmarkComparison:
-    if result.outcome == "inconclusive":
+    if result.reason:  # decided already: inconclusive, with too few rounds or bad timings
         return result
     threshold = 1 + decision.slowdown
     if p_adjusted < decision.alpha and result.estimate >= threshold:
-        outcome, why = "regression", f"{_pct(result.estimate)} slower (p={p_adjusted:.2g})"
+        outcome, why = (
+            BenchmarkOutcome.REGRESSION,
+            f"{_pct(result.estimate)} slower (p={p_adjusted:.2g})",
+        )
     elif result.high < threshold and result.low > 1 / threshold:
         outcome, why = (
-            "no-change",
+            BenchmarkOutcome.NO_CHANGE,
             f"within {_pct(threshold)} (interval {_pct(result.low)} to {_pct(result.high)})",
         )
     elif result.high < 1 / threshold:
-        outcome, why = "improvement", f"{_pct(1 / result.estimate)} faster"
+        outcome, why = BenchmarkOutcome.IMPROVEMENT, f"{_pct(1 / result.estimate)} faster"
     elif result.high < threshold:
-        outcome, why = "no-change", "not slower"
+        outcome, why = BenchmarkOutcome.NO_CHANGE, "not slower"
     else:
         why = "too noisy: the interval spans the slowdown threshold"
-        outcome = "inconclusive"
-    return result._replace(outcome=outcome, reason=why)
+        outcome = BenchmarkOutcome.INCONCLUSIVE
+    return replace(result, outcome=outcome, reason=why)
 
 
 def _pct(ratio: float) -> str:
@@ -236,12 +251,28 @@ def _paired(name: str, ratios: Sequence[float], decision: Decision) -> _Paired:
         why = "no paired round" if not rounds else "non-positive or non-finite timings"
         nan = math.nan
         return _Paired(
-            BenchmarkComparison(name, "inconclusive", nan, nan, nan, rounds, why), 1.0, 1.0
+            BenchmarkComparison(
+                name=name,
+                outcome=BenchmarkOutcome.INCONCLUSIVE,
+                estimate=nan,
+                low=nan,
+                high=nan,
+                rounds=rounds,
+                reason=why,
+            ),
+            1.0,
+            1.0,
         )
     p_slower, p_faster = signed_rank_pvalues(ratios)
     estimate, low, high = hodges_lehmann_paired(ratios, decision.alpha)
     comparison = BenchmarkComparison(
-        name, "", math.exp(estimate), math.exp(low), math.exp(high), rounds, ""
+        name=name,
+        outcome=BenchmarkOutcome.INCONCLUSIVE,  # until decided: its reason is still ""
+        estimate=math.exp(estimate),
+        low=math.exp(low),
+        high=math.exp(high),
+        rounds=rounds,
+        reason="",
     )
     return _Paired(comparison, p_slower, p_faster)
 
@@ -250,20 +281,20 @@ def _decide_paired(
     test: _Paired, p_slower: float, p_faster: float, decision: Decision, count: int
 ) -> BenchmarkComparison:
     result = test.comparison
-    if result.outcome:  # already inconclusive: no rounds, bad timings
+    if result.reason:  # decided already: inconclusive, with no rounds or bad timings
         return result
     threshold = 1 + decision.slowdown
     if p_slower < decision.alpha and result.estimate >= threshold:
-        outcome = "regression"
+        outcome = BenchmarkOutcome.REGRESSION
         why = f"significantly slower (p={p_slower:.2g} after Holm), by over {_pct(threshold)}"
     elif p_faster < decision.alpha and result.estimate <= 1 / threshold:
-        outcome = "improvement"
+        outcome = BenchmarkOutcome.IMPROVEMENT
         why = f"significantly faster (p={p_faster:.2g} after Holm), by over {_pct(1 / threshold)}"
     elif result.high < threshold:  # False for an unbounded (nan) interval
-        outcome, why = "no-change", f"the interval stays below {_pct(threshold)}"
+        outcome, why = BenchmarkOutcome.NO_CHANGE, f"the interval stays below {_pct(threshold)}"
     else:
-        outcome, why = "inconclusive", _undecided(result, p_slower, decision, count)
-    return result._replace(outcome=outcome, reason=why)
+        outcome, why = BenchmarkOutcome.INCONCLUSIVE, _undecided(result, p_slower, decision, count)
+    return replace(result, outcome=outcome, reason=why)
 
 
 def _undecided(result: BenchmarkComparison, p_slower: float, decision: Decision, count: int) -> str:

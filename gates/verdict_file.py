@@ -20,23 +20,26 @@ import os
 import stat
 from dataclasses import replace
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from gates.covround import MAX_PRECISION
-from gates.errors import EvidenceError
+from gates.errors import EvidenceError, ExitCode
 from gates.evaluate import evaluate
 from gates.evidence import Evidence, load_stage, pin_commit
 from gates.model import (
     BenchmarkComparison,
+    BenchmarkOutcome,
     Count,
     Finding,
     GateResult,
+    Level,
     Offender,
     Problem,
     Severity,
     Status,
     Verdict,
     WaiverResult,
+    WaiverStatus,
 )
 from gates.outputs import _format as fmt
 from gates.outputs import json_out
@@ -46,7 +49,6 @@ from gates.safeio import Blob, Fields, malformed, parse_json
 __all__ = ["load_artifact_evidence", "parse_verdict", "recompute"]
 
 _COUNTS: Final = {count.key: count for count in Count}
-_WAIVER_STATUSES: Final = frozenset({"used", "unused", "expired"})
 
 
 # ---------------------------------------------------------------- the verdict of an evidence artifact
@@ -158,11 +160,23 @@ def _status(fields: Fields, key: str) -> Status:
         ) from None
 
 
-def _exit_code(fields: Fields) -> int:
+def _exit_code(fields: Fields) -> ExitCode:
     code = fields.integer("exit_code")
     if code not in range(5):
         raise malformed(fields.path, "exit_code", "an exit code from 0 to 4", code)
-    return code
+    return ExitCode(code)
+
+
+_E = TypeVar("_E", Level, BenchmarkOutcome, WaiverStatus)
+
+
+def _enum(fields: Fields, key: str, kind: type[_E], wanted: str) -> _E:
+    """A member of a closed set, by its value; anything else is a malformed verdict."""
+    value = fields.text(key)
+    try:
+        return kind(value)
+    except ValueError:
+        raise malformed(fields.path, f"{fields.where}.{key}", wanted, value) from None
 
 
 def _bool(fields: Fields, key: str) -> bool:
@@ -194,9 +208,7 @@ def _line(fields: Fields) -> int:
 
 
 def _gate(fields: Fields) -> GateResult:
-    level = fields.text("level")
-    if level not in ("block", "warn"):
-        raise malformed(fields.path, f"{fields.where}.level", '"block" or "warn"', level)
+    level = _enum(fields, "level", Level, '"block" or "warn"')
     return GateResult(
         name=fields.text("name"),
         metric=fields.text("metric"),
@@ -208,7 +220,12 @@ def _gate(fields: Fields) -> GateResult:
         stages=tuple(_strings(fields, "stages")),
         evidence=tuple(_strings(fields, "evidence")),
         offenders=tuple(
-            Offender(item.opt_text("path"), _line(item), item.text("label"), item.text("detail"))
+            Offender(
+                path=item.opt_text("path"),
+                line=_line(item),
+                label=item.text("label"),
+                detail=item.text("detail"),
+            )
             for item in fields.each("offenders")
         ),
         offenders_total=fields.integer("offenders_total"),
@@ -257,27 +274,25 @@ def _comparison(fields: Fields) -> BenchmarkComparison:
         return float("nan") if value is None else value  # the JSON output wrote NaN as null
 
     return BenchmarkComparison(
-        fields.text("name"),
-        fields.text("outcome"),
-        ratio("estimate"),
-        ratio("low"),
-        ratio("high"),
-        fields.integer("rounds"),
-        fields.text("reason"),
+        name=fields.text("name"),
+        outcome=_enum(fields, "outcome", BenchmarkOutcome, "a benchmark outcome"),
+        estimate=ratio("estimate"),
+        low=ratio("low"),
+        high=ratio("high"),
+        rounds=fields.integer("rounds"),
+        reason=fields.text("reason"),
     )
 
 
 def _waiver(fields: Fields) -> WaiverResult:
-    status = fields.text("status")
-    if status not in _WAIVER_STATUSES:
-        raise malformed(fields.path, f"{fields.where}.status", "used, unused or expired", status)
+    status = _enum(fields, "status", WaiverStatus, "used, unused or expired")
     return WaiverResult(
-        fields.text("target"),
-        fields.opt_text("owner"),
-        fields.text("reason"),
-        fields.opt_text("expires"),
-        status,
-        fields.integer("matched"),
+        target=fields.text("target"),
+        owner=fields.opt_text("owner"),
+        reason=fields.text("reason"),
+        expires=fields.opt_text("expires"),
+        status=status,
+        matched=fields.integer("matched"),
     )
 
 

@@ -7,88 +7,29 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
+from typing import Final
+
+from gates.catalog.metrics import METRICS
+from gates.model import Level, WaiverTarget
 
 __all__ = [
+    "DEFAULT_BASE",
     "GATE_KEYS",
     "LIMITS",
-    "METRICS",
     "SETTINGS_KEYS",
     "TOP_KEYS",
     "WAIVER_KEYS",
     "WAIVER_TARGETS",
     "Key",
-    "Kind",
     "Limit",
-    "Metric",
     "json_schema",
 ]
 
-_INF = float("inf")
+DEFAULT_BASE: Final = (
+    "origin/main"  # the base ref when neither --base, $GATES_BASE nor the policy says
+)
 
-
-class Kind(enum.Enum):
-    """The kind of evidence a metric reads."""
-
-    COVERAGE = "coverage"
-    PATCH = "patch"
-    TESTS = "tests"
-    FINDINGS = "findings"
-    BENCHMARKS = "benchmarks"
-
-
-@dataclass(frozen=True, slots=True)
-class Metric:
-    """A measurable value a gate bounds."""
-
-    name: str
-    kind: Kind
-    description: str
-    domain: tuple[float, float]
-    unit: str = ""
-    integral: bool = False
-
-
-def _percent(name: str, kind: Kind, description: str) -> Metric:
-    return Metric(name, kind, description, (0.0, 100.0), unit="%")
-
-
-def _count(name: str, kind: Kind, description: str) -> Metric:
-    return Metric(name, kind, description, (0.0, _INF), integral=True)
-
-
-METRICS: dict[str, Metric] = {
-    metric.name: metric
-    for metric in (
-        _percent(
-            "coverage.percent", Kind.COVERAGE, "line coverage: covered statements / statements"
-        ),
-        _percent(
-            "coverage.branch_percent", Kind.COVERAGE, "branch coverage: covered branches / branches"
-        ),
-        _percent(
-            "coverage.total_percent",
-            Kind.COVERAGE,
-            "statements and branches together, as coverage.py totals them",
-        ),
-        _percent(
-            "coverage.patch_percent",
-            Kind.PATCH,
-            "coverage of the lines changed against the base (diff-cover)",
-        ),
-        _count("tests.total", Kind.TESTS, "test cases run or skipped"),
-        _count("tests.passed", Kind.TESTS, "test cases that passed"),
-        _count("tests.failed", Kind.TESTS, "test cases that failed or errored"),
-        _count("tests.skipped", Kind.TESTS, "test cases skipped (including xfail)"),
-        _count("findings", Kind.FINDINGS, "findings matching the gate's filters, after waivers"),
-        _count(
-            "benchmark.regressions",
-            Kind.BENCHMARKS,
-            "benchmarks significantly slower than the base",
-        ),
-    )
-}
 
 _FINDINGS = frozenset({"findings"})
 _FILES = frozenset(name for name, metric in METRICS.items() if name.startswith("coverage."))
@@ -159,7 +100,7 @@ SETTINGS_KEYS: dict[str, Key] = {
         {"type": "string", "default": ".gates"}, "folder the stages write evidence into"
     ),
     "base": Key(
-        {"type": "string", "default": "origin/main"}, "base ref for diff-aware gates and benchmarks"
+        {"type": "string", "default": DEFAULT_BASE}, "base ref for diff-aware gates and benchmarks"
     ),
     "unaffected": Key(
         {"type": "array", "items": {"type": "string", "minLength": 1}, "default": []},
@@ -198,10 +139,11 @@ GATE_KEYS: dict[str, Key] = {
         "the stage(s) whose evidence the gate reads; coverage is combined across them",
     ),
     "level": Key(
-        {"enum": ["block", "warn"], "default": "block"}, '"warn" reports and never blocks'
+        {"enum": [level.value for level in Level], "default": Level.BLOCK.value},
+        '"warn" reports and never blocks',
     ),
     "on-missing": Key(
-        {"enum": ["block", "warn"], "default": "block"},
+        {"enum": [level.value for level in Level], "default": Level.BLOCK.value},
         "what happens when the gate's evidence is absent",
     ),
     "description": Key({"type": "string"}, "shown next to the gate in the verdict"),
@@ -230,7 +172,7 @@ GATE_KEYS: dict[str, Key] = {
     ),
 }
 
-WAIVER_TARGETS: tuple[str, ...] = ("finding", "gate", "evidence")
+WAIVER_TARGETS: tuple[str, ...] = tuple(target.value for target in WaiverTarget)
 
 WAIVER_KEYS: dict[str, Key] = {
     "finding": Key(

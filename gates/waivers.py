@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 
-from gates.model import Finding, Problem
+from gates.model import Finding, Problem, WaiverTarget
 from gates.policy import Waiver
 
 __all__ = ["WaiverBook"]
@@ -24,8 +24,8 @@ class WaiverBook:
     def __init__(self, waivers: Sequence[Waiver], *, today: dt.date) -> None:
         self.all = tuple(waivers)
         self.live = tuple(w for w in waivers if w.expires >= today)
-        self._findings = tuple(w for w in self.live if w.kind == "finding")
-        self._evidence = tuple(w for w in self.live if w.kind == "evidence")
+        self._findings = tuple(w for w in self.live if w.kind is WaiverTarget.FINDING)
+        self._evidence = tuple(w for w in self.live if w.kind is WaiverTarget.EVIDENCE)
         self.used: Counter[int] = Counter()
 
     def finding(self, finding: Finding) -> Waiver | None:
@@ -42,6 +42,8 @@ class WaiverBook:
 
     def split_findings(self, findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
         """(not waived, waived)."""
+        if not self._findings:  # no finding waiver: nothing to match, finding by finding
+            return list(findings), []
         kept: list[Finding] = []
         waived: list[Finding] = []
         for finding in findings:
@@ -64,7 +66,7 @@ class WaiverBook:
 
     def gate(self, name: str) -> Waiver | None:
         for waiver in self.live:
-            if waiver.kind == "gate" and waiver.target == name:
+            if waiver.kind is WaiverTarget.GATE and waiver.target == name:
                 self.used[waiver.index] += 1
                 return waiver
         return None

@@ -38,13 +38,13 @@ from gates.baseline.store import (
     new_salt,
     write_baseline,
 )
+from gates.catalog.metrics import Kind
 from gates.cli_check import root_folder
 from gates.errors import EvidenceError, InternalError
 from gates.evidence import Evidence, load_evidence
 from gates.gitinfo import BASELINE_NAME, tree_state
 from gates.model import Finding, Severity
 from gates.policy import load_settings
-from gates.vocabulary import Kind
 
 __all__ = ["COMMANDS", "add_parser", "record"]
 

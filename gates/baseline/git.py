@@ -24,7 +24,7 @@ from typing import Final
 
 from gates.annotate import changed_lines as parse_unified_diff
 from gates.errors import EvidenceError
-from gates.gitinfo import ref
+from gates.gitnames import ref
 
 __all__ = ["Changes", "changed_lines", "file_at", "renames"]
 

@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, NamedTuple
 
+from gates.atomic import atomic_write
 from gates.baseline.identity import Identity
 from gates.errors import EvidenceError
-from gates.manifest import atomic_write
 from gates.model import Finding, Severity
 from gates.safeio import Blob, Fields, parse_json, read_blob
 

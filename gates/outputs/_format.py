@@ -13,9 +13,18 @@ import re
 from collections import Counter
 from typing import Final, assert_never
 
-from gates.covround import value_text
 from gates.crash import GATE_METRIC
-from gates.model import BenchmarkComparison, GateResult, Offender, Problem, Status, Verdict
+from gates.figures import NOT_AVAILABLE
+from gates.model import (
+    BenchmarkComparison,
+    BenchmarkOutcome,
+    GateResult,
+    Offender,
+    Problem,
+    Status,
+    Verdict,
+    WaiverStatus,
+)
 from gates.problems import ProblemGroup, group_problems
 
 __all__ = [
@@ -25,9 +34,7 @@ __all__ = [
     "count_items",
     "counts_line",
     "detail_lines",
-    "format_value",
     "hidden_offenders",
-    "is_percent",
     "location",
     "more_text",
     "offender_parts",
@@ -43,7 +50,6 @@ __all__ = [
     "waiver_text",
 ]
 
-NOT_AVAILABLE: Final = "n/a"
 # Line and paragraph breaks become spaces in one-line text.
 _BREAKS: Final = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]+")
 # C0/C1 controls (ESC included: no terminal escape sequence survives), bidi
@@ -69,26 +75,6 @@ def one_line(text: str, limit: int = 0) -> str:
     if limit and len(line) > limit:
         return line[: limit - 1] + "…"
     return line
-
-
-def is_percent(metric: str) -> bool:
-    """Whether ``metric``'s observed value is a percentage (every ``coverage.*`` metric)."""
-    return metric.startswith("coverage.") or metric.endswith("percent")
-
-
-def format_value(metric: str, value: float | None, precision: int | None = None) -> str:
-    """An observed value as a person reads it, next to its bound.
-
-    A coverage.py percentage (``precision``: the gate's) is rounded as
-    ``coverage report`` rounds it (99.996 shows as ``99.99%``, never
-    ``100.00%``); other percentages are truncated to two decimals, never
-    rounded up past a bound; whole numbers show without decimals; ``None`` and
-    non-finite values as ``n/a``. See :func:`gates.covround.value_text`.
-    """
-    if value is None or not math.isfinite(value):
-        return NOT_AVAILABLE
-    text = value_text(metric, value, precision)
-    return f"{text}%" if is_percent(metric) else text
 
 
 def status_symbol(status: Status) -> str:
@@ -247,7 +233,12 @@ def comparison_text(comparison: BenchmarkComparison) -> str:
     return one_line(text, 400)
 
 
-_OUTCOME_ORDER: Final = {"regression": 0, "inconclusive": 1, "improvement": 2, "no-change": 3}
+_OUTCOME_ORDER: Final = {
+    BenchmarkOutcome.REGRESSION: 0,
+    BenchmarkOutcome.INCONCLUSIVE: 1,
+    BenchmarkOutcome.IMPROVEMENT: 2,
+    BenchmarkOutcome.NO_CHANGE: 3,
+}
 
 
 def _ordered_comparisons(gate: GateResult) -> list[BenchmarkComparison]:
@@ -255,7 +246,7 @@ def _ordered_comparisons(gate: GateResult) -> list[BenchmarkComparison]:
     return sorted(
         gate.comparisons,
         key=lambda c: (
-            _OUTCOME_ORDER.get(c.outcome, 4),
+            _OUTCOME_ORDER[c.outcome],
             -c.estimate if math.isfinite(c.estimate) else 0.0,
             c.name,
         ),
@@ -266,8 +257,8 @@ def comparison_lines(gate: GateResult, limit: int) -> list[str]:
     """Each benchmark's estimate and interval, one line each: every flagged one, then
     unchanged ones while the list stays within ``limit``, then how many more."""
     ordered = _ordered_comparisons(gate)
-    flagged = [c for c in ordered if c.outcome != "no-change"]
-    unchanged = [c for c in ordered if c.outcome == "no-change"]
+    flagged = [c for c in ordered if c.outcome is not BenchmarkOutcome.NO_CHANGE]
+    unchanged = [c for c in ordered if c.outcome is BenchmarkOutcome.NO_CHANGE]
     shown = unchanged[: max(limit - len(flagged), 0)]
     lines = [comparison_text(c) for c in [*flagged, *shown]]
     if len(unchanged) > len(shown):
@@ -275,12 +266,17 @@ def comparison_lines(gate: GateResult, limit: int) -> list[str]:
     return lines
 
 
-_WAIVER_SYMBOLS: Final = {"used": "✔", "unused": "!", "expired": "✖"}
-
-
-def waiver_symbol(status: str) -> str:
+def waiver_symbol(status: WaiverStatus) -> str:
     """``used`` ✔, ``unused`` !, ``expired`` ✖ (an expired waiver blocks)."""
-    return _WAIVER_SYMBOLS.get(status, "?")
+    match status:
+        case WaiverStatus.USED:
+            return "✔"
+        case WaiverStatus.UNUSED:
+            return "!"
+        case WaiverStatus.EXPIRED:
+            return "✖"
+        case _:
+            assert_never(status)
 
 
 def waiver_text(target: str, owner: str, expires: str) -> str:

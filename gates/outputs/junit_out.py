@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import Final, assert_never
 from xml.etree import ElementTree as ET
 
+from gates.figures import format_value
 from gates.model import GateResult, Status, Verdict
 from gates.outputs import _format as fmt
 from gates.outputs.interface import RenderOptions
@@ -116,7 +117,7 @@ def _facts(gate: GateResult) -> list[str]:
     return [
         f"metric: {fmt.one_line(gate.metric)}",
         f"status: {gate.status.value} (level {fmt.one_line(gate.level)})",
-        f"observed: {fmt.format_value(gate.metric, gate.observed, gate.precision)}",
+        f"observed: {format_value(gate.metric, gate.observed, gate.precision)}",
         f"bound: {fmt.one_line(gate.bound)}",
         f"stages: {fmt.one_line(', '.join(gate.stages))}",
         f"evidence: {fmt.one_line(', '.join(gate.evidence))}",

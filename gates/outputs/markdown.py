@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from typing import Final
 
+from gates.figures import format_value
 from gates.model import GateResult, Offender, Status, Verdict, WaiverResult
 from gates.outputs import _format as fmt
 from gates.outputs.interface import RenderOptions
@@ -167,7 +168,7 @@ def _gate_row(gate: GateResult) -> str:
     cells = (
         fmt.status_text(gate.status),
         escape_md(gate.name, 100),
-        escape_md(fmt.format_value(gate.metric, gate.observed, gate.precision)),
+        escape_md(format_value(gate.metric, gate.observed, gate.precision)),
         escape_md(gate.bound, 40),
         escape_md(gate.reason, _CELL),
     )

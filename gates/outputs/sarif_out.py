@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Final, TypeAlias, assert_never
 from urllib.parse import quote
 
+from gates.catalog.tools import security_tools
 from gates.model import Finding, Severity, Verdict
 from gates.outputs.interface import JsonValue, RenderOptions
 
@@ -41,7 +42,7 @@ FORMAT: Final = "sarif"
 SARIF_SCHEMA: Final = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-SECURITY_TOOLS: Final = frozenset({"bandit", "pip-audit"})
+SECURITY_TOOLS: Final = security_tools()  # gates.catalog.tools: bandit, pip-audit
 FINGERPRINT: Final = "gates/v1"
 NO_RULE: Final = "unknown-rule"
 _SURROGATES: Final = re.compile("[\ud800-\udfff]")

@@ -26,6 +26,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from gates.figures import format_value
 from gates.model import GateResult, Status, Verdict, WaiverResult
 from gates.outputs import _format as fmt
 from gates.outputs.interface import RenderOptions
@@ -92,7 +93,7 @@ def _gate_table(verdict: Verdict) -> Table:
         table.add_row(
             Text(fmt.status_text(gate.status), style=_style(gate.status)),
             Text(fmt.one_line(gate.name, 60)),
-            Text(fmt.format_value(gate.metric, gate.observed, gate.precision)),
+            Text(format_value(gate.metric, gate.observed, gate.precision)),
             Text(fmt.one_line(gate.bound, 16)),
             Text(fmt.one_line(gate.reason, 400)),
         )

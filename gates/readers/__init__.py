@@ -6,6 +6,7 @@ Adding a reader touches its module, one line here, real assets under
 
 from __future__ import annotations
 
+from gates.catalog.metrics import Kind
 from gates.readers import (
     actionlint_json,
     bandit_json,
@@ -27,7 +28,6 @@ from gates.readers import (
     sarif,
 )
 from gates.readers.interface import ReadContext, Reader
-from gates.vocabulary import Kind
 
 __all__ = ["KINDS", "MAY_BE_EMPTY", "READERS", "ReadContext", "Reader", "reader_for"]
 

@@ -31,8 +31,8 @@ from gates.covround import MAX_PRECISION
 from gates.errors import EvidenceError
 from gates.model import Count, CoverageData, FileCoverage, Problem, ReportData
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, Fields, ints, malformed, parse_json
-from gates.safetext import decimal, in_range
+from gates.safeio import Blob, Fields, int_pairs, ints, malformed, parse_json
+from gates.safetext import decimal
 
 __all__ = ["FORMAT", "TOOL", "read"]
 
@@ -138,15 +138,7 @@ def _statements_only(item: Fields, executed: list[int], expected: int) -> list[i
 def _arcs(item: Fields, key: str) -> Sequence[Sequence[int]]:
     """A list of ``[from, to]`` pairs of line numbers, checked without a copy."""
     arcs = item.array(key)
-    if not all(
-        type(arc) is list
-        and len(arc) == 2
-        and type(arc[0]) is int
-        and type(arc[1]) is int
-        and in_range(arc[0])
-        and in_range(arc[1])
-        for arc in arcs
-    ):
+    if not int_pairs(arcs):
         raise malformed(item.path, f"{item.where}.{key}", "a list of [from, to] line pairs", arcs)
     return arcs  # type: ignore[return-value] # checked just above: list[list[int]]
 

@@ -12,7 +12,7 @@ file and a summary::
 gives. The summary must count exactly the files listed: a cut or edited report
 is ``malformed-report``. A file ruff could not parse appears in neither: the
 text form shows it only with exit code 2 on standard error, so gates takes
-that exit code of this form as a crash (gates/tools.py). ruff prints nothing
+that exit code of this form as a crash (gates/catalog/tools.py). ruff prints nothing
 when it found no Python file (exit 0): no finding, and the ``--show-files``
 listing of the same stage already says ``no-files-checked``.
 """

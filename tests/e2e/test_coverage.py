@@ -127,6 +127,6 @@ def test_a_statements_gate_shows_the_total_beside_it(measured: Measured) -> None
     statements = measured.verdict.gate("unit-statements")
     total = _shown(measured.verdict, "unit-total")
     assert "(gated)" in statements["reason"]
-    assert f"coverage report TOTAL {total} % (statements + branches)" in statements["reason"]
+    assert f"coverage report TOTAL {total}% (statements + branches)" in statements["reason"]
     init = (measured.project.root / "gates.toml").read_text("utf-8")
     assert 'metric = "coverage.total_percent"' in init  # what gates init writes

@@ -29,8 +29,11 @@ from pathlib import Path
 from typing import Final
 
 from gates.annotate import workflow_commands
+from gates.catalog.metrics import Kind
 from gates.evaluate import evaluate
 from gates.evidence import Evidence, LoadedReport, StageEvidence
+from gates.load import evidence as load_evidence
+from gates.load.summary import QUANTILES, Scenario, summarise
 from gates.manifest import Manifest, ReportEntry
 from gates.model import ReportData, Verdict
 from gates.outputs import OutputFormat, render
@@ -39,7 +42,6 @@ from gates.readers import KINDS, READERS
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob
 from gates.verdict_file import parse_verdict
-from gates.vocabulary import Kind
 
 __all__ = ["ASSETS", "HOSTILE", "TARGETS", "Target", "seed_files"]
 
@@ -274,6 +276,19 @@ def verdict_seeds() -> list[bytes]:
     return [render(verdict, OutputFormat.JSON).encode() for verdict in verdicts]
 
 
+# ---------------------------------------------------------------- the load stage's evidence
+
+
+def read_load_latency(data: bytes) -> object:
+    """What the load gates will do with ``latency.json`` (issue 13; no registered reader yet)."""
+    latency = load_evidence.read(blob(data, "latency.json"))
+    summary = summarise(latency, Scenario(warmup_s=5.0, offered_rps=10.0), path="latency.json")
+    for figures in (summary.overall, *summary.endpoints):
+        for q in QUANTILES:
+            figures.percentile(q)
+    return summary
+
+
 # ---------------------------------------------------------------- the targets
 
 
@@ -302,6 +317,9 @@ TARGETS: Final[dict[str, Target]] = {
         "verdict", "json", read_verdict, ("tests/unit/outputs/golden/mixed.json",), verdict_seeds
     ),
     "policy": Target("policy", "toml", load_policy_bytes, _POLICY_SEEDS),
+    "gates-load-latency": Target(
+        "gates-load-latency", "json", read_load_latency, ("tests/assets/locust/*/*.latency.json",)
+    ),
 }
 
 

@@ -49,6 +49,10 @@ _NOT_REPORTS: Final = (
     "manifest.json",
     "*.toml",
     "*.cfg",
+    # Locust's own reports and the raw latencies: the load tests' cross-check (issue 13)
+    "*.locust.json",
+    "*.raw.tsv",
+    "locust/*/*.csv",
 )
 
 

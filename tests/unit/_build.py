@@ -6,6 +6,7 @@ import datetime as dt
 import tomllib
 from collections.abc import Sequence
 
+from gates.catalog.metrics import Kind
 from gates.evaluate import evaluate
 from gates.evidence import Evidence, LoadedReport, StageEvidence, StageProblem
 from gates.manifest import Manifest, ReportEntry
@@ -26,7 +27,6 @@ from gates.model import (
     Verdict,
 )
 from gates.policy import parse_policy
-from gates.vocabulary import Kind
 
 TODAY = dt.date(2026, 11, 25)
 COMMIT = "a" * 40
@@ -160,5 +160,13 @@ def problem(
     slug: str, *, tool: str = "", kind: Kind | None = None, subject: str = ""
 ) -> StageProblem:
     return StageProblem(
-        Problem(slug, ".gates/x/report", f"{slug} happened", "do the thing", subject), tool, kind
+        Problem(
+            slug=slug,
+            path=".gates/x/report",
+            message=f"{slug} happened",
+            hint="do the thing",
+            subject=subject,
+        ),
+        tool,
+        kind,
     )

@@ -24,6 +24,7 @@ from gates.gitinfo import tree_state
 from gates.manifest import load_manifest
 from gates.model import GateResult, Status
 from gates.policy import parse_policy
+from gates.process import Finished
 from gates.rounds import Plan, Side
 
 GIT = ("git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", "-c", "commit.gpgsign=false")
@@ -111,11 +112,11 @@ class Fakes:
 
     def run(
         self, command: Sequence[str], *, cwd: Path, timeout: float, env: object = None
-    ) -> subprocess.CompletedProcess[str]:
+    ) -> Finished:
         self.commands.append(list(command))
         path = Path(next(a for a in command if a.startswith("--benchmark-json=")).split("=")[1])
         report(path, medians(cwd))
-        return subprocess.CompletedProcess(command, 0, "", "")
+        return Finished(command=tuple(command), code=0)
 
 
 def request(repo: Path, **changes: object) -> BenchRequest:
@@ -271,11 +272,9 @@ def test_each_side_gets_an_environment_built_the_same_way(
 ) -> None:
     ran: list[tuple[list[str], Path]] = []
 
-    def run(
-        command: Sequence[str], *, cwd: Path, timeout: float, env: object = None
-    ) -> subprocess.CompletedProcess[str]:
+    def run(command: Sequence[str], *, cwd: Path, timeout: float, env: object = None) -> Finished:
         ran.append((list(command), cwd))
-        return subprocess.CompletedProcess(command, 0, "5.3.1\n", "")
+        return Finished(command=tuple(command), code=0, stdout=b"5.3.1\n")
 
     monkeypatch.setattr(bench, "_run", run)
     monkeypatch.setattr(shutil, "which", lambda _name: uv)
@@ -302,8 +301,8 @@ def test_a_failed_install_says_which_side_and_why(
     monkeypatch.setattr(
         bench,
         "_run",
-        lambda command, **_: subprocess.CompletedProcess(
-            command, 1, "", "No matching distribution"
+        lambda command, **_: Finished(
+            command=tuple(command), code=1, stderr=b"No matching distribution"
         ),
     )
     manifest = run_stage(request(repo), log=lambda _: None)

@@ -72,12 +72,6 @@ def test_a_max_is_the_mirror(value: float, bound: float, fails: bool) -> None:
     assert covround.over_max(value, bound, 2) is fails
 
 
-def test_a_failure_shows_the_figure_that_was_compared() -> None:
-    assert covround.display_failed(90.4977, 90.498, 2) == "90.498"
-    assert covround.display_failed(99.996, 100, 2) == "99.99"
-    assert covround.display_failed(89.994, 90, 2) == "89.99"
-
-
 def test_a_bound_with_many_decimals_is_judged_at_fifteen() -> None:
     assert covround.bound_precision(5e-324, 2) == covround.MAX_PRECISION
     assert covround.below_min(0.0, 5e-324, 2)
@@ -87,20 +81,6 @@ def test_a_bound_with_many_decimals_is_judged_at_fifteen() -> None:
 @pytest.mark.parametrize(("project", "used"), [(None, 2), (0, 2), (1, 1), (2, 2), (4, 4)])
 def test_the_projects_precision_above_zero_else_two(project: int | None, used: int) -> None:
     assert covround.effective_precision(project) == used
-
-
-@pytest.mark.parametrize(
-    ("metric", "value", "precision", "shown"),
-    [
-        ("coverage.total_percent", 90.49773755656109, 2, "90.50"),
-        ("coverage.percent", 92.1951219512195, 1, "92.2"),
-        ("coverage.patch_percent", 89.996, None, "89.99"),  # diff-cover truncates
-        ("coverage.patch_percent", 0.29, None, "0.29"),  # no float artefact
-        ("findings", 3.0, None, "3"),
-    ],
-)
-def test_value_text(metric: str, value: float, precision: int | None, shown: str) -> None:
-    assert covround.value_text(metric, value, precision) == shown
 
 
 def test_a_finer_bound_is_judged_finer_as_coverage_py_does() -> None:

@@ -24,11 +24,11 @@ from typing import NamedTuple
 
 import pytest
 
+from gates.catalog.metrics import Kind
+from gates.catalog.tools import KNOWN_TOOLS
 from gates.errors import ApiError, EvidenceError, InternalError, PolicyError, UsageError
 from gates.model import Severity
 from gates.readers import KINDS, READERS, bandit_json, ruff_json, sarif
-from gates.tools import KNOWN_TOOLS
-from gates.vocabulary import Kind
 
 ROOT = Path(__file__).parents[2]
 DOCS = ROOT / "docs"

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gates import metrics
-from gates.evaluate import show_value
+from gates.catalog.metrics import Kind
 from gates.evidence import StageEvidence, StageProblem
+from gates.kinds import patch as metrics
+from gates.kinds.interface import Measured, NotApplicable, Unmeasured
+from gates.kinds.patch import compared_with
 from gates.manifest import ToolRun
-from gates.metrics import compared_with
 from gates.model import Count, PatchCoverage, PatchFile, Problem, Severity, Status
-from gates.vocabulary import Kind
 from tests.unit import _build as b
 
 UNIT_90 = '[gate.unit]\nmetric = "coverage.percent"\nstage = "unit"\nmin = 90\n'
@@ -40,7 +40,7 @@ def test_coverage_just_below_the_bound_fails_and_lists_files() -> None:
     assert gate.status is Status.FAIL
     assert verdict.exit_code == 1
     assert gate.observed is not None and gate.observed < 90
-    assert "89.99 % < 90" in gate.reason  # truncated, never shown rounded up to 90.00
+    assert "89.99% < 90" in gate.reason  # truncated, never shown rounded up to 90.00
     assert [o.path for o in gate.offenders] == ["a.py"]
     assert "missing lines 9001-10001" in gate.offenders[0].detail
     assert gate.reproduce == "nox -s unit"
@@ -422,19 +422,6 @@ def test_raising_min_never_turns_fail_into_pass(
     assert not (at_low is Status.FAIL and at_high is Status.PASS)
 
 
-@pytest.mark.parametrize(
-    ("metric", "value", "shown"),
-    [
-        ("coverage.percent", 89.999, "89.99 %"),
-        ("coverage.percent", 100.0, "100.00 %"),
-        ("findings", 3.0, "3"),
-        ("tests.total", 12345.0, "12,345"),
-    ],
-)
-def test_show_value(metric: str, value: float, shown: str) -> None:
-    assert show_value(metric, value) == shown
-
-
 def test_a_stale_stage_taints_only_gates_reading_its_tools() -> None:
     stale = b.problem("stale-worktree")
     lint = b.findings("lint", "ruff", counts={Count.FILES_LINTED: 3})
@@ -457,7 +444,12 @@ def _failed_stage(name: str, tool: str) -> StageEvidence:
     failed = replace(
         b.manifest(name), error=f"{tool} exited 4", tools=(ToolRun(tool, "1.0", (tool,), 4),)
     )
-    problem = Problem("stage-failed", f".gates/{name}/manifest.json", "could not", "rerun it")
+    problem = Problem(
+        slug="stage-failed",
+        path=f".gates/{name}/manifest.json",
+        message="could not",
+        hint="rerun it",
+    )
     return StageEvidence(name, failed, (), (StageProblem(problem),))
 
 
@@ -533,11 +525,11 @@ def test_zero_measured_lines_in_measured_files_are_comments_not_a_vacuous_diff(
     result = metrics.patch(
         [_NOTHING_MEASURED], [_numstat(*changes)], base="origin/main", measured_files=measured
     )
-    assert result.value is None
     if verdict == "not applicable":
-        assert result.problems == ()
-        assert "no executable line" in result.not_applicable
+        assert isinstance(result, NotApplicable)
+        assert "no executable line" in result.reason
     else:
+        assert isinstance(result, Unmeasured)
         assert [p.slug for p in result.problems] == ["vacuous-diff"]
         if measured:
             assert "coverage never measured pkg/a.py" in result.problems[0].message
@@ -571,4 +563,6 @@ def test_patch_coverage_can_read_only_the_package_files() -> None:
     )
     everything = metrics.patch([diff], [], base="origin/main")
     package = metrics.patch([diff], [], base="origin/main", paths=["src/*"])
+    assert isinstance(everything, Measured)
+    assert isinstance(package, Measured)
     assert (everything.value, package.value) == (40.0, 100.0)

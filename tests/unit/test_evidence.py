@@ -15,6 +15,7 @@ import pytest
 from gates import evidence as evidence_module
 from gates import manifest as manifest_module
 from gates import readers
+from gates.catalog.tools import exit_meaning
 from gates.errors import EvidenceError
 from gates.evidence import StageEvidence, load_evidence, load_stage, pin_commit
 from gates.gitinfo import TreeState, tree_state
@@ -22,7 +23,6 @@ from gates.manifest import Manifest, StageRecorder
 from gates.model import Count, ReportData
 from gates.readers.interface import Reader
 from gates.runner import run_tool
-from gates.tools import exit_meaning
 
 STATE = TreeState("c" * 40, dirty=False, digest="0" * 64)
 MAX = 1024 * 1024

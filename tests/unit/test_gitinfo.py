@@ -13,7 +13,8 @@ from unittest.mock import ANY
 import pytest
 
 from gates.evidence import load_evidence
-from gates.gitinfo import DELETED, commit_of, pathspec, same_code, tree_state
+from gates.gitinfo import DELETED, commit_of, same_code, tree_state
+from gates.gitnames import pathspec
 from gates.manifest import StageRecorder
 
 MAX = 1 << 24

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from gates.catalog.metrics import Kind
 from gates.evidence import LoadedReport, StageEvidence, load_evidence
 from gates.gitinfo import TreeState
 from gates.manifest import StageRecorder
@@ -18,7 +19,6 @@ from gates.model import Count, Outcome, Status, Verdict
 from gates.readers import junit
 from gates.readers.interface import ReadContext
 from gates.safeio import read_blob
-from gates.vocabulary import Kind
 from tests.unit import _build as b
 from tests.unit.readers import _pytest_truth as truth
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from gates import cli
+from gates.atomic import atomic_write
 from gates.errors import EvidenceError, UsageError
 from gates.gitinfo import (
     DELETED,
@@ -20,11 +21,11 @@ from gates.gitinfo import (
     TreeState,
     changed_since,
     differing,
-    ref,
     same_code,
     tree_state,
 )
-from gates.manifest import MANIFEST_NAME, StageRecorder, atomic_write, load_manifest
+from gates.gitnames import ref
+from gates.manifest import MANIFEST_NAME, StageRecorder, load_manifest
 from gates.runner import ReportSpec, run_tool, tool_version
 
 

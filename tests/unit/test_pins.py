@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 
 from gates import pins
 from gates.errors import UsageError
+from gates.process import Finished
 
 
 def test_the_shipped_pins_are_exact_and_cover_every_stage_tool() -> None:
@@ -36,12 +36,12 @@ def test_render_replaces_versions_and_keeps_comments() -> None:
 def _fake_pip(monkeypatch: pytest.MonkeyPatch, *, code: int, report: object) -> list[list[str]]:
     calls: list[list[str]] = []
 
-    def run(command: list[str], **_: object) -> subprocess.CompletedProcess[bytes]:
+    def run(command: list[str], **_: object) -> Finished:
         calls.append(command)
         out = json.dumps(report).encode() if code == 0 else b""
-        return subprocess.CompletedProcess(command, code, out, b"ERROR: no network")
+        return Finished(command=tuple(command), code=code, stdout=out, stderr=b"ERROR: no network")
 
-    monkeypatch.setattr("gates.pins.subprocess.run", run)
+    monkeypatch.setattr("gates.pins.process.run", run)
     return calls
 
 

@@ -16,6 +16,7 @@ import nox
 import pytest
 from nox import registry
 
+from gates.catalog.stages import STAGE_TAG, stage_requires
 from gates.errors import EvidenceError, UsageError
 from gates.nox import Pipeline
 from gates.plan import (
@@ -28,7 +29,6 @@ from gates.plan import (
     parse_session_list,
 )
 from gates.policy import Policy, parse_policy
-from gates.stages import STAGE_TAG, stage_requires
 
 POLICY: Final = """
 [gates]

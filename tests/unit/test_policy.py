@@ -11,10 +11,11 @@ import jsonschema
 import pytest
 
 from gates.budget import Budget
+from gates.catalog.metrics import METRICS
 from gates.errors import PolicyError
 from gates.model import Severity
 from gates.policy import glob_match, load_policy, parse_policy
-from gates.vocabulary import METRICS, json_schema
+from gates.vocabulary import json_schema
 
 SCHEMA_FILE = Path(__file__).parents[2] / "gates" / "data" / "gates.schema.json"
 

@@ -8,10 +8,10 @@ import tomllib
 import pytest
 
 from gates import nox as gates_nox
+from gates.catalog.stages import STAGES
 from gates.errors import PolicyError
 from gates.policy import GateSpec, parse_policy
 from gates.policy_hints import check_names, closest, suggest
-from gates.stages import STAGES
 
 
 def gates(text: str) -> tuple[GateSpec, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gates.model import Problem
 from gates.problems import group_problems
 
@@ -9,7 +11,13 @@ HINT = "rerun with network access"
 
 
 def skipped(name: str, why: str = "not found", hint: str = HINT) -> Problem:
-    return Problem("audit-incomplete", "a.json", f"{name}: not audited ({why})", hint, name)
+    return Problem(
+        slug="audit-incomplete",
+        path="a.json",
+        message=f"{name}: not audited ({why})",
+        hint=hint,
+        subject=name,
+    )
 
 
 def test_problems_that_differ_only_in_their_subject_are_one_group() -> None:
@@ -33,8 +41,8 @@ def test_another_reason_slug_path_or_hint_is_another_group_in_order() -> None:
         skipped("b", why="editable"),
         skipped("c"),
         skipped("d", hint="other"),
-        skipped("e")._replace(path="b.json"),
-        skipped("f")._replace(slug="other"),
+        replace(skipped("e"), path="b.json"),
+        replace(skipped("f"), slug="other"),
     ]
     groups = group_problems(problems)
     assert [g.subjects for g in groups] == [("a", "c"), ("b",), ("d",), ("e",), ("f",)]
@@ -42,8 +50,20 @@ def test_another_reason_slug_path_or_hint_is_another_group_in_order() -> None:
 
 
 def test_a_message_that_does_not_start_with_its_subject_stands_alone() -> None:
-    first = Problem("scan-errors", "b.json", "bandit could not scan x.py: bad", "fix", "x.py")
-    second = Problem("scan-errors", "b.json", "bandit could not scan y.py: bad", "fix", "y.py")
+    first = Problem(
+        slug="scan-errors",
+        path="b.json",
+        message="bandit could not scan x.py: bad",
+        hint="fix",
+        subject="x.py",
+    )
+    second = Problem(
+        slug="scan-errors",
+        path="b.json",
+        message="bandit could not scan y.py: bad",
+        hint="fix",
+        subject="y.py",
+    )
     groups = group_problems([first, second])
     assert [g.describe() for g in groups] == [
         "b.json: bandit could not scan x.py: bad",
@@ -52,6 +72,6 @@ def test_a_message_that_does_not_start_with_its_subject_stands_alone() -> None:
 
 
 def test_identical_problems_are_shown_once_and_counted() -> None:
-    problem = Problem("no-tests", "j.xml", "no test ran", "run them")
+    problem = Problem(slug="no-tests", path="j.xml", message="no test ran", hint="run them")
     [group] = group_problems([problem, problem])
     assert (group.describe(), group.size) == ("j.xml: no test ran", 2)

@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from typing import Final
 
+from gates.errors import ExitCode
 from gates.model import (
     BenchmarkComparison,
+    BenchmarkOutcome,
     Count,
     Finding,
     GateResult,
+    Level,
     Offender,
     Problem,
     Severity,
     Status,
     Verdict,
     WaiverResult,
+    WaiverStatus,
 )
 
 __all__ = ["HOSTILE", "hostile", "huge", "mixed", "passing"]
@@ -76,7 +80,7 @@ def _gate(
         name=name,
         metric=metric,
         status=status,
-        level="warn" if status is Status.WARN else "block",
+        level=Level.WARN if status is Status.WARN else Level.BLOCK,
         observed=observed,
         bound=bound,
         reason=reason or f"{name} is within its bound",
@@ -108,7 +112,7 @@ def passing() -> Verdict:
     )
     return Verdict(
         status=Status.PASS,
-        exit_code=0,
+        exit_code=ExitCode.PASS,
         gates=gates,
         waivers=(),
         counts=((Count.TESTS_RUN, 412), (Count.TESTS_SKIPPED, 3), (Count.FILES_LINTED, 57)),
@@ -127,9 +131,11 @@ def _coverage_gate() -> GateResult:
         reason="line coverage 89.99% is below 90%",
         precision=2,
         offenders=(
-            Offender("gates/evaluate.py", 0, "71.42%", "missing lines 40-52, 97"),
-            Offender("gates/policy.py", 0, "84.00%", "missing lines 12, 13"),
-            Offender("gates/cli.py", 0, "88.10%", "missing line 201"),
+            Offender(
+                path="gates/evaluate.py", line=0, label="71.42%", detail="missing lines 40-52, 97"
+            ),
+            Offender(path="gates/policy.py", line=0, label="84.00%", detail="missing lines 12, 13"),
+            Offender(path="gates/cli.py", line=0, label="88.10%", detail="missing line 201"),
         ),
         offenders_total=5,
         evidence=(".gates/unit/coverage.json",),
@@ -145,8 +151,18 @@ def _tests_gate() -> GateResult:
         observed=2.0,
         reason="2 tests failed",
         offenders=(
-            Offender("tests/test_policy.py", 41, "tests.test_policy::test_bound", "assert 3 == 2"),
-            Offender("tests/test_cli.py", 0, "tests.test_cli::test_exit", "TimeoutError"),
+            Offender(
+                path="tests/test_policy.py",
+                line=41,
+                label="tests.test_policy::test_bound",
+                detail="assert 3 == 2",
+            ),
+            Offender(
+                path="tests/test_cli.py",
+                line=0,
+                label="tests.test_cli::test_exit",
+                detail="TimeoutError",
+            ),
         ),
         offenders_total=2,
         reproduce="pytest tests/test_policy.py::test_bound tests/test_cli.py::test_exit",
@@ -162,12 +178,38 @@ def _benchmark_gate() -> GateResult:
         reason="1 benchmark regressed by more than 5%",
         stages=("benchmark",),
         evidence=(".gates/benchmark/head.json", ".gates/benchmark/base.json"),
-        offenders=(Offender("tests/bench.py", 0, "test_parse", "+12.0% slower"),),
+        offenders=(
+            Offender(path="tests/bench.py", line=0, label="test_parse", detail="+12.0% slower"),
+        ),
         offenders_total=1,
         comparisons=(
-            BenchmarkComparison("test_parse", "regression", 1.12, 1.051, 1.193, 40, "p < 0.01"),
-            BenchmarkComparison("test_render", "no-change", 1.01, 0.98, 1.04, 40, ""),
-            BenchmarkComparison("test_read", "inconclusive", 1.04, 0.97, 1.11, 12, "budget"),
+            BenchmarkComparison(
+                name="test_parse",
+                outcome=BenchmarkOutcome.REGRESSION,
+                estimate=1.12,
+                low=1.051,
+                high=1.193,
+                rounds=40,
+                reason="p < 0.01",
+            ),
+            BenchmarkComparison(
+                name="test_render",
+                outcome=BenchmarkOutcome.NO_CHANGE,
+                estimate=1.01,
+                low=0.98,
+                high=1.04,
+                rounds=40,
+                reason="",
+            ),
+            BenchmarkComparison(
+                name="test_read",
+                outcome=BenchmarkOutcome.INCONCLUSIVE,
+                estimate=1.04,
+                low=0.97,
+                high=1.11,
+                rounds=12,
+                reason="budget",
+            ),
         ),
         reproduce="nox -s benchmark",
     )
@@ -197,10 +239,10 @@ def _other_gates() -> tuple[GateResult, ...]:
             evidence=(".gates/unit/diff-cover.json",),
             problems=(
                 Problem(
-                    "vacuous",
-                    ".gates/unit/diff-cover.json",
-                    "0 changed lines measured, 14 Python lines changed",
-                    "fetch the base branch: git fetch origin main",
+                    slug="vacuous",
+                    path=".gates/unit/diff-cover.json",
+                    message="0 changed lines measured, 14 Python lines changed",
+                    hint="fetch the base branch: git fetch origin main",
                 ),
             ),
             reproduce="nox -s unit",
@@ -251,15 +293,29 @@ def mixed() -> Verdict:
     )
     waivers = (
         WaiverResult(
-            "finding pip-audit:GHSA-h4gh-qq45-vh27",
-            "@sec-team",
-            "not reachable",
-            "2027-01-31",
-            "used",
-            1,
+            target="finding pip-audit:GHSA-h4gh-qq45-vh27",
+            owner="@sec-team",
+            reason="not reachable",
+            expires="2027-01-31",
+            status=WaiverStatus.USED,
+            matched=1,
         ),
-        WaiverResult("package left-pad", "alice", "vendored", "2026-12-01", "unused", 0),
-        WaiverResult("finding bandit:B602", "", "temporary", "2024-01-01", "expired", 0),
+        WaiverResult(
+            target="package left-pad",
+            owner="alice",
+            reason="vendored",
+            expires="2026-12-01",
+            status=WaiverStatus.UNUSED,
+            matched=0,
+        ),
+        WaiverResult(
+            target="finding bandit:B602",
+            owner="",
+            reason="temporary",
+            expires="2024-01-01",
+            status=WaiverStatus.EXPIRED,
+            matched=0,
+        ),
     )
     counts = (
         (Count.TESTS_RUN, 412),
@@ -271,7 +327,7 @@ def mixed() -> Verdict:
     )
     return Verdict(
         status=Status.ERROR,
-        exit_code=3,
+        exit_code=ExitCode.EVIDENCE,
         gates=gates,
         waivers=waivers,
         counts=counts,
@@ -302,7 +358,10 @@ def _many_findings(count: int) -> tuple[tuple[Finding, bool], ...]:
 def _many_offenders(count: int) -> tuple[Offender, ...]:
     return tuple(
         Offender(
-            f"pkg/mod_{i % 500}.py", i % 300 + 1, f"R{i % 97}", f"problem number {i} " + "x" * 80
+            path=f"pkg/mod_{i % 500}.py",
+            line=i % 300 + 1,
+            label=f"R{i % 97}",
+            detail=f"problem number {i} " + "x" * 80,
         )
         for i in range(count)
     )
@@ -336,7 +395,7 @@ def huge(findings: int = 100_000, offenders: int = 10_000) -> Verdict:
     )
     return Verdict(
         status=Status.FAIL,
-        exit_code=1,
+        exit_code=ExitCode.FAIL,
         gates=gates,
         waivers=(),
         counts=((Count.FILES_LINTED, 500),),
@@ -348,7 +407,7 @@ def huge(findings: int = 100_000, offenders: int = 10_000) -> Verdict:
 def hostile() -> Verdict:
     """Hostile text in every string field a verdict carries."""
     text = HOSTILE_TEXT
-    offenders = tuple(Offender(f"src/{h}.py", 3, h, text) for h in HOSTILE)
+    offenders = tuple(Offender(path=f"src/{h}.py", line=3, label=h, detail=text) for h in HOSTILE)
     gates = tuple(
         _gate(
             text,
@@ -361,10 +420,20 @@ def hostile() -> Verdict:
             offenders_total=len(offenders) + 7,
             reproduce=text,
             waivers=(text,),
-            problems=(Problem(text, text, text, text, text),),
+            problems=(Problem(slug=text, path=text, message=text, hint=text, subject=text),),
             stages=(text,),
             evidence=(text,),
-            comparisons=(BenchmarkComparison(text, "regression", 1.5, 1.2, 1.8, 5, text),),
+            comparisons=(
+                BenchmarkComparison(
+                    name=text,
+                    outcome=BenchmarkOutcome.REGRESSION,
+                    estimate=1.5,
+                    low=1.2,
+                    high=1.8,
+                    rounds=5,
+                    reason=text,
+                ),
+            ),
         )
         for status in Status
     )
@@ -375,9 +444,18 @@ def hostile() -> Verdict:
     )
     return Verdict(
         status=Status.FAIL,
-        exit_code=1,
+        exit_code=ExitCode.FAIL,
         gates=gates,
-        waivers=(WaiverResult(text, text, text, text, "used", 2),),
+        waivers=(
+            WaiverResult(
+                target=text,
+                owner=text,
+                reason=text,
+                expires=text,
+                status=WaiverStatus.USED,
+                matched=2,
+            ),
+        ),
         counts=((Count.TESTS_RUN, 1),),
         findings=findings,
         stages=((text, text, True),),

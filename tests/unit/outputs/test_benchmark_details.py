@@ -4,37 +4,37 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gates.model import BenchmarkComparison, GateResult, Status, Verdict
+from gates.model import BenchmarkComparison, BenchmarkOutcome, GateResult, Level, Status, Verdict
 from gates.outputs import OutputFormat, RenderOptions, render
 from tests.unit.outputs import _verdicts
 
 COMPARISONS = (
     BenchmarkComparison(
-        "bench.py::test_parse",
-        "no-change",
-        1.012,
-        0.991,
-        1.031,
-        12,
-        "the interval stays below +5.0 %",
+        name="bench.py::test_parse",
+        outcome=BenchmarkOutcome.NO_CHANGE,
+        estimate=1.012,
+        low=0.991,
+        high=1.031,
+        rounds=12,
+        reason="the interval stays below +5.0 %",
     ),
     BenchmarkComparison(
-        "bench.py::test_sort",
-        "inconclusive",
-        1.03,
-        0.9,
-        1.16,
-        20,
-        "too noisy: after 20 rounds the interval still reaches +5.0 %",
+        name="bench.py::test_sort",
+        outcome=BenchmarkOutcome.INCONCLUSIVE,
+        estimate=1.03,
+        low=0.9,
+        high=1.16,
+        rounds=20,
+        reason="too noisy: after 20 rounds the interval still reaches +5.0 %",
     ),
     BenchmarkComparison(
-        "bench.py::test_load",
-        "improvement",
-        0.8,
-        0.78,
-        0.82,
-        12,
-        "significantly faster (p=0.001 after Holm), by over -4.8 %",
+        name="bench.py::test_load",
+        outcome=BenchmarkOutcome.IMPROVEMENT,
+        estimate=0.8,
+        low=0.78,
+        high=0.82,
+        rounds=12,
+        reason="significantly faster (p=0.001 after Holm), by over -4.8 %",
     ),
 )
 
@@ -53,7 +53,7 @@ def passing_benchmarks() -> Verdict:
         name="benchmarks",
         metric="benchmark.regressions",
         status=Status.PASS,
-        level="block",
+        level=Level.BLOCK,
         observed=0.0,
         bound="<= 0",
         reason="0 — same-run A/B, 20 rounds: 3 benchmarks compared: 0 regressions, "
@@ -91,7 +91,16 @@ def test_the_markdown_lists_them_too() -> None:
 
 def test_many_unchanged_benchmarks_are_counted_not_listed() -> None:
     many = tuple(
-        BenchmarkComparison(f"b{i:02d}", "no-change", 1.0, 0.99, 1.01, 10, "") for i in range(30)
+        BenchmarkComparison(
+            name=f"b{i:02d}",
+            outcome=BenchmarkOutcome.NO_CHANGE,
+            estimate=1.0,
+            low=0.99,
+            high=1.01,
+            rounds=10,
+            reason="",
+        )
+        for i in range(30)
     )
     verdict = passing_benchmarks()
     gate = replace(verdict.gates[-1], comparisons=many)

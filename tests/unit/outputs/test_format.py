@@ -7,43 +7,19 @@ from dataclasses import replace
 
 import pytest
 
-from gates.model import BenchmarkComparison, GateResult, Offender, Problem, Status
+from gates.errors import ExitCode
+from gates.model import (
+    BenchmarkComparison,
+    BenchmarkOutcome,
+    GateResult,
+    Level,
+    Offender,
+    Problem,
+    Status,
+    WaiverStatus,
+)
 from gates.outputs import _format as fmt
 from tests.unit.outputs import _verdicts
-
-
-@pytest.mark.parametrize(
-    ("metric", "value", "shown"),
-    [
-        ("coverage.percent", 89.996, "89.99%"),
-        ("coverage.percent", 89.999999, "89.99%"),
-        ("coverage.percent", 90.0, "90.00%"),
-        ("coverage.percent", 0.29, "0.29%"),  # 0.29 * 100 is 28.999...: no float trick
-        ("coverage.percent", 100, "100.00%"),
-        ("coverage.patch_percent", 0.0, "0.00%"),
-        ("coverage.percent", 1e-9, "0.00%"),
-        ("coverage.percent", None, "n/a"),
-        ("coverage.percent", math.nan, "n/a"),
-        ("coverage.percent", math.inf, "n/a"),
-        ("tests.failed", 2.0, "2"),
-        ("findings", 0.0, "0"),
-        ("findings", 100_000.0, "100000"),
-        ("benchmark.ratio", 1.0599, "1.05"),
-        ("benchmark.ratio", -1.0599, "-1.05"),
-        ("tests.failed", None, "n/a"),
-    ],
-)
-def test_format_value_truncates_and_never_rounds(
-    metric: str, value: float | None, shown: str
-) -> None:
-    assert fmt.format_value(metric, value) == shown
-
-
-@pytest.mark.parametrize("digits", range(3, 14))
-def test_a_value_just_under_the_bound_never_displays_as_the_bound(digits: int) -> None:
-    value = 90 - 10**-digits
-    assert value < 90
-    assert fmt.format_value("coverage.percent", value) == "89.99%"
 
 
 @pytest.mark.parametrize(
@@ -99,13 +75,22 @@ def test_summary_of_a_blocked_verdict_leads_with_what_blocks() -> None:
 
 def test_summary_of_no_gates() -> None:
     verdict = _verdicts.passing()
-    empty = type(verdict)(verdict.status, 0, (), (), (), (), ())
+    empty = replace(verdict, gates=(), waivers=(), counts=(), findings=(), stages=(), notes=())
     assert fmt.summary_line(empty) == "PASSED — no gates evaluated"
 
 
 def test_a_non_zero_exit_blocks_even_with_a_passing_status() -> None:
     verdict = _verdicts.passing()
-    odd = type(verdict)(Status.PASS, 3, verdict.gates, (), (), (), ())
+    odd = replace(
+        verdict,
+        status=Status.PASS,
+        exit_code=ExitCode.EVIDENCE,
+        waivers=(),
+        counts=(),
+        findings=(),
+        stages=(),
+        notes=(),
+    )
     assert fmt.blocked(odd)
     assert fmt.summary_line(odd) == "BLOCKED — 3 gates passed (exit 3)"
 
@@ -115,18 +100,36 @@ def _gate(offenders: int, total: int) -> GateResult:
         name="g",
         metric="findings",
         status=Status.FAIL,
-        level="block",
+        level=Level.BLOCK,
         observed=1.0,
         bound="<= 0",
         reason="r",
         stages=(),
         evidence=(),
-        offenders=tuple(Offender("a.py", i, "R1", "d") for i in range(1, offenders + 1)),
+        offenders=tuple(
+            Offender(path="a.py", line=i, label="R1", detail="d") for i in range(1, offenders + 1)
+        ),
         offenders_total=total,
-        problems=(Problem("vacuous", "x.json", "no lines", "fetch"),),
+        problems=(Problem(slug="vacuous", path="x.json", message="no lines", hint="fetch"),),
         comparisons=(
-            BenchmarkComparison("b1", "no-change", 1.0, 0.9, 1.1, 5, ""),
-            BenchmarkComparison("b2", "regression", 1.2, 1.1, math.nan, 5, "slow"),
+            BenchmarkComparison(
+                name="b1",
+                outcome=BenchmarkOutcome.NO_CHANGE,
+                estimate=1.0,
+                low=0.9,
+                high=1.1,
+                rounds=5,
+                reason="",
+            ),
+            BenchmarkComparison(
+                name="b2",
+                outcome=BenchmarkOutcome.REGRESSION,
+                estimate=1.2,
+                low=1.1,
+                high=math.nan,
+                rounds=5,
+                reason="slow",
+            ),
         ),
     )
 
@@ -145,12 +148,60 @@ def test_detail_lines_list_problems_offenders_more_and_comparisons() -> None:
 
 def test_comparisons_show_every_flagged_one_then_unchanged_within_the_limit() -> None:
     comparisons = (
-        BenchmarkComparison("same1", "no-change", 1.01, 0.99, 1.03, 12, ""),
-        BenchmarkComparison("faster", "improvement", 0.8, 0.78, 0.82, 12, "20.0 % faster"),
-        BenchmarkComparison("noisy", "inconclusive", 1.04, 0.9, 1.2, 30, "too noisy"),
-        BenchmarkComparison("same2", "no-change", 1.02, 1.0, 1.04, 12, ""),
-        BenchmarkComparison("slow", "regression", 1.1, 1.08, 1.12, 12, "+10.0 % slower"),
-        BenchmarkComparison("slower", "regression", 1.3, 1.2, 1.4, 12, "+30.0 % slower"),
+        BenchmarkComparison(
+            name="same1",
+            outcome=BenchmarkOutcome.NO_CHANGE,
+            estimate=1.01,
+            low=0.99,
+            high=1.03,
+            rounds=12,
+            reason="",
+        ),
+        BenchmarkComparison(
+            name="faster",
+            outcome=BenchmarkOutcome.IMPROVEMENT,
+            estimate=0.8,
+            low=0.78,
+            high=0.82,
+            rounds=12,
+            reason="20.0 % faster",
+        ),
+        BenchmarkComparison(
+            name="noisy",
+            outcome=BenchmarkOutcome.INCONCLUSIVE,
+            estimate=1.04,
+            low=0.9,
+            high=1.2,
+            rounds=30,
+            reason="too noisy",
+        ),
+        BenchmarkComparison(
+            name="same2",
+            outcome=BenchmarkOutcome.NO_CHANGE,
+            estimate=1.02,
+            low=1.0,
+            high=1.04,
+            rounds=12,
+            reason="",
+        ),
+        BenchmarkComparison(
+            name="slow",
+            outcome=BenchmarkOutcome.REGRESSION,
+            estimate=1.1,
+            low=1.08,
+            high=1.12,
+            rounds=12,
+            reason="+10.0 % slower",
+        ),
+        BenchmarkComparison(
+            name="slower",
+            outcome=BenchmarkOutcome.REGRESSION,
+            estimate=1.3,
+            low=1.2,
+            high=1.4,
+            rounds=12,
+            reason="+30.0 % slower",
+        ),
     )
     gate = replace(_gate(offenders=0, total=0), comparisons=comparisons)
     names = [line.split()[0] for line in fmt.comparison_lines(gate, 5)]
@@ -162,10 +213,12 @@ def test_comparisons_show_every_flagged_one_then_unchanged_within_the_limit() ->
 
 def test_many_problems_are_cut_to_the_limit_and_counted_by_kind() -> None:
     skipped = tuple(
-        Problem("audit-incomplete", "a.json", f"pkg{i} skipped", "rerun") for i in range(50)
+        Problem(slug="audit-incomplete", path="a.json", message=f"pkg{i} skipped", hint="rerun")
+        for i in range(50)
     )
     gate = replace(
-        _gate(offenders=0, total=0), problems=(*skipped, Problem("no-packages-audited", "", "", ""))
+        _gate(offenders=0, total=0),
+        problems=(*skipped, Problem(slug="no-packages-audited", path="", message="", hint="")),
     )
     lines = fmt.problem_lines(gate, 3)
     assert lines[:3] == [
@@ -178,10 +231,22 @@ def test_many_problems_are_cut_to_the_limit_and_counted_by_kind() -> None:
 def test_problems_that_differ_only_in_their_subject_are_one_line() -> None:
     # an offline pip-audit: every package skipped for one reason, then the empty audit
     skipped = tuple(
-        Problem("audit-incomplete", "a.json", f"pkg{i}: not audited (offline)", "rerun", f"pkg{i}")
+        Problem(
+            slug="audit-incomplete",
+            path="a.json",
+            message=f"pkg{i}: not audited (offline)",
+            hint="rerun",
+            subject=f"pkg{i}",
+        )
         for i in range(21)
     )
-    nothing = Problem("no-packages-audited", "a.json", "0 packages audited", "waive", "pip-audit")
+    nothing = Problem(
+        slug="no-packages-audited",
+        path="a.json",
+        message="0 packages audited",
+        hint="waive",
+        subject="pip-audit",
+    )
     gate = replace(_gate(offenders=0, total=0), problems=(*skipped, nothing))
     names = "pkg0, pkg1, pkg2, pkg3, pkg4 and 16 more (21 in all)"
     assert fmt.problem_lines(gate, 10) == [
@@ -215,9 +280,10 @@ def test_counts_and_stages_lines() -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "symbol"), [("used", "✔"), ("unused", "!"), ("expired", "✖"), ("other", "?")]
+    ("status", "symbol"),
+    [(WaiverStatus.USED, "✔"), (WaiverStatus.UNUSED, "!"), (WaiverStatus.EXPIRED, "✖")],
 )
-def test_waiver_symbols(status: str, symbol: str) -> None:
+def test_waiver_symbols(status: WaiverStatus, symbol: str) -> None:
     assert fmt.waiver_symbol(status) == symbol
 
 

@@ -1,0 +1,1 @@
+"""The HTTP API: FastAPI routes, problem details, observability, the Telegram webhook."""

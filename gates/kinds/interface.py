@@ -1,0 +1,110 @@
+"""The interface every kind of evidence implements, and what a measurement can be.
+
+A kind of evidence (coverage, patch, tests, findings, benchmarks, ...) is a
+module checked against :class:`EvidenceKind` by mypy in :mod:`gates.kinds`,
+with five names:
+
+* ``KIND``: its member of :class:`gates.catalog.metrics.Kind`;
+* ``EXPECTED_TOOL``: the tool a verdict names when a stage holds none of its
+  evidence ("holds no pytest evidence");
+* ``dedupe(reports)``: of several reports of one stage that say the same thing
+  (the coverage JSON and the Cobertura XML of one run), the ones that count;
+* ``measure(gate, reports, context)``: the gate's :data:`Measurement` from the
+  reports the judge selected for it;
+* ``counts(reports)``: the completeness counts its reports add to the verdict.
+
+**Fail closed by construction.** A measurement is one of three shapes, and no
+other: :class:`Measured` (a value), :class:`NotApplicable` (no value, and the
+reason why none applies: passes, said explicitly) or :class:`Unmeasured` (no
+value, and at least one problem: blocks). "No value and no problem" cannot be
+built (``Unmeasured.problems`` is a non-empty tuple), and the judge blocks with
+``nothing-measured`` should a kind pass one off anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol, TypeAlias
+
+from gates.catalog.metrics import Kind
+from gates.evidence import Evidence, LoadedReport
+from gates.model import BenchmarkComparison, Count, Finding, Offender, Problem
+from gates.policy import GateSpec
+
+__all__ = [
+    "EvidenceKind",
+    "MeasureContext",
+    "Measured",
+    "Measurement",
+    "NotApplicable",
+    "Problems",
+    "Unmeasured",
+]
+
+# At least one problem: the type of "this could not be measured, and here is why".
+Problems: TypeAlias = tuple[Problem, *tuple[Problem, ...]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Measured:
+    """A value the gate's bound judges; ``problems`` found on the way still block."""
+
+    value: float
+    summary: str  # e.g. "412 tests, 3 failed"
+    offenders: tuple[Offender, ...] = ()  # worst first, at most MAX_OFFENDERS
+    offenders_total: int = 0
+    problems: tuple[Problem, ...] = ()
+    comparisons: tuple[BenchmarkComparison, ...] = ()
+    precision: int | None = None  # a coverage.py percentage: the decimals it is shown and judged at
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotApplicable:
+    """The metric does not apply (a change with no Python line): passes, and says why."""
+
+    reason: str  # "not applicable: the change adds no Python line"
+    summary: str = ""
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unmeasured:
+    """No value, because of ``problems`` (at least one): the gate blocks unless they are waived."""
+
+    problems: Problems
+    summary: str = ""
+
+
+Measurement: TypeAlias = Measured | NotApplicable | Unmeasured
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeasureContext:
+    """What a kind may know beyond the gate's own reports: the whole evidence, the base, waivers."""
+
+    evidence: Evidence
+    base: str  # the policy's base ref: what patch evidence must have compared with
+    kept: Mapping[str, Sequence[Finding]]  # report path -> its findings no waiver covers
+    waived: Mapping[str, Sequence[Finding]]  # report path -> its findings a waiver covers
+
+
+class EvidenceKind(Protocol):
+    """One kind of evidence."""
+
+    @property
+    def KIND(self) -> Kind: ...  # noqa: N802 - a module-level constant
+
+    @property
+    def EXPECTED_TOOL(self) -> str: ...  # noqa: N802 - a module-level constant
+
+    def dedupe(self, reports: Sequence[LoadedReport]) -> list[LoadedReport]: ...
+
+    def measure(
+        self, gate: GateSpec, reports: Sequence[LoadedReport], context: MeasureContext
+    ) -> Measurement: ...
+
+    def counts(self, reports: Sequence[LoadedReport]) -> Mapping[Count, int]: ...

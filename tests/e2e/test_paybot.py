@@ -1,0 +1,154 @@
+"""examples/paybot through its own pipeline: the service as written passes, a broken variant blocks.
+
+paybot (a FastAPI + aiogram + PostgreSQL + Celery/Redis service) is copied out
+of this checkout into a repository of its own, committed as ``origin/main``,
+and ``nox -s gates`` runs its noxfile for real: the unit stage, the
+integration stage (which starts PostgreSQL and Redis from Debian's packages,
+runs a Celery worker, and proves its five broken variants fail), lint, mypy,
+bandit and pip-audit, and diff. The verdict must pass, and its coverage
+figures must be coverage.py's own. Then ``broken/secret-token.patch`` (the
+webhook no longer checks Telegram's secret token) is committed as a change,
+and the verdict must block on the webhook test that catches it.
+
+The paybot stages get their own Nox environment folder (paybot's test
+dependencies are not the fixture projects'), kept between runs under
+``$GATES_E2E_ENVDIR/paybot`` when that is set.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ROOT, Nox, Pipeline, Project
+
+pytestmark = pytest.mark.slow
+
+PAYBOT = ROOT / "examples" / "paybot"
+GUARD = "test_an_update_without_the_right_secret_token_is_refused"
+GATES = {
+    "unit-coverage",
+    "integration-coverage",
+    "combined-coverage",
+    "patch-coverage",
+    "tests",
+    "lint",
+    "types",
+    "security",
+}
+
+
+def _servers_missing() -> str:
+    initdb = list(Path("/usr/lib/postgresql").glob("*/bin/initdb")) or shutil.which("initdb")
+    missing = [
+        name
+        for name, found in (("postgresql", initdb), ("redis-server", shutil.which("redis-server")))
+        if not found
+    ]
+    return " ".join(missing)
+
+
+@pytest.fixture(scope="module")
+def paybot_nox(nox_runner: Nox, tmp_path_factory: pytest.TempPathFactory) -> Nox:
+    missing = _servers_missing()
+    assert not missing, (
+        f"paybot's tests need Debian's {missing}: apt-get install {missing} (.ci/run does)"
+    )
+    kept = os.environ.get("GATES_E2E_ENVDIR", "")
+    envdir = Path(kept).resolve() / "paybot" if kept else tmp_path_factory.mktemp("paybot-envs")
+    return Nox(envdir=envdir, env=nox_runner.env, backend=nox_runner.backend)
+
+
+@pytest.fixture(scope="module")
+def paybot(paybot_nox: Nox, tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    """examples/paybot as its own repository, its whole pipeline run once."""
+    project = Project(tmp_path_factory.mktemp("paybot") / "paybot", paybot_nox)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "."],
+        cwd=PAYBOT, capture_output=True, check=True, timeout=60,
+    )  # fmt: skip
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        if (PAYBOT / name).is_file():
+            (project.root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PAYBOT / name, project.root / name)
+    (project.root / ".gitignore").write_text(".gates/\n.nox/\n", encoding="utf-8")
+    project.git("init", "-q", "-b", "main")
+    project.commit("paybot")
+    project.git("update-ref", "refs/remotes/origin/main", "HEAD")
+    run = project.nox("-s", "gates")
+    assert (project.reports / "verdict.json").is_file(), f"no verdict was written\n{run}"
+    return Pipeline(project, run, project.verdict())
+
+
+def test_paybot_as_written_passes_every_gate(paybot: Pipeline) -> None:
+    verdict = paybot.verdict
+    assert paybot.run.returncode == 0, paybot.run
+    assert verdict.status == "pass"
+    assert verdict.statuses() == dict.fromkeys(GATES, "pass"), verdict.document["gates"]
+    counts = verdict.counts
+    assert counts["tests_run"] and counts["tests_run"] > 250
+    assert counts["tests_skipped"] == 0
+    stages = {stage["name"] for stage in verdict.document["stages"]}
+    assert stages == {"lint", "type", "unit", "integration", "security", "diff"}
+
+
+def _coverage_py(paybot: Pipeline, *args: str) -> str:
+    coverage = paybot.project.nox_runner.envdir / "integration" / "bin" / "coverage"
+    result = subprocess.run(
+        [str(coverage), *args],
+        cwd=paybot.project.root, env=dict(paybot.project.nox_runner.env),
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    return result.stdout.strip()
+
+
+def _observed(paybot: Pipeline, gate: str) -> str:
+    return str(paybot.verdict.gate(gate)["observed_text"]).removesuffix("%")
+
+
+def test_the_coverage_figures_are_coverage_pys_own(paybot: Pipeline, tmp_path: Path) -> None:
+    unit = _coverage_py(
+        paybot, "report", "--data-file=.gates/unit/.coverage", "--include=paybot/domain/*",
+        "--format=total",
+    )  # fmt: skip
+    integration = _coverage_py(
+        paybot, "report", "--data-file=.gates/integration/.coverage", "--format=total"
+    )
+    data = tmp_path / ".coverage.combined"
+    _coverage_py(
+        paybot, "combine", "--keep", f"--data-file={data}",
+        ".gates/unit/.coverage", ".gates/integration/.coverage",
+    )  # fmt: skip
+    combined = _coverage_py(paybot, "report", f"--data-file={data}", "--format=total")
+    assert _observed(paybot, "unit-coverage") == unit
+    assert _observed(paybot, "integration-coverage") == integration
+    assert _observed(paybot, "combined-coverage") == combined
+    assert float(unit) >= 90
+    assert float(integration) >= 80
+    assert float(combined) >= 85
+
+
+def test_a_webhook_without_its_secret_token_check_is_blocked(
+    paybot: Pipeline, tmp_path: Path
+) -> None:
+    broken = paybot.project.copy(tmp_path / "paybot")
+    applied = subprocess.run(
+        ["git", "apply", "broken/secret-token.patch"],
+        cwd=broken.root, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert applied.returncode == 0, applied.stderr
+    broken.commit("the webhook trusts every caller")
+    run = broken.nox("-s", "gates")
+    verdict = broken.verdict()
+    assert run.returncode == 1, run
+    assert verdict.status == "fail"
+    assert verdict.gate("tests")["status"] == "fail"
+    labels = " ".join(str(item["label"]) for item in verdict.gate("tests")["offenders"])
+    assert GUARD in labels  # the verdict names the test that caught it
+    assert "tests/integration/test_webhook_simulation.py" in verdict.offenders("tests")
+    for gate in ("lint", "types", "security"):
+        assert verdict.gate(gate)["status"] == "pass", gate  # only the tests caught it
