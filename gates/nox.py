@@ -427,7 +427,7 @@ class Pipeline:
         self._step(session, stage, "coverage", ["coverage", "combine", *append, *shards], env=env)
 
     def run_security(self, session: nox.Session) -> None:
-        self._install(session, tools=["bandit", "pip-audit"])
+        self._install(session, tools=["bandit", "pip-audit", "detect-secrets"])
         config = ["-c", "pyproject.toml"] if _has_table("pyproject.toml", "bandit") else []
         self._step(
             session,
@@ -446,6 +446,20 @@ class Pipeline:
             ],
             reports=["bandit-json=bandit.json"],
             first=True,
+        )
+        self._step(  # detect-secrets, through gates' runner: no secret in the report
+            session,
+            "security",
+            "detect-secrets",
+            [
+                "python",
+                "-m",
+                "gates.secrets_scan",
+                *_paths(self.package),
+                "-o",
+                "{stage_dir}/secrets.json",
+            ],
+            reports=["gates-secrets-json=secrets.json"],
         )
         if self.audit:  # empty: the project has no dependencies to audit
             try:  # a setup.py target: its install_requires, as a requirements file

@@ -46,21 +46,30 @@ VERSION: Final = 1
 
 
 def scan(paths: Sequence[str]) -> dict[str, object]:
-    """The report of a scan of ``paths``, relative to the current folder (the repository's root)."""
+    """The report of a scan of ``paths``, relative to the current folder (the repository's root).
+
+    Every occurrence counts: detect-secrets' own collection keeps one per
+    secret and file, so a token pasted twice in a module would show once;
+    here each line that holds it is a finding (the same secret twice on one
+    line, by one detector, once).
+    """
     # detect-secrets has no type hints: the stage installs it, gates' core never imports it
-    files_to_scan: Any = importlib.import_module("detect_secrets.core.scan").get_files_to_scan
-    collection: Any = importlib.import_module("detect_secrets.core.secrets_collection")
+    detect: Any = importlib.import_module("detect_secrets.core.scan")
     settings: Any = importlib.import_module("detect_secrets.settings")
     errors = [
         {"path": path, "reason": "does not exist"} for path in paths if not Path(path).exists()
     ]
+    secrets: list[dict[str, object]] = []
+    scanned = 0
     with settings.default_settings():
         detectors = sorted(settings.get_settings().plugins)
         files = sorted(
-            {Path(name).as_posix() for name in files_to_scan(*paths) if Path(name).is_file()}
+            {
+                Path(name).as_posix()
+                for name in detect.get_files_to_scan(*paths)
+                if Path(name).is_file()
+            }
         )
-        found = collection.SecretsCollection()
-        scanned = 0
         for name in files:
             try:
                 with Path(name).open("rb") as handle:
@@ -68,17 +77,20 @@ def scan(paths: Sequence[str]) -> dict[str, object]:
             except OSError as error:
                 errors.append({"path": name, "reason": error.strerror or type(error).__name__})
                 continue
-            found.scan_file(name)
+            seen: set[tuple[int, str, str]] = set()
+            for secret in detect.scan_file(name):
+                key = (int(secret.line_number), str(secret.type), str(secret.secret_hash))
+                if key not in seen:  # the hash stays in memory: it is never written
+                    seen.add(key)
+                    secrets.append(
+                        {
+                            "path": name,
+                            "line": key[0],
+                            "type": key[1],
+                            "verified": bool(secret.is_verified),
+                        }
+                    )
             scanned += 1
-        secrets = [
-            {
-                "path": Path(filename).as_posix(),
-                "line": secret.line_number,
-                "type": secret.type,
-                "verified": bool(secret.is_verified),
-            }
-            for filename, secret in found
-        ]
     secrets.sort(key=lambda item: (str(item["path"]), int(str(item["line"])), str(item["type"])))
     return {
         "format": FORMAT,

@@ -13,8 +13,9 @@ waived: a live secret is rotated, not accepted.
 
 Incomplete (problems): a path that does not exist or a file that could not
 be read is ``scan-errors`` (subject: the path); no file read is
-``no-files-checked``; no detector enabled is ``no-detectors``. Count:
-:attr:`Count.FILES_SCANNED`.
+``no-files-checked``; no detector enabled is ``no-detectors``. It adds no
+count: the verdict's "files scanned" is bandit's, and the two added up would
+count every file twice.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Callable
 from typing import Final
 
 from gates.errors import EvidenceError
-from gates.model import Count, Finding, Problem, ReportData, Severity
+from gates.model import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
 from gates.safeio import Blob, Fields, malformed, parse_json
 
@@ -62,9 +63,9 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
         problems.append(_no_detectors(blob.path))
     if not scanned:
         problems.append(_no_files(blob.path))
-    return ReportData(
-        tool=TOOL, findings=findings, counts={Count.FILES_SCANNED: scanned}, problems=problems
-    )
+    # no count: the verdict's "files scanned" is bandit's, which reads the same files; added
+    # up with this scan's it would say twice as many
+    return ReportData(tool=TOOL, findings=findings, problems=problems)
 
 
 def rule_of(kind: str) -> str:

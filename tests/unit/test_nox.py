@@ -262,10 +262,20 @@ def test_security_audits_dependencies_only_when_there_are_targets(in_project: Pa
     (in_project / "pyproject.toml").write_text("[tool.bandit]\nskips = []\n")
     with_audit = drive(Pipeline(package="pkg").run_security, "security")
     tools = [step[step.index("--tool") + 1] for step in with_audit.gates_runs()]
-    assert tools == ["bandit", "pip-audit"]
+    assert tools == ["bandit", "detect-secrets", "pip-audit"]
     assert "-c" in with_audit.gates_runs()[0]  # bandit reads [tool.bandit] only when told to
+    secrets = with_audit.gates_runs()[1]
+    assert secrets[secrets.index("--") + 1 :] == [
+        "python",
+        "-m",
+        "gates.secrets_scan",
+        "pkg",
+        "-o",
+        "{stage_dir}/secrets.json",
+    ]
     without = drive(Pipeline(package="pkg", audit=()).run_security, "security")
-    assert [step[step.index("--tool") + 1] for step in without.gates_runs()] == ["bandit"]
+    tools = [step[step.index("--tool") + 1] for step in without.gates_runs()]
+    assert tools == ["bandit", "detect-secrets"]
 
 
 def test_diff_compares_with_the_policy_base_and_both_coverage_reports(in_project: Path) -> None:
