@@ -4,8 +4,8 @@ Issue 4's budget: the defaults keep a 30-benchmark suite under about five
 minutes on two cores. This writes a git project with 30 benchmarks (plain
 Python work from a microsecond to a few milliseconds a call), a base commit on
 ``main`` and a head one commit ahead, then runs the real stage
-(:func:`gates.bench.run_stage`: merge base, worktree, both environments built
-with uv or venv, the rounds with the default :class:`~gates.rounds.Plan`) and
+(:func:`gates.benchmark.stage.run_stage`: merge base, worktree, both environments built
+with uv or venv, the rounds with the default :class:`~gates.benchmark.rounds.Plan`) and
 reports its wall time, split into building and measuring.
 
 The head is identical to the base but for a comment (``--slower N`` slows one
@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Final
 
 from benchmarks.calibrate import machine
-from gates.bench import BenchRequest, run_stage
-from gates.pins import bundled
-from gates.rounds import Plan
+from gates.benchmark.rounds import Plan
+from gates.benchmark.stage import BenchRequest, run_stage
+from gates.stage.pins import bundled
 
 __all__ = ["main", "write_suite"]
 

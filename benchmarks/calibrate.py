@@ -10,9 +10,9 @@ microsecond, and ``test_sort_words``, a few milliseconds). The identical head
 differs from the base by a comment only.
 
 Each *run* is one benchmark stage and one verdict, exactly as the gate makes
-them: :func:`gates.rounds.run_rounds` (fresh processes alternating base and
-head, adaptive, the default :class:`~gates.rounds.Plan`) records the stage,
-then :func:`gates.evidence.load_evidence` and :func:`gates.evaluate.evaluate`
+them: :func:`gates.benchmark.rounds.run_rounds` (fresh processes alternating base and
+head, adaptive, the default :class:`~gates.benchmark.rounds.Plan`) records the stage,
+then :func:`gates.judge.evidence.load_evidence` and :func:`gates.judge.evaluate.evaluate`
 judge it against a policy with the default ``slowdown = "5%"``. What the
 harness does once instead of every run is what ``gates bench`` does before
 the rounds: checking out the trees and building one environment (pytest and
@@ -52,14 +52,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-from gates.evaluate import evaluate
-from gates.evidence import load_evidence
-from gates.gitinfo import tree_state
-from gates.manifest import StageRecorder
-from gates.model import Status
-from gates.pins import bundled
-from gates.policy import parse_policy
-from gates.rounds import (
+from gates.benchmark.rounds import (
     TIMERS,
     Plan,
     Side,
@@ -68,6 +61,13 @@ from gates.rounds import (
     side_environment,
     write_plugin,
 )
+from gates.judge.evaluate import evaluate
+from gates.judge.evidence import load_evidence
+from gates.model.verdict import Status
+from gates.policy.load import parse_policy
+from gates.stage.manifest import StageRecorder
+from gates.stage.pins import bundled
+from gates.system.git import tree_state
 
 __all__ = ["CASES", "Case", "judge", "main", "make_trees", "pytest_benchmark_fails"]
 

@@ -42,12 +42,13 @@ from typing import NamedTuple
 from benchmarks._timing import Phases, Series, Task, interleave, ratio_line, table
 from benchmarks.gen_findings import big_ruff_json, ruff_file_list
 from benchmarks.gen_test_coverage import big_coverage_json, big_junit_xml
-from gates.evaluate import evaluate
-from gates.evidence import Evidence, load_evidence
-from gates.gitinfo import TreeState, tree_state
-from gates.manifest import StageRecorder
+from gates.judge.evaluate import evaluate
+from gates.judge.evidence import load_evidence
+from gates.model.stage import Evidence
 from gates.outputs import OutputFormat, render
-from gates.policy import load_policy
+from gates.policy.load import load_policy
+from gates.stage.manifest import StageRecorder
+from gates.system.git import TreeState, tree_state
 
 __all__ = ["EvidenceSet", "bare_parse", "check_in_process", "main", "write_evidence_set"]
 

@@ -84,7 +84,7 @@ def main(argv: list[str]) -> None:
     from benchmarks._timing import Task, interleave, table  # noqa: PLC0415 - timing only
     from gates.readers import ruff_json  # noqa: PLC0415 - keep the generator import-light
     from gates.readers.interface import ReadContext  # noqa: PLC0415
-    from gates.safeio import Blob, parse_json  # noqa: PLC0415
+    from gates.untrusted.safeio import Blob, parse_json  # noqa: PLC0415
 
     n = int(argv[0]) if argv else 200_000
     data = big_ruff_json(n)
@@ -92,7 +92,7 @@ def main(argv: list[str]) -> None:
     context = ReadContext(root=ROOT)
     tasks = (
         Task("json.loads", lambda: json.loads(data)),
-        Task("gates.safeio.parse_json", lambda: parse_json(blob)),
+        Task("gates.untrusted.safeio.parse_json", lambda: parse_json(blob)),
         Task("ruff-json reader", lambda: ruff_json.read(blob, context)),
     )
     series = interleave(tasks, rounds=5)

@@ -127,7 +127,7 @@ def _testcase(index: int) -> str:
 def _pair(label: str, data: bytes, bare: Callable[[bytes], object], reader: Reader) -> None:
     from benchmarks._timing import Task, interleave, table  # noqa: PLC0415 - timing only
     from gates.readers.interface import ReadContext  # noqa: PLC0415
-    from gates.safeio import Blob  # noqa: PLC0415
+    from gates.untrusted.safeio import Blob  # noqa: PLC0415
 
     blob, context = Blob("big", data, ""), ReadContext("/repo")
     tasks = (

@@ -124,7 +124,7 @@ class EvidenceError(GatesError):
 class InternalError(GatesError):
     """gates itself failed: a bug (exit 4). Never raised to the user as is.
 
-    :mod:`gates.crash` turns a crash into this error's problem, shown in the
+    :mod:`gates.judge.crash` turns a crash into this error's problem, shown in the
     verdict's internal-error gate, so that a crash still leaves a verdict.
     """
 
@@ -135,7 +135,7 @@ class InternalError(GatesError):
 class ApiError(GatesError):
     """A web API (GitHub's) refused the request or could not be reached (exit 5).
 
-    Its message never holds the token: :mod:`gates.github` redacts it from
+    Its message never holds the token: :mod:`gates.ci.github` redacts it from
     everything a server answers.
     """
 

@@ -37,7 +37,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
-from gates.atomic import atomic_write
+from gates.system.atomic import atomic_write
 
 __all__ = ["FORMAT", "VERSION", "main", "scan"]
 

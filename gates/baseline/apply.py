@@ -25,10 +25,10 @@ from gates.baseline.marks import Marks
 from gates.baseline.match import Matching, match
 from gates.baseline.store import Baseline, Entry, load_baseline, parse_baseline
 from gates.errors import EvidenceError
-from gates.evidence import Evidence
-from gates.gitinfo import BASELINE_NAME
-from gates.model import Finding, Problem, Severity
+from gates.model.reports import Finding, Problem, Severity
+from gates.model.stage import Evidence
 from gates.policy import Policy
+from gates.system.git import BASELINE_NAME
 
 __all__ = [
     "Comparison",

@@ -39,12 +39,13 @@ from gates.baseline.store import (
     write_baseline,
 )
 from gates.catalog.metrics import Kind
-from gates.cli_check import root_folder
+from gates.cli.check import root_folder
 from gates.errors import EvidenceError, InternalError
-from gates.evidence import Evidence, load_evidence
-from gates.gitinfo import BASELINE_NAME, tree_state
-from gates.model import Finding, Severity
-from gates.policy import load_settings
+from gates.judge.evidence import load_evidence
+from gates.model.reports import Finding, Severity
+from gates.model.stage import Evidence
+from gates.policy.load import load_settings
+from gates.system.git import BASELINE_NAME, tree_state
 
 __all__ = ["COMMANDS", "add_parser", "record"]
 

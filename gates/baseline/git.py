@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from gates.annotate import changed_lines as parse_unified_diff
+from gates.ci.annotate import changed_lines as parse_unified_diff
 from gates.errors import EvidenceError
-from gates.gitinfo import run_git
-from gates.gitnames import ref
+from gates.system.git import run_git
+from gates.system.gitnames import ref
 
 __all__ = ["Changes", "changed_lines", "file_at", "renames"]
 

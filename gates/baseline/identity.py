@@ -27,8 +27,8 @@ from pathlib import Path, PurePosixPath
 from typing import Final, NamedTuple
 
 from gates.baseline.source import SourceFile, parse_source
-from gates.gitinfo import run_git
-from gates.model import Finding
+from gates.model.reports import Finding
+from gates.system.git import run_git
 
 __all__ = [
     "MAX_SOURCE_BYTES",

@@ -16,24 +16,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from gates.model import Finding, Problem
+from gates.model.reports import Finding, Problem
+from gates.model.stage import Marks
 
 __all__ = ["Marks", "Picked", "not_marked", "pick"]
-
-
-@dataclass(frozen=True, slots=True)
-class Marks:
-    """The findings that are new (absent from the baseline) and those on changed lines."""
-
-    new: Counter[Finding] | None = None  # None: no gate asked, or the baseline could not be read
-    new_problems: tuple[Problem, ...] = ()
-    baselined: int = 0  # findings the baseline accepted
-    changed: Counter[Finding] | None = None  # None: no gate asked, or git could not tell
-    changed_problems: tuple[Problem, ...] = ()
-    against: str = ""  # what changed lines were compared with
-    notes: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,11 +38,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, NamedTuple
 
-from gates.atomic import atomic_write
 from gates.baseline.identity import Identity
 from gates.errors import EvidenceError
-from gates.model import Finding, Severity
-from gates.safeio import Blob, Fields, parse_json, read_blob
+from gates.model.reports import Finding, Severity
+from gates.system.atomic import atomic_write
+from gates.untrusted.safeio import Blob, Fields, parse_json, read_blob
 
 __all__ = [
     "FORMAT",

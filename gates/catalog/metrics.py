@@ -1,7 +1,7 @@
 """The metrics a gate can bound, declared once: name, kind of evidence, unit, domain.
 
-:mod:`gates.policy` checks a gate's ``metric`` and bounds against them, its
-JSON Schema lists them, :mod:`gates.figures` shows their values by unit, and
+:mod:`gates.policy.load` checks a gate's ``metric`` and bounds against them, its
+JSON Schema lists them, :mod:`gates.model.figures` shows their values by unit, and
 docs/policy.md's table of metrics is checked against them
 (``tests/unit/test_catalog.py``). Adding a metric is one entry here.
 """
@@ -28,7 +28,7 @@ class Kind(enum.Enum):
 
 
 class Unit(enum.StrEnum):
-    """What a metric's value counts: how it is bounded, checked and shown (:mod:`gates.figures`)."""
+    """What a metric's value counts: how it is bounded, checked and shown (:mod:`gates.model.figures`)."""
 
     PERCENT = "%"
     COUNT = ""  # a whole number

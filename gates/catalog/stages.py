@@ -2,7 +2,7 @@
 
 The Nox recipes (:mod:`gates.nox`) register a session per enabled stage with
 its doc and ``requires=``, and record its tools when it fails before running
-them; a CI plan (:mod:`gates.plan`) runs the same stages in two waves; a
+them; a CI plan (:mod:`gates.ci.plan`) runs the same stages in two waves; a
 policy's ``stage`` is checked against their names for typos. README.md's
 table of sessions is checked against them (``tests/unit/test_catalog.py``).
 

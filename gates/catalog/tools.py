@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
-from gates.model import Count
 
 __all__ = [
     "KNOWN_TOOLS",

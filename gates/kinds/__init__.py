@@ -13,14 +13,8 @@ from typing import TypeAlias, assert_never
 
 from gates.catalog.metrics import Kind
 from gates.kinds import benchmarks, coverage, findings, patch, tests
-from gates.kinds.interface import (
-    EvidenceKind,
-    MeasureContext,
-    Measured,
-    Measurement,
-    NotApplicable,
-    Unmeasured,
-)
+from gates.kinds.interface import EvidenceKind, MeasureContext
+from gates.model.measurement import Measured, Measurement, NotApplicable, Unmeasured
 
 __all__ = [
     "EvidenceKind",

@@ -10,7 +10,7 @@ Counts follow coverage.py's ``Numbers``: a file's branches are coverage.py's
 count (``summary.num_branches``), and the covered ones are those minus the
 missing arcs, so a branch that a ``partial_branches`` pragma excuses counts as
 covered here too. The value is the same float coverage.py computes; it is
-shown and judged at the project's precision (:mod:`gates.covround`).
+shown and judged at the project's precision (:mod:`gates.model.covround`).
 """
 
 from __future__ import annotations
@@ -20,14 +20,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
 
+from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
-from gates.covround import display_covered, effective_precision, percent
-from gates.evidence import LoadedReport
-from gates.figures import format_value
-from gates.kinds.interface import MeasureContext, Measured, Measurement, Unmeasured
-from gates.kinds.shared import MAX_OFFENDERS, count, in_paths, line_ranges, tally_counts
-from gates.model import Count, CoverageData, CoverageTotal, FileCoverage, Offender, Problem
-from gates.policy import GateSpec
+from gates.kinds.interface import MeasureContext
+from gates.kinds.shared import MAX_OFFENDERS, in_paths, line_ranges, tally_counts
+from gates.model.covround import display_covered, effective_precision, percent
+from gates.model.figures import count, format_value
+from gates.model.measurement import Measured, Measurement, Unmeasured
+from gates.model.reports import CoverageData, CoverageTotal, FileCoverage, Problem
+from gates.model.stage import LoadedReport
+from gates.model.verdict import Offender
+from gates.policy.load import GateSpec
 from gates.readers import coverage_json
 
 __all__ = [

@@ -14,12 +14,16 @@ from fnmatch import fnmatchcase
 from typing import Final
 
 from gates.baseline.marks import pick
+from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
-from gates.evidence import LoadedReport
-from gates.kinds.interface import MeasureContext, Measured
-from gates.kinds.shared import MAX_OFFENDERS, count, every_report, tally_counts
-from gates.model import Count, Finding, Offender
-from gates.policy import GateSpec
+from gates.kinds.interface import MeasureContext
+from gates.kinds.shared import MAX_OFFENDERS, every_report, tally_counts
+from gates.model.figures import count
+from gates.model.measurement import Measured
+from gates.model.reports import Finding
+from gates.model.stage import LoadedReport
+from gates.model.verdict import Offender
+from gates.policy.load import GateSpec
 
 __all__ = ["EXPECTED_TOOL", "KIND", "counts", "dedupe", "findings", "measure", "select_findings"]
 

@@ -25,61 +25,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeAlias
+from typing import Protocol
 
+from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
-from gates.evidence import Evidence, LoadedReport
-from gates.model import BenchmarkComparison, Count, Finding, Offender, Problem
-from gates.policy import GateSpec
+from gates.model.measurement import Measurement
+from gates.model.reports import Finding
+from gates.model.stage import Evidence, LoadedReport
+from gates.policy.load import GateSpec
 
-__all__ = [
-    "EvidenceKind",
-    "MeasureContext",
-    "Measured",
-    "Measurement",
-    "NotApplicable",
-    "Problems",
-    "Unmeasured",
-]
-
-# At least one problem: the type of "this could not be measured, and here is why".
-Problems: TypeAlias = tuple[Problem, *tuple[Problem, ...]]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Measured:
-    """A value the gate's bound judges; ``problems`` found on the way still block."""
-
-    value: float
-    summary: str  # e.g. "412 tests, 3 failed"
-    offenders: tuple[Offender, ...] = ()  # worst first, at most MAX_OFFENDERS
-    offenders_total: int = 0
-    problems: tuple[Problem, ...] = ()
-    comparisons: tuple[BenchmarkComparison, ...] = ()
-    precision: int | None = None  # a coverage.py percentage: the decimals it is shown and judged at
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NotApplicable:
-    """The metric does not apply (a change with no Python line): passes, and says why."""
-
-    reason: str  # "not applicable: the change adds no Python line"
-    summary: str = ""
-
-    @property
-    def problems(self) -> tuple[Problem, ...]:
-        return ()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Unmeasured:
-    """No value, because of ``problems`` (at least one): the gate blocks unless they are waived."""
-
-    problems: Problems
-    summary: str = ""
-
-
-Measurement: TypeAlias = Measured | NotApplicable | Unmeasured
+__all__ = ["EvidenceKind", "MeasureContext"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

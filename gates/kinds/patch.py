@@ -12,12 +12,16 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Final
 
+from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
-from gates.evidence import Evidence, LoadedReport
-from gates.kinds.interface import MeasureContext, Measured, Measurement, NotApplicable, Unmeasured
-from gates.kinds.shared import cap, count, every_report, in_paths, line_ranges, tally_counts
-from gates.model import Count, Offender, PatchCoverage, Problem
-from gates.policy import GateSpec
+from gates.kinds.interface import MeasureContext
+from gates.kinds.shared import cap, every_report, in_paths, line_ranges, tally_counts
+from gates.model.figures import count
+from gates.model.measurement import Measured, Measurement, NotApplicable, Unmeasured
+from gates.model.reports import PatchCoverage, Problem
+from gates.model.stage import Evidence, LoadedReport
+from gates.model.verdict import Offender
+from gates.policy.load import GateSpec
 from gates.readers import git_numstat
 
 __all__ = ["EXPECTED_TOOL", "KIND", "compared_with", "counts", "dedupe", "measure", "patch"]

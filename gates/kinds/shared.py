@@ -6,13 +6,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 
-from gates.evidence import LoadedReport
-from gates.model import Count, Offender
+from gates.catalog.counts import Count
+from gates.model.stage import LoadedReport
+from gates.model.verdict import Offender
 
 __all__ = [
     "MAX_OFFENDERS",
     "cap",
-    "count",
     "every_report",
     "in_paths",
     "line_ranges",
@@ -20,11 +20,6 @@ __all__ = [
 ]
 
 MAX_OFFENDERS = 1000  # kept per gate in the verdict; outputs show fewer
-
-
-def count(number: int, noun: str) -> str:
-    """``count(1, "test")`` -> ``"1 test"``; ``count(1200, "test")`` -> ``"1,200 tests"``."""
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def cap(offenders: Sequence[Offender]) -> tuple[tuple[Offender, ...], int]:

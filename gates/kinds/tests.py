@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Final
 
+from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
-from gates.evidence import LoadedReport
-from gates.kinds.interface import MeasureContext, Measured
-from gates.kinds.shared import cap, count, every_report, tally_counts
-from gates.model import Count, Offender, Outcome, ResultTally, TestCase
-from gates.policy import GateSpec
+from gates.kinds.interface import MeasureContext
+from gates.kinds.shared import cap, every_report, tally_counts
+from gates.model.figures import count
+from gates.model.measurement import Measured
+from gates.model.reports import Outcome, ResultTally, TestCase
+from gates.model.stage import LoadedReport
+from gates.model.verdict import Offender
+from gates.policy.load import GateSpec
 
 __all__ = ["EXPECTED_TOOL", "KIND", "counts", "dedupe", "measure", "tests"]
 

@@ -32,7 +32,7 @@ from typing import Final
 
 from gates.load.evidence import Latency
 from gates.load.trend import Slope, theil_sen
-from gates.model import Problem
+from gates.model.reports import Problem
 
 __all__ = ["MemoryFigures", "MemoryRecord", "Sample", "Sampler", "figures", "read_tree", "tree_of"]
 

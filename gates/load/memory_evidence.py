@@ -22,8 +22,8 @@ from typing import Final
 
 from gates.errors import EvidenceError
 from gates.load.memory import Exit, MemoryRecord, Sample
-from gates.safeio import Blob, Fields, parse_json
-from gates.safetext import MAX_INT
+from gates.untrusted.safeio import Blob, Fields, parse_json
+from gates.untrusted.safetext import MAX_INT
 
 __all__ = ["FORMAT", "VERSION", "read", "render", "write"]
 

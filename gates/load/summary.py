@@ -38,7 +38,7 @@ from typing import Final
 from gates.load.evidence import Latency, Series
 from gates.load.histogram import Histogram
 from gates.load.percentiles import Judgement, Outcome, Percentile, judge, percentile_of_histogram
-from gates.model import Problem
+from gates.model.reports import Problem
 
 __all__ = [
     "OVERALL",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 
-from gates.model import Verdict
+from gates.model.verdict import Verdict
 from gates.outputs import gitlab_out, json_out, junit_out, markdown, sarif_out, terminal
 from gates.outputs.interface import Output, RenderOptions
 

@@ -13,19 +13,19 @@ import re
 from collections import Counter
 from typing import Final, assert_never
 
-from gates.crash import GATE_METRIC
-from gates.figures import NOT_AVAILABLE
-from gates.model import (
+from gates.judge.crash import GATE_METRIC
+from gates.judge.problems import ProblemGroup, group_problems
+from gates.model.figures import NOT_AVAILABLE
+from gates.model.reports import Problem
+from gates.model.verdict import (
     BenchmarkComparison,
     BenchmarkOutcome,
     GateResult,
     Offender,
-    Problem,
     Status,
     Verdict,
     WaiverStatus,
 )
-from gates.problems import ProblemGroup, group_problems
 
 __all__ = [
     "blocked",
@@ -129,7 +129,7 @@ def blocked(verdict: Verdict) -> bool:
 def summary_line(verdict: Verdict) -> str:
     """``"PASSED — 9 gates passed, 1 warning"`` / ``"BLOCKED — 2 gates failed (exit 1)"``.
 
-    A crash of gates (its internal-error gate, :mod:`gates.crash`) reads
+    A crash of gates (its internal-error gate, :mod:`gates.judge.crash`) reads
     ``"BLOCKED — internal error, 3 gates passed (exit 4)"``.
     """
     crashed = any(gate.metric == GATE_METRIC for gate in verdict.gates)
@@ -190,7 +190,7 @@ def detail_lines(gate: GateResult, max_offenders: int) -> list[str]:
 def problem_lines(gate: GateResult, limit: int) -> list[str]:
     """The gate's first ``limit`` problems, then how many more of which kinds.
 
-    Problems that differ only in their subject are one line (:mod:`gates.problems`):
+    Problems that differ only in their subject are one line (:mod:`gates.judge.problems`):
     an offline pip-audit skips every package, one problem each, and fifty lines
     would bury the verdict. The JSON verdict keeps them all.
     """

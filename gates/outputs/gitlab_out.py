@@ -36,7 +36,8 @@ import re
 from collections import Counter
 from typing import Final, assert_never
 
-from gates.model import Finding, Severity, Verdict
+from gates.model.reports import Finding, Severity
+from gates.model.verdict import Verdict
 from gates.outputs import _format as fmt
 from gates.outputs.interface import JsonValue, RenderOptions
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
 from gates.errors import UsageError
-from gates.model import Verdict
+from gates.model.verdict import Verdict
 
 __all__ = ["JsonValue", "Output", "RenderOptions"]
 

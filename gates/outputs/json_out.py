@@ -25,18 +25,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from gates.figures import format_value
-from gates.model import (
-    BenchmarkComparison,
-    Count,
-    Finding,
-    GateResult,
-    Offender,
-    Problem,
-    Severity,
-    Verdict,
-    WaiverResult,
-)
+from gates.catalog.counts import Count
+from gates.model.figures import format_value
+from gates.model.reports import Finding, Problem, Severity
+from gates.model.verdict import BenchmarkComparison, GateResult, Offender, Verdict, WaiverResult
 from gates.outputs import _format as fmt
 from gates.outputs.interface import JsonValue, RenderOptions
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 from typing import Final, assert_never
 from xml.etree import ElementTree as ET
 
-from gates.figures import format_value
-from gates.model import GateResult, Status, Verdict
+from gates.model.figures import format_value
+from gates.model.verdict import GateResult, Status, Verdict
 from gates.outputs import _format as fmt
 from gates.outputs.interface import RenderOptions
 

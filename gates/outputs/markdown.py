@@ -25,8 +25,8 @@ import re
 from collections import Counter
 from typing import Final
 
-from gates.figures import format_value
-from gates.model import GateResult, Offender, Status, Verdict, WaiverResult
+from gates.model.figures import format_value
+from gates.model.verdict import GateResult, Offender, Status, Verdict, WaiverResult
 from gates.outputs import _format as fmt
 from gates.outputs.interface import RenderOptions
 

@@ -33,7 +33,8 @@ from typing import Final, TypeAlias, assert_never
 from urllib.parse import quote
 
 from gates.catalog.tools import security_tools
-from gates.model import Finding, Severity, Verdict
+from gates.model.reports import Finding, Severity
+from gates.model.verdict import Verdict
 from gates.outputs.interface import JsonValue, RenderOptions
 
 __all__ = ["FORMAT", "SARIF_SCHEMA", "SECURITY_TOOLS", "render"]

@@ -26,8 +26,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from gates.figures import format_value
-from gates.model import GateResult, Status, Verdict, WaiverResult
+from gates.model.figures import format_value
+from gates.model.verdict import GateResult, Status, Verdict, WaiverResult
 from gates.outputs import _format as fmt
 from gates.outputs.interface import RenderOptions
 

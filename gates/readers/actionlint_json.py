@@ -37,11 +37,12 @@ from __future__ import annotations
 
 from typing import Final
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, Finding, Problem, ReportData, Severity
+from gates.model.reports import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, Fields, malformed, parse_json
-from gates.safetext import shown
+from gates.untrusted.safeio import Blob, Fields, malformed, parse_json
+from gates.untrusted.safetext import shown
 
 __all__ = ["FORMAT", "SEVERITY", "TOOL", "read"]
 

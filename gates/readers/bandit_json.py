@@ -27,11 +27,12 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Final
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, Finding, Problem, ReportData, Severity
+from gates.model.reports import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, Fields, malformed, parse_json
-from gates.safetext import in_range
+from gates.untrusted.safeio import Blob, Fields, malformed, parse_json
+from gates.untrusted.safetext import in_range
 
 __all__ = ["FORMAT", "SEVERITIES", "TOOL", "read"]
 

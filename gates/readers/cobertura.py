@@ -27,11 +27,12 @@ import posixpath
 from typing import Final
 from xml.etree.ElementTree import Element
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, CoverageData, FileCoverage, Problem, ReportData
+from gates.model.reports import CoverageData, FileCoverage, Problem, ReportData
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, parse_xml
-from gates.safetext import decimal, is_file, named, parse_float, shown
+from gates.untrusted.safeio import Blob, parse_xml
+from gates.untrusted.safetext import decimal, is_file, named, parse_float, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

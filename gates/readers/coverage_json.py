@@ -27,12 +27,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from gates.covround import MAX_PRECISION
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, CoverageData, FileCoverage, Problem, ReportData
+from gates.model.covround import MAX_PRECISION
+from gates.model.reports import CoverageData, FileCoverage, Problem, ReportData
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, Fields, int_pairs, ints, malformed, parse_json
-from gates.safetext import decimal
+from gates.untrusted.safeio import Blob, Fields, int_pairs, ints, malformed, parse_json
+from gates.untrusted.safetext import decimal
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

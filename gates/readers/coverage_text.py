@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, CoverageTotal, ReportData
+from gates.model.reports import CoverageTotal, ReportData
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, decode_text
-from gates.safetext import decimal, shown
+from gates.untrusted.safeio import Blob, decode_text
+from gates.untrusted.safetext import decimal, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from typing import Final
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, PatchCoverage, PatchFile, ReportData
+from gates.model.reports import PatchCoverage, PatchFile, ReportData
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, Fields, ints, parse_json
+from gates.untrusted.safeio import Blob, Fields, ints, parse_json
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

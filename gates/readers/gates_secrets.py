@@ -25,9 +25,9 @@ from collections.abc import Callable
 from typing import Final
 
 from gates.errors import EvidenceError
-from gates.model import Finding, Problem, ReportData, Severity
+from gates.model.reports import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, Fields, malformed, parse_json
+from gates.untrusted.safeio import Blob, Fields, malformed, parse_json
 
 __all__ = ["FORMAT", "TOOL", "read", "rule_of"]
 

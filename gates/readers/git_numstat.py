@@ -28,10 +28,10 @@ import re
 from typing import Final
 
 from gates.errors import EvidenceError
-from gates.model import PatchCoverage, PatchFile, ReportData
+from gates.model.reports import PatchCoverage, PatchFile, ReportData
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, decode_text
-from gates.safetext import decimal, shown
+from gates.untrusted.safeio import Blob, decode_text
+from gates.untrusted.safetext import decimal, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

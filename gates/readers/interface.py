@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Protocol
 
-from gates.model import ReportData
-from gates.safeio import Blob
+from gates.model.reports import ReportData
+from gates.untrusted.safeio import Blob
 
 __all__ = ["ReadContext", "Reader"]
 

@@ -46,11 +46,12 @@ from collections import Counter
 from typing import Final, NamedTuple
 from xml.etree.ElementTree import Element
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, Outcome, Problem, ReportData, ResultTally, TestCase
+from gates.model.reports import Outcome, Problem, ReportData, ResultTally, TestCase
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, parse_xml
-from gates.safetext import decimal, parse_float, shown
+from gates.untrusted.safeio import Blob, parse_xml
+from gates.untrusted.safetext import decimal, parse_float, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

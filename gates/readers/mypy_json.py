@@ -33,10 +33,10 @@ from collections.abc import Callable
 from typing import Final
 
 from gates.errors import EvidenceError
-from gates.model import Finding, Problem, ReportData, Severity
+from gates.model.reports import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, Fields, decode_text, malformed, parse_json_lines
-from gates.safetext import in_range, shown
+from gates.untrusted.safeio import Blob, Fields, decode_text, malformed, parse_json_lines
+from gates.untrusted.safetext import in_range, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

@@ -23,11 +23,12 @@ from __future__ import annotations
 import re
 from typing import Final, NamedTuple
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, Problem, ReportData
+from gates.model.reports import Problem, ReportData
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, decode_text
-from gates.safetext import shown
+from gates.untrusted.safeio import Blob, decode_text
+from gates.untrusted.safetext import shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

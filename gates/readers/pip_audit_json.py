@@ -14,7 +14,7 @@ is ``{"name", "version", "vulns": [{"id", "fix_versions", "aliases"?,
   waiver can accept a package that is not on PyPI by name. Its message is
   ``"<package>: not audited by pip-audit ("<reason>")"``, the reason pip-audit
   gave without the package and version it appends, so that the verdict shows
-  the packages skipped for one reason as one line (:mod:`gates.problems`).
+  the packages skipped for one reason as one line (:mod:`gates.judge.problems`).
 * No dependency audited (an empty report, or every one skipped) is the problem
   ``no-packages-audited``, which no package waiver covers.
 
@@ -26,9 +26,10 @@ from __future__ import annotations
 import re
 from typing import Final, cast
 
-from gates.model import Count, Finding, Problem, ReportData, Severity
+from gates.catalog.counts import Count
+from gates.model.reports import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, Fields, malformed, parse_json
+from gates.untrusted.safeio import Blob, Fields, malformed, parse_json
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

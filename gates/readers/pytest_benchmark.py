@@ -18,10 +18,10 @@ import re
 from typing import Final
 
 from gates.errors import EvidenceError
-from gates.model import Benchmark, BenchmarkRun, Problem, ReportData
+from gates.model.reports import Benchmark, BenchmarkRun, Problem, ReportData
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, Fields, finite_numbers, parse_json
-from gates.safetext import shown
+from gates.untrusted.safeio import Blob, Fields, finite_numbers, parse_json
+from gates.untrusted.safetext import shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

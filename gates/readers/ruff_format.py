@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Final
 
-from gates.model import Finding, Problem, ReportData
+from gates.model.reports import Finding, Problem, ReportData
 from gates.readers.interface import ReadContext
 from gates.readers.ruff_json import UNCHECKED_RULES, read_diagnostics
-from gates.safeio import Blob
+from gates.untrusted.safeio import Blob
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

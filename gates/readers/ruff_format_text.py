@@ -22,9 +22,9 @@ from __future__ import annotations
 from typing import Final
 
 from gates.errors import EvidenceError
-from gates.model import Finding, ReportData, Severity
+from gates.model.reports import Finding, ReportData, Severity
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, decode_text
+from gates.untrusted.safeio import Blob, decode_text
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

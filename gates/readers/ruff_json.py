@@ -25,10 +25,10 @@ import functools
 from typing import Final, NamedTuple
 
 from gates.errors import EvidenceError
-from gates.model import Finding, Problem, ReportData, Severity
+from gates.model.reports import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, Fields, malformed, parse_json
-from gates.safetext import MAX_INT, in_range
+from gates.untrusted.safeio import Blob, Fields, malformed, parse_json
+from gates.untrusted.safetext import MAX_INT, in_range
 
 __all__ = [
     "FORMAT",

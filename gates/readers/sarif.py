@@ -28,11 +28,12 @@ import re
 from typing import Final
 from urllib.parse import unquote, urlsplit
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, Finding, Problem, ReportData, Severity
+from gates.model.reports import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, Fields, malformed, parse_json
-from gates.safetext import MAX_INT, finite_float, shown
+from gates.untrusted.safeio import Blob, Fields, malformed, parse_json
+from gates.untrusted.safetext import MAX_INT, finite_float, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

@@ -32,7 +32,7 @@ from typing import Any, Final
 
 import pytest
 
-from gates.policy import load_policy
+from gates.policy.load import load_policy
 from tests.e2e.conftest import ROOT, Pipeline, Project, Verdict, read_verdict
 
 pytestmark = pytest.mark.slow

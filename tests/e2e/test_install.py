@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from defusedxml import ElementTree
 
-from gates.pins import bundled_pins
+from gates.stage.pins import bundled_pins
 from tests.e2e.conftest import Nox, Project, make_project
 
 pytestmark = pytest.mark.slow

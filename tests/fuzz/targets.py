@@ -28,20 +28,20 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
-from gates.annotate import workflow_commands
 from gates.catalog.metrics import Kind
-from gates.evaluate import evaluate
-from gates.evidence import Evidence, LoadedReport, StageEvidence
+from gates.ci.annotate import workflow_commands
+from gates.ci.verdict_file import parse_verdict
+from gates.judge.evaluate import evaluate
 from gates.load import evidence as load_evidence
 from gates.load.summary import QUANTILES, Scenario, summarise
-from gates.manifest import Manifest, ReportEntry
-from gates.model import ReportData, Verdict
+from gates.model.reports import ReportData
+from gates.model.stage import Evidence, LoadedReport, Manifest, ReportEntry, StageEvidence
+from gates.model.verdict import Verdict
 from gates.outputs import OutputFormat, render
-from gates.policy import Policy, load_policy, parse_policy
+from gates.policy.load import Policy, load_policy, parse_policy
 from gates.readers import KINDS, READERS
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob
-from gates.verdict_file import parse_verdict
+from gates.untrusted.safeio import Blob
 
 __all__ = ["ASSETS", "HOSTILE", "TARGETS", "Target", "seed_files"]
 

@@ -18,7 +18,7 @@ from typing import Final, NamedTuple
 
 import pytest
 
-from gates.model import ReportData
+from gates.model.reports import ReportData
 from gates.readers import READERS
 from tests.fuzz.bounded import run_bounded
 from tests.fuzz.targets import CONTEXT, HOSTILE, blob

@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 from typing import Final
 
-from gates.gitinfo import TreeState
-from gates.manifest import StageRecorder
+from gates.stage.manifest import StageRecorder
+from gates.system.git import TreeState
 
 __all__ = ["JUNIT", "POLICY", "unit_evidence"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from gates.model import Finding, Severity
+from gates.model.reports import Finding, Severity
 from gates.outputs import OutputFormat, render
 from tests.integration.conftest import Gates
 from tests.unit.outputs import _verdicts

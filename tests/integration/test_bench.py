@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from gates.cli import main
-from gates.pins import bundled
+from gates.stage.pins import bundled
 
 GIT = ("git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", "-c", "commit.gpgsign=false")
 RECORDED = Path(__file__).resolve().parents[1] / "assets" / "gates-bench" / "0.1.0"

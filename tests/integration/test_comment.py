@@ -23,15 +23,15 @@ from typing import Final
 
 import pytest
 
-from gates import cli_ci
+from gates.ci.github import Client, post_sticky
+from gates.ci.github_pulls import Changes
+from gates.ci.trust import Facts, compose, judging
+from gates.ci.verdict_file import recompute
+from gates.cli import ci as cli_ci
 from gates.cli import main
 from gates.errors import ApiError
-from gates.github import Client, post_sticky
-from gates.github_pulls import Changes
 from gates.outputs import OutputFormat, render
 from gates.outputs.markdown import MARKER
-from gates.trust import Facts, compose, judging
-from gates.verdict_file import recompute
 from tests.integration._evidence import POLICY, unit_evidence
 from tests.integration.fake_github import DEFAULT_HEAD, FakeGitHub, fake_github
 from tests.unit.outputs import _verdicts

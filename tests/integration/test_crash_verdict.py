@@ -16,10 +16,12 @@ from typing import Any, cast
 
 import pytest
 
-from gates import __version__, cli_check, readers
-from gates import evidence as evidence_module
-from gates.crash import GATE_NAME
-from gates.model import ReportData, Verdict
+from gates import __version__, readers
+from gates.cli import check as cli_check
+from gates.judge import evidence as evidence_module
+from gates.judge.crash import GATE_NAME
+from gates.model.reports import ReportData
+from gates.model.verdict import Verdict
 from gates.outputs import markdown
 from gates.outputs.markdown import MARKER
 from gates.readers.interface import Reader

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from gates import __version__, cli_check
-from gates.model import Verdict
+from gates import __version__
+from gates.cli import check as cli_check
+from gates.model.verdict import Verdict
 from tests.integration.conftest import GATES_TOML, Gates, Ran, run_module
 
 

@@ -36,7 +36,7 @@ import pytest
 import yaml
 
 from gates.cli import main
-from gates.model import Verdict
+from gates.model.verdict import Verdict
 from gates.outputs import OutputFormat, render
 from gates.outputs.markdown import MARKER
 from tests.integration._evidence import POLICY, unit_evidence

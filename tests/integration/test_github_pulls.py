@@ -7,9 +7,9 @@ from typing import Final
 
 import pytest
 
+from gates.ci.github import Client
+from gates.ci.github_pulls import PullRequest, changed_files, file_at, get_pull
 from gates.errors import ApiError
-from gates.github import Client
-from gates.github_pulls import PullRequest, changed_files, file_at, get_pull
 from tests.integration.fake_github import DEFAULT_HEAD, FakeGitHub, fake_github
 
 TOKEN: Final = "ghs_PullFacts0123456789abcdefABCDEF"

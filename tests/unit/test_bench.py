@@ -15,17 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from gates import bench, rounds
-from gates.bench import BenchRequest, run_stage
+from gates.benchmark import rounds
+from gates.benchmark import stage as bench
+from gates.benchmark.rounds import Plan, Side
+from gates.benchmark.stage import BenchRequest, run_stage
 from gates.cli import main
-from gates.evaluate import evaluate
-from gates.evidence import load_evidence
-from gates.gitinfo import tree_state
-from gates.manifest import load_manifest
-from gates.model import GateResult, Status
-from gates.policy import parse_policy
-from gates.process import Finished
-from gates.rounds import Plan, Side
+from gates.judge.evaluate import evaluate
+from gates.judge.evidence import load_evidence
+from gates.model.verdict import GateResult, Status
+from gates.policy.load import parse_policy
+from gates.stage.manifest import load_manifest
+from gates.system.git import tree_state
+from gates.system.process import Finished
 
 GIT = ("git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", "-c", "commit.gpgsign=false")
 

@@ -22,11 +22,13 @@ from benchmarks.evidence_set import (
     report,
     write_evidence_set,
 )
-from gates.evaluate import evaluate
-from gates.evidence import Evidence, load_evidence
-from gates.gitinfo import tree_state
-from gates.model import Count, Status
-from gates.policy import load_policy
+from gates.catalog.counts import Count
+from gates.judge.evaluate import evaluate
+from gates.judge.evidence import load_evidence
+from gates.model.stage import Evidence
+from gates.model.verdict import Status
+from gates.policy.load import load_policy
+from gates.system.git import tree_state
 
 FILES, LINES, FINDINGS, CASES = 20, 30, 100, 100
 

@@ -17,15 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from gates import evidence as evidence_module
-from gates.budget import MIB, Budget, Spending
 from gates.errors import EvidenceError
-from gates.evidence import StageEvidence, load_evidence
-from gates.gitinfo import TreeState
-from gates.manifest import StageRecorder
-from gates.model import ReportData
+from gates.judge import evidence as evidence_module
+from gates.judge.budget import MIB, Budget, Spending
+from gates.judge.evidence import load_evidence
+from gates.model.reports import ReportData
+from gates.model.stage import StageEvidence
 from gates.readers import ReadContext
-from gates.safeio import Blob
+from gates.stage.manifest import StageRecorder
+from gates.system.git import TreeState
+from gates.untrusted.safeio import Blob
 
 STATE = TreeState("c" * 40, dirty=False, digest="0" * 64)
 BOUND = 5.0  # CPU seconds a slow reader spends at most: then it returns, and the test fails

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from gates import nox as recipes
-from gates import plan
 from gates.catalog.metrics import METRICS, Unit
 from gates.catalog.stages import CATALOGUE, GATES_DOC, STAGES, stage_requires
 from gates.catalog.tools import KNOWN_TOOLS, pinned, security_tools
+from gates.ci import plan
 from gates.outputs import sarif_out
-from gates.pins import bundled_pins
+from gates.stage import recipes
+from gates.stage.pins import bundled_pins
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ from coverage.results import should_fail_under
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gates import covround
+from gates.model import covround
 
 percents = st.floats(min_value=0, max_value=100, allow_nan=False)
 precisions = st.integers(min_value=0, max_value=6)

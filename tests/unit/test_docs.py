@@ -27,7 +27,7 @@ import pytest
 from gates.catalog.metrics import Kind
 from gates.catalog.tools import KNOWN_TOOLS
 from gates.errors import ApiError, EvidenceError, InternalError, PolicyError, UsageError
-from gates.model import Severity
+from gates.model.reports import Severity
 from gates.readers import KINDS, READERS, bandit_json, ruff_json, sarif
 
 ROOT = Path(__file__).parents[2]

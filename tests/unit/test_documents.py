@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gates.documents import unaffected_documents
+from gates.init.documents import unaffected_documents
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

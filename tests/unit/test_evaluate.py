@@ -10,13 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
-from gates.evidence import StageEvidence, StageProblem
 from gates.kinds import patch as metrics
-from gates.kinds.interface import Measured, NotApplicable, Unmeasured
 from gates.kinds.patch import compared_with
-from gates.manifest import ToolRun
-from gates.model import Count, PatchCoverage, PatchFile, Problem, Severity, Status
+from gates.model.measurement import Measured, NotApplicable, Unmeasured
+from gates.model.reports import PatchCoverage, PatchFile, Problem, Severity
+from gates.model.stage import StageEvidence, StageProblem, ToolRun
+from gates.model.verdict import Status
 from tests.unit import _build as b
 
 UNIT_90 = '[gate.unit]\nmetric = "coverage.percent"\nstage = "unit"\nmin = 90\n'

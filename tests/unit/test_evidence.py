@@ -12,17 +12,19 @@ from typing import Any, cast
 
 import pytest
 
-from gates import evidence as evidence_module
-from gates import manifest as manifest_module
 from gates import readers
+from gates.catalog.counts import Count
 from gates.catalog.tools import exit_meaning
 from gates.errors import EvidenceError
-from gates.evidence import StageEvidence, load_evidence, load_stage, pin_commit
-from gates.gitinfo import TreeState, tree_state
-from gates.manifest import Manifest, StageRecorder
-from gates.model import Count, ReportData
+from gates.judge import evidence as evidence_module
+from gates.judge.evidence import load_evidence, load_stage, pin_commit
+from gates.model.reports import ReportData
+from gates.model.stage import Manifest, StageEvidence
 from gates.readers.interface import Reader
-from gates.runner import run_tool
+from gates.stage import manifest as manifest_module
+from gates.stage.manifest import StageRecorder
+from gates.stage.runner import run_tool
+from gates.system.git import TreeState, tree_state
 
 STATE = TreeState("c" * 40, dirty=False, digest="0" * 64)
 MAX = 1024 * 1024

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gates.catalog.metrics import METRICS, Unit
-from gates.figures import format_value
+from gates.model.figures import format_value
 from tests.unit import _build as b
 
 

@@ -10,7 +10,7 @@ from email.message import Message
 
 import pytest
 
-from gates import github
+from gates.ci import github
 from gates.errors import ApiError, UsageError
 
 TOKEN = "ghs_abcdefABCDEF0123456789"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gates import github, github_pulls
+from gates.ci import github, github_pulls
 from gates.errors import UsageError
 
 HEAD = "b" * 40

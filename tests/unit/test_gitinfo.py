@@ -12,10 +12,10 @@ from unittest.mock import ANY
 
 import pytest
 
-from gates.evidence import load_evidence
-from gates.gitinfo import DELETED, commit_of, same_code, tree_state
-from gates.gitnames import pathspec
-from gates.manifest import StageRecorder
+from gates.judge.evidence import load_evidence
+from gates.stage.manifest import StageRecorder
+from gates.system.git import DELETED, commit_of, same_code, tree_state
+from gates.system.gitnames import pathspec
 
 MAX = 1 << 24
 ANY_DIGEST = ANY
@@ -171,7 +171,7 @@ _CHILD = """
 import json, resource, sys
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (256 << 20, 256 << 20))
-from gates.gitinfo import tree_state
+from gates.system.git import tree_state
 state = tree_state(Path(sys.argv[1]))
 print(json.dumps({"digest": state.digest, "changes": state.changes}))
 """

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from gates.init.scaffold import Layout, render_noxfile, render_policy
 from gates.nox import Pipeline
-from gates.policy import parse_policy
-from gates.scaffold import Layout, render_noxfile, render_policy
+from gates.policy.load import parse_policy
 
 _LAYOUT = Layout(
     packages=("src/attr", "src/attrs"),

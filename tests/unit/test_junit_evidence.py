@@ -11,14 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
-from gates.evidence import LoadedReport, StageEvidence, load_evidence
-from gates.gitinfo import TreeState
-from gates.manifest import StageRecorder
-from gates.model import Count, Outcome, Status, Verdict
+from gates.judge.evidence import load_evidence
+from gates.model.reports import Outcome
+from gates.model.stage import LoadedReport, StageEvidence
+from gates.model.verdict import Status, Verdict
 from gates.readers import junit
 from gates.readers.interface import ReadContext
-from gates.safeio import read_blob
+from gates.stage.manifest import StageRecorder
+from gates.system.git import TreeState
+from gates.untrusted.safeio import read_blob
 from tests.unit import _build as b
 from tests.unit.readers import _pytest_truth as truth
 

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from gates import cli
-from gates.atomic import atomic_write
 from gates.errors import EvidenceError, UsageError
-from gates.gitinfo import (
+from gates.stage.manifest import MANIFEST_NAME, StageRecorder, load_manifest
+from gates.stage.runner import ReportSpec, run_tool, tool_version
+from gates.system.atomic import atomic_write
+from gates.system.git import (
     DELETED,
     MAX_CHANGES,
     TreeState,
@@ -24,9 +26,7 @@ from gates.gitinfo import (
     same_code,
     tree_state,
 )
-from gates.gitnames import ref
-from gates.manifest import MANIFEST_NAME, StageRecorder, load_manifest
-from gates.runner import ReportSpec, run_tool, tool_version
+from gates.system.gitnames import ref
 
 
 def git(root: Path, *args: str) -> None:

@@ -20,8 +20,8 @@ import pytest
 from nox import registry
 
 from gates import __version__
-from gates import nox as recipes
 from gates.nox import Pipeline, gates_install, tool_pins
+from gates.stage import recipes
 
 
 class FakeVirtualenv:
@@ -415,7 +415,7 @@ def test_gates_installs_from_the_override_a_checkout_or_the_release(
     monkeypatch.setenv("GATES_INSTALL", "-e /src/gates[test]")
     assert gates_install() == ["-e", "/src/gates[test]"]
     monkeypatch.delenv("GATES_INSTALL")
-    checkout = Path(recipes.__file__).resolve().parent.parent
+    checkout = Path(recipes.__file__).resolve().parents[2]
     assert gates_install() == [str(checkout)]  # the tests run from a checkout
     monkeypatch.setattr(recipes, "__file__", str(tmp_path / "site" / "gates" / "nox.py"))
     origins = {
@@ -442,7 +442,7 @@ def test_a_project_that_is_gates_itself_is_not_installed_twice(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("GATES_INSTALL", raising=False)
-    monkeypatch.chdir(Path(recipes.__file__).resolve().parent.parent)
+    monkeypatch.chdir(Path(recipes.__file__).resolve().parents[2])
     session = drive(Pipeline(package="gates", install=["-e", ".[test]"]).run_type, "type")
     assert session.installs == [("-c", ".nox/type/gates-constraints.txt", "-e", ".[test]", "mypy")]
 

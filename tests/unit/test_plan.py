@@ -17,9 +17,7 @@ import pytest
 from nox import registry
 
 from gates.catalog.stages import STAGE_TAG, stage_requires
-from gates.errors import EvidenceError, UsageError
-from gates.nox import Pipeline
-from gates.plan import (
+from gates.ci.plan import (
     PLAN_JOB,
     WAVE_JOBS,
     Plan,
@@ -28,7 +26,9 @@ from gates.plan import (
     make_plan,
     parse_session_list,
 )
-from gates.policy import Policy, parse_policy
+from gates.errors import EvidenceError, UsageError
+from gates.nox import Pipeline
+from gates.policy.load import Policy, parse_policy
 
 POLICY: Final = """
 [gates]

@@ -10,12 +10,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from gates.budget import Budget
 from gates.catalog.metrics import METRICS
 from gates.errors import PolicyError
-from gates.model import Severity
-from gates.policy import glob_match, load_policy, parse_policy
-from gates.vocabulary import json_schema
+from gates.judge.budget import Budget
+from gates.model.reports import Severity
+from gates.policy.load import glob_match, load_policy, parse_policy
+from gates.policy.schema import json_schema
 
 SCHEMA_FILE = Path(__file__).parents[2] / "gates" / "data" / "gates.schema.json"
 

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gates.model import Severity
-from gates.policy import GateSpec, Policy, parse_policy
-from gates.policy_base import NOT_APPLIED, BasedPolicy, PolicyChange, judge_against_base
+from gates.model.reports import Severity
+from gates.policy.base import NOT_APPLIED, BasedPolicy, PolicyChange, judge_against_base
+from gates.policy.load import GateSpec, Policy, parse_policy
 
 BASE: Final = """
 [gates]

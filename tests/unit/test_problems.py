@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gates.model import Problem
-from gates.problems import group_problems
+from gates.judge.problems import group_problems
+from gates.model.reports import Problem
 
 HINT = "rerun with network access"
 

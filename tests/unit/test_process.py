@@ -6,7 +6,7 @@ import ast
 import sys
 from pathlib import Path
 
-from gates import process
+from gates.system import process
 
 PACKAGE = Path(__file__).resolve().parents[2] / "gates"
 
@@ -66,15 +66,15 @@ def test_only_the_process_module_starts_programs() -> None:
         for path in PACKAGE.rglob("*.py")
         if "subprocess" in _imports(path)
     }
-    assert starting == {"process.py", *LONG_LIVED}
+    assert starting == {"system/process.py", *LONG_LIVED}
 
 
 def test_only_the_git_module_runs_git() -> None:
-    """Every `git` command of gates goes through gates.gitinfo.run_git (the stage recipes run
+    """Every `git` command of gates goes through gates.system.git.run_git (the stage recipes run
     git as a stage's tool, in a Nox session, which is not gates running it)."""
     running = sorted(
         path.relative_to(PACKAGE).as_posix()
         for path in PACKAGE.rglob("*.py")
         if '["git",' in path.read_text(encoding="utf-8")
     )
-    assert running == ["gitinfo.py"]
+    assert running == ["system/git.py"]

@@ -8,7 +8,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from gates.errors import UsageError
-from gates.projectenv import (
+from gates.init.projectenv import (
     Declared,
     Origin,
     choose_tools,

@@ -43,10 +43,10 @@ sre_parse: Any = importlib.import_module("re._parser")
 
 # A flagged pattern that is acceptable, and why. Keep it short: prefer rewriting the pattern.
 ALLOWED: Final[dict[str, str]] = {
-    # gates/runner.py: the version in a tool's `--version` output (a line or two, from the
+    # gates/stage/runner.py: the version in a tool's `--version` output (a line or two, from the
     # tool the stage installed), not a report
     r"\b(\d+\.\d+(?:\.\d+)?(?:[-.+]?[A-Za-z0-9.]+)?)\b": "a tool's own --version output",
-    # gates/github.py: the `Link` header of a GitHub REST API response, not a report
+    # gates/ci/github.py: the `Link` header of a GitHub REST API response, not a report
     r'<([^>]+)>\s*;\s*rel="next"': "GitHub's own Link response header",
     # gates init (projectruns, runtime, setupmeta, testenv): the project's own configuration
     # files (workflows, requirements, setup.py, tox.ini), read by its developer's command and
@@ -60,11 +60,11 @@ ALLOWED: Final[dict[str, str]] = {
 
 # Patterns built at run time, and why the text they see or build is safe.
 DYNAMIC: Final[dict[str, str]] = {
-    "documents.py:_why_read": (
+    "init/documents.py:_why_read": (
         "a file suffix gates init found in the project, escaped (`re.escape`) and followed by `\\b`: "
         "a literal, matched against the project's own test configuration"
     ),
-    "policy.py:glob_match": (
+    "policy/load.py:glob_match": (
         "a glob of the policy's `[gates] unaffected`, translated to `[^/]*`, `.*` and `(?:.*/)?`; "
         "matched against the few fixed samples of unaffected_problem and against paths git lists "
         "(the policy comes from the base branch)"
@@ -416,7 +416,7 @@ FOUND: Final = list(patterns())
 
 def test_patterns_are_found() -> None:
     wheres = {item.where.split(":")[0] for item in FOUND if isinstance(item, Pattern)}
-    assert {"readers/sarif.py", "readers/git_numstat.py", "annotate.py"} <= wheres
+    assert {"readers/sarif.py", "readers/git_numstat.py", "ci/annotate.py"} <= wheres
 
 
 @pytest.mark.parametrize(

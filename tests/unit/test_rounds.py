@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from gates import rounds
-from gates.evaluate import evaluate
-from gates.evidence import load_evidence
-from gates.gitinfo import tree_state
-from gates.manifest import StageRecorder, load_manifest
-from gates.model import Status
-from gates.policy import parse_policy
-from gates.rounds import Plan, RoundsError, Side, run_rounds
+from gates.benchmark import rounds
+from gates.benchmark.rounds import Plan, RoundsError, Side, run_rounds
+from gates.judge.evaluate import evaluate
+from gates.judge.evidence import load_evidence
+from gates.model.verdict import Status
+from gates.policy.load import parse_policy
+from gates.stage.manifest import StageRecorder, load_manifest
+from gates.system.git import tree_state
 
 Medians = Callable[[str, int], Mapping[str, float]]  # (role, process number) -> medians
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gates.errors import EvidenceError
-from gates.safeio import (
+from gates.untrusted.safeio import (
     Blob,
     Fields,
     check_finite,

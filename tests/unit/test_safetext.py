@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gates.safetext import (
+from gates.untrusted.safetext import (
     MAX_INT,
     decimal,
     finite_float,

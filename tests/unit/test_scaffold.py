@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from gates.errors import UsageError
-from gates.policy import parse_policy
-from gates.scaffold import Layout, detect, init, render_noxfile, render_policy
+from gates.init.scaffold import Layout, detect, init, render_noxfile, render_policy
+from gates.policy.load import parse_policy
 
 PINS = b"ruff==0.17.6\n"
 
@@ -19,7 +19,7 @@ PINS = b"ruff==0.17.6\n"
 @pytest.fixture(autouse=True)
 def _no_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
     """gates init asks uv whether the groups install (the index): not in these tests."""
-    monkeypatch.setattr("gates.devenv._uv_binary", lambda: None)
+    monkeypatch.setattr("gates.init.devenv._uv_binary", lambda: None)
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

@@ -20,11 +20,11 @@ import nox
 import nox.command
 import pytest
 
-from gates import nox as recipes
 from gates.cli import main as gates_main
-from gates.manifest import StageRecorder
 from gates.nox import Pipeline, forget_verdict
-from gates.reuse import INPUTS_NAME
+from gates.stage import recipes
+from gates.stage.manifest import StageRecorder
+from gates.stage.reuse import INPUTS_NAME
 
 INSTALL_OUTPUT = """Using Python 3.11.7 environment at: .nox/type
   × No solution found when resolving dependencies:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gates.stats import (
+from gates.benchmark.stats import (
     Decision,
     compare_paired,
     compare_unpaired,

@@ -7,12 +7,8 @@ from typing import Final
 
 import pytest
 
-from gates.errors import PolicyError
-from gates.github_pulls import Changes
-from gates.model import Verdict
-from gates.outputs import OutputFormat, render
-from gates.outputs.markdown import MARKER
-from gates.trust import (
+from gates.ci.github_pulls import Changes
+from gates.ci.trust import (
     UNVERIFIED_HEADING,
     Facts,
     Provenance,
@@ -21,6 +17,10 @@ from gates.trust import (
     pipeline_files,
     tool_config_files,
 )
+from gates.errors import PolicyError
+from gates.model.verdict import Verdict
+from gates.outputs import OutputFormat, render
+from gates.outputs.markdown import MARKER
 from tests.unit.outputs import _verdicts
 
 MERGE: Final = "4" * 40

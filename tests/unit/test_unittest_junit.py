@@ -12,11 +12,12 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
-from gates.model import Count, Outcome, ReportData
-from gates.model import TestCase as Case
+from gates.catalog.counts import Count
+from gates.model.reports import Outcome, ReportData
+from gates.model.reports import TestCase as Case
 from gates.readers import junit
 from gates.readers.interface import ReadContext
-from gates.safeio import read_blob
+from gates.untrusted.safeio import read_blob
 
 ASSETS = Path(__file__).parents[1] / "assets" / "unittest-xml-reporting" / "4.0.0"
 ROOT = "/tmp/gates-unittest-fixture"  # noqa: S108 - where make.sh ran them: a path, never written

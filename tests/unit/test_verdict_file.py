@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
+from gates.ci.verdict_file import load_artifact_evidence, parse_verdict, recompute
 from gates.errors import EvidenceError
-from gates.gitinfo import TreeState
-from gates.manifest import StageRecorder
-from gates.model import Verdict
+from gates.model.verdict import Verdict
 from gates.outputs import OutputFormat, render
-from gates.policy import parse_policy
-from gates.safeio import Blob
-from gates.verdict_file import load_artifact_evidence, parse_verdict, recompute
+from gates.policy.load import parse_policy
+from gates.stage.manifest import StageRecorder
+from gates.system.git import TreeState
+from gates.untrusted.safeio import Blob
 from tests.unit.outputs import _verdicts
 
 COMMIT = _verdicts.COMMIT

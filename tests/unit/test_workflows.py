@@ -3,7 +3,7 @@
 Static checks on .github/workflows/*.yml, next to zizmor and actionlint (which
 the lint stage runs, and tests/integration/test_workflow_lint.py runs too):
 pins, permissions, credentials, triggers, expressions in scripts, and the
-shape gates.plan and gates.jobs rely on (job ids, the final job's name).
+shape gates.ci.plan and gates.jobs rely on (job ids, the final job's name).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Final
 import pytest
 import yaml
 
-from gates.plan import PLAN_JOB, WAVE_JOBS
+from gates.ci.plan import PLAN_JOB, WAVE_JOBS
 
 WORKFLOWS: Final = Path(__file__).resolve().parents[2] / ".github" / "workflows"
 FILES: Final = sorted(WORKFLOWS.glob("*.yml"))

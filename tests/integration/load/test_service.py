@@ -31,7 +31,7 @@ from gates.load.service import (
     run_load,
 )
 from gates.load.summary import Scenario, summarise
-from gates.safeio import read_blob
+from gates.untrusted.safeio import read_blob
 
 HERE = Path(__file__).resolve().parent
 PY = sys.executable

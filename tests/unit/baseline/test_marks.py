@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import replace
 
 from gates.baseline.marks import Marks, pick
-from gates.model import Finding, Problem, Severity
+from gates.model.reports import Finding, Problem, Severity
 from tests.unit._build import evidence, finding, findings, judge, stage
 
 A = finding("ruff", "S307", line=9)

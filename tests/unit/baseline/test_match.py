@@ -7,7 +7,7 @@ import textwrap
 
 from gates.baseline.identity import Identity, identify
 from gates.baseline.match import match
-from gates.model import Finding, Severity
+from gates.model.reports import Finding, Severity
 
 
 def _identities(files: dict[str, str], *places: tuple[str, str, int]) -> list[Identity]:

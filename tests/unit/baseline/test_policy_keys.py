@@ -8,7 +8,7 @@ import pytest
 
 from gates.errors import PolicyError
 from gates.policy import Policy, parse_policy
-from gates.policy_base import NOT_APPLIED, judge_against_base
+from gates.policy.base import NOT_APPLIED, judge_against_base
 
 LINT = """
 [gate.lint]

@@ -17,7 +17,7 @@ from gates.baseline.store import (
     write_baseline,
 )
 from gates.errors import EvidenceError
-from gates.model import Severity
+from gates.model.reports import Severity
 
 COMMIT = "c" * 40
 SALT = "5a" * 16

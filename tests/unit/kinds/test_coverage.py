@@ -11,20 +11,14 @@ import pytest
 
 from gates.catalog.metrics import Kind
 from gates.errors import EvidenceError
-from gates.evidence import StageEvidence
 from gates.kinds import coverage as covmetric
-from gates.kinds.interface import Measured, Measurement
-from gates.model import (
-    CoverageData,
-    CoverageTotal,
-    FileCoverage,
-    GateResult,
-    ReportData,
-    Status,
-)
+from gates.model.measurement import Measured, Measurement
+from gates.model.reports import CoverageData, CoverageTotal, FileCoverage, ReportData
+from gates.model.stage import StageEvidence
+from gates.model.verdict import GateResult, Status
 from gates.readers import cobertura, coverage_json, coverage_text
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 from tests.unit import _build as b
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "coverage" / "7.17.5"

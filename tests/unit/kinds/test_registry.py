@@ -10,13 +10,16 @@ from typing import Any, Final, cast
 import pytest
 
 from gates import kinds
+from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
-from gates.evaluate import evaluate
-from gates.evidence import Evidence, LoadedReport
-from gates.kinds import EvidenceKind, MeasureContext, Measurement, NotApplicable, Unmeasured
+from gates.judge.evaluate import evaluate
+from gates.kinds import EvidenceKind, MeasureContext
 from gates.kinds.shared import every_report, tally_counts
-from gates.model import Count, CoverageTotal, ReportData, Status, Verdict
-from gates.policy import GateSpec, parse_policy
+from gates.model.measurement import Measurement, NotApplicable, Unmeasured
+from gates.model.reports import CoverageTotal, ReportData
+from gates.model.stage import Evidence, LoadedReport
+from gates.model.verdict import Status, Verdict
+from gates.policy.load import GateSpec, parse_policy
 from tests.unit import _build as b
 
 FAILED_TESTS = '[gate.tests]\nmetric = "tests.failed"\nmax = 0\n'

@@ -14,7 +14,7 @@ from gates.load.crosscheck import failures_in_csv, locust_totals, totals_in_json
 from gates.load.histogram import Histogram
 from gates.load.percentiles import percentile_of_histogram, percentile_of_samples
 from gates.load.summary import Scenario, summarise
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 from tests.unit.load._latency import latency, steady
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "locust" / "2.47.0"

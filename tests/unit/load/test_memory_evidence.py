@@ -10,7 +10,7 @@ import pytest
 from gates.errors import EvidenceError
 from gates.load import memory_evidence
 from gates.load.memory import Exit, MemoryRecord, Sample
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 
 _RECORD = MemoryRecord(
     0.25,

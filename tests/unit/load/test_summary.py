@@ -11,7 +11,7 @@ from gates.load.evidence import Series, Worker
 from gates.load.histogram import HIGHEST, Histogram
 from gates.load.percentiles import Outcome
 from gates.load.summary import OVERALL, LocustTotals, Scenario, gate_percentile, summarise
-from gates.model import Problem
+from gates.model.reports import Problem
 from tests.unit.load._latency import FIRST, latency, steady
 
 

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 from typing import Final
 
+from gates.catalog.counts import Count
 from gates.errors import ExitCode
-from gates.model import (
+from gates.model.reports import Finding, Problem, Severity
+from gates.model.verdict import (
     BenchmarkComparison,
     BenchmarkOutcome,
-    Count,
-    Finding,
     GateResult,
     Level,
     Offender,
-    Problem,
-    Severity,
     Status,
     Verdict,
     WaiverResult,
@@ -132,7 +130,10 @@ def _coverage_gate() -> GateResult:
         precision=2,
         offenders=(
             Offender(
-                path="gates/evaluate.py", line=0, label="71.42%", detail="missing lines 40-52, 97"
+                path="gates/evaluate.py",
+                line=0,
+                label="71.42%",
+                detail="missing lines 40-52, 97",
             ),
             Offender(path="gates/policy.py", line=0, label="84.00%", detail="missing lines 12, 13"),
             Offender(path="gates/cli.py", line=0, label="88.10%", detail="missing line 201"),

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gates.model import BenchmarkComparison, BenchmarkOutcome, GateResult, Level, Status, Verdict
+from gates.model.verdict import (
+    BenchmarkComparison,
+    BenchmarkOutcome,
+    GateResult,
+    Level,
+    Status,
+    Verdict,
+)
 from gates.outputs import OutputFormat, RenderOptions, render
 from tests.unit.outputs import _verdicts
 

@@ -8,13 +8,13 @@ from dataclasses import replace
 import pytest
 
 from gates.errors import ExitCode
-from gates.model import (
+from gates.model.reports import Problem
+from gates.model.verdict import (
     BenchmarkComparison,
     BenchmarkOutcome,
     GateResult,
     Level,
     Offender,
-    Problem,
     Status,
     WaiverStatus,
 )

@@ -11,7 +11,8 @@ from typing import Any, Final
 import pytest
 from jsonschema import Draft202012Validator
 
-from gates.model import Finding, Severity, Verdict
+from gates.model.reports import Finding, Severity
+from gates.model.verdict import Verdict
 from gates.outputs import gitlab_out
 from gates.outputs.interface import RenderOptions
 from tests.unit.outputs import _verdicts

@@ -14,7 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from gates.model import Count, Finding, Severity, Verdict
+from gates.catalog.counts import Count
+from gates.model.reports import Finding, Severity
+from gates.model.verdict import Verdict
 from gates.outputs import json_out
 from gates.outputs.interface import RenderOptions
 from tests.unit.outputs import _verdicts

@@ -8,7 +8,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 import pytest
 
-from gates.model import Status, Verdict
+from gates.model.verdict import Status, Verdict
 from gates.outputs import junit_out
 from gates.outputs.interface import RenderOptions
 from tests.unit.outputs import _verdicts

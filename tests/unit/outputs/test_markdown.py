@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from gates.model import Verdict
+from gates.model.verdict import Verdict
 from gates.outputs import markdown
 from gates.outputs._format import one_line
 from gates.outputs.interface import RenderOptions

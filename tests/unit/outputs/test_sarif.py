@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from jsonschema.validators import validator_for
 
-from gates.model import Finding, Severity, Verdict
+from gates.model.reports import Finding, Severity
+from gates.model.verdict import Verdict
 from gates.outputs import sarif_out
 from gates.outputs.interface import RenderOptions
 from tests.unit.outputs import _verdicts

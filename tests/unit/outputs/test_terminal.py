@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from rich.cells import cell_len
 
-from gates.model import Status, Verdict
+from gates.model.verdict import Status, Verdict
 from gates.outputs import terminal
 from gates.outputs.interface import RenderOptions
 from tests.unit.outputs import _verdicts

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from gates.model import Outcome, ResultTally
+from gates.model.reports import Outcome, ResultTally
 
 __all__ = ["ASSETS", "Run", "Truth", "runs", "tally_of_summary", "truth_of_reportlog"]
 

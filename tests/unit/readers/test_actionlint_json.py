@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
+from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
 from gates.catalog.tools import KNOWN_TOOLS, ok_exit_codes
 from gates.errors import EvidenceError
-from gates.model import Count, ReportData, Severity
+from gates.model.reports import ReportData, Severity
 from gates.readers import KINDS, Reader, actionlint_json, reader_for
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "actionlint" / "1.6.0"
 WORKFLOWS = "project/.github/workflows"

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, FileCoverage, ReportData
+from gates.model.reports import FileCoverage, ReportData
 from gates.readers import cobertura
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "coverage" / "7.17.4"
 ROOT = "/tmp/gates-cov-fixture"  # noqa: S108 - where make.sh ran coverage; never written here

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, CoverageTotal, ReportData
+from gates.model.reports import CoverageTotal, ReportData
 from gates.readers import coverage_text
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "coverage" / "7.17.5"
 CONTEXT = ReadContext("/tmp/gates-cov-fixture")  # noqa: S108 - where make.sh ran; never written

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, PatchCoverage, PatchFile, ReportData
+from gates.model.reports import PatchCoverage, PatchFile, ReportData
 from gates.readers import diff_cover
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "diff-cover" / "11.0.1"
 ROOT = "/tmp/gates-diff-fixture"  # noqa: S108 - where make.sh ran diff-cover; never written here

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from gates.errors import EvidenceError
-from gates.model import ReportData, Severity
+from gates.model.reports import ReportData, Severity
 from gates.readers import gates_secrets
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob
+from gates.untrusted.safeio import Blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "detect-secrets" / "1.5.0"
 CONTEXT = ReadContext(root="/tmp/gates-secrets-fixture")  # noqa: S108 - where make.sh ran the scan

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from gates.errors import EvidenceError
-from gates.model import PatchCoverage, PatchFile, ReportData
+from gates.model.reports import PatchCoverage, PatchFile, ReportData
 from gates.readers import git_numstat
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "git" / "2.39.5"
 CONTEXT = ReadContext("/repository")

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, Outcome, ReportData, ResultTally
-from gates.model import TestCase as Case  # not "Test*": pytest would try to collect it
+from gates.model.reports import Outcome, ReportData, ResultTally
+from gates.model.reports import TestCase as Case  # not "Test*": pytest would try to collect it
 from gates.readers import junit
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 from tests.unit.readers import _pytest_truth as truth
 
 ASSETS = truth.ASSETS / "pytest" / "9.2.0"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from gates.errors import EvidenceError
-from gates.model import Finding, ReportData, Severity
+from gates.model.reports import Finding, ReportData, Severity
 from gates.readers import Reader, mypy_json
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "mypy" / "2.4.1"
 ROOT = "/tmp/gates-mypy-fixture"  # noqa: S108 - where make.sh ran mypy; never written here

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, ReportData
+from gates.model.reports import ReportData
 from gates.readers import Reader, mypy_linecount
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "mypy" / "2.4.1"
 CONTEXT = ReadContext("/tmp/gates-mypy-fixture")  # noqa: S108 - where make.sh ran mypy

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, Finding, ReportData, Severity
+from gates.model.reports import Finding, ReportData, Severity
 from gates.readers import Reader, pip_audit_json
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "pip-audit" / "2.10.1"
 CONTEXT = ReadContext("/work/main")

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gates.errors import EvidenceError
-from gates.model import BenchmarkRun, ReportData
+from gates.model.reports import BenchmarkRun, ReportData
 from gates.readers import pytest_benchmark
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, parse_xml
+from gates.untrusted.safeio import Blob, parse_xml
 
 ASSETS = Path(__file__).parents[2] / "assets" / "pytest-benchmark" / "5.3.1"
 COMMIT = "3e4d0ccba8c26b8429532e40315d4e7ef7e14630"

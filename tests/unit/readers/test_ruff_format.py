@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from gates.errors import EvidenceError
-from gates.model import Finding, ReportData, Severity
+from gates.model.reports import Finding, ReportData, Severity
 from gates.readers import Reader, ruff_format
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "ruff" / "0.17.6"
 CONTEXT = ReadContext("/tmp/gates-ruff-fixture")  # noqa: S108 - where make.sh ran ruff

@@ -9,10 +9,10 @@ import pytest
 
 from gates.catalog.tools import ok_exit_codes
 from gates.errors import EvidenceError
-from gates.model import Finding, Severity
+from gates.model.reports import Finding, Severity
 from gates.readers import MAY_BE_EMPTY, READERS, ruff_format_text
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "ruff"
 CONTEXT = ReadContext("/tmp/gates-ruff-text")  # noqa: S108 - where make.sh ran ruff

@@ -11,10 +11,10 @@ import pytest
 from benchmarks.gen_findings import ROOT as BIG_ROOT
 from benchmarks.gen_findings import big_ruff_json
 from gates.errors import EvidenceError
-from gates.model import Finding, ReportData, Severity
+from gates.model.reports import Finding, ReportData, Severity
 from gates.readers import Reader, ruff_json
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob, read_blob
+from gates.untrusted.safeio import Blob, read_blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "ruff" / "0.17.6"
 ROOT = "/tmp/gates-ruff-fixture"  # noqa: S108 - where make.sh ran ruff; never written here

@@ -17,11 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gates.catalog.counts import Count
 from gates.errors import EvidenceError
-from gates.model import Count, Finding, ReportData, Severity
+from gates.model.reports import Finding, ReportData, Severity
 from gates.readers import sarif
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob
+from gates.untrusted.safeio import Blob
 
 ASSETS = Path(__file__).parents[2] / "assets" / "sarif"
 RUFF = ASSETS / "ruff" / "0.17.6"

@@ -1,0 +1,12 @@
+"""The policy, ``gates.toml``: its schema, loading it, what a mistake meant, the base branch's, waivers.
+
+* :mod:`gates.policy.schema`: the keys and their JSON Schema (built from :mod:`gates.catalog`);
+* :mod:`gates.policy.load`: ``gates.toml`` -> a typed :class:`~gates.policy.load.Policy`;
+* :mod:`gates.policy.hints`: what a misspelt or misplaced name was meant to be;
+* :mod:`gates.policy.base`: a pull request judged by its base branch's policy, tightened only;
+* :mod:`gates.policy.waivers`: which waiver covers which finding, gate or problem.
+"""
+
+from gates.policy.load import GateSpec, Policy, Settings, Waiver, load_policy, parse_policy
+
+__all__ = ["GateSpec", "Policy", "Settings", "Waiver", "load_policy", "parse_policy"]

@@ -1,0 +1,509 @@
+"""Stage provenance: the manifest each stage writes next to its reports.
+
+A stage writes its reports into ``.gates/<stage>/`` and then ``manifest.json``:
+the commit and working-tree digest it measured, each tool's version, command
+line and exit code, and the sha256 of every report. ``gates check`` trusts a
+report only through its manifest.
+
+Stages use :class:`StageRecorder`::
+
+    recorder = StageRecorder.begin("unit", root=Path("."), reproduce="nox -s unit")
+    code = subprocess.call([...])           # the tool writes into recorder.folder
+    recorder.tool("pytest", version="9.2.0", argv=[...], exit_code=code)
+    recorder.report("junit.xml", format="junit-xml", tool="pytest")
+    recorder.finish()                       # atomic write of manifest.json
+
+Format history (``version``): 1 — first release; later fields, optional so
+that older manifests still read: ``changes`` (the changed files), ``unaffected``
+(the policy's globs left out of the tree digest), ``planned`` (the tools a
+stage that failed before running them meant to run) and a tool's ``source``
+(where its version came from).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from gates import __version__
+from gates.errors import EvidenceError, UsageError
+from gates.model.stage import Manifest, ReportEntry, ToolRun
+from gates.system.atomic import atomic_write
+from gates.system.git import DELETED, MAX_CHANGES, TreeState, tree_state
+from gates.untrusted.safeio import Fields, parse_json, read_blob
+
+__all__ = [
+    "MANIFEST_NAME",
+    "StageRecorder",
+    "check_inside",
+    "load_manifest",
+    "stage_folder",
+]
+
+MANIFEST_NAME = "manifest.json"
+SCHEMA = "gates.manifest"
+VERSION = 1
+_MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+
+
+_STAGE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # as gates.toml names stages
+
+
+def stage_folder(root: Path, reports_dir: str, stage: str) -> Path:
+    """``root/reports_dir/stage``, refusing any name that could reach outside it.
+
+    A stage folder is cleared with ``rmtree``: a stage named ``..`` or ``/tmp``
+    must never get that far.
+    """
+    if not _STAGE_NAME.match(stage):
+        raise UsageError(
+            f"stage name {stage!r} is not a plain folder name",
+            slug="usage",
+            hint="use letters, digits, '-', '_' and '.', e.g. `unit` or `lint`",
+        )
+    reports = Path(reports_dir)
+    if not reports_dir or reports.is_absolute() or ".." in reports.parts or reports == Path():
+        raise UsageError(
+            f"reports folder {reports_dir!r} must be a folder inside the repository",
+            slug="usage",
+            hint="e.g. --reports .gates",
+        )
+    folder = root / reports / stage
+    if not folder.resolve().is_relative_to(root.resolve()):
+        raise UsageError(
+            f"{folder} is outside the repository {root} (a symbolic link?)",
+            slug="usage",
+            hint="point --reports at a real folder inside the repository",
+        )
+    return folder
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class StageRecorder:
+    """Records one stage run and writes its manifest (the API stages call)."""
+
+    stage: str
+    folder: Path
+    state: TreeState
+    reproduce: str
+    started: str = field(default_factory=_now)
+    tools: list[ToolRun] = field(default_factory=list)
+    reports: list[ReportEntry] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    unaffected: tuple[str, ...] = ()
+    planned: tuple[str, ...] = ()
+
+    @classmethod
+    def begin(
+        cls,
+        stage: str,
+        *,
+        root: Path,
+        reports_dir: str = ".gates",
+        reproduce: str = "",
+        unaffected: Sequence[str] = (),
+    ) -> StageRecorder:
+        """Clear ``<root>/<reports_dir>/<stage>/`` and start recording.
+
+        ``unaffected`` are the policy's globs of files left out of the tree digest.
+        """
+        folder = stage_folder(root, reports_dir, stage)
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        state = tree_state(root, exclude=reports_dir, unaffected=unaffected)
+        return cls(
+            stage, folder, state, reproduce or f"nox -s {stage}", unaffected=tuple(unaffected)
+        )
+
+    @classmethod
+    def resume(cls, stage: str, *, root: Path, reports_dir: str = ".gates") -> StageRecorder:
+        """Continue recording a stage whose manifest an earlier step wrote."""
+        folder = stage_folder(root, reports_dir, stage)
+        manifest = load_manifest(folder, display=f"{reports_dir}/{stage}")
+        state = tree_state(root, exclude=reports_dir, unaffected=manifest.unaffected)
+        if (state.commit, state.digest) != (manifest.commit, manifest.worktree):
+            raise EvidenceError(
+                "the working tree changed since the stage began",
+                slug="stale-worktree",
+                path=f"{reports_dir}/{stage}/{MANIFEST_NAME}",
+                hint="run the whole stage again, without --append on its first step",
+            )
+        return cls(
+            stage,
+            folder,
+            state,
+            manifest.reproduce,
+            manifest.started,
+            list(manifest.tools),
+            list(manifest.reports),
+            [manifest.error] if manifest.error else [],
+            manifest.unaffected,
+            manifest.planned,
+        )
+
+    def tool(
+        self,
+        name: str,
+        *,
+        version: str,
+        argv: Sequence[str],
+        exit_code: int,
+        ok_exit_codes: Sequence[int] | None = None,
+        source: str = "",
+    ) -> None:
+        """Record that ``name`` ran with ``argv`` and exited with ``exit_code``."""
+        declared = tuple(ok_exit_codes) if ok_exit_codes is not None else None
+        self.tools.append(ToolRun(name, version, tuple(argv), exit_code, declared, source))
+
+    def report(self, path: str, *, format: str, tool: str, role: str = "") -> None:  # noqa: A002
+        """Record a report the tool wrote, at ``path`` relative to the stage folder."""
+        with (self.folder / path).open("rb") as handle:  # hashed in chunks: reports may be huge
+            size = os.fstat(handle.fileno()).st_size
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        # a step run again replaces its report: the old entry's hash would no longer match
+        self.reports = [entry for entry in self.reports if entry.path != path]
+        self.reports.append(ReportEntry(path, format, tool, digest, size, role))
+
+    def fail(self, error: str, *, tool: str = "") -> None:
+        """Record that the stage could not produce (some of) its evidence.
+
+        With ``tool``, the error is that tool's latest run's: it blocks the gates that
+        read that tool, not every gate of the stage.
+        """
+        self.errors.append(error)
+        for index in range(len(self.tools) - 1, -1, -1):
+            if tool and self.tools[index].name == tool:
+                self.tools[index] = replace(self.tools[index], error=error)
+                return
+
+    def finish(self, *, error: str = "") -> Manifest:
+        """Write ``manifest.json`` atomically; ``error`` says the stage produced no evidence."""
+        if error:
+            self.fail(error)
+        manifest = Manifest(
+            stage=self.stage,
+            commit=self.state.commit,
+            dirty=self.state.dirty,
+            worktree=self.state.digest,
+            started=self.started,
+            finished=_now(),
+            gates_version=__version__,
+            reproduce=self.reproduce,
+            tools=tuple(self.tools),
+            reports=tuple(self.reports),
+            error="; ".join(self.errors),
+            changes=self.state.changes,
+            unaffected=self.unaffected,
+            planned=self.planned,
+        )
+        atomic_write(self.folder / MANIFEST_NAME, dump_manifest(manifest))
+        return manifest
+
+
+def dump_manifest(manifest: Manifest) -> bytes:
+    """The manifest as deterministic JSON."""
+    document = {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "stage": manifest.stage,
+        "commit": manifest.commit,
+        "dirty": manifest.dirty,
+        "worktree": manifest.worktree,
+        "changes": dict(manifest.changes) if manifest.changes is not None else None,
+        "unaffected": list(manifest.unaffected),
+        "planned": list(manifest.planned),
+        "started": manifest.started,
+        "finished": manifest.finished,
+        "gates_version": manifest.gates_version,
+        "reproduce": manifest.reproduce,
+        "error": manifest.error,
+        "tools": [
+            {
+                "name": run.name,
+                "version": run.version,
+                "argv": list(run.argv),
+                "exit_code": run.exit_code,
+                "ok_exit_codes": list(run.ok_exit_codes) if run.ok_exit_codes is not None else None,
+                "source": run.source,
+                "error": run.error,
+            }
+            for run in manifest.tools
+        ],
+        "reports": [
+            {
+                "path": entry.path,
+                "format": entry.format,
+                "tool": entry.tool,
+                "sha256": entry.sha256,
+                "size": entry.size,
+                "role": entry.role,
+            }
+            for entry in manifest.reports
+        ],
+    }
+    return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+
+
+def load_manifest(folder: Path, *, display: str) -> Manifest:
+    """Read and check ``folder/manifest.json``; ``display`` names the folder in errors."""
+    path = f"{display}/{MANIFEST_NAME}"
+    check_inside(
+        folder / MANIFEST_NAME,
+        folder,
+        display=path,
+        within="its stage folder",
+        hint=f"delete {display}/ and rerun the stage (`nox -s {folder.name}`)",
+    )
+    try:
+        blob = read_blob(folder / MANIFEST_NAME, display=path, max_bytes=_MAX_MANIFEST_BYTES)
+    except EvidenceError as error:
+        if error.slug == "report-too-large":
+            raise EvidenceError(
+                f"{error.detail.replace('one report', 'a manifest')}: gates never writes one "
+                "that large, so this file is not a stage's manifest",
+                slug=error.slug,
+                path=path,
+                hint=f"delete {display}/ and rerun the stage (`nox -s {folder.name}`)",
+            ) from None
+        if error.slug != "missing-report":
+            raise
+        raise EvidenceError(
+            "the stage folder has no manifest: the stage did not finish, or the folder was "
+            "not written by a gates stage",
+            slug="missing-manifest",
+            path=path,
+            hint=f"rerun the stage (`nox -s {folder.name}`)",
+        ) from None
+    root = Fields(parse_json(blob).value, path=path, where="")
+    _check_schema(root)
+    manifest = Manifest(
+        stage=_plain(root, "stage"),
+        commit=_commit(root),
+        dirty=_bool(root, "dirty"),
+        worktree=root.text("worktree"),
+        started=root.text("started"),
+        finished=root.text("finished"),
+        gates_version=root.text("gates_version"),
+        reproduce=root.text("reproduce"),
+        error=root.text("error"),
+        tools=tuple(_tool(item) for item in root.each("tools")),
+        reports=tuple(_entry(item) for item in root.each("reports")),
+        changes=_changes(root),
+        unaffected=_names(root, "unaffected"),
+        planned=_names(root, "planned"),
+    )
+    _check_runs(manifest, path)
+    return manifest
+
+
+def check_inside(path: Path, folder: Path, *, display: str, within: str, hint: str) -> None:
+    """Refuse ``path`` when it leads out of ``folder`` (a symbolic link, or one on its way).
+
+    ``within`` names the folder in the message ("its stage folder"), ``hint``
+    is the next step. Nothing is opened: a link to a device, a named pipe or
+    a file elsewhere is refused by where it leads alone.
+    """
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        inside = False
+    if not inside:
+        raise EvidenceError(
+            f"is a symbolic link out of {within}: evidence is read only from there",
+            slug="link-outside",
+            path=display,
+            hint=hint,
+        )
+
+
+def _check_runs(manifest: Manifest, path: str) -> None:
+    """Every report's tool has a recorded run, whose exit code ``gates check`` judges.
+
+    A stage that failed (``error``) says so itself, with what it ran so far.
+    """
+    if manifest.error:
+        return
+    if not manifest.tools:
+        raise EvidenceError(
+            "records no tool run (`tools` is empty), so no exit code vouches for its evidence",
+            slug="malformed-manifest",
+            path=path,
+            hint=f"rerun the stage (`{manifest.reproduce}`): every step records its tool's run",
+        )
+    ran = {run.name for run in manifest.tools}
+    for entry in manifest.reports:
+        if entry.tool not in ran:
+            raise EvidenceError(
+                f"lists the report {entry.path!r} of {entry.tool!r}, but no run of "
+                f"{entry.tool!r} (`tools`), so no exit code vouches for it",
+                slug="malformed-manifest",
+                path=path,
+                hint=f"rerun the stage (`{manifest.reproduce}`): every step records its tool's run",
+            )
+
+
+# C0 and C1 control characters (NUL, line breaks, ESC) and DEL: never in a name or a path.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain(fields: Fields, key: str, default: str | None = None) -> str:
+    """A name or path field: text without control characters."""
+    value = fields.text(key, default)
+    found = _CONTROL.search(value)
+    if found:
+        where = f"{fields.where}.{key}" if fields.where else key
+        raise EvidenceError(
+            f"`{where}` holds the control character U+{ord(found.group()):04X}, "
+            "which no name or path gates writes holds",
+            slug="malformed-manifest",
+            path=fields.path,
+            hint="rerun the stage: a manifest gates wrote never holds one",
+        )
+    return value
+
+
+def _check_schema(root: Fields) -> None:
+    if root.raw("schema") != SCHEMA:
+        raise EvidenceError(
+            f"is not a gates manifest (`schema` is {root.raw('schema')!r})",
+            slug="malformed-manifest",
+            path=root.path,
+        )
+    version = root.integer("version")
+    if version != VERSION:
+        raise EvidenceError(
+            f"manifest version {version} is not supported (this gates reads version {VERSION})",
+            slug="unsupported-format",
+            path=root.path,
+            hint="run the stages and `gates check` with the same gates version",
+        )
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # what `git rev-parse HEAD` prints
+
+
+def _commit(root: Fields) -> str:
+    commit = root.text("commit")
+    if not _COMMIT.fullmatch(commit):
+        raise EvidenceError(
+            f"`commit` should be a full commit SHA, not {commit[:80]!r}",
+            slug="malformed-manifest",
+            path=root.path,
+            hint="rerun the stage: gates writes this field from `git rev-parse HEAD`",
+        )
+    return commit
+
+
+def _changes(root: Fields) -> Mapping[str, str] | None:
+    """The recorded changed files: absent or null in older manifests, then None."""
+    value = root.raw("changes")
+    if value is None:
+        return None
+    if (
+        not isinstance(value, dict)
+        or len(value) > MAX_CHANGES
+        or not all(
+            isinstance(digest, str) and (digest == DELETED or _DIGEST.fullmatch(digest))
+            for digest in value.values()
+        )
+    ):
+        raise EvidenceError(
+            f"`changes` should map at most {MAX_CHANGES:,} paths to sha256 digests or {DELETED!r}",
+            slug="malformed-manifest",
+            path=root.path,
+            hint="rerun the stage: gates writes this field itself",
+        )
+    return value
+
+
+_MAX_NAMES = 1000
+
+
+def _names(root: Fields, key: str) -> tuple[str, ...]:
+    """An optional array of short strings (absent in older manifests: empty)."""
+    values = root.raw(key)
+    if values is None:
+        return ()
+    if (
+        not isinstance(values, list)
+        or len(values) > _MAX_NAMES
+        or not all(isinstance(v, str) and 0 < len(v) <= 1000 and v.isprintable() for v in values)
+    ):
+        raise EvidenceError(
+            f"`{key}` should be a list of at most {_MAX_NAMES} names",
+            slug="malformed-manifest",
+            path=root.path,
+            hint="rerun the stage: gates writes this field itself",
+        )
+    return tuple(values)
+
+
+def _bool(fields: Fields, key: str) -> bool:
+    value = fields.raw(key)
+    if not isinstance(value, bool):
+        raise EvidenceError(
+            f"`{key}` should be true or false", slug="malformed-manifest", path=fields.path
+        )
+    return value
+
+
+def _tool(item: Fields) -> ToolRun:
+    declared = item.raw("ok_exit_codes")
+    codes: tuple[int, ...] | None = None
+    if declared is not None:
+        codes = tuple(_int_list(item, "ok_exit_codes"))
+    argv = item.array("argv")
+    if not all(isinstance(arg, str) for arg in argv):
+        raise EvidenceError(
+            f"`{item.where}.argv` should be strings", slug="malformed-manifest", path=item.path
+        )
+    return ToolRun(
+        _plain(item, "name"),
+        item.text("version"),
+        tuple(str(a) for a in argv),
+        item.integer("exit_code"),
+        codes,
+        item.text("source", default=""),  # absent in manifests of earlier gates
+        item.text("error", default=""),
+    )
+
+
+def _int_list(item: Fields, key: str) -> list[int]:
+    values = item.array(key)
+    if not all(type(value) is int for value in values):
+        raise EvidenceError(
+            f"`{item.where}.{key}` should be integers", slug="malformed-manifest", path=item.path
+        )
+    return [int(str(value)) for value in values]
+
+
+def _entry(item: Fields) -> ReportEntry:
+    path = _plain(item, "path")
+    if path.startswith("/") or ".." in path.split("/") or "\\" in path or not path:
+        raise EvidenceError(
+            f"report path {path!r} leaves the stage folder",
+            slug="malformed-manifest",
+            path=item.path,
+            hint="manifests name reports relative to their own folder",
+        )
+    return ReportEntry(
+        path=path,
+        format=_plain(item, "format"),
+        tool=_plain(item, "tool"),
+        sha256=item.text("sha256"),
+        size=item.integer("size"),
+        role=_plain(item, "role", default=""),
+    )
