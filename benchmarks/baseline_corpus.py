@@ -35,10 +35,10 @@ from typing import Final
 from gates.baseline.apply import compare
 from gates.baseline.identity import identify, tree_sources
 from gates.baseline.store import Baseline, entry_of
-from gates.model import Finding
+from gates.model.reports import Finding
 from gates.readers import bandit_json, mypy_json, ruff_json
 from gates.readers.interface import ReadContext
-from gates.safeio import Blob
+from gates.untrusted.safeio import Blob
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 ASSETS: Final = ROOT / "tests" / "assets"

@@ -35,7 +35,7 @@ from gates.baseline.apply import compare
 from gates.baseline.identity import Identity, identify, tree_sources
 from gates.baseline.match import match
 from gates.baseline.store import Baseline, entry_of, load_baseline, write_baseline
-from gates.model import Finding, Severity
+from gates.model.reports import Finding, Severity
 
 __all__ = ["main", "project"]
 
