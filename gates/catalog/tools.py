@@ -111,6 +111,7 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         failures={2: "a usage error: bad options or paths"},
         kinds=frozenset({Kind.FINDINGS}),
         security=True,
+        pin="detect-secrets",
     ),
     # diff-cover: 0 fine, 1 under --fail-under
     "diff-cover": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.PATCH}), pin="diff-cover"),
