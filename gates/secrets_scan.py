@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import subprocess
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -63,13 +64,7 @@ def scan(paths: Sequence[str]) -> dict[str, object]:
     scanned = 0
     with settings.default_settings():
         detectors = sorted(settings.get_settings().plugins)
-        files = sorted(
-            {
-                Path(name).as_posix()
-                for name in detect.get_files_to_scan(*paths)
-                if Path(name).is_file()
-            }
-        )
+        files = _files_to_scan(detect, paths)
         for name in files:
             try:
                 with Path(name).open("rb") as handle:
@@ -105,6 +100,42 @@ def scan(paths: Sequence[str]) -> dict[str, object]:
         "secrets": secrets,
         "errors": errors,
     }
+
+
+def _files_to_scan(detect: Any, paths: Sequence[str]) -> list[str]:
+    """The files detect-secrets scans under ``paths``, relative to the current folder.
+
+    detect-secrets matches the files git tracks, named from the repository's
+    top, against the walked files, named from the current folder: below the
+    top (a project in ``examples/paybot``) nothing matched and the scan read no
+    file. So it is given the top as its root, and its names are made relative
+    to the current folder again.
+    """
+    top = _git_top()
+    here = Path.cwd().resolve()
+    if top is None or top == here or not here.is_relative_to(top):
+        names = detect.get_files_to_scan(*paths)
+        return sorted({Path(name).as_posix() for name in names if Path(name).is_file()})
+    below = here.relative_to(top)
+    found = set()
+    for name in detect.get_files_to_scan(*paths, root=str(top)):
+        path = Path(name)
+        if path.is_relative_to(below) and path.relative_to(below).is_file():
+            found.add(path.relative_to(below).as_posix())
+    return sorted(found)
+
+
+def _git_top() -> Path | None:
+    """The top folder of the git repository around the current folder, if any."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    except OSError:
+        return None
+    text = done.stdout.strip()
+    return Path(text).resolve() if done.returncode == 0 and text else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

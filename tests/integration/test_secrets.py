@@ -7,7 +7,10 @@ verdict never shows a secret.
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +85,23 @@ def test_a_secret_in_new_code_blocks_named_and_never_shown(
     ]
     assert TOKEN not in ran.out + ran.err
     assert AWS_KEY not in ran.out + ran.err
+
+
+def test_a_project_below_the_repository_top_is_scanned_from_its_own_folder(tmp_path: Path) -> None:
+    """``nox -s gates`` in ``examples/paybot`` of a checkout: its files, named from there."""
+    project = tmp_path / "examples" / "app"
+    (project / "pkg").mkdir(parents=True)
+    (project / "pkg" / "settings.py").write_text(SETTINGS, encoding="utf-8")
+    (project / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "add", "-A")
+    git(tmp_path, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-qm", "app")
+    out = tmp_path / "secrets.json"
+    subprocess.run(
+        [sys.executable, "-m", "gates.secrets_scan", "pkg", "-o", str(out)],
+        cwd=project, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["files_scanned"] == 2
+    assert [(s["path"], s["line"]) for s in report["secrets"]] == [("pkg/settings.py", 3)]
+    assert report["errors"] == []

@@ -15,7 +15,7 @@ from celery.contrib.testing.worker import TestWorkController
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from paybot.api.webhook import SECRET_HEADER
+from paybot.api.webhook import TELEGRAM_HEADER
 from paybot.fakebotapi import FakeBotApi
 from paybot.models import Account, JournalEntry, Order, Payment, Posting, Receipt, User
 from paybot.queue import FULFIL, REFUND
@@ -26,7 +26,7 @@ HOOK = "/telegram/webhook"
 
 
 async def hook(client: httpx.AsyncClient, body: dict[str, Any]) -> None:
-    response = await client.post(HOOK, json=body, headers={SECRET_HEADER: WEBHOOK_SECRET})
+    response = await client.post(HOOK, json=body, headers={TELEGRAM_HEADER: WEBHOOK_SECRET})
     assert response.status_code == 200, response.text
 
 

@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from paybot.api.webhook import SECRET_HEADER
+from paybot.api.webhook import TELEGRAM_HEADER
 from paybot.fakebotapi import FakeBotApi
 from paybot.models import Order, ProcessedUpdate, User
 from tests.conftest import WEBHOOK_SECRET
 from tests.factories import ProductFactory, UserFactory, updates
 
 HOOK = "/telegram/webhook"
-GOOD = {SECRET_HEADER: WEBHOOK_SECRET}
+GOOD = {TELEGRAM_HEADER: WEBHOOK_SECRET}
 PROBLEM = "application/problem+json"
 
 
@@ -34,7 +34,12 @@ async def post(client: httpx.AsyncClient, body: dict[str, Any]) -> httpx.Respons
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: ""}, {SECRET_HEADER: WEBHOOK_SECRET + "x"}],
+    [
+        {},
+        {TELEGRAM_HEADER: "wrong"},
+        {TELEGRAM_HEADER: ""},
+        {TELEGRAM_HEADER: WEBHOOK_SECRET + "x"},
+    ],
     ids=["missing", "wrong", "empty", "longer"],
 )
 async def test_an_update_without_the_right_secret_token_is_refused(
