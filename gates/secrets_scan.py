@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import subprocess
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from gates.system.atomic import atomic_write
+from gates.system.git import run_git
 
 __all__ = ["FORMAT", "VERSION", "main", "scan"]
 
@@ -127,15 +127,9 @@ def _files_to_scan(detect: Any, paths: Sequence[str]) -> list[str]:
 
 def _git_top() -> Path | None:
     """The top folder of the git repository around the current folder, if any."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
-    except OSError:
-        return None
-    text = done.stdout.strip()
-    return Path(text).resolve() if done.returncode == 0 and text else None
+    done = run_git(Path.cwd(), "rev-parse", "--show-toplevel", timeout=60)
+    text = done.text.strip()
+    return Path(text).resolve() if done.ok and text else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
