@@ -107,8 +107,11 @@ def listener_path() -> str:
 
 
 def check_loopback(url: str) -> None:
-    """Refuse a URL whose host is not on this machine's loopback."""
-    host = urlsplit(url).hostname or ""
+    """Refuse a URL that is not http(s) or whose host is not on this machine's loopback."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"}:
+        raise LoadRunError(f"{url} is not an http:// or https:// URL: a load run only speaks HTTP")
+    host = parts.hostname or ""
     if host == "localhost":
         return
     try:
@@ -203,7 +206,7 @@ def _wait_ready(service: ServiceSpec, server: subprocess.Popen[bytes], log: Path
                 f" answered{_tail(log)}"
             )
         try:
-            with urllib.request.urlopen(service.ready_url, timeout=1.0) as answer:  # noqa: S310 - loopback only, checked
+            with urllib.request.urlopen(service.ready_url, timeout=1.0) as answer:  # noqa: S310  # nosec B310 - http(s) on the loopback only: check_loopback
                 if 200 <= answer.status < 400:
                     return
         except (urllib.error.URLError, OSError, ValueError):
