@@ -19,13 +19,13 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from gates.init.files import config_text
 from gates.init.projectenv import read_toml
 
 __all__ = ["unaffected_documents"]
 
 _SUFFIXES = (".md", ".rst")
 _MAX_FILES = 20_000  # files looked at under the folders the stages read
-_MAX_BYTES = 1_000_000
 # pytest plugins that collect documents as tests: the suffixes they read
 _COLLECTORS = {
     "markdown-docs": (".md",),
@@ -87,7 +87,7 @@ def _test_configurations(
 ) -> Iterator[tuple[str, str]]:
     """(where, text) of what configures the tests: pytest's settings, conftest.py, test commands."""
     for name in ("pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml"):
-        yield name, _text(root / name)
+        yield name, config_text(root / name)
     tool = read_toml(root / "pyproject.toml").get("tool")
     pytest = tool.get("pytest") if isinstance(tool, dict) else None
     yield "pyproject.toml [tool.pytest]", repr(pytest) if pytest else ""
@@ -95,24 +95,15 @@ def _test_configurations(
     yield "setup.cfg [tool:pytest]", _section(root / "setup.cfg", "tool:pytest")
     for folder in dict.fromkeys(["", *folders]):
         conftest = root / folder / "conftest.py" if folder else root / "conftest.py"
-        yield conftest.relative_to(root).as_posix(), _text(conftest)
+        yield conftest.relative_to(root).as_posix(), config_text(conftest)
     for command in commands:
         yield f"the test command `{command}`", command
-
-
-def _text(path: Path) -> str:
-    try:
-        if not path.is_file() or path.stat().st_size > _MAX_BYTES:
-            return ""
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
 
 
 def _section(path: Path, section: str) -> str:
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
-        parser.read_string(_text(path))
+        parser.read_string(config_text(path))
     except configparser.Error:
         return ""
     return repr(dict(parser[section])) if parser.has_section(section) else ""

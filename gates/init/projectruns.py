@@ -24,6 +24,7 @@ from pathlib import Path
 
 from gates.init.detect import pytest_config
 from gates.init.devenv import installed_names
+from gates.init.files import config_text
 from gates.init.projectenv import normalise, read_install, read_toml
 from gates.init.testenv import Env, read_envs, runs_pytest, runs_unittest
 from gates.stage.pins import bundled_pins
@@ -40,7 +41,6 @@ _BLACK_COMMAND = re.compile(r"(?:^|[\s'\"/])black(?=\s|$)(?!\s*[=<>~])|uses:\s*p
 _RUFF_FORMAT = re.compile(r"\bruff\s+format\b|id:\s*['\"]?ruff-format\b|id:\s*['\"]?ruff_format\b")
 _BLACK_HOOK = re.compile(r"repo:\s*\S*psf/black|id:\s*['\"]?black['\"]?\s*$", re.MULTILINE)
 _LOAD_TESTS = re.compile(r"^def load_tests\(", re.MULTILINE)
-_MAX_BYTES = 1_000_000
 _MAX_FILES = 2000
 
 
@@ -242,18 +242,9 @@ def _commands(root: Path, envs: Sequence[Env]) -> Iterator[tuple[str, str]]:
     if workflows.is_dir():
         files += sorted(p for p in workflows.iterdir() if p.suffix in (".yml", ".yaml"))
     for path in files[:50]:
-        for line in _text(path).splitlines():
+        for line in config_text(path).splitlines():
             if line.strip() and not line.strip().startswith("#"):
                 yield path.relative_to(root).as_posix(), line.strip()
-
-
-def _text(path: Path) -> str:
-    try:
-        if not path.is_file() or path.stat().st_size > _MAX_BYTES:
-            return ""
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
 
 
 def _runner(
@@ -299,12 +290,14 @@ def _has_pytest_table(pyproject: dict[str, object]) -> bool:
 def _load_tests(root: Path, tests: Sequence[str]) -> list[str]:
     """The test modules that define ``load_tests`` (unittest's protocol, which pytest ignores)."""
     files = [p for folder in tests for p in sorted((root / folder).rglob("*.py"))][:_MAX_FILES]
-    return [path.relative_to(root).as_posix() for path in files if _LOAD_TESTS.search(_text(path))]
+    return [
+        path.relative_to(root).as_posix() for path in files if _LOAD_TESTS.search(config_text(path))
+    ]
 
 
 def _formatter(root: Path, commands: list[tuple[str, str]]) -> tuple[str | None, str]:
     """("ruff", "") unless the project formats with black and not with ruff format."""
-    hooks = _text(root / ".pre-commit-config.yaml")
+    hooks = config_text(root / ".pre-commit-config.yaml")
     tool = read_toml(root / "pyproject.toml").get("tool")
     black = [".pre-commit-config.yaml"] if _BLACK_HOOK.search(hooks) else []
     black += ["pyproject.toml [tool.black]"] if isinstance(tool, dict) and "black" in tool else []

@@ -24,11 +24,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gates.init.files import config_text
 from gates.init.projectenv import read_toml
 
 __all__ = ["Env", "read_envs", "runs_pytest", "runs_unittest"]
 
-_MAX_BYTES = 1_000_000
 _FACTOR_LINE = re.compile(r"^(?P<condition>[\w!.{},-]+):(?:\s+|$)(?P<value>.*)$")
 _PROJECT = re.compile(r"^(?:-e\s*)?\.(?:/)?(?:\[(?P<extras>[^\]]*)\])?$")
 _UNITTEST = re.compile(
@@ -88,7 +88,7 @@ def read_envs(root: Path) -> tuple[tuple[Env, ...], tuple[str, ...]]:
 def _tox_ini(root: Path) -> tuple[list[Env], list[str]]:
     legacy = read_toml(root / "pyproject.toml").get("tool")
     tox = legacy.get("tox") if isinstance(legacy, dict) else None
-    texts = [("tox.ini", _text(root / "tox.ini"))]
+    texts = [("tox.ini", config_text(root / "tox.ini"))]
     if isinstance(tox, dict) and isinstance(tox.get("legacy_tox_ini"), str):
         texts.append(("pyproject.toml [tool.tox] legacy_tox_ini", tox["legacy_tox_ini"]))
     envs: list[Env] = []
@@ -99,15 +99,6 @@ def _tox_ini(root: Path) -> tuple[list[Env], list[str]]:
             envs += found
             defaults += listed
     return envs, defaults
-
-
-def _text(path: Path) -> str:
-    try:
-        if not path.is_file() or path.stat().st_size > _MAX_BYTES:
-            return ""
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
 
 
 def _ini_envs(text: str, where: str) -> tuple[list[Env], list[str]]:
@@ -311,7 +302,7 @@ def _strings(value: object) -> list[str]:
 
 def _nox_sessions(path: Path) -> list[Env]:
     """The sessions of the project's own noxfile (not one that gates wrote), read with ast."""
-    text = _text(path)
+    text = config_text(path)
     if not text or "gates.nox" in text:
         return []
     try:
