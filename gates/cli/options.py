@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Final
 
-from gates.policy.load import environment_base
+from gates.policy.settings import environment_base
 from gates.system.gitnames import ref
 
 __all__ = ["base", "one_line", "policy", "reports", "root", "verbose"]

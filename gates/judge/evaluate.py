@@ -42,8 +42,8 @@ from gates.model.measurement import Measured, Measurement, NotApplicable, Unmeas
 from gates.model.reports import Finding, Problem
 from gates.model.stage import Evidence, LoadedReport, StageEvidence
 from gates.model.verdict import GateResult, Level, Status, Verdict, WaiverResult, WaiverStatus
-from gates.policy.load import GateSpec, Policy, Waiver
-from gates.policy.waivers import WaiverBook
+from gates.policy.load import GateSpec, Policy
+from gates.policy.waivers import Waiver, WaiverBook
 
 __all__ = ["evaluate"]
 

@@ -73,7 +73,7 @@ from gates.init.projectenv import (
     read_install,
 )
 from gates.init.setupmeta import audit_arguments
-from gates.policy.load import environment_base, resolve_base
+from gates.policy.settings import environment_base, resolve_base
 from gates.stage.pins import PINS_NAME, bundled, bundled_pins, project_pins
 from gates.stage.testrunner import UNITTEST_TOOL, check_options, test_command
 from gates.system.atomic import write_lines

@@ -64,7 +64,7 @@ DYNAMIC: Final[dict[str, str]] = {
         "a file suffix gates init found in the project, escaped (`re.escape`) and followed by `\\b`: "
         "a literal, matched against the project's own test configuration"
     ),
-    "policy/load.py:glob_match": (
+    "policy/settings.py:glob_match": (
         "a glob of the policy's `[gates] unaffected`, translated to `[^/]*`, `.*` and `(?:.*/)?`; "
         "matched against the few fixed samples of unaffected_problem and against paths git lists "
         "(the policy comes from the base branch)"
