@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gates import __version__
+from gates.cli.options import root_folder
 from gates.errors import GatesError, PolicyError, UsageError
 from gates.judge.crash import crash_verdict, fallback_text, with_crashes
 from gates.judge.evaluate import evaluate
@@ -45,7 +46,7 @@ from gates.policy.settings import resolve_base
 from gates.system.atomic import atomic_write
 from gates.system.git import TreeState, repository_files, tree_state
 
-__all__ = ["bug_block", "check", "root_folder", "terminal_safe"]
+__all__ = ["bug_block", "check", "terminal_safe"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,17 +189,6 @@ def _policy(path: Path) -> Policy:
             slug=error.slug,
             hint=error.hint or f"edit {path} (docs/policy.md lists every key and its values)",
         ) from None
-
-
-def root_folder(path: Path) -> Path:
-    """``--root``, which must be a folder."""
-    if not path.is_dir():
-        raise UsageError(
-            f"--root {path}: no such folder",
-            slug="usage",
-            hint="pass the root of the git repository (default: the current folder)",
-        )
-    return path
 
 
 def _targets(formats: Sequence[str], outputs: Sequence[Path]) -> list[_Target]:

@@ -649,7 +649,7 @@ class Pipeline:
         """Record that ``stage`` could not produce evidence, keeping what it recorded so far."""
         from gates.errors import GatesError  # noqa: PLC0415 - loaded by stage sessions only
         from gates.policy.load import load_settings  # noqa: PLC0415
-        from gates.stage.manifest import StageRecorder  # noqa: PLC0415
+        from gates.stage.recorder import StageRecorder  # noqa: PLC0415
 
         try:
             recorder = StageRecorder.resume(stage, root=Path(), reports_dir=self.reports)

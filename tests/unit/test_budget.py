@@ -25,7 +25,7 @@ from gates.model.reports import ReportData
 from gates.model.stage import StageEvidence
 from gates.policy.settings import Budget
 from gates.readers import ReadContext
-from gates.stage.manifest import StageRecorder
+from gates.stage.recorder import StageRecorder
 from gates.system.git import TreeState
 from gates.untrusted.safeio import Blob
 

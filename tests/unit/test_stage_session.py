@@ -23,7 +23,7 @@ import pytest
 from gates.cli import main as gates_main
 from gates.nox import Pipeline, forget_verdict
 from gates.stage import recipes
-from gates.stage.manifest import StageRecorder
+from gates.stage.recorder import StageRecorder
 from gates.stage.reuse import INPUTS_NAME
 
 INSTALL_OUTPUT = """Using Python 3.11.7 environment at: .nox/type
