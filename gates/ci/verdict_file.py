@@ -43,7 +43,8 @@ from gates.model.verdict import (
 from gates.outputs import json_out
 from gates.outputs.summary import blocked, summary_line
 from gates.policy.load import Policy
-from gates.untrusted.safeio import Blob, Fields, malformed, parse_json
+from gates.untrusted.fields import Fields, malformed
+from gates.untrusted.safeio import Blob, parse_json
 
 __all__ = ["load_artifact_evidence", "parse_verdict", "recompute"]
 

@@ -26,7 +26,8 @@ from pathlib import Path
 from gates.errors import EvidenceError
 from gates.model.stage import Manifest, ReportEntry, ToolRun
 from gates.system.git import DELETED, MAX_CHANGES
-from gates.untrusted.safeio import Fields, parse_json, read_blob
+from gates.untrusted.fields import Fields
+from gates.untrusted.safeio import parse_json, read_blob
 
 __all__ = ["MANIFEST_NAME", "check_inside", "dump_manifest", "load_manifest"]
 
