@@ -65,8 +65,8 @@ from gates.judge.evaluate import evaluate
 from gates.judge.evidence import load_evidence
 from gates.model.verdict import Status
 from gates.policy.load import parse_policy
-from gates.stage.manifest import StageRecorder
 from gates.stage.pins import bundled
+from gates.stage.recorder import StageRecorder
 from gates.system.git import tree_state
 
 __all__ = ["CASES", "Case", "judge", "main", "make_trees", "pytest_benchmark_fails"]

@@ -47,7 +47,7 @@ from gates.judge.evidence import load_evidence
 from gates.model.stage import Evidence
 from gates.outputs import OutputFormat, render
 from gates.policy.load import load_policy
-from gates.stage.manifest import StageRecorder
+from gates.stage.recorder import StageRecorder
 from gates.system.git import TreeState, tree_state
 
 __all__ = ["EvidenceSet", "bare_parse", "check_in_process", "main", "write_evidence_set"]

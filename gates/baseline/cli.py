@@ -39,7 +39,7 @@ from gates.baseline.store import (
     write_baseline,
 )
 from gates.catalog.metrics import Kind
-from gates.cli.check import root_folder
+from gates.cli.options import root_folder
 from gates.errors import EvidenceError, InternalError
 from gates.judge.evidence import load_evidence
 from gates.model.reports import Finding, Severity

@@ -6,7 +6,7 @@
 * :func:`changed_lines`: the lines the change adds or modifies against the
   merge base of ``[gates] base``, the working tree's uncommitted edits and
   new files included, parsed as ``gates annotate`` parses its diff
-  (:func:`gates.annotate.changed_lines`); renames are followed, so a moved
+  (:func:`gates.system.gitdiff.changed_lines`); renames are followed, so a moved
   file changes only the lines that differ.
 
 Every path is relative to the project's root, as the readers make the
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from gates.ci.annotate import changed_lines as parse_unified_diff
 from gates.errors import EvidenceError
 from gates.system.git import run_git
+from gates.system.gitdiff import changed_lines as parse_unified_diff
 from gates.system.gitnames import ref
 
 __all__ = ["Changes", "changed_lines", "file_at", "renames"]

@@ -42,7 +42,8 @@ from gates.baseline.identity import Identity
 from gates.errors import EvidenceError
 from gates.model.reports import Finding, Severity
 from gates.system.atomic import atomic_write
-from gates.untrusted.safeio import Blob, Fields, parse_json, read_blob
+from gates.untrusted.fields import Fields
+from gates.untrusted.safeio import Blob, parse_json, read_blob
 
 __all__ = [
     "FORMAT",

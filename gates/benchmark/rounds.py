@@ -39,7 +39,7 @@ from gates.model.measurement import Measured
 from gates.model.reports import BenchmarkRun
 from gates.readers import pytest_benchmark
 from gates.readers.interface import ReadContext
-from gates.stage.manifest import StageRecorder
+from gates.stage.recorder import StageRecorder
 from gates.system import process
 from gates.system.atomic import atomic_write
 from gates.untrusted.safeio import read_blob

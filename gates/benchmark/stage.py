@@ -50,7 +50,7 @@ from gates.benchmark.rounds import (
     write_plugin,
 )
 from gates.model.stage import Manifest
-from gates.stage.manifest import StageRecorder
+from gates.stage.recorder import StageRecorder
 from gates.system import process
 from gates.system.atomic import atomic_write
 from gates.system.git import run_git

@@ -69,9 +69,10 @@ CATALOGUE: Final = (
     ),
     Stage(
         name="security",
-        doc="bandit on the package and pip-audit on its dependencies, in .gates/security/",
+        doc="bandit and detect-secrets on the package, pip-audit on its dependencies, in "
+        ".gates/security/",
         enabled_by="security",
-        tools=("bandit", "pip-audit"),
+        tools=("bandit", "detect-secrets", "pip-audit"),
     ),
     Stage(
         name="benchmark",

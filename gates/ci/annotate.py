@@ -24,7 +24,6 @@ Pure but for :func:`git_changed_lines`, which runs git.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Final
@@ -32,11 +31,11 @@ from typing import Final
 from gates.errors import EvidenceError
 from gates.model.reports import Finding, Severity
 from gates.model.verdict import Status, Verdict
-from gates.outputs import _format as fmt
 from gates.system.git import run_git
+from gates.system.gitdiff import changed_lines
+from gates.untrusted.safetext import one_line, printable
 
 __all__ = [
-    "changed_lines",
     "escape_data",
     "escape_property",
     "git_changed_lines",
@@ -44,36 +43,18 @@ __all__ = [
 ]
 
 LIMIT: Final = 50
-_HUNK: Final = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 _DATA: Final = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A"})
 _PROPERTY: Final = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A", ":": "%3A", ",": "%2C"})
 
 
 def escape_data(text: str) -> str:
     """A workflow command's message: one line, as GitHub reads it back."""
-    return fmt.printable(text).translate(_DATA)
+    return printable(text).translate(_DATA)
 
 
 def escape_property(text: str) -> str:
     """A workflow command's property value (``file=``, ``title=``)."""
-    return fmt.printable(text).translate(_PROPERTY)
-
-
-def changed_lines(diff: str) -> dict[str, frozenset[int]]:
-    """Lines added or modified per file, from ``git diff --unified=0`` output."""
-    changed: dict[str, set[int]] = {}
-    path = ""
-    for line in diff.splitlines():
-        if line.startswith("+++ "):
-            target = line[4:]
-            # "/dev/null": deleted; a quoted name holds characters no annotation can carry
-            path = target[2:] if target.startswith("b/") else ""
-            continue
-        match = _HUNK.match(line) if path else None
-        if match:
-            start, count = int(match.group(1)), int(match.group(2) or "1")
-            changed.setdefault(path, set()).update(range(start, start + count))
-    return {name: frozenset(lines) for name, lines in changed.items() if lines}
+    return printable(text).translate(_PROPERTY)
 
 
 def git_changed_lines(root: Path, base: str) -> dict[str, frozenset[int]]:
@@ -100,7 +81,7 @@ def git_changed_lines(root: Path, base: str) -> dict[str, frozenset[int]]:
 
 def _no_diff(base: str, why: str) -> EvidenceError:
     return EvidenceError(
-        f"cannot tell the changed lines: `git diff {base}...HEAD` failed ({fmt.one_line(why, 300)})",
+        f"cannot tell the changed lines: `git diff {base}...HEAD` failed ({one_line(why, 300)})",
         slug="wrong-base",
         hint="fetch the base (`fetch-depth: 0`), or pass --base with a ref that exists",
     )
@@ -140,8 +121,8 @@ def _gates(verdict: Verdict) -> Sequence[tuple[str, Status, str]]:
 
 def _gate(name: str, status: Status, reason: str) -> str:
     level = "warning" if status is Status.WARN else "error"
-    title = escape_property(fmt.one_line(f"gates: {name} ({status.value})", 200))
-    return f"::{level} title={title}::{escape_data(fmt.one_line(reason, 1000))}"
+    title = escape_property(one_line(f"gates: {name} ({status.value})", 200))
+    return f"::{level} title={title}::{escape_data(one_line(reason, 1000))}"
 
 
 def _level(severity: Severity) -> str:
@@ -157,6 +138,6 @@ def _finding(finding: Finding) -> str:
         properties.append(f"file={escape_property(finding.path)}")
         properties.append(f"line={finding.line}")
     rule = f" {finding.rule}" if finding.rule else ""
-    properties.append(f"title={escape_property(fmt.one_line(finding.tool + rule, 200))}")
-    message = escape_data(fmt.one_line(finding.message or finding.rule, 1000))
+    properties.append(f"title={escape_property(one_line(finding.tool + rule, 200))}")
+    message = escape_data(one_line(finding.message or finding.rule, 1000))
     return f"::{_level(finding.severity)} {','.join(properties)}::{message}"

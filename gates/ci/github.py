@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 
 from gates import __version__
 from gates.errors import ApiError, UsageError
-from gates.outputs import _format as fmt
+from gates.untrusted.safetext import one_line
 
 __all__ = [
     "DEFAULT_API",
@@ -94,7 +94,7 @@ def check_repo(repo: str) -> str:
     """``owner/name``, refusing anything that could change the API path."""
     if not _REPO.fullmatch(repo) or ".." in repo:
         raise UsageError(
-            f"{fmt.one_line(repo, 200)!r} is not a repository name (owner/name)",
+            f"{one_line(repo, 200)!r} is not a repository name (owner/name)",
             slug="usage",
             hint="pass --repo owner/name (default: $GITHUB_REPOSITORY)",
         )
@@ -215,7 +215,7 @@ class Client:
             api.path
         ):
             raise ApiError(
-                f"the next page is at another address ({fmt.one_line(self._redact(url), 200)}); "
+                f"the next page is at another address ({one_line(self._redact(url), 200)}); "
                 "the token is sent only to the configured API",
                 slug="github-response",
                 hint="check GITHUB_API_URL",
@@ -246,13 +246,13 @@ class Client:
             text = str(data.get("message", "")) if isinstance(data, dict) else ""
         except (UnicodeDecodeError, ValueError, RecursionError):
             text = raw.decode("utf-8", "replace")
-        return fmt.one_line(self._redact(text), 300)  # redacted before clipping: no token prefix
+        return one_line(self._redact(text), 300)  # redacted before clipping: no token prefix
 
     def _redact(self, text: str) -> str:
         return text.replace(self._token, "***") if self._token else text
 
     def _where(self, url: str) -> str:
-        return fmt.one_line(urlsplit(url).path, 200)
+        return one_line(urlsplit(url).path, 200)
 
     def _limited(self, status: int, headers: Message, raw: bytes, wait: float) -> ApiError:
         reset = headers.get("x-ratelimit-reset", "")
@@ -320,7 +320,7 @@ def _api_url(url: str) -> str:
     secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
     if not secure or not parts.netloc or parts.query or parts.fragment:
         raise UsageError(
-            f"{fmt.one_line(url, 200)!r} is not an API address gates sends a token to",
+            f"{one_line(url, 200)!r} is not an API address gates sends a token to",
             slug="usage",
             hint="use https://api.github.com or your GitHub Enterprise https://HOST/api/v3 "
             "(plain http only to 127.0.0.1, for tests)",
@@ -382,7 +382,7 @@ def post_sticky(
             hint="check the pull request: the verdict may be there",
         )
     url = data.get("html_url")
-    return Posted(action, comment_id, fmt.one_line(url, 300) if isinstance(url, str) else "")
+    return Posted(action, comment_id, one_line(url, 300) if isinstance(url, str) else "")
 
 
 def _find(client: Client, path: str, *, marker: str, author: str) -> int | None:

@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 from gates.ci.github import Client, check_repo
 from gates.errors import ApiError, UsageError
-from gates.outputs import _format as fmt
+from gates.untrusted.safetext import one_line
 
 __all__ = [
     "Changes",
@@ -113,9 +113,7 @@ def find_pull(client: Client, repo: str, head: str) -> Pull:
 
 def _check_head(head: str) -> None:
     if not _SHA.fullmatch(head):
-        raise UsageError(
-            f"--pr-head {fmt.one_line(head, 80)!r}: not a full commit SHA", slug="usage"
-        )
+        raise UsageError(f"--pr-head {one_line(head, 80)!r}: not a full commit SHA", slug="usage")
 
 
 def _pull_at(item: object, head: str) -> Pull | None:
@@ -230,7 +228,7 @@ def check_path(path: str) -> str:
         or any(part in ("", ".", "..") for part in parts)
     ):
         raise UsageError(
-            f"{fmt.one_line(path, 200)!r} is not a path in the repository",
+            f"{one_line(path, 200)!r} is not a path in the repository",
             slug="usage",
             hint="pass the path from the repository's root, e.g. gates.toml or ci/gates.toml",
         )
@@ -253,7 +251,7 @@ def file_at(client: Client, repo: str, path: str, ref: str) -> bytes | None:
     encoding = data.get("encoding") if isinstance(data, dict) else None
     if encoding != "base64" or not isinstance(content, str):
         raise ApiError(
-            f"{path} at {fmt.one_line(ref, 60)} comes without its content (over "
+            f"{path} at {one_line(ref, 60)} comes without its content (over "
             f"{MAX_FILE_BYTES:,} bytes?)",
             slug="github-response",
             hint="keep the policy file under 1 MiB: a policy is a short file",
@@ -261,4 +259,4 @@ def file_at(client: Client, repo: str, path: str, ref: str) -> bytes | None:
     try:
         return base64.b64decode(content.replace("\n", ""), validate=True)
     except (binascii.Error, ValueError):
-        raise _unexpected(f"{path} at {fmt.one_line(ref, 60)}", "its base64 content") from None
+        raise _unexpected(f"{path} at {one_line(ref, 60)}", "its base64 content") from None

@@ -33,9 +33,9 @@ from typing import Final
 
 from gates.catalog.stages import STAGE_TAG, STAGES, stage_requires
 from gates.errors import EvidenceError, UsageError
-from gates.outputs import _format as fmt
 from gates.policy.load import Policy
 from gates.system import process
+from gates.untrusted.safetext import one_line
 
 __all__ = [
     "PLAN_JOB",
@@ -124,7 +124,7 @@ def list_sessions(noxfile: Path, *, timeout: float = 300) -> list[tuple[str, tup
 
 def _nox_failed(noxfile: Path, why: str) -> UsageError:
     return UsageError(
-        f"`nox --list --json` could not list the sessions of {noxfile} ({fmt.one_line(why, 400)})",
+        f"`nox --list --json` could not list the sessions of {noxfile} ({one_line(why, 400)})",
         slug="plan-failed",
         hint="install nox next to gates (`pip install nox`) and check that `nox -l` works",
     )
@@ -176,7 +176,7 @@ def make_plan(
     for name in names:
         if not _NAME.fullmatch(name):
             raise UsageError(
-                f"the stage session {fmt.one_line(name, 100)!r} is not a plain name "
+                f"the stage session {one_line(name, 100)!r} is not a plain name "
                 "(letters, digits, '-', '_', '.')",
                 slug="plan-failed",
                 hint="give the stage session a name without spaces or parameters",
@@ -261,7 +261,7 @@ def check_jobs(results: Sequence[JobResult]) -> None:
     failed = [r for r in results if not r.ok]
     if failed:
         raise EvidenceError(
-            "; ".join(f"job {fmt.one_line(r.job, 60)} {r.why}" for r in failed),
+            "; ".join(f"job {one_line(r.job, 60)} {r.why}" for r in failed),
             slug="stage-job-failed",
             hint="open the failed job's log; rerun the workflow once it is fixed",
         )

@@ -36,10 +36,11 @@ from gates import __version__
 from gates.ci.github_pulls import Changes
 from gates.errors import PolicyError
 from gates.model.verdict import Verdict
-from gates.outputs import _format as fmt
 from gates.outputs.markdown import MARKER, code_span, escape_md
+from gates.outputs.summary import blocked
 from gates.policy.base import judge_against_base
-from gates.policy.load import Policy, glob_match, parse_policy
+from gates.policy.load import Policy, parse_policy
+from gates.policy.settings import glob_match
 
 __all__ = [
     "PIPELINE_FOLDERS",
@@ -274,7 +275,7 @@ def compose(verdict: Verdict, markdown: str, provenance: Provenance) -> str:
     lines = markdown.split("\n")
     heading = next((i for i, line in enumerate(lines) if line.startswith("## ")), 0)
     doubts = provenance.doubts()
-    if doubts and not fmt.blocked(verdict) and heading:
+    if doubts and not blocked(verdict) and heading:
         lines[heading] = UNVERIFIED_HEADING
     at = heading + 1 if heading else (1 if lines and lines[0] == MARKER else 0)
     return "\n".join([*lines[:at], "", *_trust(provenance, doubts), *lines[at:]])

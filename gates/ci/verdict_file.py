@@ -40,10 +40,11 @@ from gates.model.verdict import (
     WaiverResult,
     WaiverStatus,
 )
-from gates.outputs import _format as fmt
 from gates.outputs import json_out
+from gates.outputs.summary import blocked, summary_line
 from gates.policy.load import Policy
-from gates.untrusted.safeio import Blob, Fields, malformed, parse_json
+from gates.untrusted.fields import Fields, malformed
+from gates.untrusted.safeio import Blob, parse_json
 
 __all__ = ["load_artifact_evidence", "parse_verdict", "recompute"]
 
@@ -137,9 +138,9 @@ def parse_verdict(blob: Blob) -> Verdict:
         notes=tuple(_strings(document, "notes")),
         policy=document.text("policy"),
     )
-    if document.raw("summary") != fmt.summary_line(verdict) or document.raw(
-        "blocked"
-    ) != fmt.blocked(verdict):
+    if document.raw("summary") != summary_line(verdict) or document.raw("blocked") != blocked(
+        verdict
+    ):
         raise EvidenceError(
             "says a summary or `blocked` that its gates do not: it was edited after gates wrote it",
             slug="verdict-artifact",

@@ -19,7 +19,8 @@ from gates.benchmark.rounds import TIMERS, Plan
 from gates.benchmark.stage import BenchRequest, run_stage
 from gates.cli import options
 from gates.errors import EvidenceError, ExitCode, UsageError
-from gates.policy.load import Policy, load_policy, resolve_base
+from gates.policy.load import Policy, load_policy
+from gates.policy.settings import resolve_base
 from gates.stage.manifest import MANIFEST_NAME
 
 __all__ = ["COMMANDS", "add_parser"]

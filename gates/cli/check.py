@@ -31,6 +31,7 @@ from pathlib import Path
 
 from gates import __version__
 from gates.baseline.apply import baseline_notes, mark_evidence
+from gates.cli.options import root_folder
 from gates.errors import GatesError, PolicyError, UsageError
 from gates.judge.crash import crash_verdict, fallback_text, with_crashes
 from gates.judge.evaluate import evaluate
@@ -41,11 +42,12 @@ from gates.outputs import OutputFormat, RenderOptions, render
 from gates.outputs.markdown import MARKER
 from gates.policy.base import judge_against_base
 from gates.policy.hints import check_names
-from gates.policy.load import Policy, load_policy, resolve_base
+from gates.policy.load import Policy, load_policy
+from gates.policy.settings import resolve_base
 from gates.system.atomic import atomic_write
 from gates.system.git import TreeState, repository_files, tree_state
 
-__all__ = ["bug_block", "check", "root_folder", "terminal_safe"]
+__all__ = ["bug_block", "check", "terminal_safe"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,17 +193,6 @@ def _policy(path: Path) -> Policy:
             slug=error.slug,
             hint=error.hint or f"edit {path} (docs/policy.md lists every key and its values)",
         ) from None
-
-
-def root_folder(path: Path) -> Path:
-    """``--root``, which must be a folder."""
-    if not path.is_dir():
-        raise UsageError(
-            f"--root {path}: no such folder",
-            slug="usage",
-            hint="pass the root of the git repository (default: the current folder)",
-        )
-    return path
 
 
 def _targets(formats: Sequence[str], outputs: Sequence[Path]) -> list[_Target]:

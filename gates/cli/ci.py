@@ -40,10 +40,11 @@ from gates.ci.verdict_file import parse_verdict, recompute
 from gates.cli import options
 from gates.errors import EvidenceError, ExitCode, GatesError, PolicyError, UsageError
 from gates.outputs import OutputFormat, render
-from gates.outputs import _format as fmt
 from gates.outputs.markdown import MARKER, escape_md
-from gates.policy.load import load_policy, resolve_base
+from gates.policy.load import load_policy
+from gates.policy.settings import resolve_base
 from gates.untrusted.safeio import read_blob
+from gates.untrusted.safetext import one_line
 
 __all__ = ["COMMANDS", "add_parsers"]
 
@@ -331,7 +332,7 @@ def _jobs(args: argparse.Namespace) -> int:
     for result in results:
         mark = "✔" if result.ok else "✖"
         sys.stdout.write(
-            f"{mark} {fmt.one_line(result.job, 60)}: {fmt.one_line(result.result, 20)} — {result.why}\n"
+            f"{mark} {one_line(result.job, 60)}: {one_line(result.result, 20)} — {result.why}\n"
         )
     check_jobs(results)
     return ExitCode.PASS

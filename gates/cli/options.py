@@ -12,10 +12,11 @@ import re
 from pathlib import Path
 from typing import Final
 
-from gates.policy.load import environment_base
+from gates.errors import UsageError
+from gates.policy.settings import environment_base
 from gates.system.gitnames import ref
 
-__all__ = ["base", "one_line", "policy", "reports", "root", "verbose"]
+__all__ = ["base", "one_line", "policy", "reports", "root", "root_folder", "verbose"]
 
 _CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
 
@@ -84,3 +85,14 @@ def base() -> argparse.ArgumentParser:
         help="the base ref (default: $GATES_BASE, else [gates] base, else origin/main)",
     )
     return parent
+
+
+def root_folder(path: Path) -> Path:
+    """``--root``, which must be a folder."""
+    if not path.is_dir():
+        raise UsageError(
+            f"--root {path}: no such folder",
+            slug="usage",
+            hint="pass the root of the git repository (default: the current folder)",
+        )
+    return path

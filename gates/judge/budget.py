@@ -39,29 +39,20 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Final
 
 from gates.errors import EvidenceError
+from gates.policy.settings import Budget
 
 if sys.platform != "win32":  # Windows has no address-space limit
     import resource
 
-__all__ = ["Budget", "Spending"]
+__all__ = ["Spending"]
 
 MIB: Final = 1024 * 1024
 _STATM: Final = "/proc/self/statm"  # Linux: the process's size in pages, first
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Budget:
-    """How much reading the evidence may cost (see the module docstring)."""
-
-    report_seconds: float = 60.0
-    evidence_seconds: float = 600.0
-    memory_mb: int = 4096
 
 
 class _Spent(BaseException):

@@ -25,34 +25,26 @@ import datetime as dt
 import heapq
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from operator import attrgetter
 from typing import assert_never
 
 from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
-from gates.catalog.stages import STAGES
-from gates.catalog.tools import KNOWN_TOOLS, kinds_of
 from gates.errors import ExitCode
 from gates.judge.problems import group_problems
+from gates.judge.selection import Selection, select
 from gates.kinds import MeasureContext, Registry, evidence_kind
 from gates.model import covround
 from gates.model.figures import format_value
 from gates.model.measurement import Measured, Measurement, NotApplicable, Unmeasured
 from gates.model.reports import Finding, Problem
-from gates.model.stage import Evidence, LoadedReport, StageEvidence
+from gates.model.stage import Evidence
 from gates.model.verdict import GateResult, Level, Status, Verdict, WaiverResult, WaiverStatus
-from gates.policy.load import GateSpec, Policy, Waiver
-from gates.policy.waivers import WaiverBook
+from gates.policy.load import GateSpec, Policy
+from gates.policy.waivers import Waiver, WaiverBook
 
 __all__ = ["evaluate"]
-
-
-@dataclass(frozen=True, slots=True)
-class _Selection:
-    stages: tuple[StageEvidence, ...]
-    reports: tuple[LoadedReport, ...]
-    problems: tuple[tuple[Problem, str, str], ...]  # (problem, tool, stage)
 
 
 def evaluate(
@@ -85,121 +77,6 @@ def evaluate(
 # ---------------------------------------------------------------- selection
 
 
-def _select(gate: GateSpec, evidence: Evidence, kinds: Registry) -> _Selection:
-    kind = gate.metric.kind
-    problems: list[tuple[Problem, str, str]] = []
-    if gate.stages:
-        stages = []
-        for name in gate.stages:
-            stage = evidence.stage(name)
-            if stage is None:
-                problems.append((_missing_stage(name, evidence), "", name))
-            else:
-                stages.append(stage)
-    else:
-        stages = [s for s in evidence.stages if _relevant(s, gate)]
-    reports = [
-        r for s in stages for r in s.reports if r.kind is kind and _tool_wanted(gate, r.entry.tool)
-    ]
-    for stage in stages:
-        problems.extend(
-            (p.problem, p.tool, stage.name)
-            for p in stage.problems
-            if (p.kind is None or p.kind is kind) and (not p.tool or _tool_wanted(gate, p.tool))
-        )
-    expected = kinds(kind).EXPECTED_TOOL
-    problems.extend(_missing_tools(gate, stages, reports, evidence.folder, expected=expected))
-    return _Selection(tuple(stages), tuple(reports), tuple(problems))
-
-
-def _relevant(stage: StageEvidence, gate: GateSpec) -> bool:
-    """Whether a stage holds (or was meant to hold) evidence for ``gate``.
-
-    A stage without a manifest may have held anything. Otherwise it must hold
-    evidence of the gate's kind (from one of the gate's tools, when it names
-    some), so that a stale lint stage does not taint a gate that reads only
-    mypy. A stage that failed before writing any such evidence may have been
-    meant to: it counts for the gates its tools' evidence feeds (a crashed
-    pytest blocks test and coverage gates, a crashed git only patch coverage).
-    """
-    if stage.manifest is None:
-        return True
-    wanted = set(gate.tools)
-    tools = stage.tools(gate.metric.kind)
-    if tools:
-        return not wanted or bool(tools & wanted)
-    if stage.manifest.error:
-        ran = {run.name for run in stage.manifest.tools} | set(stage.unstarted_tools)
-        if wanted:
-            return bool(ran & wanted)
-        return not ran or any(gate.metric.kind in kinds_of(name) for name in ran)
-    return False
-
-
-def _tool_wanted(gate: GateSpec, tool: str) -> bool:
-    return not gate.tools or tool in gate.tools
-
-
-def _missing_stage(name: str, evidence: Evidence) -> Problem:
-    folder = evidence.folder
-    held = ", ".join(stage.name for stage in evidence.stages) or "no stage"
-    hint = f"run the stage: `nox -s {name}`"
-    if name not in STAGES:
-        hint += f" (or, if no stage is named {name!r}, fix the gate's `stage`)"
-    return Problem(
-        slug="missing-evidence",
-        path=f"{folder}/{name}",
-        message=f"no evidence: the stage folder {folder}/{name}/ does not exist ({folder}/ holds {held})",
-        hint=hint,
-        subject=name,
-    )
-
-
-def _missing_tools(
-    gate: GateSpec,
-    stages: Sequence[StageEvidence],
-    reports: Sequence[LoadedReport],
-    folder: str,
-    *,
-    expected: str,
-) -> list[tuple[Problem, str, str]]:
-    kind = gate.metric.kind
-    if gate.stages and not stages:
-        return []  # each missing stage is already a problem
-    if gate.tools:
-        present = {tool for s in stages for tool in s.tools(kind)}
-        wanted = [tool for tool in gate.tools if tool not in present]
-    else:
-        wanted = [] if reports or any(s.tools(kind) for s in stages) else [expected]
-    where = ", ".join(f"{folder}/{s.name}/" for s in stages) if stages else f"{folder}/"
-    recorded = sorted({tool for s in stages for tool in s.tools(kind)})
-    held = f" (its {kind.value} evidence is from {', '.join(recorded)})" if recorded else ""
-    return [
-        (
-            Problem(
-                slug="missing-evidence",
-                path=where,
-                message=f"holds no {tool} evidence{held}",
-                hint=_run_it(tool),
-                subject=tool,
-            ),
-            tool,
-            "",
-        )
-        for tool in wanted
-    ]
-
-
-def _run_it(tool: str) -> str:
-    """The next step for a tool without evidence: run it, or record it if gates does not know it."""
-    if tool in KNOWN_TOOLS:
-        return 'run the stage that runs it (see `nox -l`), or set on-missing = "warn"'
-    return (
-        f"gates does not know {tool}: record its report in a stage, as SARIF for a scanner "
-        f"(`gates run STAGE --tool {tool} --report sarif=FILE -- ...`), or fix the gate's `tool`"
-    )
-
-
 # ---------------------------------------------------------------- judging
 
 
@@ -210,7 +87,7 @@ def _judge(
     context: MeasureContext,
     kinds: Registry,
 ) -> GateResult:
-    selection = _select(gate, evidence, kinds)
+    selection = select(gate, evidence, kinds)
     open_problems, waived_by = _waive_problems(selection, book)
     measure = _measure(gate, selection, context, kinds)
     measured = measure if isinstance(measure, Measured) else None
@@ -221,7 +98,7 @@ def _judge(
         for p in measure.problems
         if p.slug not in known
     ]
-    more_open, more_waived = _waive_problems(_Selection((), (), tuple(extra)), book)
+    more_open, more_waived = _waive_problems(Selection((), (), tuple(extra)), book)
     open_problems += more_open
     waived_by += more_waived
     status, reason = _status(gate, measure, open_problems, waived_by, precision=precision)
@@ -269,7 +146,7 @@ def _precision_of(gate: GateSpec, precision: int | None) -> int | None:
     return max((covround.bound_precision(b, precision) for b in bounds), default=precision)
 
 
-def _located(problem: Problem, gate: GateSpec, selection: _Selection, folder: str) -> Problem:
+def _located(problem: Problem, gate: GateSpec, selection: Selection, folder: str) -> Problem:
     """A problem found while measuring names the evidence it was measured from (or lacked)."""
     if problem.path:
         return problem
@@ -279,14 +156,14 @@ def _located(problem: Problem, gate: GateSpec, selection: _Selection, folder: st
     return replace(problem, path=", ".join(paths) or f"{folder}/")
 
 
-def _reproduce(gate: GateSpec, selection: _Selection) -> str:
+def _reproduce(gate: GateSpec, selection: Selection) -> str:
     ran = {s.name for s in selection.stages}
     commands = dict.fromkeys(s.reproduce for s in selection.stages)
     commands.update(dict.fromkeys(f"nox -s {name}" for name in gate.stages if name not in ran))
     return " && ".join(commands) or "nox -s gates"
 
 
-def _waive_problems(selection: _Selection, book: WaiverBook) -> tuple[list[Problem], list[Waiver]]:
+def _waive_problems(selection: Selection, book: WaiverBook) -> tuple[list[Problem], list[Waiver]]:
     open_problems: list[Problem] = []
     waived: list[Waiver] = []
     for problem, tool, stage in selection.problems:
@@ -376,7 +253,7 @@ def _bound_text(value: float | None) -> str:
 
 
 def _measure(
-    gate: GateSpec, selection: _Selection, context: MeasureContext, kinds: Registry
+    gate: GateSpec, selection: Selection, context: MeasureContext, kinds: Registry
 ) -> Measurement:
     """The kind's measurement of the gate; one that says neither a value nor a problem blocks."""
     measure = kinds(gate.metric.kind).measure(gate, selection.reports, context)

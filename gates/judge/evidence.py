@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from gates.catalog.tools import KNOWN_TOOLS
 from gates.errors import EvidenceError, GatesError
-from gates.judge.budget import Budget, Spending
+from gates.judge.budget import Spending
 from gates.judge.provenance import History, provenance, tool_runs
 from gates.model.reports import Problem, ReportData
 from gates.model.stage import (
@@ -33,6 +33,7 @@ from gates.model.stage import (
     StageEvidence,
     StageProblem,
 )
+from gates.policy.settings import Budget
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
 from gates.readers.interface import Reader
 from gates.stage.manifest import check_inside, load_manifest

@@ -14,7 +14,8 @@ import io
 
 from gates.errors import EvidenceError
 from gates.load.summary import LocustTotals
-from gates.untrusted.safeio import Blob, Fields, decode_text, parse_json
+from gates.untrusted.fields import Fields
+from gates.untrusted.safeio import Blob, decode_text, parse_json
 from gates.untrusted.safetext import decimal
 
 __all__ = ["failures_in_csv", "locust_totals", "totals_in_json"]

@@ -41,7 +41,8 @@ from typing import Final
 from gates.errors import EvidenceError
 from gates.load.collector import Collector, WindowLoad
 from gates.load.histogram import HIGHEST, LOWEST, SIGNIFICANT, Histogram, HistogramError
-from gates.untrusted.safeio import Blob, Fields, parse_json
+from gates.untrusted.fields import Fields
+from gates.untrusted.safeio import Blob, parse_json
 
 __all__ = ["FORMAT", "VERSION", "Latency", "Series", "Worker", "read", "render", "write"]
 

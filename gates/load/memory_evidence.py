@@ -22,7 +22,8 @@ from typing import Final
 
 from gates.errors import EvidenceError
 from gates.load.memory import Exit, MemoryRecord, Sample
-from gates.untrusted.safeio import Blob, Fields, parse_json
+from gates.untrusted.fields import Fields
+from gates.untrusted.safeio import Blob, parse_json
 from gates.untrusted.safetext import MAX_INT
 
 __all__ = ["FORMAT", "VERSION", "read", "render", "write"]

@@ -9,11 +9,9 @@ characters before any output adds its own escaping.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from typing import Final, assert_never
 
-from gates.judge.crash import GATE_METRIC
 from gates.judge.problems import ProblemGroup, group_problems
 from gates.model.figures import NOT_AVAILABLE
 from gates.model.reports import Problem
@@ -26,6 +24,8 @@ from gates.model.verdict import (
     Verdict,
     WaiverStatus,
 )
+from gates.outputs.summary import blocked, summary_line
+from gates.untrusted.safetext import one_line, printable
 
 __all__ = [
     "blocked",
@@ -50,32 +50,6 @@ __all__ = [
     "waiver_text",
 ]
 
-# Line and paragraph breaks become spaces in one-line text.
-_BREAKS: Final = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]+")
-# C0/C1 controls (ESC included: no terminal escape sequence survives), bidi
-# overrides (Trojan Source), lone surrogates and XML's non-characters.
-_INVISIBLE: Final = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\ud800-\udfff\ufffe\uffff]"
-)
-_REPLACEMENT: Final = "\ufffd"
-
-
-def printable(text: str) -> str:
-    """``text`` with every control, bidi and invalid character made visible as U+FFFD.
-
-    Tabs, newlines and carriage returns stay: use :func:`one_line` for one line.
-    """
-    return _INVISIBLE.sub(_REPLACEMENT, text)
-
-
-def one_line(text: str, limit: int = 0) -> str:
-    """``text`` as one safe line, clipped to ``limit`` characters (0: no limit)."""
-    line = printable(_BREAKS.sub(" ", text)).strip()
-    if limit and len(line) > limit:
-        return line[: limit - 1] + "…"
-    return line
-
 
 def status_symbol(status: Status) -> str:
     """One character per status; blocking statuses share the cross."""
@@ -95,53 +69,6 @@ def status_symbol(status: Status) -> str:
 def status_text(status: Status) -> str:
     """The symbol and the word, e.g. ``"✖ fail"``: never colour alone."""
     return f"{status_symbol(status)} {status.value}"
-
-
-def _phrase(status: Status, n: int) -> str:
-    match status:
-        case Status.PASS:
-            return f"{n} gate{_s(n)} passed"
-        case Status.FAIL:
-            return f"{n} gate{_s(n)} failed"
-        case Status.ERROR:
-            return f"{n} evidence error{_s(n)}"
-        case Status.WARN:
-            return f"{n} warning{_s(n)}"
-        case Status.WAIVED:
-            return f"{n} waived"
-        case _:
-            assert_never(status)
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"
-
-
-_PASSING_ORDER: Final = (Status.PASS, Status.WARN, Status.WAIVED, Status.FAIL, Status.ERROR)
-_BLOCKING_ORDER: Final = (Status.FAIL, Status.ERROR, Status.WARN, Status.WAIVED, Status.PASS)
-
-
-def blocked(verdict: Verdict) -> bool:
-    """Whether the verdict blocks the merge (any non-zero exit blocks)."""
-    return verdict.status.blocks or verdict.exit_code != 0
-
-
-def summary_line(verdict: Verdict) -> str:
-    """``"PASSED — 9 gates passed, 1 warning"`` / ``"BLOCKED — 2 gates failed (exit 1)"``.
-
-    A crash of gates (its internal-error gate, :mod:`gates.judge.crash`) reads
-    ``"BLOCKED — internal error, 3 gates passed (exit 4)"``.
-    """
-    crashed = any(gate.metric == GATE_METRIC for gate in verdict.gates)
-    tally = Counter(gate.status for gate in verdict.gates if gate.metric != GATE_METRIC)
-    order = _BLOCKING_ORDER if blocked(verdict) else _PASSING_ORDER
-    phrases = ["internal error"] if crashed else []
-    phrases += [_phrase(status, tally[status]) for status in order if tally[status]]
-    text = "BLOCKED" if blocked(verdict) else "PASSED"
-    text += " — " + (", ".join(phrases) if phrases else "no gates evaluated")
-    if verdict.exit_code:
-        text += f" (exit {verdict.exit_code})"
-    return text
 
 
 def location(path: str, line: int) -> str:

@@ -7,6 +7,8 @@
 * :mod:`gates.policy.waivers`: which waiver covers which finding, gate or problem.
 """
 
-from gates.policy.load import GateSpec, Policy, Settings, Waiver, load_policy, parse_policy
+from gates.policy.load import GateSpec, Policy, load_policy, parse_policy
+from gates.policy.settings import Settings
+from gates.policy.waivers import Waiver
 
 __all__ = ["GateSpec", "Policy", "Settings", "Waiver", "load_policy", "parse_policy"]

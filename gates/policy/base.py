@@ -33,8 +33,10 @@ from typing import Final
 
 from gates.model.reports import Severity
 from gates.model.verdict import Level
-from gates.policy.load import GateSpec, Policy, Settings, Waiver
+from gates.policy.load import GateSpec, Policy
 from gates.policy.schema import LIMITS
+from gates.policy.settings import Settings
+from gates.policy.waivers import Waiver
 
 __all__ = ["NOT_APPLIED", "BasedPolicy", "PolicyChange", "judge_against_base"]
 

@@ -7,99 +7,53 @@ frozen values. The JSON Schema editors use is generated from the same tables.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
 
 from gates.catalog.metrics import METRICS, Metric, Unit
 from gates.errors import PolicyError
-from gates.judge.budget import Budget
 from gates.model.reports import Severity
 from gates.model.verdict import Level, WaiverTarget
+from gates.policy.fields import array, choice, kind_of, known_keys, table, text, texts
 from gates.policy.hints import (
     bound_hint,
-    expires_hint,
-    finding_hint,
     gate_body_hint,
     inapplicable_hint,
     metric_hint,
-    not_a_table_hint,
-    not_an_array_hint,
     severity_hint,
     slowdown_hint,
     stage_path_hint,
     suggest,
     tool_error,
-    unknown_key_hint,
 )
 from gates.policy.schema import (
-    DEFAULT_BASE,
     GATE_KEYS,
-    LIMITS,
-    SETTINGS_KEYS,
     TOP_KEYS,
-    WAIVER_KEYS,
-    WAIVER_TARGETS,
 )
-from gates.system.gitnames import from_top, ref
+from gates.policy.settings import Settings, parse_settings
+from gates.policy.waivers import Waiver, parse_waiver
 from gates.untrusted.safetext import in_range, most_dots
 
 __all__ = [
-    "BASE_VARIABLE",
-    "DEFAULT_BASE",
     "GateSpec",
     "Policy",
     "Settings",
     "Waiver",
-    "environment_base",
-    "glob_match",
     "load_policy",
     "load_settings",
     "parse_policy",
-    "resolve_base",
-    "unaffected_problem",
 ]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 _LEVELS = tuple(level.value for level in Level)
-BASE_VARIABLE: Final = "GATES_BASE"  # CI sets it to the pull request's base branch
 _MAX_POLICY_BYTES = 1024 * 1024
 _MAX_KEY_DOTS = (
     31  # tomllib's time is quadratic in a dotted key's parts (gates.untrusted.safetext.most_dots)
 )
-_TARGET_PATTERNS = {
-    "finding": (re.compile(r"^[^:\s]+:\S+$"), "tool:rule (the rule may be a glob)"),
-    "evidence": (re.compile(r"^[^:\s]+(:[^:\s]+)?(:\S+)?$"), "tool[:problem[:subject]]"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """The ``[gates]`` table."""
-
-    reports: str = ".gates"
-    base: str = DEFAULT_BASE
-    max_report_mb: int = 256
-    unaffected: tuple[str, ...] = ()  # globs whose changes cannot change the evidence
-    # the budget of reading the evidence (gates.judge.budget): CPU seconds, MiB of address space
-    max_report_seconds: int = 60
-    max_evidence_seconds: int = 600
-    max_memory_mb: int = 4096
-
-    @property
-    def budget(self) -> Budget:
-        """What reading the evidence may spend."""
-        return Budget(
-            report_seconds=self.max_report_seconds,
-            evidence_seconds=self.max_evidence_seconds,
-            memory_mb=self.max_memory_mb,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,24 +84,6 @@ class GateSpec:
         if self.max is not None:
             parts.append(f"<= {_number(self.max)}")
         return ", ".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class Waiver:
-    """One ``[[waiver]]``: what it covers, who owns it, why, until when."""
-
-    index: int
-    kind: WaiverTarget
-    target: str
-    owner: str
-    reason: str
-    expires: dt.date
-    path: str = ""  # glob, for finding waivers
-
-    @property
-    def label(self) -> str:
-        where = f" in {self.path}" if self.path else ""
-        return f"{self.kind} {self.target}{where}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,26 +149,11 @@ def load_settings(config: Path, *, root: Path) -> Settings:
     return load_policy(path).settings if path.is_file() else Settings()
 
 
-def environment_base() -> str | None:
-    """``$GATES_BASE``, when set: what a command's ``--base`` defaults to."""
-    return os.environ.get(BASE_VARIABLE, "").strip() or None
-
-
-def resolve_base(given: str | None, configured: str | None) -> str:
-    """The base ref every command compares with, resolved in one order.
-
-    The command's ``--base`` (whose default is ``$GATES_BASE``: see
-    :func:`environment_base`), else the policy's ``[gates] base``, else
-    :data:`DEFAULT_BASE`.
-    """
-    return given or configured or DEFAULT_BASE
-
-
 def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") -> Policy:
     """Check a parsed TOML document and build the :class:`Policy`."""
-    _known_keys(document, TOP_KEYS, "")
-    settings = _settings(_table(document, "gates"))
-    gates_table = _table(document, "gate")
+    known_keys(document, TOP_KEYS, "")
+    settings = parse_settings(table(document, "gates"))
+    gates_table = table(document, "gate")
     if not gates_table:
         raise PolicyError(
             "no gates are defined",
@@ -240,7 +161,9 @@ def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") 
             hint="add at least one [gate.<name>] table (see `gates init` for the standard set)",
         )
     gates = tuple(_gate(name, body) for name, body in gates_table.items())
-    waivers = tuple(_waiver(index, item) for index, item in enumerate(_array(document, "waiver")))
+    waivers = tuple(
+        parse_waiver(index, item) for index, item in enumerate(array(document, "waiver"))
+    )
     gate_names = {gate.name for gate in gates}
     for waiver in waivers:
         if waiver.kind is WaiverTarget.GATE and waiver.target not in gate_names:
@@ -255,184 +178,7 @@ def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") 
 # ---------------------------------------------------------------- tables
 
 
-def _table(document: Mapping[str, object], key: str) -> Mapping[str, object]:
-    value = document.get(key, {})
-    if not isinstance(value, dict):
-        raise PolicyError(
-            f"should be a table, found {_kind(value)}", key=key, hint=not_a_table_hint(key, value)
-        )
-    return value
-
-
-def _array(document: Mapping[str, object], key: str) -> list[Mapping[str, object]]:
-    value = document.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise PolicyError(
-            f"should be an array of tables ([[{key}]]), found {_kind(value)}",
-            key=key,
-            hint=not_an_array_hint(key),
-        )
-    return value
-
-
-def _known_keys(table: Mapping[str, object], allowed: Mapping[str, object], where: str) -> None:
-    for key, value in table.items():
-        if key not in allowed:
-            path = f"{where}.{key}" if where else key
-            raise PolicyError(
-                "is not a known key",
-                key=path,
-                hint=unknown_key_hint(key, value, where),
-                slug="policy-unknown-key",
-            )
-
-
-def _kind(value: object) -> str:
-    return {
-        bool: "a boolean",
-        int: "an integer",
-        float: "a number",
-        str: "a string",
-        list: "an array",
-        dict: "a table",
-    }.get(type(value), type(value).__name__)
-
-
-def _settings(table: Mapping[str, object]) -> Settings:
-    _known_keys(table, SETTINGS_KEYS, "gates")
-    reports = _string(table, "reports", "gates", default=".gates")
-    if Path(reports).is_absolute() or ".." in Path(reports).parts:
-        raise PolicyError("should be a folder inside the repository", key="gates.reports")
-    base = _string(table, "base", "gates", default=DEFAULT_BASE)
-    try:
-        ref(base)
-    except ValueError as error:
-        raise PolicyError(f"should be a git ref: {error}", key="gates.base") from None
-    return Settings(
-        reports=reports,
-        base=base,
-        unaffected=_unaffected(table),
-        **{name.replace("-", "_"): _limit(table, name) for name in LIMITS},
-    )
-
-
-def _limit(table: Mapping[str, object], name: str) -> int:
-    """One of the whole-number limits of ``[gates]`` (:data:`gates.policy.schema.LIMITS`)."""
-    limit = LIMITS[name]
-    value = table.get(name, limit.default)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or not limit.low <= value <= limit.high
-    ):
-        raise PolicyError(
-            f"should be an integer from {limit.low} to {limit.high} ({limit.unit})",
-            key=f"gates.{name}",
-        )
-    return value
-
-
-def _unaffected(table: Mapping[str, object]) -> tuple[str, ...]:
-    """``[gates] unaffected``: checked globs, never one that leaves out all the code."""
-    value = table.get("unaffected", [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise PolicyError(
-            'should be an array of globs, e.g. ["*.md", "docs/"]', key="gates.unaffected"
-        )
-    for pattern in value:
-        problem = unaffected_problem(pattern)
-        if problem:
-            raise PolicyError(f"{pattern[:80]!r} {problem}", key="gates.unaffected")
-    return tuple(value)
-
-
-_CODE_SAMPLES = ("setup.py", "src/pkg/module.py", "pkg/sub/module.py")
-
-
-def unaffected_problem(pattern: str) -> str:
-    """Why ``pattern`` cannot be an ``unaffected`` glob, or "" when it can."""
-    if any(not c.isprintable() for c in pattern):
-        return "holds a control character"
-    if pattern.startswith((":", "!")) or ".." in pattern.split("/"):
-        return "should be a glob of paths inside the repository (no `:`/`!` prefix, no `..`)"
-    if all(glob_match(pattern, sample) for sample in _CODE_SAMPLES):
-        return (
-            "matches every Python file: no change would ever make evidence stale; "
-            "name the folders or suffixes that hold no code, e.g. `docs/` or `*.md`"
-        )
-    return ""
-
-
-def glob_match(pattern: str, path: str) -> bool:
-    """Whether ``path`` matches an ``unaffected`` glob, as :func:`gates.system.gitnames.pathspec` reads it."""
-    return re.fullmatch(_glob_regex(from_top(pattern)), path) is not None
-
-
-def _glob_regex(glob: str) -> str:
-    parts: list[str] = []
-    index = 0
-    while index < len(glob):
-        if glob.startswith("**/", index):
-            parts.append("(?:.*/)?")
-            index += 3
-        elif glob.startswith("**", index):
-            parts.append(".*")
-            index += 2
-        else:
-            char = glob[index]
-            parts.append({"*": "[^/]*", "?": "[^/]"}.get(char, re.escape(char)))
-            index += 1
-    return "".join(parts)
-
-
-def _string(table: Mapping[str, object], key: str, where: str, *, default: str) -> str:
-    value = table.get(key, default)
-    if not isinstance(value, str) or not value.strip():
-        raise PolicyError(
-            f"should be a non-empty string, found {_kind(value)}", key=f"{where}.{key}"
-        )
-    return _plain(value, f"{where}.{key}", lines=key in _FREE_TEXT)
-
-
-def _strings(table: Mapping[str, object], key: str, where: str) -> tuple[str, ...]:
-    value = table.get(key)
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise PolicyError(
-            "should be a string or a non-empty array of strings", key=f"{where}.{key}"
-        )
-    return tuple(_plain(str(v), f"{where}.{key}") for v in value)
-
-
 # Free text, where a TOML multi-line string may break lines; everything else is one line.
-_FREE_TEXT = frozenset({"description", "reason"})
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_LINE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # tab and line feed allowed
-
-
-def _plain(value: str, key: str, *, lines: bool = False) -> str:
-    """``value``, refused when it holds a control character (a NUL, a line break, ESC).
-
-    A path or setting with a line break can forge a second line wherever it is
-    written one per line (a CI step's ``$GITHUB_OUTPUT``); a NUL cannot reach
-    the file system. Free text (``lines``) may hold tabs and line breaks.
-    """
-    found = (_LINE_CONTROL if lines else _CONTROL).search(value)
-    if found:
-        raise PolicyError(
-            f"holds the control character U+{ord(found.group()):04X}: "
-            + ("text here" if lines else "a setting, name, path or glob")
-            + " is plain text"
-            + ("" if lines else " on one line"),
-            key=key,
-            hint="remove it (a TOML escape such as \\n or \\u0000 writes one)",
-        )
-    return value
-
-
 # ---------------------------------------------------------------- gates
 
 
@@ -442,9 +188,9 @@ def _gate(name: str, body: object) -> GateSpec:
         raise PolicyError("gate names use letters, digits, '-', '_' and '.'", key=where)
     if not isinstance(body, dict):
         raise PolicyError(
-            f"should be a table, found {_kind(body)}", key=where, hint=gate_body_hint(name)
+            f"should be a table, found {kind_of(body)}", key=where, hint=gate_body_hint(name)
         )
-    _known_keys(body, GATE_KEYS, where)
+    known_keys(body, GATE_KEYS, where)
     metric = _metric(body, where)
     for key in body:
         if (
@@ -468,15 +214,13 @@ def _gate(name: str, body: object) -> GateSpec:
         min=low,
         max=high,
         stages=_stage_names(body, where),
-        level=Level(_choice(body, "level", where, _LEVELS)),
-        on_missing=Level(_choice(body, "on-missing", where, _LEVELS)),
-        description=_string(body, "description", where, default="-")
-        if "description" in body
-        else "",
+        level=Level(choice(body, "level", where, _LEVELS)),
+        on_missing=Level(choice(body, "on-missing", where, _LEVELS)),
+        description=text(body, "description", where, default="-") if "description" in body else "",
         tools=_tools(body, where),
         severity=_severity(body, where),
-        rules=_strings(body, "rule", where),
-        paths=_strings(body, "path", where),
+        rules=texts(body, "rule", where),
+        paths=texts(body, "path", where),
         slowdown=_slowdown(body, where),
         new=_flag(body, "new", where),
         changed=_flag(body, "changed", where),
@@ -487,7 +231,7 @@ def _flag(body: Mapping[str, object], key: str, where: str) -> bool:
     value = body.get(key, False)
     if not isinstance(value, bool):
         raise PolicyError(
-            f"should be true or false, found {_kind(value)}",
+            f"should be true or false, found {kind_of(value)}",
             key=f"{where}.{key}",
             hint=f"{key} = true (a TOML boolean, without quotes)",
         )
@@ -498,7 +242,7 @@ def _metric(body: Mapping[str, object], where: str) -> Metric:
     name = body.get("metric")
     if not isinstance(name, str):
         raise PolicyError(
-            "is required" if name is None else f"should be a string, found {_kind(name)}",
+            "is required" if name is None else f"should be a string, found {kind_of(name)}",
             key=f"{where}.metric",
             hint="valid: " + ", ".join(f"`{m}`" for m in sorted(METRICS)),
         )
@@ -518,7 +262,7 @@ def _bound(body: Mapping[str, object], key: str, metric: Metric, where: str) -> 
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # noqa: PLR0124 - NaN
         raise PolicyError(
-            f"should be a number, found {_kind(value)}",
+            f"should be a number, found {kind_of(value)}",
             key=f"{where}.{key}",
             hint=bound_hint(key, value, percent=metric.unit is Unit.PERCENT),
         )
@@ -545,7 +289,7 @@ def _bound(body: Mapping[str, object], key: str, metric: Metric, where: str) -> 
 
 
 def _stage_names(body: Mapping[str, object], where: str) -> tuple[str, ...]:
-    names = _strings(body, "stage", where)
+    names = texts(body, "stage", where)
     for name in names:
         if not _NAME.match(name):
             raise PolicyError(
@@ -557,23 +301,12 @@ def _stage_names(body: Mapping[str, object], where: str) -> tuple[str, ...]:
 
 
 def _tools(body: Mapping[str, object], where: str) -> tuple[str, ...]:
-    tools = _strings(body, "tool", where)
+    tools = texts(body, "tool", where)
     for tool in tools:
         error = tool_error(tool, where)
         if error is not None:
             raise error
     return tools
-
-
-def _choice(body: Mapping[str, object], key: str, where: str, allowed: tuple[str, ...]) -> str:
-    value = body.get(key, allowed[0])
-    if value not in allowed:
-        raise PolicyError(
-            f"should be one of {', '.join(repr(a) for a in allowed)}, found {value!r}",
-            key=f"{where}.{key}",
-            hint=suggest(str(value), allowed),
-        )
-    return str(value)
 
 
 def _severity(body: Mapping[str, object], where: str) -> Severity | None:
@@ -608,60 +341,3 @@ def _slowdown(body: Mapping[str, object], where: str) -> float:
 
 
 # ---------------------------------------------------------------- waivers
-
-
-def _waiver(index: int, item: Mapping[str, object]) -> Waiver:
-    where = f"waiver[{index}]"
-    _known_keys(item, WAIVER_KEYS, where)
-    targets = [key for key in WAIVER_TARGETS if key in item]
-    if len(targets) != 1:
-        raise PolicyError(
-            "needs exactly one of " + ", ".join(f"`{t}`" for t in WAIVER_TARGETS),
-            key=where,
-            hint='e.g. finding = "pip-audit:GHSA-xxxx-xxxx-xxxx"',
-        )
-    kind = WaiverTarget(targets[0])
-    target = _string(item, kind, where, default="")
-    pattern = _TARGET_PATTERNS.get(kind)
-    if pattern is not None and not pattern[0].match(target):
-        raise PolicyError(
-            f"{target!r} should read {pattern[1]}",
-            key=f"{where}.{kind}",
-            hint=finding_hint(target) if kind is WaiverTarget.FINDING else "",
-        )
-    if "path" in item and kind is not WaiverTarget.FINDING:
-        raise PolicyError("applies to finding waivers only", key=f"{where}.path")
-    return Waiver(
-        index=index,
-        kind=kind,
-        target=target,
-        owner=_required_text(item, "owner", where),
-        reason=_required_text(item, "reason", where),
-        expires=_expires(item, where),
-        path=_string(item, "path", where, default="-") if "path" in item else "",
-    )
-
-
-def _required_text(item: Mapping[str, object], key: str, where: str) -> str:
-    if key not in item:
-        raise PolicyError(
-            "is required: every waiver has an owner, a reason and an expiry", key=f"{where}.{key}"
-        )
-    return _string(item, key, where, default="")
-
-
-def _expires(item: Mapping[str, object], where: str) -> dt.date:
-    value = item.get("expires")
-    if value is None:
-        raise PolicyError(
-            "is required: every waiver has an owner, a reason and an expiry",
-            key=f"{where}.expires",
-            hint="a TOML date such as expires = 2027-01-31",
-        )
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise PolicyError(
-            f"should be a TOML date (expires = 2027-01-31), found {_kind(value)}",
-            key=f"{where}.expires",
-            hint=expires_hint(value),
-        )
-    return value

@@ -8,15 +8,20 @@ files matching ``path``), a whole gate, or an evidence problem
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from gates.errors import PolicyError
 from gates.model.reports import Finding, Problem
 from gates.model.verdict import WaiverTarget
-from gates.policy.load import Waiver
+from gates.policy.fields import kind_of, known_keys, text
+from gates.policy.hints import expires_hint, finding_hint
+from gates.policy.schema import WAIVER_KEYS, WAIVER_TARGETS
 
-__all__ = ["WaiverBook"]
+__all__ = ["Waiver", "WaiverBook", "parse_waiver"]
 
 
 class WaiverBook:
@@ -71,3 +76,87 @@ class WaiverBook:
                 self.used[waiver.index] += 1
                 return waiver
         return None
+
+
+# ---------------------------------------------------------------- reading a [[waiver]] table
+
+
+_TARGET_PATTERNS = {
+    "finding": (re.compile(r"^[^:\s]+:\S+$"), "tool:rule (the rule may be a glob)"),
+    "evidence": (re.compile(r"^[^:\s]+(:[^:\s]+)?(:\S+)?$"), "tool[:problem[:subject]]"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """One ``[[waiver]]``: what it covers, who owns it, why, until when."""
+
+    index: int
+    kind: WaiverTarget
+    target: str
+    owner: str
+    reason: str
+    expires: dt.date
+    path: str = ""  # glob, for finding waivers
+
+    @property
+    def label(self) -> str:
+        where = f" in {self.path}" if self.path else ""
+        return f"{self.kind} {self.target}{where}"
+
+
+def parse_waiver(index: int, item: Mapping[str, object]) -> Waiver:
+    where = f"waiver[{index}]"
+    known_keys(item, WAIVER_KEYS, where)
+    targets = [key for key in WAIVER_TARGETS if key in item]
+    if len(targets) != 1:
+        raise PolicyError(
+            "needs exactly one of " + ", ".join(f"`{t}`" for t in WAIVER_TARGETS),
+            key=where,
+            hint='e.g. finding = "pip-audit:GHSA-xxxx-xxxx-xxxx"',
+        )
+    kind = WaiverTarget(targets[0])
+    target = text(item, kind, where, default="")
+    pattern = _TARGET_PATTERNS.get(kind)
+    if pattern is not None and not pattern[0].match(target):
+        raise PolicyError(
+            f"{target!r} should read {pattern[1]}",
+            key=f"{where}.{kind}",
+            hint=finding_hint(target) if kind is WaiverTarget.FINDING else "",
+        )
+    if "path" in item and kind is not WaiverTarget.FINDING:
+        raise PolicyError("applies to finding waivers only", key=f"{where}.path")
+    return Waiver(
+        index=index,
+        kind=kind,
+        target=target,
+        owner=_required_text(item, "owner", where),
+        reason=_required_text(item, "reason", where),
+        expires=_expires(item, where),
+        path=text(item, "path", where, default="-") if "path" in item else "",
+    )
+
+
+def _required_text(item: Mapping[str, object], key: str, where: str) -> str:
+    if key not in item:
+        raise PolicyError(
+            "is required: every waiver has an owner, a reason and an expiry", key=f"{where}.{key}"
+        )
+    return text(item, key, where, default="")
+
+
+def _expires(item: Mapping[str, object], where: str) -> dt.date:
+    value = item.get("expires")
+    if value is None:
+        raise PolicyError(
+            "is required: every waiver has an owner, a reason and an expiry",
+            key=f"{where}.expires",
+            hint="a TOML date such as expires = 2027-01-31",
+        )
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise PolicyError(
+            f"should be a TOML date (expires = 2027-01-31), found {kind_of(value)}",
+            key=f"{where}.expires",
+            hint=expires_hint(value),
+        )
+    return value

@@ -32,7 +32,8 @@ from gates.errors import EvidenceError
 from gates.model.covround import MAX_PRECISION
 from gates.model.reports import CoverageData, FileCoverage, Problem, ReportData
 from gates.readers.interface import ReadContext
-from gates.untrusted.safeio import Blob, Fields, int_pairs, ints, malformed, parse_json
+from gates.untrusted.fields import Fields, int_pairs, ints, malformed
+from gates.untrusted.safeio import Blob, parse_json
 from gates.untrusted.safetext import decimal
 
 __all__ = ["FORMAT", "TOOL", "read"]

@@ -24,7 +24,8 @@ from gates.catalog.counts import Count
 from gates.errors import EvidenceError
 from gates.model.reports import PatchCoverage, PatchFile, ReportData
 from gates.readers.interface import ReadContext
-from gates.untrusted.safeio import Blob, Fields, ints, parse_json
+from gates.untrusted.fields import Fields, ints
+from gates.untrusted.safeio import Blob, parse_json
 
 __all__ = ["FORMAT", "TOOL", "read"]
 

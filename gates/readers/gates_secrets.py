@@ -27,7 +27,8 @@ from typing import Final
 from gates.errors import EvidenceError
 from gates.model.reports import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
-from gates.untrusted.safeio import Blob, Fields, malformed, parse_json
+from gates.untrusted.fields import Fields, malformed
+from gates.untrusted.safeio import Blob, parse_json
 
 __all__ = ["FORMAT", "TOOL", "read", "rule_of"]
 

@@ -35,7 +35,8 @@ from typing import Final
 from gates.errors import EvidenceError
 from gates.model.reports import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
-from gates.untrusted.safeio import Blob, Fields, decode_text, malformed, parse_json_lines
+from gates.untrusted.fields import Fields, malformed
+from gates.untrusted.safeio import Blob, decode_text, parse_json_lines
 from gates.untrusted.safetext import in_range, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]

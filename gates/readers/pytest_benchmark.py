@@ -20,7 +20,8 @@ from typing import Final
 from gates.errors import EvidenceError
 from gates.model.reports import Benchmark, BenchmarkRun, Problem, ReportData
 from gates.readers.interface import ReadContext
-from gates.untrusted.safeio import Blob, Fields, finite_numbers, parse_json
+from gates.untrusted.fields import Fields, finite_numbers
+from gates.untrusted.safeio import Blob, parse_json
 from gates.untrusted.safetext import shown
 
 __all__ = ["FORMAT", "TOOL", "read"]

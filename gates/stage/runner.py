@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gates.catalog.tools import exit_meaning, ok_exit_codes
-from gates.stage.manifest import StageRecorder
+from gates.stage.recorder import StageRecorder
 from gates.system import process
 from gates.system.atomic import atomic_file
 

@@ -23,6 +23,7 @@ bytes. These helpers are the one place those cases are decided:
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Final
 
@@ -35,7 +36,9 @@ __all__ = [
     "is_file",
     "most_dots",
     "named",
+    "one_line",
     "parse_float",
+    "printable",
     "shown",
 ]
 
@@ -146,3 +149,30 @@ def is_file(path: str) -> bool:
         return Path(path).is_file()
     except (OSError, ValueError):
         return False
+
+
+# Line and paragraph breaks become spaces in one-line text.
+_BREAKS: Final = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]+")
+# C0/C1 controls (ESC included: no terminal escape sequence survives), bidi
+# overrides (Trojan Source), lone surrogates and XML's non-characters.
+_INVISIBLE: Final = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+_REPLACEMENT: Final = "\ufffd"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control, bidi and invalid character made visible as U+FFFD.
+
+    Tabs, newlines and carriage returns stay: use :func:`one_line` for one line.
+    """
+    return _INVISIBLE.sub(_REPLACEMENT, text)
+
+
+def one_line(text: str, limit: int = 0) -> str:
+    """``text`` as one safe line, clipped to ``limit`` characters (0: no limit)."""
+    line = printable(_BREAKS.sub(" ", text)).strip()
+    if limit and len(line) > limit:
+        return line[: limit - 1] + "…"
+    return line

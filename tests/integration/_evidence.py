@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Final
 
-from gates.stage.manifest import StageRecorder
+from gates.stage.recorder import StageRecorder
 from gates.system.git import TreeState
 
 __all__ = ["JUNIT", "POLICY", "unit_evidence"]

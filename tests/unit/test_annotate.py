@@ -8,9 +8,10 @@ from typing import Final
 
 import pytest
 
-from gates.ci.annotate import changed_lines, escape_data, escape_property, workflow_commands
+from gates.ci.annotate import escape_data, escape_property, workflow_commands
 from gates.model.reports import Finding, Severity
 from gates.model.verdict import Status, Verdict
+from gates.system.gitdiff import changed_lines
 from tests.unit.outputs import _verdicts
 
 DIFF: Final = """\

@@ -19,12 +19,13 @@ import pytest
 
 from gates.errors import EvidenceError
 from gates.judge import evidence as evidence_module
-from gates.judge.budget import MIB, Budget, Spending
+from gates.judge.budget import MIB, Spending
 from gates.judge.evidence import load_evidence
 from gates.model.reports import ReportData
 from gates.model.stage import StageEvidence
+from gates.policy.settings import Budget
 from gates.readers import ReadContext
-from gates.stage.manifest import StageRecorder
+from gates.stage.recorder import StageRecorder
 from gates.system.git import TreeState
 from gates.untrusted.safeio import Blob
 

@@ -22,7 +22,7 @@ from gates.model.reports import ReportData
 from gates.model.stage import Manifest, StageEvidence
 from gates.readers.interface import Reader
 from gates.stage import manifest as manifest_module
-from gates.stage.manifest import StageRecorder
+from gates.stage.recorder import StageRecorder
 from gates.stage.runner import run_tool
 from gates.system.git import TreeState, tree_state
 

@@ -13,7 +13,7 @@ from unittest.mock import ANY
 import pytest
 
 from gates.judge.evidence import load_evidence
-from gates.stage.manifest import StageRecorder
+from gates.stage.recorder import StageRecorder
 from gates.system.git import DELETED, commit_of, same_code, tree_state
 from gates.system.gitnames import pathspec
 

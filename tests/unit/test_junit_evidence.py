@@ -19,7 +19,7 @@ from gates.model.stage import LoadedReport, StageEvidence
 from gates.model.verdict import Status, Verdict
 from gates.readers import junit
 from gates.readers.interface import ReadContext
-from gates.stage.manifest import StageRecorder
+from gates.stage.recorder import StageRecorder
 from gates.system.git import TreeState
 from gates.untrusted.safeio import read_blob
 from tests.unit import _build as b

@@ -14,7 +14,8 @@ import pytest
 
 from gates import cli
 from gates.errors import EvidenceError, UsageError
-from gates.stage.manifest import MANIFEST_NAME, StageRecorder, load_manifest
+from gates.stage.manifest import MANIFEST_NAME, load_manifest
+from gates.stage.recorder import StageRecorder
 from gates.stage.runner import ReportSpec, run_tool, tool_version
 from gates.system.atomic import atomic_write
 from gates.system.git import (

@@ -21,7 +21,7 @@ from nox import registry
 
 from gates import __version__
 from gates.nox import Pipeline, gates_install, tool_pins
-from gates.stage import recipes
+from gates.stage import install, recipes
 
 
 class FakeVirtualenv:
@@ -417,7 +417,9 @@ def test_gates_installs_from_the_override_a_checkout_or_the_release(
     monkeypatch.delenv("GATES_INSTALL")
     checkout = Path(recipes.__file__).resolve().parents[2]
     assert gates_install() == [str(checkout)]  # the tests run from a checkout
-    monkeypatch.setattr(recipes, "__file__", str(tmp_path / "site" / "gates" / "nox.py"))
+    monkeypatch.setattr(
+        install, "__file__", str(tmp_path / "site" / "gates" / "stage" / "install.py")
+    )
     origins = {
         "": f"gates=={__version__}",  # from an index: the same release from it
         '{"url": "file:///src/gates", "dir_info": {}}': "gates @ file:///src/gates",

@@ -12,10 +12,10 @@ import pytest
 
 from gates.catalog.metrics import METRICS
 from gates.errors import PolicyError
-from gates.judge.budget import Budget
 from gates.model.reports import Severity
-from gates.policy.load import glob_match, load_policy, parse_policy
+from gates.policy.load import load_policy, parse_policy
 from gates.policy.schema import json_schema
+from gates.policy.settings import Budget, glob_match
 
 SCHEMA_FILE = Path(__file__).parents[2] / "gates" / "data" / "gates.schema.json"
 

@@ -25,7 +25,8 @@ from gates.judge.evaluate import evaluate
 from gates.judge.evidence import load_evidence
 from gates.model.verdict import Status
 from gates.policy.load import parse_policy
-from gates.stage.manifest import StageRecorder, load_manifest
+from gates.stage.manifest import load_manifest
+from gates.stage.recorder import StageRecorder
 from gates.system.git import tree_state
 
 Medians = Callable[[str, int], Mapping[str, float]]  # (role, process number) -> medians

@@ -11,12 +11,9 @@ from pathlib import Path
 import pytest
 
 from gates.errors import EvidenceError
+from gates.untrusted.fields import Fields, check_finite, finite_numbers, ints
 from gates.untrusted.safeio import (
     Blob,
-    Fields,
-    check_finite,
-    finite_numbers,
-    ints,
     is_blank,
     parse_json,
     parse_json_lines,

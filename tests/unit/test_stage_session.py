@@ -22,8 +22,8 @@ import pytest
 
 from gates.cli import main as gates_main
 from gates.nox import Pipeline, forget_verdict
-from gates.stage import recipes
-from gates.stage.manifest import StageRecorder
+from gates.stage import sessions
+from gates.stage.recorder import StageRecorder
 from gates.stage.reuse import INPUTS_NAME
 
 INSTALL_OUTPUT = """Using Python 3.11.7 environment at: .nox/type
@@ -134,7 +134,7 @@ def _stage(
     stage: str = "lint",
     pipeline: Pipeline | None = None,
 ) -> None:
-    step = recipes._StageRecipe(pipeline or Pipeline(package="pkg.py"), stage, recipe)
+    step = sessions.StageRecipe(pipeline or Pipeline(package="pkg.py"), stage, recipe)
     step(cast(nox.Session, session))
 
 
@@ -346,21 +346,21 @@ def test_the_verdict_session_records_gates_checks_exit_code(project: Path) -> No
         Pipeline(package="pkg.py").run_gates(cast(nox.Session, session))
     assert (reports / "verdict.exit").read_text() == "3\n"
     assert not (reports / "verdict.json").exists()
-    assert recipes._verdict_exit(reports) == 3
+    assert sessions.verdict_exit(reports) == 3
     Pipeline(package="pkg.py").run_gates(cast(nox.Session, Session("gates")))
     assert (reports / "verdict.exit").read_text() == "0\n"
-    assert recipes._verdict_exit(reports) == 0
+    assert sessions.verdict_exit(reports) == 0
 
 
 def test_an_exit_code_from_before_this_process_is_not_used(project: Path) -> None:
     reports = project / ".gates"
     reports.mkdir()
     (reports / "verdict.exit").write_text("3\n")
-    old = recipes._STARTED - 60
+    old = sessions.STARTED - 60
     os.utime(reports / "verdict.exit", (old, old))
-    assert recipes._verdict_exit(reports) == 0
+    assert sessions.verdict_exit(reports) == 0
     (reports / "verdict.exit").write_text("not a number\n")
-    assert recipes._verdict_exit(reports) == 0
+    assert sessions.verdict_exit(reports) == 0
 
 
 def test_the_verdict_install_failing_leaves_no_old_verdict(project: Path) -> None:

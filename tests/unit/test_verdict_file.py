@@ -17,7 +17,7 @@ from gates.errors import EvidenceError
 from gates.model.verdict import Verdict
 from gates.outputs import OutputFormat, render
 from gates.policy.load import parse_policy
-from gates.stage.manifest import StageRecorder
+from gates.stage.recorder import StageRecorder
 from gates.system.git import TreeState
 from gates.untrusted.safeio import Blob
 from tests.unit.outputs import _verdicts
