@@ -17,15 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gates.init.detect import dev_groups, python_for, typing_groups
-from gates.init.projectenv import (
-    Origin,
-    choose_tools,
-    declarations,
-    locked_versions,
-    normalise,
-    read_install,
-    read_toml,
-)
+from gates.init.projectenv import declarations, locked_versions, normalise, read_install, read_toml
+from gates.init.toolchoice import Origin, choose_tools
 from gates.stage.pins import parse_pins
 from gates.system import process
 from gates.system.git import top_level

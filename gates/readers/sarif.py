@@ -24,17 +24,27 @@ without a ``results`` array: the tool produced none).
 
 from __future__ import annotations
 
-import re
 from typing import Final
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from gates.catalog.counts import Count
 from gates.errors import EvidenceError
 from gates.model.reports import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
+from gates.readers.sarif_result import (
+    LEVELS,
+    base_uri,
+    default_level,
+    from_score,
+    is_absolute,
+    message_text,
+    repository_path,
+    security_score,
+    uri_bases,
+)
 from gates.untrusted.fields import Fields, malformed
 from gates.untrusted.safeio import Blob, parse_json
-from gates.untrusted.safetext import MAX_INT, finite_float, shown
+from gates.untrusted.safetext import MAX_INT, shown
 
 __all__ = ["FORMAT", "TOOL", "read"]
 
@@ -42,17 +52,7 @@ FORMAT: Final = "sarif"
 TOOL: Final = "sarif"
 
 _VERSION: Final = "2.1.0"
-_LEVELS: Final = {
-    "error": Severity.HIGH,
-    "warning": Severity.MEDIUM,
-    "note": Severity.LOW,
-    "none": Severity.INFO,
-}
 _NOT_PROBLEMS: Final = ("pass", "notApplicable")  # a tuple: `in` must not hash the value
-_SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
-_DRIVE: Final = re.compile(r"/[A-Za-z]:")
-_PLACEHOLDER: Final = re.compile(r"\{([0-9]{1,15})\}")  # more digits: no such argument
-_MAX_BASE_DEPTH: Final = 16
 
 _Obj = dict[str, object]
 
@@ -132,7 +132,7 @@ class _Run:
         if tool.raw("extensions") is not None:
             self.components += [_rules(extension) for extension in tool.each("extensions")]
         self.by_id = {rule["id"]: rule for rules in self.components for rule in rules}
-        self.bases = _bases(run)
+        self.bases = uri_bases(run)
         self.artifacts = run.array("artifacts") if run.raw("artifacts") is not None else []
         self.paths: dict[tuple[str, str | None], str] = {}
 
@@ -189,7 +189,7 @@ class _Run:
             self._severity(result, rule, index),
             path,
             line,
-            _message(result.get("message"), rule),
+            message_text(result.get("message"), rule),
         )
 
     def _rule(self, result: _Obj, index: int) -> _Obj | None:
@@ -213,16 +213,16 @@ class _Run:
         return self.by_id.get(rule_id) if type(rule_id) is str else None
 
     def _severity(self, result: _Obj, rule: _Obj | None, index: int) -> Severity:
-        score = _score(result.get("properties"))
+        score = security_score(result.get("properties"))
         if score is None and rule is not None:
-            score = _score(rule.get("properties"))
+            score = security_score(rule.get("properties"))
         if score is not None:
-            return _from_score(score)
+            return from_score(score)
         level = result.get("level")
         if level is None:
             kind = result.get("kind")
-            level = "none" if kind is not None and kind != "fail" else _default_level(rule)
-        severity = _LEVELS.get(level) if type(level) is str else None
+            level = "none" if kind is not None and kind != "fail" else default_level(rule)
+        severity = LEVELS.get(level) if type(level) is str else None
         if severity is None:
             raise self._bad(index, ".level", "one of error, warning, note, none", level)
         return severity
@@ -278,11 +278,11 @@ class _Run:
     def _resolve(self, uri: str, base: str | None) -> str:
         if not uri:
             return ""
-        if base and not _is_absolute(uri):
-            prefix = _base_uri(self.bases, base)
+        if base and not is_absolute(uri):
+            prefix = base_uri(self.bases, base)
             if prefix:
                 uri = prefix.rstrip("/") + "/" + uri
-        return _repository_path(uri, self.context)
+        return repository_path(uri, self.context)
 
     def _invocations(self, problems: list[Problem]) -> bool:
         """Add the problems the run's invocations report; whether one failed."""
@@ -353,108 +353,6 @@ def _component_index(reference: object) -> int:
         return 0
     position = reference.get("index")
     return position + 1 if type(position) is int else 0
-
-
-def _bases(run: Fields) -> dict[str, _Obj]:
-    if run.raw("originalUriBaseIds") is None:
-        return {}
-    bases = run.obj("originalUriBaseIds")
-    return {name: value for name, value in bases.items() if type(value) is dict}
-
-
-def _base_uri(bases: dict[str, _Obj], name: str) -> str:
-    """The absolute URI a ``uriBaseId`` stands for ("" when the log does not say)."""
-    parts: list[str] = []
-    current: object = name
-    for _ in range(_MAX_BASE_DEPTH):
-        if type(current) is not str or current not in bases:
-            break
-        base = bases[current]
-        uri = base.get("uri")
-        if type(uri) is str:
-            parts.append(uri)
-        current = base.get("uriBaseId")
-    uri = ""
-    for part in reversed(parts):  # the outermost base first; an absolute part restarts
-        uri = part if not uri or _is_absolute(part) else uri.rstrip("/") + "/" + part
-    return uri
-
-
-def _is_absolute(uri: str) -> bool:
-    return uri.startswith("/") or _SCHEME.match(uri) is not None
-
-
-def _repository_path(uri: str, context: ReadContext) -> str:
-    """A SARIF URI as a repository-relative path; other schemes stay as they are."""
-    if uri.startswith("file:"):
-        try:
-            parts = urlsplit(uri)
-        except ValueError:  # "file://[": a host that is no host; the URI as written
-            return uri
-        path = unquote(parts.path)
-        if parts.netloc and parts.netloc != "localhost":
-            path = f"//{parts.netloc}{path}"
-        if _DRIVE.match(path):
-            path = path[1:]
-        return context.relpath(path)
-    if _SCHEME.match(uri):
-        return uri
-    return context.relpath(unquote(uri))
-
-
-def _score(properties: object) -> float | None:
-    """A ``security-severity`` score, or ``None`` when absent or not a finite number >= 0."""
-    if type(properties) is not dict:
-        return None
-    value = properties.get("security-severity")
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return None
-    score = finite_float(value)
-    return score if score is not None and score >= 0 else None
-
-
-def _from_score(score: float) -> Severity:
-    if score >= 9.0:
-        return Severity.CRITICAL
-    if score >= 7.0:
-        return Severity.HIGH
-    if score >= 4.0:
-        return Severity.MEDIUM
-    return Severity.LOW if score > 0 else Severity.INFO
-
-
-def _default_level(rule: _Obj | None) -> object:
-    configuration = rule.get("defaultConfiguration") if rule is not None else None
-    if type(configuration) is dict and "level" in configuration:
-        return configuration["level"]
-    return "warning"
-
-
-def _message(message: object, rule: _Obj | None) -> str:
-    """``message.text``, else the rule's message string ``message.id`` with its arguments."""
-    if type(message) is not dict:
-        return ""
-    text = message.get("text")
-    if type(text) is str:
-        return text
-    strings = rule.get("messageStrings") if rule is not None else None
-    name = message.get("id")
-    entry = strings.get(name) if type(strings) is dict and type(name) is str else None
-    text = entry.get("text") if type(entry) is dict else None
-    if type(text) is not str:
-        return ""
-    arguments = message.get("arguments")
-    if type(arguments) is not list:
-        return text
-    return _PLACEHOLDER.sub(lambda match: _argument(arguments, match), text)
-
-
-def _argument(arguments: list[object], match: re.Match[str]) -> str:
-    position = int(match[1])
-    if position >= len(arguments):
-        return match[0]
-    argument = arguments[position]
-    return argument if type(argument) is str else shown(argument)
 
 
 def _error_notes(invocation: Fields) -> list[str]:

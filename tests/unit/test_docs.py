@@ -28,7 +28,7 @@ from gates.catalog.metrics import Kind
 from gates.catalog.tools import KNOWN_TOOLS
 from gates.errors import ApiError, EvidenceError, InternalError, PolicyError, UsageError
 from gates.model.reports import Severity
-from gates.readers import KINDS, READERS, bandit_json, ruff_json, sarif
+from gates.readers import KINDS, READERS, bandit_json, ruff_json, sarif_result
 
 ROOT = Path(__file__).parents[2]
 DOCS = ROOT / "docs"
@@ -443,7 +443,7 @@ def test_severity_md_gives_bandits_mapping() -> None:
 
 def test_severity_md_gives_sarifs_level_mapping() -> None:
     body = sections(SEVERITY)["sarif"]
-    for level, severity in sarif._LEVELS.items():
+    for level, severity in sarif_result.LEVELS.items():
         assert f"| `{level}` | `{severity.label}` |" in body
 
 

@@ -10,13 +10,12 @@ from packaging.requirements import Requirement
 from gates.errors import UsageError
 from gates.init.projectenv import (
     Declared,
-    Origin,
-    choose_tools,
     declarations,
     dependency_groups,
     locked_versions,
     read_install,
 )
+from gates.init.toolchoice import Origin, choose_tools
 
 
 def test_install_arguments_are_read_for_groups_extras_and_requirements() -> None:

@@ -416,7 +416,7 @@ FOUND: Final = list(patterns())
 
 def test_patterns_are_found() -> None:
     wheres = {item.where.split(":")[0] for item in FOUND if isinstance(item, Pattern)}
-    assert {"readers/sarif.py", "readers/git_numstat.py", "system/gitdiff.py"} <= wheres
+    assert {"readers/sarif_result.py", "readers/git_numstat.py", "system/gitdiff.py"} <= wheres
 
 
 @pytest.mark.parametrize(
