@@ -23,6 +23,7 @@ class DiffRecipe(StageSteps):
     """The ``diff`` stage's recipe: one part of :class:`gates.stage.recipes.Pipeline`."""
 
     def run_diff(self, session: nox.Session) -> None:
+        """The change's lines (``git diff --numstat``), then diff-cover on the tests' coverage."""
         self._install(session, tools=["diff-cover"])
         base = self.base()
         try:
@@ -30,9 +31,26 @@ class DiffRecipe(StageSteps):
         except ValueError as error:
             self.record_failure("diff", f"the base ref: {error} ($GATES_BASE or [gates] base)")
             return
-        xml = [
-            f"{self.reports}/{s}/coverage.xml" for s in ("unit", "integration") if s in self.stages
+        self._numstat(session, base)
+        if stage_error(Path(self.reports) / "diff"):  # no base: diff-cover would only add noise
+            self._done(session, "diff")
+            return
+        failed = [
+            s for s in stage_requires("diff", self.stages) if stage_error(Path(self.reports) / s)
         ]
+        if failed:  # diff-cover would only crash on the coverage report that is not there
+            self.record_failure(
+                "diff",
+                f"the {' and '.join(failed)} stage produced no coverage to measure the change with "
+                f"(see {', '.join(f'{self.reports}/{s}/manifest.json' for s in failed)})",
+            )
+            self._done(session, "diff")
+            return
+        self._diff_cover(session, base)
+        self._done(session, "diff")
+
+    def _numstat(self, session: nox.Session, base: str) -> None:
+        """``git diff --numstat`` of the measured code against ``base`` (exit 128: no such base)."""
         # only the measured code: a change that adds tests or a noxfile adds no line that
         # diff-cover could measure, and must not look like a vacuous 100 %
         specs = [python_files(path) for path in as_paths(self.package)]
@@ -57,20 +75,12 @@ class DiffRecipe(StageSteps):
             first=True,
             version=str(git).split()[-1] if str(git).split() else "",
         )
-        if stage_error(Path(self.reports) / "diff"):  # no base: diff-cover would only add noise
-            self._done(session, "diff")
-            return
-        failed = [
-            s for s in stage_requires("diff", self.stages) if stage_error(Path(self.reports) / s)
+
+    def _diff_cover(self, session: nox.Session, base: str) -> None:
+        """diff-cover on the coverage XML of the test stages this pipeline runs."""
+        xml = [
+            f"{self.reports}/{s}/coverage.xml" for s in ("unit", "integration") if s in self.stages
         ]
-        if failed:  # diff-cover would only crash on the coverage report that is not there
-            self.record_failure(
-                "diff",
-                f"the {' and '.join(failed)} stage produced no coverage to measure the change with "
-                f"(see {', '.join(f'{self.reports}/{s}/manifest.json' for s in failed)})",
-            )
-            self._done(session, "diff")
-            return
         self._step(
             session,
             "diff",
@@ -84,4 +94,3 @@ class DiffRecipe(StageSteps):
             ],
             reports=["diff-cover-json=diff-cover.json"],
         )
-        self._done(session, "diff")
