@@ -26,9 +26,16 @@ import pytest
 
 from gates.catalog.metrics import Kind
 from gates.catalog.tools import KNOWN_TOOLS
-from gates.errors import ApiError, EvidenceError, InternalError, PolicyError, UsageError
+from gates.errors import (
+    ApiError,
+    EvidenceError,
+    InternalError,
+    PolicyError,
+    UsageError,
+)
 from gates.model.reports import Severity
-from gates.readers import KINDS, READERS, bandit_json, ruff_json, sarif_result
+from gates.readers import KINDS, READERS
+from gates.readers.findings import bandit_json, ruff_json, sarif_result
 
 ROOT = Path(__file__).parents[2]
 DOCS = ROOT / "docs"

@@ -1,9 +1,10 @@
-"""The shape of the package holds: short functions (an AST check, no import).
+"""The shape of the package holds: short functions, no long flat folder (an AST check, no import).
 
 A function of gates over :data:`MAX_LINES` lines (from its ``def`` to its last
 line, docstring included) is a list of steps that wants names: split it into
 named steps, or add it to :data:`LONG_FUNCTIONS` with the reason it reads
-better whole.
+better whole. A folder of the package holding more than :data:`MAX_MODULES`
+modules wants sub-packages that say what lives there.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Final
 PACKAGE: Final = Path(__file__).resolve().parents[2] / "gates"
 
 MAX_LINES: Final = 60
+MAX_MODULES: Final = 14
 
 # "path/to/module.py:qualified.name" -> why it reads better as one function. Keep it empty.
 LONG_FUNCTIONS: Final[dict[str, str]] = {}
@@ -64,3 +66,31 @@ def test_the_measure_finds_a_long_function() -> None:
 
     assert long_functions(method(MAX_LINES), "m.py") == {}  # at the limit: fine
     assert long_functions(method(MAX_LINES + 1), "m.py") == {"m.py:C.m": MAX_LINES + 1}
+
+
+def module_counts(package: Path) -> dict[str, int]:
+    """How many modules (``*.py``, ``__init__.py`` aside) each folder of ``package`` holds."""
+    counts: dict[str, int] = {}
+    for folder in sorted({package, *(p for p in package.rglob("*") if p.is_dir())}):
+        modules = [p for p in folder.glob("*.py") if p.name != "__init__.py"]
+        if modules:
+            counts[folder.relative_to(package.parent).as_posix()] = len(modules)
+    return counts
+
+
+def test_no_folder_of_gates_is_a_long_flat_list() -> None:
+    crowded = {name: n for name, n in module_counts(PACKAGE).items() if n > MAX_MODULES}
+    assert not crowded, (
+        f"folders of more than {MAX_MODULES} modules: {crowded}; group them into "
+        "sub-packages whose names say what lives there"
+    )
+
+
+def test_the_count_finds_a_crowded_folder(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    for i in range(MAX_MODULES + 1):
+        (package / "sub" / f"m{i}.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("")
+    assert module_counts(package) == {"pkg/sub": MAX_MODULES + 1}

@@ -6,7 +6,7 @@ import shlex
 
 import nox
 
-from gates.init.projectenv import merge_install
+from gates.init.environment.projectenv import merge_install
 from gates.stage.coverage import (
     as_paths,
 )

@@ -52,7 +52,7 @@ class LintRecipe(StageSteps):
         """``ruff format --check``: as JSON, or as text with a ruff older than 0.16.
 
         A project that locks such a ruff is judged with its own ruff; before 0.16
-        the formatter's JSON output is preview-only (readers/ruff_format_text.py).
+        the formatter's JSON output is preview-only (readers/findings/ruff_format_text.py).
         """
         if version(session, "ruff") >= (0, 16):
             command, stdout = ["--output-format", "json"], "ruff-format-json=format.json"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nox
 
-from gates.init.setupmeta import audit_arguments
+from gates.init.environment.setupmeta import audit_arguments
 from gates.stage.coverage import (
     as_paths,
     has_table,
