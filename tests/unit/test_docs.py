@@ -29,6 +29,7 @@ from gates.catalog.tools import KNOWN_TOOLS
 from gates.errors import (
     ApiError,
     EvidenceError,
+    ExitCode,
     InternalError,
     PolicyError,
     UsageError,
@@ -55,7 +56,7 @@ EXIT_CODES: dict[str, int] = {
     "UsageError": UsageError.exit_code,
 }
 # Level-2 headings of docs/errors.md that are not slugs.
-NOT_SLUGS = frozenset({"Index"})
+NOT_SLUGS = frozenset({"Index", "Exit codes"})
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -375,6 +376,30 @@ def test_the_index_of_errors_md_links_every_section() -> None:
         slug for slug in set(sections(ERRORS)) - NOT_SLUGS if f"](#{slug})" not in index
     )
     assert unlisted == [], f"add to the index of docs/errors.md: {unlisted}"
+
+
+_EXIT_ROW = re.compile(r"^\|\s*(\d+)\s*\|\s*`([A-Z_]+)`\s*\|\s*(.*?)\s*\|\s*$")
+
+
+def exit_rows(body: str) -> set[tuple[int, str, str]]:
+    """The rows ``| code | `NAME` | meaning |`` of a section's table."""
+    return {(int(m[1]), m[2], m[3]) for line in body.splitlines() if (m := _EXIT_ROW.match(line))}
+
+
+def test_exit_rows_reads_a_table() -> None:
+    body = (
+        "| code | name | meaning |\n| --- | --- | --- |\n| 0 | `PASS` | pass |\n| 7 | `X` | y z |"
+    )
+    assert exit_rows(body) == {(0, "PASS", "pass"), (7, "X", "y z")}
+
+
+def test_errors_md_documents_every_exit_code_as_the_enum_says() -> None:
+    documented = exit_rows(sections(ERRORS).get("Exit codes", ""))
+    expected = {(int(code), code.name, code.meaning) for code in ExitCode}
+    assert documented == expected, (
+        f"docs/errors.md#exit-codes: missing {sorted(expected - documented)}, "
+        f"not in gates.errors.ExitCode {sorted(documented - expected)}"
+    )
 
 
 # ---------------------------------------------------------------- docs/readers.md
