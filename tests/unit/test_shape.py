@@ -1,10 +1,11 @@
-"""The shape of the package holds: short functions, no long flat folder (an AST check, no import).
+"""The shape of the package holds: short modules and functions, no long flat folder (no import).
 
 A function of gates over :data:`MAX_LINES` lines (from its ``def`` to its last
 line, docstring included) is a list of steps that wants names: split it into
 named steps, or add it to :data:`LONG_FUNCTIONS` with the reason it reads
-better whole. A folder of the package holding more than :data:`MAX_MODULES`
-modules wants sub-packages that say what lives there.
+better whole. A module over :data:`MAX_MODULE_LINES` lines holds more than one
+job: split it by job. A folder of the package holding more than
+:data:`MAX_MODULES` modules wants sub-packages that say what lives there.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ PACKAGE: Final = Path(__file__).resolve().parents[2] / "gates"
 
 MAX_LINES: Final = 60
 MAX_MODULES: Final = 14
+MAX_MODULE_LINES: Final = 400
 
 # "path/to/module.py:qualified.name" -> why it reads better as one function. Keep it empty.
 LONG_FUNCTIONS: Final[dict[str, str]] = {}
@@ -66,6 +68,15 @@ def test_the_measure_finds_a_long_function() -> None:
 
     assert long_functions(method(MAX_LINES), "m.py") == {}  # at the limit: fine
     assert long_functions(method(MAX_LINES + 1), "m.py") == {"m.py:C.m": MAX_LINES + 1}
+
+
+def test_no_module_of_gates_grows_past_the_limit() -> None:
+    long = {
+        path.relative_to(PACKAGE).as_posix(): lines
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}; split each by job"
 
 
 def module_counts(package: Path) -> dict[str, int]:
