@@ -87,6 +87,13 @@ CATALOGUE: Final = (
         reads=("unit", "integration"),
         tools=("git", "diff-cover"),
     ),
+    Stage(
+        name="load",
+        doc="the service under Locust's load: latency histograms, memory, Locust's own reports, in "
+        ".gates/load/",
+        enabled_by="load",
+        tools=("locust",),
+    ),
 )
 GATES_DOC: Final = "run every stage, then judge the evidence against gates.toml: the verdict"
 

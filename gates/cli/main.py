@@ -21,6 +21,7 @@ from gates.baseline import cli as cli_baseline
 from gates.cli import bench as cli_bench
 from gates.cli import check as cli_check
 from gates.cli import ci as cli_ci
+from gates.cli import load as cli_load
 from gates.cli import options
 from gates.cli import stage as cli_stage
 from gates.errors import ExitCode, GatesError, UsageError, exit_codes_text
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_check(sub)
     cli_stage.add_parsers(sub)
     cli_bench.add_parser(sub)
+    cli_load.add_parser(sub)
     cli_baseline.add_parser(sub)
     cli_ci.add_parsers(sub)
     return parser
@@ -165,6 +167,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cli_check.check,
     **cli_stage.COMMANDS,
     **cli_bench.COMMANDS,
+    **cli_load.COMMANDS,
     **cli_baseline.COMMANDS,
     **cli_ci.COMMANDS,
 }

@@ -15,9 +15,14 @@ from gates.readers import (
     coverage_text,
     diff_cover,
     file_list,
+    gates_load_latency,
+    gates_load_memory,
+    gates_load_scenario,
     gates_secrets,
     git_numstat,
     junit,
+    locust_failures_csv,
+    locust_json,
     mypy_json,
     mypy_linecount,
     pip_audit_json,
@@ -51,6 +56,11 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (actionlint_json, Kind.FINDINGS),
     (sarif, Kind.FINDINGS),
     (pytest_benchmark, Kind.BENCHMARKS),
+    (gates_load_latency, Kind.LOAD),
+    (gates_load_memory, Kind.LOAD),
+    (gates_load_scenario, Kind.LOAD),
+    (locust_json, Kind.LOAD),
+    (locust_failures_csv, Kind.LOAD),
 )
 
 READERS: dict[str, Reader] = {reader.FORMAT: reader for reader, _ in _REGISTRY}

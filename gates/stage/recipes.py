@@ -50,6 +50,7 @@ from gates.init.projectenv import (
     merge_install,
 )
 from gates.init.setupmeta import audit_arguments
+from gates.stage.config import LoadConfig
 from gates.stage.coverage import (
     as_paths,
     coverage_settings,
@@ -90,6 +91,7 @@ __all__ = [
     "ACTIONLINT_SHA256",
     "STAGES",
     "TOOL_SOURCES_ENV",
+    "LoadConfig",
     "Pipeline",
     "forget_verdict",
     "gates_install",
@@ -120,6 +122,7 @@ class Pipeline(StageSteps):
             "security": self.run_security,
             "benchmark": self.run_benchmark,
             "diff": self.run_diff,
+            "load": self.run_load,
         }
         for name in self.stages:
             self._session(
@@ -404,6 +407,31 @@ class Pipeline(StageSteps):
             success_codes=[0, 3],
         )
         self._done(session, "benchmark")
+
+    def run_load(self, session: nox.Session) -> None:
+        """The service under Locust's load: ``gates load`` with the pipeline's scenario.
+
+        The session installs the project (the service runs in it), Locust at the tool
+        pin and gates' listener's histogram library; ``gates load`` starts the service,
+        runs Locust and stops both, whatever happens.
+        """
+        assert self.load is not None  # registered only when set  # noqa: S101
+        self._install(session, tools=["locust", "hdrhistogram"], project=True)
+        session.run(
+            "gates",
+            "load",
+            "--reports",
+            self.reports,
+            "--config",
+            self.config,
+            *self.load.arguments(),
+            "--",
+            *self.load.locust_args,
+            *session.posargs,
+            # exit 3: no evidence (the service never became ready); the manifest says so
+            success_codes=[0, 3],
+        )
+        self._done(session, "load")
 
     def run_diff(self, session: nox.Session) -> None:
         self._install(session, tools=["diff-cover"])

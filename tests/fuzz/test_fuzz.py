@@ -36,6 +36,7 @@ _NOT_REPORTS: Final = (
     "make.sh",
     "exit-codes.txt",
     "stderr.txt",
+    "*.manifest.json",  # the load stage's manifests, kept to show what it recorded
     "summaries.txt",
     "version.txt",
     "*.reportlog.jsonl",

@@ -49,9 +49,9 @@ LAYERS: Final[dict[str, int]] = {
     "gates.benchmark": 8,
     "gates.unittest_junit": 8,
     "gates.secrets_scan": 8,
-    "gates.load.service": 8,  # running the load test: the service, the Locust listener, the steps
+    "gates.load.service": 8,  # running the load test: the service, the Locust listener
     "gates.load.listener": 8,
-    "gates.load.steps": 8,
+    "gates.load.stage": 8,
     "gates.load.recorder": 8,
     "gates.ci": 9,
     "gates.cli": 10,
@@ -78,6 +78,7 @@ READS_OR_RUNS: Final = (
     "gates.baseline.cli",
     "gates.load.service",
     "gates.load.listener",
+    "gates.load.stage",
     "gates.load.recorder",
     "gates.secrets_scan",
 )
@@ -96,6 +97,7 @@ PURE: Final = (
     "gates.load.histogram",
     "gates.load.summary",
     "gates.load.trend",
+    "gates.load.steps",
 )
 STAGE_CODE: Final = (
     "gates.stage",
@@ -104,7 +106,7 @@ STAGE_CODE: Final = (
     "gates.benchmark.rounds",
     "gates.load.service",
     "gates.load.listener",
-    "gates.load.steps",
+    "gates.load.stage",
     "gates.secrets_scan",
 )
 
