@@ -19,8 +19,10 @@ is within it (the upper bound at or below it), and are otherwise inconclusive
 order statistics of the exact histograms (:mod:`gates.load.percentiles`), each side
 one-sided 99 %; the slope's is Sen's (:mod:`gates.load.trend`).
 
-``db.mean_ms`` and ``db.p95_ms`` need database timing evidence, which this stage does
-not record yet: such a gate is unmeasured (``load-db-unmeasured``), never 0.
+``db.mean_ms`` (exact: the queries' summed time over their number) and ``db.p95_ms``
+(with its interval) read the service's own query times (``gates-load-db``, written by
+:mod:`gates.load.dbprobe`) in the measured window; without them such a gate is
+unmeasured (``load-db-unmeasured``), never 0.
 """
 
 from __future__ import annotations
@@ -33,8 +35,11 @@ from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
 from gates.kinds.interface import MeasureContext
 from gates.kinds.shared import every_report, tally_counts
+from gates.load import dbtime
+from gates.load.dbtime import DbTiming
 from gates.load.evidence import Latency
 from gates.load.memory import MemoryFigures, MemoryRecord, figures
+from gates.load.percentiles import percentile_of_histogram
 from gates.load.scenario import Plan
 from gates.load.steps import breaking_point, steps_of, windows_of
 from gates.load.summary import OVERALL, LocustTotals, Summary, summarise
@@ -50,7 +55,8 @@ __all__ = ["EXPECTED_TOOL", "KIND", "counts", "dedupe", "measure"]
 KIND: Final = Kind.LOAD
 EXPECTED_TOOL: Final = "locust"
 _QUANTILES: Final = {"load.p50_ms": 0.5, "load.p95_ms": 0.95, "load.p99_ms": 0.99}
-# Not reasons to distrust a step-load run's breaking point: falling behind is what it finds.
+# Not reasons to distrust a step-load run: its users change by design, and falling behind
+# is what it is there to find.
 _STEP_EXPECTED: Final = frozenset({"load-rate-behind", "load-users-not-reached"})
 
 
@@ -75,10 +81,14 @@ class _Run:
     summary: Summary
     memory: MemoryFigures
     record: MemoryRecord
+    db: DbTiming | None  # None: the service timed no query
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        return (*self.summary.problems, *self.memory.problems)
+        found = (*self.summary.problems, *self.memory.problems)
+        if self.plan.steps is None:
+            return found
+        return tuple(p for p in found if p.slug not in _STEP_EXPECTED)
 
 
 def dedupe(reports: Sequence[LoadedReport]) -> list[LoadedReport]:
@@ -99,8 +109,6 @@ def measure(
     if isinstance(run, Unmeasured):
         return run
     name = gate.metric.name
-    if name.startswith("db."):
-        return Unmeasured(problems=(_db_unmeasured(run.path),))
     if name == "load.breaking_users":
         return _breaking(gate, run)
     if run.problems:
@@ -115,6 +123,8 @@ def _trusted(gate: GateSpec, run: _Run) -> Measurement:
         return _percentile(gate, run, _QUANTILES[name])
     if name.startswith("memory."):
         return _memory(gate, run)
+    if name.startswith("db."):
+        return _database(gate, run)
     return _rate(gate, run)
 
 
@@ -137,6 +147,7 @@ def _run(reports: Sequence[LoadedReport]) -> _Run | Unmeasured:
     if missing:
         return Unmeasured(problems=(_part_missing(report.path, missing),))
     plan, record = plans[0], records[0]
+    timings = [r.data.load for r in same if isinstance(r.data.load, DbTiming)]
     summary = summarise(latency, plan.scenario, path=report.path, locust=_merged(totals))
     memory = figures(
         record,
@@ -145,7 +156,8 @@ def _run(reports: Sequence[LoadedReport]) -> _Run | Unmeasured:
         path=report.path.replace("latency.json", "memory.json"),
         max_gap_s=plan.max_memory_gap_s,
     )
-    return _Run(report.path, latency, plan, summary, memory, record)
+    db = timings[0] if len(timings) == 1 else None
+    return _Run(report.path, latency, plan, summary, memory, record, db)
 
 
 def _merged(totals: Sequence[LocustTotals]) -> LocustTotals | None:
@@ -189,6 +201,26 @@ def _memory(gate: GateSpec, run: _Run) -> Measurement:
         return Unmeasured(problems=(_no_memory(run.path),))
     shown = f"Theil-Sen over {slope.n} windows after the warm-up"
     return _decide(gate, run.path, _Estimate(name, slope.estimate, slope.low, slope.high, shown))
+
+
+def _database(gate: GateSpec, run: _Run) -> Measurement:
+    """The queries' mean (exact: summed times) or p95 (with its interval), measured window only."""
+    if run.db is None:
+        return Unmeasured(problems=(_db_unmeasured(run.path),))
+    found = dbtime.figures(run.db, run.summary.measured_from, run.summary.measured_to)
+    name = gate.metric.name
+    if found.mean_ms is None:
+        return Unmeasured(
+            problems=(_db_unmeasured(run.path, "ran no query in the measured window"),)
+        )
+    if name == "db.mean_ms":
+        return Measured(
+            value=found.mean_ms,
+            summary=f"{found.queries:,} queries after the warm-up ({run.db.source} events)",
+        )
+    p95 = percentile_of_histogram(found.histogram, 0.95)
+    how = f"p95 of {found.queries:,} queries after the warm-up"
+    return _decide(gate, run.path, _Estimate(name, p95.value, p95.low, p95.high, how))
 
 
 def _rate(gate: GateSpec, run: _Run) -> Measurement:
@@ -258,9 +290,8 @@ def _breaking(gate: GateSpec, run: _Run) -> Measurement:
     limits = run.plan.steps
     if limits is None:
         return Unmeasured(problems=(_not_steps(run.path),))
-    distrust = [p for p in run.problems if p.slug not in _STEP_EXPECTED]
-    if distrust:
-        return Unmeasured(problems=_as_problems(distrust), summary=_trust_summary(run))
+    if run.problems:
+        return Unmeasured(problems=_as_problems(run.problems), summary=_trust_summary(run))
     steps = steps_of(windows_of(run.latency, run.record))
     breaking = breaking_point(steps, limits)
     rows = tuple(
@@ -371,13 +402,14 @@ def _no_memory(path: str) -> Problem:
     )
 
 
-def _db_unmeasured(path: str) -> Problem:
+def _db_unmeasured(path: str, why: str = "") -> Problem:
     return Problem(
         slug="load-db-unmeasured",
         path=path,
-        message="the load run recorded no database timing (pg_stat_statements or the"
-        " application's query events): db.* is missing, not 0",
-        hint="drop the db.* gate, or set its `on-missing`, until the stage records query times",
+        message=f"the service {why or 'timed no database query (no db.json beside the run)'}:"
+        " db.* is missing, not 0",
+        hint="call gates.load.dbprobe.install() in the service (SQLAlchemy's events), and"
+        " write the probe when it stops (docs/load.md#database-time)",
     )
 
 

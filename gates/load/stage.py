@@ -36,6 +36,7 @@ _REPORTS: Final = (
     ("memory.json", "gates-load-memory"),
     ("locust.json", "locust-json"),
     ("locust_failures.csv", "locust-failures-csv"),
+    ("db.json", "gates-load-db"),  # when the service timed its queries (gates.load.dbprobe)
 )
 
 

@@ -52,6 +52,7 @@ LAYERS: Final[dict[str, int]] = {
     "gates.load.service": 8,  # running the load test: the service, the Locust listener
     "gates.load.listener": 8,
     "gates.load.stage": 8,
+    "gates.load.dbprobe": 8,  # runs inside the service under load
     "gates.load.recorder": 8,
     "gates.ci": 9,
     "gates.cli": 10,
@@ -79,6 +80,7 @@ READS_OR_RUNS: Final = (
     "gates.load.service",
     "gates.load.listener",
     "gates.load.stage",
+    "gates.load.dbprobe",
     "gates.load.recorder",
     "gates.secrets_scan",
 )
@@ -107,6 +109,7 @@ STAGE_CODE: Final = (
     "gates.load.service",
     "gates.load.listener",
     "gates.load.stage",
+    "gates.load.dbprobe",
     "gates.secrets_scan",
 )
 

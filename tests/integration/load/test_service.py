@@ -124,6 +124,39 @@ def test_a_service_that_never_becomes_ready_is_named_and_stopped(tmp_path: Path)
     assert list(tmp_path.iterdir()) == []  # no half evidence
 
 
+_DAEMON = """
+import os, sys, time
+if os.fork() == 0:  # a daemon, as pg_ctl starts PostgreSQL: a new session, out of the tree
+    os.setsid()
+    if os.fork() == 0:
+        with open(sys.argv[1], "w") as handle:
+            handle.write(str(os.getpid()))
+        time.sleep(600)
+    os._exit(0)
+time.sleep(600)
+"""
+
+
+def test_a_daemon_the_service_started_out_of_its_tree_is_stopped_too(tmp_path: Path) -> None:
+    pid_file = tmp_path / "daemon.pid"
+    service = ServiceSpec(
+        command=[PY, "-c", _DAEMON, str(pid_file)],
+        ready_url=f"http://127.0.0.1:{_free_port()}/ready",
+        ready_timeout_s=3,
+    )
+    with pytest.raises(ServiceNotReadyError):
+        run_load(service, _locust(1), tmp_path / "load")
+    daemon = int(pid_file.read_text())
+    assert not Path(f"/proc/{daemon}").exists() or _zombie(daemon)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except OSError:
+        return True
+
+
 def test_a_service_that_exits_is_named_with_its_code_and_log(tmp_path: Path) -> None:
     dies = ServiceSpec(
         command=[PY, "-c", "print('no database'); raise SystemExit(3)"],

@@ -216,3 +216,21 @@ def test_the_interval_brackets_the_raw_latencies_percentile() -> None:
     assert from_histogram.low <= exact.value <= from_histogram.high
     assert abs(from_histogram.value - exact.value) <= exact.value * 0.001 + 1e-6
     assert OVERALL == "(all)"
+
+
+# ---------------------------------------------------------------- paybot, a real service
+
+
+def test_paybot_under_its_load_reads_as_its_own_figures() -> None:
+    stage = run_stage("paybot")
+    db = read("paybot", "run/db.json", "gates-load-db")
+    stage = dataclasses.replace(stage, reports=(*stage.reports, db))
+    p95 = gate(stage, "load.p95_ms", "max = 200")
+    assert p95.status is Status.PASS, p95.reason
+    assert gate(stage, "load.error_rate", "max = 1").observed == 0.0
+    mean = gate(stage, "db.mean_ms", "max = 50")
+    assert mean.status is Status.PASS
+    assert "queries after the warm-up (sqlalchemy events)" in mean.reason
+    assert gate(stage, "db.p95_ms", "max = 50").status is Status.PASS
+    pay = gate(stage, "load.p95_ms", "max = 200", 'endpoint = "POST /orders/{id}/pay"')
+    assert pay.status is Status.PASS

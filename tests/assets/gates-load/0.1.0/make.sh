@@ -44,3 +44,21 @@ STEP_WAIT_MS=0 STEP_USERS=2,4,8,16,32 STEP_S=4 run steps-saturated 18945 --locus
 run never-ready 18944 --locustfile $LOCUSTFILE --ready-url http://127.0.0.1:18999/ready \
     --ready-timeout 3 --users 1 --run-time 5 --warmup 0
 rm -rf "$ROOT/.gates-assets"
+# paybot under its own load (examples/paybot, with paybot and gates[load] installed in the
+# environment: `nox -s load` there makes it); kept as paybot.<file>. Not run by default: it
+# needs Debian's postgresql and redis-server. `sh make.sh paybot` runs it.
+if [ "${1:-}" = paybot ]; then
+    PAYBOT=$ROOT/examples/paybot
+    (cd "$PAYBOT" && "$GATES" load --reports .gates-assets --stage paybot \
+        --service "$PYTHON load/serve.py 18962" --ready-url http://127.0.0.1:18962/readyz \
+        --ready-timeout 180 --locustfile load/locustfile.py --host http://127.0.0.1:18962 \
+        --users 20 --spawn-rate 10 --run-time 90 --warmup 20 --window 5) > /dev/null 2>> stderr.txt
+    echo "paybot $?" >> exit-codes.txt
+    folder=$PAYBOT/.gates-assets/paybot
+    cp "$folder/scenario.json" paybot.scenario.json
+    cp "$folder/manifest.json" paybot.manifest.json
+    for file in latency.json memory.json locust.json locust_failures.csv db.json; do
+        cp "$folder/run/$file" "paybot.$file"
+    done
+    rm -rf "$PAYBOT/.gates-assets"
+fi
