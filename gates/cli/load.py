@@ -63,6 +63,11 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     load.add_argument("--step-p95-ms", type=float, help="a step window breaks above this p95")
     load.add_argument("--step-error-rate", type=float, help="... above this share of errors")
     load.add_argument("--step-rps-per-user", type=float, help="... behind this rate per user")
+    load.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample the service with py-spy: run/profile/ (speedscope JSON, top 20 functions)",
+    )
     load.add_argument("--stage", default="load", help="stage name (default: load)")
     load.add_argument("--reproduce", default="nox -s load", help="the command shown in verdicts")
 
@@ -97,6 +102,7 @@ def _load(args: argparse.Namespace) -> int:
         window_s=args.window,
         locust_args=tuple(args.tool_command),
         reproduce=args.reproduce,
+        profile=args.profile,
         argv=("gates", *args.command_line),
         unaffected=policy.settings.unaffected if policy else (),
     )

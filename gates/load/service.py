@@ -45,6 +45,7 @@ from urllib.parse import urlsplit
 from gates.load import memory_evidence
 from gates.load.dbprobe import ENV as DB_ENV
 from gates.load.memory import PROC, MemoryRecord, Sampler, tree_of
+from gates.load.profile import summarise
 
 __all__ = [
     "LoadRunError",
@@ -58,6 +59,7 @@ __all__ = [
 
 _GRACE_S: Final = 10.0  # SIGTERM, then this long, then SIGKILL
 _LOCUST_SLACK_S: Final = 90.0  # beyond --run-time: spawn, stop timeout, the final shards
+_PROFILE_WRITE_S: Final = 60.0  # py-spy writing its file after SIGINT
 RUN_ENV: Final = "GATES_LOAD_RUN"  # the mark the service's processes inherit (_sweep)
 
 
@@ -137,6 +139,7 @@ def run_load(
     python: str = sys.executable,
     memory_interval_s: float = 0.25,
     on_started: Callable[[str, int], None] | None = None,
+    profile: bool = False,
 ) -> RunResult:
     """Run the service under Locust's load and keep the evidence in ``out`` (replaced)."""
     check_loopback(service.ready_url)
@@ -151,7 +154,8 @@ def run_load(
             sampler = Sampler(server.pid, memory_interval_s)
             sampler.start()
             try:
-                code, locust_pid = _run_locust(locust, work, python, on_started)
+                with _profiled(server.pid, work / "profile", enabled=profile):
+                    code, locust_pid = _run_locust(locust, work, python, on_started)
             finally:
                 memory = sampler.stop()
             memory_evidence.write(work / "memory.json", memory)
@@ -162,6 +166,36 @@ def run_load(
         shutil.rmtree(work, ignore_errors=True)
         raise
     return RunResult(out, code, server.pid, locust_pid, memory)
+
+
+@contextlib.contextmanager
+def _profiled(pid: int, folder: Path, *, enabled: bool) -> Iterator[None]:
+    """py-spy samples the service's tree while the block runs; a profile it could not take
+    is a note in ``folder/unavailable.txt``, never the run's failure."""
+    if not enabled:
+        yield
+        return
+    folder.mkdir()
+    spy = shutil.which("py-spy")
+    if spy is None:
+        (folder / "unavailable.txt").write_text("py-spy is not installed\n", encoding="utf-8")
+        yield
+        return
+    output = folder / "profile.speedscope.json"
+    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "100"]
+    command += ["--format", "speedscope", "--output", str(output), "--nonblocking"]
+    with (folder / "py-spy.log").open("wb") as sink:
+        spying = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink)
+        try:
+            yield
+        finally:
+            spying.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+            try:
+                spying.wait(timeout=_PROFILE_WRITE_S)
+            except subprocess.TimeoutExpired:
+                spying.kill()
+                spying.wait()
+    summarise(folder, output, spying.returncode)
 
 
 @contextlib.contextmanager

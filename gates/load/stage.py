@@ -52,6 +52,7 @@ class LoadRequest:
     window_s: float = 5.0
     locust_args: Sequence[str] = ()
     reproduce: str = "nox -s load"
+    profile: bool = False  # py-spy samples the service: profile/ kept for people
     argv: Sequence[str] = ()
     unaffected: Sequence[str] = ()
 
@@ -82,7 +83,7 @@ def run_stage(request: LoadRequest, *, log: Callable[[str], None]) -> Manifest:
         f" {plan.warmup_s:g} s, against {request.host}"
     )
     try:
-        result = run_load(request.service, spec, recorder.folder / RUN)
+        result = run_load(request.service, spec, recorder.folder / RUN, profile=request.profile)
     except LoadRunError as error:
         recorder.tool(TOOL, version=_version(), argv=request.argv, exit_code=2)
         recorder.report("scenario.json", format=scenario.FORMAT, tool=TOOL)

@@ -45,6 +45,7 @@ class LoadConfig:
     step_error_rate: float | None = None
     step_rps_per_user: float | None = None
     locust_args: Sequence[str] = ()
+    profile: bool = False  # py-spy samples the service: .gates/load/run/profile/
 
     def arguments(self) -> list[str]:
         """The ``gates load`` options of this scenario."""
@@ -68,6 +69,7 @@ class LoadConfig:
             f"--window={self.window_s:g}",
             *(f"{name}={value:g}" for name, value in optional.items() if value is not None),
             *(["--steps"] if self.steps else []),
+            *(["--profile"] if self.profile else []),
         ]
 
 

@@ -416,7 +416,8 @@ class Pipeline(StageSteps):
         runs Locust and stops both, whatever happens.
         """
         assert self.load is not None  # registered only when set  # noqa: S101
-        self._install(session, tools=["locust", "hdrhistogram"], project=True)
+        tools = ["locust", "hdrhistogram", *(["py-spy"] if self.load.profile else [])]
+        self._install(session, tools=tools, project=True)
         session.run(
             "gates",
             "load",

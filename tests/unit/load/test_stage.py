@@ -33,8 +33,9 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _fake_run(exit_code: int = 1) -> Callable[[ServiceSpec, LocustSpec, Path], RunResult]:
-    def run(service: ServiceSpec, locust: LocustSpec, out: Path) -> RunResult:
+def _fake_run(exit_code: int = 1) -> Callable[..., RunResult]:
+    def run(service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool) -> RunResult:
+        assert not profile
         out.mkdir(parents=True)
         for name in ("latency.json", "memory.json", "locust.json", "locust_failures.csv"):
             shutil.copy(ASSETS / f"steady.{name}", out / name)
@@ -92,7 +93,7 @@ def test_the_stage_records_each_report_and_locusts_exit_code(
 def test_a_run_that_could_not_start_is_the_stages_error(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def never(service: ServiceSpec, locust: LocustSpec, out: Path) -> RunResult:
+    def never(service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool) -> RunResult:
         raise LoadRunError("the service never became ready: http://127.0.0.1:8000/ready")
 
     monkeypatch.setattr(load_stage, "run_load", never)
