@@ -10,6 +10,7 @@ request grows whatever the rate, and no process outlives the run.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -122,6 +123,19 @@ def test_a_service_that_never_becomes_ready_is_named_and_stopped(tmp_path: Path)
         run_load(never, _locust(1), tmp_path / "load", on_started=started.__setitem__)
     assert _gone(started["service"])
     assert list(tmp_path.iterdir()) == []  # no half evidence
+
+
+def test_a_profiled_run_keeps_the_services_profile_or_says_why_not(tmp_path: Path) -> None:
+    port = _free_port()
+    result = run_load(_service(port), _locust(port, run_time_s=6), tmp_path / "load", profile=True)
+    profile = result.out / "profile"
+    if shutil.which("py-spy"):
+        table = (profile / "top20.md").read_text()
+        assert (profile / "profile.speedscope.json").is_file()
+        assert table.count("\n| `") >= 1, table  # at least one function of the service
+    else:
+        assert "not installed" in (profile / "unavailable.txt").read_text()
+    assert (result.out / "latency.json").is_file()  # profiling never costs the run
 
 
 _DAEMON = """
