@@ -33,6 +33,7 @@ from typing import Final
 
 from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
+from gates.kinds import load_problems as problems
 from gates.kinds.interface import MeasureContext
 from gates.kinds.shared import every_report, tally_counts
 from gates.load import dbtime
@@ -133,7 +134,7 @@ def _run(reports: Sequence[LoadedReport]) -> _Run | Unmeasured:
     stages = sorted({r.stage for r, _ in latencies})
     if len(latencies) != 1:
         where = reports[0].path if reports else ""
-        return Unmeasured(problems=(_incomplete(where, len(latencies), stages),))
+        return Unmeasured(problems=(problems.incomplete(where, len(latencies), stages),))
     report, latency = latencies[0]
     same = [r for r in reports if r.stage == report.stage]
     plans = [r.data.load for r in same if isinstance(r.data.load, Plan)]
@@ -145,7 +146,7 @@ def _run(reports: Sequence[LoadedReport]) -> _Run | Unmeasured:
         if len(found) != 1
     ]
     if missing:
-        return Unmeasured(problems=(_part_missing(report.path, missing),))
+        return Unmeasured(problems=(problems.part_missing(report.path, missing),))
     plan, record = plans[0], records[0]
     timings = [r.data.load for r in same if isinstance(r.data.load, DbTiming)]
     summary = summarise(latency, plan.scenario, path=report.path, locust=_merged(totals))
@@ -175,7 +176,13 @@ def _percentile(gate: GateSpec, run: _Run, q: float) -> Measurement:
     endpoint = gate.endpoint or OVERALL
     figures_ = run.summary.figures(endpoint)
     if figures_ is None:
-        return Unmeasured(problems=(_no_endpoint(run, endpoint),))
+        return Unmeasured(
+            problems=(
+                problems.no_endpoint(
+                    run.path, endpoint, [f.endpoint for f in run.summary.endpoints]
+                ),
+            )
+        )
     percentile = figures_.percentile(q)
     name = gate.metric.name
     shown = f"p{q * 100:g} of {endpoint}, {figures_.requests:,} requests"
@@ -189,7 +196,7 @@ def _memory(gate: GateSpec, run: _Run) -> Measurement:
     if name == "memory.peak_mb":
         peak = run.memory.peak_mb
         if peak is None:
-            return Unmeasured(problems=(_no_memory(run.path),))
+            return Unmeasured(problems=(problems.no_memory(run.path),))
         rss = run.memory.peak_rss_mb
         return Measured(
             value=peak,
@@ -198,7 +205,7 @@ def _memory(gate: GateSpec, run: _Run) -> Measurement:
         )
     slope = run.memory.growth_mb_per_10k
     if slope is None:
-        return Unmeasured(problems=(_no_memory(run.path),))
+        return Unmeasured(problems=(problems.no_memory(run.path),))
     shown = f"Theil-Sen over {slope.n} windows after the warm-up"
     return _decide(gate, run.path, _Estimate(name, slope.estimate, slope.low, slope.high, shown))
 
@@ -206,12 +213,12 @@ def _memory(gate: GateSpec, run: _Run) -> Measurement:
 def _database(gate: GateSpec, run: _Run) -> Measurement:
     """The queries' mean (exact: summed times) or p95 (with its interval), measured window only."""
     if run.db is None:
-        return Unmeasured(problems=(_db_unmeasured(run.path),))
+        return Unmeasured(problems=(problems.db_unmeasured(run.path),))
     found = dbtime.figures(run.db, run.summary.measured_from, run.summary.measured_to)
     name = gate.metric.name
     if found.mean_ms is None:
         return Unmeasured(
-            problems=(_db_unmeasured(run.path, "ran no query in the measured window"),)
+            problems=(problems.db_unmeasured(run.path, "ran no query in the measured window"),)
         )
     if name == "db.mean_ms":
         return Measured(
@@ -227,7 +234,13 @@ def _rate(gate: GateSpec, run: _Run) -> Measurement:
     endpoint = gate.endpoint or OVERALL
     figures_ = run.summary.figures(endpoint)
     if figures_ is None or figures_.requests == 0:
-        return Unmeasured(problems=(_no_endpoint(run, endpoint),))
+        return Unmeasured(
+            problems=(
+                problems.no_endpoint(
+                    run.path, endpoint, [f.endpoint for f in run.summary.endpoints]
+                ),
+            )
+        )
     span = run.summary.measured_to - run.summary.measured_from
     if gate.metric.name == "load.error_rate":
         rate = 100.0 * figures_.errors / figures_.requests
@@ -250,7 +263,7 @@ def _decide(
     interval = f"[{_bound_text(name, low)}, {_bound_text(name, high)}]"
     summary = f"{format_value(name, value)} {interval} ({estimate.how})"
     if value is None:
-        return Unmeasured(problems=(_inconclusive(path, name, summary),), summary=summary)
+        return Unmeasured(problems=(problems.inconclusive(path, name, summary),), summary=summary)
     over = gate.max is not None and low is not None and low > gate.max
     under = gate.min is not None and high is not None and high < gate.min
     if over or under:
@@ -262,7 +275,9 @@ def _decide(
     within_min = gate.min is None or (low is not None and low >= gate.min)
     if within_max and within_min:
         return Measured(value=value, summary=summary, offenders=offenders)
-    return Unmeasured(problems=(_inconclusive(path, name, summary, gate.bound),), summary=summary)
+    return Unmeasured(
+        problems=(problems.inconclusive(path, name, summary, gate.bound),), summary=summary
+    )
 
 
 def _endpoint_rows(run: _Run, q: float) -> tuple[Offender, ...]:
@@ -289,7 +304,7 @@ def _endpoint_rows(run: _Run, q: float) -> tuple[Offender, ...]:
 def _breaking(gate: GateSpec, run: _Run) -> Measurement:
     limits = run.plan.steps
     if limits is None:
-        return Unmeasured(problems=(_not_steps(run.path),))
+        return Unmeasured(problems=(problems.not_steps(run.path),))
     if run.problems:
         return Unmeasured(problems=_as_problems(run.problems), summary=_trust_summary(run))
     steps = steps_of(windows_of(run.latency, run.record))
@@ -319,7 +334,7 @@ def _breaking(gate: GateSpec, run: _Run) -> Measurement:
             if held is not None
             else "the run has no whole window to read steps from"
         )
-        return Unmeasured(problems=(_no_break(run.path, message),))
+        return Unmeasured(problems=(problems.no_break(run.path, message),))
     return Measured(
         value=float(breaking.held_up_to),
         summary=f"no step broke: held up to {breaking.held_up_to} users (the breaking point is"
@@ -350,82 +365,6 @@ def _bound_text(name: str, value: float | None) -> str:
     return "?" if value is None else format_value(name, value)
 
 
-def _inconclusive(path: str, name: str, summary: str, bound: str = "") -> Problem:
-    spans = f" spans the bound {bound}" if bound else " has no value"
-    return Problem(
-        slug="load-inconclusive",
-        path=path,
-        message=f"{name} {summary}{spans}: the run cannot tell pass from fail",
-        hint="run longer (more requests narrow the interval), or with less noise on the machine",
-    )
-
-
-def _incomplete(path: str, found: int, stages: Sequence[str]) -> Problem:
-    message = (
-        f"the gate's stages hold {found} load runs ({', '.join(stages)}); a gate reads one"
-        if found
-        else "holds no latency.json, though a load report is here"
-    )
-    return Problem(
-        slug="load-evidence-incomplete",
-        path=path,
-        message=message,
-        hint="name one stage with `stage = ...`, or rerun the load stage",
-    )
-
-
-def _part_missing(path: str, missing: Sequence[str]) -> Problem:
-    return Problem(
-        slug="load-evidence-incomplete",
-        path=path,
-        message=f"the run's {' and '.join(missing)} is missing or repeated beside it",
-        hint="rerun the load stage: it records latency, memory and scenario together",
-    )
-
-
-def _no_endpoint(run: _Run, endpoint: str) -> Problem:
-    known = ", ".join(item.endpoint for item in run.summary.endpoints[:8]) or "none"
-    return Problem(
-        slug="load-no-endpoint",
-        path=run.path,
-        message=f"no request to {endpoint!r} was measured (endpoints: {known})",
-        hint='name an endpoint as Locust does, "<METHOD> <name>", or leave `endpoint` out',
-    )
-
-
-def _no_memory(path: str) -> Problem:
-    return Problem(
-        slug="load-memory-gaps",
-        path=path,
-        message="the memory record has too few samples for the figure",
-        hint="run longer than a few windows; check that the service's /proc is readable",
-    )
-
-
-def _db_unmeasured(path: str, why: str = "") -> Problem:
-    return Problem(
-        slug="load-db-unmeasured",
-        path=path,
-        message=f"the service {why or 'timed no database query (no db.json beside the run)'}:"
-        " db.* is missing, not 0",
-        hint="call gates.load.dbprobe.install() in the service (SQLAlchemy's events), and"
-        " write the probe when it stops (docs/load.md#database-time)",
-    )
-
-
-def _not_steps(path: str) -> Problem:
-    return Problem(
-        slug="load-no-steps",
-        path=path,
-        message="load.breaking_users needs a step-load run; this one was steady",
-        hint="run the stage with `steps=` (LoadConfig) into a stage of its own",
-    )
-
-
-def _no_break(path: str, message: str) -> Problem:
-    return Problem(
-        slug="load-no-steps",
-        path=path,
-        message=message,
-        hint="add larger steps, or bound load.breaking_users with `min` only",
-    )
+def _no_endpoint(run: _Run, endpoint: str) -> Unmeasured:
+    known = [figures_.endpoint for figures_ in run.summary.endpoints]
+    return Unmeasured(problems=(problems.no_endpoint(run.path, endpoint, known),))
