@@ -140,11 +140,12 @@ def _run(reports: Sequence[LoadedReport]) -> _Run | Unmeasured:
     plans = [r.data.load for r in same if isinstance(r.data.load, Plan)]
     records = [r.data.load for r in same if isinstance(r.data.load, MemoryRecord)]
     totals = [r.data.load for r in same if isinstance(r.data.load, LocustTotals)]
+    counted = [t for t in totals if t.requests is not None]  # Locust's JSON: the cross-check
     missing = [
         name
         for name, found in (("scenario.json", plans), ("memory.json", records))
         if len(found) != 1
-    ]
+    ] + ([] if counted else ["locust.json"])
     if missing:
         return Unmeasured(problems=(problems.part_missing(report.path, missing),))
     plan, record = plans[0], records[0]

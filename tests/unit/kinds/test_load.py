@@ -156,6 +156,12 @@ def test_a_run_without_its_memory_record_blocks() -> None:
     assert "memory.json" in result.problems[0].message
 
 
+def test_a_run_without_locusts_own_counts_cannot_be_cross_checked() -> None:
+    result = gate(run_stage("steady", leave_out="locust.json"), "load.p95_ms", "max = 200")
+    assert slugs(result) == {"load-evidence-incomplete"}
+    assert "locust.json" in result.problems[0].message
+
+
 def test_a_gate_over_two_runs_asks_for_one() -> None:
     steady, steps = run_stage("steady"), run_stage("steps", stage="steps")
     policy = '[gate.g]\nmetric = "load.p95_ms"\nmax = 200\n'
