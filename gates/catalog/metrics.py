@@ -25,6 +25,7 @@ class Kind(enum.Enum):
     TESTS = "tests"
     FINDINGS = "findings"
     BENCHMARKS = "benchmarks"
+    LOAD = "load"  # the load stage: latency, rate, errors, memory and database time under load
 
 
 class Unit(enum.StrEnum):
@@ -32,6 +33,9 @@ class Unit(enum.StrEnum):
 
     PERCENT = "%"
     COUNT = ""  # a whole number
+    MILLISECONDS = "ms"
+    MEBIBYTES = "MiB"
+    PER_SECOND = "/s"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,6 +64,11 @@ def _count(name: str, kind: Kind, description: str) -> Metric:
     return Metric(
         name=name, kind=kind, description=description, domain=(0.0, _INF), unit=Unit.COUNT
     )
+
+
+def _measure(name: str, unit: Unit, description: str, *, signed: bool = False) -> Metric:
+    low = -_INF if signed else 0.0
+    return Metric(name=name, kind=Kind.LOAD, description=description, domain=(low, _INF), unit=unit)
 
 
 METRICS: dict[str, Metric] = {
@@ -91,5 +100,36 @@ METRICS: dict[str, Metric] = {
             Kind.BENCHMARKS,
             "benchmarks significantly slower than the base",
         ),
+        _measure("load.p50_ms", Unit.MILLISECONDS, "median latency under load, with its interval"),
+        _measure("load.p95_ms", Unit.MILLISECONDS, "95th percentile latency, with its interval"),
+        _measure("load.p99_ms", Unit.MILLISECONDS, "99th percentile latency, with its interval"),
+        Metric(
+            name="load.error_rate",
+            kind=Kind.LOAD,
+            description="failed requests / requests in the measured window",
+            domain=(0.0, 100.0),
+            unit=Unit.PERCENT,
+        ),
+        _measure(
+            "load.rps", Unit.PER_SECOND, "requests per second achieved in the measured window"
+        ),
+        Metric(
+            name="load.breaking_users",
+            kind=Kind.LOAD,
+            description="users of the first step that broke two windows in a row (step load)",
+            domain=(0.0, _INF),
+            unit=Unit.COUNT,
+        ),
+        _measure("memory.peak_mb", Unit.MEBIBYTES, "the service tree's highest PSS over the run"),
+        _measure(
+            "memory.growth_mb_per_10k",
+            Unit.MEBIBYTES,
+            "PSS growth per 10,000 requests after the warm-up (Theil-Sen), with its interval",
+            signed=True,
+        ),
+        _measure(
+            "db.mean_ms", Unit.MILLISECONDS, "mean time of the queries in the measured window"
+        ),
+        _measure("db.p95_ms", Unit.MILLISECONDS, "95th percentile of those queries' times"),
     )
 }

@@ -24,6 +24,7 @@ __all__ = [
     "STAGE_TAG",
     "Stage",
     "stage",
+    "stage_after",
     "stage_requires",
 ]
 
@@ -41,6 +42,9 @@ class Stage:
     reads: tuple[str, ...] = ()  # the stages whose evidence it reads, when they are enabled
     tools: tuple[str, ...] = ()  # the tools it runs, as gates.catalog.tools names them
     every_file: bool = False  # its tools may read any file: no `unaffected` glob is left out
+    # it measures the machine (latency, memory): Nox runs it after every other enabled stage,
+    # never beside them, so a parallel `nox -s gates` does not load the machine it measures
+    alone: bool = False
 
 
 CATALOGUE: Final = (
@@ -87,6 +91,14 @@ CATALOGUE: Final = (
         reads=("unit", "integration"),
         tools=("git", "diff-cover"),
     ),
+    Stage(
+        name="load",
+        doc="the service under Locust's load: latency histograms, memory, Locust's own reports, in "
+        ".gates/load/",
+        enabled_by="load",
+        tools=("locust",),
+        alone=True,
+    ),
 )
 GATES_DOC: Final = "run every stage, then judge the evidence against gates.toml: the verdict"
 
@@ -109,3 +121,12 @@ def stage_requires(name: str, stages: Sequence[str]) -> tuple[str, ...]:
     """
     found = stage(name)
     return tuple(other for other in found.reads if other in stages) if found else ()
+
+
+def stage_after(name: str, stages: Sequence[str]) -> tuple[str, ...]:
+    """The enabled ``stages`` that Nox runs before ``name``: what it reads, or every other
+    stage for a stage that measures the machine (``alone``); the order only, never evidence."""
+    found = stage(name)
+    if found is not None and found.alone:
+        return tuple(other for other in stages if other != name)
+    return stage_requires(name, stages)

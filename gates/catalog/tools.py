@@ -93,6 +93,15 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
     # `gates bench` itself: 0 evidence produced, 3 it could not (no base, a failed install),
     # which its manifest's error already says; anything else is a crash
     "gates-bench": ToolSpec(frozenset({0, 3}), kinds=frozenset({Kind.BENCHMARKS})),
+    # Locust, run headless by the load stage: 0 no request failed, 1 some failed (or a hook
+    # said so: Locust lets any hook set it); 2 Locust's own error. The exit code is never the
+    # load verdict: gates' listener and the run's checks are (gates.load.summary)
+    "locust": ToolSpec(
+        frozenset({0, 1}),
+        failures={2: "Locust's own error: bad options, a locustfile that fails to import"},
+        kinds=frozenset({Kind.LOAD}),
+        pin="locust",
+    ),
     # coverage report/json/xml: 0 fine, 2 under `fail_under`; 1 = error ("No data to report")
     "coverage": ToolSpec(frozenset({0, 2}), kinds=frozenset({Kind.COVERAGE}), pin="coverage"),
     # bandit: 0 no issues, 1 issues found; anything else is a usage error or crash

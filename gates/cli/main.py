@@ -38,6 +38,7 @@ class _Parser(argparse.ArgumentParser):
 GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "gates.cli.stage": ("run", "init", "tools", "schema"),
     "gates.cli.bench": ("bench",),
+    "gates.cli.load": ("load",),
     "gates.baseline.cli": ("baseline",),
     "gates.cli.ci": ("plan", "jobs", "annotate", "comment"),
 }

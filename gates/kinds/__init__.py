@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TypeAlias, assert_never
 
 from gates.catalog.metrics import Kind
-from gates.kinds import benchmarks, coverage, findings, patch, tests
+from gates.kinds import benchmarks, coverage, findings, load, patch, tests
 from gates.kinds.interface import EvidenceKind, MeasureContext
 from gates.model.measurement import Measured, Measurement, NotApplicable, Unmeasured
 
@@ -44,5 +44,7 @@ def evidence_kind(kind: Kind) -> EvidenceKind:
             return findings
         case Kind.BENCHMARKS:
             return benchmarks
+        case Kind.LOAD:
+            return load
         case _:
             assert_never(kind)

@@ -1,6 +1,6 @@
 """The master's side of the listener: every process's shards, added up exactly.
 
-A shard (:meth:`gates.load.recorder.Recorder.drain`) is a plain dictionary that crossed
+A shard (:meth:`gates.load.run.recorder.Recorder.drain`) is a plain dictionary that crossed
 from a worker in Locust's messages; :class:`Collector` checks its shape, decodes its
 histograms (:mod:`gates.load.histogram`, the standard library only) and adds them per
 endpoint and window. A shard it cannot read is a problem of the run, written into the

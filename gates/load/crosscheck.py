@@ -41,7 +41,19 @@ def totals_in_json(blob: Blob) -> tuple[int, int]:
 
 def failures_in_csv(blob: Blob) -> int:
     """The occurrences of every failure in Locust's ``PREFIX_failures.csv``."""
-    rows = csv.reader(io.StringIO(decode_text(blob)))
+    try:
+        return _occurrences(blob, list(csv.reader(io.StringIO(decode_text(blob), newline=""))))
+    except csv.Error as error:
+        raise EvidenceError(
+            f"is not a CSV file: {error}",
+            slug="malformed-report",
+            path=blob.path,
+            hint="the report was edited or cut; rerun the load stage",
+        ) from None
+
+
+def _occurrences(blob: Blob, table: list[list[str]]) -> int:
+    rows = iter(table)
     header = next(rows, [])
     if "Occurrences" not in header:
         raise EvidenceError(

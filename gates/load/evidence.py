@@ -25,7 +25,7 @@ worker's counts are what it recorded in total, ``final`` whether its last shard
 arrived; ``problems`` are the listener's own (a shard it could not read). A load row
 is one window: the users running then (summed over the processes), ``busy`` the highest
 share of the window any generator process ran or waited to run, ``lag`` how late (s)
-its loop's ticks woke at worst (see :mod:`gates.load.recorder`).
+its loop's ticks woke at worst (see :mod:`gates.load.run.recorder`).
 """
 
 from __future__ import annotations
@@ -209,7 +209,7 @@ def read(blob: Blob) -> Latency:
             f"is not {FORMAT} version {VERSION}",
             slug="unsupported-format",
             path=blob.path,
-            hint="write it with the load stage of this gates version (gates.load.listener)",
+            hint="write it with the load stage of this gates version (gates.load.run.listener)",
         )
     _check_geometry(doc.obj("histogram"))
     mode = doc.text("mode")

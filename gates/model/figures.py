@@ -13,6 +13,7 @@ reads two ways:
 * a count (:attr:`gates.catalog.metrics.Unit.COUNT`) as a whole number grouped by
   thousands (``1,200``); a value of a metric gates does not know (a verdict
   read back) alike, with two decimals, truncated, when it has a fraction;
+* a latency, a size or a rate (ms, MiB, /s) truncated to two decimals, with its unit;
 * no value, or a value that is not finite, as ``n/a``.
 """
 
@@ -46,6 +47,10 @@ def format_value(metric: str, value: float | None, precision: int | None = None)
             return f"{number}%"
         case Unit.COUNT:
             return f"{int(value):,}" if value.is_integer() else _cents(value)
+        case Unit.PER_SECOND:
+            return f"{_cents(value)}/s"
+        case Unit.MILLISECONDS | Unit.MEBIBYTES:
+            return f"{_cents(value)} {unit.value}"
         case _:
             assert_never(unit)
 

@@ -251,3 +251,7 @@ class ReportData:
     counts: Mapping[Count, int] = field(default_factory=dict)
     problems: Sequence[Problem] = ()
     coverage_total: CoverageTotal | None = None  # `coverage report`'s TOTAL row
+    # A load-stage record (gates.load: latency, memory, scenario, Locust's totals). Its
+    # types live two layers up, in gates.load, which this module may not import: the
+    # load kind narrows it with isinstance and blocks on anything else (gates.kinds.load).
+    load: object | None = None

@@ -75,6 +75,7 @@ class GateSpec:
     slowdown: float = 0.05
     new: bool = False  # only findings absent from the baseline (gates.baseline)
     changed: bool = False  # only findings on the lines this change touched
+    endpoint: str = ""  # a load gate on one endpoint ("GET /items"); "": all of them
 
     @property
     def bound(self) -> str:
@@ -224,6 +225,7 @@ def _gate(name: str, body: object) -> GateSpec:
         slowdown=_slowdown(body, where),
         new=_flag(body, "new", where),
         changed=_flag(body, "changed", where),
+        endpoint=text(body, "endpoint", where, default="") if "endpoint" in body else "",
     )
 
 

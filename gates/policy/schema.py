@@ -170,6 +170,11 @@ GATE_KEYS: dict[str, Key] = {
         "smallest slowdown that counts as a regression",
         frozenset({"benchmark.regressions"}),
     ),
+    "endpoint": Key(
+        {"type": "string", "minLength": 1},
+        'one endpoint as Locust names it, "<METHOD> <name>"; default: all endpoints together',
+        frozenset({"load.p50_ms", "load.p95_ms", "load.p99_ms", "load.error_rate", "load.rps"}),
+    ),
 }
 
 WAIVER_TARGETS: tuple[str, ...] = tuple(target.value for target in WaiverTarget)

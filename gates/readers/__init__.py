@@ -2,7 +2,7 @@
 
 The readers live in one sub-package per kind of evidence their reports give:
 ``coverage/``, ``patch/`` (the change and its coverage), ``testruns/``,
-``findings/``, ``benchmarks/``; :mod:`gates.readers.interface` is what each
+``findings/``, ``benchmarks/``, ``load/``; :mod:`gates.readers.interface` is what each
 one is. Adding a reader touches its module, one line here, real assets under
 ``tests/assets/<tool>/<version>/``, its tests, docs/readers.md and the changelog.
 """
@@ -26,6 +26,14 @@ from gates.readers.findings import (
     sarif,
 )
 from gates.readers.interface import ReadContext, Reader
+from gates.readers.load import (
+    gates_load_db,
+    gates_load_latency,
+    gates_load_memory,
+    gates_load_scenario,
+    locust_failures_csv,
+    locust_json,
+)
 from gates.readers.patch import diff_cover, git_numstat
 from gates.readers.testruns import junit
 
@@ -51,6 +59,12 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (actionlint_json, Kind.FINDINGS),
     (sarif, Kind.FINDINGS),
     (pytest_benchmark, Kind.BENCHMARKS),
+    (gates_load_latency, Kind.LOAD),
+    (gates_load_db, Kind.LOAD),
+    (gates_load_memory, Kind.LOAD),
+    (gates_load_scenario, Kind.LOAD),
+    (locust_json, Kind.LOAD),
+    (locust_failures_csv, Kind.LOAD),
 )
 
 READERS: dict[str, Reader] = {reader.FORMAT: reader for reader, _ in _REGISTRY}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -11,7 +12,65 @@ from gates.stage.coverage import (
 )
 from gates.stage.testrunner import check_options
 
-__all__ = ["PipelineConfig"]
+__all__ = ["LoadConfig", "PipelineConfig"]
+
+
+@dataclass(frozen=True)
+class LoadConfig:
+    """The load stage's scenario: the service to start, the locustfile, the load (``gates load``).
+
+    ``service`` is the command that starts the service under test (from the project's
+    root), ``ready_url`` what answers once it is up; both it and ``host`` must be on the
+    loopback. ``warmup_s`` is left out of every figure; ``offered_rps`` is the rate the
+    users are meant to offer (the run is inconclusive below 95 % of it). ``processes``
+    runs Locust as a master and that many workers. ``steps=True`` is a step-load run
+    (the locustfile's ``LoadTestShape`` raises the users), whose windows break above
+    ``step_p95_ms``, ``step_error_rate`` or behind ``step_rps_per_user``.
+    """
+
+    service: Sequence[str]
+    ready_url: str
+    locustfile: str
+    host: str
+    users: int = 10
+    spawn_rate: float = 10.0
+    run_time_s: int = 60
+    warmup_s: float = 10.0
+    offered_rps: float | None = None
+    processes: int | None = None
+    ready_timeout_s: float = 60.0
+    window_s: float = 5.0
+    steps: bool = False
+    step_p95_ms: float | None = None
+    step_error_rate: float | None = None
+    step_rps_per_user: float | None = None
+    locust_args: Sequence[str] = ()
+    profile: bool = False  # py-spy samples the service: .gates/load/run/profile/
+
+    def arguments(self) -> list[str]:
+        """The ``gates load`` options of this scenario."""
+        optional = {
+            "--offered-rps": self.offered_rps,
+            "--processes": self.processes,
+            "--step-p95-ms": self.step_p95_ms,
+            "--step-error-rate": self.step_error_rate,
+            "--step-rps-per-user": self.step_rps_per_user,
+        }
+        return [
+            f"--service={shlex.join(self.service)}",
+            f"--ready-url={self.ready_url}",
+            f"--ready-timeout={self.ready_timeout_s:g}",
+            f"--locustfile={self.locustfile}",
+            f"--host={self.host}",
+            f"--users={self.users}",
+            f"--spawn-rate={self.spawn_rate:g}",
+            f"--run-time={self.run_time_s}",
+            f"--warmup={self.warmup_s:g}",
+            f"--window={self.window_s:g}",
+            *(f"{name}={value:g}" for name, value in optional.items() if value is not None),
+            *(["--steps"] if self.steps else []),
+            *(["--profile"] if self.profile else []),
+        ]
 
 
 @dataclass(frozen=True)
@@ -48,6 +107,7 @@ class PipelineConfig:
     benchmark_args: Sequence[str] = ()
     runner: str = "pytest"  # or "unittest": `coverage run -m gates.unittest_junit discover`
     format: str | None = "ruff"  # the lint stage's `ruff format --check`; None: not gated
+    load: LoadConfig | None = None  # the load stage: the service under Locust's load
 
     def __post_init__(self) -> None:
         check_options(runner=self.runner, format_=self.format, tests=as_paths(self.tests))

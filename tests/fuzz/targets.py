@@ -84,6 +84,12 @@ _READER_SEEDS: Final[dict[str, tuple[str, ...]]] = {
         "gates-bench/*/slower/round-01/*.json",
         "hostile/readers/*pytest-benchmark*",
     ),
+    "gates-load-latency": ("locust/*/*.latency.json", "gates-load/*/*.latency.json"),
+    "gates-load-memory": ("gates-load/*/*.memory.json",),
+    "gates-load-db": ("gates-load/*/*.db.json",),
+    "gates-load-scenario": ("gates-load/*/*.scenario.json",),
+    "locust-json": ("locust/*/*.locust.json", "gates-load/*/*.locust.json"),
+    "locust-failures-csv": ("locust/*/*_failures.csv", "gates-load/*/*.locust_failures.csv"),
 }
 _POLICY_SEEDS: Final = ("gates.toml", "tests/assets/gates-bench/*/project/gates.toml")
 
@@ -128,6 +134,23 @@ level = "warn"
 [gate.bench]
 metric = "benchmark.regressions"
 max = 0
+""",
+    Kind.LOAD: """
+[gate.p95]
+metric = "load.p95_ms"
+max = 200
+[gate.errors]
+metric = "load.error_rate"
+max = 1
+[gate.memory]
+metric = "memory.peak_mb"
+max = 2048
+[gate.growth]
+metric = "memory.growth_mb_per_10k"
+max = 10
+[gate.breaking]
+metric = "load.breaking_users"
+min = 1
 """,
 }
 
@@ -280,7 +303,8 @@ def verdict_seeds() -> list[bytes]:
 
 
 def read_load_latency(data: bytes) -> object:
-    """What the load gates will do with ``latency.json`` (issue 13; no registered reader yet)."""
+    """The summary of ``latency.json`` alone, each percentile with its interval (its reader's
+    target judges it with no scenario beside it, so it blocks before summarising)."""
     latency = load_evidence.read(blob(data, "latency.json"))
     summary = summarise(latency, Scenario(warmup_s=5.0, offered_rps=10.0), path="latency.json")
     for figures in (summary.overall, *summary.endpoints):
@@ -306,7 +330,7 @@ def _family(format_id: str) -> str:
         return "xml"
     if format_id == "mypy-json":
         return "jsonl"
-    if format_id.endswith("-json") or format_id == "sarif":
+    if format_id.endswith("-json") or format_id.startswith("gates-load-") or format_id == "sarif":
         return "json"
     return "text"
 
@@ -317,8 +341,8 @@ TARGETS: Final[dict[str, Target]] = {
         "verdict", "json", read_verdict, ("tests/unit/outputs/golden/mixed.json",), verdict_seeds
     ),
     "policy": Target("policy", "toml", load_policy_bytes, _POLICY_SEEDS),
-    "gates-load-latency": Target(
-        "gates-load-latency", "json", read_load_latency, ("tests/assets/locust/*/*.latency.json",)
+    "gates-load-summary": Target(
+        "gates-load-summary", "json", read_load_latency, ("tests/assets/locust/*/*.latency.json",)
     ),
 }
 

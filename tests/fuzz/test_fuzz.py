@@ -36,6 +36,8 @@ _NOT_REPORTS: Final = (
     "make.sh",
     "exit-codes.txt",
     "stderr.txt",
+    "*.manifest.json",  # the load stage's manifests, kept to show what it recorded
+    "*.speedscope.json",  # py-spy's profile: kept for people, no reader (tests/unit/load)
     "summaries.txt",
     "version.txt",
     "*.reportlog.jsonl",

@@ -44,7 +44,13 @@ def test_every_stage_runs_tools_gates_knows() -> None:
 def test_the_recipes_and_the_plan_are_built_from_the_stages() -> None:
     assert recipes.STAGES == STAGES
     assert plan.STANDARD_STAGES == STAGES
-    every = recipes.Pipeline(package="p", integration="i", benchmarks="b")
+    scenario = recipes.LoadConfig(
+        service=["python", "-m", "app"],
+        ready_url="http://127.0.0.1:8000/ready",
+        locustfile="locustfile.py",
+        host="http://127.0.0.1:8000",
+    )
+    every = recipes.Pipeline(package="p", integration="i", benchmarks="b", load=scenario)
     assert every.stages == STAGES
     for item in CATALOGUE:
         assert stage_requires(item.name, STAGES) == item.reads
@@ -67,7 +73,13 @@ def test_policy_md_lists_every_metric_with_its_domain() -> None:
     documented = {re.sub(r"`", "", row[0]): row[1] for row in rows}
     assert sorted(documented) == sorted(METRICS)
     for name, domain in documented.items():
-        expected = "0\u2013100" if METRICS[name].unit is Unit.PERCENT else "≥ 0, whole"
+        metric = METRICS[name]
+        if metric.unit is Unit.PERCENT:
+            expected = "0\u2013100"
+        elif metric.unit is Unit.COUNT:
+            expected = "≥ 0, whole"
+        else:  # a latency, a size or a rate: "≥ 0, ms"; a growth may be negative: "any, MiB"
+            expected = f"{'any' if metric.domain[0] < 0 else '≥ 0'}, {metric.unit.value}"
         assert domain == expected, name
 
 

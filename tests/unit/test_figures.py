@@ -69,7 +69,14 @@ def test_a_value_reads_by_its_metrics_unit(
 def test_every_metric_has_a_unit_the_formatter_knows() -> None:
     for metric in METRICS.values():
         text = format_value(metric.name, 12.0)
-        assert text == ("12.00%" if metric.unit is Unit.PERCENT else "12")
+        expected = {
+            Unit.PERCENT: "12.00%",
+            Unit.COUNT: "12",
+            Unit.MILLISECONDS: "12.00 ms",
+            Unit.MEBIBYTES: "12.00 MiB",
+            Unit.PER_SECOND: "12.00/s",
+        }
+        assert text == expected[metric.unit]
 
 
 PERCENT_GATE = '[gate.c]\nmetric = "coverage.patch_percent"\n'

@@ -49,10 +49,7 @@ LAYERS: Final[dict[str, int]] = {
     "gates.benchmark": 8,
     "gates.unittest_junit": 8,
     "gates.secrets_scan": 8,
-    "gates.load.service": 8,  # running the load test: the service, the Locust listener, the steps
-    "gates.load.listener": 8,
-    "gates.load.steps": 8,
-    "gates.load.recorder": 8,
+    "gates.load.run": 8,  # running the load test: the service, Locust's listener, the probe in the service
     "gates.ci": 9,
     "gates.cli": 10,
     "gates.baseline.cli": 10,
@@ -76,9 +73,11 @@ READS_OR_RUNS: Final = (
     "gates.baseline.identity",
     "gates.baseline.store",
     "gates.baseline.cli",
-    "gates.load.service",
-    "gates.load.listener",
-    "gates.load.recorder",
+    "gates.load.run.service",
+    "gates.load.run.listener",
+    "gates.load.run.stage",
+    "gates.load.run.dbprobe",
+    "gates.load.run.recorder",
     "gates.secrets_scan",
 )
 PURE: Final = (
@@ -96,15 +95,14 @@ PURE: Final = (
     "gates.load.histogram",
     "gates.load.summary",
     "gates.load.trend",
+    "gates.load.steps",
 )
 STAGE_CODE: Final = (
     "gates.stage",
     "gates.init",
     "gates.benchmark.stage",
     "gates.benchmark.rounds",
-    "gates.load.service",
-    "gates.load.listener",
-    "gates.load.steps",
+    "gates.load.run",
     "gates.secrets_scan",
 )
 

@@ -20,7 +20,7 @@ import pytest
 from nox import registry
 
 from gates import __version__
-from gates.nox import Pipeline, gates_install, tool_pins
+from gates.nox import LoadConfig, Pipeline, gates_install, tool_pins
 from gates.stage import install, recipes
 
 
@@ -102,7 +102,7 @@ def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_enabled_stages_follow_the_configuration() -> None:
     assert Pipeline(package="pkg").stages == ("lint", "type", "unit", "security", "diff")
-    full = Pipeline(package="pkg", integration="it", benchmarks="bench")
+    full = Pipeline(package="pkg", integration="it", benchmarks="bench", load=SCENARIO)
     assert full.stages == recipes.STAGES
     bare = Pipeline(package="pkg", security=False, diff=False)
     assert bare.stages == ("lint", "type", "unit")
@@ -367,6 +367,39 @@ def test_benchmark_runs_gates_bench_with_the_install_pins_and_options(in_project
     assert kwargs["success_codes"] == [0, 3]  # no evidence is recorded, and the verdict blocks
     # the session needs gates only: each side gets an environment of its own
     assert session.installs == [("-c", str(tool_pins()), "gates==9.9")]
+
+
+SCENARIO = LoadConfig(
+    service=["python", "-m", "app", "--port", "8000"],
+    ready_url="http://127.0.0.1:8000/ready",
+    locustfile="load/locustfile.py",
+    host="http://127.0.0.1:8000",
+    users=50,
+    run_time_s=120,
+    offered_rps=100.0,
+    processes=2,
+    locust_args=("--tags", "api"),
+)
+
+
+def test_load_runs_gates_load_with_the_scenario_and_the_project_installed(in_project: Path) -> None:
+    pipeline = Pipeline(package="pkg", load=SCENARIO)
+    session = drive(pipeline.run_load, "load", posargs=("--loglevel", "WARNING"))
+    ((args, kwargs),) = session.runs
+    assert args[:2] == ("gates", "load")
+    assert "--service=python -m app --port 8000" in args
+    assert "--ready-url=http://127.0.0.1:8000/ready" in args
+    assert tuple(
+        a
+        for a in args
+        if a.split("=")[0] in {"--users", "--run-time", "--offered-rps", "--processes"}
+    ) == ("--users=50", "--run-time=120", "--offered-rps=100", "--processes=2")
+    assert "--steps" not in args
+    assert args[args.index("--") + 1 :] == ("--tags", "api", "--loglevel", "WARNING")
+    assert kwargs["success_codes"] == [0, 3]  # no evidence is recorded, and the verdict blocks
+    ((install, *_),) = session.installs
+    assert install == "-c"  # the tools at their pins: Locust among them
+    assert "locust" in session.installs[0]
 
 
 def test_the_verdict_session_writes_terminal_json_and_markdown(in_project: Path) -> None:

@@ -16,7 +16,7 @@ import nox
 import pytest
 from nox import registry
 
-from gates.catalog.stages import STAGE_TAG, stage_requires
+from gates.catalog.stages import STAGE_TAG, stage_after, stage_requires
 from gates.ci.plan import (
     PLAN_JOB,
     WAVE_JOBS,
@@ -27,7 +27,7 @@ from gates.ci.plan import (
     parse_session_list,
 )
 from gates.errors import EvidenceError, UsageError
-from gates.nox import Pipeline
+from gates.nox import LoadConfig, Pipeline
 from gates.policy.load import Policy, parse_policy
 
 POLICY: Final = """
@@ -191,6 +191,29 @@ def test_the_recipes_tag_every_stage_and_require_what_the_plan_says(
         assert tuple(func.requires or ()) == stage_requires(name, pipeline.stages)
     assert fresh_registry["gates"].tags == []
     assert stage_requires("diff", pipeline.stages) == ("unit", "integration")
+
+
+def test_the_load_stage_runs_after_every_other_stage_and_reads_none(
+    fresh_registry: dict[str, Any],
+) -> None:
+    """It measures the machine: a parallel ``nox -s gates`` must not run tests beside it."""
+    load = LoadConfig(
+        service=["python", "serve.py"],
+        ready_url="http://127.0.0.1:8000/readyz",
+        locustfile="locustfile.py",
+        host="http://127.0.0.1:8000",
+    )
+    pipeline = Pipeline(package="pkg", integration="tests/integration", load=load)
+    pipeline.register()
+    others = tuple(name for name in pipeline.stages if name != "load")
+    assert "load" in pipeline.stages
+    assert others
+    assert tuple(fresh_registry["load"].requires or ()) == others
+    assert stage_after("load", pipeline.stages) == others
+    # the order only: the load stage reads no other stage's evidence, and a CI plan
+    # (one machine per stage) does not chain it
+    assert stage_requires("load", pipeline.stages) == ()
+    assert stage_after("diff", pipeline.stages) == ("unit", "integration")
 
 
 # ---------------------------------------------------------------- the jobs

@@ -57,7 +57,7 @@ def _imports(module: Path) -> set[str]:
 
 # Programs gates starts and keeps running while it works, not runs to their end: the load
 # stage's service and Locust, each started in its own process group and stopped with it.
-LONG_LIVED = {"load/service.py"}
+LONG_LIVED = {"load/run/service.py"}
 
 
 def test_only_the_process_module_starts_programs() -> None:

@@ -41,13 +41,15 @@ from pathlib import Path
 
 import nox
 
-from gates.catalog.stages import GATES_DOC, STAGE_TAG, stage_requires
+from gates.catalog.stages import GATES_DOC, STAGE_TAG, stage_after
 from gates.catalog.stages import STAGES as CATALOGUE_STAGES
 from gates.catalog.stages import stage as catalogued
+from gates.stage.config import LoadConfig
 from gates.stage.install import gates_install, tool_pins
 from gates.stage.recipes.benchmark import BenchmarkRecipe
 from gates.stage.recipes.diff import DiffRecipe
 from gates.stage.recipes.lint import LintRecipe
+from gates.stage.recipes.load import LoadRecipe
 from gates.stage.recipes.security import SecurityRecipe
 from gates.stage.recipes.tests import TestRecipes
 from gates.stage.recipes.typecheck import TypeRecipe
@@ -68,6 +70,7 @@ __all__ = [
     "ACTIONLINT_SHA256",
     "STAGES",
     "TOOL_SOURCES_ENV",
+    "LoadConfig",
     "Pipeline",
     "forget_verdict",
     "gates_install",
@@ -86,6 +89,7 @@ class Pipeline(
     SecurityRecipe,
     BenchmarkRecipe,
     DiffRecipe,
+    LoadRecipe,
     VerdictRecipe,
 ):
     """How this repository's evidence is made: the stage recipes, as Nox sessions.
@@ -108,6 +112,7 @@ class Pipeline(
             "security": self.run_security,
             "benchmark": self.run_benchmark,
             "diff": self.run_diff,
+            "load": self.run_load,
         }
 
     def register(self) -> None:
@@ -117,7 +122,7 @@ class Pipeline(
             self._session(
                 name,
                 StageRecipe(self, name, recipes[name]),
-                requires=stage_requires(name, self.stages),
+                requires=stage_after(name, self.stages),
                 tags=[STAGE_TAG],
             )
         self._session("gates", self.run_gates, requires=list(self.stages))

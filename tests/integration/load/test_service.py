@@ -10,6 +10,7 @@ request grows whatever the rate, and no process outlives the run.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +23,7 @@ import pytest
 
 from gates.load import evidence, memory_evidence
 from gates.load.memory import figures
-from gates.load.service import (
+from gates.load.run.service import (
     LoadRunError,
     LocustSpec,
     ServiceNotReadyError,
@@ -124,6 +125,52 @@ def test_a_service_that_never_becomes_ready_is_named_and_stopped(tmp_path: Path)
     assert list(tmp_path.iterdir()) == []  # no half evidence
 
 
+def test_a_profiled_run_keeps_the_services_profile_or_says_why_not(tmp_path: Path) -> None:
+    port = _free_port()
+    result = run_load(_service(port), _locust(port, run_time_s=6), tmp_path / "load", profile=True)
+    profile = result.out / "profile"
+    if shutil.which("py-spy"):
+        table = (profile / "top20.md").read_text()
+        assert (profile / "profile.speedscope.json").is_file()
+        assert table.count("\n| `") >= 1, table  # at least one function of the service
+    else:
+        assert "not installed" in (profile / "unavailable.txt").read_text()
+    assert (result.out / "latency.json").is_file()  # profiling never costs the run
+
+
+_DAEMON = """
+import os, sys, time
+if os.fork() == 0:  # a daemon, as pg_ctl starts PostgreSQL: a new session, out of the tree
+    os.setsid()
+    if os.fork() == 0:
+        with open(sys.argv[1], "w") as handle:
+            handle.write(str(os.getpid()))
+        time.sleep(600)
+    os._exit(0)
+time.sleep(600)
+"""
+
+
+def test_a_daemon_the_service_started_out_of_its_tree_is_stopped_too(tmp_path: Path) -> None:
+    pid_file = tmp_path / "daemon.pid"
+    service = ServiceSpec(
+        command=[PY, "-c", _DAEMON, str(pid_file)],
+        ready_url=f"http://127.0.0.1:{_free_port()}/ready",
+        ready_timeout_s=3,
+    )
+    with pytest.raises(ServiceNotReadyError):
+        run_load(service, _locust(1), tmp_path / "load")
+    daemon = int(pid_file.read_text())
+    assert not Path(f"/proc/{daemon}").exists() or _zombie(daemon)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except OSError:
+        return True
+
+
 def test_a_service_that_exits_is_named_with_its_code_and_log(tmp_path: Path) -> None:
     dies = ServiceSpec(
         command=[PY, "-c", "print('no database'); raise SystemExit(3)"],
@@ -151,7 +198,7 @@ def test_a_run_stopped_midway_leaves_no_process_and_no_evidence(tmp_path: Path) 
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from gates.load.service import LocustSpec, ServiceSpec, run_load
+        from gates.load.run.service import LocustSpec, ServiceSpec, run_load
         def note(what, pid):
             with open({str(pids)!r}, "a") as f:
                 f.write(f"{{what}} {{pid}}\\n")

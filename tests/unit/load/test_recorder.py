@@ -8,7 +8,7 @@ import pytest
 
 from gates.load.collector import Collector, WindowLoad
 from gates.load.histogram import HIGHEST, Histogram
-from gates.load.recorder import Recorder, busy_seconds
+from gates.load.run.recorder import Recorder, busy_seconds
 
 
 class _Clock:

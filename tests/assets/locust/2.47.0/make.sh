@@ -12,7 +12,7 @@ PYTHON=${PYTHON:-python}
 HERE=$(pwd)
 ROOT=$(cd ../../../.. && pwd)
 LOAD=$ROOT/tests/integration/load
-LISTENER=$ROOT/gates/load/listener.py
+LISTENER=$ROOT/gates/load/run/listener.py
 PORT=18931
 HOST=http://127.0.0.1:$PORT
 : > exit-codes.txt

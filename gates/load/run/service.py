@@ -8,8 +8,10 @@ with the tail of its log, when it never does or exits first), samples its memory
 locustfile, Locust's JSON and CSV reports kept; ``memory.json`` written from the
 sampler), then stops everything it started: the
 Locust group and the service group with SIGTERM, then SIGKILL after a grace period,
-and any descendant of the service that left its group. That holds on success, on
-failure, on Ctrl-C and on SIGTERM (turned into an exception while the run lasts).
+and any descendant of the service that left its group, then any process that still
+carries the run's mark in its environment (``GATES_LOAD_RUN``: a daemon the service
+started outside its tree, such as PostgreSQL under ``pg_ctl``). That holds on success,
+on failure, on Ctrl-C and on SIGTERM (turned into an exception while the run lasts).
 
 The run writes into a temporary folder beside ``out`` and renames it to ``out`` only
 when it finished: an interrupted run leaves no half evidence. Every address the run
@@ -31,6 +33,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.util import find_spec
@@ -40,7 +43,9 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from gates.load import memory_evidence
-from gates.load.memory import MemoryRecord, Sampler, tree_of
+from gates.load.memory import PROC, MemoryRecord, Sampler, tree_of
+from gates.load.run.dbprobe import ENV as DB_ENV
+from gates.load.run.profile import summarise
 
 __all__ = [
     "LoadRunError",
@@ -54,6 +59,8 @@ __all__ = [
 
 _GRACE_S: Final = 10.0  # SIGTERM, then this long, then SIGKILL
 _LOCUST_SLACK_S: Final = 90.0  # beyond --run-time: spawn, stop timeout, the final shards
+_PROFILE_WRITE_S: Final = 60.0  # py-spy writing its file after SIGINT
+RUN_ENV: Final = "GATES_LOAD_RUN"  # the mark the service's processes inherit (_sweep)
 
 
 class LoadRunError(RuntimeError):
@@ -100,9 +107,9 @@ class RunResult:
 
 def listener_path() -> str:
     """The file of gates' Locust listener, for ``locust -f locustfile.py,<it>``."""
-    spec = find_spec("gates.load.listener")
+    spec = find_spec("gates.load.run.listener")
     if spec is None or spec.origin is None:
-        raise LoadRunError("gates.load.listener is not installed")
+        raise LoadRunError("gates.load.run.listener is not installed")
     return spec.origin
 
 
@@ -132,6 +139,7 @@ def run_load(
     python: str = sys.executable,
     memory_interval_s: float = 0.25,
     on_started: Callable[[str, int], None] | None = None,
+    profile: bool = False,
 ) -> RunResult:
     """Run the service under Locust's load and keep the evidence in ``out`` (replaced)."""
     check_loopback(service.ready_url)
@@ -139,14 +147,15 @@ def run_load(
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-"))
     try:
-        with _terminate_as_exception(), _started(service, work / "service.log") as server:
+        with _terminate_as_exception(), _started(service, work) as server:
             if on_started:
                 on_started("service", server.pid)
             _wait_ready(service, server, work / "service.log")
             sampler = Sampler(server.pid, memory_interval_s)
             sampler.start()
             try:
-                code, locust_pid = _run_locust(locust, work, python, on_started)
+                with _profiled(server.pid, work / "profile", enabled=profile):
+                    code, locust_pid = _run_locust(locust, work, python, on_started)
             finally:
                 memory = sampler.stop()
             memory_evidence.write(work / "memory.json", memory)
@@ -157,6 +166,36 @@ def run_load(
         shutil.rmtree(work, ignore_errors=True)
         raise
     return RunResult(out, code, server.pid, locust_pid, memory)
+
+
+@contextlib.contextmanager
+def _profiled(pid: int, folder: Path, *, enabled: bool) -> Iterator[None]:
+    """py-spy samples the service's tree while the block runs; a profile it could not take
+    is a note in ``folder/unavailable.txt``, never the run's failure."""
+    if not enabled:
+        yield
+        return
+    folder.mkdir()
+    spy = shutil.which("py-spy")
+    if spy is None:
+        (folder / "unavailable.txt").write_text("py-spy is not installed\n", encoding="utf-8")
+        yield
+        return
+    output = folder / "profile.speedscope.json"
+    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "100"]
+    command += ["--format", "speedscope", "--output", str(output), "--nonblocking"]
+    with (folder / "py-spy.log").open("wb") as sink:
+        spying = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink)
+        try:
+            yield
+        finally:
+            spying.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+            try:
+                spying.wait(timeout=_PROFILE_WRITE_S)
+            except subprocess.TimeoutExpired:
+                spying.kill()
+                spying.wait()
+    summarise(folder, output, spying.returncode)
 
 
 @contextlib.contextmanager
@@ -176,9 +215,17 @@ def _terminate_as_exception() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _started(service: ServiceSpec, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    env = {**os.environ, **(service.env or {})}
-    with log.open("wb") as sink:
+def _started(service: ServiceSpec, work: Path) -> Iterator[subprocess.Popen[bytes]]:
+    # where the service writes its database time, should it time its queries (dbprobe)
+    # and a mark every process it starts inherits: found by it after the stop (_sweep)
+    mark = uuid.uuid4().hex
+    env = {
+        **os.environ,
+        **(service.env or {}),
+        DB_ENV: str(work / "db.json"),
+        RUN_ENV: mark,
+    }
+    with (work / "service.log").open("wb") as sink:
         try:
             process = subprocess.Popen(
                 list(service.command),
@@ -195,6 +242,7 @@ def _started(service: ServiceSpec, log: Path) -> Iterator[subprocess.Popen[bytes
             yield process
         finally:
             _stop_group(process, tree=tree_of(process.pid))
+            _sweep(f"{RUN_ENV}={mark}".encode())
 
 
 def _wait_ready(service: ServiceSpec, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -296,6 +344,41 @@ def _stop_group(process: subprocess.Popen[bytes], *, tree: Sequence[int]) -> Non
     for pid in tree:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)
+
+
+def _sweep(mark: bytes, proc: Path = PROC) -> list[int]:
+    """Stop every process that still carries the run's mark in its environment.
+
+    A service may start daemons that leave its process group and tree (``pg_ctl``
+    starting PostgreSQL, anything double-forked); when the service does not stop them
+    itself (it was killed after the grace), they would outlive the run. They inherited
+    the mark: SIGTERM, then SIGKILL after the grace. Returns the pids found.
+    """
+    found = [pid for pid in _marked(mark, proc) if pid != os.getpid()]
+    for pid in found:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + _GRACE_S
+    while time.monotonic() < deadline and _marked(mark, proc):
+        time.sleep(0.1)
+    for pid in _marked(mark, proc):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    return found
+
+
+def _marked(mark: bytes, proc: Path) -> list[int]:
+    pids = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:  # gone, or not ours to read
+            continue
+        if mark in environ.split(b"\0"):
+            pids.append(int(entry.name))
+    return pids
 
 
 def _signal_group(pgid: int, signum: int) -> None:

@@ -2,13 +2,13 @@
 
 Load it beside the project's locustfile, either as a file::
 
-    locust -f locustfile.py,$(python -c 'import gates.load.listener as m; print(m.__file__)') ...
+    locust -f locustfile.py,$(python -c 'import gates.load.run.listener as m; print(m.__file__)') ...
 
-or with ``import gates.load.listener  # noqa: F401`` in the locustfile. It adds two
+or with ``import gates.load.run.listener  # noqa: F401`` in the locustfile. It adds two
 options: ``--gates-out PATH`` (default ``$GATES_LOAD_OUT``, else ``gates-latency.json``)
 and ``--gates-window SECONDS`` (default 5). Locust's bucketed statistics are not used.
 
-* **One process** (Locust's local runner): the :class:`~gates.load.recorder.Recorder`
+* **One process** (Locust's local runner): the :class:`~gates.load.run.recorder.Recorder`
   records every request; when the test stops, its windows go to a
   :class:`~gates.load.collector.Collector` and the evidence is written.
 * **Distributed** (``--master`` with workers, or ``--processes N``): each worker records
@@ -39,7 +39,7 @@ from locust.runners import MasterRunner, Runner, WorkerRunner
 
 from gates.load import evidence
 from gates.load.collector import Collector
-from gates.load.recorder import Recorder
+from gates.load.run.recorder import Recorder
 
 __all__ = ["Plugin"]
 
@@ -67,7 +67,7 @@ class Plugin:
     def runner(self) -> Runner:
         runner = self.environment.runner
         if runner is None:
-            raise RuntimeError("gates.load.listener: Locust has no runner")
+            raise RuntimeError("gates.load.run.listener: Locust has no runner")
         return runner
 
     def on_test_start(self) -> None:
