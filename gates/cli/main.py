@@ -21,6 +21,7 @@ from gates.baseline import cli as cli_baseline
 from gates.cli import bench as cli_bench
 from gates.cli import check as cli_check
 from gates.cli import ci as cli_ci
+from gates.cli import history as cli_history
 from gates.cli import options
 from gates.cli import stage as cli_stage
 from gates.errors import ExitCode, GatesError, UsageError, exit_codes_text
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_bench.add_parser(sub)
     cli_baseline.add_parser(sub)
     cli_ci.add_parsers(sub)
+    cli_history.add_parser(sub)
     return parser
 
 
@@ -167,4 +169,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     **cli_bench.COMMANDS,
     **cli_baseline.COMMANDS,
     **cli_ci.COMMANDS,
+    **cli_history.COMMANDS,
 }

@@ -30,8 +30,10 @@ from operator import attrgetter
 from typing import assert_never
 
 from gates.catalog.counts import Count
-from gates.catalog.metrics import Kind
+from gates.catalog.metrics import METRICS, Kind
 from gates.errors import ExitCode
+from gates.history.model import UNKNOWN, BaseHistory
+from gates.history.ratchet import against_base, history_notes
 from gates.judge.problems import group_problems
 from gates.judge.selection import Selection, select
 from gates.kinds import MeasureContext, Registry, evidence_kind
@@ -48,14 +50,21 @@ __all__ = ["evaluate"]
 
 
 def evaluate(
-    policy: Policy, evidence: Evidence, *, today: dt.date, kinds: Registry = evidence_kind
+    policy: Policy,
+    evidence: Evidence,
+    *,
+    today: dt.date,
+    kinds: Registry = evidence_kind,
+    history: BaseHistory = UNKNOWN,
 ) -> Verdict:
     """Judge ``evidence`` against ``policy`` on ``today``.
 
-    ``kinds`` gives the module of each kind of evidence (:mod:`gates.kinds`).
+    ``kinds`` gives the module of each kind of evidence (:mod:`gates.kinds`);
+    ``history`` the base branch's recorded runs, which the gates against the
+    base read (:mod:`gates.history`).
     """
     book = WaiverBook(policy.waivers, today=today)
-    context = _context(evidence, book, base=policy.settings.base)
+    context = replace(_context(evidence, book, base=policy.settings.base), history=history)
     results = tuple(_judge(gate, evidence, book, context, kinds) for gate in policy.gates)
     waivers = tuple(_waiver_result(w, book, today) for w in policy.waivers)
     status, code = _overall(results, waivers)
@@ -69,7 +78,7 @@ def evaluate(
         stages=tuple(
             (s.name, s.manifest.commit, s.manifest.dirty) for s in evidence.stages if s.manifest
         ),
-        notes=_notes(policy, evidence, results, waivers),
+        notes=(*_notes(policy, evidence, results, waivers), *history_notes(policy.gates, history)),
         policy=policy.source,
     )
 
@@ -131,6 +140,8 @@ def _judge(
         reproduce=_reproduce(gate, selection),
         comparisons=measured.comparisons if measured is not None else (),
         precision=precision,
+        measured=measure.measured if isinstance(measure, Measured | Unmeasured) else None,
+        base=measured.base if measured is not None else None,
     )
 
 
@@ -186,7 +197,7 @@ def _status(
     if problems:
         groups = group_problems(problems)  # an offline pip-audit's packages: one line
         more = f" (+{len(problems) - groups[0].size} more)" if len(groups) > 1 else ""
-        missing_only = all(p.slug == "missing-evidence" for p in problems)
+        missing_only = all(p.slug in _MISSING for p in problems)
         soft = gate.level is Level.WARN or (missing_only and gate.on_missing is Level.WARN)
         return (Status.WARN if soft else Status.ERROR), f"{groups[0].describe(names=3)}{more}"
     match measure:
@@ -205,6 +216,10 @@ def _status(
             return _waived_or(Status.PASS, summary, waived, read=summary)
         case _:
             assert_never(measure)
+
+
+# what ``on-missing`` decides: evidence that is not there, or a base without history
+_MISSING = frozenset({"missing-evidence", "no-base-history"})
 
 
 def _outside(gate: GateSpec, value: float, precision: int | None) -> str | None:
@@ -255,8 +270,15 @@ def _bound_text(value: float | None) -> str:
 def _measure(
     gate: GateSpec, selection: Selection, context: MeasureContext, kinds: Registry
 ) -> Measurement:
-    """The kind's measurement of the gate; one that says neither a value nor a problem blocks."""
-    measure = kinds(gate.metric.kind).measure(gate, selection.reports, context)
+    """The kind's measurement of the gate; one that says neither a value nor a problem blocks.
+
+    A gate against the base (``coverage.delta``, ``vs = "base"``) measures its
+    metric, then :func:`gates.history.ratchet.against_base` takes the base's away.
+    """
+    measured_gate = replace(gate, metric=METRICS[gate.metric.of]) if gate.metric.of else gate
+    measure = kinds(gate.metric.kind).measure(measured_gate, selection.reports, context)
+    if gate.metric.of or gate.vs_base:
+        measure = against_base(gate, measure, context.history)
     match measure:
         case Measured():
             return measure

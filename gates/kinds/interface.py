@@ -24,11 +24,12 @@ built (``Unmeasured.problems`` is a non-empty tuple), and the judge blocks with
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
+from gates.history.model import UNKNOWN, BaseHistory
 from gates.model.measurement import Measurement
 from gates.model.reports import Finding
 from gates.model.stage import Evidence, LoadedReport
@@ -45,6 +46,8 @@ class MeasureContext:
     base: str  # the policy's base ref: what patch evidence must have compared with
     kept: Mapping[str, Sequence[Finding]]  # report path -> its findings no waiver covers
     waived: Mapping[str, Sequence[Finding]]  # report path -> its findings a waiver covers
+    # the base branch's recorded runs, for the gates against the base (gates.history)
+    history: BaseHistory = field(default=UNKNOWN)
 
 
 class EvidenceKind(Protocol):

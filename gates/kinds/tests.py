@@ -13,10 +13,11 @@ from typing import Final
 
 from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
+from gates.history.ratchet import tests_against_base
 from gates.kinds.interface import MeasureContext
 from gates.kinds.shared import cap, every_report, tally_counts
 from gates.model.figures import count
-from gates.model.measurement import Measured
+from gates.model.measurement import Measured, Measurement
 from gates.model.reports import Outcome, ResultTally, TestCase
 from gates.model.stage import LoadedReport
 from gates.model.verdict import Offender
@@ -38,9 +39,13 @@ def counts(reports: Sequence[LoadedReport]) -> Mapping[Count, int]:
     return tally_counts(reports)
 
 
-def measure(gate: GateSpec, reports: Sequence[LoadedReport], context: MeasureContext) -> Measured:
-    """The gate's test metric over every selected report."""
-    del context  # a test gate reads its own reports only
+def measure(
+    gate: GateSpec, reports: Sequence[LoadedReport], context: MeasureContext
+) -> Measurement:
+    """The gate's test metric over every selected report (and the base's, for a ratchet)."""
+    if gate.metric.history:
+        cases = [case for r in reports for case in r.data.tests or ()]
+        return tests_against_base(gate, cases, context.history)
     return tests(
         gate.metric.name,
         [r.data.tests for r in reports if r.data.tests is not None],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gates.catalog.metrics import METRICS, Metric, Unit
@@ -75,6 +75,12 @@ class GateSpec:
     slowdown: float = 0.05
     new: bool = False  # only findings absent from the baseline (gates.baseline)
     changed: bool = False  # only findings on the lines this change touched
+    vs_base: bool = False  # `vs = "base"`: the bounds judge the value minus the base's recorded one
+
+    @property
+    def against_base(self) -> bool:
+        """Whether the gate reads the base branch's history (a ratchet, or ``vs = "base"``)."""
+        return self.vs_base or self.metric.history
 
     @property
     def bound(self) -> str:
@@ -203,7 +209,9 @@ def _gate(name: str, body: object) -> GateSpec:
                 key=f"{where}.{key}",
                 hint=inapplicable_hint(key, metric.name),
             )
-    low, high = _bound(body, "min", metric, where), _bound(body, "max", metric, where)
+    vs_base = choice(body, "vs", where, ("base",)) == "base" if "vs" in body else False
+    bounded = _difference(metric) if vs_base else metric
+    low, high = _bound(body, "min", bounded, where), _bound(body, "max", bounded, where)
     if low is None and high is None:
         raise PolicyError("has no bound", key=where, hint="add `min = ...` or `max = ...`")
     if low is not None and high is not None and low > high:
@@ -224,7 +232,14 @@ def _gate(name: str, body: object) -> GateSpec:
         slowdown=_slowdown(body, where),
         new=_flag(body, "new", where),
         changed=_flag(body, "changed", where),
+        vs_base=vs_base,
     )
+
+
+def _difference(metric: Metric) -> Metric:
+    """``metric`` as ``vs = "base"`` bounds it: a difference, which may be negative."""
+    high = metric.domain[1]
+    return replace(metric, domain=(-high, high))
 
 
 def _flag(body: Mapping[str, object], key: str, where: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from gates.catalog.metrics import METRICS
+from gates.catalog.metrics import AGAINST_BASE, METRICS
 from gates.model.verdict import Level, WaiverTarget
 
 __all__ = [
@@ -102,6 +102,10 @@ SETTINGS_KEYS: dict[str, Key] = {
     "base": Key(
         {"type": "string", "default": DEFAULT_BASE}, "base ref for diff-aware gates and benchmarks"
     ),
+    "history": Key(
+        {"type": "string", "default": "gates-history"},
+        "the branch that keeps one record per run (docs/history.md): ratchets and trends read it",
+    ),
     "unaffected": Key(
         {"type": "array", "items": {"type": "string", "minLength": 1}, "default": []},
         "globs of files that cannot change what a stage measures (`*.md`, `docs/`): "
@@ -164,6 +168,12 @@ GATE_KEYS: dict[str, Key] = {
         {"type": "boolean", "default": False},
         "only findings on lines this change adds or modifies against [gates] base",
         _FINDINGS,
+    ),
+    "vs": Key(
+        {"enum": ["base"]},
+        '"base": the bounds judge the value minus the base branch\'s recorded one '
+        "(docs/history.md); a base without history follows on-missing",
+        AGAINST_BASE,
     ),
     "slowdown": Key(
         {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$", "default": "5%"},

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gates.catalog.metrics import METRICS, Unit
+from gates.catalog.metrics import METRICS, Metric, Unit
 from gates.catalog.stages import CATALOGUE, GATES_DOC, STAGES, stage_requires
 from gates.catalog.tools import KNOWN_TOOLS, pinned, security_tools
 from gates.ci import plan
@@ -67,8 +67,15 @@ def test_policy_md_lists_every_metric_with_its_domain() -> None:
     documented = {re.sub(r"`", "", row[0]): row[1] for row in rows}
     assert sorted(documented) == sorted(METRICS)
     for name, domain in documented.items():
-        expected = "0\u2013100" if METRICS[name].unit is Unit.PERCENT else "≥ 0, whole"
-        assert domain == expected, name
+        assert domain == _domain(METRICS[name]), name
+
+
+def _domain(metric: Metric) -> str:
+    """How docs/policy.md writes a domain: 0 to 100, at least 0 (whole), -100 to 100, at least -100."""
+    low, high = (f"{bound:g}".replace("-", "\u2212") for bound in metric.domain)
+    if metric.unit is Unit.COUNT:
+        return f"\u2265 {low}, whole"
+    return f"{low}\u2013{high}" if high != "inf" else f"\u2265 {low}"
 
 
 @pytest.mark.parametrize("tool", sorted(security_tools()))
