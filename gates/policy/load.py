@@ -29,6 +29,7 @@ from gates.policy.hints import (
     suggest,
     tool_error,
 )
+from gates.policy.quarantine import Quarantine, parse_quarantine
 from gates.policy.schema import (
     GATE_KEYS,
     TOP_KEYS,
@@ -100,6 +101,7 @@ class Policy:
     gates: tuple[GateSpec, ...]
     waivers: tuple[Waiver, ...]
     source: str = "gates.toml"
+    quarantine: tuple[Quarantine, ...] = ()  # [[quarantine]]: tests whose failures do not block
 
 
 def _number(value: float) -> str:
@@ -178,7 +180,12 @@ def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") 
                 key=f"waiver[{waiver.index}].gate",
                 hint=suggest(waiver.target, gate_names),
             )
-    return Policy(settings=settings, gates=gates, waivers=waivers, source=source)
+    quarantine = tuple(
+        parse_quarantine(index, item) for index, item in enumerate(array(document, "quarantine"))
+    )
+    return Policy(
+        settings=settings, gates=gates, waivers=waivers, source=source, quarantine=quarantine
+    )
 
 
 # ---------------------------------------------------------------- tables
