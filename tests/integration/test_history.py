@@ -278,3 +278,10 @@ def test_a_record_file_is_added_elsewhere_as_it_is(project: Gates, tmp_path: Pat
     )
     assert refused.code == 3
     assert "record.json: history record `gates[0].status` should be" in refused.err
+
+
+def test_show_without_history_says_the_trend_is_unknown(project: Gates) -> None:
+    root = project.root
+    shown = project("history", "show", "--root", str(root), "--config", str(root / "gates.toml"))
+    assert shown.code == 0
+    assert "trend unknown: no history branch 'gates-history'" in shown.out
