@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from dataclasses import replace
 
+from gates.catalog.metrics import Kind
 from gates.history.model import BaseEntry, BaseHistory, GateRecord, RecordedTest, RunRecord
 from gates.judge.evaluate import evaluate
-from gates.model.reports import Problem
+from gates.model.reports import Outcome, Problem, ReportData
+from gates.model.reports import TestCase as Case  # not "Test*": pytest would collect it
+from gates.model.stage import LoadedReport
 from gates.model.verdict import Status, Verdict
 from gates.policy.load import parse_policy
-from tests.unit._build import TODAY, cov_file, coverage, evidence, junit, stage
+from tests.unit._build import TODAY, cov_file, coverage, evidence, junit, report, stage
 
 BASE = "c" * 40
 POLICY = """
@@ -192,3 +196,22 @@ def test_a_plain_verdict_reads_no_history() -> None:
         today=TODAY,
     )
     assert plain.gates[0].status is Status.PASS and plain.notes == ()
+
+
+def test_a_flaky_test_is_new_unless_the_base_saw_it_flaky() -> None:
+    flaky = Case("tests.test_x::test_f", Outcome.PASSED, "", "tests/test_x.py", 1, 0.1, 1)
+    steady = Case("tests.test_x::test_s", Outcome.PASSED, "", "tests/test_x.py", 2, 0.1, 0)
+    report = report_of("unit", [flaky, steady])
+    policy = parse_policy(tomllib.loads('[gate.n]\nmetric = "tests.new_flaky"\nmax = 0\n'))
+    base = _record(coverage_value=90.0, tests=0)
+    new = evaluate(policy, evidence(stage("unit", report)), today=TODAY, history=_history(base))
+    assert (new.gates[0].status, new.gates[0].observed) == (Status.FAIL, 1)
+    assert [o.label for o in new.gates[0].offenders] == ["tests.test_x::test_f"]
+    seen = replace(base, tests=(RecordedTest("unit", "tests.test_x::test_f", "passed", 0.1, 2),))
+    known = evaluate(policy, evidence(stage("unit", report)), today=TODAY, history=_history(seen))
+    assert (known.gates[0].status, known.gates[0].observed) == (Status.PASS, 0)
+
+
+def report_of(stage_name: str, cases: list[Case]) -> LoadedReport:
+    data = ReportData(tool="pytest", tests=cases)
+    return report(stage_name, "junit.xml", "junit-xml", Kind.TESTS, data)
