@@ -33,7 +33,7 @@ from gates.system.atomic import atomic_write
 from gates.system.git import run_git, tree_state
 from gates.untrusted.safetext import one_line
 
-__all__ = ["COMMANDS", "add_parser"]
+__all__ = ["COMMANDS", "add_parsers"]
 
 _HELP: Final = """\
 Keep one record per run (each gate's value, bound and status, the completeness
@@ -43,7 +43,7 @@ the repository, written with git plumbing: ratchets (`coverage.delta`,
 """
 
 
-def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
+def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     """Add ``gates history record`` and ``gates history show`` to the command line."""
     history = sub.add_parser("history", help="the history of verdicts", description=_HELP)
     commands: argparse._SubParsersAction[Any] = history.add_subparsers(

@@ -22,11 +22,9 @@ An expired waiver covers nothing and fails the verdict by itself.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from operator import attrgetter
 from typing import assert_never
 
 from gates.catalog.counts import Count
@@ -35,6 +33,7 @@ from gates.errors import ExitCode
 from gates.history.model import UNKNOWN, BaseHistory
 from gates.history.ratchet import against_base, history_notes
 from gates.judge.problems import group_problems
+from gates.judge.reading import all_findings
 from gates.judge.selection import Selection, select
 from gates.kinds import MeasureContext, Registry, evidence_kind
 from gates.model import covround
@@ -82,7 +81,7 @@ def evaluate(
         gates=results,
         waivers=waivers,
         counts=_counts(evidence, kinds),
-        findings=_all_findings(context),
+        findings=all_findings(context.kept, context.waived),
         stages=tuple(
             (s.name, s.manifest.commit, s.manifest.dirty) for s in evidence.stages if s.manifest
         ),
@@ -328,28 +327,6 @@ def _context(evidence: Evidence, book: WaiverBook, *, base: str) -> MeasureConte
             if report.data.findings:
                 kept[report.path], waived[report.path] = book.split_findings(report.data.findings)
     return MeasureContext(evidence=evidence, base=base, kept=kept, waived=waived)
-
-
-_READING_ORDER = attrgetter("tool", "path", "line", "rule", "message")
-
-
-def _all_findings(context: MeasureContext) -> tuple[tuple[Finding, bool], ...]:
-    """Every finding, and whether a waiver covers it, in reading order (tool, path, line, ...).
-
-    The two lists are sorted apart (a C key, no Python call per finding) and
-    merged; of two findings that read alike the unwaived one comes first.
-    """
-    kept = sorted((f for fs in context.kept.values() for f in fs), key=_READING_ORDER)
-    waived = sorted((f for fs in context.waived.values() for f in fs), key=_READING_ORDER)
-    unwaived = [(finding, False) for finding in kept]
-    if not waived:
-        return tuple(unwaived)
-    rows = heapq.merge(
-        unwaived,
-        [(finding, True) for finding in waived],
-        key=lambda row: (_READING_ORDER(row[0]), row[1]),
-    )
-    return tuple(rows)
 
 
 def _counts(evidence: Evidence, kinds: Registry) -> tuple[tuple[Count, int], ...]:

@@ -3,7 +3,7 @@
 A stage that records pytest's report-log (every attempt, reruns included)
 is read from it alone: its JUnit XML says the same run again. Several
 report-logs of one stage (the run, then its reruns in a fresh process) are
-merged attempt by attempt (:func:`gates.readers.pytest_reportlog.merge_attempts`),
+merged attempt by attempt (:func:`gates.readers.testruns.pytest_reportlog.merge_attempts`),
 so a test that failed and then passed is one test, flaky.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from gates.model.reports import Outcome, TestCase
 from gates.model.stage import LoadedReport
 from gates.policy.quarantine import Quarantine, quarantined
-from gates.readers import pytest_reportlog
+from gates.readers.testruns import pytest_reportlog
 
 __all__ = ["FAILING", "split_quarantined", "test_suites"]
 

@@ -90,6 +90,7 @@ READS_OR_RUNS: Final = (
 )
 PURE: Final = (
     "gates.judge.evaluate",
+    "gates.judge.reading",
     "gates.judge.problems",
     "gates.kinds",
     "gates.outputs",
