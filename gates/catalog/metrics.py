@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["METRICS", "Kind", "Metric", "Unit"]
+__all__ = ["AGAINST_BASE", "METRICS", "Kind", "Metric", "Unit"]
 
 _INF: Final = float("inf")
 
@@ -47,6 +47,10 @@ class Metric:
     description: str
     domain: tuple[float, float]
     unit: Unit
+    # a ratchet: ``of`` the metric whose value is compared with the base branch's recorded one
+    # (the value judged is the difference); ``history``: it reads the base branch's history
+    of: str = ""
+    history: bool = False
 
     @property
     def integral(self) -> bool:
@@ -95,6 +99,49 @@ METRICS: dict[str, Metric] = {
         _count("tests.failed", Kind.TESTS, "test cases that failed or errored"),
         _count("tests.skipped", Kind.TESTS, "test cases skipped (including xfail)"),
         _count("findings", Kind.FINDINGS, "findings matching the gate's filters, after waivers"),
+        Metric(
+            name="coverage.delta",
+            kind=Kind.COVERAGE,
+            description="coverage.percent minus the base branch's recorded value, in points",
+            domain=(-100.0, 100.0),
+            unit=Unit.PERCENT,
+            of="coverage.percent",
+            history=True,
+        ),
+        _count(
+            "tests.flaky",
+            Kind.TESTS,
+            "tests that failed and then passed on a rerun (one test each, however many attempts)",
+        ),
+        Metric(
+            name="tests.new_flaky",
+            kind=Kind.TESTS,
+            description="flaky tests that were not flaky in the base branch's last recorded runs",
+            domain=(0.0, _INF),
+            unit=Unit.COUNT,
+            history=True,
+        ),
+        _count(
+            "tests.quarantined",
+            Kind.TESTS,
+            "[[quarantine]] entries of the policy: a budget keeps the list from growing",
+        ),
+        Metric(
+            name="tests.removed",
+            kind=Kind.TESTS,
+            description="tests the base branch's record holds that no longer exist",
+            domain=(0.0, _INF),
+            unit=Unit.COUNT,
+            history=True,
+        ),
+        Metric(
+            name="tests.duration_delta",
+            kind=Kind.TESTS,
+            description="total test time against the median of the base branch's last runs, in %",
+            domain=(-100.0, _INF),
+            unit=Unit.PERCENT,
+            history=True,
+        ),
         _count(
             "benchmark.regressions",
             Kind.BENCHMARKS,
@@ -133,3 +180,18 @@ METRICS: dict[str, Metric] = {
         _measure("db.p95_ms", Unit.MILLISECONDS, "95th percentile of those queries' times"),
     )
 }
+
+# The metrics a gate may judge against the base branch with ``vs = "base"``: the
+# difference of its value and the base's recorded one (a drop of coverage, more failures).
+AGAINST_BASE: frozenset[str] = frozenset(
+    {
+        "coverage.percent",
+        "coverage.branch_percent",
+        "coverage.total_percent",
+        "tests.total",
+        "tests.passed",
+        "tests.failed",
+        "tests.skipped",
+        "findings",
+    }
+)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import platform
 import re
 import shutil
@@ -32,7 +33,9 @@ from pathlib import Path
 from gates import __version__
 from gates.baseline.apply import baseline_notes, mark_evidence
 from gates.cli.options import root_folder
-from gates.errors import GatesError, PolicyError, UsageError
+from gates.errors import ExitCode, GatesError, InternalError, PolicyError, UsageError
+from gates.history.base import STORE_VARIABLE, load_base_history
+from gates.history.model import UNKNOWN, BaseHistory
 from gates.judge.crash import crash_verdict, fallback_text, with_crashes
 from gates.judge.evaluate import evaluate
 from gates.judge.evidence import load_evidence, pin_commit
@@ -47,7 +50,7 @@ from gates.policy.settings import resolve_base
 from gates.system.atomic import atomic_write
 from gates.system.git import TreeState, repository_files, tree_state
 
-__all__ = ["bug_block", "check", "terminal_safe"]
+__all__ = ["bug_block", "check", "judged", "terminal_safe"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ class _Progress:
     policy: str = "gates.toml"
     stages: tuple[tuple[str, str, bool], ...] = ()
     crashes: tuple[Crash, ...] = field(default=())
+    evidence: Evidence | None = None  # what was judged: `gates history record` keeps its tests
 
 
 @contextmanager
@@ -128,6 +132,7 @@ def _judge(args: argparse.Namespace, progress: _Progress) -> Verdict:
     gc.freeze()
     progress.stages = _stages(evidence)
     progress.crashes = evidence.crashes
+    progress.evidence = evidence
     if args.commit:
         evidence = pin_commit(evidence, args.commit)
     with _step("comparing the findings with the baseline and the change"):
@@ -135,11 +140,50 @@ def _judge(args: argparse.Namespace, progress: _Progress) -> Verdict:
         notes = (*notes, *baseline_notes(evidence))
     with _step("checking the policy's names against the evidence"):
         _check_names(policy, evidence, root)
+    with _step("reading the base branch's history", policy.settings.history):
+        history = _history(policy, root)
     with _step("evaluating the evidence against the policy"):
-        verdict = evaluate(policy, evidence, today=args.today or dt.datetime.now(dt.UTC).date())
+        today = args.today or dt.datetime.now(dt.UTC).date()
+        verdict = evaluate(policy, evidence, today=today, history=history)
     if notes:
         verdict = replace(verdict, notes=(*notes, *verdict.notes))
     return with_crashes(verdict, evidence.crashes)
+
+
+def judged(args: argparse.Namespace) -> tuple[Verdict, Evidence]:
+    """The verdict ``gates check`` would give with ``args``, and the evidence it judged.
+
+    A crash of gates raises :class:`gates.errors.InternalError`: no verdict to keep.
+    """
+    progress = _Progress(policy=str(args.config))
+    try:
+        verdict = _judge(args, progress)
+    except _Crashed as crashed:
+        raise InternalError(
+            f"gates crashed {crashed.crash.step}: {crashed.crash.error}",
+            slug="internal-error",
+            hint="run `gates check -v` for the bug report",
+        ) from None
+    if progress.evidence is None or verdict.exit_code == ExitCode.INTERNAL:
+        raise InternalError(
+            "gates crashed while judging: the verdict is not kept",
+            slug="internal-error",
+            hint="run `gates check -v` for the bug report",
+        )
+    return verdict, progress.evidence
+
+
+def _history(policy: Policy, root: Path) -> BaseHistory:
+    """The base branch's recorded runs, read only when a gate compares with them."""
+    if not any(gate.against_base for gate in policy.gates):
+        return UNKNOWN
+    store = os.environ.get(STORE_VARIABLE, "").strip()
+    return load_base_history(
+        root,
+        base=policy.settings.base,
+        branch=policy.settings.history,
+        store=Path(store) if store else None,
+    )
 
 
 def _stages(evidence: Evidence) -> tuple[tuple[str, str, bool], ...]:

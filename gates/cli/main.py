@@ -41,6 +41,7 @@ GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "gates.cli.load": ("load",),
     "gates.baseline.cli": ("baseline",),
     "gates.cli.ci": ("plan", "jobs", "annotate", "comment"),
+    "gates.cli.history": ("history",),
 }
 _GROUP_OF: Final = {command: module for module, commands in GROUPS.items() for command in commands}
 

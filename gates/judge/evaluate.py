@@ -22,17 +22,18 @@ An expired waiver covers nothing and fails the verdict by itself.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from operator import attrgetter
 from typing import assert_never
 
 from gates.catalog.counts import Count
-from gates.catalog.metrics import Kind
+from gates.catalog.metrics import METRICS, Kind
 from gates.errors import ExitCode
+from gates.history.model import UNKNOWN, BaseHistory
+from gates.history.ratchet import against_base, history_notes
 from gates.judge.problems import group_problems
+from gates.judge.reading import all_findings
 from gates.judge.selection import Selection, select
 from gates.kinds import MeasureContext, Registry, evidence_kind
 from gates.model import covround
@@ -42,34 +43,53 @@ from gates.model.reports import Finding, Problem
 from gates.model.stage import Evidence
 from gates.model.verdict import GateResult, Level, Status, Verdict, WaiverResult, WaiverStatus
 from gates.policy.load import GateSpec, Policy
+from gates.policy.quarantine import expired_quarantine, live, quarantine_notes
 from gates.policy.waivers import Waiver, WaiverBook
 
 __all__ = ["evaluate"]
 
 
 def evaluate(
-    policy: Policy, evidence: Evidence, *, today: dt.date, kinds: Registry = evidence_kind
+    policy: Policy,
+    evidence: Evidence,
+    *,
+    today: dt.date,
+    kinds: Registry = evidence_kind,
+    history: BaseHistory = UNKNOWN,
 ) -> Verdict:
     """Judge ``evidence`` against ``policy`` on ``today``.
 
-    ``kinds`` gives the module of each kind of evidence (:mod:`gates.kinds`).
+    ``kinds`` gives the module of each kind of evidence (:mod:`gates.kinds`);
+    ``history`` the base branch's recorded runs, which the gates against the
+    base read (:mod:`gates.history`).
     """
     book = WaiverBook(policy.waivers, today=today)
-    context = _context(evidence, book, base=policy.settings.base)
+    context = replace(
+        _context(evidence, book, base=policy.settings.base),
+        history=history,
+        quarantine=live(policy.quarantine, today),
+        quarantined=len(policy.quarantine),
+    )
     results = tuple(_judge(gate, evidence, book, context, kinds) for gate in policy.gates)
     waivers = tuple(_waiver_result(w, book, today) for w in policy.waivers)
     status, code = _overall(results, waivers)
+    if status is not Status.ERROR and expired_quarantine(policy.quarantine, today):
+        status, code = Status.FAIL, ExitCode.FAIL
     return Verdict(
         status=status,
         exit_code=code,
         gates=results,
         waivers=waivers,
         counts=_counts(evidence, kinds),
-        findings=_all_findings(context),
+        findings=all_findings(context.kept, context.waived),
         stages=tuple(
             (s.name, s.manifest.commit, s.manifest.dirty) for s in evidence.stages if s.manifest
         ),
-        notes=_notes(policy, evidence, results, waivers),
+        notes=(
+            *_notes(policy, evidence, results, waivers),
+            *quarantine_notes(policy.quarantine, today),
+            *history_notes(policy.gates, history),
+        ),
         policy=policy.source,
     )
 
@@ -131,6 +151,8 @@ def _judge(
         reproduce=_reproduce(gate, selection),
         comparisons=measured.comparisons if measured is not None else (),
         precision=precision,
+        measured=measure.measured if isinstance(measure, Measured | Unmeasured) else None,
+        base=measured.base if measured is not None else None,
     )
 
 
@@ -186,7 +208,7 @@ def _status(
     if problems:
         groups = group_problems(problems)  # an offline pip-audit's packages: one line
         more = f" (+{len(problems) - groups[0].size} more)" if len(groups) > 1 else ""
-        missing_only = all(p.slug == "missing-evidence" for p in problems)
+        missing_only = all(p.slug in _MISSING for p in problems)
         soft = gate.level is Level.WARN or (missing_only and gate.on_missing is Level.WARN)
         return (Status.WARN if soft else Status.ERROR), f"{groups[0].describe(names=3)}{more}"
     match measure:
@@ -205,6 +227,10 @@ def _status(
             return _waived_or(Status.PASS, summary, waived, read=summary)
         case _:
             assert_never(measure)
+
+
+# what ``on-missing`` decides: evidence that is not there, or a base without history
+_MISSING = frozenset({"missing-evidence", "no-base-history"})
 
 
 def _outside(gate: GateSpec, value: float, precision: int | None) -> str | None:
@@ -255,8 +281,15 @@ def _bound_text(value: float | None) -> str:
 def _measure(
     gate: GateSpec, selection: Selection, context: MeasureContext, kinds: Registry
 ) -> Measurement:
-    """The kind's measurement of the gate; one that says neither a value nor a problem blocks."""
-    measure = kinds(gate.metric.kind).measure(gate, selection.reports, context)
+    """The kind's measurement of the gate; one that says neither a value nor a problem blocks.
+
+    A gate against the base (``coverage.delta``, ``vs = "base"``) measures its
+    metric, then :func:`gates.history.ratchet.against_base` takes the base's away.
+    """
+    measured_gate = replace(gate, metric=METRICS[gate.metric.of]) if gate.metric.of else gate
+    measure = kinds(gate.metric.kind).measure(measured_gate, selection.reports, context)
+    if gate.metric.of or gate.vs_base:
+        measure = against_base(gate, measure, context.history)
     match measure:
         case Measured():
             return measure
@@ -294,28 +327,6 @@ def _context(evidence: Evidence, book: WaiverBook, *, base: str) -> MeasureConte
             if report.data.findings:
                 kept[report.path], waived[report.path] = book.split_findings(report.data.findings)
     return MeasureContext(evidence=evidence, base=base, kept=kept, waived=waived)
-
-
-_READING_ORDER = attrgetter("tool", "path", "line", "rule", "message")
-
-
-def _all_findings(context: MeasureContext) -> tuple[tuple[Finding, bool], ...]:
-    """Every finding, and whether a waiver covers it, in reading order (tool, path, line, ...).
-
-    The two lists are sorted apart (a C key, no Python call per finding) and
-    merged; of two findings that read alike the unwaived one comes first.
-    """
-    kept = sorted((f for fs in context.kept.values() for f in fs), key=_READING_ORDER)
-    waived = sorted((f for fs in context.waived.values() for f in fs), key=_READING_ORDER)
-    unwaived = [(finding, False) for finding in kept]
-    if not waived:
-        return tuple(unwaived)
-    rows = heapq.merge(
-        unwaived,
-        [(finding, True) for finding in waived],
-        key=lambda row: (_READING_ORDER(row[0]), row[1]),
-    )
-    return tuple(rows)
 
 
 def _counts(evidence: Evidence, kinds: Registry) -> tuple[tuple[Count, int], ...]:

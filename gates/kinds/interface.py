@@ -24,15 +24,17 @@ built (``Unmeasured.problems`` is a non-empty tuple), and the judge blocks with
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
+from gates.history.model import UNKNOWN, BaseHistory
 from gates.model.measurement import Measurement
 from gates.model.reports import Finding
 from gates.model.stage import Evidence, LoadedReport
 from gates.policy.load import GateSpec
+from gates.policy.quarantine import Quarantine
 
 __all__ = ["EvidenceKind", "MeasureContext"]
 
@@ -45,6 +47,11 @@ class MeasureContext:
     base: str  # the policy's base ref: what patch evidence must have compared with
     kept: Mapping[str, Sequence[Finding]]  # report path -> its findings no waiver covers
     waived: Mapping[str, Sequence[Finding]]  # report path -> its findings a waiver covers
+    # the base branch's recorded runs, for the gates against the base (gates.history)
+    history: BaseHistory = field(default=UNKNOWN)
+    # [[quarantine]]: the live entries (failures they cover do not count), and how many in all
+    quarantine: tuple[Quarantine, ...] = ()
+    quarantined: int = 0
 
 
 class EvidenceKind(Protocol):

@@ -34,6 +34,9 @@ class Measured:
     problems: tuple[Problem, ...] = ()
     comparisons: tuple[BenchmarkComparison, ...] = ()
     precision: int | None = None  # a coverage.py percentage: the decimals it is shown and judged at
+    # against the base (gates.history.ratchet): ``value`` is the difference of these two
+    measured: float | None = None
+    base: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,6 +57,9 @@ class Unmeasured:
 
     problems: Problems
     summary: str = ""
+    # a gate against the base whose base is unknown: the metric's own value, which was measured
+    # (recorded in the history, so the next run has a base), never judged
+    measured: float | None = None
 
 
 Measurement: TypeAlias = Measured | NotApplicable | Unmeasured

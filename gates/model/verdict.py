@@ -100,6 +100,10 @@ class GateResult:
     reproduce: str = ""
     comparisons: tuple[BenchmarkComparison, ...] = ()
     precision: int | None = None  # decimals of a coverage.py percentage (shown and judged)
+    # a gate against the base (a ratchet, `vs = "base"`): ``observed`` is the difference,
+    # ``measured`` the metric's own value and ``base`` the base's recorded value
+    measured: float | None = None
+    base: float | None = None
 
 
 class WaiverTarget(enum.StrEnum):

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import Any, Final
 
 from gates.model.reports import Severity
 from gates.model.verdict import Level
@@ -90,7 +90,16 @@ def judge_against_base(base: Policy, head: Policy) -> BasedPolicy:
     settings = _settings(base.settings, head.settings, changes)
     gates = _gates(base.gates, head.gates, changes)
     waivers = _waivers(base.waivers, head.waivers, changes)
-    policy = Policy(settings=settings, gates=gates, waivers=waivers, source=head.source)
+    # the base's quarantine: a change may end an entry (its test fixed), never add one
+    kept = {entry.test for entry in head.quarantine}
+    quarantine = tuple(entry for entry in base.quarantine if entry.test in kept)
+    policy = Policy(
+        settings=settings,
+        gates=gates,
+        waivers=waivers,
+        source=head.source,
+        quarantine=quarantine,
+    )
     return BasedPolicy(policy, tuple(changes), base.source)
 
 
@@ -168,11 +177,17 @@ def _show_slowdown(value: object) -> str:
 def _settings(base: Settings, head: Settings, changes: list[PolicyChange]) -> Settings:
     if head.base != base.base:
         changes.append(PolicyChange("[gates] base", base.base, head.base, applied=False))
+    if head.history != base.history:
+        changes.append(PolicyChange("[gates] history", base.history, head.history, applied=False))
+    limits: dict[str, Any] = {
+        name.replace("-", "_"): _smaller(name, base, head, changes) for name in LIMITS
+    }
     return Settings(
         reports=head.reports,
         base=base.base,
         unaffected=_unaffected(base.unaffected, head.unaffected, changes),
-        **{name.replace("-", "_"): _smaller(name, base, head, changes) for name in LIMITS},
+        history=base.history,  # the base's records only: a change cannot pick its own
+        **limits,
     )
 
 

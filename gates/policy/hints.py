@@ -201,7 +201,10 @@ def inapplicable_hint(key: str, metric: str) -> str:
 def metric_hint(name: str) -> str:
     """``did you mean``, and every metric of the family when ``name`` is one's prefix."""
     family = sorted(metric for metric in METRICS if metric.startswith(f"{name.casefold()}."))
-    close = closest(name, METRICS) or (family[0] if family else None)
+    plain = [
+        metric for metric, known in METRICS.items() if not known.history
+    ]  # not a ratchet first
+    close = closest(name, plain) or closest(name, METRICS) or (family[0] if family else None)
     if family:
         return f"did you mean `{close}`? (the {name} metrics: {listed(family)})"
     if close is not None:

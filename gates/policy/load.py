@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gates.catalog.metrics import METRICS, Metric, Unit
@@ -29,6 +29,7 @@ from gates.policy.hints import (
     suggest,
     tool_error,
 )
+from gates.policy.quarantine import Quarantine, parse_quarantine
 from gates.policy.schema import (
     GATE_KEYS,
     TOP_KEYS,
@@ -76,6 +77,12 @@ class GateSpec:
     new: bool = False  # only findings absent from the baseline (gates.baseline)
     changed: bool = False  # only findings on the lines this change touched
     endpoint: str = ""  # a load gate on one endpoint ("GET /items"); "": all of them
+    vs_base: bool = False  # `vs = "base"`: the bounds judge the value minus the base's recorded one
+
+    @property
+    def against_base(self) -> bool:
+        """Whether the gate reads the base branch's history (a ratchet, or ``vs = "base"``)."""
+        return self.vs_base or self.metric.history
 
     @property
     def bound(self) -> str:
@@ -95,6 +102,7 @@ class Policy:
     gates: tuple[GateSpec, ...]
     waivers: tuple[Waiver, ...]
     source: str = "gates.toml"
+    quarantine: tuple[Quarantine, ...] = ()  # [[quarantine]]: tests whose failures do not block
 
 
 def _number(value: float) -> str:
@@ -173,7 +181,12 @@ def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") 
                 key=f"waiver[{waiver.index}].gate",
                 hint=suggest(waiver.target, gate_names),
             )
-    return Policy(settings=settings, gates=gates, waivers=waivers, source=source)
+    quarantine = tuple(
+        parse_quarantine(index, item) for index, item in enumerate(array(document, "quarantine"))
+    )
+    return Policy(
+        settings=settings, gates=gates, waivers=waivers, source=source, quarantine=quarantine
+    )
 
 
 # ---------------------------------------------------------------- tables
@@ -204,7 +217,9 @@ def _gate(name: str, body: object) -> GateSpec:
                 key=f"{where}.{key}",
                 hint=inapplicable_hint(key, metric.name),
             )
-    low, high = _bound(body, "min", metric, where), _bound(body, "max", metric, where)
+    vs_base = choice(body, "vs", where, ("base",)) == "base" if "vs" in body else False
+    bounded = _difference(metric) if vs_base else metric
+    low, high = _bound(body, "min", bounded, where), _bound(body, "max", bounded, where)
     if low is None and high is None:
         raise PolicyError("has no bound", key=where, hint="add `min = ...` or `max = ...`")
     if low is not None and high is not None and low > high:
@@ -226,7 +241,14 @@ def _gate(name: str, body: object) -> GateSpec:
         new=_flag(body, "new", where),
         changed=_flag(body, "changed", where),
         endpoint=text(body, "endpoint", where, default="") if "endpoint" in body else "",
+        vs_base=vs_base,
     )
+
+
+def _difference(metric: Metric) -> Metric:
+    """``metric`` as ``vs = "base"`` bounds it: a difference, which may be negative."""
+    high = metric.domain[1]
+    return replace(metric, domain=(-high, high))
 
 
 def _flag(body: Mapping[str, object], key: str, where: str) -> bool:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from gates.catalog.metrics import METRICS
+from gates.catalog.metrics import AGAINST_BASE, METRICS
 from gates.model.verdict import Level, WaiverTarget
 
 __all__ = [
     "DEFAULT_BASE",
     "GATE_KEYS",
     "LIMITS",
+    "QUARANTINE_KEYS",
     "SETTINGS_KEYS",
     "TOP_KEYS",
     "WAIVER_KEYS",
@@ -60,6 +61,10 @@ TOP_KEYS: dict[str, Key] = {
         {"type": "array", "items": {"$ref": "#/$defs/waiver"}},
         "accepted exceptions, each with an expiry",
     ),
+    "quarantine": Key(
+        {"type": "array", "items": {"$ref": "#/$defs/quarantine"}},
+        "tests that run and are reported but whose failures do not block, each with an expiry",
+    ),
 }
 
 
@@ -101,6 +106,10 @@ SETTINGS_KEYS: dict[str, Key] = {
     ),
     "base": Key(
         {"type": "string", "default": DEFAULT_BASE}, "base ref for diff-aware gates and benchmarks"
+    ),
+    "history": Key(
+        {"type": "string", "default": "gates-history"},
+        "the branch that keeps one record per run (docs/history.md): ratchets and trends read it",
     ),
     "unaffected": Key(
         {"type": "array", "items": {"type": "string", "minLength": 1}, "default": []},
@@ -165,6 +174,12 @@ GATE_KEYS: dict[str, Key] = {
         "only findings on lines this change adds or modifies against [gates] base",
         _FINDINGS,
     ),
+    "vs": Key(
+        {"enum": ["base"]},
+        '"base": the bounds judge the value minus the base branch\'s recorded one '
+        "(docs/history.md); a base without history follows on-missing",
+        AGAINST_BASE,
+    ),
     "slowdown": Key(
         {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$", "default": "5%"},
         "smallest slowdown that counts as a regression",
@@ -193,6 +208,17 @@ WAIVER_KEYS: dict[str, Key] = {
     "owner": Key({"type": "string", "minLength": 1}, "who answers for the waiver"),
     "reason": Key({"type": "string", "minLength": 1}, "why it is acceptable"),
     "expires": Key({"type": "string", "format": "date"}, "a TOML date; an expired waiver blocks"),
+}
+
+
+QUARANTINE_KEYS: dict[str, Key] = {
+    "test": Key(
+        {"type": "string", "minLength": 1},
+        'a pytest node id, or a glob of them ("tests/test_net.py::test_retry")',
+    ),
+    "owner": Key({"type": "string", "minLength": 1}, "who answers for the quarantine"),
+    "reason": Key({"type": "string", "minLength": 1}, "why the test is quarantined"),
+    "expires": Key({"type": "string", "format": "date"}, "a TOML date; an expired entry blocks"),
 }
 
 
@@ -229,6 +255,12 @@ def json_schema() -> dict[str, object]:
                 "required": ["metric"],
                 "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                 "properties": _properties(GATE_KEYS),
+            },
+            "quarantine": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["test", "owner", "reason", "expires"],
+                "properties": _properties(QUARANTINE_KEYS),
             },
             "waiver": {
                 "type": "object",

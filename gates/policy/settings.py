@@ -54,6 +54,7 @@ class Settings:
     max_report_seconds: int = 60
     max_evidence_seconds: int = 600
     max_memory_mb: int = 4096
+    history: str = "gates-history"  # the history branch (docs/history.md)
 
     @property
     def budget(self) -> Budget:
@@ -90,9 +91,15 @@ def parse_settings(table: Mapping[str, object]) -> Settings:
         ref(base)
     except ValueError as error:
         raise PolicyError(f"should be a git ref: {error}", key="gates.base") from None
+    history = text(table, "history", "gates", default="gates-history")
+    try:
+        ref(history)
+    except ValueError as error:
+        raise PolicyError(f"should be a branch name: {error}", key="gates.history") from None
     return Settings(
         reports=reports,
         base=base,
+        history=history,
         unaffected=_unaffected(table),
         **{name.replace("-", "_"): _limit(table, name) for name in LIMITS},
     )

@@ -35,7 +35,7 @@ from gates.readers.load import (
     locust_json,
 )
 from gates.readers.patch import diff_cover, git_numstat
-from gates.readers.testruns import junit
+from gates.readers.testruns import junit, pytest_reportlog
 
 __all__ = ["KINDS", "MAY_BE_EMPTY", "READERS", "ReadContext", "Reader", "reader_for"]
 
@@ -45,6 +45,7 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (cobertura, Kind.COVERAGE),
     (coverage_text, Kind.COVERAGE),
     (junit, Kind.TESTS),
+    (pytest_reportlog, Kind.TESTS),
     (diff_cover, Kind.PATCH),
     (git_numstat, Kind.PATCH),
     (ruff_json, Kind.FINDINGS),

@@ -268,9 +268,14 @@ def origin_head(root: Path) -> str:
     return name if found.ok and name else ""
 
 
-def run_git(root: Path, *args: str, timeout: float = _TIMEOUT) -> process.Finished:
-    """``git ARGS`` in ``root``: every git command gates runs goes through here. Never raises."""
-    return process.run(["git", *args], cwd=root, timeout=timeout)
+def run_git(
+    root: Path, *args: str, timeout: float = _TIMEOUT, stdin: bytes | None = None
+) -> process.Finished:
+    """``git ARGS`` in ``root``: every git command gates runs goes through here. Never raises.
+
+    ``stdin``: what git reads (``hash-object --stdin``, ``mktree``, ``cat-file --batch``).
+    """
+    return process.run(["git", *args], cwd=root, timeout=timeout, stdin=stdin)
 
 
 def _outside(reports: str, unaffected: Sequence[str] = ()) -> tuple[str, ...]:

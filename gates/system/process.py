@@ -77,12 +77,22 @@ def run(
     cwd: Path | None = None,
     timeout: float,
     env: Mapping[str, str] | None = None,
+    stdin: bytes | None = None,
 ) -> Finished:
-    """Run ``command`` to its end or to ``timeout`` seconds, capturing what it writes."""
+    """Run ``command`` to its end or to ``timeout`` seconds, capturing what it writes.
+
+    ``stdin``: what it reads on its standard input (None: it inherits gates' own).
+    """
     argv = tuple(command)
     try:
         done = subprocess.run(
-            argv, cwd=cwd, env=env, capture_output=True, timeout=timeout, check=False
+            argv,
+            cwd=cwd,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired as expired:
         return Finished(

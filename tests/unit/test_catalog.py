@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gates.catalog.metrics import METRICS, Unit
+from gates.catalog.metrics import METRICS, Metric, Unit
 from gates.catalog.stages import CATALOGUE, GATES_DOC, STAGES, stage_requires
 from gates.catalog.tools import KNOWN_TOOLS, pinned, security_tools
 from gates.ci import plan
@@ -73,14 +73,19 @@ def test_policy_md_lists_every_metric_with_its_domain() -> None:
     documented = {re.sub(r"`", "", row[0]): row[1] for row in rows}
     assert sorted(documented) == sorted(METRICS)
     for name, domain in documented.items():
-        metric = METRICS[name]
-        if metric.unit is Unit.PERCENT:
-            expected = "0\u2013100"
-        elif metric.unit is Unit.COUNT:
-            expected = "≥ 0, whole"
-        else:  # a latency, a size or a rate: "≥ 0, ms"; a growth may be negative: "any, MiB"
-            expected = f"{'any' if metric.domain[0] < 0 else '≥ 0'}, {metric.unit.value}"
-        assert domain == expected, name
+        assert domain == _domain(METRICS[name]), name
+
+
+def _domain(metric: Metric) -> str:
+    """How docs/policy.md writes a domain: from-to (a percent), at least 0 and whole (a
+    count), at least 0 or any, with the unit (a latency, a size, a rate; a growth may drop)."""
+    low, high = (f"{bound:g}".replace("-", "\u2212") for bound in metric.domain)
+    if metric.unit is Unit.COUNT:
+        return f"\u2265 {low}, whole"
+    if metric.unit is Unit.PERCENT:
+        return f"{low}\u2013{high}" if high != "inf" else f"\u2265 {low}"
+    least = "any" if metric.domain[0] < 0 else "\u2265 0"
+    return f"{least}, {metric.unit.value}"
 
 
 @pytest.mark.parametrize("tool", sorted(security_tools()))

@@ -41,6 +41,11 @@ LAYERS: Final[dict[str, int]] = {
     "gates.kinds": 5,
     "gates.baseline.marks": 5,  # pure: which findings a `new` or `changed` gate counts
     "gates.load": 3,  # the load figures, their confidence and their evidence formats (pure or reading)
+    "gates.history": 5,  # the history's values, its record (pure) and ratchets (pure)
+    "gates.history.model": 3,  # the typed values of the history
+    "gates.history.parse": 3,  # a record read like a report (untrusted)
+    "gates.history.store": 6,  # the history branch, through git
+    "gates.history.base": 6,
     "gates.judge": 6,
     "gates.baseline": 6,  # the baseline read and applied to the evidence before judging
     "gates.outputs": 7,
@@ -79,9 +84,12 @@ READS_OR_RUNS: Final = (
     "gates.load.run.dbprobe",
     "gates.load.run.recorder",
     "gates.secrets_scan",
+    "gates.history.store",
+    "gates.history.base",
 )
 PURE: Final = (
     "gates.judge.evaluate",
+    "gates.judge.reading",
     "gates.judge.problems",
     "gates.kinds",
     "gates.outputs",
@@ -96,6 +104,9 @@ PURE: Final = (
     "gates.load.summary",
     "gates.load.trend",
     "gates.load.steps",
+    "gates.history.model",
+    "gates.history.record",
+    "gates.history.ratchet",
 )
 STAGE_CODE: Final = (
     "gates.stage",

@@ -62,7 +62,23 @@ def test_no_permission_at_the_top_and_the_least_per_job(path: Path) -> None:
     for job_id, job in document["jobs"].items():
         assert "permissions" in job, f"{path.name}: job {job_id} states no permissions"
         writes = {scope for scope, level in job["permissions"].items() if level == "write"}
-        assert writes <= {"pull-requests", "security-events"}, (job_id, writes)
+        allowed = {"pull-requests", "security-events"}
+        if _pushes_history(path, job):  # the history branch: a job that runs no project code
+            allowed |= {"contents"}
+        assert writes <= allowed, (job_id, writes)
+
+
+def _pushes_history(path: Path, job: dict[str, object]) -> bool:
+    """The one job that may write contents: gates-history.yml's push, and the job calling it."""
+    if path.name == "gates-history.yml":
+        steps = job.get("steps")
+        runs = (
+            " ".join(str(step.get("run", "")) for step in steps if isinstance(step, dict))
+            if isinstance(steps, list)
+            else ""
+        )
+        return "gates history add" in runs and "pip install" in runs and "pytest" not in runs
+    return str(job.get("uses", "")) == "./.github/workflows/gates-history.yml"
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

@@ -1,1 +1,1 @@
-"""Readers of test runs: JUnit XML (pytest, unittest-xml-reporting, gates' unittest runner)."""
+"""Readers of test runs: JUnit XML (pytest, unittest-xml-reporting, gates' unittest runner), pytest's report-log."""
