@@ -21,6 +21,7 @@ from gates.baseline import cli as cli_baseline
 from gates.cli import bench as cli_bench
 from gates.cli import check as cli_check
 from gates.cli import ci as cli_ci
+from gates.cli import dashboard as cli_dashboard
 from gates.cli import history as cli_history
 from gates.cli import options
 from gates.cli import stage as cli_stage
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_baseline.add_parser(sub)
     cli_ci.add_parsers(sub)
     cli_history.add_parser(sub)
+    cli_dashboard.add_parser(sub)
     return parser
 
 
@@ -170,4 +172,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     **cli_baseline.COMMANDS,
     **cli_ci.COMMANDS,
     **cli_history.COMMANDS,
+    **cli_dashboard.COMMANDS,
 }

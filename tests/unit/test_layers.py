@@ -49,6 +49,8 @@ LAYERS: Final[dict[str, int]] = {
     "gates.judge": 6,
     "gates.baseline": 6,  # the baseline read and applied to the evidence before judging
     "gates.outputs": 7,
+    "gates.dashboard": 7,  # the dashboard's model, figures, charts and page (pure)
+    "gates.dashboard.read": 9,  # the verdict and the history read for the dashboard
     "gates.stage": 8,
     "gates.init": 8,
     "gates.benchmark": 8,
@@ -87,6 +89,7 @@ READS_OR_RUNS: Final = (
     "gates.secrets_scan",
     "gates.history.store",
     "gates.history.base",
+    "gates.dashboard.read",
 )
 PURE: Final = (
     "gates.judge.evaluate",
@@ -106,6 +109,12 @@ PURE: Final = (
     "gates.history.model",
     "gates.history.record",
     "gates.history.ratchet",
+    "gates.dashboard.model",
+    "gates.dashboard.build",
+    "gates.dashboard.svg",
+    "gates.dashboard.markup",
+    "gates.dashboard.sections",
+    "gates.dashboard.render",
 )
 STAGE_CODE: Final = (
     "gates.stage",

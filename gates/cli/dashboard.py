@@ -1,0 +1,111 @@
+"""``gates dashboard``: the verdict and its history as one self-contained HTML page (docs/dashboard.md).
+
+The current run is the JSON verdict (``.gates/verdict.json``); the past runs
+are the history branch's records along the base branch's first parents
+(docs/history.md), or with ``--history DIR`` the JSON verdicts and history
+records in a folder. A file of the history that cannot be trusted is named
+on the page and here, and never read as a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any, Final
+
+from gates.cli import options
+from gates.dashboard.build import with_own_tests
+from gates.dashboard.model import Dashboard
+from gates.dashboard.read import Past, current_run, read_branch, read_folder, records_of
+from gates.dashboard.render import render
+from gates.errors import ExitCode
+from gates.policy.load import load_settings
+from gates.policy.settings import resolve_base
+from gates.system.atomic import atomic_write
+from gates.system.git import run_git
+from gates.untrusted.safetext import one_line
+
+__all__ = ["COMMANDS", "add_parser"]
+
+LAST: Final = 50  # base-branch runs a trend shows by default
+
+
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
+    """Add ``gates dashboard`` to the command line."""
+    parser = sub.add_parser(
+        "dashboard",
+        parents=[options.policy(), options.root(), options.base(), options.verbose()],
+        help="write the verdict and its history as one self-contained HTML page",
+        description="One HTML file, no network, no script: per gate the current and the base "
+        "value and a trend; waivers and quarantines; flaky and slowest tests; benchmarks; "
+        "the security picture; load results. See docs/dashboard.md.",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, default=Path("dashboard.html"), help="default: dashboard.html"
+    )
+    parser.add_argument(
+        "--verdict",
+        type=Path,
+        default=None,
+        help="the JSON verdict (default: <reports>/verdict.json, i.e. .gates/verdict.json)",
+    )
+    parser.add_argument(
+        "--history",
+        type=Path,
+        metavar="DIR",
+        help="a folder of earlier JSON verdicts or history records, instead of the history branch",
+    )
+    parser.add_argument(
+        "--last", type=int, default=LAST, help=f"runs a trend shows (default {LAST})"
+    )
+    parser.add_argument("--store", type=Path, help="the git repository holding the history branch")
+    parser.add_argument("--history-branch", help="default: [gates] history, gates-history")
+    parser.add_argument(
+        "--today", type=dt.date.fromisoformat, help="the date expiries count from (YYYY-MM-DD)"
+    )
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    root = options.root_folder(args.root)
+    settings = load_settings(args.config, root=root)
+    verdict = args.verdict or root / settings.reports / "verdict.json"
+    current = current_run(verdict, branch=_branch(root))
+    last = max(1, args.last)
+    branch = args.history_branch or settings.history
+    if args.history is not None:
+        past = read_folder(args.history, limit=last)
+        own = past.runs
+    else:
+        base = resolve_base(args.base, settings.base)
+        past = read_branch(root, base=base, branch=branch, store=args.store, limit=last)
+        mine = records_of(args.store or root, branch=branch, commit=current.commit)
+        own, past = mine.runs, Past(past.runs, (*past.problems, *mine.problems), past.unknown)
+    today = args.today or dt.datetime.now(dt.UTC).date()
+    board = Dashboard(
+        current=with_own_tests(current, own),
+        history=past.runs,
+        today=today.isoformat(),
+        unknown=past.unknown,
+        problems=past.problems,
+    )
+    page = render(board)
+    atomic_write(args.output, page.encode("utf-8"))
+    for problem in past.problems:
+        sys.stderr.write(f"not trusted: {problem}\n")
+    sys.stdout.write(
+        f"wrote {one_line(str(args.output), 200)}: {len(past.runs)} earlier runs"
+        + (f", trend unknown ({one_line(past.unknown, 200)})" if not past.runs else "")
+        + (f", {len(past.problems)} history files not trusted" if past.problems else "")
+        + "\n"
+    )
+    return ExitCode.PASS
+
+
+def _branch(root: Path) -> str:
+    done = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD")
+    return done.text.strip() if done.ok else ""
+
+
+COMMANDS: Final = {"dashboard": _dashboard}
