@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any, Final
@@ -22,14 +23,39 @@ from gates.dashboard.read import Past, current_run, read_branch, read_folder, re
 from gates.dashboard.render import render
 from gates.errors import ExitCode
 from gates.policy.load import load_settings
-from gates.policy.settings import resolve_base
+from gates.policy.settings import Settings, resolve_base
 from gates.system.atomic import atomic_write
 from gates.system.git import run_git
 from gates.untrusted.safetext import one_line
 
-__all__ = ["COMMANDS", "add_parser"]
+__all__ = ["COMMANDS", "add_parser", "board_options", "load_board"]
 
 LAST: Final = 50  # base-branch runs a trend shows by default
+
+
+def board_options(parser: argparse.ArgumentParser) -> None:
+    """The options that say which runs are read: shared by ``gates dashboard`` and ``gates alerts``."""
+    parser.add_argument(
+        "--verdict",
+        type=Path,
+        default=None,
+        help="the JSON verdict (default: <reports>/verdict.json, i.e. .gates/verdict.json)",
+    )
+    parser.add_argument(
+        "--history",
+        type=Path,
+        metavar="DIR",
+        help="a folder of earlier JSON verdicts or history records, instead of the history branch",
+    )
+    parser.add_argument("--last", type=int, default=LAST, help=f"runs read (default {LAST})")
+    parser.add_argument("--store", type=Path, help="the git repository holding the history branch")
+    parser.add_argument("--history-branch", help="default: [gates] history, gates-history")
+    parser.add_argument(
+        "--branch", help="the branch of the current run (default: $GITHUB_REF_NAME, else git's)"
+    )
+    parser.add_argument(
+        "--today", type=dt.date.fromisoformat, help="the date expiries count from (YYYY-MM-DD)"
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
@@ -45,33 +71,13 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "-o", "--output", type=Path, default=Path("dashboard.html"), help="default: dashboard.html"
     )
-    parser.add_argument(
-        "--verdict",
-        type=Path,
-        default=None,
-        help="the JSON verdict (default: <reports>/verdict.json, i.e. .gates/verdict.json)",
-    )
-    parser.add_argument(
-        "--history",
-        type=Path,
-        metavar="DIR",
-        help="a folder of earlier JSON verdicts or history records, instead of the history branch",
-    )
-    parser.add_argument(
-        "--last", type=int, default=LAST, help=f"runs a trend shows (default {LAST})"
-    )
-    parser.add_argument("--store", type=Path, help="the git repository holding the history branch")
-    parser.add_argument("--history-branch", help="default: [gates] history, gates-history")
-    parser.add_argument(
-        "--today", type=dt.date.fromisoformat, help="the date expiries count from (YYYY-MM-DD)"
-    )
+    board_options(parser)
 
 
-def _dashboard(args: argparse.Namespace) -> int:
-    root = options.root_folder(args.root)
-    settings = load_settings(args.config, root=root)
+def load_board(args: argparse.Namespace, root: Path, settings: Settings) -> Dashboard:
+    """The current run (the verdict) and the runs before it, as the options say."""
     verdict = args.verdict or root / settings.reports / "verdict.json"
-    current = current_run(verdict, branch=_branch(root))
+    current = current_run(verdict, branch=args.branch or _branch(root))
     last = max(1, args.last)
     branch = args.history_branch or settings.history
     if args.history is not None:
@@ -83,27 +89,35 @@ def _dashboard(args: argparse.Namespace) -> int:
         mine = records_of(args.store or root, branch=branch, commit=current.commit)
         own, past = mine.runs, Past(past.runs, (*past.problems, *mine.problems), past.unknown)
     today = args.today or dt.datetime.now(dt.UTC).date()
-    board = Dashboard(
+    return Dashboard(
         current=with_own_tests(current, own),
         history=past.runs,
         today=today.isoformat(),
         unknown=past.unknown,
         problems=past.problems,
     )
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    root = options.root_folder(args.root)
+    board = load_board(args, root, load_settings(args.config, root=root))
     page = render(board)
     atomic_write(args.output, page.encode("utf-8"))
-    for problem in past.problems:
+    for problem in board.problems:
         sys.stderr.write(f"not trusted: {problem}\n")
     sys.stdout.write(
-        f"wrote {one_line(str(args.output), 200)}: {len(past.runs)} earlier runs"
-        + (f", trend unknown ({one_line(past.unknown, 200)})" if not past.runs else "")
-        + (f", {len(past.problems)} history files not trusted" if past.problems else "")
+        f"wrote {one_line(str(args.output), 200)}: {len(board.history)} earlier runs"
+        + (f", trend unknown ({one_line(board.unknown, 200)})" if not board.history else "")
+        + (f", {len(board.problems)} history files not trusted" if board.problems else "")
         + "\n"
     )
     return ExitCode.PASS
 
 
 def _branch(root: Path) -> str:
+    github = os.environ.get("GITHUB_REF_NAME", "")
+    if github and os.environ.get("GITHUB_REF_TYPE", "branch") == "branch":
+        return github
     done = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD")
     return done.text.strip() if done.ok else ""
 

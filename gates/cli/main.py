@@ -18,6 +18,7 @@ from typing import Any
 
 from gates import __version__
 from gates.baseline import cli as cli_baseline
+from gates.cli import alerts as cli_alerts
 from gates.cli import bench as cli_bench
 from gates.cli import check as cli_check
 from gates.cli import ci as cli_ci
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_ci.add_parsers(sub)
     cli_history.add_parser(sub)
     cli_dashboard.add_parser(sub)
+    cli_alerts.add_parser(sub)
     return parser
 
 
@@ -173,4 +175,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     **cli_ci.COMMANDS,
     **cli_history.COMMANDS,
     **cli_dashboard.COMMANDS,
+    **cli_alerts.COMMANDS,
 }

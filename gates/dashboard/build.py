@@ -23,6 +23,7 @@ from gates.dashboard.model import (
     Expiring,
     ExpiringKind,
     FindingCount,
+    FindingRow,
     GateValue,
     Run,
     Security,
@@ -104,6 +105,18 @@ def run_from_verdict(
             Benchmark(name=c.name, outcome=c.outcome.value, ratio=_finite(c.estimate))
             for g in verdict.gates
             for c in g.comparisons
+        ),
+        findings=tuple(
+            FindingRow(
+                tool=f.tool,
+                rule=f.rule or "",
+                severity=f.severity.label,
+                path=f.path or "",
+                line=f.line or 0,
+                message=f.message,
+                waived=waived,
+            )
+            for f, waived in verdict.findings
         ),
     )
 

@@ -18,6 +18,7 @@ __all__ = [
     "Expiring",
     "ExpiringKind",
     "FindingCount",
+    "FindingRow",
     "GateValue",
     "Run",
     "Security",
@@ -57,6 +58,19 @@ class Tests:
     slowest: tuple[TestTime, ...]  # slowest first
     flaky: tuple[str, ...]  # "stage::id" of the tests that failed, then passed on a rerun
     failed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FindingRow:
+    """One finding of the verdict (what an alert names)."""
+
+    tool: str
+    rule: str
+    severity: str
+    path: str
+    line: int
+    message: str
+    waived: bool
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,6 +138,7 @@ class Run:
     security: Security | None = None
     expiring: tuple[Expiring, ...] = ()
     benchmarks: tuple[Benchmark, ...] | None = None
+    findings: tuple[FindingRow, ...] = ()  # the verdict's findings; a record holds none
 
     def gate(self, name: str) -> GateValue | None:
         return next((g for g in self.gates if g.name == name), None)

@@ -17,6 +17,7 @@ from gates.catalog.metrics import METRICS, Metric, Unit
 from gates.errors import PolicyError
 from gates.model.reports import Severity
 from gates.model.verdict import Level, WaiverTarget
+from gates.policy.alerts import AlertRule, parse_alerts
 from gates.policy.fields import array, choice, kind_of, known_keys, table, text, texts
 from gates.policy.hints import (
     bound_hint,
@@ -100,6 +101,7 @@ class Policy:
     gates: tuple[GateSpec, ...]
     waivers: tuple[Waiver, ...]
     source: str = "gates.toml"
+    alerts: tuple[AlertRule, ...] = ()  # [alert.<name>] (gates/policy/alerts.py)
 
 
 def _number(value: float) -> str:
@@ -178,7 +180,8 @@ def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") 
                 key=f"waiver[{waiver.index}].gate",
                 hint=suggest(waiver.target, gate_names),
             )
-    return Policy(settings=settings, gates=gates, waivers=waivers, source=source)
+    alerts = parse_alerts(table(document, "alert"))
+    return Policy(settings=settings, gates=gates, waivers=waivers, source=source, alerts=alerts)
 
 
 # ---------------------------------------------------------------- tables

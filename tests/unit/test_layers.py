@@ -51,6 +51,10 @@ LAYERS: Final[dict[str, int]] = {
     "gates.outputs": 7,
     "gates.dashboard": 7,  # the dashboard's model, figures, charts and page (pure)
     "gates.dashboard.read": 9,  # the verdict and the history read for the dashboard
+    "gates.alerts": 7,  # which alerts a run raises (pure)
+    "gates.alerts.state": 9,  # what was already sent (a file)
+    "gates.alerts.notify": 9,  # the alerts' texts (GitHub's escaping, from gates.ci)
+    "gates.alerts.webhook": 9,  # the webhooks (network)
     "gates.stage": 8,
     "gates.init": 8,
     "gates.benchmark": 8,
@@ -90,6 +94,8 @@ READS_OR_RUNS: Final = (
     "gates.history.store",
     "gates.history.base",
     "gates.dashboard.read",
+    "gates.alerts.state",
+    "gates.alerts.webhook",
 )
 PURE: Final = (
     "gates.judge.evaluate",
@@ -115,6 +121,7 @@ PURE: Final = (
     "gates.dashboard.markup",
     "gates.dashboard.sections",
     "gates.dashboard.render",
+    "gates.alerts.rules",
 )
 STAGE_CODE: Final = (
     "gates.stage",
