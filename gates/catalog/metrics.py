@@ -99,6 +99,24 @@ METRICS: dict[str, Metric] = {
             of="coverage.percent",
             history=True,
         ),
+        _count(
+            "tests.flaky",
+            Kind.TESTS,
+            "tests that failed and then passed on a rerun (one test each, however many attempts)",
+        ),
+        Metric(
+            name="tests.new_flaky",
+            kind=Kind.TESTS,
+            description="flaky tests that were not flaky in the base branch's last recorded runs",
+            domain=(0.0, _INF),
+            unit=Unit.COUNT,
+            history=True,
+        ),
+        _count(
+            "tests.quarantined",
+            Kind.TESTS,
+            "[[quarantine]] entries of the policy: a budget keeps the list from growing",
+        ),
         Metric(
             name="tests.removed",
             kind=Kind.TESTS,

@@ -66,7 +66,7 @@ def _alerts(args: argparse.Namespace) -> int:
         args.config if args.config.is_absolute() or args.config.exists() else root / args.config
     )
     policy = load_policy(config)
-    board = load_board(args, root, policy.settings)
+    board = load_board(args, root, policy)
     base_branch = resolve_base(args.base, policy.settings.base).removeprefix("origin/")
     raised = evaluate(policy.alerts, board, base_branch=base_branch)
     state_path = args.state or root / policy.settings.reports / "alerts-state.json"

@@ -17,18 +17,18 @@ from pathlib import Path
 from typing import Any, Final
 
 from gates.cli import options
-from gates.dashboard.build import with_own_tests
+from gates.dashboard.build import with_own_tests, with_quarantines
 from gates.dashboard.model import Dashboard
 from gates.dashboard.read import Past, current_run, read_branch, read_folder, records_of
 from gates.dashboard.render import render
 from gates.errors import ExitCode
-from gates.policy.load import load_settings
+from gates.policy.load import Policy, load_policy
 from gates.policy.settings import Settings, resolve_base
 from gates.system.atomic import atomic_write
 from gates.system.git import run_git
 from gates.untrusted.safetext import one_line
 
-__all__ = ["COMMANDS", "add_parser", "board_options", "load_board"]
+__all__ = ["COMMANDS", "add_parser", "board_options", "load_board", "load_policy_of"]
 
 LAST: Final = 50  # base-branch runs a trend shows by default
 
@@ -74,8 +74,15 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     board_options(parser)
 
 
-def load_board(args: argparse.Namespace, root: Path, settings: Settings) -> Dashboard:
+def load_policy_of(args: argparse.Namespace, root: Path) -> Policy | None:
+    """The policy ``--config`` names, or ``None`` when there is no such file."""
+    path = args.config if args.config.is_absolute() or args.config.exists() else root / args.config
+    return load_policy(path) if path.is_file() else None
+
+
+def load_board(args: argparse.Namespace, root: Path, policy: Policy | None) -> Dashboard:
     """The current run (the verdict) and the runs before it, as the options say."""
+    settings = policy.settings if policy is not None else Settings()
     verdict = args.verdict or root / settings.reports / "verdict.json"
     current = current_run(verdict, branch=args.branch or _branch(root))
     last = max(1, args.last)
@@ -89,8 +96,9 @@ def load_board(args: argparse.Namespace, root: Path, settings: Settings) -> Dash
         mine = records_of(args.store or root, branch=branch, commit=current.commit)
         own, past = mine.runs, Past(past.runs, (*past.problems, *mine.problems), past.unknown)
     today = args.today or dt.datetime.now(dt.UTC).date()
+    quarantine = policy.quarantine if policy is not None else ()
     return Dashboard(
-        current=with_own_tests(current, own),
+        current=with_quarantines(with_own_tests(current, own), quarantine, today=today),
         history=past.runs,
         today=today.isoformat(),
         unknown=past.unknown,
@@ -100,7 +108,7 @@ def load_board(args: argparse.Namespace, root: Path, settings: Settings) -> Dash
 
 def _dashboard(args: argparse.Namespace) -> int:
     root = options.root_folder(args.root)
-    board = load_board(args, root, load_settings(args.config, root=root))
+    board = load_board(args, root, load_policy_of(args, root))
     page = render(board)
     atomic_write(args.output, page.encode("utf-8"))
     for problem in board.problems:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -23,10 +24,12 @@ from gates.cli import options
 from gates.errors import ExitCode, UsageError
 from gates.history.base import DEPTH, load_base_history
 from gates.history.model import BaseHistory
+from gates.history.parse import parse_record
 from gates.history.record import RunInfo, record_text
 from gates.history.store import append, record_path
 from gates.policy.load import load_settings
 from gates.policy.settings import resolve_base
+from gates.system.atomic import atomic_write
 from gates.system.git import run_git, tree_state
 from gates.untrusted.safetext import one_line
 
@@ -57,7 +60,19 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     )
     record.add_argument("--branch", help="the branch the run was on (default: git's)")
     record.add_argument("--base-policy", type=Path, metavar="PATH", help="as for gates check")
+    record.add_argument(
+        "--output", type=Path, metavar="PATH", help="also write the record to this file"
+    )
     _store_options(record)
+    add = commands.add_parser(
+        "add",
+        parents=[options.policy(), options.root(), options.verbose()],
+        help="add a record file as it is (after a refused push: on the branch fetched again)",
+    )
+    add.add_argument(
+        "file", type=Path, help="a record, as `gates history record --output` wrote it"
+    )
+    _store_options(add)
     show = commands.add_parser(
         "show", parents=shared, help="the records along the base branch's first parents"
     )
@@ -79,6 +94,8 @@ def _store_options(parser: argparse.ArgumentParser) -> None:
 def _history(args: argparse.Namespace) -> int:
     if args.history_command == "record":
         return _record(args)
+    if args.history_command == "add":
+        return _add(args)
     return _show(args)
 
 
@@ -106,15 +123,45 @@ def _record(args: argparse.Namespace) -> int:
         policy_sha256=_sha256(args.config if args.config.is_absolute() else root / args.config),
     )
     text = record_text(verdict, evidence, run)
+    if args.output is not None:
+        atomic_write(args.output, text.encode("utf-8"))
     branch = args.history_branch or settings.history
     path = record_path(state.commit, run_id)
-    added = append(args.store or root, branch, path=path, text=text.encode("utf-8"))
+    added = append(args.store or root, branch, path=path, data=text.encode("utf-8"))
     tests = sum(len(r.data.tests or ()) for s in evidence.stages for r in s.reports)
     sys.stdout.write(
         f"{'recorded' if added else 'already recorded'} {branch}:{path} "
         f"({verdict.status.value}, {len(verdict.gates)} gates, {tests} tests)\n"
     )
     return ExitCode.PASS
+
+
+def _add(args: argparse.Namespace) -> int:
+    """Add a record file, checked like any record read back: a corrupt one is refused."""
+    root = options.root_folder(args.root)
+    settings = load_settings(args.config, root=root)
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise UsageError(
+            f"cannot read {args.file}: {error.strerror}", slug="usage", hint="pass a record file"
+        ) from None
+    record = parse_record(data, path=str(args.file), commit=_commit_of(data))
+    path = record_path(record.commit, record.run_id)
+    branch = args.history_branch or settings.history
+    added = append(args.store or root, branch, path=path, data=data)
+    sys.stdout.write(f"{'added' if added else 'already recorded'} {branch}:{path}\n")
+    return ExitCode.PASS
+
+
+def _commit_of(data: bytes) -> str:
+    """The commit a record names (parse_record then checks the whole record against it)."""
+    try:
+        run = json.loads(data).get("run", {})
+        commit = run.get("commit", "") if isinstance(run, dict) else ""
+    except (ValueError, AttributeError):
+        return ""
+    return commit if isinstance(commit, str) else ""
 
 
 def _show(args: argparse.Namespace) -> int:

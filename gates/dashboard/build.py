@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ from gates.dashboard.model import (
 from gates.history.model import RecordedTest, RunRecord
 from gates.model.reports import Severity
 from gates.model.verdict import GateResult, Verdict
+from gates.policy.quarantine import Quarantine
 
 __all__ = [
     "SLOWEST",
@@ -45,6 +47,7 @@ __all__ = [
     "summarize_tests",
     "unit_of",
     "with_own_tests",
+    "with_quarantines",
 ]
 
 SLOWEST: Final = 15  # slowest tests a run keeps
@@ -251,3 +254,19 @@ def with_own_tests(current: Run, others: Sequence[Run]) -> Run:
         return current
     newest = max(same, key=lambda r: (r.date, r.source))
     return replace(current, tests=newest.tests, run_id=current.run_id or newest.run_id)
+
+
+def with_quarantines(run: Run, entries: Sequence[Quarantine], *, today: dt.date) -> Run:
+    """``run`` with the policy's ``[[quarantine]]`` entries among what expires."""
+    found = tuple(
+        Expiring(
+            kind=ExpiringKind.QUARANTINE,
+            target=entry.test,
+            owner=entry.owner,
+            reason=entry.reason,
+            expires=entry.expires.isoformat(),
+            status="expired" if entry.expires < today else "live",
+        )
+        for entry in entries
+    )
+    return replace(run, expiring=(*run.expiring, *found)) if found else run

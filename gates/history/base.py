@@ -26,6 +26,8 @@ __all__ = ["DEPTH", "STORE_VARIABLE", "load_base_history"]
 # commits of the base branch read: the trend's window, and how far a base is sought
 DEPTH: Final = 50
 STORE_VARIABLE: Final = "GATES_HISTORY_STORE"  # another git repository holding the history branch
+_PER_COMMIT: Final = 20  # records of one commit read (its reruns): the newest by name
+_TOTAL_BYTES: Final = 256 * 1024 * 1024  # bytes of records read in all
 
 
 def load_base_history(
@@ -65,7 +67,12 @@ def load_base_history(
 def _entries(
     store: Path, chain: Sequence[str], files: dict[str, list[RecordFile]]
 ) -> list[BaseEntry]:
-    wanted = [f for commit in chain for f in files.get(commit, []) if f.size <= MAX_RECORD_BYTES]
+    wanted, spent = [], 0
+    for commit in chain:  # nearest first, within the budget: a hostile branch cannot exhaust memory
+        for file in sorted(files.get(commit, []), key=lambda f: f.path)[-_PER_COMMIT:]:
+            if file.size <= MAX_RECORD_BYTES and spent + file.size <= _TOTAL_BYTES:
+                wanted.append(file)
+                spent += file.size
     contents = read_files(store, wanted)
     entries = []
     for commit in chain:
@@ -84,10 +91,11 @@ def _entries(
 
 def _read(file: RecordFile, contents: Mapping[str, bytes]) -> RunRecord:
     data = contents.get(file.path)
-    if data is None:  # never read: over the limit
+    if data is None:  # never read: over a limit
         raise EvidenceError(
-            f"history record is {file.size:,} bytes, over the limit of "
-            f"{MAX_RECORD_BYTES:,}: not trusted",
+            f"history record of {file.size:,} bytes was not read: over the limit of "
+            f"{MAX_RECORD_BYTES:,} bytes a record, {_PER_COMMIT} records a commit or "
+            f"{_TOTAL_BYTES:,} bytes in all: not trusted",
             slug="history-corrupt",
             path=file.path,
         )

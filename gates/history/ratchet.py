@@ -93,7 +93,33 @@ def tests_against_base(
         return record
     if gate.metric.name == "tests.removed":
         return _removed(gate, cases, record, history)
+    if gate.metric.name == "tests.new_flaky":
+        return _new_flaky(gate, cases, history)
     return _duration(gate, cases, history)
+
+
+def _new_flaky(gate: GateSpec, cases: Sequence[TestCase], history: BaseHistory) -> Measurement:
+    """Flaky now, and flaky in none of the base's last recorded runs."""
+    known = {
+        t.id for r in history.records(DURATION_RUNS) for t in r.tests_of(gate.stages) if t.flaky
+    }
+    new = [case for case in cases if case.flaky and case.id not in known]
+    offenders = [
+        Offender(
+            path=case.path,
+            line=case.line,
+            label=case.id,
+            detail=f"passed after {count(case.reruns, 'failed attempt')}; not flaky on the base",
+        )
+        for case in new
+    ]
+    return Measured(
+        value=float(len(new)),
+        summary=f"{count(len(new), 'new flaky test')}; "
+        f"{count(len(known), 'test')} flaky in the base's last runs",
+        offenders=tuple(offenders[:_MAX_OFFENDERS]),
+        offenders_total=len(offenders),
+    )
 
 
 def _removed(

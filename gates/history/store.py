@@ -63,14 +63,14 @@ def record_path(commit: str, run_id: str) -> str:
     return f"runs/{commit[:2]}/{commit}/{run_id}.json"
 
 
-def append(store: Path, branch: str, *, path: str, text: bytes) -> bool:
-    """Add the file ``path`` holding ``text`` to ``branch``; False when it was already there.
+def append(store: Path, branch: str, *, path: str, data: bytes) -> bool:
+    """Add the file ``path`` holding ``data`` to ``branch``; False when it was already there.
 
     Raises :class:`EvidenceError` (``history-write-failed``) when git cannot
     write, or when the file exists with other content (a run id used twice).
     """
     ref = f"refs/heads/{branch}"
-    blob = _git(store, "hash-object", "-w", "--stdin", stdin=text).strip()
+    blob = _git(store, "hash-object", "-w", "--stdin", stdin=data).strip()
     for _ in range(_ATTEMPTS):
         tip = _tip(store, ref)
         tree = _insert(store, f"{tip}^{{tree}}" if tip else None, path.split("/"), blob)

@@ -44,6 +44,7 @@ from gates.model.reports import Finding, Problem
 from gates.model.stage import Evidence
 from gates.model.verdict import GateResult, Level, Status, Verdict, WaiverResult, WaiverStatus
 from gates.policy.load import GateSpec, Policy
+from gates.policy.quarantine import expired_quarantine, live, quarantine_notes
 from gates.policy.waivers import Waiver, WaiverBook
 
 __all__ = ["evaluate"]
@@ -64,10 +65,17 @@ def evaluate(
     base read (:mod:`gates.history`).
     """
     book = WaiverBook(policy.waivers, today=today)
-    context = replace(_context(evidence, book, base=policy.settings.base), history=history)
+    context = replace(
+        _context(evidence, book, base=policy.settings.base),
+        history=history,
+        quarantine=live(policy.quarantine, today),
+        quarantined=len(policy.quarantine),
+    )
     results = tuple(_judge(gate, evidence, book, context, kinds) for gate in policy.gates)
     waivers = tuple(_waiver_result(w, book, today) for w in policy.waivers)
     status, code = _overall(results, waivers)
+    if status is not Status.ERROR and expired_quarantine(policy.quarantine, today):
+        status, code = Status.FAIL, ExitCode.FAIL
     return Verdict(
         status=status,
         exit_code=code,
@@ -78,7 +86,11 @@ def evaluate(
         stages=tuple(
             (s.name, s.manifest.commit, s.manifest.dirty) for s in evidence.stages if s.manifest
         ),
-        notes=(*_notes(policy, evidence, results, waivers), *history_notes(policy.gates, history)),
+        notes=(
+            *_notes(policy, evidence, results, waivers),
+            *quarantine_notes(policy.quarantine, today),
+            *history_notes(policy.gates, history),
+        ),
         policy=policy.source,
     )
 

@@ -34,6 +34,7 @@ from gates.model.measurement import Measurement
 from gates.model.reports import Finding
 from gates.model.stage import Evidence, LoadedReport
 from gates.policy.load import GateSpec
+from gates.policy.quarantine import Quarantine
 
 __all__ = ["EvidenceKind", "MeasureContext"]
 
@@ -48,6 +49,9 @@ class MeasureContext:
     waived: Mapping[str, Sequence[Finding]]  # report path -> its findings a waiver covers
     # the base branch's recorded runs, for the gates against the base (gates.history)
     history: BaseHistory = field(default=UNKNOWN)
+    # [[quarantine]]: the live entries (failures they cover do not count), and how many in all
+    quarantine: tuple[Quarantine, ...] = ()
+    quarantined: int = 0
 
 
 class EvidenceKind(Protocol):

@@ -9,11 +9,13 @@ figures where they differ.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Final
 
 from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
 from gates.history.ratchet import tests_against_base
+from gates.kinds.attempts import split_quarantined, test_suites
 from gates.kinds.interface import MeasureContext
 from gates.kinds.shared import cap, every_report, tally_counts
 from gates.model.figures import count
@@ -43,14 +45,50 @@ def measure(
     gate: GateSpec, reports: Sequence[LoadedReport], context: MeasureContext
 ) -> Measurement:
     """The gate's test metric over every selected report (and the base's, for a ratchet)."""
+    suites = test_suites(reports)
     if gate.metric.history:
-        cases = [case for r in reports for case in r.data.tests or ()]
-        return tests_against_base(gate, cases, context.history)
-    return tests(
+        return tests_against_base(gate, [c for s in suites for c in s], context.history)
+    if gate.metric.name == "tests.quarantined":
+        return Measured(
+            value=float(context.quarantined),
+            summary=f"{count(context.quarantined, 'quarantined test entry')} in the policy "
+            f"({len(context.quarantine):,} live)",
+        )
+    cases = [c for s in suites for c in s]
+    # a quarantined test still counts, runs and shows: only its failure is not counted as one
+    kept, covered = (
+        split_quarantined(cases, context.quarantine)
+        if gate.metric.name == "tests.failed"
+        else (cases, [])
+    )
+    measured = tests(
         gate.metric.name,
-        [r.data.tests for r in reports if r.data.tests is not None],
+        [kept],
         tallies=[r.data.tally for r in reports if r.data.tally is not None],
     )
+    if not covered:
+        return measured
+    names = ", ".join(case.id for case in covered[:3]) + (" ..." if len(covered) > 3 else "")
+    return replace(
+        measured,
+        summary=f"{measured.summary}; {count(len(covered), 'quarantined failure')} not counted "
+        f"({names})",
+    )
+
+
+def _flaky(cases: Sequence[TestCase], summary: str) -> Measured:
+    offenders = [
+        Offender(
+            path=case.path,
+            line=case.line,
+            label=case.id,
+            detail=f"passed after {count(case.reruns, 'failed attempt')}",
+        )
+        for case in cases
+        if case.flaky
+    ]
+    shown, total = cap(offenders)
+    return Measured(value=float(total), summary=summary, offenders=shown, offenders_total=total)
 
 
 _OUTCOMES = {
@@ -83,6 +121,8 @@ def tests(
     )
     if metric == "tests.total":
         return Measured(value=float(len(cases)), summary=summary)
+    if metric == "tests.flaky":
+        return _flaky(cases, summary)
     wanted = _OUTCOMES[metric]
     value = sum(tally[o] for o in wanted)
     if metric == "tests.passed":

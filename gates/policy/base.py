@@ -90,7 +90,16 @@ def judge_against_base(base: Policy, head: Policy) -> BasedPolicy:
     settings = _settings(base.settings, head.settings, changes)
     gates = _gates(base.gates, head.gates, changes)
     waivers = _waivers(base.waivers, head.waivers, changes)
-    policy = Policy(settings=settings, gates=gates, waivers=waivers, source=head.source)
+    # the base's quarantine: a change may end an entry (its test fixed), never add one
+    kept = {entry.test for entry in head.quarantine}
+    quarantine = tuple(entry for entry in base.quarantine if entry.test in kept)
+    policy = Policy(
+        settings=settings,
+        gates=gates,
+        waivers=waivers,
+        source=head.source,
+        quarantine=quarantine,
+    )
     return BasedPolicy(policy, tuple(changes), base.source)
 
 

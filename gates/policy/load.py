@@ -30,6 +30,7 @@ from gates.policy.hints import (
     suggest,
     tool_error,
 )
+from gates.policy.quarantine import Quarantine, parse_quarantine
 from gates.policy.schema import (
     GATE_KEYS,
     TOP_KEYS,
@@ -102,6 +103,7 @@ class Policy:
     waivers: tuple[Waiver, ...]
     source: str = "gates.toml"
     alerts: tuple[AlertRule, ...] = ()  # [alert.<name>] (gates/policy/alerts.py)
+    quarantine: tuple[Quarantine, ...] = ()  # [[quarantine]]: tests whose failures do not block
 
 
 def _number(value: float) -> str:
@@ -180,8 +182,18 @@ def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") 
                 key=f"waiver[{waiver.index}].gate",
                 hint=suggest(waiver.target, gate_names),
             )
+    quarantine = tuple(
+        parse_quarantine(index, item) for index, item in enumerate(array(document, "quarantine"))
+    )
     alerts = parse_alerts(table(document, "alert"))
-    return Policy(settings=settings, gates=gates, waivers=waivers, source=source, alerts=alerts)
+    return Policy(
+        settings=settings,
+        gates=gates,
+        waivers=waivers,
+        source=source,
+        quarantine=quarantine,
+        alerts=alerts,
+    )
 
 
 # ---------------------------------------------------------------- tables

@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_BASE",
     "GATE_KEYS",
     "LIMITS",
+    "QUARANTINE_KEYS",
     "SETTINGS_KEYS",
     "TOP_KEYS",
     "WAIVER_KEYS",
@@ -61,6 +62,10 @@ TOP_KEYS: dict[str, Key] = {
     "waiver": Key(
         {"type": "array", "items": {"$ref": "#/$defs/waiver"}},
         "accepted exceptions, each with an expiry",
+    ),
+    "quarantine": Key(
+        {"type": "array", "items": {"$ref": "#/$defs/quarantine"}},
+        "tests that run and are reported but whose failures do not block, each with an expiry",
     ),
     "alert": Key({"$ref": "#/$defs/alerts"}, "alert rules: [alert.<name>] (docs/policy.md)"),
 }
@@ -204,6 +209,17 @@ WAIVER_KEYS: dict[str, Key] = {
 }
 
 
+QUARANTINE_KEYS: dict[str, Key] = {
+    "test": Key(
+        {"type": "string", "minLength": 1},
+        'a pytest node id, or a glob of them ("tests/test_net.py::test_retry")',
+    ),
+    "owner": Key({"type": "string", "minLength": 1}, "who answers for the quarantine"),
+    "reason": Key({"type": "string", "minLength": 1}, "why the test is quarantined"),
+    "expires": Key({"type": "string", "format": "date"}, "a TOML date; an expired entry blocks"),
+}
+
+
 ALERT_WHEN: tuple[str, ...] = ("gate-red", "new-finding", "regression", "expiring", "new-flaky")
 _ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -279,6 +295,12 @@ def json_schema() -> dict[str, object]:
                 "required": ["metric"],
                 "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                 "properties": _properties(GATE_KEYS),
+            },
+            "quarantine": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["test", "owner", "reason", "expires"],
+                "properties": _properties(QUARANTINE_KEYS),
             },
             "waiver": {
                 "type": "object",

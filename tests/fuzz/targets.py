@@ -65,6 +65,10 @@ _READER_SEEDS: Final[dict[str, tuple[str, ...]]] = {
         "unittest-xml-reporting/*/*.xml",
         "hostile/readers/*junit*",
     ),
+    "pytest-reportlog": (
+        "pytest-reportlog/*/*.jsonl",
+        "pytest-rerunfailures/*/*.reportlog.jsonl",
+    ),
     "diff-cover-json": ("diff-cover/*/*.json", "hostile/readers/*diff-cover*"),
     "git-numstat": ("git/*/*.txt", "git/*/*/*.txt", "hostile/readers/*git-numstat*"),
     "ruff-json": ("ruff/*/check-*.json", "ruff/*/truncated.json", "hostile/readers/*ruff-json*"),

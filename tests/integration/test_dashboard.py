@@ -78,7 +78,7 @@ def test_the_history_branch_along_the_base_and_the_runs_own_record(
         assert isinstance(run, dict)
         run["commit"] = sha
         text = json.dumps(document).encode()
-        append(root, "gates-history", path=record_path(sha, f"run-{number}"), text=text)
+        append(root, "gates-history", path=record_path(sha, f"run-{number}"), data=text)
     verdict = _verdict(tmp_path / "verdict.json", commit=commits[-1])
     out = tmp_path / "dashboard.html"
     ran = gates(
@@ -118,3 +118,27 @@ def test_a_corrupt_verdict_is_an_evidence_error_naming_it(
     assert str(verdict) in ran.err
     assert "Traceback" not in ran.err
     assert not out.exists()
+
+
+def test_the_policys_quarantines_are_listed_with_their_expiries(
+    gates: Gates, tmp_path: Path
+) -> None:
+    (gates.root / "gates.toml").write_text(
+        '[gate.t]\nmetric = "tests.failed"\nmax = 0\n\n'
+        '[[quarantine]]\ntest = "tests/test_net.py::test_<retry>"\nowner = "@net"\n'
+        'reason = "flaky on CI"\nexpires = 2026-12-11\n\n'
+        '[[quarantine]]\ntest = "tests/test_old.py::*"\nowner = "@old"\n'
+        'reason = "legacy"\nexpires = 2026-11-01\n',
+        encoding="utf-8",
+    )
+    verdict = _verdict(tmp_path / "verdict.json")
+    out = tmp_path / "d.html"
+    ran = gates(
+        "dashboard", "--root", str(gates.root), "--config", str(gates.root / "gates.toml"),
+        "--verdict", str(verdict), "-o", str(out), "--today", "2026-12-01",
+    )  # fmt: skip
+    assert ran.code == 0, ran.err
+    page = out.read_text(encoding="utf-8")
+    section = page[page.index('id="expiring"') : page.index('id="tests"')]
+    assert "tests/test_net.py::test_&lt;retry&gt;" in section and ">10<" in section
+    assert "tests/test_old.py::*" in section and 'class="status expired"' in section

@@ -182,7 +182,7 @@ from pathlib import Path
 from gates.history.store import append, record_path
 root, commit, run = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 text = ('{"run": "%s"}' % run).encode()
-assert append(root, "gates-history", path=record_path(commit, run), text=text)
+assert append(root, "gates-history", path=record_path(commit, run), data=text)
 """
 
 
@@ -212,7 +212,7 @@ def test_a_corrupt_record_is_reported_not_trusted(project: Gates) -> None:
     _unit(project)
     base = git(root, "rev-parse", "HEAD").strip()
     writer = "\n".join(_WRITER.splitlines()[:5]) + (
-        "\nappend(root, 'gates-history', path=record_path(commit, run), text=b'{\"schema\": 1')\n"
+        "\nappend(root, 'gates-history', path=record_path(commit, run), data=b'{\"schema\": 1')\n"
     )
     done = run_module(root.as_posix(), base, "zz-corrupt", cwd=root, program=writer)
     assert done.returncode == 0, done.stderr
@@ -239,3 +239,49 @@ def test_a_corrupt_record_is_reported_not_trusted(project: Gates) -> None:
     verdict = project.check().verdict()
     assert verdict.gate("no-drop")["status"] == "pass", verdict.gate("no-drop")["reason"]
     assert any("zz-corrupt.json" in note for note in verdict.document["notes"])
+
+
+def test_a_record_file_is_added_elsewhere_as_it_is(project: Gates, tmp_path: Path) -> None:
+    root = project.root
+    _unit(project)
+    output = tmp_path / "record.json"
+    ran = project(
+        "history",
+        "record",
+        "--root",
+        str(root),
+        "--config",
+        str(root / "gates.toml"),
+        "--run-id",
+        "77-1",
+        "--output",
+        str(output),
+    )
+    assert ran.code == 0, ran.err
+    commit = git(root, "rev-parse", "HEAD").strip()
+    path = f"runs/{commit[:2]}/{commit}/77-1.json"
+    assert git(root, "show", f"gates-history:{path}") == output.read_text()
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(root), str(clone))
+    added = project(
+        "history", "add", "--root", str(clone), "--config", str(clone / "gates.toml"), str(output)
+    )
+    assert added.code == 0, added.err
+    assert git(clone, "show", f"gates-history:{path}") == output.read_text()
+    again = project(
+        "history", "add", "--root", str(clone), "--config", str(clone / "gates.toml"), str(output)
+    )
+    assert again.code == 0 and "already recorded" in again.out
+    output.write_text(output.read_text().replace('"status": "', '"status": "x', 1))
+    refused = project(
+        "history", "add", "--root", str(clone), "--config", str(clone / "gates.toml"), str(output)
+    )
+    assert refused.code == 3
+    assert "record.json: history record `gates[0].status` should be" in refused.err
+
+
+def test_show_without_history_says_the_trend_is_unknown(project: Gates) -> None:
+    root = project.root
+    shown = project("history", "show", "--root", str(root), "--config", str(root / "gates.toml"))
+    assert shown.code == 0
+    assert "trend unknown: no history branch 'gates-history'" in shown.out

@@ -226,7 +226,7 @@ UNIT = '[gate.unit-coverage]\nmetric = "coverage.percent"\nmin = 1\n'
             '[gate.a]\nmetric = "tests"\nmax = 0\n',
             "gate.a.metric",
             "not a known metric",
-            "the tests metrics: `tests.duration_delta`, `tests.failed`, `tests.passed`",
+            "the tests metrics: `tests.duration_delta`, `tests.failed`, `tests.flaky`",
         ),
         (
             '[gate.a]\nmetric = "findings"\nmax = 0\nseverity = "HIGH"\n',

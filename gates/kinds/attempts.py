@@ -1,0 +1,51 @@
+"""The tests of a test gate's reports, each once: report-logs merged, quarantine applied (pure).
+
+A stage that records pytest's report-log (every attempt, reruns included)
+is read from it alone: its JUnit XML says the same run again. Several
+report-logs of one stage (the run, then its reruns in a fresh process) are
+merged attempt by attempt (:func:`gates.readers.pytest_reportlog.merge_attempts`),
+so a test that failed and then passed is one test, flaky.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gates.model.reports import Outcome, TestCase
+from gates.model.stage import LoadedReport
+from gates.policy.quarantine import Quarantine, quarantined
+from gates.readers import pytest_reportlog
+
+__all__ = ["FAILING", "split_quarantined", "test_suites"]
+
+FAILING = (Outcome.FAILED, Outcome.ERROR)
+
+
+def test_suites(reports: Sequence[LoadedReport]) -> list[list[TestCase]]:
+    """Per stage, its tests once: from its report-logs when it has some, else every report."""
+    stages: dict[str, list[LoadedReport]] = {}
+    for report in reports:
+        stages.setdefault(report.stage, []).append(report)
+    suites = []
+    for held in stages.values():
+        logs = [r for r in held if r.entry.format == pytest_reportlog.FORMAT]
+        if logs:
+            suites.append(pytest_reportlog.merge_attempts([r.data.tests or () for r in logs]))
+        else:
+            suites.append([case for r in held for case in r.data.tests or ()])
+    return suites
+
+
+def split_quarantined(
+    cases: Sequence[TestCase], entries: Sequence[Quarantine]
+) -> tuple[list[TestCase], list[TestCase]]:
+    """(the cases, less the failing ones a live entry covers; those failing ones)."""
+    if not entries:
+        return list(cases), []
+    kept, covered = [], []
+    for case in cases:
+        if case.outcome in FAILING and quarantined(entries, case.id) is not None:
+            covered.append(case)
+        else:
+            kept.append(case)
+    return kept, covered

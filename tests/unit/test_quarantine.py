@@ -1,0 +1,95 @@
+"""``[[quarantine]]``: parsed like a waiver, judged in the verdict (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+
+import pytest
+
+from gates.errors import PolicyError
+from gates.judge.evaluate import evaluate
+from gates.model.verdict import Status
+from gates.policy.base import judge_against_base
+from gates.policy.load import parse_policy
+from gates.stage.rerun import failed_ids
+from tests.unit._build import evidence, junit, stage
+
+POLICY = """
+[gate.tests]
+metric = "tests.failed"
+max = 0
+
+[gate.budget]
+metric = "tests.quarantined"
+max = 1
+
+[[quarantine]]
+test = "tests.test_x::test_failed_*"
+owner = "ana"
+reason = "known, #42"
+expires = 2027-01-31
+"""
+
+
+def _verdict(policy: str, today: dt.date) -> tuple[Status, Status, Status]:
+    ev = evidence(stage("unit", junit("unit", passed=2, failed=1)))
+    verdict = evaluate(parse_policy(tomllib.loads(policy)), ev, today=today)
+    return verdict.status, verdict.gates[0].status, verdict.gates[1].status
+
+
+def test_a_live_entry_keeps_its_failures_out_of_tests_failed() -> None:
+    assert _verdict(POLICY, dt.date(2027, 1, 31)) == (Status.PASS, Status.PASS, Status.PASS)
+
+
+def test_an_expired_entry_covers_nothing_and_blocks() -> None:
+    assert _verdict(POLICY, dt.date(2027, 2, 1)) == (Status.FAIL, Status.FAIL, Status.PASS)
+    passing = POLICY.replace("test_failed_*", "test_passed_0")  # nothing fails, still expired
+    status, tests, _ = _verdict(passing, dt.date(2027, 2, 1))
+    assert (status, tests) == (Status.FAIL, Status.FAIL)
+
+
+def test_a_base_policy_keeps_its_own_entries_only() -> None:
+    base = parse_policy(tomllib.loads(POLICY))
+    head = parse_policy(tomllib.loads(POLICY.replace("test_failed_*", "*")))
+    assert judge_against_base(base, head).policy.quarantine == ()  # a new entry never applies
+    assert judge_against_base(base, base).policy.quarantine == base.quarantine
+
+
+@pytest.mark.parametrize(
+    ("entry", "key"),
+    [
+        ('owner = "a"\nreason = "r"\nexpires = 2027-01-31\n', "quarantine[0].test"),
+        ('test = "t"\nreason = "r"\nexpires = 2027-01-31\n', "quarantine[0].owner"),
+        (
+            'test = "t"\nowner = "a"\nreason = "r"\nexpires = "2027-01-31"\n',
+            "quarantine[0].expires",
+        ),
+        (
+            'test = "t"\nowner = "a"\nreason = "r"\nexpires = 2027-01-31\nuntil = 1\n',
+            "quarantine[0].until",
+        ),
+    ],
+)
+def test_a_wrong_entry_is_a_policy_error_naming_the_key(entry: str, key: str) -> None:
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(
+            tomllib.loads('[gate.t]\nmetric = "tests.failed"\nmax = 0\n[[quarantine]]\n' + entry)
+        )
+    assert raised.value.key == key
+
+
+def test_the_rerun_picks_the_tests_whose_last_attempt_failed() -> None:
+    log = b"\n".join(
+        [
+            b'{"$report_type": "SessionStart"}',
+            b'{"$report_type": "TestReport", "nodeid": "a", "when": "call", "outcome": "failed"}',
+            b'{"$report_type": "TestReport", "nodeid": "b", "when": "setup", "outcome": "failed"}',
+            b'{"$report_type": "TestReport", "nodeid": "c", "when": "call", "outcome": "passed"}',
+            b'{"$report_type": "TestReport", "nodeid": "c", "when": "teardown", "outcome": "failed"}',
+            b"not json",
+            b'{"$report_type": "TestReport", "nodeid": "d", "when": "call", "outcome": "passed"}',
+        ]
+    )
+    assert failed_ids(log) == ["a", "b", "c"]
+    assert failed_ids(log + b'\n{"$report_type": "SessionStart"}') == []
