@@ -38,8 +38,8 @@ def markdown(alerts: Sequence[Alert]) -> str:
         return ""
     lines = ["### gates alerts", ""]
     lines += [
-        f"- **{escape(one_line(a.rule, 80)).translate(_MD_SPECIAL)}**: "
-        f"{escape(one_line(a.message, 500)).translate(_MD_SPECIAL)}"
+        f"- **{escape(one_line(a.rule, 80), quote=False).translate(_MD_SPECIAL)}**: "
+        f"{escape(one_line(a.message, 500), quote=False).translate(_MD_SPECIAL)}"
         for a in alerts
     ]
     return "\n".join(lines) + "\n"

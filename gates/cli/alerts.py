@@ -79,7 +79,13 @@ def _alerts(args: argparse.Namespace) -> int:
     kept = {
         a.key: (state.alerts.get(a.key, (board.today, frozenset()))[0], sent[a.key]) for a in raised
     }
-    write_state(state_path, State(kept))
+    try:
+        write_state(state_path, State(kept))
+    except OSError as error:
+        failures.append(
+            f"the alert state {one_line(str(state_path), 200)} cannot be written "
+            f"({error.strerror}): the next run sends these alerts again"
+        )
     for failure in failures:
         sys.stderr.write(f"alert sink failed (the verdict is unchanged): {failure}\n")
     sys.stdout.write(
@@ -124,19 +130,29 @@ def _webhooks(
     return sent, failures
 
 
-def _local(args: argparse.Namespace, new: Sequence[Alert], failures: Sequence[str]) -> None:
-    """The terminal, Markdown, GitHub and JSON forms of the new alerts."""
+def _local(args: argparse.Namespace, new: Sequence[Alert], failures: list[str]) -> None:
+    """The terminal, Markdown, GitHub and JSON forms of the new alerts; a file that fails is a failure."""
     sys.stdout.write(notify.terminal(new))
-    if args.markdown is not None:
-        atomic_write(args.markdown, notify.markdown(new).encode("utf-8"))
-    if args.json is not None:
-        atomic_write(args.json, notify.json_document(new, failures).encode("utf-8"))
     if args.github:
         sys.stdout.write(notify.github_commands(new))
         summary = os.environ.get("GITHUB_STEP_SUMMARY", "")
         if summary and new:
-            with Path(summary).open("a", encoding="utf-8") as handle:
-                handle.write(notify.markdown(new))
+            _write(Path(summary), notify.markdown(new), "the step summary", failures, append=True)
+    if args.markdown is not None:
+        _write(args.markdown, notify.markdown(new), "--markdown", failures)
+    if args.json is not None:  # last: it lists the failures of the others
+        _write(args.json, notify.json_document(new, failures), "--json", failures)
+
+
+def _write(path: Path, text: str, what: str, failures: list[str], *, append: bool = False) -> None:
+    try:
+        if append:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            atomic_write(path, text.encode("utf-8"))
+    except OSError as error:
+        failures.append(f"{what}: cannot write {one_line(str(path), 200)} ({error.strerror})")
 
 
 COMMANDS: Final = {"alerts": _alerts}

@@ -186,3 +186,15 @@ def test_a_bad_alert_rule_is_a_policy_error(gates: Gates) -> None:
     code, _, err = _alerts(gates)
     assert code == 2
     assert "alert.red.slack" in err
+
+
+def test_an_unwritable_output_is_a_sink_failure_not_a_crash(gates: Gates, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code, out, err = _alerts(
+        gates, "--markdown", str(blocker / "a.md"), "--state", str(blocker / "state.json")
+    )
+    assert code == 0
+    assert "ALERT [red]" in out
+    assert "--markdown: cannot write" in err
+    assert "the next run sends these alerts again" in err
