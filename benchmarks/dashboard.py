@@ -241,12 +241,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+_DEMO_POLICY: Final = """\
+[gate.gate-01]
+metric = "tests.failed"
+max = 0
+
+[[quarantine]]
+test = "tests/test_mod13.py::test_case_13"
+owner = "@payments"
+reason = "flaky against the sandbox API: issue 412"
+expires = 2026-12-17
+"""
+
+
 def _demo(folder: Path, verdict: Path, out: Path) -> int:
     write_history(folder, runs=30, metrics=8, tests=40)
     write_verdict(verdict, metrics=8, commit=_commit(30))
+    policy = verdict.parent / "gates.toml"
+    policy.write_text(_DEMO_POLICY, encoding="utf-8")
     return gates_main(
         ["dashboard", "--verdict", str(verdict), "--history", str(folder), "--today", TODAY,
-         "-o", str(out), "--root", str(folder)]
+         "-o", str(out), "--root", str(folder), "--config", str(policy)]
     )  # fmt: skip
 
 

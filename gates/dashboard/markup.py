@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Final
 
@@ -14,6 +15,7 @@ from gates.untrusted.safetext import one_line
 __all__ = ["UNKNOWN_TREND", "cell", "signed", "status_cell", "table", "text", "trend_cell", "value"]
 
 UNKNOWN_TREND: Final = "trend unknown"
+Shown = Callable[[float], str]  # how a value of the chart reads
 
 
 def text(value: str, limit: int = 200) -> str:
@@ -53,12 +55,14 @@ def signed(metric: str, delta: float | None) -> str:
     return ("+" if delta > 0 else "-") + shown
 
 
-def trend_cell(values: Sequence[float | None], *, label: str) -> str:
-    """The chart of ``values``, or "trend unknown" when fewer than two are known."""
+def trend_cell(values: Sequence[float | None], *, label: str, shown: Shown = str) -> str:
+    """The chart of ``values`` and its range, or "trend unknown" when fewer than two are known."""
     chart = trend(values, label=label)
     if chart is None:
         return cell(UNKNOWN_TREND, css="unknown")
-    return cell(chart)
+    known = [v for v in values if v is not None and math.isfinite(v)]
+    low, high = escape(shown(min(known))), escape(shown(max(known)))
+    return cell(f'{chart} <span class="range">{low} to {high}</span>')
 
 
 def status_cell(status: str) -> str:

@@ -12,6 +12,7 @@ dashboard renders to the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from html import escape
 from typing import Final
 
@@ -20,6 +21,7 @@ from gates.dashboard import sections
 from gates.dashboard.build import change, series
 from gates.dashboard.markup import cell, signed, status_cell, table, text, trend_cell, value
 from gates.dashboard.model import Dashboard, Run
+from gates.model.figures import format_value
 
 __all__ = ["render"]
 
@@ -36,6 +38,7 @@ th{background:#f6f8fa}tr{border-bottom:1px solid #eaeef2}td.num{text-align:right
 .pass{color:#1a7f37}.warn,.waived,.unused{color:#9a6700}.fail,.error,.expired{color:#cf222e}
 .unknown{color:#6e7781;font-style:italic}
 svg.trend{color:#0969da;vertical-align:middle}svg.trend circle{fill:#0969da}
+.range{color:#6e7781;font-size:.85em;white-space:nowrap}.nowrap{white-space:nowrap}
 svg.bars rect{fill:#8c959f}svg.bars .bar-critical,svg.bars .bar-high{fill:#cf222e}
 svg.bars .bar-medium{fill:#bf8700}nav a{margin-right:1em}code{font-size:.92em}
 footer{margin-top:2em;color:#6e7781;font-size:.9em}
@@ -62,7 +65,11 @@ def _gates(board: Dashboard) -> str:
                     css="num",
                 ),
                 cell(text(gate.bound, 40)),
-                trend_cell(series(runs, gate.name), label=gate.name),
+                trend_cell(
+                    series(runs, gate.name),
+                    label=gate.name,
+                    shown=partial(format_value, gate.metric),
+                ),
             ]
         )
     headers = ("gate", "metric", "status", "current", "base", "change", "bound")

@@ -45,7 +45,7 @@ def _expiring_rows(items: Sequence[Expiring], today: dt.date) -> list[list[str]]
                 cell(text(item.target, 160)),
                 cell(text(item.owner or "no owner", 80), css="" if item.owner else "unknown"),
                 cell(text(item.reason, 200)),
-                cell(text(item.expires or "never", 20)),
+                cell(text(item.expires or "never", 20), css="nowrap"),
                 cell("n/a" if left is None else f"{left:,}", css="num"),
                 status_cell("expired" if left is not None and left < 0 else item.status),
             ]
@@ -109,7 +109,7 @@ def tests(board: Dashboard) -> str:
         f"<p>{count(figures.count, 'test')} in {figures.total_seconds:.1f} s ({where}).</p>"
         + table(
             (f"total duration, last {len(runs)} runs",),
-            [[trend_cell(totals, label="total test time")]],
+            [[trend_cell(totals, label="total test time", shown=lambda v: f"{v:.1f} s")]],
         )
         + "<h3>Flaky tests</h3>"
         + (
@@ -139,7 +139,7 @@ def benchmarks(board: Dashboard) -> str:
                 cell(f"<code>{text(bench.name, 160)}</code>"),
                 status_cell(bench.outcome),
                 cell("n/a" if bench.ratio is None else f"{bench.ratio:.3f}x", css="num"),
-                trend_cell(ratios, label=f"{bench.name} head/base"),
+                trend_cell(ratios, label=f"{bench.name} head/base", shown=lambda v: f"{v:.3f}x"),
             ]
         )
     headers = ("benchmark", "outcome", "head/base", f"trend of head/base, last {len(runs)} runs")
