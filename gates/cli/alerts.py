@@ -42,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         "alerts",
         parents=[options.policy(), options.root(), options.base(), options.verbose()],
         help="evaluate the [alert.<name>] rules after a verdict and send what is new",
-        description="See docs/policy.md ([alert.<name>]) and docs/dashboard.md (alerts).",
+        description="Rules: [alert.<name>] in gates.toml (docs/policy.md); how they are sent once: docs/alerts.md.",
     )
     board_options(parser)
     parser.add_argument(

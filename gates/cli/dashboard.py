@@ -21,7 +21,7 @@ from gates.dashboard.build import with_own_tests, with_quarantines
 from gates.dashboard.model import Dashboard
 from gates.dashboard.read import Past, current_run, read_branch, read_folder, records_of
 from gates.dashboard.render import render
-from gates.errors import ExitCode
+from gates.errors import ExitCode, UsageError
 from gates.policy.load import Policy, load_policy
 from gates.policy.settings import Settings, resolve_base
 from gates.system.atomic import atomic_write
@@ -69,7 +69,11 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
         "the security picture; load results. See docs/dashboard.md.",
     )
     parser.add_argument(
-        "-o", "--output", type=Path, default=Path("dashboard.html"), help="default: dashboard.html"
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="the page (default: <reports>/dashboard.html, i.e. .gates/dashboard.html)",
     )
     board_options(parser)
 
@@ -108,13 +112,23 @@ def load_board(args: argparse.Namespace, root: Path, policy: Policy | None) -> D
 
 def _dashboard(args: argparse.Namespace) -> int:
     root = options.root_folder(args.root)
-    board = load_board(args, root, load_policy_of(args, root))
-    page = render(board)
-    atomic_write(args.output, page.encode("utf-8"))
+    policy = load_policy_of(args, root)
+    board = load_board(args, root, policy)
+    reports = (policy.settings if policy is not None else Settings()).reports
+    output = args.output or root / reports / "dashboard.html"
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(output, render(board).encode("utf-8"))
+    except OSError as error:
+        raise UsageError(
+            f"{output}: cannot be written ({error.strerror})",
+            slug="usage",
+            hint="pass -o PATH in a folder you can write",
+        ) from None
     for problem in board.problems:
         sys.stderr.write(f"not trusted: {problem}\n")
     sys.stdout.write(
-        f"wrote {one_line(str(args.output), 200)}: {len(board.history)} earlier runs"
+        f"wrote {one_line(str(output), 200)}: {len(board.history)} earlier runs"
         + (f", trend unknown ({one_line(board.unknown, 200)})" if not board.history else "")
         + (f", {len(board.problems)} history files not trusted" if board.problems else "")
         + "\n"

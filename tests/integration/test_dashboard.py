@@ -142,3 +142,20 @@ def test_the_policys_quarantines_are_listed_with_their_expiries(
     section = page[page.index('id="expiring"') : page.index('id="tests"')]
     assert "tests/test_net.py::test_&lt;retry&gt;" in section and ">10<" in section
     assert "tests/test_old.py::*" in section and 'class="status expired"' in section
+
+
+def test_the_page_goes_to_the_reports_folder_by_default_and_an_unwritable_one_is_named(
+    gates: Gates, tmp_path: Path
+) -> None:
+    verdict = _verdict(gates.root / ".gates" / "verdict.json")
+    ran = gates("dashboard", "--root", str(gates.root), "--verdict", str(verdict))
+    assert ran.code == 0, ran.err
+    assert (gates.root / ".gates" / "dashboard.html").is_file()
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    ran = gates(
+        "dashboard", "--root", str(gates.root), "--verdict", str(verdict),
+        "-o", str(blocker / "d.html"),
+    )  # fmt: skip
+    assert ran.code == 2
+    assert "cannot be written" in ran.err and "Traceback" not in ran.err
