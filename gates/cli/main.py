@@ -42,6 +42,8 @@ GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "gates.baseline.cli": ("baseline",),
     "gates.cli.ci": ("plan", "jobs", "annotate", "comment"),
     "gates.cli.history": ("history",),
+    "gates.cli.dashboard": ("dashboard",),
+    "gates.cli.alerts": ("alerts",),
 }
 _GROUP_OF: Final = {command: module for module, commands in GROUPS.items() for command in commands}
 

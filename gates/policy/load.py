@@ -17,6 +17,7 @@ from gates.catalog.metrics import METRICS, Metric, Unit
 from gates.errors import PolicyError
 from gates.model.reports import Severity
 from gates.model.verdict import Level, WaiverTarget
+from gates.policy.alerts import AlertRule, parse_alerts
 from gates.policy.fields import array, choice, kind_of, known_keys, table, text, texts
 from gates.policy.hints import (
     bound_hint,
@@ -102,6 +103,7 @@ class Policy:
     gates: tuple[GateSpec, ...]
     waivers: tuple[Waiver, ...]
     source: str = "gates.toml"
+    alerts: tuple[AlertRule, ...] = ()  # [alert.<name>] (gates/policy/alerts.py)
     quarantine: tuple[Quarantine, ...] = ()  # [[quarantine]]: tests whose failures do not block
 
 
@@ -184,8 +186,14 @@ def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") 
     quarantine = tuple(
         parse_quarantine(index, item) for index, item in enumerate(array(document, "quarantine"))
     )
+    alerts = parse_alerts(table(document, "alert"))
     return Policy(
-        settings=settings, gates=gates, waivers=waivers, source=source, quarantine=quarantine
+        settings=settings,
+        gates=gates,
+        waivers=waivers,
+        source=source,
+        quarantine=quarantine,
+        alerts=alerts,
     )
 
 

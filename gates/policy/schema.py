@@ -14,6 +14,8 @@ from gates.catalog.metrics import AGAINST_BASE, METRICS
 from gates.model.verdict import Level, WaiverTarget
 
 __all__ = [
+    "ALERT_KEYS",
+    "ALERT_WHEN",
     "DEFAULT_BASE",
     "GATE_KEYS",
     "LIMITS",
@@ -65,6 +67,7 @@ TOP_KEYS: dict[str, Key] = {
         {"type": "array", "items": {"$ref": "#/$defs/quarantine"}},
         "tests that run and are reported but whose failures do not block, each with an expiry",
     ),
+    "alert": Key({"$ref": "#/$defs/alerts"}, "alert rules: [alert.<name>] (docs/policy.md)"),
 }
 
 
@@ -222,6 +225,48 @@ QUARANTINE_KEYS: dict[str, Key] = {
 }
 
 
+ALERT_WHEN: tuple[str, ...] = ("gate-red", "new-finding", "regression", "expiring", "new-flaky")
+_ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$"
+
+ALERT_KEYS: dict[str, Key] = {
+    "when": Key(
+        {"enum": list(ALERT_WHEN)},
+        "gate-red: a gate turning red on the base branch; new-finding: a finding at or above "
+        "`severity`; regression: a gate's value worse than the base's by more than `percent`; "
+        "expiring: a waiver or quarantine expiring within `days`; new-flaky: a test newly flaky",
+    ),
+    "gates": Key(_STRINGS, "gate-red, regression: only these gates (default: every gate)"),
+    "severity": Key(
+        {"enum": _SEVERITIES, "default": "critical"}, "new-finding: at or above this severity"
+    ),
+    "percent": Key(
+        {"type": "number", "exclusiveMinimum": 0, "default": 10},
+        "regression: how much worse than the base, in % of the base's value",
+    ),
+    "days": Key(
+        {"type": "integer", "minimum": 0, "default": 14},
+        "expiring: within this many days (an expired one too)",
+    ),
+    "branch": Key(
+        {"type": "string", "minLength": 1},
+        "only on runs of this branch (default for gate-red: the base branch of [gates] base)",
+    ),
+    "slack": Key(
+        {"type": "string", "pattern": _ENV_NAME},
+        "the environment variable holding a Slack-compatible incoming webhook URL",
+    ),
+    "webhook": Key(
+        {"type": "string", "pattern": _ENV_NAME},
+        "the environment variable holding a URL the alerts are POSTed to as JSON",
+    ),
+    "token": Key(
+        {"type": "string", "pattern": _ENV_NAME},
+        "the environment variable holding a bearer token for `webhook`",
+    ),
+    "description": Key({"type": "string"}, "shown with the alert"),
+}
+
+
 def _properties(keys: dict[str, Key]) -> dict[str, object]:
     return {name: {**key.schema, "description": key.description} for name, key in keys.items()}
 
@@ -268,6 +313,17 @@ def json_schema() -> dict[str, object]:
                 "required": ["owner", "reason", "expires"],
                 "oneOf": [{"required": [target]} for target in WAIVER_TARGETS],
                 "properties": _properties(WAIVER_KEYS),
+            },
+            "alerts": {
+                "type": "object",
+                "propertyNames": {"pattern": _NAME_PATTERN},
+                "additionalProperties": {"$ref": "#/$defs/alert"},
+            },
+            "alert": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["when"],
+                "properties": _properties(ALERT_KEYS),
             },
         },
     }

@@ -49,6 +49,12 @@ LAYERS: Final[dict[str, int]] = {
     "gates.judge": 6,
     "gates.baseline": 6,  # the baseline read and applied to the evidence before judging
     "gates.outputs": 7,
+    "gates.dashboard": 7,  # the dashboard's model, figures, charts and page (pure)
+    "gates.dashboard.read": 9,  # the verdict and the history read for the dashboard
+    "gates.alerts": 7,  # which alerts a run raises (pure)
+    "gates.alerts.state": 9,  # what was already sent (a file)
+    "gates.alerts.notify": 9,  # the alerts' texts (GitHub's escaping, from gates.ci)
+    "gates.alerts.webhook": 9,  # the webhooks (network)
     "gates.stage": 8,
     "gates.init": 8,
     "gates.benchmark": 8,
@@ -86,6 +92,9 @@ READS_OR_RUNS: Final = (
     "gates.secrets_scan",
     "gates.history.store",
     "gates.history.base",
+    "gates.dashboard.read",
+    "gates.alerts.state",
+    "gates.alerts.webhook",
 )
 PURE: Final = (
     "gates.judge.evaluate",
@@ -107,6 +116,13 @@ PURE: Final = (
     "gates.history.model",
     "gates.history.record",
     "gates.history.ratchet",
+    "gates.dashboard.model",
+    "gates.dashboard.build",
+    "gates.dashboard.svg",
+    "gates.dashboard.markup",
+    "gates.dashboard.sections",
+    "gates.dashboard.render",
+    "gates.alerts.rules",
 )
 STAGE_CODE: Final = (
     "gates.stage",
