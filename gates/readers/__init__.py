@@ -26,6 +26,7 @@ from gates.readers import (
     ruff_format_text,
     ruff_json,
     sarif,
+    semgrep_json,
 )
 from gates.readers.interface import ReadContext, Reader
 
@@ -50,6 +51,7 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (gates_secrets, Kind.FINDINGS),
     (actionlint_json, Kind.FINDINGS),
     (sarif, Kind.FINDINGS),
+    (semgrep_json, Kind.FINDINGS),
     (pytest_benchmark, Kind.BENCHMARKS),
 )
 

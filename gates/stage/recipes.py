@@ -62,6 +62,8 @@ from gates.stage.install import (
     tool_pins,
     version,
 )
+from gates.stage.semgrep import REPORT as SEMGREP_REPORT
+from gates.stage.semgrep import semgrep_command, semgrep_configs
 from gates.stage.sessions import (
     VERDICTS,
     StageRecipe,
@@ -314,7 +316,12 @@ class Pipeline(StageSteps):
         self._step(session, stage, "coverage", ["coverage", "combine", *append, *shards], env=env)
 
     def run_security(self, session: nox.Session) -> None:
-        self._install(session, tools=["bandit", "pip-audit", "detect-secrets"])
+        try:
+            semgrep = semgrep_configs(self.semgrep)
+        except ValueError as error:
+            stop(str(error))
+        tools = ["bandit", "pip-audit", "detect-secrets", *(["semgrep"] if semgrep else [])]
+        self._install(session, tools=tools)
         config = ["-c", "pyproject.toml"] if has_table("pyproject.toml", "bandit") else []
         self._step(
             session,
@@ -348,6 +355,14 @@ class Pipeline(StageSteps):
             ],
             reports=["gates-secrets-json=secrets.json"],
         )
+        if semgrep:  # offline, local rules only (gates/stage/semgrep.py)
+            self._step(
+                session,
+                "security",
+                "semgrep",
+                semgrep_command(semgrep, as_paths(self.package)),
+                reports=[f"semgrep-json={SEMGREP_REPORT}"],
+            )
         if self.audit:  # empty: the project has no dependencies to audit
             try:  # a setup.py target: its install_requires, as a requirements file
                 audit = audit_arguments(self.audit, Path(session.virtualenv.location))
