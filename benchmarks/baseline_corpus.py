@@ -36,7 +36,7 @@ from gates.baseline.apply import compare
 from gates.baseline.identity import identify, tree_sources
 from gates.baseline.store import Baseline, entry_of
 from gates.model.reports import Finding
-from gates.readers import bandit_json, mypy_json, ruff_json
+from gates.readers.findings import bandit_json, mypy_json, ruff_json
 from gates.readers.interface import ReadContext
 from gates.untrusted.safeio import Blob
 

@@ -82,7 +82,7 @@ def ruff_file_list(n: int, *, root: str = ROOT) -> bytes:
 def main(argv: list[str]) -> None:
     """Print the reader's time against bare ``json.loads`` and ``parse_json``, interleaved."""
     from benchmarks._timing import Task, interleave, table  # noqa: PLC0415 - timing only
-    from gates.readers import ruff_json  # noqa: PLC0415 - keep the generator import-light
+    from gates.readers.findings import ruff_json  # noqa: PLC0415 - keep the generator import-light
     from gates.readers.interface import ReadContext  # noqa: PLC0415
     from gates.untrusted.safeio import Blob, parse_json  # noqa: PLC0415
 

@@ -143,7 +143,8 @@ def main() -> None:
     """Print reader time against bare parse time for the large reports (5 interleaved rounds)."""
     import xml.etree.ElementTree as ET  # noqa: PLC0415 - the bare baseline, trusted input
 
-    from gates.readers import coverage_json, junit  # noqa: PLC0415
+    from gates.readers.coverage import coverage_json  # noqa: PLC0415
+    from gates.readers.testruns import junit  # noqa: PLC0415
 
     _pair(
         "coverage json 5,000 files x 200 lines",

@@ -47,12 +47,12 @@ from gates.model.stage import Evidence
 from gates.policy.load import load_settings
 from gates.system.git import BASELINE_NAME, tree_state
 
-__all__ = ["COMMANDS", "add_parser", "record"]
+__all__ = ["COMMANDS", "add_parsers", "record"]
 
 _LISTED: Final = 10  # critical findings and stale entries named one per line
 
 
-def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
+def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     """Add ``gates baseline`` to the ``gates`` command line."""
     baseline = sub.add_parser(
         "baseline",

@@ -37,7 +37,7 @@ from gates.catalog.tools import exit_meaning
 from gates.errors import EvidenceError
 from gates.model.measurement import Measured
 from gates.model.reports import BenchmarkRun
-from gates.readers import pytest_benchmark
+from gates.readers.benchmarks import pytest_benchmark
 from gates.readers.interface import ReadContext
 from gates.stage.recorder import StageRecorder
 from gates.system import process

@@ -115,7 +115,7 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
     ),
     # semgrep, offline with local rules: 0 scanned (findings or not: the stage passes no --error),
     # 1 findings with --error; 2 and above its own failures. It also exits 0 on an incomplete
-    # scan (a rule or a file that does not parse): the report decides (readers/semgrep_json.py)
+    # scan (a rule or a file that does not parse): the report decides (readers/findings/semgrep_json.py)
     "semgrep": ToolSpec(
         frozenset({0, 1}),
         failures={

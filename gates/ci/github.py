@@ -1,14 +1,11 @@
-"""The GitHub REST API, as much as gates needs: the client and the sticky comment.
+"""The GitHub REST API, as much as gates needs: the client.
 
 Standard library only (``urllib.request``): seven endpoints do not justify a
 dependency in the job that holds a write token, and every byte that goes out
 or comes in is visible here (and in :mod:`gates.ci.github_pulls`, which asks
-about the pull request).
+about the pull request, and :mod:`gates.ci.github_comment`, which posts the
+sticky comment).
 
-* **The comment** (:func:`post_sticky`): list the pull request's comments
-  (every page, following the ``Link`` header), find the first one whose
-  author is ``author`` and whose body starts with the hidden marker, and
-  update it; otherwise create one. A later push updates the same comment.
 * **The token** goes in the ``Authorization`` header and nowhere else: never
   in a URL, a message or an error. Anything a server answers is redacted of
   it before gates shows it. It is sent only to the configured API: redirects
@@ -45,10 +42,8 @@ from gates.untrusted.safetext import one_line
 __all__ = [
     "DEFAULT_API",
     "Client",
-    "Posted",
     "check_repo",
     "check_token",
-    "post_sticky",
 ]
 
 DEFAULT_API: Final = "https://api.github.com"
@@ -62,15 +57,6 @@ _LOOPBACK: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 _REPO: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
 _NEXT: Final = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 _TOKEN: Final = re.compile(r"[\x21-\x7e]{1,1024}")
-
-
-@dataclass(frozen=True, slots=True)
-class Posted:
-    """What :func:`post_sticky` did."""
-
-    action: str  # "created" | "updated"
-    comment_id: int
-    url: str
 
 
 def check_token(token: str, *, source: str) -> str:
@@ -351,56 +337,4 @@ def _rate_limit_wait(status: int, headers: Message, raw: bytes, *, now: float) -
         return max(0.0, float(reset) - now) + 1.0 if reset.isdigit() else SECONDARY_WAIT
     if status == 429 or b"secondary rate limit" in raw.lower():
         return SECONDARY_WAIT
-    return None
-
-
-# ---------------------------------------------------------------- the sticky comment
-
-
-def post_sticky(
-    client: Client, repo: str, number: int, body: str, *, marker: str, author: str
-) -> Posted:
-    """Update the pull request's comment that starts with ``marker``, or create it."""
-    if number < 1:
-        raise UsageError(f"--pr {number}: not a pull request number", slug="usage")
-    issue = f"/repos/{check_repo(repo)}/issues/{number}"
-    existing = _find(client, f"{issue}/comments", marker=marker, author=author)
-    if existing is None:
-        answer = client.request("POST", f"{client.api}{issue}/comments", {"body": body})
-        action = "created"
-    else:
-        answer = client.request(
-            "PATCH", f"{client.api}/repos/{repo}/issues/comments/{existing}", {"body": body}
-        )
-        action = "updated"
-    data = answer.data if isinstance(answer.data, dict) else {}
-    comment_id = data.get("id")
-    if not isinstance(comment_id, int) or isinstance(comment_id, bool):
-        raise ApiError(
-            f"the comment was {action}, but GitHub's answer names no comment id",
-            slug="github-response",
-            hint="check the pull request: the verdict may be there",
-        )
-    url = data.get("html_url")
-    return Posted(action, comment_id, one_line(url, 300) if isinstance(url, str) else "")
-
-
-def _find(client: Client, path: str, *, marker: str, author: str) -> int | None:
-    """The id of the first comment by ``author`` that starts with ``marker``."""
-    for page in client.pages(path):
-        for item in page:
-            if not isinstance(item, dict):
-                continue
-            user = item.get("user")
-            login = user.get("login") if isinstance(user, dict) else None
-            body = item.get("body")
-            comment_id = item.get("id")
-            if (
-                login == author
-                and isinstance(body, str)
-                and body.startswith(marker)
-                and isinstance(comment_id, int)
-                and not isinstance(comment_id, bool)
-            ):
-                return comment_id
     return None

@@ -23,10 +23,10 @@ from gates.policy.load import Policy, load_policy
 from gates.policy.settings import resolve_base
 from gates.stage.manifest import MANIFEST_NAME
 
-__all__ = ["COMMANDS", "add_parser"]
+__all__ = ["COMMANDS", "add_parsers"]
 
 
-def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
+def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     """Add ``gates bench`` to the ``gates`` command line."""
     bench = sub.add_parser(
         "bench",

@@ -41,8 +41,8 @@ from gates.model.verdict import Verdict
 from gates.outputs import OutputFormat, RenderOptions, render
 from gates.outputs.markdown import MARKER
 from gates.policy.base import judge_against_base
-from gates.policy.hints import check_names
 from gates.policy.load import Policy, load_policy
+from gates.policy.names import check_names
 from gates.policy.settings import resolve_base
 from gates.system.atomic import atomic_write
 from gates.system.git import TreeState, repository_files, tree_state

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from gates.ci.annotate import LIMIT, git_changed_lines, workflow_commands
-from gates.ci.github import DEFAULT_API, Client, check_repo, check_token, post_sticky
+from gates.ci.github import DEFAULT_API, Client, check_repo, check_token
+from gates.ci.github_comment import post_sticky
 from gates.ci.github_pulls import (
     Changes,
     changed_files,

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from gates import __version__
-from gates.baseline import cli as cli_baseline
-from gates.cli import bench as cli_bench
 from gates.cli import check as cli_check
-from gates.cli import ci as cli_ci
 from gates.cli import options
-from gates.cli import stage as cli_stage
 from gates.errors import ExitCode, GatesError, UsageError, exit_codes_text
 from gates.outputs import OutputFormat
 
@@ -34,7 +31,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message, slug="usage", hint=f"see `{self.prog} --help`")
 
 
-def _parser() -> argparse.ArgumentParser:
+# The other command groups, in `gates --help`'s order, and their commands: a group's module is
+# imported only when one of its commands runs (or for `gates --help`), so `gates check` starts
+# without the GitHub client, the benchmark stage or the stage runner.
+# tests/unit/test_cli_groups.py holds these names to each module's COMMANDS.
+GROUPS: Final[dict[str, tuple[str, ...]]] = {
+    "gates.cli.stage": ("run", "init", "tools", "schema"),
+    "gates.cli.bench": ("bench",),
+    "gates.baseline.cli": ("baseline",),
+    "gates.cli.ci": ("plan", "jobs", "annotate", "comment"),
+}
+_GROUP_OF: Final = {command: module for module, commands in GROUPS.items() for command in commands}
+
+
+def _parser(command: str = "") -> argparse.ArgumentParser:
+    """The parser of ``command`` and its group alone, or of every command (any other word)."""
     parser = _Parser(
         prog="gates", description="Quality gates as code: judge evidence against gates.toml."
     )
@@ -42,11 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     sub: argparse._SubParsersAction[Any] = parser.add_subparsers(
         dest="command", required=True, parser_class=_Parser
     )
-    _add_check(sub)
-    cli_stage.add_parsers(sub)
-    cli_bench.add_parser(sub)
-    cli_baseline.add_parser(sub)
-    cli_ci.add_parsers(sub)
+    if command == "check":
+        _add_check(sub)
+    elif command in _GROUP_OF:
+        importlib.import_module(_GROUP_OF[command]).add_parsers(sub)
+    else:  # `gates --help`, no command or a misspelt one: every command, as the help lists them
+        _add_check(sub)
+        for module in GROUPS:
+            importlib.import_module(module).add_parsers(sub)
     return parser
 
 
@@ -121,11 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # -v before the command line parses (a usage error) is read by hand; after, by argparse
     verbose = "-v" in own or "--verbose" in own
     try:
-        args = _parser().parse_args(own)
+        args = _parser(own[0] if own else "").parse_args(own)
         verbose = args.verbose
         args.tool_command = command
         args.command_line = args_list
-        return _COMMANDS[args.command](args)
+        return _command(args.command)(args)
     except GatesError as error:
         _print_error(error.diagnostics(), verbose=verbose)
         return error.exit_code
@@ -161,10 +175,11 @@ def _print_internal(args: Sequence[str], *, verbose: bool) -> None:
     )
 
 
-_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "check": cli_check.check,
-    **cli_stage.COMMANDS,
-    **cli_bench.COMMANDS,
-    **cli_baseline.COMMANDS,
-    **cli_ci.COMMANDS,
-}
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    """What runs ``gates <name>``: ``check``, or a command of its group's module."""
+    if name == "check":
+        return cli_check.check
+    commands: dict[str, Callable[[argparse.Namespace], int]] = importlib.import_module(
+        _GROUP_OF[name]
+    ).COMMANDS
+    return commands[name]

@@ -63,6 +63,12 @@ def _add_run(sub: argparse._SubParsersAction[Any]) -> None:
         type=options.one_line,
         help="the tool's name, e.g. ruff, pytest, bandit",
     )
+    _add_run_reports(run)
+    _add_run_tool(run)
+
+
+def _add_run_reports(run: argparse.ArgumentParser) -> None:
+    """``gates run``'s options for what the run records: its reports, and how the stage grows."""
     run.add_argument(
         "--report",
         action="append",
@@ -97,6 +103,10 @@ def _add_run(sub: argparse._SubParsersAction[Any]) -> None:
         default="",
         help="the command that regenerates this stage (shown in verdicts)",
     )
+
+
+def _add_run_tool(run: argparse.ArgumentParser) -> None:
+    """``gates run``'s options for what the manifest says of the tool: version, source, exit codes."""
     run.add_argument(
         "--tool-version", default="", help="the tool's version (default: ask the tool)"
     )

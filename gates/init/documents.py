@@ -19,8 +19,8 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from gates.init.files import config_text
-from gates.init.projectenv import read_toml
+from gates.init.environment.projectenv import read_toml
+from gates.init.layout.files import config_text
 
 __all__ = ["unaffected_documents"]
 

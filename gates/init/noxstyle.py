@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gates.init.projectenv import read_toml
+from gates.init.environment.projectenv import read_toml
 
 __all__ = ["MYPY_IGNORE", "Style", "call", "imports", "noxfile", "read_style", "string"]
 

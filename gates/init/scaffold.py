@@ -1,9 +1,9 @@
 """``gates init``: adopt gates in an existing Python project.
 
-Detects every package of the project (:mod:`gates.init.packages`), its tests, how
-it installs its development environment (:mod:`gates.init.devenv`) and runs its
-tests (:mod:`gates.init.projectruns`: tox, nox, unittest or pytest, black or ruff
-format), what it depends on at run time (:mod:`gates.init.runtime`); then writes a
+Detects every package of the project (:mod:`gates.init.layout.packages`), its tests, how
+it installs its development environment (:mod:`gates.init.environment.devenv`) and runs its
+tests (:mod:`gates.init.layout.projectruns`: tox, nox, unittest or pytest, black or ruff
+format), what it depends on at run time (:mod:`gates.init.environment.runtime`); then writes a
 short ``noxfile.py`` that imports the stage recipes, a commented
 ``gates.toml`` with the standard gates (:mod:`gates.init.initrender`), the tool
 pins (``gates-tools.txt``), and adds ``.gates/`` and ``.nox/`` to
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gates.errors import UsageError
-from gates.init.detect import benchmark_files, mypy_files, pytest_testpaths
-from gates.init.devenv import (
+from gates.init.documents import unaffected_documents
+from gates.init.environment.devenv import (
     find_lock,
     has_workflows,
     install_args,
@@ -30,14 +30,14 @@ from gates.init.devenv import (
     type_install,
     uninstallable,
 )
-from gates.init.documents import unaffected_documents
+from gates.init.environment.projectenv import merge_install, read_install
+from gates.init.environment.runtime import audit_plan
 from gates.init.initrender import package_glob, render_noxfile, render_policy
+from gates.init.layout.detect import benchmark_files, mypy_files, pytest_testpaths
+from gates.init.layout.packages import find_packages, find_tests
+from gates.init.layout.projectruns import how_it_runs
+from gates.init.layout.subproject import propose_subproject, shown
 from gates.init.noxstyle import Style, read_style
-from gates.init.packages import find_packages, find_tests
-from gates.init.projectenv import merge_install, read_install
-from gates.init.projectruns import how_it_runs
-from gates.init.runtime import audit_plan
-from gates.init.subproject import propose_subproject, shown
 from gates.system.atomic import atomic_write
 from gates.system.git import origin_head
 

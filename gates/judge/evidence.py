@@ -180,6 +180,31 @@ def _read_stage(
     max_bytes: int,
     spending: Spending,
 ) -> StageEvidence:
+    manifest = _open_manifest(folder, display=display)
+    if isinstance(manifest, StageEvidence):  # no manifest to trust: the stage is that problem
+        return manifest
+    problems = list(provenance(manifest, display=display, state=state, history=history))
+    problems.extend(tool_runs(manifest, display=display))
+    context = ReadContext(root=root.resolve().as_posix(), git_prefix=history.prefix)
+    loaded, failed, crashes = _load_reports(
+        folder,
+        manifest,
+        display=display,
+        context=context,
+        max_bytes=max_bytes,
+        spending=spending,
+    )
+    problems.extend(failed)
+    for report in loaded:
+        problems.extend(
+            StageProblem(p, report.entry.tool, report.kind) for p in report.data.problems
+        )
+    problems.extend(_unproven_tools(manifest, loaded, display))
+    return StageEvidence(manifest.stage, manifest, tuple(loaded), tuple(problems), tuple(crashes))
+
+
+def _open_manifest(folder: Path, *, display: str) -> Manifest | StageEvidence:
+    """The stage's manifest, or the stage as the one problem that leaves none to trust."""
     try:
         check_inside(  # the reports folder itself was checked, or chosen by the caller
             folder,
@@ -202,11 +227,22 @@ def _read_stage(
             hint=f"delete {display}/, or rerun the stage that writes it",
         )
         return StageEvidence(folder.name, None, (), (StageProblem(moved),))
-    problems = list(provenance(manifest, display=display, state=state, history=history))
-    problems.extend(tool_runs(manifest, display=display))
+    return manifest
+
+
+def _load_reports(
+    folder: Path,
+    manifest: Manifest,
+    *,
+    display: str,
+    context: ReadContext,
+    max_bytes: int,
+    spending: Spending,
+) -> tuple[list[LoadedReport], list[StageProblem], list[Crash]]:
+    """Every report the manifest names, read; the ones that could not be, as problems (and crashes)."""
     loaded: list[LoadedReport] = []
+    problems: list[StageProblem] = []
     crashes: list[Crash] = []
-    context = ReadContext(root=root.resolve().as_posix(), git_prefix=history.prefix)
     for entry in manifest.reports:
         try:
             loaded.append(
@@ -231,12 +267,7 @@ def _read_stage(
             problems.append(
                 StageProblem(crashed.crash.problem, entry.tool, KINDS.get(entry.format))
             )
-    for report in loaded:
-        problems.extend(
-            StageProblem(p, report.entry.tool, report.kind) for p in report.data.problems
-        )
-    problems.extend(_unproven_tools(manifest, loaded, display))
-    return StageEvidence(manifest.stage, manifest, tuple(loaded), tuple(problems), tuple(crashes))
+    return loaded, problems, crashes
 
 
 def _problem(error: EvidenceError, reproduce: str) -> Problem:

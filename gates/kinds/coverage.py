@@ -31,7 +31,7 @@ from gates.model.reports import CoverageData, CoverageTotal, FileCoverage, Probl
 from gates.model.stage import LoadedReport
 from gates.model.verdict import Offender
 from gates.policy.load import GateSpec
-from gates.readers import coverage_json
+from gates.readers.coverage import coverage_json
 
 __all__ = [
     "EXPECTED_TOOL",

@@ -22,7 +22,7 @@ from gates.model.reports import PatchCoverage, Problem
 from gates.model.stage import Evidence, LoadedReport
 from gates.model.verdict import Offender
 from gates.policy.load import GateSpec
-from gates.readers import git_numstat
+from gates.readers.patch import git_numstat
 
 __all__ = ["EXPECTED_TOOL", "KIND", "compared_with", "counts", "dedupe", "measure", "patch"]
 

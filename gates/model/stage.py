@@ -43,7 +43,8 @@ class ToolRun:
     ok_exit_codes: tuple[int, ...] | None = (
         None  # declared by the stage, for tools gates does not know
     )
-    # where the tool's version came from: "locked: uv.lock (mypy==1.11.2)", "gates: …" (gates.init.projectenv)
+    # where the tool's version came from: "locked: uv.lock (mypy==1.11.2)", "gates: …"
+    # as gates.init.environment.toolchoice words it
     source: str = ""
     error: str = ""  # why this run produced no evidence (also in the manifest's `error`)
 

@@ -3,6 +3,7 @@
 * :mod:`gates.policy.schema`: the keys and their JSON Schema (built from :mod:`gates.catalog`);
 * :mod:`gates.policy.load`: ``gates.toml`` -> a typed :class:`~gates.policy.load.Policy`;
 * :mod:`gates.policy.hints`: what a misspelt or misplaced name was meant to be;
+* :mod:`gates.policy.names`: a policy's stage, tool and path names against the evidence there;
 * :mod:`gates.policy.base`: a pull request judged by its base branch's policy, tightened only;
 * :mod:`gates.policy.waivers`: which waiver covers which finding, gate or problem.
 """

@@ -1,8 +1,8 @@
 """Did you mean ...? What a misspelt or misplaced name in ``gates.toml`` was meant to be.
 
-:mod:`gates.policy.load` raises the errors; this module words their hints, and
-:func:`check_names` checks the stage and tool names of a policy against the
-evidence that is there. Pure. A suggestion is made only when it is plausible:
+:mod:`gates.policy.load` raises the errors; this module words their hints
+(:mod:`gates.policy.names` checks the stage and tool names of a policy against
+the evidence that is there). Pure. A suggestion is made only when it is plausible:
 a near miss of one valid name (compared without case), or a table written in
 the wrong place (``[gates.tests]`` for ``[gate.tests]``); otherwise the hint
 lists what is valid.
@@ -13,28 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Collection, Iterable
-from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from gates.catalog.metrics import METRICS, Kind
-from gates.catalog.stages import STAGES
 from gates.catalog.tools import KNOWN_TOOLS, kinds_of
 from gates.errors import PolicyError
 from gates.model.reports import Severity
 from gates.policy.schema import GATE_KEYS, SETTINGS_KEYS, WAIVER_KEYS
 
-if TYPE_CHECKING:
-    from gates.policy.load import GateSpec
-
 __all__ = [
+    "NAME_CUTOFF",
     "bound_hint",
-    "check_names",
     "closest",
     "expires_hint",
     "finding_hint",
     "gate_body_hint",
     "inapplicable_hint",
+    "listed",
     "metric_hint",
     "not_a_table_hint",
     "not_an_array_hint",
@@ -47,7 +42,7 @@ __all__ = [
 ]
 
 _KEY_CUTOFF = 0.6  # "minn" -> min; "tests" is not "reports" (0.5)
-_NAME_CUTOFF = 0.75  # stage and tool names: "units" -> unit, "rufff" -> ruff; "unit-fast" is not
+NAME_CUTOFF = 0.75  # stage and tool names: "units" -> unit, "rufff" -> ruff; "unit-fast" is not
 _TOP_HEADERS = {"gates": "[gates]", "gate": "[gate.<name>]", "waiver": "[[waiver]]"}
 _SEVERITY_WORDS = {  # other tools' words for a level, and gates' label for it
     "error": "high",
@@ -71,7 +66,7 @@ def closest(word: str, choices: Iterable[str], *, cutoff: float = _KEY_CUTOFF) -
     return by_folded[close[0]] if close else None
 
 
-def _listed(names: Iterable[str]) -> str:
+def listed(names: Iterable[str]) -> str:
     return ", ".join(f"`{name}`" for name in names)
 
 
@@ -79,7 +74,7 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     """``did you mean `x`?`` when one choice is close, else the valid ones."""
     names = sorted(choices)
     close = closest(word, names)
-    return f"did you mean `{close}`?" if close else f"valid: {_listed(names)}"
+    return f"did you mean `{close}`?" if close else f"valid: {listed(names)}"
 
 
 # ---------------------------------------------------------------- keys and tables
@@ -131,7 +126,7 @@ def _settings_hint(key: str, value: object) -> str:
     if isinstance(value, dict):
         return (
             f"did you mean [gate.{key}]? A gate is a table under [gate]; "
-            f"[gates] holds the settings ({_listed(SETTINGS_KEYS)})"
+            f"[gates] holds the settings ({listed(SETTINGS_KEYS)})"
         )
     if key in GATE_KEYS:
         return (
@@ -148,11 +143,11 @@ def _gate_key_hint(key: str, value: object, gate: str) -> str:
                 f'a gate name with a dot is quoted: did you mean [gate."{gate}.{key}"]? '
                 f"([gate.{gate}.{key}] is a table `{key}` inside the gate `{gate}`)"
             )
-        return f"a gate's keys are values, not tables: {_listed(GATE_KEYS)}"
+        return f"a gate's keys are values, not tables: {listed(GATE_KEYS)}"
     close = closest(key, GATE_KEYS)
     if close is not None:
         return f"did you mean `{close}`?"
-    return _placed(key, value) or f"valid: {_listed(sorted(GATE_KEYS))}"
+    return _placed(key, value) or f"valid: {listed(sorted(GATE_KEYS))}"
 
 
 def _waiver_key_hint(key: str) -> str:
@@ -160,8 +155,8 @@ def _waiver_key_hint(key: str) -> str:
     if close is not None:
         return f"did you mean `{close}`?"
     if key in GATE_KEYS or key in SETTINGS_KEYS:
-        return f"`{key}` does not belong in a waiver; valid: {_listed(sorted(WAIVER_KEYS))}"
-    return f"valid: {_listed(sorted(WAIVER_KEYS))}"
+        return f"`{key}` does not belong in a waiver; valid: {listed(sorted(WAIVER_KEYS))}"
+    return f"valid: {listed(sorted(WAIVER_KEYS))}"
 
 
 def not_a_table_hint(key: str, value: object) -> str:
@@ -208,10 +203,10 @@ def metric_hint(name: str) -> str:
     family = sorted(metric for metric in METRICS if metric.startswith(f"{name.casefold()}."))
     close = closest(name, METRICS) or (family[0] if family else None)
     if family:
-        return f"did you mean `{close}`? (the {name} metrics: {_listed(family)})"
+        return f"did you mean `{close}`? (the {name} metrics: {listed(family)})"
     if close is not None:
         return f"did you mean `{close}`?"
-    return f"valid: {_listed(sorted(METRICS))}"
+    return f"valid: {listed(sorted(METRICS))}"
 
 
 def severity_hint(value: object) -> str:
@@ -311,7 +306,7 @@ def tool_error(tool: str, where: str) -> PolicyError | None:
     A tool gates knows that records no findings (``pytest``, ``coverage``), or a
     near miss of a findings tool gates knows (``rufff``, ``Ruff``, ``pip_audit``).
     Any other name may be a scanner read from its SARIF log, so it stays valid
-    here; :func:`check_names` checks it against the evidence.
+    here; :func:`gates.policy.names.check_names` checks it against the evidence.
     """
     key = f"{where}.tool"
     if tool in KNOWN_TOOLS and Kind.FINDINGS not in kinds_of(tool):
@@ -319,95 +314,15 @@ def tool_error(tool: str, where: str) -> PolicyError | None:
         return PolicyError(
             f"{tool!r} records {kinds}, not findings",
             key=key,
-            hint=f"tools with findings: {_listed(_FINDINGS_TOOLS)}, or any scanner's SARIF log",
+            hint=f"tools with findings: {listed(_FINDINGS_TOOLS)}, or any scanner's SARIF log",
             slug="policy-unknown-tool",
         )
-    close = None if tool in KNOWN_TOOLS else closest(tool, _FINDINGS_TOOLS, cutoff=_NAME_CUTOFF)
+    close = None if tool in KNOWN_TOOLS else closest(tool, _FINDINGS_TOOLS, cutoff=NAME_CUTOFF)
     if close is None:
         return None
     return PolicyError(
         f"{tool!r} is not a tool gates knows",
         key=key,
-        hint=f"did you mean `{close}`? (gates reads {_listed(_FINDINGS_TOOLS)} natively)",
-        slug="policy-unknown-tool",
-    )
-
-
-# ---------------------------------------------------------------- against the evidence
-
-
-def check_names(
-    gates: Iterable[GateSpec],
-    *,
-    stages: Collection[str],
-    tools: Collection[str],
-    folder: str,
-    files: Collection[str] | None = None,
-) -> None:
-    """Raise for a gate's stage or tool that no evidence has and that is a near miss of one.
-
-    ``files``: the repository's files (None: unknown), which every ``path`` glob
-    of a gate must match at least once.
-
-    ``stages``: the stage folders
-    under ``folder``; ``tools``: the tools they recorded. A standard stage (or a
-    tool gates knows) whose evidence is absent is *missing evidence*, judged by
-    the gate's ``on-missing``; a name that matches nothing and reads like a
-    misspelling of one that exists is a mistake in the policy, whatever
-    ``on-missing`` says, so a typo cannot quietly turn a gate into a warning.
-    """
-    for gate in gates:
-        for stage in gate.stages:
-            _check_stage(stage, f"gate.{gate.name}.stage", stages=stages, folder=folder)
-        for tool in gate.tools:
-            _check_tool(tool, f"gate.{gate.name}.tool", tools=tools)
-        if files is not None:
-            for glob in gate.paths:
-                _check_path(glob, f"gate.{gate.name}.path", files=files)
-
-
-def _check_path(glob: str, key: str, *, files: Collection[str]) -> None:
-    """A ``path`` glob that matches no file of the repository filters everything out."""
-    if any(fnmatchcase(name, glob) for name in files):
-        return
-    folders = sorted({name.split("/", 1)[0] for name in files if "/" in name})
-    close = closest(glob.split("/", 1)[0], folders, cutoff=_NAME_CUTOFF)
-    hint = f"did you mean `{close}/…`?" if close and "/" in glob else "check the glob"
-    raise PolicyError(
-        f"{glob!r} matches no file of the repository, so the gate would judge nothing: "
-        "a findings gate would pass on zero findings",
-        key=key,
-        hint=f"{hint} (globs are matched against paths from the repository's root, e.g. "
-        "`src/pkg/*`; `*` also crosses folders)",
-        slug="policy-unknown-path",
-    )
-
-
-def _check_stage(stage: str, key: str, *, stages: Collection[str], folder: str) -> None:
-    if stage in stages or stage in STAGES:
-        return
-    close = closest(stage, {*stages, *STAGES}, cutoff=_NAME_CUTOFF)
-    if close is None:
-        return
-    held = f"{folder}/ holds {_listed(sorted(stages))}" if stages else f"{folder}/ holds no stage"
-    raise PolicyError(
-        f"no stage is named {stage!r}: {held}; the standard stages are {_listed(STAGES)}",
-        key=key,
-        hint=f"did you mean `{close}`? (if `{stage}` is a stage of your own, run it first)",
-        slug="policy-unknown-stage",
-    )
-
-
-def _check_tool(tool: str, key: str, *, tools: Collection[str]) -> None:
-    if tool in tools or tool in KNOWN_TOOLS:
-        return
-    close = closest(tool, tools, cutoff=_NAME_CUTOFF)
-    if close is None:
-        return
-    raise PolicyError(
-        f"no evidence comes from a tool named {tool!r}; the stages recorded "
-        f"{_listed(sorted(tools))}",
-        key=key,
-        hint=f"did you mean `{close}`?",
+        hint=f"did you mean `{close}`? (gates reads {listed(_FINDINGS_TOOLS)} natively)",
         slug="policy-unknown-tool",
     )

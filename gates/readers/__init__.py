@@ -1,27 +1,25 @@
-"""Report readers: one module per format, and the explicit registry.
+"""Report readers: one module per format, grouped by the kind of evidence, and the explicit registry.
 
-Adding a reader touches its module, one line here, real assets under
+The readers live in one sub-package per kind of evidence their reports give:
+``coverage/``, ``patch/`` (the change and its coverage), ``testruns/``,
+``findings/``, ``benchmarks/``; :mod:`gates.readers.interface` is what each
+one is. Adding a reader touches its module, one line here, real assets under
 ``tests/assets/<tool>/<version>/``, its tests, docs/readers.md and the changelog.
 """
 
 from __future__ import annotations
 
 from gates.catalog.metrics import Kind
-from gates.readers import (
+from gates.readers.benchmarks import pytest_benchmark
+from gates.readers.coverage import cobertura, coverage_json, coverage_text
+from gates.readers.findings import (
     actionlint_json,
     bandit_json,
-    cobertura,
-    coverage_json,
-    coverage_text,
-    diff_cover,
     file_list,
     gates_secrets,
-    git_numstat,
-    junit,
     mypy_json,
     mypy_linecount,
     pip_audit_json,
-    pytest_benchmark,
     ruff_format,
     ruff_format_text,
     ruff_json,
@@ -29,6 +27,8 @@ from gates.readers import (
     semgrep_json,
 )
 from gates.readers.interface import ReadContext, Reader
+from gates.readers.patch import diff_cover, git_numstat
+from gates.readers.testruns import junit
 
 __all__ = ["KINDS", "MAY_BE_EMPTY", "READERS", "ReadContext", "Reader", "reader_for"]
 

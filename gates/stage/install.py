@@ -21,11 +21,8 @@ import nox
 import nox.command
 
 from gates import __version__
-from gates.init.projectenv import (
-    InstallArgs,
-    ToolChoice,
-    normalise,
-)
+from gates.init.environment.projectenv import InstallArgs, normalise
+from gates.init.environment.toolchoice import ToolChoice
 from gates.stage.pins import PINS_NAME, bundled
 from gates.stage.sessions import (
     stop,

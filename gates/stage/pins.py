@@ -3,7 +3,7 @@
 A project's ``gates-tools.txt`` is its explicit tool policy: a tool pinned
 there is installed at that version, whatever the project locks. A tool it does
 not pin is installed at the version the project itself locks or declares,
-else at the pin shipped in ``gates/data/tools.txt`` (:mod:`gates.init.projectenv`).
+else at the pin shipped in ``gates/data/tools.txt`` (:mod:`gates.init.environment.toolchoice`).
 Either way a new tool release cannot change a verdict until a reviewed file
 changes. :func:`upgrade` rewrites every pin to
 the newest versions that install together, keeping the comments, by asking pip

@@ -11,7 +11,7 @@ source, so it is refused before semgrep starts.
 Offline: ``--metrics=off --disable-version-check``, never ``--validate``
 (which fetches the rule schema). ``--time`` and ``--verbose`` make the JSON
 report list the rules that ran and the files skipped, which the reader
-(:mod:`gates.readers.semgrep_json`) needs to tell a whole scan from a vacuous one.
+(:mod:`gates.readers.findings.semgrep_json`) needs to tell a whole scan from a vacuous one.
 """
 
 from __future__ import annotations

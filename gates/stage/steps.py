@@ -23,16 +23,15 @@ from gates import __version__
 from gates.catalog.stages import CATALOGUE, stage_requires
 from gates.catalog.stages import stage as catalogued
 from gates.errors import GatesError
-from gates.init.projectenv import (
+from gates.init.environment.projectenv import (
     InstallArgs,
-    ToolChoice,
-    choose_tools,
     declarations,
     locked_versions,
     merge_install,
     normalise,
     read_install,
 )
+from gates.init.environment.toolchoice import ToolChoice, choose_tools
 from gates.policy.settings import environment_base, resolve_base
 from gates.stage.config import PipelineConfig
 from gates.stage.install import (
@@ -185,7 +184,7 @@ class StageSteps(PipelineConfig):
         extras and requirements files, at the versions its ``uv.lock`` holds when
         it has one. Each tool comes at the version the project pins in
         ``gates-tools.txt``, else locks or declares, else at gates' own pin
-        (:mod:`gates.init.projectenv`); where each came from is recorded in the
+        (:mod:`gates.init.environment.toolchoice`); where each came from is recorded in the
         stage manifest.
         """
         extra = list(self.extra_install.get(session.name, ()))

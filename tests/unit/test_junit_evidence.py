@@ -17,8 +17,8 @@ from gates.judge.evidence import load_evidence
 from gates.model.reports import Outcome
 from gates.model.stage import LoadedReport, StageEvidence
 from gates.model.verdict import Status, Verdict
-from gates.readers import junit
 from gates.readers.interface import ReadContext
+from gates.readers.testruns import junit
 from gates.stage.recorder import StageRecorder
 from gates.system.git import TreeState
 from gates.untrusted.safeio import read_blob

@@ -415,7 +415,7 @@ def test_gates_installs_from_the_override_a_checkout_or_the_release(
     monkeypatch.setenv("GATES_INSTALL", "-e /src/gates[test]")
     assert gates_install() == ["-e", "/src/gates[test]"]
     monkeypatch.delenv("GATES_INSTALL")
-    checkout = Path(recipes.__file__).resolve().parents[2]
+    checkout = Path(recipes.__file__).resolve().parents[3]
     assert gates_install() == [str(checkout)]  # the tests run from a checkout
     monkeypatch.setattr(
         install, "__file__", str(tmp_path / "site" / "gates" / "stage" / "install.py")
@@ -444,7 +444,7 @@ def test_a_project_that_is_gates_itself_is_not_installed_twice(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("GATES_INSTALL", raising=False)
-    monkeypatch.chdir(Path(recipes.__file__).resolve().parents[2])
+    monkeypatch.chdir(Path(recipes.__file__).resolve().parents[3])
     session = drive(Pipeline(package="gates", install=["-e", ".[test]"]).run_type, "type")
     assert session.installs == [("-c", ".nox/type/gates-constraints.txt", "-e", ".[test]", "mypy")]
 

@@ -8,7 +8,7 @@ from typing import Any
 import nox.command
 import pytest
 
-from gates.init.projectenv import merge_install
+from gates.init.environment.projectenv import merge_install
 from gates.nox import Pipeline
 from tests.unit.test_nox import drive
 

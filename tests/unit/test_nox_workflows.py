@@ -144,5 +144,5 @@ def test_the_pins_agree_with_the_recorded_assets() -> None:
 
 
 def test_zizmor_is_pinned_with_the_other_tools() -> None:
-    pins = (Path(recipes.__file__).parents[1] / "data" / "tools.txt").read_text()
+    pins = (Path(recipes.__file__).parents[2] / "data" / "tools.txt").read_text()
     assert re.search(r"^zizmor==\d+\.\d+\.\d+$", pins, re.MULTILINE)

@@ -52,7 +52,7 @@ _CASES = {
 @pytest.fixture(autouse=True)
 def _no_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
     """gates init asks uv whether the groups install (the index): not in these tests."""
-    monkeypatch.setattr("gates.init.devenv._uv_binary", lambda: None)
+    monkeypatch.setattr("gates.init.environment.devenv._uv_binary", lambda: None)
 
 
 def _project(root: Path, pyproject: str) -> Path:

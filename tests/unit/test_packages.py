@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from gates.errors import UsageError
-from gates.init.packages import declared_packages, find_packages, find_tests
-from gates.init.projectenv import read_toml
+from gates.init.environment.projectenv import read_toml
+from gates.init.layout.packages import declared_packages, find_packages, find_tests
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

@@ -10,8 +10,9 @@ import pytest
 from gates import nox as gates_nox
 from gates.catalog.stages import STAGES
 from gates.errors import PolicyError
-from gates.policy.hints import check_names, closest, suggest
+from gates.policy.hints import closest, suggest
 from gates.policy.load import GateSpec, parse_policy
+from gates.policy.names import check_names
 
 
 def gates(text: str) -> tuple[GateSpec, ...]:

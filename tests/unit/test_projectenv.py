@@ -8,15 +8,14 @@ import pytest
 from packaging.requirements import Requirement
 
 from gates.errors import UsageError
-from gates.init.projectenv import (
+from gates.init.environment.projectenv import (
     Declared,
-    Origin,
-    choose_tools,
     declarations,
     dependency_groups,
     locked_versions,
     read_install,
 )
+from gates.init.environment.toolchoice import Origin, choose_tools
 
 
 def test_install_arguments_are_read_for_groups_extras_and_requirements() -> None:
@@ -202,7 +201,7 @@ def test_a_project_tool_too_old_for_its_report_gives_way_to_gates_pin(
 
 
 def test_a_project_ruff_older_than_0_16_is_the_projects_own() -> None:
-    """Its format check is read as text (readers/ruff_format_text.py)."""
+    """Its format check is read as text (readers/findings/ruff_format_text.py)."""
     choice = choose_tools(
         ["ruff"], pinned={}, bundled={"ruff": "0.17.6"}, locked={"ruff": ("0.15.9",)}, declared={}
     )["ruff"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gates.init.projectenv import read_toml
-from gates.init.projectruns import Runs, how_it_runs
+from gates.init.environment.projectenv import read_toml
+from gates.init.layout.projectruns import Runs, how_it_runs
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

@@ -88,7 +88,7 @@ _SAMPLES: Final = frozenset(
 class Pattern:
     """A regular expression found in gates' code, and how it is applied."""
 
-    where: str  # "readers/sarif.py:52"
+    where: str  # "readers/findings/sarif.py:52"
     source: str | bytes
     flags: int
     usage: frozenset[str]  # "fullmatch", "match", or a searching method
@@ -416,7 +416,11 @@ FOUND: Final = list(patterns())
 
 def test_patterns_are_found() -> None:
     wheres = {item.where.split(":")[0] for item in FOUND if isinstance(item, Pattern)}
-    assert {"readers/sarif.py", "readers/git_numstat.py", "system/gitdiff.py"} <= wheres
+    assert {
+        "readers/findings/sarif_result.py",
+        "readers/patch/git_numstat.py",
+        "system/gitdiff.py",
+    } <= wheres
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from gates.init.projectenv import read_toml
-from gates.init.runtime import audit_plan
-from gates.init.setupmeta import audit_arguments, read_setup
+from gates.init.environment.projectenv import read_toml
+from gates.init.environment.runtime import audit_plan
+from gates.init.environment.setupmeta import audit_arguments, read_setup
 
 
 def _plan(root: Path, files: dict[str, str]) -> tuple[tuple[str, ...], str]:

@@ -19,7 +19,7 @@ PINS = b"ruff==0.17.6\n"
 @pytest.fixture(autouse=True)
 def _no_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
     """gates init asks uv whether the groups install (the index): not in these tests."""
-    monkeypatch.setattr("gates.init.devenv._uv_binary", lambda: None)
+    monkeypatch.setattr("gates.init.environment.devenv._uv_binary", lambda: None)
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

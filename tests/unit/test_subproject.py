@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from gates.errors import UsageError
+from gates.init.layout.subproject import subprojects
 from gates.init.scaffold import detect, init, summary
-from gates.init.subproject import subprojects
 
 PINS = b"ruff==0.17.6\n"
 
 
 @pytest.fixture(autouse=True)
 def _no_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("gates.init.devenv._uv_binary", lambda: None)
+    monkeypatch.setattr("gates.init.environment.devenv._uv_binary", lambda: None)
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

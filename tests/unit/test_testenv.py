@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gates.init.testenv import Env, read_envs, runs_pytest, runs_unittest
+from gates.init.layout.testenv import Env, read_envs, runs_pytest, runs_unittest
 
 # executablebooks/markdown-it-py's tox.ini, shortened
 _MDIT = """\

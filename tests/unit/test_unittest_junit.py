@@ -15,8 +15,8 @@ from defusedxml import ElementTree
 from gates.catalog.counts import Count
 from gates.model.reports import Outcome, ReportData
 from gates.model.reports import TestCase as Case
-from gates.readers import junit
 from gates.readers.interface import ReadContext
+from gates.readers.testruns import junit
 from gates.untrusted.safeio import read_blob
 
 ASSETS = Path(__file__).parents[1] / "assets" / "unittest-xml-reporting" / "4.0.0"

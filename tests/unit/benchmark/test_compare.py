@@ -12,7 +12,7 @@ import pytest
 from gates.benchmark.compare import RoleRun, compare, paired, round_of, stored, undecided
 from gates.model.measurement import Measured, Measurement, Unmeasured
 from gates.model.reports import Benchmark, BenchmarkRun
-from gates.readers import pytest_benchmark
+from gates.readers.benchmarks import pytest_benchmark
 from gates.readers.interface import ReadContext
 from gates.untrusted.safeio import read_blob
 

