@@ -73,10 +73,10 @@ CATALOGUE: Final = (
     ),
     Stage(
         name="security",
-        doc="bandit and detect-secrets on the package, pip-audit on its dependencies, in "
-        ".gates/security/",
+        doc="bandit and detect-secrets (and semgrep, when asked) on the package, pip-audit on "
+        "its dependencies, in .gates/security/",
         enabled_by="security",
-        tools=("bandit", "detect-secrets", "pip-audit"),
+        tools=("bandit", "detect-secrets", "semgrep", "pip-audit"),
     ),
     Stage(
         name="benchmark",

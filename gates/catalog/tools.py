@@ -122,6 +122,23 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         security=True,
         pin="detect-secrets",
     ),
+    # semgrep, offline with local rules: 0 scanned (findings or not: the stage passes no --error),
+    # 1 findings with --error; 2 and above its own failures. It also exits 0 on an incomplete
+    # scan (a rule or a file that does not parse): the report decides (readers/findings/semgrep_json.py)
+    "semgrep": ToolSpec(
+        frozenset({0, 1}),
+        failures={
+            2: "semgrep failed: a path that does not exist, a rule it could not run, or a crash",
+            3: "a file could not be parsed (with --strict)",
+            4: "a rule's pattern is invalid",
+            5: "a rule file is not valid YAML",
+            7: "a rule file is invalid, or no rule file was found",
+            8: "a rule names a language semgrep does not know",
+        },
+        kinds=frozenset({Kind.FINDINGS}),
+        security=True,
+        pin="semgrep",
+    ),
     # diff-cover: 0 fine, 1 under --fail-under
     "diff-cover": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.PATCH}), pin="diff-cover"),
     "git": ToolSpec(frozenset({0}), kinds=frozenset({Kind.PATCH})),

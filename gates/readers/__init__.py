@@ -24,6 +24,7 @@ from gates.readers.findings import (
     ruff_format_text,
     ruff_json,
     sarif,
+    semgrep_json,
 )
 from gates.readers.interface import ReadContext, Reader
 from gates.readers.load import (
@@ -59,6 +60,7 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (gates_secrets, Kind.FINDINGS),
     (actionlint_json, Kind.FINDINGS),
     (sarif, Kind.FINDINGS),
+    (semgrep_json, Kind.FINDINGS),
     (pytest_benchmark, Kind.BENCHMARKS),
     (gates_load_latency, Kind.LOAD),
     (gates_load_db, Kind.LOAD),

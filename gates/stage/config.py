@@ -83,8 +83,9 @@ class PipelineConfig:
     declares its development environment: ``["-e", ".[test]"]``, or with PEP
     735 groups ``["-e", ".", "--group", "dev"]``. ``lock`` is the project's
     ``uv.lock``: when it is there, the project's dependencies and groups are
-    installed at exactly its versions (``uv export --frozen``). What is *good
-    enough* is not here: that is ``gates.toml``.
+    installed at exactly its versions (``uv export --frozen``). ``semgrep``
+    adds semgrep to the security stage (:mod:`gates.stage.semgrep`). What is
+    *good enough* is not here: that is ``gates.toml``.
     """
 
     package: str | Sequence[str]
@@ -96,6 +97,9 @@ class PipelineConfig:
     typecheck: Sequence[str] | None = None  # what mypy checks; default: the package
     audit: Sequence[str] = (".",)  # pip-audit targets: a project path, or "-r", "requirements.txt"
     security: bool = True
+    # semgrep in the security stage, offline: True for gates' rule pack, or rule folders of the
+    # project's own ("gates" names the pack); False: not run (semgrep is a heavy install)
+    semgrep: bool | Sequence[str] = False
     diff: bool = True
     python: str | None = None
     config: str = "gates.toml"

@@ -73,6 +73,7 @@ _RECORDED = (
     "pip-audit",
     "diff-cover",
     "zizmor",
+    "semgrep",
 )
 
 
@@ -151,6 +152,7 @@ class StageSteps(PipelineConfig):
         left_out = {
             *(() if workflow_files() else ("zizmor", "actionlint")),  # no workflow to check
             *(() if self.audit else ("pip-audit",)),  # nothing to audit
+            *(() if self.semgrep else ("semgrep",)),  # not asked for
         }
         runner = UNITTEST_TOOL if self.runner == "unittest" else "pytest"
         return tuple(

@@ -80,6 +80,7 @@ _READER_SEEDS: Final[dict[str, tuple[str, ...]]] = {
     "bandit-json": ("bandit/*/*.json",),
     "pip-audit-json": ("pip-audit/*/*.json",),
     "gates-secrets-json": ("detect-secrets/*/*.json",),
+    "semgrep-json": ("semgrep/*/*.json",),
     "actionlint-json": ("actionlint/*/*.json",),
     "sarif": ("sarif/*/*/*.sarif", "hostile/readers/*sarif*"),
     "pytest-benchmark-json": (

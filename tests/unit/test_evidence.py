@@ -145,8 +145,8 @@ def test_a_tool_outside_its_exit_codes_names_the_manifest_and_the_meaning(
 def test_exit_meaning() -> None:
     assert exit_meaning("pytest", 5) == "no test was collected"
     assert exit_meaning("pytest", 1) == ""
-    assert exit_meaning("semgrep", 2) == ""
-    assert exit_meaning("semgrep", -15) == "killed by signal 15"
+    assert exit_meaning("gitleaks", 2) == ""
+    assert exit_meaning("gitleaks", -15) == "killed by signal 15"
 
 
 def _git(root: Path, *args: str) -> None:

@@ -104,18 +104,18 @@ def test_a_stage_that_exists_or_reads_like_no_other_is_not_a_policy_error(
 
 
 def test_a_tool_that_reads_like_a_recorded_one_is_a_policy_error() -> None:
-    error = check_error(tool_gate("semgrepp"), ["lint"], {"semgrep", "ruff"})
+    error = check_error(tool_gate("gitleakss"), ["lint"], {"gitleaks", "ruff"})
     assert error.key == "gate.lint.tool"
     assert error.slug == "policy-unknown-tool"
-    assert "no evidence comes from a tool named 'semgrepp'" in error.message
-    assert "the stages recorded `ruff`, `semgrep`" in error.message
-    assert error.hint == "did you mean `semgrep`?"
+    assert "no evidence comes from a tool named 'gitleakss'" in error.message
+    assert "the stages recorded `gitleaks`, `ruff`" in error.message
+    assert error.hint == "did you mean `gitleaks`?"
 
 
 @pytest.mark.parametrize(
     ("tool", "recorded"),
     [
-        ("semgrep", {"semgrep"}),
+        ("gitleaks", {"gitleaks"}),
         ("flake8", {"ruff"}),  # like nothing recorded: missing evidence, with how to record it
         ("bandit", set()),  # a tool gates knows, not run: missing evidence
     ],

@@ -1,4 +1,4 @@
-"""The ``security`` stage: bandit, detect-secrets (through gates' runner) and pip-audit."""
+"""The ``security`` stage: bandit, detect-secrets (through gates' runner), semgrep when asked, pip-audit."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from gates.stage.coverage import (
     as_paths,
     has_table,
 )
+from gates.stage.semgrep import REPORT as SEMGREP_REPORT
+from gates.stage.semgrep import semgrep_command, semgrep_configs
 from gates.stage.sessions import stop
 from gates.stage.steps import StageSteps
 
@@ -21,7 +23,12 @@ class SecurityRecipe(StageSteps):
     """The ``security`` stage's recipe: one part of :class:`gates.stage.recipes.Pipeline`."""
 
     def run_security(self, session: nox.Session) -> None:
-        self._install(session, tools=["bandit", "pip-audit", "detect-secrets"])
+        try:
+            semgrep = semgrep_configs(self.semgrep)
+        except ValueError as error:
+            stop(str(error))
+        tools = ["bandit", "pip-audit", "detect-secrets", *(["semgrep"] if semgrep else [])]
+        self._install(session, tools=tools)
         config = ["-c", "pyproject.toml"] if has_table("pyproject.toml", "bandit") else []
         self._step(
             session,
@@ -41,20 +48,9 @@ class SecurityRecipe(StageSteps):
             reports=["bandit-json=bandit.json"],
             first=True,
         )
-        self._step(  # detect-secrets, through gates' runner: no secret in the report
-            session,
-            "security",
-            "detect-secrets",
-            [
-                "python",
-                "-m",
-                "gates.secrets_scan",
-                *as_paths(self.package),
-                "-o",
-                "{stage_dir}/secrets.json",
-            ],
-            reports=["gates-secrets-json=secrets.json"],
-        )
+        self._secrets(session)
+        if semgrep:
+            self._semgrep(session, semgrep)
         if self.audit:  # empty: the project has no dependencies to audit
             try:  # a setup.py target: its install_requires, as a requirements file
                 audit = audit_arguments(self.audit, Path(session.virtualenv.location))
@@ -77,3 +73,30 @@ class SecurityRecipe(StageSteps):
                 reports=["pip-audit-json=pip-audit.json"],
             )
         self._done(session, "security")
+
+    def _secrets(self, session: nox.Session) -> None:
+        """detect-secrets, through gates' runner: no secret in the report."""
+        self._step(
+            session,
+            "security",
+            "detect-secrets",
+            [
+                "python",
+                "-m",
+                "gates.secrets_scan",
+                *as_paths(self.package),
+                "-o",
+                "{stage_dir}/secrets.json",
+            ],
+            reports=["gates-secrets-json=secrets.json"],
+        )
+
+    def _semgrep(self, session: nox.Session, configs: list[str]) -> None:
+        """semgrep on the package: offline, local rules only (gates/stage/semgrep.py)."""
+        self._step(
+            session,
+            "security",
+            "semgrep",
+            semgrep_command(configs, as_paths(self.package)),
+            reports=[f"semgrep-json={SEMGREP_REPORT}"],
+        )
