@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gates.cli.history import show_text
+from gates.cli.history import _sha256, show_text
 from gates.cli.main import main
 from gates.errors import EvidenceError
 from gates.history.model import BaseEntry, BaseHistory
@@ -423,3 +423,9 @@ def test_show_text_keeps_each_line_on_one_line() -> None:
     assert lines[0] == f"history of main (merge base {'f' * 12})"
     assert lines[1] == f"  {'e' * 12}  unknown: every record is corrupt"
     assert lines[2].startswith("    [history-corrupt] ") and "bad" in lines[2]
+
+
+def test_the_policy_hash_of_a_missing_file_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "p.toml").write_bytes(b"x")
+    assert _sha256(tmp_path / "p.toml") == hashlib.sha256(b"x").hexdigest()
+    assert _sha256(tmp_path / "missing.toml") == ""

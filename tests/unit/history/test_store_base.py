@@ -335,3 +335,36 @@ def test_base_history_from_a_separate_store(repo: Path, tmp_path: Path) -> None:
     history = load_base_history(repo, base="main", branch="hist", store=store)
     assert [e.commit for e in history.entries] == [c3]
     assert resolve(repo, "hist") == ""  # nothing written to the project itself
+
+
+def test_base_history_does_not_trust_a_record_over_the_size_limit(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mains, _ = _feature(repo)
+    c3 = mains[-1]
+    data = _record(c3, "big")
+    append(repo, "hist", path=record_path(c3, "big"), data=data)
+    monkeypatch.setattr("gates.history.base.MAX_RECORD_BYTES", len(data) - 1)
+    history = load_base_history(repo, base="main", branch="hist")
+    assert [e.commit for e in history.entries] == [c3]
+    entry = history.entries[0]
+    assert entry.record is None
+    assert len(entry.corrupt) == 1
+    assert entry.corrupt[0].slug == "history-corrupt"
+    assert f"history record of {len(data):,} bytes was not read" in entry.corrupt[0].describe()
+
+
+def test_base_history_reads_the_newest_records_of_a_commit_by_name(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mains, _ = _feature(repo)
+    c3 = mains[-1]
+    append(repo, "hist", path=record_path(c3, "run-a"), data=_record(c3, "run-a"))
+    append(repo, "hist", path=record_path(c3, "run-b"), data=_record(c3, "run-b", failed=1))
+    monkeypatch.setattr("gates.history.base._PER_COMMIT", 1)
+    history = load_base_history(repo, base="main", branch="hist")
+    entry = history.entries[0]
+    assert entry.record is not None and entry.record.run_id == "run-b"
+    assert len(entry.corrupt) == 1
+    assert "run-a.json" in entry.corrupt[0].describe()
+    assert "1 records a commit" in entry.corrupt[0].describe()
