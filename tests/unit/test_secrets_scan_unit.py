@@ -90,9 +90,9 @@ def test_outside_git_a_named_file_is_scanned(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
-    (tmp_path / "one.py").write_text(f'KEY = "{AWS_KEY}"\n', encoding="utf-8")
+    (tmp_path / "one.py").write_text(f'KEYS = ["{AWS_KEY}", "{AWS_KEY}"]\n', encoding="utf-8")
     out = tmp_path / "r.json"
-    assert secrets_scan.main(["one.py", "--output", str(out)]) == 0
+    assert secrets_scan.main(["one.py", "--output", str(out)]) == 0  # twice on a line: once
     report = _report(out)
     assert report["files_scanned"] == 1
     assert report["secrets"] == [

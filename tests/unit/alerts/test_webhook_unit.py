@@ -107,3 +107,9 @@ def test_a_malformed_url_is_a_reason_not_a_crash() -> None:
     why = post(HOOK, b"{}", {"HOOK": "http://", "TOKEN": TOKEN})
     assert why.startswith("cannot reach $HOOK: ")
     assert TOKEN not in why
+
+
+def test_an_unreachable_url_without_a_token_is_scrubbed_too() -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/private-path"
+    why = post(HOOK, b"{}", {"HOOK": url})
+    assert why.startswith("cannot reach $HOOK: ") and "private-path" not in why

@@ -15,6 +15,7 @@ import pytest
 
 from gates.cli import main
 from gates.errors import ExitCode
+from gates.readers.findings import gates_secrets
 
 POLICY = """\
 [gates]
@@ -55,7 +56,7 @@ def _secret(line: int, *, verified: bool = False) -> dict[str, object]:
     return {"path": "pkg/settings.py", "line": line, "type": "Secret Keyword", "verified": verified}
 
 
-def _scan(root: Path, secrets: list[dict[str, object]]) -> None:
+def _scan(root: Path, secrets: list[dict[str, object]], *, stage: str = "security") -> None:
     """The security stage, its report written by ``cat``: what the scan would have found."""
     report = {
         "format": "gates-secrets",
@@ -70,7 +71,7 @@ def _scan(root: Path, secrets: list[dict[str, object]]) -> None:
     source.write_text(json.dumps(report), encoding="utf-8")
     code = main(
         [
-            "run", "security", "--root", str(root), "--tool", "detect-secrets",
+            "run", stage, "--root", str(root), "--tool", "detect-secrets",
             "--tool-version", "1.5.0", "--stdout", "gates-secrets-json=secrets.json",
             "--", "cat", str(source),
         ]
@@ -182,4 +183,32 @@ def test_stale_evidence_is_refused(root: Path, capsys: pytest.CaptureFixture[str
     code, out, err = _baseline(root, capsys)
     assert code == ExitCode.EVIDENCE and out == []
     assert "the findings evidence cannot be trusted, so no baseline was recorded" in err
+    assert not (root / "gates-baseline.json").exists()
+
+
+def test_many_problems_are_counted_after_the_first_three(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stages = ("security", "secrets-a", "secrets-b", "secrets-c", "secrets-d")
+    for stage in stages:
+        _scan(root, [_secret(1)], stage=stage)
+    (root / "pkg" / "settings.py").write_text("EDITED = 1\n", encoding="utf-8")
+    code, out, err = _baseline(root, capsys)
+    assert code == ExitCode.EVIDENCE and out == []
+    assert "no baseline was recorded" in err
+    assert f"(+{len(stages) - 3} more)" in err
+
+
+def test_a_reader_that_crashes_is_an_internal_error(
+    root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _scan(root, [_secret(1)])
+
+    def crash(*_: object) -> None:
+        raise RuntimeError("a reader bug")
+
+    monkeypatch.setattr(gates_secrets, "read", crash)
+    code, out, err = _baseline(root, capsys)
+    assert code == ExitCode.INTERNAL and out == []
+    assert "gates crashed reading" in err and "no baseline recorded" in err
     assert not (root / "gates-baseline.json").exists()
