@@ -393,3 +393,10 @@ def test_a_missing_listener_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(service, "find_spec", lambda _name: None)
     with pytest.raises(LoadRunError, match=r"gates\.load\.run\.listener is not installed"):
         service.listener_path()
+
+
+def test_the_tail_of_a_log_that_is_not_there_is_nothing(tmp_path: Path) -> None:
+    assert service._tail(tmp_path / "missing.log") == ""
+    log = tmp_path / "service.log"
+    log.write_text("".join(f"line {n}\n" for n in range(20)), encoding="utf-8")
+    assert service._tail(log, lines=2) == "; its log ends:\nline 18\nline 19"
