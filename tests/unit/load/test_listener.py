@@ -354,7 +354,7 @@ def test_the_ticker_notes_the_users_every_tick(
         if len(naps) == 3:
             raise _EnoughError
 
-    monkeypatch.setattr(listener.time, "sleep", sleep)
+    monkeypatch.setattr(time, "sleep", sleep)
     with pytest.raises(_EnoughError):
         plugin._tick()
     assert naps == [0.5, 0.5, 0.5]
