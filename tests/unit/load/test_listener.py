@@ -144,7 +144,6 @@ def test_a_local_run_writes_every_request_per_endpoint(tmp_path: Path) -> None:
     for ms in (10.0, 20.0, 30.0):
         _request(env, "/a", ms)
     _request(env, "/b", 500.0, failed=True)
-    time.sleep(0)  # Locust's gevent: the ticker may run once, or not; either is fine
     _fire(env.events.test_stop, environment=env)
     runner.greenlet.kill(block=True)
 
@@ -337,3 +336,29 @@ def test_a_worker_whose_final_shard_never_came_is_named(
     written = _read(out)
     assert [(w.id, w.final) for w in written.workers] == [("w1", True), ("w2", False)]
     assert written.problems == ("w2: a shard of another gates version",)
+
+
+def test_the_ticker_notes_the_users_every_tick(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = Environment(parsed_options=_options(tmp_path / "latency.json"))
+    _Worker(env)
+    plugin = listener.Plugin(env)
+    naps: list[float] = []
+
+    class _EnoughError(Exception):
+        pass
+
+    def sleep(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 3:
+            raise _EnoughError
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    with pytest.raises(_EnoughError):
+        plugin._tick()
+    assert naps == [0.5, 0.5, 0.5]
+    load = plugin.recorder.drain(final=True)["load"]
+    assert isinstance(load, list)
+    assert load
+    assert {row[1] for row in load} == {2}  # the worker's users, as the ticks saw them

@@ -393,3 +393,65 @@ def test_a_missing_listener_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(service, "find_spec", lambda _name: None)
     with pytest.raises(LoadRunError, match=r"gates\.load\.run\.listener is not installed"):
         service.listener_path()
+
+
+def test_the_tail_of_a_log_that_is_not_there_is_nothing(tmp_path: Path) -> None:
+    assert service._tail(tmp_path / "missing.log") == ""
+    log = tmp_path / "service.log"
+    log.write_text("".join(f"line {n}\n" for n in range(20)), encoding="utf-8")
+    assert service._tail(log, lines=2) == "; its log ends:\nline 18\nline 19"
+
+
+_SPY = textwrap.dedent(
+    """
+    import os, pathlib, signal, sys, time
+
+    if os.environ["FAKE_SPY"] == "deaf":
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    else:
+        signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    print(" ".join(sys.argv[1:]), flush=True)
+    pathlib.Path(os.environ["FAKE_SPY_READY"]).touch()
+    time.sleep(600)
+    """
+)
+
+
+@pytest.mark.parametrize(("mode", "code"), [("polite", 0), ("deaf", -signal.SIGKILL)])
+def test_a_profiler_that_writes_nothing_leaves_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, code: int
+) -> None:
+    spy = tmp_path / "py-spy"
+    spy.write_text(f"#!{PY}\n{_SPY}", encoding="utf-8")
+    spy.chmod(0o755)
+    ready = tmp_path / "spy-ready"
+    monkeypatch.setenv("FAKE_SPY", mode)
+    monkeypatch.setenv("FAKE_SPY_READY", str(ready))
+    monkeypatch.setattr(shutil, "which", lambda _name: str(spy))
+    monkeypatch.setattr(service, "_PROFILE_WRITE_S", 0.5)
+    folder = tmp_path / "profile"
+    with service._profiled(4242, folder, enabled=True):
+        guard = time.monotonic() + 20  # a hang guard: the stand-in is up before it is stopped
+        while not ready.exists() and time.monotonic() < guard:
+            time.sleep(0.05)
+    log = (folder / "py-spy.log").read_text(encoding="utf-8")
+    assert log.startswith("record --pid 4242 --subprocesses --rate 100 --format speedscope")
+    assert f"--output {folder / 'profile.speedscope.json'} --nonblocking" in log
+    assert (folder / "unavailable.txt").read_text(encoding="utf-8") == (
+        f"py-spy exited with {code} and wrote no profile (ptrace not allowed?); see py-spy.log\n"
+    )
+
+
+def test_a_first_run_creates_its_folder_with_one_locust_process(
+    tmp_path: Path, fake_python: Path
+) -> None:
+    port = _free_port()
+    out = tmp_path / "fresh" / "load"
+    result = run_load(
+        _service(tmp_path, port), _locust(tmp_path, port), out, python=str(fake_python)
+    )
+    assert (out / "latency.json").read_text(encoding="utf-8") == "{}"  # Locust's, as written
+    argv = json.loads((tmp_path / "argv.json").read_text(encoding="utf-8"))
+    assert "--processes" not in argv
+    assert _leftovers(out) == []
+    assert _gone(result.service_pid)
