@@ -4,7 +4,9 @@ The URL and the token are read from environment variables the policy names;
 neither is ever printed, logged or put in an error: a failure says the
 variable's name and what went wrong (an HTTP status, "connection refused"),
 with the URL and the token scrubbed from any text that could hold them. Only
-``http`` and ``https`` URLs are sent to.
+``http`` and ``https`` URLs are sent to, and a redirect is never followed: urllib
+would resend a POST as a GET without its body, with the ``Authorization`` header,
+to whatever host the reply names; a 3xx is a failed delivery instead.
 """
 
 from __future__ import annotations
@@ -20,6 +22,16 @@ from gates.untrusted.safetext import one_line
 __all__ = ["Delivery", "post"]
 
 TIMEOUT: Final = 10.0
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Refuse every redirect: the reply's 3xx reaches :func:`post` as an HTTPError."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER: Final = urllib.request.build_opener(_NoRedirect)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +63,11 @@ def post(delivery: Delivery, body: bytes, env: Mapping[str, str]) -> str:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - scheme checked above
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - scheme checked above
+        with _OPENER.open(request, timeout=TIMEOUT) as response:
             status = response.status
     except urllib.error.HTTPError as error:
-        return f"HTTP {error.code} from ${delivery.url_variable}"
+        moved = " (a redirect, not followed)" if 300 <= error.code < 400 else ""
+        return f"HTTP {error.code}{moved} from ${delivery.url_variable}"
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         return _scrub(f"cannot reach ${delivery.url_variable}: {reason}", (url, token))

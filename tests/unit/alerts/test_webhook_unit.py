@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -113,3 +114,63 @@ def test_an_unreachable_url_without_a_token_is_scrubbed_too() -> None:
     url = f"http://127.0.0.1:{_closed_port()}/private-path"
     why = post(HOOK, b"{}", {"HOOK": url})
     assert why.startswith("cannot reach $HOOK: ") and "private-path" not in why
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_a_failure_and_never_followed_with_the_token(
+    status: int,
+) -> None:
+    """urllib would resend the POST as a GET to the named host, Authorization included."""
+    elsewhere = Received()
+
+    class Elsewhere(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            elsewhere.requests.append((self.path, dict(self.headers.items()), b""))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_POST(self) -> None:
+            self.do_GET()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - its signature
+            del format, args
+
+    other = ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    thread = threading.Thread(target=other.serve_forever, daemon=True)
+    thread.start()
+    try:
+        target = f"http://localhost:{other.server_address[1]}/stolen"
+        with _redirecting(target, status) as redirecting_url:
+            why = post(HOOK, b"{}", {"HOOK": redirecting_url, "TOKEN": TOKEN})
+    finally:
+        other.shutdown()
+        other.server_close()
+        thread.join()
+    assert why == f"HTTP {status} (a redirect, not followed) from $HOOK"
+    assert TOKEN not in why
+    assert elsewhere.requests == []  # nothing, and no token, reached the other host
+
+
+@contextlib.contextmanager
+def _redirecting(location: str, status: int) -> Iterator[str]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.send_response(status)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - its signature
+            del format, args
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/hook"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
