@@ -27,7 +27,7 @@ from gates.history.model import BaseHistory
 from gates.history.parse import parse_record
 from gates.history.record import RunInfo, record_text
 from gates.history.store import append, record_path
-from gates.policy.load import load_settings
+from gates.policy.load import load_settings, policy_path
 from gates.policy.settings import resolve_base
 from gates.system.atomic import atomic_write
 from gates.system.git import run_git, tree_state
@@ -101,6 +101,7 @@ def _history(args: argparse.Namespace) -> int:
 
 def _record(args: argparse.Namespace) -> int:
     root = options.root_folder(args.root)
+    args.config = policy_path(args.config, root=root)  # judged and hashed: the one file
     settings = load_settings(args.config, root=root)
     reports = args.reports or settings.reports
     state = tree_state(root, exclude=reports, unaffected=settings.unaffected)
@@ -120,7 +121,7 @@ def _record(args: argparse.Namespace) -> int:
         branch=args.branch or _git_line(root, "symbolic-ref", "--quiet", "--short", "HEAD"),
         recorded=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         gates_version=__version__,
-        policy_sha256=_sha256(args.config if args.config.is_absolute() else root / args.config),
+        policy_sha256=_sha256(args.config),
     )
     text = record_text(verdict, evidence, run)
     if args.output is not None:

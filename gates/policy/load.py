@@ -47,6 +47,7 @@ __all__ = [
     "load_policy",
     "load_settings",
     "parse_policy",
+    "policy_path",
 ]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -156,8 +157,16 @@ def load_settings(config: Path, *, root: Path) -> Settings:
     Where evidence lives and which files cannot change it; the defaults when
     there is no policy file.
     """
-    path = config if config.is_absolute() or config.exists() else root / config
+    path = policy_path(config, root=root)
     return load_policy(path).settings if path.is_file() else Settings()
+
+
+def policy_path(config: Path, *, root: Path) -> Path:
+    """Where ``config`` is: as given when absolute or present from here, else under ``root``.
+
+    The one rule every command that takes ``--config`` and ``--root`` reads a policy by.
+    """
+    return config if config.is_absolute() or config.exists() else root / config
 
 
 def parse_policy(document: Mapping[str, object], *, source: str = "gates.toml") -> Policy:

@@ -429,3 +429,29 @@ def test_the_policy_hash_of_a_missing_file_is_empty(tmp_path: Path) -> None:
     (tmp_path / "p.toml").write_bytes(b"x")
     assert _sha256(tmp_path / "p.toml") == hashlib.sha256(b"x").hexdigest()
     assert _sha256(tmp_path / "missing.toml") == ""
+
+
+def test_record_from_another_folder_judges_and_hashes_the_policy_under_root(
+    project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--config is read from here when it is here, else under --root: one file, judged and hashed."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, _out, err = _run(capsys, "history", "record", "--root", str(project), "--run-id", "r9")
+    assert code == 0, err
+    head = git(project, "rev-parse", "HEAD").strip()
+    record = json.loads(git(project, "show", f"gates-history:{record_path(head, 'r9')}"))
+    assert record["run"]["policy_sha256"] == hashlib.sha256(POLICY.encode()).hexdigest()
+    assert [g["name"] for g in record["gates"]] == ["lint"]
+    # a gates.toml here too: it is the one judged, and the one whose digest is recorded
+    here = '[gate.tests]\nmetric = "tests.failed"\nmax = 0\n'
+    (elsewhere / "gates.toml").write_text(here)
+    code, _out, err = _run(capsys, "history", "record", "--root", str(project), "--run-id", "r10")
+    assert code == 0, err
+    record = json.loads(git(project, "show", f"gates-history:{record_path(head, 'r10')}"))
+    assert record["run"]["policy_sha256"] == hashlib.sha256(here.encode()).hexdigest()
+    assert [g["name"] for g in record["gates"]] == ["tests"]
