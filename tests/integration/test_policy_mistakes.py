@@ -108,16 +108,30 @@ def test_a_stage_of_ones_own_is_judged_once_it_ran(bare: Gates, tmp_path: Path) 
     assert ran.verdict().gate("t")["status"] == "pass"
 
 
-def test_a_tool_typo_names_the_tools_recorded(bare: Gates, tmp_path: Path) -> None:
-    sarif = (ASSETS / "sarif" / "semgrep" / "1.185.0" / "findings.sarif").read_bytes()
-    assert bare.replay("scan", "sarif=semgrep.sarif", sarif, tool="semgrep", fresh=True).code == 0
+def test_a_typo_of_a_tool_gates_reads_is_a_policy_error_that_suggests_it(
+    bare: Gates, tmp_path: Path
+) -> None:
     ran, path = check(bare, tmp_path, LINT.replace('"ruff"', '"semgrepp"'))
     policy_error(
         ran,
         path,
-        "gate.lint.tool: no evidence comes from a tool named 'semgrepp'",
-        "the stages recorded `semgrep`",
+        "gate.lint.tool: 'semgrepp' is not a tool gates knows",
         "next: did you mean `semgrep`?",
+    )
+
+
+def test_a_tool_typo_names_the_tools_recorded(bare: Gates, tmp_path: Path) -> None:
+    # Opengrep, semgrep's fork, writes the same SARIF; gates does not read it natively,
+    # so only the evidence on disk can tell a typo of its name.
+    sarif = (ASSETS / "sarif" / "semgrep" / "1.185.0" / "findings.sarif").read_bytes()
+    assert bare.replay("scan", "sarif=opengrep.sarif", sarif, tool="opengrep", fresh=True).code == 0
+    ran, path = check(bare, tmp_path, LINT.replace('"ruff"', '"opengrepp"'))
+    policy_error(
+        ran,
+        path,
+        "gate.lint.tool: no evidence comes from a tool named 'opengrepp'",
+        "the stages recorded `opengrep`",
+        "next: did you mean `opengrep`?",
     )
 
 
