@@ -121,8 +121,7 @@ def evaluate_case(case: str, work: Path) -> CaseResult:
     ).stdout.strip()
     before = read_findings("before")
     entries = tuple(map(entry_of, before, identify(before, tree_sources(repo), salt=SALT)))
-    _check_out(PROJECT / case, repo)
-    _git(repo, "add", "-A")
+    _git(repo, "apply", "--index", str(PROJECT / f"{case}.patch"))  # before/, edited
     _git(repo, "commit", "-qm", case, "--no-gpg-sign")
     after = read_findings(case)
     comparison = compare(

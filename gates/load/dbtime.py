@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from gates.errors import EvidenceError
+from gates.load.evidence import malformed_report
 from gates.load.histogram import Histogram, HistogramError
 from gates.untrusted.fields import Fields
 from gates.untrusted.safeio import Blob, parse_json
@@ -103,7 +104,7 @@ def read(blob: Blob) -> DbTiming:
         )
     window_s = doc.number("window_s")
     if not window_s > 0:
-        raise _malformed(blob.path, "`window_s` is not a positive number of seconds")
+        raise malformed_report(blob.path, "`window_s` is not a positive number of seconds")
     return DbTiming(
         doc.text("source"), window_s, tuple(_window(item) for item in doc.each("series"))
     )
@@ -113,21 +114,14 @@ def _window(item: Fields) -> DbWindow:
     try:
         histogram = Histogram.decode(item.text("histogram"))
     except HistogramError as error:
-        raise _malformed(item.path, f"`{item.where}.histogram` cannot be read: {error}") from None
+        raise malformed_report(
+            item.path, f"`{item.where}.histogram` cannot be read: {error}"
+        ) from None
     found = DbWindow(item.count("window"), item.count("total_ns"), histogram)
     if found.queries != item.count("queries"):
-        raise _malformed(
+        raise malformed_report(
             item.path,
             f"`{item.where}` says {item.count('queries')} queries, its histogram holds"
             f" {found.queries}",
         )
     return found
-
-
-def _malformed(path: str, message: str) -> EvidenceError:
-    return EvidenceError(
-        message,
-        slug="malformed-report",
-        path=path,
-        hint="the report was edited or cut; rerun the load stage",
-    )

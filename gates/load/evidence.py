@@ -44,7 +44,17 @@ from gates.load.histogram import HIGHEST, LOWEST, SIGNIFICANT, Histogram, Histog
 from gates.untrusted.fields import Fields
 from gates.untrusted.safeio import Blob, parse_json
 
-__all__ = ["FORMAT", "VERSION", "Latency", "Series", "Worker", "read", "render", "write"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "Latency",
+    "Series",
+    "Worker",
+    "malformed_report",
+    "read",
+    "render",
+    "write",
+]
 
 FORMAT: Final = "gates-load-latency"
 VERSION: Final = 1
@@ -214,10 +224,10 @@ def read(blob: Blob) -> Latency:
     _check_geometry(doc.obj("histogram"))
     mode = doc.text("mode")
     if mode not in MODES:
-        raise _malformed(blob.path, f"`mode` is {mode!r}, not one of {', '.join(MODES)}")
+        raise malformed_report(blob.path, f"`mode` is {mode!r}, not one of {', '.join(MODES)}")
     window_s = doc.number("window_s")
     if not window_s > 0:
-        raise _malformed(blob.path, "`window_s` is not a positive number of seconds")
+        raise malformed_report(blob.path, "`window_s` is not a positive number of seconds")
     return Latency(
         window_s=window_s,
         started=doc.number("started"),
@@ -257,7 +267,7 @@ def _check_geometry(histogram: Fields) -> None:
 def _worker(item: Fields) -> Worker:
     final = item.raw("final")
     if not isinstance(final, bool):
-        raise _malformed(item.path, f"`{item.where}.final` is not true or false")
+        raise malformed_report(item.path, f"`{item.where}.final` is not true or false")
     return Worker(
         item.text("id"), item.count("requests"), item.count("errors"), item.count("clamped"), final
     )
@@ -267,10 +277,12 @@ def _series(item: Fields) -> Series:
     try:
         histogram = Histogram.decode(item.text("histogram"))
     except HistogramError as error:
-        raise _malformed(item.path, f"`{item.where}.histogram` cannot be read: {error}") from None
+        raise malformed_report(
+            item.path, f"`{item.where}.histogram` cannot be read: {error}"
+        ) from None
     series = Series(item.text("endpoint"), item.count("window"), item.count("errors"), histogram)
     if series.requests != item.count("requests") or series.errors > series.requests:
-        raise _malformed(
+        raise malformed_report(
             item.path,
             f"`{item.where}` says {item.count('requests')} requests and {series.errors} errors,"
             f" its histogram holds {series.requests}",
@@ -278,7 +290,8 @@ def _series(item: Fields) -> Series:
     return series
 
 
-def _malformed(path: str, message: str) -> EvidenceError:
+def malformed_report(path: str, message: str) -> EvidenceError:
+    """A load-stage report that does not hold what its writer writes (dbtime.py's too)."""
     return EvidenceError(
         message,
         slug="malformed-report",

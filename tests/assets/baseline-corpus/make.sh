@@ -3,8 +3,10 @@
 # bandit 1.9.4 and mypy 2.4.1 on the PATH, Python 3.11):
 #   1. the real tools' reports of project/before/;
 #   2. the edited trees project/<case>/ (make.py edits; ruff format for the reformatted ones);
+#      kept as project/<case>.patch, `git diff -M` against before/, once labelled (step 5);
 #   3. the real tools' reports of each case;
-#   4. the expected label of each finding, project/expected/<case>.json (make.py expected).
+#   4. the expected label of each finding, project/expected/<case>.json (make.py expected);
+#   5. each edited tree replaced by its patch (the tests apply it to before/ with `git apply`).
 # Each tree is copied to a fixed path, /tmp/gates-corpus, so the paths the tools record do
 # not depend on this checkout. The reports go next to the other recorded reports of each tool:
 #   ../ruff/0.17.6/check-corpus-<case>.json   ruff check --isolated --select $SELECT --output-format json .
@@ -46,3 +48,17 @@ for case in inserted reformatted reformatted-narrow moved renamed duplicated edi
 done
 rm -rf "$FIXED"
 "$PYTHON" make.py expected
+patch() { # patch <case>: project/<case>/ as a patch against project/before/, the tree removed
+    work=$(mktemp -d)
+    cp -r project/before/. "$work"
+    git -C "$work" init -q && git -C "$work" add -A
+    git -C "$work" -c user.name=corpus -c user.email=corpus@example.invalid \
+        commit -q --no-gpg-sign -m before
+    find "$work" -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} +
+    cp -r "project/$1/." "$work" && git -C "$work" add -A
+    git -C "$work" diff --cached -M --binary > "project/$1.patch"
+    rm -rf "$work" "project/$1"
+}
+for case in inserted reformatted reformatted-narrow moved renamed duplicated edited; do
+    patch "$case"
+done

@@ -1,7 +1,0 @@
-"""shop: the order desk of a small web shop, written in 2016 and kept running since."""
-
-# Corpus edit: lines inserted above every finding.
-# A second one.
-from shop.db import connect, Store
-from shop.orders import Order, place_order
-VERSION = '1.4.2'
