@@ -12,8 +12,12 @@ item 7). No test of gates depends on how fast the machine is.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import settings
+
+from tests.webhook import Received, recording_server
 
 settings.register_profile("gates", deadline=None)
 settings.load_profile("gates")
@@ -22,3 +26,10 @@ settings.load_profile("gates")
 @pytest.fixture(autouse=True)
 def _no_outer_gates_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GATES_BASE", raising=False)
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, Received]]:
+    """A webhook receiver on 127.0.0.1 for one test: its URL and what it received."""
+    with recording_server() as running:
+        yield running

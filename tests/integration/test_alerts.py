@@ -9,10 +9,6 @@ retried, the exit code unchanged; the webhook URL and token are never printed.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,6 +17,7 @@ from gates.outputs import json_out
 from gates.outputs.interface import RenderOptions
 from tests.integration.conftest import Gates
 from tests.unit.outputs._verdicts import mixed
+from tests.webhook import Received
 
 POLICY = """\
 [gates]
@@ -46,36 +43,6 @@ when = "expiring"
 days = 90
 """
 TOKEN = "s3cr3t-token-value"
-
-
-@dataclass
-class Received:
-    requests: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
-    status: int = 200
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[str, Received]]:
-    received = Received()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            received.requests.append((self.path, dict(self.headers.items()), body))
-            self.send_response(received.status)
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - its signature
-            del format, args
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", received
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 @pytest.fixture

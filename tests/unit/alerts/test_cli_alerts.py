@@ -8,10 +8,6 @@ code is 0 whatever happens, and no URL or token is ever printed.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,6 +16,7 @@ from gates.cli import main
 from gates.outputs import json_out
 from gates.outputs.interface import RenderOptions
 from tests.unit.outputs._verdicts import mixed
+from tests.webhook import Received
 
 POLICY = """\
 [gates]
@@ -43,38 +40,6 @@ token = "COVCLI_TOKEN"
 LOCAL_ONLY = POLICY.split("slack =", maxsplit=1)[0]  # [alert.red] alone, with no webhook
 NO_ALERTS = POLICY.split("[alert.red]", maxsplit=1)[0]
 TOKEN = "tok-3a9f-never-printed"
-
-
-@dataclass
-class Received:
-    requests: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
-    status: int = 200
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[str, Received]]:
-    received = Received()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            received.requests.append((self.path, dict(self.headers.items()), body))
-            self.send_response(received.status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - its signature
-            del format, args
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", received
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
 
 
 @pytest.fixture
