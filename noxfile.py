@@ -30,6 +30,7 @@ Pipeline(
     install=["-e", ".[test]"],
     typecheck=["gates", "tests", "benchmarks"],
     pytest_args=["-p", "no:cacheprovider"],
+    semgrep=True,  # gates' own rule pack (gates/data/semgrep) on gates' own code
 ).register()
 
 
