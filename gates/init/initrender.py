@@ -122,7 +122,14 @@ def render_policy(layout: Layout) -> str:
         if layout.format == "ruff"
         else "ruff check; formatting is not gated (noxfile.py)"
     )
-    parts.append(_REST.format(files=files, runner_comment=runner_comment, lint_what=lint_what))
+    parts.append(
+        _REST.format(
+            files=files,
+            runner_comment=runner_comment,
+            lint_what=lint_what,
+            **_new_findings(baseline=layout.baseline),
+        )
+    )
     if layout.workflows:
         parts.append(_WORKFLOWS)
     nothing = (
@@ -134,6 +141,19 @@ def render_policy(layout: Layout) -> str:
         parts.append(_BENCHMARKS)
     parts.append(_WAIVER)
     return "".join(parts)
+
+
+def _new_findings(*, baseline: bool) -> dict[str, str]:
+    """The findings gates' ``new`` line: on with a baseline, else how to adopt one."""
+    if baseline:
+        why = "gates-baseline.json holds the findings accepted so far: only new ones block."
+        return {"new_why": _comment(why), "new": "new = true\n"}
+    why = (
+        "Existing findings? `nox -s gates`, then `gates baseline` records them in "
+        "gates-baseline.json; commit it and uncomment `new = true`: only new findings "
+        "block (docs/baseline.md)."
+    )
+    return {"new_why": _comment(why), "new": "# new = true\n"}
 
 
 _POLICY_HEAD = """\
@@ -195,22 +215,22 @@ min = 90
 metric = "tests.failed"   # failed or errored, in every stage
 max = 0
 {runner_comment}
-[gate.lint]
+{new_why}[gate.lint]
 metric = "findings"
 tool = "ruff"             # {lint_what}
 max = 0
-
+{new}
 [gate.types]
 metric = "findings"
 tool = "mypy"
 max = 0
-
+{new}
 [gate.code-security]
 metric = "findings"
 tool = "bandit"
 severity = "medium"       # at or above: critical > high > medium > low > info
 max = 0
-
+{new}
 """
 
 _WORKFLOWS = """\

@@ -39,7 +39,7 @@ from gates.init.layout.projectruns import how_it_runs
 from gates.init.layout.subproject import propose_subproject, shown
 from gates.init.noxstyle import Style, read_style
 from gates.system.atomic import atomic_write
-from gates.system.git import origin_head
+from gates.system.git import BASELINE_NAME, origin_head
 
 __all__ = [
     "InitResult",
@@ -84,6 +84,7 @@ class Layout:
     runner_why: str = ""
     format: str | None = "ruff"  # None: the project formats with black, not gated
     format_why: str = ""
+    baseline: bool = False  # gates-baseline.json is there: findings gates count only new ones
 
     @property
     def dependencies(self) -> bool:
@@ -144,6 +145,7 @@ def detect(root: Path, *, package: str | None = None, tests: str | None = None) 
         runner_why=runs.runner_why,
         format=runs.format,
         format_why=runs.format_why,
+        baseline=(root / BASELINE_NAME).is_file(),
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gates.init.scaffold import Layout, render_noxfile, render_policy
+from gates.init.scaffold import Layout, detect, render_noxfile, render_policy
 from gates.nox import Pipeline
 from gates.policy.load import parse_policy
 
@@ -147,3 +147,25 @@ def test_a_dict_of_stage_installs_is_split_as_ruff_format_would(
         check=False,
     )
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+
+
+def test_a_baseline_turns_new_on_for_the_findings_gates_and_its_absence_says_how() -> None:
+    adopted = parse_policy(tomllib.loads(render_policy(replace(_LAYOUT, baseline=True))))
+    findings = {gate.name: gate.new for gate in adopted.gates if gate.metric.name == "findings"}
+    # a known vulnerability is waived with an expiry, never baselined
+    assert findings == {"lint": True, "types": True, "code-security": True, "dependencies": False}
+    text = render_policy(_LAYOUT)
+    fresh = parse_policy(tomllib.loads(text))
+    assert not any(gate.new for gate in fresh.gates)
+    assert text.count("# new = true\n") == 3
+    assert "`gates baseline` records them in" in text and "uncomment `new = true`" in text
+
+
+def test_init_finds_the_baseline_file(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_pkg.py").write_text("def test_ok() -> None:\n    pass\n")
+    assert not detect(tmp_path).baseline
+    (tmp_path / "gates-baseline.json").write_text("{}")
+    assert detect(tmp_path).baseline
