@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
@@ -46,6 +47,14 @@ class ToolSpec:
     pin: str = ""  # the distribution gates/data/tools.txt pins for the stages; "" none
 
 
+# pytest's own exit codes other than 0 (all passed) and 1 (some failed)
+_PYTEST_FAILURES: Final[Mapping[int, str]] = {
+    2: "the run was interrupted: a collection error, or Ctrl-C",
+    3: "pytest's internal error",
+    4: "a usage error: bad options or paths",
+    5: "no test was collected",
+}
+
 KNOWN_TOOLS: dict[str, ToolSpec] = {
     # 0 clean, 1 violations found; 2 = ruff's own error (bad config, crash)
     "ruff": ToolSpec(
@@ -71,13 +80,16 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
     # pytest: 0 all passed, 1 some failed; 2 interrupted, 3 internal error, 4 usage, 5 none collected
     "pytest": ToolSpec(
         frozenset({0, 1}),
-        failures={
-            2: "the run was interrupted: a collection error, or Ctrl-C",
-            3: "pytest's internal error",
-            4: "a usage error: bad options or paths",
-            5: "no test was collected",
-        },
+        failures=_PYTEST_FAILURES,
         kinds=frozenset({Kind.TESTS, Kind.COVERAGE}),  # `coverage run -m pytest` measures coverage
+    ),
+    # pytest with the pytest-reportlog plugin, as `python -m gates.stage.rerun` runs it: pytest's
+    # exit codes (the rerun's, when a rerun passed); its report-log holds every attempt
+    "pytest-reportlog": ToolSpec(
+        frozenset({0, 1}),
+        failures=_PYTEST_FAILURES,
+        kinds=frozenset({Kind.TESTS, Kind.COVERAGE}),
+        pin="pytest-reportlog",
     ),
     # unittest-xml-reporting's runner (unittest's own TestProgram), as gates.unittest_junit:
     # 0 all passed, 1 some failed or errored; 2 usage (unittest's), 5 no test ran (Python 3.12+)
