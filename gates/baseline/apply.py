@@ -212,7 +212,9 @@ def _mark_changed(marks: Marks, findings: Sequence[Finding], *, root: Path, base
         changes = changed_lines(root, base)
     except EvidenceError as error:
         return replace(marks, changed_problems=(_problem(error, ""),))
-    touched = Counter(f for f in findings if not f.path or changes.touches(f.path, f.line))
+    touched = Counter(
+        f for f in findings if not f.path or changes.touches_span(f.path, f.line, f.end)
+    )
     return replace(marks, changed=touched, against=changes.against)
 
 

@@ -48,6 +48,17 @@ class Changes:
             return False
         return line <= 0 or line in changed
 
+    def touches_span(self, path: str, line: int, end: int) -> bool:
+        """Whether the change touched any of lines ``line`` to ``end`` of ``path``."""
+        if end <= line:
+            return self.touches(path, line)
+        changed = self.lines.get(path)
+        if path in self.new_files or changed is None:
+            return self.touches(path, line)
+        if end - line < len(changed):
+            return any(number in changed for number in range(line, end + 1))
+        return any(line <= number <= end for number in changed)  # bounded by the diff
+
 
 def renames(root: Path, commit: str) -> dict[str, str]:
     """Old path -> new path of each file git sees renamed from ``commit`` to the working tree.

@@ -72,6 +72,9 @@ class Finding(NamedTuple):
     path: str  # repository-relative, "/"-separated; "" when the finding has no file
     line: int  # 1-based; 0 when the finding has no line
     message: str
+    # the last line of what it flags, when that spans lines (a function too complex: its
+    # body); 0 for one line. ``changed = true`` counts it when the change touched any of them
+    end: int = 0
 
     @property
     def location(self) -> str:
