@@ -143,6 +143,19 @@ METRICS: dict[str, Metric] = {
             history=True,
         ),
         _count(
+            "complexity.max_changed",
+            Kind.FINDINGS,
+            "highest cyclomatic complexity of the functions whose lines the change touched (radon)",
+        ),
+        _count(
+            "complexity.max", Kind.FINDINGS, "highest cyclomatic complexity of any function (radon)"
+        ),
+        _count(
+            "complexity.average",
+            Kind.FINDINGS,
+            "average cyclomatic complexity of the blocks radon measured, as `radon cc -a`",
+        ),
+        _count(
             "benchmark.regressions",
             Kind.BENCHMARKS,
             "benchmarks significantly slower than the base",
@@ -193,5 +206,7 @@ AGAINST_BASE: frozenset[str] = frozenset(
         "tests.failed",
         "tests.skipped",
         "findings",
+        "complexity.max",
+        "complexity.average",
     }
 )

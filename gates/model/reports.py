@@ -23,6 +23,8 @@ from gates.catalog.counts import Count
 __all__ = [
     "Benchmark",
     "BenchmarkRun",
+    "Block",
+    "ComplexityData",
     "CoverageData",
     "CoverageTotal",
     "FileCoverage",
@@ -215,6 +217,24 @@ class BenchmarkRun(NamedTuple):
     machine: str  # a short description of machine_info
 
 
+class Block(NamedTuple):
+    """One block radon measured: a function, a method, a closure or a class."""
+
+    path: str
+    name: str  # "Router.route", "outer.inner"
+    line: int  # the ``def`` or ``class`` line
+    end: int  # its last line
+    complexity: int  # cyclomatic complexity, radon's own figure
+    function: bool  # a function, method or closure; False: a class (its methods' sum)
+
+
+class ComplexityData(NamedTuple):
+    """The cyclomatic complexity of every block of the files radon could parse."""
+
+    blocks: Sequence[Block]
+    files: int  # files measured (those that did not parse are problems, not files)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Problem:
     """Why a piece of evidence cannot be trusted, or is incomplete.
@@ -258,3 +278,4 @@ class ReportData:
     # types live two layers up, in gates.load, which this module may not import: the
     # load kind narrows it with isinstance and blocks on anything else (gates.kinds.load).
     load: object | None = None
+    complexity: ComplexityData | None = None  # radon's figures per block (readers/complexity)

@@ -25,7 +25,7 @@ import functools
 from collections.abc import Mapping
 from typing import Final
 
-from gates.model.reports import Finding, Problem, ReportData, Severity
+from gates.model.reports import Block, ComplexityData, Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
 from gates.untrusted.fields import Fields, malformed
 from gates.untrusted.safeio import Blob, parse_json
@@ -50,24 +50,28 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
     """Read a ``radon cc --json`` report."""
     doc = Fields(parse_json(blob).value, path=blob.path, where="")
     relpath = functools.cache(context.relpath)
-    findings: list[Finding] = []
+    measured: list[Block] = []
     problems: list[Problem] = []
+    files = 0
     for name, blocks in doc.items():
         file = relpath(name)
         if isinstance(blocks, dict):
             error = Fields(blocks, path=blob.path, where=name).text("error")
             problems.append(_scan_error(blob.path, file, error))
         elif isinstance(blocks, list):
-            findings += _findings(blocks, file, where=name, path=blob.path)
+            measured += _blocks(blocks, file, where=name, path=blob.path)
+            files += 1
         else:
             raise malformed(blob.path, name, "a list of blocks or an error", blocks)
     if not any(True for _ in doc.items()):
         problems.append(_no_files(blob.path))
-    return ReportData(tool=TOOL, findings=findings, problems=problems)
+    findings = [_finding(block) for block in measured if block.function and block.complexity > MOST]
+    complexity = ComplexityData(blocks=measured, files=files)
+    return ReportData(tool=TOOL, findings=findings, problems=problems, complexity=complexity)
 
 
-def _findings(blocks: list[object], file: str, *, where: str, path: str) -> list[Finding]:
-    findings: list[Finding] = []
+def _blocks(blocks: list[object], file: str, *, where: str, path: str) -> list[Block]:
+    measured: list[Block] = []
     for index, item in enumerate(blocks):
         block = Fields(item, path=path, where=f"{where}[{index}]")
         kind = block.text("type")
@@ -75,14 +79,17 @@ def _findings(blocks: list[object], file: str, *, where: str, path: str) -> list
             raise malformed(path, f"{block.where}.type", "function, method or class", kind)
         complexity = block.count("complexity")
         line = block.count("lineno")
-        end = block.count("endline")
-        name = _name(block)
-        if kind == "class" or complexity <= MOST:
-            continue
-        rank = rank_of(complexity)
-        message = f"`{name}` has cyclomatic complexity {complexity} (rank {rank}; at most {MOST})"
-        findings.append(Finding(TOOL, RULE, SEVERITIES[rank], file, line, message, max(end, line)))
-    return findings
+        end = max(block.count("endline"), line)
+        measured.append(Block(file, _name(block), line, end, complexity, kind != "class"))
+    return measured
+
+
+def _finding(block: Block) -> Finding:
+    rank = rank_of(block.complexity)
+    message = (
+        f"`{block.name}` has cyclomatic complexity {block.complexity} (rank {rank}; at most {MOST})"
+    )
+    return Finding(TOOL, RULE, SEVERITIES[rank], block.path, block.line, message, block.end)
 
 
 def _name(block: Fields) -> str:

@@ -18,4 +18,7 @@ run cc.json cc --json --show-closures app
 run cc-clean.json cc --json --show-closures --exclude "app/broken.py" app
 run cc-empty.json cc --json --show-closures empty
 run mi.json mi --json app
+
+# radon's own average, to check gates' complexity.average against (the text output's last lines)
+(cd project && "$RADON" cc -a -s --show-closures --exclude "app/broken.py" app | tail -2 > "$HERE/cc-clean-average.txt")
 "$RADON" --version > version.txt
