@@ -155,6 +155,13 @@ METRICS: dict[str, Metric] = {
             Kind.FINDINGS,
             "average cyclomatic complexity of the blocks radon measured, as `radon cc -a`",
         ),
+        Metric(
+            name="complexity.mi_min",
+            kind=Kind.FINDINGS,
+            description="lowest maintainability index of any file (radon mi, 0-100)",
+            domain=(0.0, 100.0),
+            unit=Unit.COUNT,
+        ),
         _count(
             "benchmark.regressions",
             Kind.BENCHMARKS,

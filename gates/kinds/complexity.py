@@ -13,7 +13,9 @@ metrics read it, from the radon reports the judge selected for the gate:
   0 when the change touches no function;
 * ``complexity.max``: the highest complexity of any function or method;
 * ``complexity.average``: the average of every block radon measured, classes
-  included, as ``radon cc -a`` computes it (radon's own figure).
+  included, as ``radon cc -a`` computes it (radon's own figure);
+* ``complexity.mi_min``: the lowest maintainability index (``radon mi``) of
+  any file, from the ``radon-mi-json`` reports.
 
 The figures are radon's; a file radon could not parse is a problem of the
 report (``scan-errors``), and no radon report among the gate's is
@@ -30,7 +32,7 @@ from gates.baseline.marks import not_marked, touches
 from gates.kinds.interface import MeasureContext
 from gates.kinds.shared import MAX_OFFENDERS
 from gates.model.figures import count
-from gates.model.measurement import Measured, Measurement, Unmeasured
+from gates.model.measurement import Measured, Measurement, NotApplicable, Unmeasured
 from gates.model.reports import Block, Problem
 from gates.model.stage import LoadedReport, Marks
 from gates.model.verdict import Offender
@@ -38,16 +40,20 @@ from gates.policy.load import GateSpec
 
 __all__ = ["METRICS", "measure"]
 
-METRICS: Final = frozenset({"complexity.max_changed", "complexity.max", "complexity.average"})
+METRICS: Final = frozenset(
+    {"complexity.max_changed", "complexity.max", "complexity.average", "complexity.mi_min"}
+)
 
 
 def measure(
     gate: GateSpec, reports: Sequence[LoadedReport], context: MeasureContext
 ) -> Measurement:
     """The gate's complexity figure, from the radon reports among ``reports``."""
+    if gate.metric.name == "complexity.mi_min":
+        return _maintainability(gate, reports)
     data = [r.data.complexity for r in reports if r.data.complexity is not None]
     if not data:
-        return Unmeasured(problems=(_no_radon(gate.name),), summary="no complexity evidence")
+        return Unmeasured(problems=(_no_radon(gate.name, "cc"),), summary="no complexity evidence")
     paths = gate.paths
     blocks = [
         block
@@ -62,6 +68,34 @@ def measure(
     if gate.metric.name == "complexity.max":
         return _highest(functions, f"of {count(len(functions), 'function')}")
     return _changed(functions, context.evidence.marks)
+
+
+def _maintainability(gate: GateSpec, reports: Sequence[LoadedReport]) -> Measurement:
+    data = [r.data.maintainability for r in reports if r.data.maintainability is not None]
+    if not data:
+        return Unmeasured(
+            problems=(_no_radon(gate.name, "mi"),), summary="no maintainability index"
+        )
+    paths = gate.paths
+    files = sorted(
+        (index, path)
+        for report in data
+        for path, index in report.files.items()
+        if not paths or any(fnmatchcase(path, pattern) for pattern in paths)
+    )
+    if not files:
+        return NotApplicable(reason="not applicable: radon measured no file the gate's paths match")
+    offenders = tuple(
+        Offender(path=path, line=0, label="maintainability", detail=f"index {index:.2f}")
+        for index, path in files[:MAX_OFFENDERS]
+    )
+    index, path = files[0]
+    return Measured(
+        value=index,
+        summary=f"{path}, the lowest of {count(len(files), 'file')}",
+        offenders=offenders,
+        offenders_total=len(files),
+    )
 
 
 def _average(blocks: Sequence[Block], files: int) -> Measured:
@@ -112,12 +146,13 @@ def _changed(functions: Sequence[Block], marks: Marks | None) -> Measurement:
     )
 
 
-def _no_radon(gate: str) -> Problem:
+def _no_radon(gate: str, command: str) -> Problem:
     return Problem(
         slug="missing-evidence",
         path="",
-        message=f"gate {gate!r} reads radon's complexity report, and none of its reports is one",
-        hint="run the lint stage (it runs `radon cc --json --show-closures` on the package), "
+        message=f"gate {gate!r} reads `radon {command} --json`'s report, and none of its "
+        "reports is one",
+        hint=f"run the lint stage (it runs `radon {command} --json` on the package), "
         'and name the tool: tool = "radon"',
         subject="radon",
     )

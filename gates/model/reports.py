@@ -29,6 +29,7 @@ __all__ = [
     "CoverageTotal",
     "FileCoverage",
     "Finding",
+    "Maintainability",
     "Outcome",
     "PatchCoverage",
     "PatchFile",
@@ -235,6 +236,12 @@ class ComplexityData(NamedTuple):
     files: int  # files measured (those that did not parse are problems, not files)
 
 
+class Maintainability(NamedTuple):
+    """radon's maintainability index (0-100) of every file it could parse, by path."""
+
+    files: Mapping[str, float]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Problem:
     """Why a piece of evidence cannot be trusted, or is incomplete.
@@ -279,3 +286,4 @@ class ReportData:
     # load kind narrows it with isinstance and blocks on anything else (gates.kinds.load).
     load: object | None = None
     complexity: ComplexityData | None = None  # radon's figures per block (readers/complexity)
+    maintainability: Maintainability | None = None  # radon's index per file

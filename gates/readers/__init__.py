@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from gates.catalog.metrics import Kind
 from gates.readers.benchmarks import pytest_benchmark
-from gates.readers.complexity import radon_cc
+from gates.readers.complexity import radon_cc, radon_mi
 from gates.readers.coverage import cobertura, coverage_json, coverage_text
 from gates.readers.findings import (
     actionlint_json,
@@ -64,6 +64,7 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (sarif, Kind.FINDINGS),
     (semgrep_json, Kind.FINDINGS),
     (radon_cc, Kind.FINDINGS),  # functions too complex: findings of the rule CC
+    (radon_mi, Kind.FINDINGS),  # no finding: the maintainability index, for complexity.mi_min
     (pytest_benchmark, Kind.BENCHMARKS),
     (gates_load_latency, Kind.LOAD),
     (gates_load_db, Kind.LOAD),

@@ -137,9 +137,11 @@ def test_lint_records_check_file_list_and_format_in_one_stage(in_project: Path) 
         ["ruff", "check", "--no-fix", "--output-format", "json", "src"],
         ["ruff", "check", "--no-fix", "--show-files", "src"],
         ["radon", "cc", "--json", "--show-closures", "pkg"],  # the package, not the lint paths
+        ["radon", "mi", "--json", "pkg"],
         ["ruff", "format", "--check", "--output-format", "json", "src"],
     ]
     assert steps[2][steps[2].index("--stdout") + 1] == "radon-cc-json=radon-cc.json"
+    assert steps[3][steps[3].index("--stdout") + 1] == "radon-mi-json=radon-mi.json"
     assert "--append" not in steps[0]
     assert all("--append" in step for step in steps[1:])
     assert session.installs == [

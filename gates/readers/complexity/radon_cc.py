@@ -30,7 +30,7 @@ from gates.readers.interface import ReadContext
 from gates.untrusted.fields import Fields, malformed
 from gates.untrusted.safeio import Blob, parse_json
 
-__all__ = ["FORMAT", "MOST", "SEVERITIES", "TOOL", "read"]
+__all__ = ["FORMAT", "MOST", "SEVERITIES", "TOOL", "no_files", "rank_of", "read", "scan_error"]
 
 FORMAT: Final = "radon-cc-json"
 TOOL: Final = "radon"
@@ -57,14 +57,14 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
         file = relpath(name)
         if isinstance(blocks, dict):
             error = Fields(blocks, path=blob.path, where=name).text("error")
-            problems.append(_scan_error(blob.path, file, error))
+            problems.append(scan_error(blob.path, file, error))
         elif isinstance(blocks, list):
             measured += _blocks(blocks, file, where=name, path=blob.path)
             files += 1
         else:
             raise malformed(blob.path, name, "a list of blocks or an error", blocks)
-    if not any(True for _ in doc.items()):
-        problems.append(_no_files(blob.path))
+    if not files and not problems:
+        problems.append(no_files(blob.path))
     findings = [_finding(block) for block in measured if block.function and block.complexity > MOST]
     complexity = ComplexityData(blocks=measured, files=files)
     return ReportData(tool=TOOL, findings=findings, problems=problems, complexity=complexity)
@@ -106,17 +106,17 @@ def rank_of(complexity: int) -> str:
     return "F"
 
 
-def _scan_error(path: str, file: str, reason: str) -> Problem:
+def scan_error(path: str, file: str, reason: str) -> Problem:
     return Problem(
         slug="scan-errors",
         path=path,
-        message=f"radon could not measure {file}: {reason}; its functions' complexity is unknown",
+        message=f"radon could not measure {file}: {reason}; its complexity is unknown",
         hint="fix the file so that it parses, and rerun the lint stage",
         subject=file,
     )
 
 
-def _no_files(path: str) -> Problem:
+def no_files(path: str) -> Problem:
     return Problem(
         slug="no-files-checked",
         path=path,

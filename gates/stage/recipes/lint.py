@@ -52,6 +52,13 @@ class LintRecipe(StageSteps):
             ["radon", "cc", "--json", "--show-closures", *as_paths(self.package)],
             stdout="radon-cc-json=radon-cc.json",
         )
+        self._step(  # the maintainability index per file: reported (complexity.mi_min)
+            session,
+            "lint",
+            "radon",
+            ["radon", "mi", "--json", *as_paths(self.package)],
+            stdout="radon-mi-json=radon-mi.json",
+        )
         if self.format == "ruff":  # None: the project formats otherwise (black), not gated
             self._ruff_format_check(session, lint)
         if workflows:

@@ -12,7 +12,7 @@ from gates.catalog.metrics import Kind
 from gates.model.reports import Problem, ReportData
 from gates.model.stage import Evidence, Marks, StageProblem
 from gates.model.verdict import GateResult, Status
-from gates.readers.complexity import radon_cc
+from gates.readers.complexity import radon_cc, radon_mi
 from gates.readers.interface import ReadContext
 from gates.untrusted.safeio import read_blob
 from tests.unit import _build as b
@@ -122,3 +122,44 @@ def test_the_findings_gate_on_changed_lines_names_the_complex_function() -> None
     result = gate("findings", "max = 0", evidence(marks=marks), "changed = true\n")
     assert (result.status, result.observed) == (Status.FAIL, 1.0)
     assert [o.path + ":" + str(o.line) for o in result.offenders] == ["app/complex.py:4"]
+
+
+def mi_evidence(name: str) -> Evidence:
+    blob = read_blob(ASSETS / name, display=f".gates/lint/{name}")
+    data = radon_mi.read(blob, ReadContext("/r"))
+    report = b.report("lint", "radon-mi.json", "radon-mi-json", Kind.FINDINGS, data)
+    problems = [StageProblem(p, "radon", Kind.FINDINGS) for p in data.problems]
+    return b.evidence(b.stage("lint", report, problems=problems))
+
+
+def test_the_lowest_maintainability_index_is_radons_own() -> None:
+    result = gate("complexity.mi_min", "min = 50", mi_evidence("mi-clean.json"))
+    assert (result.status, result.observed) == (Status.FAIL, 42.49528782007781)
+    assert [o.path for o in result.offenders] == [
+        "app/complex.py",
+        "app/simple.py",
+        "app/__init__.py",
+    ]
+    passed = gate("complexity.mi_min", "min = 42", mi_evidence("mi-clean.json"))
+    assert passed.status is Status.PASS
+
+
+def test_a_file_radon_mi_could_not_parse_blocks() -> None:
+    result = gate("complexity.mi_min", "min = 0", mi_evidence("mi.json"))
+    assert result.status is not Status.PASS
+    assert "app/broken.py" in str(result)
+
+
+def test_the_cc_metrics_need_the_cc_report_and_mi_the_mi_report() -> None:
+    assert "radon mi" in str(gate("complexity.mi_min", "min = 0", evidence()))
+    assert gate("complexity.mi_min", "min = 0", evidence()).status is not Status.PASS
+    no_cc = gate("complexity.max", "max = 100", mi_evidence("mi-clean.json"))
+    assert (no_cc.status is not Status.PASS, "radon cc" in str(no_cc)) == (True, True)
+
+
+def test_a_path_filter_that_keeps_no_file_is_not_applicable_and_says_so() -> None:
+    result = gate(
+        "complexity.mi_min", "min = 50", mi_evidence("mi-clean.json"), 'path = "lib/**"\n'
+    )
+    assert result.status is Status.PASS
+    assert "no file the gate's paths match" in str(result)

@@ -4,7 +4,8 @@
 #     radon cc --json --show-closures <package>
 # cc.json: app/, whose broken.py does not parse (radon writes {"error": ...} for it and exits 0);
 # cc-clean.json: app/ without broken.py; cc-empty.json: a folder with no Python file ({});
-# mi.json: the maintainability index of app/ (`radon mi --json`). Exit codes go to exit-codes.txt.
+# mi.json, mi-clean.json, mi-empty.json: the maintainability index of the same (`radon mi --json`).
+# Exit codes go to exit-codes.txt.
 set -u
 RADON=${RADON:-radon}
 HERE=$(pwd)
@@ -18,6 +19,8 @@ run cc.json cc --json --show-closures app
 run cc-clean.json cc --json --show-closures --exclude "app/broken.py" app
 run cc-empty.json cc --json --show-closures empty
 run mi.json mi --json app
+run mi-clean.json mi --json --exclude "app/broken.py" app
+run mi-empty.json mi --json empty
 
 # radon's own average, to check gates' complexity.average against (the text output's last lines)
 (cd project && "$RADON" cc -a -s --show-closures --exclude "app/broken.py" app | tail -2 > "$HERE/cc-clean-average.txt")
