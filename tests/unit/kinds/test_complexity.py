@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -9,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from gates.catalog.metrics import Kind
+from gates.history.model import BaseEntry, BaseHistory, GateRecord, RunRecord
+from gates.judge.evaluate import evaluate
 from gates.model.reports import Problem, ReportData
 from gates.model.stage import Evidence, Marks, StageProblem
 from gates.model.verdict import GateResult, Status
+from gates.policy.load import parse_policy
 from gates.readers.complexity import radon_cc, radon_mi
 from gates.readers.interface import ReadContext
 from gates.untrusted.safeio import read_blob
@@ -163,3 +167,54 @@ def test_a_path_filter_that_keeps_no_file_is_not_applicable_and_says_so() -> Non
     )
     assert result.status is Status.PASS
     assert "no file the gate's paths match" in str(result)
+
+
+def _base(gate_name: str, metric: str, value: float) -> BaseHistory:
+    record = RunRecord(
+        run_id="1",
+        commit="c" * 40,
+        parent="",
+        branch="main",
+        recorded="2026-11-24T00:00:00Z",
+        gates_version="0.1.0",
+        policy="gates.toml",
+        policy_sha256="",
+        status="pass",
+        exit_code=0,
+        gates=(
+            GateRecord(
+                name=gate_name,
+                metric=metric,
+                status="pass",
+                value=0.0,
+                measured=value,
+                base=value,
+                bound="<= 0",
+                stages=("lint",),
+            ),
+        ),
+        counts={},
+        tests=(),
+        tools=(),
+    )
+    entry = BaseEntry(commit="c" * 40, record=record, corrupt=())
+    return BaseHistory(base="main", merge_base="c" * 40, entries=(entry,))
+
+
+@pytest.mark.parametrize(
+    ("metric", "then", "status", "observed"),
+    [
+        ("complexity.average", 6.375, Status.PASS, 0.0),  # radon's 6.375 both times
+        ("complexity.average", 6.0, Status.FAIL, 0.375),  # it grew
+        ("complexity.max", 14.0, Status.PASS, 0.0),
+        ("complexity.max", 12.0, Status.FAIL, 2.0),
+    ],
+)
+def test_vs_base_ratchets_the_repository_figures(
+    metric: str, then: float, status: Status, observed: float
+) -> None:
+    policy = parse_policy(
+        tomllib.loads(f'[gate.cc]\nmetric = "{metric}"\ntool = "radon"\nvs = "base"\nmax = 0\n')
+    )
+    verdict = evaluate(policy, evidence(), today=b.TODAY, history=_base("cc", metric, then))
+    assert (verdict.gates[0].status, verdict.gates[0].observed) == (status, observed)
