@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 _SHOWN: Final = 3  # stale entries named in a note
+CHANGED_METRIC: Final = "complexity.max_changed"  # a metric that reads the changed lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,7 @@ def mark_evidence(
     tree (``gates check --commit``); the sources are read from it.
     """
     wants_new = any(gate.new for gate in policy.gates)
-    wants_changed = any(gate.changed for gate in policy.gates)
+    wants_changed = any(gate.changed or gate.metric.name == CHANGED_METRIC for gate in policy.gates)
     if not wants_new and not wants_changed:
         return evidence
     findings = all_findings(evidence)
@@ -212,8 +213,16 @@ def _mark_changed(marks: Marks, findings: Sequence[Finding], *, root: Path, base
         changes = changed_lines(root, base)
     except EvidenceError as error:
         return replace(marks, changed_problems=(_problem(error, ""),))
-    touched = Counter(f for f in findings if not f.path or changes.touches(f.path, f.line))
-    return replace(marks, changed=touched, against=changes.against)
+    touched = Counter(
+        f for f in findings if not f.path or changes.touches_span(f.path, f.line, f.end)
+    )
+    return replace(
+        marks,
+        changed=touched,
+        against=changes.against,
+        lines=changes.lines,
+        new_files=changes.new_files,
+    )
 
 
 def _problem(error: EvidenceError, path: str) -> Problem:

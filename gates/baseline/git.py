@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from gates.baseline.marks import touches
 from gates.errors import EvidenceError
 from gates.system.git import run_git
 from gates.system.gitdiff import changed_lines as parse_unified_diff
@@ -41,12 +42,11 @@ class Changes:
 
     def touches(self, path: str, line: int) -> bool:
         """Whether the change touched ``line`` of ``path`` (line 0: any line of it)."""
-        if path in self.new_files:
-            return True
-        changed = self.lines.get(path)
-        if changed is None:
-            return False
-        return line <= 0 or line in changed
+        return touches(self.lines, self.new_files, path, line, 0)
+
+    def touches_span(self, path: str, line: int, end: int) -> bool:
+        """Whether the change touched any of lines ``line`` to ``end`` of ``path``."""
+        return touches(self.lines, self.new_files, path, line, end)
 
 
 def renames(root: Path, commit: str) -> dict[str, str]:

@@ -15,13 +15,13 @@ that says why, so it blocks with its name and the next step.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from gates.model.reports import Finding, Problem
 from gates.model.stage import Marks
 
-__all__ = ["Marks", "Picked", "not_marked", "pick"]
+__all__ = ["Marks", "Picked", "not_marked", "pick", "touches"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +58,29 @@ def pick(findings: Sequence[Finding], marks: Marks | None, *, new: bool, changed
                 f"{before - len(kept):,} elsewhere"
             )
     return Picked(kept, summary, tuple(problems))
+
+
+def touches(
+    lines: Mapping[str, frozenset[int]], new_files: frozenset[str], path: str, line: int, end: int
+) -> bool:
+    """Whether a change touched any of lines ``line`` to ``end`` of ``path``.
+
+    ``lines``: the lines it touched per file; a file of ``new_files`` is touched
+    everywhere; line 0 (a finding of the whole file): any line of it; ``end``
+    before ``line`` (0): the one line.
+    """
+    if path in new_files:
+        return True
+    changed = lines.get(path)
+    if changed is None:
+        return False
+    if line <= 0:
+        return True
+    if end <= line:
+        return line in changed
+    if end - line < len(changed):
+        return any(number in changed for number in range(line, end + 1))
+    return any(line <= number <= end for number in changed)  # bounded by the diff
 
 
 def _only(findings: Sequence[Finding], marked: Counter[Finding]) -> list[Finding]:

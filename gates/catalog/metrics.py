@@ -143,6 +143,26 @@ METRICS: dict[str, Metric] = {
             history=True,
         ),
         _count(
+            "complexity.max_changed",
+            Kind.FINDINGS,
+            "highest cyclomatic complexity of the functions whose lines the change touched (radon)",
+        ),
+        _count(
+            "complexity.max", Kind.FINDINGS, "highest cyclomatic complexity of any function (radon)"
+        ),
+        _count(
+            "complexity.average",
+            Kind.FINDINGS,
+            "average cyclomatic complexity of the blocks radon measured, as `radon cc -a`",
+        ),
+        Metric(
+            name="complexity.mi_min",
+            kind=Kind.FINDINGS,
+            description="lowest maintainability index of any file (radon mi, 0-100)",
+            domain=(0.0, 100.0),
+            unit=Unit.COUNT,
+        ),
+        _count(
             "benchmark.regressions",
             Kind.BENCHMARKS,
             "benchmarks significantly slower than the base",
@@ -193,5 +213,7 @@ AGAINST_BASE: frozenset[str] = frozenset(
         "tests.failed",
         "tests.skipped",
         "findings",
+        "complexity.max",
+        "complexity.average",
     }
 )

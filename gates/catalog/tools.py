@@ -151,6 +151,15 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         security=True,
         pin="semgrep",
     ),
+    # radon cc: 0 whenever it wrote its report, even with files it could not parse (the
+    # report lists them: readers/complexity/radon_cc.py), and for a path that does not exist
+    # (an empty report: no-files-checked); 2 a usage error; 1 a crash (a traceback)
+    "radon": ToolSpec(
+        frozenset({0}),
+        failures={1: "radon crashed (a traceback)", 2: "a usage error: bad options"},
+        kinds=frozenset({Kind.FINDINGS}),
+        pin="radon",
+    ),
     # diff-cover: 0 fine, 1 under --fail-under
     "diff-cover": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.PATCH}), pin="diff-cover"),
     "git": ToolSpec(frozenset({0}), kinds=frozenset({Kind.PATCH})),

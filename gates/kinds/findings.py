@@ -16,10 +16,11 @@ from typing import Final
 from gates.baseline.marks import pick
 from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
+from gates.kinds import complexity
 from gates.kinds.interface import MeasureContext
 from gates.kinds.shared import MAX_OFFENDERS, every_report, tally_counts
 from gates.model.figures import count
-from gates.model.measurement import Measured
+from gates.model.measurement import Measured, Measurement
 from gates.model.reports import Finding
 from gates.model.stage import LoadedReport
 from gates.model.verdict import Offender
@@ -41,8 +42,15 @@ def counts(reports: Sequence[LoadedReport]) -> Mapping[Count, int]:
     return tally_counts(reports)
 
 
-def measure(gate: GateSpec, reports: Sequence[LoadedReport], context: MeasureContext) -> Measured:
-    """The gate's findings: those no waiver covers, with the waived ones counted beside them."""
+def measure(
+    gate: GateSpec, reports: Sequence[LoadedReport], context: MeasureContext
+) -> Measurement:
+    """The gate's findings: those no waiver covers, with the waived ones counted beside them.
+
+    The ``complexity.*`` metrics read radon's figures from the same evidence (kinds/complexity.py).
+    """
+    if gate.metric.name in complexity.METRICS:
+        return complexity.measure(gate, reports, context)
     kept = select_findings(gate, (f for r in reports for f in context.kept.get(r.path, ())))
     waived = select_findings(gate, (f for r in reports for f in context.waived.get(r.path, ())))
     picked = pick(kept, context.evidence.marks, new=gate.new, changed=gate.changed)

@@ -23,10 +23,13 @@ from gates.catalog.counts import Count
 __all__ = [
     "Benchmark",
     "BenchmarkRun",
+    "Block",
+    "ComplexityData",
     "CoverageData",
     "CoverageTotal",
     "FileCoverage",
     "Finding",
+    "Maintainability",
     "Outcome",
     "PatchCoverage",
     "PatchFile",
@@ -72,6 +75,9 @@ class Finding(NamedTuple):
     path: str  # repository-relative, "/"-separated; "" when the finding has no file
     line: int  # 1-based; 0 when the finding has no line
     message: str
+    # the last line of what it flags, when that spans lines (a function too complex: its
+    # body); 0 for one line. ``changed = true`` counts it when the change touched any of them
+    end: int = 0
 
     @property
     def location(self) -> str:
@@ -212,6 +218,30 @@ class BenchmarkRun(NamedTuple):
     machine: str  # a short description of machine_info
 
 
+class Block(NamedTuple):
+    """One block radon measured: a function, a method, a closure or a class."""
+
+    path: str
+    name: str  # "Router.route", "outer.inner"
+    line: int  # the ``def`` or ``class`` line
+    end: int  # its last line
+    complexity: int  # cyclomatic complexity, radon's own figure
+    function: bool  # a function, method or closure; False: a class (its methods' sum)
+
+
+class ComplexityData(NamedTuple):
+    """The cyclomatic complexity of every block of the files radon could parse."""
+
+    blocks: Sequence[Block]
+    files: int  # files measured (those that did not parse are problems, not files)
+
+
+class Maintainability(NamedTuple):
+    """radon's maintainability index (0-100) of every file it could parse, by path."""
+
+    files: Mapping[str, float]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Problem:
     """Why a piece of evidence cannot be trusted, or is incomplete.
@@ -255,3 +285,5 @@ class ReportData:
     # types live two layers up, in gates.load, which this module may not import: the
     # load kind narrows it with isinstance and blocks on anything else (gates.kinds.load).
     load: object | None = None
+    complexity: ComplexityData | None = None  # radon's figures per block (readers/complexity)
+    maintainability: Maintainability | None = None  # radon's index per file

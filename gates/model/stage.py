@@ -188,6 +188,10 @@ class Marks:
     changed_problems: tuple[Problem, ...] = ()
     against: str = ""  # what changed lines were compared with
     notes: tuple[str, ...] = field(default=())
+    # the lines the change touched, per file, and its new files (every line): what
+    # complexity.max_changed reads; None: no gate asked, or git could not tell
+    lines: Mapping[str, frozenset[int]] | None = None
+    new_files: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

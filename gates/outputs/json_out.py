@@ -80,7 +80,7 @@ def _findings_text(findings: Sequence[tuple[Finding, bool]]) -> str:
         f'{{"line":{line if line > 0 else _NULL},"message":{text(message)},'
         f'"path":{text(path) if path else _NULL},"rule":{text(rule) if rule else _NULL},'
         f'"severity":{labels[severity]},"tool":{text(tool)},"waived":{_BOOL[waived]}}}'
-        for (tool, rule, severity, path, line, message), waived in findings
+        for (tool, rule, severity, path, line, message, _end), waived in findings
     ]
     return '"findings":[' + ",".join(items) + "]"
 

@@ -36,6 +36,8 @@ DEFAULT_BASE: Final = (
 
 _FINDINGS = frozenset({"findings"})
 _FILES = frozenset(name for name, metric in METRICS.items() if name.startswith("coverage."))
+# radon's figures, from findings evidence: the tool that wrote them, and the files they count
+_COMPLEXITY = frozenset(name for name in METRICS if name.startswith("complexity."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +161,15 @@ GATE_KEYS: dict[str, Key] = {
         "what happens when the gate's evidence is absent",
     ),
     "description": Key({"type": "string"}, "shown next to the gate in the verdict"),
-    "tool": Key(_STRINGS, "only findings from these tools", _FINDINGS),
+    "tool": Key(
+        _STRINGS, "only findings (or complexity figures) from these tools", _FINDINGS | _COMPLEXITY
+    ),
     "severity": Key({"enum": _SEVERITIES}, "only findings at or above this severity", _FINDINGS),
     "rule": Key(_STRINGS, "only findings whose rule matches one of these globs", _FINDINGS),
     "path": Key(
         _STRINGS,
-        "only findings, or covered files, whose path matches one of these globs",
-        _FINDINGS | _FILES,
+        "only findings, covered files or measured functions whose path matches one of these globs",
+        _FINDINGS | _FILES | _COMPLEXITY,
     ),
     "new": Key(
         {"type": "boolean", "default": False},

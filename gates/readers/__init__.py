@@ -2,7 +2,8 @@
 
 The readers live in one sub-package per kind of evidence their reports give:
 ``coverage/``, ``patch/`` (the change and its coverage), ``testruns/``,
-``findings/``, ``benchmarks/``, ``load/``; :mod:`gates.readers.interface` is what each
+``findings/``, ``complexity/`` (findings too: functions too complex),
+``benchmarks/``, ``load/``; :mod:`gates.readers.interface` is what each
 one is. Adding a reader touches its module, one line here, real assets under
 ``tests/assets/<tool>/<version>/``, its tests, docs/readers.md and the changelog.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from gates.catalog.metrics import Kind
 from gates.readers.benchmarks import pytest_benchmark
+from gates.readers.complexity import radon_cc, radon_mi
 from gates.readers.coverage import cobertura, coverage_json, coverage_text
 from gates.readers.findings import (
     actionlint_json,
@@ -61,6 +63,8 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (actionlint_json, Kind.FINDINGS),
     (sarif, Kind.FINDINGS),
     (semgrep_json, Kind.FINDINGS),
+    (radon_cc, Kind.FINDINGS),  # functions too complex: findings of the rule CC
+    (radon_mi, Kind.FINDINGS),  # no finding: the maintainability index, for complexity.mi_min
     (pytest_benchmark, Kind.BENCHMARKS),
     (gates_load_latency, Kind.LOAD),
     (gates_load_db, Kind.LOAD),

@@ -136,12 +136,19 @@ def test_lint_records_check_file_list_and_format_in_one_stage(in_project: Path) 
     assert [step[step.index("--") + 1 :] for step in steps] == [
         ["ruff", "check", "--no-fix", "--output-format", "json", "src"],
         ["ruff", "check", "--no-fix", "--show-files", "src"],
+        ["radon", "cc", "--json", "--show-closures", "pkg"],  # the package, not the lint paths
+        ["radon", "mi", "--json", "pkg"],
         ["ruff", "format", "--check", "--output-format", "json", "src"],
     ]
+    assert steps[2][steps[2].index("--stdout") + 1] == "radon-cc-json=radon-cc.json"
+    assert steps[3][steps[3].index("--stdout") + 1] == "radon-mi-json=radon-mi.json"
     assert "--append" not in steps[0]
     assert all("--append" in step for step in steps[1:])
-    assert session.installs == [("-c", ".nox/lint/gates-constraints.txt", "gates==9.9", "ruff")]
+    assert session.installs == [
+        ("-c", ".nox/lint/gates-constraints.txt", "gates==9.9", "ruff", "radon")
+    ]
     assert "ruff==0.17.6" in session.constraints()  # gates' pin: the project pins no ruff
+    assert "radon==6.0.1" in session.constraints()
     assert all(
         kwargs["success_codes"] == [0, 3] for args, kwargs in session.runs if args[0] == "gates"
     )
@@ -563,11 +570,11 @@ def test_the_lint_stage_runs_the_ruff_the_project_locks(in_project: Path) -> Non
     (in_project / "pyproject.toml").write_text(_GROUPS)
     (in_project / "uv.lock").write_text(_LOCK)
     session = drive(Pipeline(package="app").run_lint, "lint")
-    assert session.installs[0][2:] == ("gates==9.9", "ruff==0.16.2")
+    assert session.installs[0][2:] == ("gates==9.9", "ruff==0.16.2", "radon")
     assert not session.install_runs  # no project installed: nothing exported
     assert not any(line.startswith("ruff") for line in session.constraints())
     without = drive(Pipeline(package="app", lock=None).run_lint, "lint")
-    assert without.installs[0][2:] == ("gates==9.9", "ruff")
+    assert without.installs[0][2:] == ("gates==9.9", "ruff", "radon")
     assert "ruff==0.17.6" in without.constraints()
 
 

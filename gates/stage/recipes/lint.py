@@ -1,4 +1,4 @@
-"""The ``lint`` stage: ruff (findings, the files it checked, the format check), zizmor and actionlint."""
+"""The ``lint`` stage: ruff (findings, the files it checked, the format check), radon, zizmor and actionlint."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import nox
 
+from gates.stage.coverage import as_paths
 from gates.stage.install import version
 from gates.stage.steps import StageSteps
 from gates.stage.workflows import (
@@ -24,7 +25,7 @@ class LintRecipe(StageSteps):
 
     def run_lint(self, session: nox.Session) -> None:
         workflows = workflow_files()
-        self._install(session, tools=["ruff", *(["zizmor"] if workflows else [])])
+        self._install(session, tools=["ruff", "radon", *(["zizmor"] if workflows else [])])
         lint = list(self.lint)
         self._step(
             session,
@@ -41,6 +42,22 @@ class LintRecipe(StageSteps):
             "ruff",
             ["ruff", "check", "--no-fix", "--show-files", *lint],
             stdout="file-list=files.txt",
+        )
+        # cyclomatic complexity per function of the package: functions above 10 are findings
+        # (readers/complexity/radon_cc.py); closures measured apart from their function
+        self._step(
+            session,
+            "lint",
+            "radon",
+            ["radon", "cc", "--json", "--show-closures", *as_paths(self.package)],
+            stdout="radon-cc-json=radon-cc.json",
+        )
+        self._step(  # the maintainability index per file: reported (complexity.mi_min)
+            session,
+            "lint",
+            "radon",
+            ["radon", "mi", "--json", *as_paths(self.package)],
+            stdout="radon-mi-json=radon-mi.json",
         )
         if self.format == "ruff":  # None: the project formats otherwise (black), not gated
             self._ruff_format_check(session, lint)
