@@ -82,6 +82,8 @@ _READER_SEEDS: Final[dict[str, tuple[str, ...]]] = {
     "gates-secrets-json": ("detect-secrets/*/*.json",),
     "semgrep-json": ("semgrep/*/*.json",),
     "actionlint-json": ("actionlint/*/*.json",),
+    "radon-cc-json": ("radon/*/cc*.json",),
+    "radon-mi-json": ("radon/*/mi*.json",),
     "sarif": ("sarif/*/*/*.sarif", "hostile/readers/*sarif*"),
     "pytest-benchmark-json": (
         "pytest-benchmark/*/*[!t].json",

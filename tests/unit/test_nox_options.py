@@ -77,9 +77,16 @@ def test_an_unknown_runner_or_formatter_is_refused_naming_the_noxfile(
     assert words in str(caught.value)
 
 
-def test_without_a_format_gate_the_lint_stage_runs_ruff_check_only(in_project: Path) -> None:
+def test_without_a_format_gate_the_lint_stage_runs_ruff_check_and_radon_only(
+    in_project: Path,
+) -> None:
     session = drive(Pipeline(package="pkg", format=None).run_lint, "lint")
-    assert [command[:2] for command in _commands(session)] == [["ruff", "check"]] * 2
+    assert [command[:2] for command in _commands(session)] == [
+        ["ruff", "check"],
+        ["ruff", "check"],
+        ["radon", "cc"],
+        ["radon", "mi"],
+    ]
 
 
 def test_a_setup_py_target_is_audited_as_its_install_requires(in_project: Path) -> None:

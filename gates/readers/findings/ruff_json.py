@@ -97,7 +97,7 @@ def read_diagnostics(blob: Blob, context: ReadContext) -> Diagnostics:
                 raise malformed(blob.path, f"[{index}].cell", "a notebook cell number", cell)
             message = f"cell {cell}: {message}"
         rule, severity = rule_of(code) if code is not None else _codeless(item.get("name"), message)
-        finding = new(Finding, (TOOL, rule, severity, relpath(filename), row, message))
+        finding = new(Finding, (TOOL, rule, severity, relpath(filename), row, message, 0))
         findings.append(finding)
         if rule in UNCHECKED_RULES and finding.path not in unchecked:
             unchecked[finding.path] = finding
