@@ -2,7 +2,7 @@
 
 The readers live in one sub-package per kind of evidence their reports give:
 ``coverage/``, ``patch/`` (the change and its coverage), ``testruns/``,
-``findings/``, ``benchmarks/``, ``load/``; :mod:`gates.readers.interface` is what each
+``findings/``, ``advisories/``, ``benchmarks/``, ``load/``; :mod:`gates.readers.interface` is what each
 one is. Adding a reader touches its module, one line here, real assets under
 ``tests/assets/<tool>/<version>/``, its tests, docs/readers.md and the changelog.
 """
@@ -10,6 +10,7 @@ one is. Adding a reader touches its module, one line here, real assets under
 from __future__ import annotations
 
 from gates.catalog.metrics import Kind
+from gates.readers.advisories import osv_offline
 from gates.readers.benchmarks import pytest_benchmark
 from gates.readers.coverage import cobertura, coverage_json, coverage_text
 from gates.readers.findings import (
@@ -57,6 +58,7 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (mypy_linecount, Kind.FINDINGS),
     (bandit_json, Kind.FINDINGS),
     (pip_audit_json, Kind.FINDINGS),
+    (osv_offline, Kind.FINDINGS),
     (gates_secrets, Kind.FINDINGS),
     (actionlint_json, Kind.FINDINGS),
     (sarif, Kind.FINDINGS),

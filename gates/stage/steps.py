@@ -151,7 +151,8 @@ class StageSteps(PipelineConfig):
             return ()
         left_out = {
             *(() if workflow_files() else ("zizmor", "actionlint")),  # no workflow to check
-            *(() if self.audit else ("pip-audit",)),  # nothing to audit
+            *(() if self.audit and not self.advisories else ("pip-audit",)),  # nothing, or offline
+            *(() if self.audit and self.advisories else ("osv-offline",)),  # not asked for
             *(() if self.semgrep else ("semgrep",)),  # not asked for
         }
         runner = UNITTEST_TOOL if self.runner == "unittest" else "pytest"
