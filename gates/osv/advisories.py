@@ -16,6 +16,7 @@ and the verdict blocks (fail closed).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,6 +35,7 @@ __all__ = [
     "Affected",
     "Folder",
     "Range",
+    "fingerprint",
     "parse_advisory",
     "read_folder",
 ]
@@ -121,6 +123,20 @@ def read_folder(folder: Path, *, now: datetime) -> Folder:
         except AdvisoryError as error:
             errors.append(error)
     return Folder(tuple(advisories), tuple(errors))
+
+
+def fingerprint(folder: Path, *, today: str) -> str:
+    """What a rerun of the audit depends on in ``folder``, as a digest: each advisory file's
+    name, size and modification time, and ``today`` (so that the folder's age is judged
+    again each day, never only on the day the stage last ran)."""
+    digest = hashlib.sha256(f"{folder.resolve()}\n{today}\n".encode())
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*.json")):
+            info = path.stat()
+            digest.update(
+                f"{path.relative_to(folder)} {info.st_size} {info.st_mtime_ns}\n".encode()
+            )
+    return digest.hexdigest()
 
 
 def _read_file(path: Path, *, now: datetime) -> Advisory:

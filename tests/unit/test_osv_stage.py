@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import nox
 import pytest
 
+from gates import __version__
 from gates.nox import Pipeline
-from tests.unit.test_nox import drive
+from gates.osv.advisories import fingerprint
+from tests.unit.test_nox import FakeSession, drive
 
 
 @pytest.fixture
@@ -60,3 +63,31 @@ def test_no_audit_target_runs_neither_audit(in_project: Path) -> None:
     pipeline = Pipeline(package="pkg", audit=(), advisories="osv", advisories_max_age_days=30)
     assert _tools(drive(pipeline.run_security, "security")) == ["bandit", "detect-secrets"]
     assert pipeline.planned("security") == ("bandit", "detect-secrets")
+
+
+def test_the_audit_is_recorded_as_gates_own_version(in_project: Path) -> None:
+    pipeline = Pipeline(package="pkg", audit=["-r", "requirements.txt"], advisories="osv")
+    audit = drive(pipeline.run_security, "security").gates_runs()[2]
+    assert audit[audit.index("--tool-version") + 1] == __version__
+
+
+def test_a_refreshed_folder_or_a_new_day_runs_the_audit_again(tmp_path: Path) -> None:
+    folder = tmp_path / "osv"
+    folder.mkdir()
+    (folder / "A-1.json").write_text("{}")
+    first = fingerprint(folder, today="2026-12-04")
+    assert fingerprint(folder, today="2026-12-04") == first
+    assert fingerprint(folder, today="2026-12-05") != first  # the age is judged again each day
+    (folder / "A-2.json").write_text("{}")
+    assert fingerprint(folder, today="2026-12-04") != first
+    assert fingerprint(tmp_path / "nowhere", today="2026-12-04") != first
+
+
+def test_the_security_stages_inputs_name_the_advisories_only_when_it_audits_offline(
+    in_project: Path,
+) -> None:
+    offline = Pipeline(package="pkg", audit=["-r", "r.txt"], advisories="osv")
+    online = Pipeline(package="pkg", audit=["-r", "r.txt"])
+    session = cast(nox.Session, FakeSession("security"))
+    assert "advisories" in offline.inputs(session, "security")
+    assert "advisories" not in online.inputs(session, "security")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nox
 
+from gates import __version__
 from gates.init.environment.setupmeta import audit_arguments
 from gates.stage.coverage import (
     as_paths,
@@ -130,4 +131,5 @@ class SecurityRecipe(StageSteps):
                 *audit,
             ],
             reports=["gates-osv-json=osv.json"],
+            version=__version__,  # gates' own audit: no program of its own to ask
         )
