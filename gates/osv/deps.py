@@ -89,7 +89,7 @@ def _requirements_file(path: Path, versions: dict[str, str]) -> list[Dependency 
     entries: list[Dependency | Skipped] = []
     for line in _logical_lines(text):
         if line.startswith("-"):
-            entries.append(Skipped(line.split()[0], f"{path}: an option line is not read"))
+            entries.append(Skipped(line[:60], f"{path}: an option line is not read"))
             continue
         try:
             wanted = Requirement(line.split(" --", 1)[0].strip())

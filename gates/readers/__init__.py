@@ -10,7 +10,7 @@ one is. Adding a reader touches its module, one line here, real assets under
 from __future__ import annotations
 
 from gates.catalog.metrics import Kind
-from gates.readers.advisories import osv_offline
+from gates.readers.advisories import osv_offline, safety_json
 from gates.readers.benchmarks import pytest_benchmark
 from gates.readers.coverage import cobertura, coverage_json, coverage_text
 from gates.readers.findings import (
@@ -59,6 +59,7 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (bandit_json, Kind.FINDINGS),
     (pip_audit_json, Kind.FINDINGS),
     (osv_offline, Kind.FINDINGS),
+    (safety_json, Kind.FINDINGS),
     (gates_secrets, Kind.FINDINGS),
     (actionlint_json, Kind.FINDINGS),
     (sarif, Kind.FINDINGS),

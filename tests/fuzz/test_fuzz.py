@@ -55,6 +55,9 @@ _NOT_REPORTS: Final = (
     "*.locust.json",
     "*.raw.tsv",
     "locust/*/*.csv",
+    # what the dependency audits read, not their reports: OSV advisories, a safety database
+    "osv/advisories/*.json",
+    "safety/*/db/*.json",
 )
 
 

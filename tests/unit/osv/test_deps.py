@@ -56,7 +56,7 @@ def test_what_it_cannot_read_is_skipped_with_the_reason(tmp_path: Path) -> None:
     )
     assert deps == []
     assert [s.name for s in skipped] == [
-        "-e",
+        "-e ./local",
         "not a requirement!",
         "legacy",
         "--no-deps",

@@ -182,3 +182,21 @@ def test_a_report_gates_cannot_trust_is_refused(change: dict[str, object], slug:
     with pytest.raises(EvidenceError) as raised:
         _read(document)
     assert raised.value.slug == slug
+
+
+RECORDED = ADVISORIES.parent / "reports"
+
+
+@pytest.mark.parametrize(
+    ("name", "findings", "slugs"),
+    [
+        ("vulnerable.json", 5, []),
+        ("clean.json", 0, []),
+        ("skipped.json", 0, ["audit-incomplete", "audit-incomplete"]),
+        ("stale.json", 0, ["advisories-stale"]),
+        ("missing-folder.json", 0, ["advisories-unusable", "advisories-unusable"]),
+    ],
+)
+def test_the_recorded_reports(name: str, findings: int, slugs: list[str]) -> None:
+    data = osv_offline.read(Blob(name, (RECORDED / name).read_bytes(), ""), CONTEXT)
+    assert (len(data.findings), [p.slug for p in data.problems]) == (findings, slugs)
