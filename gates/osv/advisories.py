@@ -111,7 +111,8 @@ def read_folder(folder: Path, *, now: datetime) -> Folder:
     if not folder.is_dir():
         why = "is not a folder" if folder.exists() else "does not exist"
         return Folder((), (AdvisoryError(str(folder), why),))
-    files = sorted(path for path in folder.rglob("*.json") if path.is_file())
+    # every *.json but a folder: a device, a pipe or a broken link is an error, never skipped
+    files = sorted(path for path in folder.rglob("*.json") if not path.is_dir())
     if len(files) > _MAX_FILES:
         reason = f"holds {len(files)} advisory files, more than {_MAX_FILES}"
         return Folder((), (AdvisoryError(str(folder), reason),))
@@ -132,7 +133,7 @@ def fingerprint(folder: Path, *, today: str) -> str:
     digest = hashlib.sha256(f"{folder.resolve()}\n{today}\n".encode())
     if folder.is_dir():
         for path in sorted(folder.rglob("*.json")):
-            info = path.stat()
+            info = path.lstat()  # a broken link too: the audit reports it, this must not fail
             digest.update(
                 f"{path.relative_to(folder)} {info.st_size} {info.st_mtime_ns}\n".encode()
             )
@@ -184,7 +185,12 @@ def _affected(item: Fields) -> Affected:
         if item.has("ranges")
         else ()
     )
-    return Affected(canonicalize_name(name), ranges, frozenset(_strings(item, "versions")))
+    versions = frozenset(_strings(item, "versions"))
+    if not ranges and not versions:  # only GIT ranges: commits, which no installed version names
+        raise AdvisoryError(
+            item.path, f"{item.where} affects {name[:60]} with no version range and no versions"
+        )
+    return Affected(canonicalize_name(name), ranges, versions)
 
 
 def _range(entry: Fields) -> Range:

@@ -81,6 +81,8 @@ def test_a_refreshed_folder_or_a_new_day_runs_the_audit_again(tmp_path: Path) ->
     (folder / "A-2.json").write_text("{}")
     assert fingerprint(folder, today="2026-12-04") != first
     assert fingerprint(tmp_path / "nowhere", today="2026-12-04") != first
+    (folder / "gone.json").symlink_to(tmp_path / "nowhere.json")  # broken: still a fingerprint
+    assert fingerprint(folder, today="2026-12-04") != first
 
 
 def test_the_security_stages_inputs_name_the_advisories_only_when_it_audits_offline(

@@ -122,6 +122,7 @@ def _affected(*events: dict[str, str]) -> dict[str, object]:
         (({"fixed": "1.0"},), "has no introduced event"),
         (({"introduced": "0", "fixed": "1.0"},), "is not one OSV range event"),
         (({"introduced": "0"}, {"patched": "1.0"}), "is not one OSV range event"),
+        ((), "has no introduced event"),
     ],
 )
 def test_a_range_gates_cannot_read(
@@ -138,3 +139,22 @@ def test_other_ecosystems_are_read_but_not_kept(tmp_path: Path) -> None:
     found = read_folder(_folder(tmp_path, npm=npm), now=NOW)
     assert found.errors == ()
     assert [a.affected for a in found.advisories if a.id == "X-2"] == [()]
+
+
+def test_a_pypi_entry_with_only_git_ranges_cannot_be_matched(tmp_path: Path) -> None:
+    git_only = _affected({"introduced": "0"}, {"fixed": "1.0"})
+    git_only["affected"][0]["ranges"][0]["type"] = "GIT"  # type: ignore[index]
+    reasons = _reasons(_folder(tmp_path, git=git_only))
+    assert reasons == [
+        "git.json: affected[0] affects requests with no version range and no versions"
+    ]
+
+
+def test_a_device_or_an_oversized_file_is_refused_not_read(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    (folder / "device.json").symlink_to("/dev/zero")
+    with (folder / "huge.json").open("wb") as handle:
+        handle.truncate(9 * 1024 * 1024)
+    found = read_folder(folder, now=NOW)
+    assert sorted(Path(e.path).name for e in found.errors) == ["device.json", "huge.json"]
+    assert len(found.advisories) == 5
