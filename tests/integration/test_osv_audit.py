@@ -94,3 +94,21 @@ def test_an_empty_folder_never_passes(bare: Gates, tmp_path: Path) -> None:
     problem = ran.verdict().problem("dependencies", "advisories-unusable")
     assert "holds no OSV advisory" in problem["message"]
     assert problem["hint"]
+
+
+def test_one_known_unusable_file_can_be_waived_by_its_path(bare: Gates, tmp_path: Path) -> None:
+    folder = _advisories(tmp_path, age=timedelta(days=1))
+    (folder / "PYSEC-2099-1.json").write_text('{"id": "PYSEC-2099-1"')
+    blocked = _audit(bare, tmp_path, "requests==2.32.3\n", folder)
+    assert blocked.code == 3, blocked.out
+    problem = blocked.verdict().problem("dependencies", "advisories-unusable")
+    assert problem["subject"] == str(folder / "PYSEC-2099-1.json")
+    waiver = (
+        f'\n[[waiver]]\nevidence = "osv-offline:advisories-unusable:{problem["subject"]}"\n'
+        'owner = "o"\nreason = "a broken record upstream"\nexpires = 2030-01-31\n'
+    )
+    (bare.root / "gates.toml").write_text(POLICY + waiver)
+    commit_all(bare.root, "waiver")
+    waived = bare.check()
+    assert waived.code == 0, waived.out
+    assert waived.verdict().gate("dependencies")["status"] == "waived"
