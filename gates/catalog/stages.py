@@ -74,9 +74,9 @@ CATALOGUE: Final = (
     Stage(
         name="security",
         doc="bandit and detect-secrets (and semgrep, when asked) on the package, pip-audit on "
-        "its dependencies, in .gates/security/",
+        "its dependencies (or an offline audit against local OSV advisories), in .gates/security/",
         enabled_by="security",
-        tools=("bandit", "detect-secrets", "semgrep", "pip-audit"),
+        tools=("bandit", "detect-secrets", "semgrep", "pip-audit", "osv-offline"),
     ),
     Stage(
         name="benchmark",

@@ -124,6 +124,29 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
     "pip-audit": ToolSpec(
         frozenset({0, 1}), kinds=frozenset({Kind.FINDINGS}), security=True, pin="pip-audit"
     ),
+    # the offline dependency audit, `python -m gates.osv`: 0 the report was written, whatever it
+    # found (the report decides: an unusable or stale advisory folder blocks); 2 a usage error
+    "osv-offline": ToolSpec(
+        frozenset({0}),
+        failures={2: "a usage error: bad options"},
+        kinds=frozenset({Kind.FINDINGS}),
+        security=True,
+    ),
+    # safety check, when a project records its report (gates never runs it): 0 no vulnerability,
+    # 64 vulnerabilities found; 1 a failure, 65-69 its key, rate limit and database errors
+    "safety": ToolSpec(
+        frozenset({0, 64}),
+        failures={
+            1: "safety failed",
+            65: "an invalid API key",
+            66: "too many requests",
+            67: "the local vulnerability database could not be loaded",
+            68: "the vulnerability database could not be fetched",
+            69: "a malformed vulnerability database",
+        },
+        kinds=frozenset({Kind.FINDINGS}),
+        security=True,
+    ),
     # detect-secrets, run by gates.secrets_scan: 0 the report was written, whatever it found.
     # 3 is detect-secrets' own "the baseline file was rewritten" (detect-secrets-hook): not a
     # finding and not a crash; 2 a usage error; anything else (1: a traceback) a crash

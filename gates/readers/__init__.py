@@ -3,14 +3,16 @@
 The readers live in one sub-package per kind of evidence their reports give:
 ``coverage/``, ``patch/`` (the change and its coverage), ``testruns/``,
 ``findings/``, ``complexity/`` (findings too: functions too complex),
-``benchmarks/``, ``load/``; :mod:`gates.readers.interface` is what each
-one is. Adding a reader touches its module, one line here, real assets under
-``tests/assets/<tool>/<version>/``, its tests, docs/readers.md and the changelog.
+``advisories/`` (dependency audits), ``benchmarks/``, ``load/``;
+:mod:`gates.readers.interface` is what each one is. Adding a reader touches its
+module, one line here, real assets under ``tests/assets/<tool>/<version>/``, its
+tests, docs/readers.md and the changelog.
 """
 
 from __future__ import annotations
 
 from gates.catalog.metrics import Kind
+from gates.readers.advisories import osv_offline, safety_json
 from gates.readers.benchmarks import pytest_benchmark
 from gates.readers.complexity import radon_cc, radon_mi
 from gates.readers.coverage import cobertura, coverage_json, coverage_text
@@ -59,6 +61,8 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (mypy_linecount, Kind.FINDINGS),
     (bandit_json, Kind.FINDINGS),
     (pip_audit_json, Kind.FINDINGS),
+    (osv_offline, Kind.FINDINGS),
+    (safety_json, Kind.FINDINGS),
     (gates_secrets, Kind.FINDINGS),
     (actionlint_json, Kind.FINDINGS),
     (sarif, Kind.FINDINGS),

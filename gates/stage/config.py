@@ -84,7 +84,9 @@ class PipelineConfig:
     735 groups ``["-e", ".", "--group", "dev"]``. ``lock`` is the project's
     ``uv.lock``: when it is there, the project's dependencies and groups are
     installed at exactly its versions (``uv export --frozen``). ``semgrep``
-    adds semgrep to the security stage (:mod:`gates.stage.semgrep`). What is
+    adds semgrep to the security stage (:mod:`gates.stage.semgrep`);
+    ``advisories`` audits the dependencies offline against a local folder of
+    OSV advisories instead of with pip-audit (:mod:`gates.osv`). What is
     *good enough* is not here: that is ``gates.toml``.
     """
 
@@ -96,6 +98,10 @@ class PipelineConfig:
     lint: Sequence[str] = (".",)
     typecheck: Sequence[str] | None = None  # what mypy checks; default: the package
     audit: Sequence[str] = (".",)  # pip-audit targets: a project path, or "-r", "requirements.txt"
+    # a local folder of OSV advisories: the security stage audits `audit` against it, offline,
+    # instead of running pip-audit (python -m gates.osv); its newest advisory at most this old
+    advisories: str | None = None
+    advisories_max_age_days: int = 90
     security: bool = True
     # semgrep in the security stage, offline: True for gates' rule pack, or rule folders of the
     # project's own ("gates" names the pack); False: not run (semgrep is a heavy install)

@@ -14,6 +14,7 @@ import shlex
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nox
@@ -98,6 +99,8 @@ class StageSteps(PipelineConfig):
             "python": str(python).strip(),
             "GATES_BASE": os.environ.get("GATES_BASE", ""),
         }
+        if stage == "security" and self.audit and self.advisories:
+            found["advisories"] = _advisories(self.advisories)
         if stage in ("diff", "benchmark"):
             found["base"] = commit_of(Path(), self.base()) or f"{self.base()} (not a commit)"
         for required in stage_requires(stage, self.stages):
@@ -151,7 +154,8 @@ class StageSteps(PipelineConfig):
             return ()
         left_out = {
             *(() if workflow_files() else ("zizmor", "actionlint")),  # no workflow to check
-            *(() if self.audit else ("pip-audit",)),  # nothing to audit
+            *(() if self.audit and not self.advisories else ("pip-audit",)),  # nothing, or offline
+            *(() if self.audit and self.advisories else ("osv-offline",)),  # not asked for
             *(() if self.semgrep else ("semgrep",)),  # not asked for
         }
         runner = UNITTEST_TOOL if self.runner == "unittest" else "pytest"
@@ -295,3 +299,11 @@ class StageSteps(PipelineConfig):
                 f"{stage}: could not produce evidence ({error}); recorded, and `gates check` "
                 "blocks on it"
             )
+
+
+def _advisories(folder: str) -> str:
+    """The offline audit's advisory folder, and the day: a refreshed folder, or a new day
+    (the folder's age is judged when the audit runs), runs the security stage again."""
+    from gates.osv.advisories import fingerprint  # noqa: PLC0415 - loaded by stage sessions only
+
+    return fingerprint(Path(folder), today=datetime.now(UTC).date().isoformat())

@@ -79,6 +79,8 @@ _READER_SEEDS: Final[dict[str, tuple[str, ...]]] = {
     "mypy-linecount": ("mypy/*/linecount-*.txt",),
     "bandit-json": ("bandit/*/*.json",),
     "pip-audit-json": ("pip-audit/*/*.json",),
+    "gates-osv-json": ("osv/reports/*.json",),
+    "safety-json": ("safety/*/*.json",),
     "gates-secrets-json": ("detect-secrets/*/*.json",),
     "semgrep-json": ("semgrep/*/*.json",),
     "actionlint-json": ("actionlint/*/*.json",),

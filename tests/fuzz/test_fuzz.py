@@ -56,6 +56,9 @@ _NOT_REPORTS: Final = (
     "*.raw.tsv",
     "locust/*/*.csv",
     "radon/*/*-average.txt",  # radon's own `cc -a` text: the average the reader must equal
+    # what the dependency audits read, not their reports: OSV advisories, a safety database
+    "osv/advisories/*.json",
+    "safety/*/db/*.json",
 )
 
 

@@ -60,6 +60,7 @@ LAYERS: Final[dict[str, int]] = {
     "gates.benchmark": 8,
     "gates.unittest_junit": 8,
     "gates.secrets_scan": 8,
+    "gates.osv": 8,  # the offline dependency audit: reads the advisory folder and the environment
     "gates.load.run": 8,  # running the load test: the service, Locust's listener, the probe in the service
     "gates.ci": 9,
     "gates.cli": 10,
@@ -90,6 +91,7 @@ READS_OR_RUNS: Final = (
     "gates.load.run.dbprobe",
     "gates.load.run.recorder",
     "gates.secrets_scan",
+    "gates.osv",
     "gates.history.store",
     "gates.history.base",
     "gates.dashboard.read",
@@ -131,6 +133,7 @@ STAGE_CODE: Final = (
     "gates.benchmark.rounds",
     "gates.load.run",
     "gates.secrets_scan",
+    "gates.osv",
 )
 
 

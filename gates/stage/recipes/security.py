@@ -1,4 +1,5 @@
-"""The ``security`` stage: bandit, detect-secrets (through gates' runner), semgrep when asked, pip-audit."""
+"""The ``security`` stage: bandit, detect-secrets (through gates' runner), semgrep when asked,
+pip-audit (or, with ``advisories=``, the offline audit against a local OSV folder: :mod:`gates.osv`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import nox
 
+from gates import __version__
 from gates.init.environment.setupmeta import audit_arguments
 from gates.stage.coverage import (
     as_paths,
@@ -27,8 +29,11 @@ class SecurityRecipe(StageSteps):
             semgrep = semgrep_configs(self.semgrep)
         except ValueError as error:
             stop(str(error))
-        tools = ["bandit", "pip-audit", "detect-secrets", *(["semgrep"] if semgrep else [])]
-        self._install(session, tools=tools)
+        offline = bool(self.audit and self.advisories)
+        audit = [] if offline else ["pip-audit"]
+        tools = ["bandit", *audit, "detect-secrets", *(["semgrep"] if semgrep else [])]
+        # offline, the audit reads the installed versions: the project is installed with them
+        self._install(session, tools=tools, project=offline)
         config = ["-c", "pyproject.toml"] if has_table("pyproject.toml", "bandit") else []
         self._step(
             session,
@@ -51,7 +56,9 @@ class SecurityRecipe(StageSteps):
         self._secrets(session)
         if semgrep:
             self._semgrep(session, semgrep)
-        if self.audit:  # empty: the project has no dependencies to audit
+        if offline:
+            self._offline_audit(session)
+        elif self.audit:  # empty: the project has no dependencies to audit
             try:  # a setup.py target: its install_requires, as a requirements file
                 audit = audit_arguments(self.audit, Path(session.virtualenv.location))
             except ValueError as error:
@@ -99,4 +106,30 @@ class SecurityRecipe(StageSteps):
             "semgrep",
             semgrep_command(configs, as_paths(self.package)),
             reports=[f"semgrep-json={SEMGREP_REPORT}"],
+        )
+
+    def _offline_audit(self, session: nox.Session) -> None:
+        """The dependencies against the local OSV advisories (:mod:`gates.osv`), offline."""
+        try:  # a setup.py target: its install_requires, as a requirements file
+            audit = audit_arguments(self.audit, Path(session.virtualenv.location))
+        except ValueError as error:
+            stop(str(error))
+        self._step(
+            session,
+            "security",
+            "osv-offline",
+            [
+                "python",
+                "-m",
+                "gates.osv",
+                "--advisories",
+                str(self.advisories),
+                "--max-age-days",
+                str(self.advisories_max_age_days),
+                "-o",
+                "{stage_dir}/osv.json",
+                *audit,
+            ],
+            reports=["gates-osv-json=osv.json"],
+            version=__version__,  # gates' own audit: no program of its own to ask
         )

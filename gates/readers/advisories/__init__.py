@@ -1,0 +1,1 @@
+"""Readers of dependency audits against advisory databases: the offline OSV audit, safety."""
