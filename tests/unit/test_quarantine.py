@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from gates.judge.evaluate import evaluate
 from gates.model.verdict import Status
 from gates.policy.base import judge_against_base
 from gates.policy.load import parse_policy
-from gates.stage.rerun import failed_ids
+from gates.stage.rerun import failed_ids, rerun_command
 from tests.unit._build import evidence, junit, stage
 
 POLICY = """
@@ -93,3 +94,19 @@ def test_the_rerun_picks_the_tests_whose_last_attempt_failed() -> None:
     )
     assert failed_ids(log) == ["a", "b", "c"]
     assert failed_ids(log + b'\n{"$report_type": "SessionStart"}') == []
+
+
+def test_a_rerun_keeps_the_options_and_drops_the_paths_and_the_junit_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run's JUnit file stays whole: a rerun of two tests never overwrites it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tests").mkdir()
+    command = [
+        *("coverage", "run", "--parallel-mode", "--source=pkg", "-m", "pytest", "tests"),
+        *("--junitxml=.gates/unit/junit.xml", "-o", "junit_family=xunit2", "-k", "add"),
+    ]
+    assert rerun_command(command, ["tests/t.py::a", "tests/t.py::b"]) == [
+        *("coverage", "run", "--parallel-mode", "--source=pkg", "-m", "pytest"),
+        *("-o", "junit_family=xunit2", "-k", "add", "tests/t.py::a", "tests/t.py::b"),
+    ]
