@@ -8,13 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from gates.catalog.counts import Count
+from gates.catalog.metrics import Kind
 from gates.errors import PolicyError
 from gates.judge.evaluate import evaluate
+from gates.kinds.attempts import stage_tests
+from gates.model.reports import Outcome, ReportData, ResultTally
+from gates.model.reports import TestCase as Case  # not "Test*": pytest would collect it
 from gates.model.verdict import Status
 from gates.policy.base import judge_against_base
 from gates.policy.load import parse_policy
 from gates.stage.rerun import failed_ids, rerun_command
-from tests.unit._build import evidence, junit, stage
+from tests.unit._build import evidence, junit, report, stage
 
 POLICY = """
 [gate.tests]
@@ -110,3 +115,49 @@ def test_a_rerun_keeps_the_options_and_drops_the_paths_and_the_junit_file(
         *("coverage", "run", "--parallel-mode", "--source=pkg", "-m", "pytest"),
         *("-o", "junit_family=xunit2", "-k", "add", "tests/t.py::a", "tests/t.py::b"),
     ]
+
+
+def test_beside_a_report_log_the_stages_junit_counts_for_nothing() -> None:
+    """The first run's JUnit file (a test failed there, passed on its rerun) never contradicts."""
+    first = Case("tests.test_x::test_f", Outcome.FAILED, "boom", "tests/test_x.py", 1, 0.1)
+    tally = ResultTally(passed=1, failed=1, errors=0, skipped=0, xfailed=0, rerun=0)
+    counts = {Count.TESTS_RUN: 2, Count.TESTS_SKIPPED: 0}
+    junit_xml = report(
+        "unit",
+        "junit.xml",
+        "junit-xml",
+        Kind.TESTS,
+        ReportData(
+            tool="pytest",
+            tests=[first, _passed("tests.test_x::test_p")],
+            tally=tally,
+            counts=counts,
+        ),
+    )
+    merged = [
+        _passed("tests/test_x.py::test_f")._replace(reruns=1),
+        _passed("tests/test_x.py::test_p"),
+    ]
+    log = report(
+        "unit",
+        "reportlog.jsonl",
+        "pytest-reportlog",
+        Kind.TESTS,
+        ReportData(tool="pytest", tests=merged, counts=counts),
+    )
+    policy = (
+        '[gate.f]\nmetric = "tests.failed"\nmax = 0\n[gate.t]\nmetric = "tests.total"\nmax = 2\n'
+    )
+    verdict = evaluate(
+        parse_policy(tomllib.loads(policy)),
+        evidence(stage("unit", log, junit_xml)),
+        today=dt.date(2027, 1, 1),
+    )
+    failed, total = verdict.gates
+    assert (failed.status, failed.observed, total.observed) == (Status.PASS, 0, 2)
+    assert "pytest's results" not in failed.reason  # the JUnit tally is not shown beside
+    assert [t.id for t in stage_tests([log, junit_xml])["unit"]] == [c.id for c in merged]
+
+
+def _passed(test_id: str) -> Case:
+    return Case(test_id, Outcome.PASSED, "", "tests/test_x.py", 2, 0.1)
