@@ -2,8 +2,9 @@
 
 A stage that records pytest's report-log (every attempt, reruns included)
 is read from it alone: its JUnit XML says the first run again (the stage's
-reruns write none), so neither its test cases nor its results count beside
-the report-log's (:func:`authoritative`). Several
+reruns write none), so its test cases do not count beside the report-log's
+(:func:`authoritative`), nor, once a test was rerun, pytest's results
+in it (:func:`pytest_tallies`). Several
 report-logs of one stage (the run, then its reruns in a fresh process) are
 merged attempt by attempt (:func:`gates.readers.testruns.pytest_reportlog.merge_attempts`),
 so a test that failed and then passed is one test, flaky.
@@ -13,12 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gates.model.reports import Outcome, TestCase
+from gates.model.reports import Outcome, ResultTally, TestCase
 from gates.model.stage import LoadedReport
 from gates.policy.quarantine import Quarantine, quarantined
 from gates.readers.testruns import pytest_reportlog
 
-__all__ = ["FAILING", "authoritative", "split_quarantined", "stage_tests", "test_suites"]
+__all__ = [
+    "FAILING",
+    "authoritative",
+    "pytest_tallies",
+    "split_quarantined",
+    "stage_tests",
+    "test_suites",
+]
 
 FAILING = (Outcome.FAILED, Outcome.ERROR)
 
@@ -49,6 +57,22 @@ def stage_tests(reports: Sequence[LoadedReport]) -> dict[str, list[TestCase]]:
         else:
             suites[stage] = [case for r in held for case in r.data.tests or ()]
     return suites
+
+
+def pytest_tallies(reports: Sequence[LoadedReport]) -> list[ResultTally]:
+    """pytest's own results (JUnit's), where they say the run the tests were read from.
+
+    Beside a report-log whose tests were rerun in a fresh process they say the
+    first run only: left out. Without reruns they are the same run, and keep
+    what the report-log has not (passing subtests).
+    """
+    logged = {r.stage for r in reports if r.entry.format == pytest_reportlog.FORMAT}
+    rerun = {
+        stage
+        for stage, cases in stage_tests(reports).items()
+        if stage in logged and any(c.reruns for c in cases)
+    }
+    return [r.data.tally for r in reports if r.data.tally is not None and r.stage not in rerun]
 
 
 def test_suites(reports: Sequence[LoadedReport]) -> list[list[TestCase]]:

@@ -161,3 +161,28 @@ def test_beside_a_report_log_the_stages_junit_counts_for_nothing() -> None:
 
 def _passed(test_id: str) -> Case:
     return Case(test_id, Outcome.PASSED, "", "tests/test_x.py", 2, 0.1)
+
+
+def test_beside_a_report_log_without_reruns_pytests_own_results_still_show() -> None:
+    """The same run: JUnit's tally keeps what the report-log has not, the passing subtests."""
+    cases = [_passed("tests.test_x::test_a"), _passed("tests.test_x::test_b")]
+    tally = ResultTally(passed=5, failed=0, errors=0, skipped=0, xfailed=0, rerun=0)
+    junit_xml = report(
+        "unit",
+        "junit.xml",
+        "junit-xml",
+        Kind.TESTS,
+        ReportData(tool="pytest", tests=cases, tally=tally),
+    )
+    logged = [_passed("tests/test_x.py::test_a"), _passed("tests/test_x.py::test_b")]
+    log = report(
+        "unit",
+        "reportlog.jsonl",
+        "pytest-reportlog",
+        Kind.TESTS,
+        ReportData(tool="pytest", tests=logged),
+    )
+    policy = '[gate.f]\nmetric = "tests.failed"\nmax = 0\n'
+    ev = evidence(stage("unit", log, junit_xml))
+    verdict = evaluate(parse_policy(tomllib.loads(policy)), ev, today=dt.date(2027, 1, 1))
+    assert verdict.gates[0].reason.endswith("; and 3 subtests passed")
