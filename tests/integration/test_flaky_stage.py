@@ -156,3 +156,24 @@ def test_the_unit_recipe_counts_a_test_failing_then_passing_once_as_flaky(
     manifest = json.loads((folder / "manifest.json").read_text())
     formats = [report["format"] for report in manifest["reports"]]
     assert formats[:2] == ["pytest-reportlog", "junit-xml"]
+
+    ran = project(
+        "history",
+        "record",
+        "--root",
+        str(project.root),
+        "--config",
+        str(project.root / "gates.toml"),
+        "--run-id",
+        "1",
+    )
+    assert ran.code == 0, ran.err
+    assert "(warn, 4 gates, 2 tests)" in ran.out  # the JUnit file's tests are not counted again
+    commit = git(project.root, "rev-parse", "HEAD").strip()
+    record = json.loads(
+        git(project.root, "show", f"gates-history:runs/{commit[:2]}/{commit}/1.json")
+    )
+    assert {t["id"]: (t["outcome"], t["reruns"]) for t in record["tests"]} == {
+        "tests/test_calc.py::test_add": ("passed", 0),
+        "tests/test_calc.py::test_first_run_fails": ("passed", 1),
+    }
