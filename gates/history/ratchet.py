@@ -3,7 +3,8 @@
 * a gate on a metric ``of`` another (``coverage.delta``: ``coverage.percent``)
   or with ``vs = "base"``: the value judged is the metric's value now minus the
   one the nearest recorded commit of the base branch has;
-* ``tests.removed``: tests the base's record holds that no longer exist;
+* ``tests.removed``: tests the base's record holds that no longer exist (by canonical id:
+  a JUnit id and the report-log's node id of one test are one test);
 * ``tests.duration_delta``: the total test time against the median of the
   base's last :data:`DURATION_RUNS` recorded runs, in percent;
 * ``tests.new_flaky``: flaky now and in none of those runs (by canonical id);
@@ -134,10 +135,10 @@ def _new_flaky(gate: GateSpec, cases: Sequence[TestCase], history: BaseHistory) 
 def _removed(
     gate: GateSpec, cases: Sequence[TestCase], record: RunRecord, history: BaseHistory
 ) -> Measurement:
-    before = {t.id for t in record.tests_of(gate.stages)}
+    before = {canonical_test_id(t.id) for t in record.tests_of(gate.stages)}
     if not before:
         return _unknown(f"the base's record ({_where(history)}) holds no test of {_of(gate)}")
-    gone = sorted(before - {case.id for case in cases})
+    gone = sorted(before - {canonical_test_id(case.id) for case in cases})
     offenders = [Offender(path="", line=0, label=name, detail="on the base, gone") for name in gone]
     return Measured(
         value=float(len(gone)),
