@@ -9,7 +9,7 @@ flaky run (failed, then passed on a rerun) is a pass, as its record says: a
 flip *within* a run is ``tests.flaky``'s. A test is a suspect when its rate
 is at least :data:`FLIP_THRESHOLD` over at least :data:`FLIP_MIN_RUNS` runs.
 
-A test is known by its canonical id (:func:`canonical_test_id`), so the
+A test is known by its canonical id (:func:`gates.model.testids.canonical_test_id`), so the
 records written from JUnit XML (``tests.test_x.TestY::test_z``) and those
 written from pytest's report-log (``tests/test_x.py::TestY::test_z``) name the
 same test alike.
@@ -30,6 +30,7 @@ from gates.history.model import BaseHistory, RunRecord
 from gates.model.figures import count
 from gates.model.measurement import Measured, Measurement, Unmeasured
 from gates.model.reports import Problem
+from gates.model.testids import canonical_test_id
 from gates.model.verdict import Offender
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
     "FLIP_RUNS",
     "FLIP_THRESHOLD",
     "Flips",
-    "canonical_test_id",
     "flip_rates",
     "flip_suspects",
 ]
@@ -65,25 +65,6 @@ class Flips:
     @property
     def rate(self) -> float:
         return self.flips / (self.runs - 1) if self.runs > 1 else 0.0
-
-
-def canonical_test_id(test_id: str) -> str:
-    """pytest's node id of a test, from its JUnit id (``classname::name``) or its node id.
-
-    ``tests.test_x.TestY::test_z[1]`` -> ``tests/test_x.py::TestY::test_z[1]``: the
-    classname's components up to the first one that starts with an upper-case
-    letter are the module, the rest its classes (the JUnit reader's rule for the
-    path). A node id (a ``.py`` file before ``::``), or an id without ``::``, is
-    kept as it is.
-    """
-    classname, sep, name = test_id.partition("::")
-    if not sep or "/" in classname or classname.endswith(".py"):
-        return test_id
-    parts = classname.split(".")
-    cut = next((i for i, part in enumerate(parts) if part[:1].isupper()), len(parts))
-    if cut == 0:
-        return test_id
-    return "::".join(["/".join(parts[:cut]) + ".py", *parts[cut:], name])
 
 
 def flip_rates(records: Sequence[RunRecord], stages: Sequence[str]) -> list[Flips]:

@@ -22,11 +22,12 @@ from dataclasses import replace
 from typing import Final
 
 from gates.catalog.metrics import METRICS
-from gates.history.flips import canonical_test_id, flip_suspects
+from gates.history.flips import flip_suspects
 from gates.history.model import BaseHistory, GateRecord, RunRecord, median
 from gates.model.figures import count, format_value
 from gates.model.measurement import Measured, Measurement, Unmeasured
 from gates.model.reports import Problem, TestCase
+from gates.model.testids import canonical_test_id
 from gates.model.verdict import Offender
 from gates.policy.load import GateSpec
 

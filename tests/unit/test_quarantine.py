@@ -18,6 +18,7 @@ from gates.model.reports import TestCase as Case  # not "Test*": pytest would co
 from gates.model.verdict import Status
 from gates.policy.base import judge_against_base
 from gates.policy.load import parse_policy
+from gates.policy.quarantine import Quarantine
 from gates.stage.rerun import failed_ids, rerun_command
 from tests.unit._build import evidence, junit, report, stage
 
@@ -186,3 +187,20 @@ def test_beside_a_report_log_without_reruns_pytests_own_results_still_show() -> 
     ev = evidence(stage("unit", log, junit_xml))
     verdict = evaluate(parse_policy(tomllib.loads(policy)), ev, today=dt.date(2027, 1, 1))
     assert verdict.gates[0].reason.endswith("; and 3 subtests passed")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "test_id", "covered"),
+    [
+        ("tests/test_x.py::test_f*", "tests/test_x.py::test_flaky", True),
+        ("tests.test_x::test_f*", "tests/test_x.py::test_flaky", True),  # a JUnit-style entry
+        ("tests/test_x.py::TestY::test_z", "tests.test_x.TestY::test_z", True),
+        ("tests/test_x.py::test_f*", "tests/test_y.py::test_flaky", False),
+        ("tests.test_x::test_f*", "tests/test_x.py::TestY::test_flaky", False),
+    ],
+)
+def test_an_entry_covers_a_test_by_its_node_id_whichever_report_named_it(
+    pattern: str, test_id: str, *, covered: bool
+) -> None:
+    entry = Quarantine(index=0, test=pattern, owner="ana", reason="r", expires=dt.date(2027, 1, 31))
+    assert entry.covers(test_id) is covered

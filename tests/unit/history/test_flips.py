@@ -11,13 +11,13 @@ from gates.history.flips import (
     FLIP_MIN_RUNS,
     FLIP_RUNS,
     Flips,
-    canonical_test_id,
     flip_rates,
     flip_suspects,
 )
 from gates.history.model import BaseEntry, BaseHistory, RecordedTest, RunRecord
 from gates.judge.evaluate import evaluate
 from gates.model.measurement import Measured, Unmeasured
+from gates.model.testids import canonical_test_id
 from gates.model.verdict import Status
 from gates.policy.load import parse_policy
 from tests.unit._build import TODAY, evidence, junit, stage
