@@ -34,6 +34,24 @@ from gates.system import process
 __all__ = ["failed_ids", "main", "rerun_command"]
 
 _RERUN_CODES = (0, 1)  # pytest's "ran, and some tests failed"
+_JUNIT = ("--junitxml", "--junit-xml")  # `--junitxml=FILE` or `--junitxml FILE`
+# pytest's options whose value, given apart, may be an existing path
+_PATH_OPTIONS = frozenset(
+    {
+        "-c",
+        "--config-file",
+        "--rootdir",
+        "--confcutdir",
+        "--basetemp",
+        "--ignore",
+        "--ignore-glob",
+        "--deselect",
+        "--log-file",
+        "--cov-config",
+        "--cov",
+        "-p",
+    }
+)
 
 
 def failed_ids(log: bytes) -> list[str]:
@@ -92,13 +110,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def rerun_command(command: Sequence[str], failed: Sequence[str]) -> list[str]:
     """``command`` for the ``failed`` node ids alone: without the test paths it names (files
-    and folders that exist) and without ``--junitxml`` (the first run's JUnit file stays)."""
+    and folders that exist) and without its JUnit file (the first run's stays whole).
+
+    An existing path that is the value of one of pytest's options (``-c
+    pytest.ini``, ``--ignore tests/slow``) is the option's, and stays.
+    """
     start = command.index("pytest") + 1 if "pytest" in command else 1
-    rest = [
-        part
-        for part in command[start:]
-        if (part.startswith("-") or not Path(part).exists()) and not part.startswith("--junitxml=")
-    ]
+    rest: list[str] = []
+    skip_value = False
+    for part in command[start:]:
+        if skip_value or part.startswith(_JUNIT):
+            skip_value = part in _JUNIT
+            continue
+        if part.startswith("-") or (rest and rest[-1] in _PATH_OPTIONS) or not Path(part).exists():
+            rest.append(part)
     return [*command[:start], *rest, *failed]
 
 

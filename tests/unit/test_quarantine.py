@@ -108,13 +108,17 @@ def test_a_rerun_keeps_the_options_and_drops_the_paths_and_the_junit_file(
     """The first run's JUnit file stays whole: a rerun of two tests never overwrites it."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "slow").mkdir()
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
     command = [
         *("coverage", "run", "--parallel-mode", "--source=pkg", "-m", "pytest", "tests"),
         *("--junitxml=.gates/unit/junit.xml", "-o", "junit_family=xunit2", "-k", "add"),
+        *("-c", "pytest.ini", "--ignore", "tests/slow", "--junit-xml", "j.xml", "-x", "tests"),
     ]
     assert rerun_command(command, ["tests/t.py::a", "tests/t.py::b"]) == [
         *("coverage", "run", "--parallel-mode", "--source=pkg", "-m", "pytest"),
-        *("-o", "junit_family=xunit2", "-k", "add", "tests/t.py::a", "tests/t.py::b"),
+        *("-o", "junit_family=xunit2", "-k", "add", "-c", "pytest.ini", "--ignore", "tests/slow"),
+        *("-x", "tests/t.py::a", "tests/t.py::b"),
     ]
 
 
