@@ -127,6 +127,15 @@ METRICS: dict[str, Metric] = {
             "[[quarantine]] entries of the policy: a budget keeps the list from growing",
         ),
         Metric(
+            name="tests.flip_suspects",
+            kind=Kind.TESTS,
+            description="tests whose outcome flipped between passed and failed in at least a "
+            "fifth of the base branch's last recorded runs (at least 5 of the last 20)",
+            domain=(0.0, _INF),
+            unit=Unit.COUNT,
+            history=True,
+        ),
+        Metric(
             name="tests.removed",
             kind=Kind.TESTS,
             description="tests the base branch's record holds that no longer exist",

@@ -27,6 +27,7 @@ from gates.history.model import BaseHistory
 from gates.history.parse import parse_record
 from gates.history.record import RunInfo, record_text
 from gates.history.store import append, record_path
+from gates.kinds.attempts import stage_tests
 from gates.policy.load import load_settings, policy_path
 from gates.policy.settings import resolve_base
 from gates.system.atomic import atomic_write
@@ -129,7 +130,7 @@ def _record(args: argparse.Namespace) -> int:
     branch = args.history_branch or settings.history
     path = record_path(state.commit, run_id)
     added = append(args.store or root, branch, path=path, data=text.encode("utf-8"))
-    tests = sum(len(r.data.tests or ()) for s in evidence.stages for r in s.reports)
+    tests = sum(len(t) for s in evidence.stages for t in stage_tests(s.reports).values())
     sys.stdout.write(
         f"{'recorded' if added else 'already recorded'} {branch}:{path} "
         f"({verdict.status.value}, {len(verdict.gates)} gates, {tests} tests)\n"

@@ -3,9 +3,12 @@
 * a gate on a metric ``of`` another (``coverage.delta``: ``coverage.percent``)
   or with ``vs = "base"``: the value judged is the metric's value now minus the
   one the nearest recorded commit of the base branch has;
-* ``tests.removed``: tests the base's record holds that no longer exist;
+* ``tests.removed``: tests the base's record holds that no longer exist (by canonical id:
+  a JUnit id and the report-log's node id of one test are one test);
 * ``tests.duration_delta``: the total test time against the median of the
-  base's last :data:`DURATION_RUNS` recorded runs, in percent.
+  base's last :data:`DURATION_RUNS` recorded runs, in percent;
+* ``tests.new_flaky``: flaky now and in none of those runs (by canonical id);
+* ``tests.flip_suspects``: :mod:`gates.history.flips`.
 
 No history, or a nearest record that is corrupt, is never "no regression": the
 gate is :class:`Unmeasured` with ``no-base-history`` (it follows ``on-missing``)
@@ -19,10 +22,12 @@ from dataclasses import replace
 from typing import Final
 
 from gates.catalog.metrics import METRICS
+from gates.history.flips import flip_suspects
 from gates.history.model import BaseHistory, GateRecord, RunRecord, median
 from gates.model.figures import count, format_value
 from gates.model.measurement import Measured, Measurement, Unmeasured
 from gates.model.reports import Problem, TestCase
+from gates.model.testids import canonical_test_id
 from gates.model.verdict import Offender
 from gates.policy.load import GateSpec
 
@@ -87,10 +92,13 @@ def against_base(gate: GateSpec, measure: Measurement, history: BaseHistory) -> 
 def tests_against_base(
     gate: GateSpec, cases: Sequence[TestCase], history: BaseHistory
 ) -> Measurement:
-    """``tests.removed`` or ``tests.duration_delta`` of the selected test cases."""
+    """``tests.removed``, ``tests.new_flaky``, ``tests.flip_suspects`` (:mod:`gates.history.flips`)
+    or ``tests.duration_delta`` of the selected test cases."""
     record = base_record(history)
     if isinstance(record, Unmeasured):
         return record
+    if gate.metric.name == "tests.flip_suspects":
+        return flip_suspects(history, gate.stages)
     if gate.metric.name == "tests.removed":
         return _removed(gate, cases, record, history)
     if gate.metric.name == "tests.new_flaky":
@@ -101,9 +109,12 @@ def tests_against_base(
 def _new_flaky(gate: GateSpec, cases: Sequence[TestCase], history: BaseHistory) -> Measurement:
     """Flaky now, and flaky in none of the base's last recorded runs."""
     known = {
-        t.id for r in history.records(DURATION_RUNS) for t in r.tests_of(gate.stages) if t.flaky
+        canonical_test_id(t.id)
+        for r in history.records(DURATION_RUNS)
+        for t in r.tests_of(gate.stages)
+        if t.flaky
     }
-    new = [case for case in cases if case.flaky and case.id not in known]
+    new = [case for case in cases if case.flaky and canonical_test_id(case.id) not in known]
     offenders = [
         Offender(
             path=case.path,
@@ -125,10 +136,10 @@ def _new_flaky(gate: GateSpec, cases: Sequence[TestCase], history: BaseHistory) 
 def _removed(
     gate: GateSpec, cases: Sequence[TestCase], record: RunRecord, history: BaseHistory
 ) -> Measurement:
-    before = {t.id for t in record.tests_of(gate.stages)}
+    before = {canonical_test_id(t.id) for t in record.tests_of(gate.stages)}
     if not before:
         return _unknown(f"the base's record ({_where(history)}) holds no test of {_of(gate)}")
-    gone = sorted(before - {case.id for case in cases})
+    gone = sorted(before - {canonical_test_id(case.id) for case in cases})
     offenders = [Offender(path="", line=0, label=name, detail="on the base, gone") for name in gone]
     return Measured(
         value=float(len(gone)),

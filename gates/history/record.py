@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 
 from gates.history.model import SCHEMA, VERSION
+from gates.kinds.attempts import stage_tests
 from gates.model.stage import Evidence
 from gates.model.verdict import GateResult, Verdict
 
@@ -79,18 +80,17 @@ def _gate(gate: GateResult) -> JsonObject:
 
 
 def _tests(evidence: Evidence) -> list[JsonObject]:
-    """Each test of each stage once, in (stage, id) order."""
+    """Each test of each stage once (its report-logs alone, when it has some), in (stage, id) order."""
     rows: dict[tuple[str, str], JsonObject] = {}
     for stage in evidence.stages:
-        for report in stage.reports:
-            for case in report.data.tests or ():
-                rows[(stage.name, case.id)] = {
-                    "stage": stage.name,
-                    "id": case.id,
-                    "outcome": case.outcome.value,
-                    "duration": round(case.time, 6) if math.isfinite(case.time) else 0.0,
-                    "reruns": case.reruns,
-                }
+        for case in stage_tests(stage.reports).get(stage.name, ()):
+            rows[(stage.name, case.id)] = {
+                "stage": stage.name,
+                "id": case.id,
+                "outcome": case.outcome.value,
+                "duration": round(case.time, 6) if math.isfinite(case.time) else 0.0,
+                "reruns": case.reruns,
+            }
     return [rows[key] for key in sorted(rows)]
 
 

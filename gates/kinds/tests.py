@@ -15,7 +15,7 @@ from typing import Final
 from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
 from gates.history.ratchet import tests_against_base
-from gates.kinds.attempts import split_quarantined, test_suites
+from gates.kinds.attempts import authoritative, pytest_tallies, split_quarantined, test_suites
 from gates.kinds.interface import MeasureContext
 from gates.kinds.shared import cap, every_report, tally_counts
 from gates.model.figures import count
@@ -37,8 +37,8 @@ def dedupe(reports: Sequence[LoadedReport]) -> list[LoadedReport]:
 
 
 def counts(reports: Sequence[LoadedReport]) -> Mapping[Count, int]:
-    """Tests run and skipped."""
-    return tally_counts(reports)
+    """Tests run and skipped (a stage's report-logs alone, when it has some)."""
+    return tally_counts(authoritative(reports))
 
 
 def measure(
@@ -64,7 +64,7 @@ def measure(
     measured = tests(
         gate.metric.name,
         [kept],
-        tallies=[r.data.tally for r in reports if r.data.tally is not None],
+        tallies=pytest_tallies(reports),
     )
     if not covered:
         return measured

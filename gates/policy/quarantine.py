@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from gates.errors import PolicyError
+from gates.model.testids import canonical_test_id
 from gates.policy.fields import known_keys, text
 from gates.policy.schema import QUARANTINE_KEYS
 
@@ -40,7 +41,10 @@ class Quarantine:
     expires: dt.date
 
     def covers(self, test_id: str) -> bool:
-        return fnmatchcase(test_id, self.test)
+        """Whether ``test`` matches ``test_id``, as written or both as pytest's node ids."""
+        return fnmatchcase(test_id, self.test) or fnmatchcase(
+            canonical_test_id(test_id), canonical_test_id(self.test)
+        )
 
 
 def live(entries: Sequence[Quarantine], today: dt.date) -> tuple[Quarantine, ...]:

@@ -116,11 +116,20 @@ class PipelineConfig:
     # more `gates bench` options: ["--budget", "300"], ["--max-rounds", "40"], ["--baseline", "b.json"]
     benchmark_args: Sequence[str] = ()
     runner: str = "pytest"  # or "unittest": `coverage run -m gates.unittest_junit discover`
+    # pytest's failed tests run again, each time in a fresh process, at most this many times
+    # (gates.stage.rerun); 0: none, the report-log is written all the same
+    reruns: int = 2
     format: str | None = "ruff"  # the lint stage's `ruff format --check`; None: not gated
     load: LoadConfig | None = None  # the load stage: the service under Locust's load
 
     def __post_init__(self) -> None:
         check_options(runner=self.runner, format_=self.format, tests=as_paths(self.tests))
+        reruns: object = self.reruns  # a noxfile may pass anything
+        if isinstance(reruns, bool) or not isinstance(reruns, int) or reruns < 0:
+            raise ValueError(
+                f"Pipeline(reruns={self.reruns!r}): how many times a failed test runs again, "
+                "in a fresh process: a whole number, 0 for none; fix noxfile.py"
+            )
 
     @property
     def stages(self) -> tuple[str, ...]:

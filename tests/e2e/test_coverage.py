@@ -113,14 +113,21 @@ def test_the_plugin_pytest_imported_first_is_measured(measured: Measured) -> Non
 def test_the_run_honoured_the_configuration_and_named_its_shards(measured: Measured) -> None:
     manifest = json.loads((measured.project.reports / "unit" / "manifest.json").read_text("utf-8"))
     argvs = [tool["argv"] for tool in manifest["tools"]]
-    run = argvs[0]
-    assert run[:2] == ["coverage", "run"] and "-m" in run
+    wrapper, run = argvs[0][: argvs[0].index("--") + 1], argvs[0][argvs[0].index("--") + 1 :]
+    assert wrapper[:3] == ["python", "-m", "gates.stage.rerun"]  # pytest's failed tests rerun
+    assert run[:3] == ["coverage", "run", "--parallel-mode"] and "-m" in run
     assert not any(arg.startswith(("--source", "--cov")) for arg in run)  # the config's include
     (combine,) = [argv for argv in argvs if argv[:2] == ["coverage", "combine"]]
     shards = combine[2:]
     assert shards and all(Path(shard).name.startswith(".coverage.") for shard in shards)
     formats = {report["format"] for report in manifest["reports"]}
-    assert formats == {"junit-xml", "coverage-json", "cobertura-xml", "coverage-report"}
+    assert formats == {
+        "pytest-reportlog",
+        "junit-xml",
+        "coverage-json",
+        "cobertura-xml",
+        "coverage-report",
+    }
 
 
 def test_a_statements_gate_shows_the_total_beside_it(measured: Measured) -> None:

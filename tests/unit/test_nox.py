@@ -161,8 +161,17 @@ def test_tests_stages_keep_coverage_data_apart_and_install_the_project(in_projec
     commands = [step[step.index("--") + 1 :] for step in steps]
     assert commands == [
         [
+            "python",
+            "-m",
+            "gates.stage.rerun",
+            "--report-log",
+            "{stage_dir}/reportlog.jsonl",
+            "--reruns",
+            "2",
+            "--",
             "coverage",
             "run",
+            "--parallel-mode",  # every attempt's data, combined
             "--source=src/pkg",
             "-m",
             "pytest",
@@ -182,8 +191,10 @@ def test_tests_stages_keep_coverage_data_apart_and_install_the_project(in_projec
     assert envs == [{"COVERAGE_FILE": ".gates/integration/.coverage"}] * 4
     assert session.installs[0][2:4] == ("-e", ".[test]")
     assert "pytest-cov" not in session.installs[0]
+    assert session.installs[0][-2:] == ("coverage", "pytest-reportlog")
     reports = [step[i + 1] for step in steps for i, arg in enumerate(step) if arg == "--report"]
     assert reports == [
+        "pytest-reportlog=reportlog.jsonl",
         "junit-xml=junit.xml",
         "coverage-json=coverage.json",
         "cobertura-xml=coverage.xml",

@@ -57,8 +57,36 @@ def test_the_unittest_runner_discovers_under_coverage_and_writes_junit(
 
 def test_pytest_remains_the_default_runner(in_project: Path) -> None:
     session = drive(Pipeline(package="pkg").run_unit, "unit")
-    assert _commands(session)[0][3:5] == ["-m", "pytest"]
+    command = _commands(session)[0]
+    assert command[command.index("-m", 3) : command.index("-m", 3) + 2] == ["-m", "pytest"]
     assert Pipeline(package="pkg").planned("unit") == ("pytest", "coverage")
+
+
+@pytest.mark.parametrize("reruns", [0, 2, 5])
+def test_pytest_runs_through_the_rerun_wrapper_with_its_report_log(
+    in_project: Path, reruns: int
+) -> None:
+    """0 reruns: no rerun, and still the report-log, the stage's test evidence."""
+    session = drive(Pipeline(package="pkg", reruns=reruns).run_unit, "unit")
+    first = session.gates_runs()[0]
+    command = first[first.index("--") + 1 :]
+    wrapper = command[: command.index("--") + 1]
+    assert wrapper == [
+        *("python", "-m", "gates.stage.rerun", "--report-log", "{stage_dir}/reportlog.jsonl"),
+        *("--reruns", str(reruns), "--"),
+    ]
+    assert command[len(wrapper) : len(wrapper) + 3] == ["coverage", "run", "--parallel-mode"]
+    assert first.count("--report") == 2
+    assert "pytest-reportlog=reportlog.jsonl" in first and "junit-xml=junit.xml" in first
+    assert first[first.index("--tool") + 1] == "pytest"
+
+
+def test_the_unittest_runner_is_not_rerun(in_project: Path) -> None:
+    session = drive(Pipeline(package="pkg", runner="unittest", tests=".").run_unit, "unit")
+    first = session.gates_runs()[0]
+    assert "gates.stage.rerun" not in first and "--parallel-mode" not in first
+    assert not any(arg.startswith("pytest-reportlog") for arg in first)
+    assert "pytest-reportlog" not in session.installs[0]
 
 
 @pytest.mark.parametrize(
@@ -67,6 +95,9 @@ def test_pytest_remains_the_default_runner(in_project: Path) -> None:
         ({"runner": "nose"}, "the runners are 'pytest', 'unittest'"),
         ({"format": "black"}, 'ruff format ("ruff") or no formatting (None)'),
         ({"runner": "unittest", "tests": ["a", "b"]}, "unittest discovers the tests of one folder"),
+        ({"reruns": -1}, "Pipeline(reruns=-1): how many times a failed test runs again"),
+        ({"reruns": True}, "a whole number, 0 for none"),
+        ({"reruns": "2"}, "a whole number, 0 for none"),
     ],
 )
 def test_an_unknown_runner_or_formatter_is_refused_naming_the_noxfile(

@@ -15,7 +15,9 @@ from gates.stage.coverage import (
 from gates.stage.steps import StageSteps
 from gates.stage.testrunner import UNITTEST_TOOL, test_command
 
-__all__ = ["TestRecipes"]
+__all__ = ["REPORT_LOG", "TestRecipes"]
+
+REPORT_LOG = "reportlog.jsonl"  # pytest's report-log in the stage folder: every attempt
 
 
 class TestRecipes(StageSteps):
@@ -38,9 +40,10 @@ class TestRecipes(StageSteps):
         project's test dependencies bring it (``--no-cov``: the run measures
         once). The data lives in ``.gates/<stage>/`` (cleared by the first
         step); parallel shards are combined by name, so the manifest names them
-        and no shard from another run can slip in.
+        and no shard from another run can slip in. pytest runs through
+        :mod:`gates.stage.rerun` (:func:`_rerun`).
         """
-        runner = [UNITTEST_TOOL] if self.runner == "unittest" else []
+        runner = [UNITTEST_TOOL] if self.runner == "unittest" else ["pytest-reportlog"]
         self._install(session, tools=["coverage", *runner], project=True)
         settings = coverage_settings(session)
         env = {"COVERAGE_FILE": f"{self.reports}/{stage}/.coverage"}
@@ -48,20 +51,23 @@ class TestRecipes(StageSteps):
             self.runner, folders, junit="{stage_dir}/junit.xml", pytest_args=self.pytest_args
         )
         no_cov = settings.get("pytest_cov") and self.runner == "pytest"
+        rerun = self.runner == "pytest"
         self._step(
             session,
             stage,
             tool,
             [
+                *(_rerun(self.reruns) if rerun else []),
                 "coverage",
                 "run",
+                *(["--parallel-mode"] if rerun else []),
                 *coverage_source(settings, self.package),
                 "-m",
                 *command,
                 *(["--no-cov"] if no_cov else []),
                 *session.posargs,
             ],
-            reports=["junit-xml=junit.xml"],
+            reports=[*([f"pytest-reportlog={REPORT_LOG}"] if rerun else []), "junit-xml=junit.xml"],
             first=True,
             env=env,
         )
@@ -92,3 +98,22 @@ class TestRecipes(StageSteps):
             return
         append = ["--append"] if (folder / ".coverage").is_file() else []
         self._step(session, stage, "coverage", ["coverage", "combine", *append, *shards], env=env)
+
+
+def _rerun(reruns: int) -> list[str]:
+    """``python -m gates.stage.rerun … --``: pytest, then its failed tests in fresh processes.
+
+    Its report-log (every attempt) is the stage's test evidence; the failed
+    tests run again at most ``reruns`` times, each run under ``coverage run
+    --parallel-mode``, so the coverage of every attempt is combined.
+    """
+    return [
+        "python",
+        "-m",
+        "gates.stage.rerun",
+        "--report-log",
+        f"{{stage_dir}}/{REPORT_LOG}",
+        "--reruns",
+        str(reruns),
+        "--",
+    ]

@@ -138,9 +138,23 @@ def test_removed_tests_are_named() -> None:
     removed = verdict.gates[1]
     assert removed.status is Status.FAIL and removed.observed == 2
     assert [o.label for o in removed.offenders] == [
-        "tests.test_x::test_passed_3",
-        "tests.test_x::test_passed_4",
+        "tests/test_x.py::test_passed_3",  # by pytest's node id, whatever report said it
+        "tests/test_x.py::test_passed_4",
     ]
+
+
+def test_a_base_recorded_from_junit_and_a_run_read_from_the_report_log_have_the_same_tests() -> (
+    None
+):
+    node_ids = [
+        Case(f"tests/test_x.py::test_passed_{i}", Outcome.PASSED, "", "tests/test_x.py", 1, 0.01)
+        for i in range(3)
+    ]
+    policy = parse_policy(tomllib.loads('[gate.r]\nmetric = "tests.removed"\nmax = 0\n'))
+    base = _history(_record(coverage_value=90.0, tests=3))  # tests.test_x::test_passed_0 ...
+    ev = evidence(stage("unit", report_of("unit", node_ids)))
+    verdict = evaluate(policy, ev, today=TODAY, history=base)
+    assert (verdict.gates[0].status, verdict.gates[0].observed) == (Status.PASS, 0)
 
 
 def test_duration_against_the_median_of_the_last_runs() -> None:
