@@ -34,8 +34,10 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _fake_run(exit_code: int = 1) -> Callable[..., RunResult]:
-    def run(service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool) -> RunResult:
-        assert not profile
+    def run(
+        service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool, memray: bool
+    ) -> RunResult:
+        assert not profile and not memray
         out.mkdir(parents=True)
         for name in ("latency.json", "memory.json", "locust.json", "locust_failures.csv"):
             shutil.copy(ASSETS / f"steady.{name}", out / name)
@@ -82,6 +84,7 @@ def test_the_stage_records_each_report_and_locusts_exit_code(
         "run/memory.json": "gates-load-memory",
         "run/locust.json": "locust-json",
         "run/locust_failures.csv": "locust-failures-csv",
+        "kept.json": "gates-load-kept",  # no profile, no steps: an index of nothing
     }
     (tool,) = manifest["tools"]
     assert tool["name"] == "locust" and tool["exit_code"] == 1  # recorded, never the verdict
@@ -93,7 +96,9 @@ def test_the_stage_records_each_report_and_locusts_exit_code(
 def test_a_run_that_could_not_start_is_the_stages_error(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def never(service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool) -> RunResult:
+    def never(
+        service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool, memray: bool
+    ) -> RunResult:
         raise LoadRunError("the service never became ready: http://127.0.0.1:8000/ready")
 
     monkeypatch.setattr(load_stage, "run_load", never)
