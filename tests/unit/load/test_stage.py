@@ -125,3 +125,41 @@ def test_a_scenario_no_run_could_keep_is_refused_before_anything_starts(
     assert main(argv) == 2
     assert said in capsys.readouterr().err
     assert not (repo / ".gates").exists()
+
+
+def _unprofiled_run(
+    service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool, memray: bool
+) -> RunResult:
+    """A run whose profiler could not take the profile (py-spy refused ptrace, say)."""
+    assert profile and memray
+    result = _fake_run(exit_code=0)(service, locust, out, profile=False, memray=False)
+    (out / "profile").mkdir()
+    (out / "profile" / "unavailable.txt").write_text("py-spy exited with 1 and wrote no profile\n")
+    return result
+
+
+def test_a_required_profile_that_could_not_be_taken_is_the_stages_error(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load_stage, "run_load", _unprofiled_run)
+    assert main(_argv("--profile=required", "--memray")) == 3
+    manifest = json.loads((repo / ".gates/load/manifest.json").read_text())
+    assert manifest["error"].startswith(
+        "profile-required: the service's profile could not be taken (py-spy exited with 1"
+    )
+    assert 'or set profile = "warn"' in manifest["error"]
+    assert "kept.json" in [entry["path"] for entry in manifest["reports"]]
+
+
+def test_a_profile_that_could_not_be_taken_is_only_noted_by_default(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load_stage, "run_load", _unprofiled_run)
+    assert main(_argv("--profile", "--memray")) == 0
+    manifest = json.loads((repo / ".gates/load/manifest.json").read_text())
+    assert manifest["error"] == ""
+    index = json.loads((repo / ".gates/load/kept.json").read_text())
+    assert (index["profile"], index["missing"]) == (
+        "warn",
+        ["py-spy exited with 1 and wrote no profile"],
+    )
