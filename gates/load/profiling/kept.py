@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Final
@@ -47,6 +48,7 @@ __all__ = [
 FORMAT: Final = "gates-load-kept"
 VERSION: Final = 1
 POLICIES: Final = ("off", "warn", "required")
+_SAFE_PATH: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")  # shown in the verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +106,13 @@ def read(blob: Blob) -> Kept:
     )
     for entry in files:
         parts = PurePosixPath(entry.path).parts
-        if not parts or entry.path.startswith("/") or ".." in parts or "\\" in entry.path:
-            raise _malformed(blob.path, f"{one_line(entry.path, 80)!r} is not inside the stage")
-    return Kept(profile, tuple(one_line(m, 300) for m in missing), files)
+        if not _SAFE_PATH.fullmatch(entry.path) or entry.path.startswith("/") or ".." in parts:
+            raise _malformed(blob.path, f"{one_line(entry.path, 80)!r} is not a file of the stage")
+    return Kept(
+        profile,
+        tuple(one_line(m, 300) for m in missing),
+        tuple(KeptFile(f.path, one_line(f.what, 80), f.sha256, f.size) for f in files),
+    )
 
 
 def _malformed(path: str, detail: str) -> EvidenceError:

@@ -196,6 +196,10 @@ def test_the_index_round_trips() -> None:
             "malformed-report",
         ),
         ({"files": [{"path": "x", "what": "w", "sha256": "s", "size": -1}]}, "malformed-report"),
+        (
+            {"files": [{"path": "a\x1b[2J", "what": "w", "sha256": "s", "size": 1}]},
+            "malformed-report",
+        ),
     ],
 )
 def test_a_corrupt_index_is_a_named_problem(change: dict[str, object], slug: str) -> None:
