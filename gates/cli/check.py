@@ -138,7 +138,7 @@ def _judge(args: argparse.Namespace, progress: _Progress) -> Verdict:
         evidence = pin_commit(evidence, args.commit)
     with _step("comparing the findings with the baseline and the change"):
         evidence = mark_evidence(policy, evidence, root=root, commit=args.commit)
-        notes = (*notes, *baseline_notes(evidence), *evidence_notes(evidence))
+        notes = (*notes, *baseline_notes(evidence), *evidence_notes(evidence, root=root))
     with _step("checking the policy's names against the evidence"):
         _check_names(policy, evidence, root)
     with _step("reading the base branch's history", policy.settings.history):

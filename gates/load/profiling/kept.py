@@ -124,15 +124,33 @@ def _malformed(path: str, detail: str) -> EvidenceError:
     )
 
 
-def evidence_notes(evidence: Evidence) -> tuple[str, ...]:
-    """The notes of every ``kept.json`` the evidence holds."""
+def evidence_notes(evidence: Evidence, *, root: Path) -> tuple[str, ...]:
+    """The notes of every ``kept.json`` the evidence holds (``root``: where its paths start)."""
     found: list[str] = []
     for stage in evidence.stages:
         for report in stage.reports:
             if isinstance(report.data.load, Kept):
                 folder = report.path.rsplit("/", 1)[0]
                 found += notes(report.data.load, folder=folder, stage=stage.name)
+                found += _changed(report.data.load, root / folder, shown=folder)
     return tuple(found)
+
+
+def _changed(kept: Kept, folder: Path, *, shown: str) -> list[str]:
+    """A warning per kept file that is not the one the stage hashed (changed or removed)."""
+    found = []
+    for entry in kept.files:
+        try:
+            with (folder / entry.path).open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            digest = ""
+        if digest != entry.sha256:
+            found.append(
+                f"warning: {shown}/{entry.path} is not the {entry.what} the stage kept"
+                " (changed or removed after the run): rerun the load stage"
+            )
+    return found
 
 
 def notes(kept: Kept, *, folder: str, stage: str) -> list[str]:

@@ -16,12 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from gates.catalog.metrics import Kind
 from gates.errors import EvidenceError, GatesError
 from gates.load.profiling import flame, kept, memray, pstats_file, speedscope
 from gates.load.profiling.kept import Kept, KeptFile
 from gates.load.run import profile
 from gates.load.run.artefacts import CHART_FILE, INDEX, keep
 from gates.load.scenario import read as read_plan
+from gates.model.reports import ReportData
+from gates.model.stage import Evidence, LoadedReport, ReportEntry, StageEvidence
 from tests.fuzz.targets import blob
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -242,3 +245,32 @@ def test_a_step_run_whose_latency_does_not_read_has_no_chart(tmp_path: Path) -> 
     (tmp_path / "run").mkdir()
     (tmp_path / "run" / "latency.json").write_text('{"format": ')
     assert keep(tmp_path, "run", policy="off", plan=plan, memory=None).files == ()
+
+
+def _evidence(found: Kept) -> Evidence:
+    entry = ReportEntry("kept.json", kept.FORMAT, "locust", "0" * 64, 1)
+    report = LoadedReport(
+        "load", ".gates/load/kept.json", entry, Kind.LOAD, ReportData(tool="locust", load=found)
+    )
+    return Evidence(".gates", (StageEvidence("load", None, (report,), ()),))
+
+
+def test_the_verdicts_notes_warn_of_a_kept_file_changed_after_the_run(tmp_path: Path) -> None:
+    folder = tmp_path / ".gates" / "load"
+    (folder / "run" / "profile").mkdir(parents=True)
+    (folder / "run" / "profile" / "top20.md").write_text("| table |\n")
+    entry = kept.kept_file(folder, "run/profile/top20.md", "top 20 functions")
+    found = Kept("warn", (), (entry, KeptFile("flame.html", "flame graph", "ab", 2)))
+    notes = kept.evidence_notes(_evidence(found), root=tmp_path)
+    assert notes == (
+        (
+            "load: the service's profile under load: top 20 functions:"
+            " .gates/load/run/profile/top20.md; flame graph: .gates/load/flame.html"
+        ),
+        (
+            "warning: .gates/load/flame.html is not the flame graph the stage kept (changed or"
+            " removed after the run): rerun the load stage"
+        ),
+    )
+    (folder / "run" / "profile" / "top20.md").write_text("| changed |\n")
+    assert len(kept.evidence_notes(_evidence(found), root=tmp_path)) == 3
