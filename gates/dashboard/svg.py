@@ -166,10 +166,15 @@ def steps(
         )
     for index, point in enumerate(points):
         if point.users == breaking:
+            # the label on the side of the line with room for it
+            left = x(index) > _LEFT + plot_w / 2
+            anchor = (
+                f'x="{x(index) - 4:.1f}" text-anchor="end"' if left else f'x="{x(index) + 4:.1f}"'
+            )
             parts.append(
                 f'<line x1="{x(index):.1f}" y1="{_TOP}" x2="{x(index):.1f}"'
                 f' y2="{_TOP + plot_h}" stroke="#d62728" stroke-width="2"/>'
-                f'<text x="{x(index) + 4:.1f}" y="{_TOP + 12}" fill="#d62728">breaks at'
+                f'<text {anchor} y="{_TOP + 12}" fill="#d62728">breaks at'
                 f" {point.users} users</text>"
             )
     return (
