@@ -173,7 +173,8 @@ def memray_summarise(folder: Path, python: str) -> None:
         except (OSError, subprocess.TimeoutExpired) as error:
             code = -1
             sink.write(f"{error}\n".encode())
-    capture.unlink()  # large, and memray.md and the stats hold what people read
+    for path in folder.glob(f"{_CAPTURE}*"):  # and its forked children's: large, read above
+        path.unlink()
     try:
         found = memray.read(read_blob(stats, display=stats.name))
     except (GatesError, OSError) as error:

@@ -146,9 +146,9 @@ def run_load(
     check_loopback(locust.host)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-"))
-    if memray:
-        service = replace(service, command=memray_command(service.command, work / "profile"))
     try:
+        if memray:
+            service = replace(service, command=memray_command(service.command, work / "profile"))
         with _terminate_as_exception(), _started(service, work) as server:
             if on_started:
                 on_started("service", server.pid)
