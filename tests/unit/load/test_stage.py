@@ -163,3 +163,20 @@ def test_a_profile_that_could_not_be_taken_is_only_noted_by_default(
         "warn",
         ["py-spy exited with 1 and wrote no profile"],
     )
+
+
+def test_gates_check_warns_of_the_profile_it_could_not_take(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(load_stage, "run_load", _unprofiled_run)
+    assert main(_argv("--profile", "--memray")) == 0
+    (repo / "gates.toml").write_text(
+        '[gate.p95]\nmetric = "load.p95_ms"\nstage = "load"\nmax = 5000\n', encoding="utf-8"
+    )
+    capsys.readouterr()
+    main(["check", "--format", "markdown"])
+    out = capsys.readouterr().out
+    assert (
+        "warning: load: the service's profile could not be taken: py-spy exited with 1 and"
+        " wrote no profile (a warning: it blocks nothing" in " ".join(out.split())
+    )
