@@ -206,6 +206,12 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         kinds=frozenset({Kind.FINDINGS}),
         pin="zizmor",
     ),
+    # memray, under which the load stage can run a Python service (`memray run`, then
+    # `memray stats --json`): 0 fine, 1 its error (a capture it cannot read). It writes no
+    # report gates judges: its summary is kept for people (gates.load.profiling.memray)
+    "memray": ToolSpec(
+        frozenset({0}), failures={1: "memray failed: a capture it cannot read"}, pin="memray"
+    ),
 }
 
 

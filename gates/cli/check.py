@@ -39,6 +39,7 @@ from gates.history.model import UNKNOWN, BaseHistory
 from gates.judge.crash import crash_verdict, fallback_text, with_crashes
 from gates.judge.evaluate import evaluate
 from gates.judge.evidence import load_evidence, pin_commit
+from gates.load.profiling.kept import evidence_notes
 from gates.model.stage import Crash, Evidence
 from gates.model.verdict import Verdict
 from gates.outputs import OutputFormat, RenderOptions, render
@@ -137,7 +138,7 @@ def _judge(args: argparse.Namespace, progress: _Progress) -> Verdict:
         evidence = pin_commit(evidence, args.commit)
     with _step("comparing the findings with the baseline and the change"):
         evidence = mark_evidence(policy, evidence, root=root, commit=args.commit)
-        notes = (*notes, *baseline_notes(evidence))
+        notes = (*notes, *baseline_notes(evidence), *evidence_notes(evidence, root=root))
     with _step("checking the policy's names against the evidence"):
         _check_names(policy, evidence, root)
     with _step("reading the base branch's history", policy.settings.history):

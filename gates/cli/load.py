@@ -65,8 +65,18 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
     load.add_argument("--step-rps-per-user", type=float, help="... behind this rate per user")
     load.add_argument(
         "--profile",
+        nargs="?",
+        const="warn",
+        default="off",
+        choices=("off", "warn", "required"),
+        help="sample the service with py-spy: run/profile/ (speedscope, pstats, flame graph,"
+        " top 20 functions); one that could not be taken is a warning, or with `required`"
+        " the stage's error (default: off; bare --profile: warn)",
+    )
+    load.add_argument(
+        "--memray",
         action="store_true",
-        help="sample the service with py-spy: run/profile/ (speedscope JSON, top 20 functions)",
+        help="with --profile: run the (Python) service under memray: its peak-memory summary",
     )
     load.add_argument("--stage", default="load", help="stage name (default: load)")
     load.add_argument("--reproduce", default="nox -s load", help="the command shown in verdicts")
@@ -103,6 +113,7 @@ def _load(args: argparse.Namespace) -> int:
         locust_args=tuple(args.tool_command),
         reproduce=args.reproduce,
         profile=args.profile,
+        memray=args.memray,
         argv=("gates", *args.command_line),
         unaffected=policy.settings.unaffected if policy else (),
     )

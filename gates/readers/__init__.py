@@ -33,6 +33,7 @@ from gates.readers.findings import (
 from gates.readers.interface import ReadContext, Reader
 from gates.readers.load import (
     gates_load_db,
+    gates_load_kept,
     gates_load_latency,
     gates_load_memory,
     gates_load_scenario,
@@ -72,6 +73,7 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (pytest_benchmark, Kind.BENCHMARKS),
     (gates_load_latency, Kind.LOAD),
     (gates_load_db, Kind.LOAD),
+    (gates_load_kept, Kind.LOAD),
     (gates_load_memory, Kind.LOAD),
     (gates_load_scenario, Kind.LOAD),
     (locust_json, Kind.LOAD),

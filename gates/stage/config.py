@@ -45,7 +45,17 @@ class LoadConfig:
     step_error_rate: float | None = None
     step_rps_per_user: float | None = None
     locust_args: Sequence[str] = ()
-    profile: bool = False  # py-spy samples the service: .gates/load/run/profile/
+    # "warn" or "required": py-spy samples the service (.gates/load/run/profile/); a profile
+    # that could not be taken is a warning, or the stage's error when required
+    profile: str = "off"
+    memray: bool = False  # with a profile: the service runs under memray (its peak memory)
+
+    def __post_init__(self) -> None:
+        if self.profile not in ("off", "warn", "required"):
+            raise ValueError(
+                f"LoadConfig(profile={self.profile!r}): profile is one of 'off', 'warn',"
+                " 'required' (True became 'warn')"
+            )
 
     def arguments(self) -> list[str]:
         """The ``gates load`` options of this scenario."""
@@ -69,7 +79,8 @@ class LoadConfig:
             f"--window={self.window_s:g}",
             *(f"{name}={value:g}" for name, value in optional.items() if value is not None),
             *(["--steps"] if self.steps else []),
-            *(["--profile"] if self.profile else []),
+            *([f"--profile={self.profile}"] if self.profile != "off" else []),
+            *(["--memray"] if self.memray else []),
         ]
 
 

@@ -96,6 +96,7 @@ _READER_SEEDS: Final[dict[str, tuple[str, ...]]] = {
     "gates-load-latency": ("locust/*/*.latency.json", "gates-load/*/*.latency.json"),
     "gates-load-memory": ("gates-load/*/*.memory.json",),
     "gates-load-db": ("gates-load/*/*.db.json",),
+    "gates-load-kept": ("gates-load/*/*.kept.json",),
     "gates-load-scenario": ("gates-load/*/*.scenario.json",),
     "locust-json": ("locust/*/*.locust.json", "gates-load/*/*.locust.json"),
     "locust-failures-csv": ("locust/*/*_failures.csv", "gates-load/*/*.locust_failures.csv"),

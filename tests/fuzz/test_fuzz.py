@@ -38,6 +38,10 @@ _NOT_REPORTS: Final = (
     "stderr.txt",
     "*.manifest.json",  # the load stage's manifests, kept to show what it recorded
     "*.speedscope.json",  # py-spy's profile: kept for people, no reader (tests/unit/load)
+    "make-*.sh",
+    "*.breaking-point.svg",  # the load stage's chart: kept for people, no reader
+    "*memray-stats.json",  # memray's summaries: kept for people, no reader (tests/unit/load)
+    "memray/*/stats.json",
     "summaries.txt",
     "version.txt",
     "*.reportlog.jsonl",

@@ -6,6 +6,7 @@ end-to-end tests (tests/e2e) run them for real through Nox.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import itertools
 import json
@@ -418,6 +419,20 @@ def test_load_runs_gates_load_with_the_scenario_and_the_project_installed(in_pro
     ((install, *_),) = session.installs
     assert install == "-c"  # the tools at their pins: Locust among them
     assert "locust" in session.installs[0]
+
+
+def test_a_required_profile_with_memray_installs_both_profilers(in_project: Path) -> None:
+    scenario = dataclasses.replace(SCENARIO, profile="required", memray=True)
+    session = drive(Pipeline(package="pkg", load=scenario).run_load, "load")
+    ((args, _),) = session.runs
+    assert "--profile=required" in args and "--memray" in args
+    assert {"py-spy", "memray"} <= set(session.installs[0])
+    assert "--profile" not in " ".join(SCENARIO.arguments())
+
+
+def test_a_profile_policy_gates_does_not_know_is_refused() -> None:
+    with pytest.raises(ValueError, match="profile is one of 'off', 'warn', 'required'"):
+        dataclasses.replace(SCENARIO, profile="always")
 
 
 def test_the_verdict_session_writes_terminal_json_and_markdown(in_project: Path) -> None:

@@ -35,7 +35,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.util import find_spec
 from pathlib import Path
 from types import FrameType
@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 from gates.load import memory_evidence
 from gates.load.memory import PROC, MemoryRecord, Sampler, tree_of
 from gates.load.run.dbprobe import ENV as DB_ENV
-from gates.load.run.profile import summarise
+from gates.load.run.profile import memray_command, memray_summarise, profiled
 
 __all__ = [
     "LoadRunError",
@@ -59,7 +59,6 @@ __all__ = [
 
 _GRACE_S: Final = 10.0  # SIGTERM, then this long, then SIGKILL
 _LOCUST_SLACK_S: Final = 90.0  # beyond --run-time: spawn, stop timeout, the final shards
-_PROFILE_WRITE_S: Final = 60.0  # py-spy writing its file after SIGINT
 RUN_ENV: Final = "GATES_LOAD_RUN"  # the mark the service's processes inherit (_sweep)
 
 
@@ -140,6 +139,7 @@ def run_load(
     memory_interval_s: float = 0.25,
     on_started: Callable[[str, int], None] | None = None,
     profile: bool = False,
+    memray: bool = False,
 ) -> RunResult:
     """Run the service under Locust's load and keep the evidence in ``out`` (replaced)."""
     check_loopback(service.ready_url)
@@ -147,6 +147,8 @@ def run_load(
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-"))
     try:
+        if memray:
+            service = replace(service, command=memray_command(service.command, work / "profile"))
         with _terminate_as_exception(), _started(service, work) as server:
             if on_started:
                 on_started("service", server.pid)
@@ -154,11 +156,13 @@ def run_load(
             sampler = Sampler(server.pid, memory_interval_s)
             sampler.start()
             try:
-                with _profiled(server.pid, work / "profile", enabled=profile):
+                with profiled(server.pid, work / "profile", enabled=profile):
                     code, locust_pid = _run_locust(locust, work, python, on_started)
             finally:
                 memory = sampler.stop()
             memory_evidence.write(work / "memory.json", memory)
+        if memray:
+            memray_summarise(work / "profile", python)
         if out.exists():
             shutil.rmtree(out)
         work.replace(out)
@@ -166,36 +170,6 @@ def run_load(
         shutil.rmtree(work, ignore_errors=True)
         raise
     return RunResult(out, code, server.pid, locust_pid, memory)
-
-
-@contextlib.contextmanager
-def _profiled(pid: int, folder: Path, *, enabled: bool) -> Iterator[None]:
-    """py-spy samples the service's tree while the block runs; a profile it could not take
-    is a note in ``folder/unavailable.txt``, never the run's failure."""
-    if not enabled:
-        yield
-        return
-    folder.mkdir()
-    spy = shutil.which("py-spy")
-    if spy is None:
-        (folder / "unavailable.txt").write_text("py-spy is not installed\n", encoding="utf-8")
-        yield
-        return
-    output = folder / "profile.speedscope.json"
-    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "100"]
-    command += ["--format", "speedscope", "--output", str(output), "--nonblocking"]
-    with (folder / "py-spy.log").open("wb") as sink:
-        spying = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink)
-        try:
-            yield
-        finally:
-            spying.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
-            try:
-                spying.wait(timeout=_PROFILE_WRITE_S)
-            except subprocess.TimeoutExpired:
-                spying.kill()
-                spying.wait()
-    summarise(folder, output, spying.returncode)
 
 
 @contextlib.contextmanager

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Final
 
 from gates.load import scenario
+from gates.load.profiling.kept import FORMAT
+from gates.load.run import artefacts
 from gates.load.run.service import LoadRunError, LocustSpec, ServiceSpec, run_load
 from gates.load.scenario import Plan
 from gates.model.stage import Manifest
@@ -52,7 +54,8 @@ class LoadRequest:
     window_s: float = 5.0
     locust_args: Sequence[str] = ()
     reproduce: str = "nox -s load"
-    profile: bool = False  # py-spy samples the service: profile/ kept for people
+    profile: str = "off"  # "warn" or "required": py-spy samples the service, run/profile/
+    memray: bool = False  # with a profile: the service runs under memray
     argv: Sequence[str] = ()
     unaffected: Sequence[str] = ()
 
@@ -83,7 +86,13 @@ def run_stage(request: LoadRequest, *, log: Callable[[str], None]) -> Manifest:
         f" {plan.warmup_s:g} s, against {request.host}"
     )
     try:
-        result = run_load(request.service, spec, recorder.folder / RUN, profile=request.profile)
+        result = run_load(
+            request.service,
+            spec,
+            recorder.folder / RUN,
+            profile=request.profile != "off",
+            memray=request.memray and request.profile != "off",
+        )
     except LoadRunError as error:
         recorder.tool(TOOL, version=_version(), argv=request.argv, exit_code=2)
         recorder.report("scenario.json", format=scenario.FORMAT, tool=TOOL)
@@ -94,7 +103,22 @@ def run_stage(request: LoadRequest, *, log: Callable[[str], None]) -> Manifest:
         if (result.out / name).is_file():
             recorder.report(f"{RUN}/{name}", format=format_id, tool=TOOL)
     log(f"Locust exited with {result.locust_exit} (recorded; the verdict is `gates check`'s)")
+    kept = artefacts.keep(
+        recorder.folder, RUN, policy=request.profile, plan=plan, memory=result.memory
+    )
+    recorder.report(artefacts.INDEX, format=FORMAT, tool=TOOL)
+    if kept.missing and request.profile == "required":
+        return recorder.finish(error=_profile_required(kept.missing))
     return recorder.finish()
+
+
+def _profile_required(missing: Sequence[str]) -> str:
+    return (
+        f"profile-required: the service's profile could not be taken ({'; '.join(missing)}),"
+        ' and the pipeline requires it (profile = "required"): see run/profile/, allow ptrace'
+        " for py-spy (or run the stage as the service's user) and rerun it, or set"
+        ' profile = "warn"'
+    )
 
 
 def _version() -> str:

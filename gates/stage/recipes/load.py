@@ -20,7 +20,13 @@ class LoadRecipe(StageSteps):
         runs Locust and stops both, whatever happens.
         """
         assert self.load is not None  # registered only when set  # noqa: S101
-        tools = ["locust", "hdrhistogram", *(["py-spy"] if self.load.profile else [])]
+        profiling = self.load.profile != "off"
+        tools = [
+            "locust",
+            "hdrhistogram",
+            *(["py-spy"] if profiling else []),
+            *(["memray"] if profiling and self.load.memray else []),
+        ]
         self._install(session, tools=tools, project=True)
         session.run(
             "gates",

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -127,14 +128,22 @@ def test_a_service_that_never_becomes_ready_is_named_and_stopped(tmp_path: Path)
 
 def test_a_profiled_run_keeps_the_services_profile_or_says_why_not(tmp_path: Path) -> None:
     port = _free_port()
-    result = run_load(_service(port), _locust(port, run_time_s=6), tmp_path / "load", profile=True)
+    result = run_load(
+        _service(port), _locust(port, run_time_s=6), tmp_path / "load", profile=True, memray=True
+    )
     profile = result.out / "profile"
     if shutil.which("py-spy"):
         table = (profile / "top20.md").read_text()
-        assert (profile / "profile.speedscope.json").is_file()
+        for name in ("profile.speedscope.json", "profile.pstats", "flame.html"):
+            assert (profile / name).is_file(), name
         assert table.count("\n| `") >= 1, table  # at least one function of the service
     else:
         assert "not installed" in (profile / "unavailable.txt").read_text()
+    if find_spec("memray") is not None:
+        assert (profile / "memray.md").read_text().startswith("Peak memory of the service")
+        assert not (profile / "memray.bin").exists()
+    else:
+        assert (profile / "memray-unavailable.txt").is_file()
     assert (result.out / "latency.json").is_file()  # profiling never costs the run
 
 

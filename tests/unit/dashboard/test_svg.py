@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gates.dashboard.svg import HEIGHT, WIDTH, bars, trend
+from gates.dashboard.svg import HEIGHT, WIDTH, StepPoint, bars, steps, trend
 
 
 def _points(svg: str) -> list[tuple[float, float]]:
@@ -69,3 +69,26 @@ def test_bars_are_proportional_and_escaped() -> None:
     assert widths[2] == 0
     assert "<low>" not in svg
     assert bars([], label="none") is None
+
+
+# ---------------------------------------------------------------- the step-load chart
+
+
+def test_the_step_chart_marks_the_breaking_step_and_the_bound() -> None:
+    points = [StepPoint(2, 20.0, 40.0), StepPoint(4, 35.0, 80.0), StepPoint(8, 90.0, 85.0)]
+    svg = steps(points, breaking=8, p95_bound=60.0, label="a <label>")
+    assert svg is not None and svg.startswith('<svg class="steps"')
+    assert "breaks at 8 users" in svg and "p95 bound 60 ms" in svg
+    assert "a &lt;label&gt;" in svg and "<label>" not in svg
+    assert [f">{p.users}<" for p in points if f">{p.users}<" in svg] == [">2<", ">4<", ">8<"]
+    for x, y in _points(svg):
+        assert 0 <= x <= 480 and 0 <= y <= 220
+
+
+def test_a_step_without_a_p95_breaks_the_line_and_nothing_breaks_without_a_mark() -> None:
+    points = [StepPoint(1, 10.0, 5.0), StepPoint(2, None, 9.0), StepPoint(4, 30.0, 12.0)]
+    svg = steps(points, breaking=None, p95_bound=None, label="x")
+    assert svg is not None
+    assert svg.count('fill="#ff7f0e"/>') == 2  # two lone dots: no line drawn through the gap
+    assert "breaks at" not in svg and "p95 bound" not in svg
+    assert steps([], breaking=None, p95_bound=None, label="x") is None

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from gates.load.memory_evidence import read as read_memory
-from gates.load.run import service
+from gates.load.run import profile, service
 from gates.load.run.service import (
     LoadRunError,
     LocustSpec,
@@ -380,11 +380,11 @@ def test_without_py_spy_the_profile_is_a_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(shutil, "which", lambda _name: None)
-    with service._profiled(os.getpid(), tmp_path / "profile", enabled=True):
+    with profile.profiled(os.getpid(), tmp_path / "profile", enabled=True):
         pass
     note = (tmp_path / "profile" / "unavailable.txt").read_text(encoding="utf-8")
     assert note == "py-spy is not installed\n"
-    with service._profiled(os.getpid(), tmp_path / "off", enabled=False):
+    with profile.profiled(os.getpid(), tmp_path / "off", enabled=False):
         pass
     assert not (tmp_path / "off").exists()
 
@@ -428,9 +428,9 @@ def test_a_profiler_that_writes_nothing_leaves_a_note(
     monkeypatch.setenv("FAKE_SPY", mode)
     monkeypatch.setenv("FAKE_SPY_READY", str(ready))
     monkeypatch.setattr(shutil, "which", lambda _name: str(spy))
-    monkeypatch.setattr(service, "_PROFILE_WRITE_S", 0.5)
+    monkeypatch.setattr(profile, "_PROFILE_WRITE_S", 0.5)
     folder = tmp_path / "profile"
-    with service._profiled(4242, folder, enabled=True):
+    with profile.profiled(4242, folder, enabled=True):
         guard = time.monotonic() + 20  # a hang guard: the stand-in is up before it is stopped
         while not ready.exists() and time.monotonic() < guard:
             time.sleep(0.05)

@@ -34,8 +34,10 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _fake_run(exit_code: int = 1) -> Callable[..., RunResult]:
-    def run(service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool) -> RunResult:
-        assert not profile
+    def run(
+        service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool, memray: bool
+    ) -> RunResult:
+        assert not profile and not memray
         out.mkdir(parents=True)
         for name in ("latency.json", "memory.json", "locust.json", "locust_failures.csv"):
             shutil.copy(ASSETS / f"steady.{name}", out / name)
@@ -82,6 +84,7 @@ def test_the_stage_records_each_report_and_locusts_exit_code(
         "run/memory.json": "gates-load-memory",
         "run/locust.json": "locust-json",
         "run/locust_failures.csv": "locust-failures-csv",
+        "kept.json": "gates-load-kept",  # no profile, no steps: an index of nothing
     }
     (tool,) = manifest["tools"]
     assert tool["name"] == "locust" and tool["exit_code"] == 1  # recorded, never the verdict
@@ -93,7 +96,9 @@ def test_the_stage_records_each_report_and_locusts_exit_code(
 def test_a_run_that_could_not_start_is_the_stages_error(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def never(service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool) -> RunResult:
+    def never(
+        service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool, memray: bool
+    ) -> RunResult:
         raise LoadRunError("the service never became ready: http://127.0.0.1:8000/ready")
 
     monkeypatch.setattr(load_stage, "run_load", never)
@@ -120,3 +125,58 @@ def test_a_scenario_no_run_could_keep_is_refused_before_anything_starts(
     assert main(argv) == 2
     assert said in capsys.readouterr().err
     assert not (repo / ".gates").exists()
+
+
+def _unprofiled_run(
+    service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool, memray: bool
+) -> RunResult:
+    """A run whose profiler could not take the profile (py-spy refused ptrace, say)."""
+    assert profile and memray
+    result = _fake_run(exit_code=0)(service, locust, out, profile=False, memray=False)
+    (out / "profile").mkdir()
+    (out / "profile" / "unavailable.txt").write_text("py-spy exited with 1 and wrote no profile\n")
+    return result
+
+
+def test_a_required_profile_that_could_not_be_taken_is_the_stages_error(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load_stage, "run_load", _unprofiled_run)
+    assert main(_argv("--profile=required", "--memray")) == 3
+    manifest = json.loads((repo / ".gates/load/manifest.json").read_text())
+    assert manifest["error"].startswith(
+        "profile-required: the service's profile could not be taken (py-spy exited with 1"
+    )
+    assert 'or set profile = "warn"' in manifest["error"]
+    assert "kept.json" in [entry["path"] for entry in manifest["reports"]]
+
+
+def test_a_profile_that_could_not_be_taken_is_only_noted_by_default(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load_stage, "run_load", _unprofiled_run)
+    assert main(_argv("--profile", "--memray")) == 0
+    manifest = json.loads((repo / ".gates/load/manifest.json").read_text())
+    assert manifest["error"] == ""
+    index = json.loads((repo / ".gates/load/kept.json").read_text())
+    assert (index["profile"], index["missing"]) == (
+        "warn",
+        ["py-spy exited with 1 and wrote no profile"],
+    )
+
+
+def test_gates_check_warns_of_the_profile_it_could_not_take(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(load_stage, "run_load", _unprofiled_run)
+    assert main(_argv("--profile", "--memray")) == 0
+    (repo / "gates.toml").write_text(
+        '[gate.p95]\nmetric = "load.p95_ms"\nstage = "load"\nmax = 5000\n', encoding="utf-8"
+    )
+    capsys.readouterr()
+    main(["check", "--format", "markdown"])
+    out = capsys.readouterr().out
+    assert (
+        "warning: load: the service's profile could not be taken: py-spy exited with 1 and"
+        " wrote no profile (a warning: it blocks nothing" in " ".join(out.split())
+    )
