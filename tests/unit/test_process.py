@@ -56,8 +56,9 @@ def _imports(module: Path) -> set[str]:
 
 
 # Programs gates starts and keeps running while it works, not runs to their end: the load
-# stage's service and Locust, each started in its own process group and stopped with it.
-LONG_LIVED = {"load/run/service.py"}
+# stage's service and Locust, each started in its own process group and stopped with it, and
+# py-spy sampling the service for as long as the load runs (stopped with SIGINT to write).
+LONG_LIVED = {"load/run/service.py", "load/run/profile.py"}
 
 
 def test_only_the_process_module_starts_programs() -> None:

@@ -23,6 +23,7 @@ from typing import Final
 from gates.errors import GatesError
 from gates.load.profiling import flame, memray, pstats_file, speedscope
 from gates.load.profiling.speedscope import Profile
+from gates.system import process
 from gates.system.atomic import atomic_write
 from gates.untrusted.safeio import Blob, read_blob
 from gates.untrusted.safetext import one_line
@@ -160,19 +161,10 @@ def memray_summarise(folder: Path, python: str) -> None:
         return
     stats = folder / "memray-stats.json"
     command = memray.stats_command(python, str(capture), str(stats))
-    with (folder / "memray.log").open("wb") as sink:
-        try:
-            code = subprocess.run(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=sink,
-                timeout=_STATS_S,
-                check=False,
-            ).returncode
-        except (OSError, subprocess.TimeoutExpired) as error:
-            code = -1
-            sink.write(f"{error}\n".encode())
+    done = process.run(command, timeout=_STATS_S, stdin=b"")
+    why = f"{done.explain()}\n".encode() if done.why else b""
+    (folder / "memray.log").write_bytes(done.stdout + done.stderr + why)
+    code = done.code
     for path in folder.glob(f"{_CAPTURE}*"):  # and its forked children's: large, read above
         path.unlink()
     try:
