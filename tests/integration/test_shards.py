@@ -51,6 +51,8 @@ TESTS = {
     ),
 }
 
+SHARDS = ".gates/.shards"  # where the recipe's shards write (gates.stage.shards.request)
+
 POLICY = """\
 [gates]
 base = "main"
@@ -97,17 +99,25 @@ def project(
     return Gates(root, capsys)
 
 
-def _tests(gates: Gates, stage: str, arguments: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def _tests(
+    gates: Gates,
+    stage: str,
+    arguments: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    reports: str = ".gates",
+) -> None:
     """The recipe's test step, and coverage.py's JSON report of its data."""
-    monkeypatch.setenv("COVERAGE_FILE", str(gates.root / ".gates" / stage / ".coverage"))
+    monkeypatch.setenv("COVERAGE_FILE", str(gates.root / reports / stage / ".coverage"))
     pytest_ = ["-m", "pytest", *arguments, "--junitxml={stage_dir}/junit.xml"]
     run = [PY, "-m", "coverage", "run", "--source", "pkg", *pytest_, "-o", "junit_family=xunit2"]
     json_ = [PY, "-m", "coverage", "json", "-o", "{stage_dir}/coverage.json"]
+    where = ("--reports", reports)
     codes = gates.stage(
         stage,
         [
-            step("--tool", "pytest", "--report", "junit-xml=junit.xml", command=run),
+            step(*where, "--tool", "pytest", "--report", "junit-xml=junit.xml", command=run),
             step(
+                *where,
                 "--append",
                 "--tool",
                 "coverage",
@@ -157,7 +167,9 @@ def test_two_shards_combined_judge_as_one_job(
     plan = read_plan(plan_file, display="plan")
     assert plan.by == "files" and sorted(len(part) for part in plan.shards) == [2, 3]
     for index in (1, 2):
-        _tests(project, f"unit-shard-{index}-of-2", list(plan.arguments(index)), monkeypatch)
+        _tests(
+            project, f"unit-shard-{index}-of-2", list(plan.arguments(index)), monkeypatch, SHARDS
+        )
         recorded = project(
             "shard",
             "record",
@@ -203,7 +215,7 @@ def test_a_missing_shard_blocks_gates_check(
     )
     assert planned.code == 0, planned.err
     plan = read_plan(plan_file, display="plan")
-    _tests(project, "unit-shard-1-of-2", list(plan.arguments(1)), monkeypatch)
+    _tests(project, "unit-shard-1-of-2", list(plan.arguments(1)), monkeypatch, SHARDS)
     recorded = project(
         "shard",
         "record",

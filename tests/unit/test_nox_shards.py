@@ -66,11 +66,14 @@ def test_one_shard_runs_its_part_of_the_plan_as_a_stage_of_its_own(
     assert plan[plan.index("--") + 1 :] == ("tests", "-m", "not slow")  # what the stage would run
     steps = session.gates_runs()
     assert {step[2] for step in steps} == {"unit-shard-2-of-2"}
+    assert {step[step.index("--reports") + 1] for step in steps} == {".gates/.shards"}
     pytest_ = steps[0][steps[0].index("--") + 1 :]
     assert pytest_[pytest_.index("pytest") + 1] == "tests/test_b.py"  # shard 2: the second file
     assert "tests" not in pytest_ and "tests/test_a.py" not in pytest_
     envs = [kwargs["env"] for args, kwargs in session.runs if args[:2] == ("gates", "run")]
-    assert all(env == {"COVERAGE_FILE": ".gates/unit-shard-2-of-2/.coverage"} for env in envs)
+    assert all(
+        env == {"COVERAGE_FILE": ".gates/.shards/unit-shard-2-of-2/.coverage"} for env in envs
+    )
     assert record[:3] == ("gates", "shard", "record")
     assert record[record.index("--shard") + 1] == "2/2"
     assert record[record.index("--plan") + 1] == plan[plan.index("--output") + 1]

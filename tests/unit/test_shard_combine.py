@@ -49,7 +49,9 @@ def _junit(tests: Sequence[str]) -> str:
 
 def _shard(root: Path, plan: Plan, index: int, *, tests: Sequence[str] | None = None) -> Path:
     """Shard ``index`` of ``plan`` as the recipe leaves it: manifest, JUnit, data, shard.json."""
-    recorder = StageRecorder.begin(shard_stage("unit", index, plan.total), root=root)
+    recorder = StageRecorder.begin(
+        shard_stage("unit", index, plan.total), root=root, reports_dir=".gates/.shards"
+    )
     (recorder.folder / "junit.xml").write_text(
         _junit(plan.shards[index - 1] if tests is None else tests)
     )
@@ -93,7 +95,7 @@ def test_a_missing_shard_blocks_by_name(root: Path) -> None:
     _shard(root, plan, 3)
     error = _blocked(root)
     assert error.slug == "shard-missing"
-    assert error.path == ".gates/unit-shard-2-of-3" and "shard 2 of 3" in error.message
+    assert error.path == ".gates/.shards/unit-shard-2-of-3" and "shard 2 of 3" in error.message
     assert "GATES_SHARD=2/3 nox -s unit" in error.hint
 
 
@@ -102,7 +104,10 @@ def test_a_shard_that_did_not_finish_blocks(root: Path) -> None:
     _shard(root, plan, 1)
     (_shard(root, plan, 2) / "shard.json").unlink()
     error = _blocked(root)
-    assert error.slug == "shard-missing" and error.path == ".gates/unit-shard-2-of-2/shard.json"
+    assert (
+        error.slug == "shard-missing"
+        and error.path == ".gates/.shards/unit-shard-2-of-2/shard.json"
+    )
 
 
 def test_shards_planned_with_another_n_block(root: Path) -> None:
@@ -111,7 +116,7 @@ def test_shards_planned_with_another_n_block(root: Path) -> None:
     _shard(root, _plan(3), 1)  # a stale folder of an earlier run with 3 shards
     error = _blocked(root)
     assert error.slug == "shard-mismatch" and "different numbers of shards" in error.message
-    assert ".gates/unit-shard-1-of-3" in error.message
+    assert ".gates/.shards/unit-shard-1-of-3" in error.message
 
 
 def test_shards_of_another_n_than_expected_block(root: Path) -> None:
@@ -126,14 +131,14 @@ def test_a_shard_of_another_plan_blocks(root: Path) -> None:
     _shard(root, _plan(2, [*TESTS, "tests/test_d.py::test_1"]), 2)  # collected more tests
     error = _blocked(root)
     assert error.slug == "shard-mismatch" and "another plan" in error.message
-    assert error.path == ".gates/unit-shard-2-of-2/shard.json"
+    assert error.path == ".gates/.shards/unit-shard-2-of-2/shard.json"
 
 
 def test_a_duplicated_shard_blocks(root: Path) -> None:
     plan = _plan(2)
     first = _shard(root, plan, 1)
     _shard(root, plan, 2)
-    second = root / ".gates" / "unit-shard-2-of-2"
+    second = root / ".gates" / ".shards" / "unit-shard-2-of-2"
     shutil.rmtree(second)
     shutil.copytree(first, second)  # shard 1's artifact, uploaded twice
     error = _blocked(root)
@@ -156,13 +161,18 @@ def test_a_shard_edited_after_it_ran_blocks(root: Path) -> None:
     folder = _shard(root, plan, 2)
     (folder / ".coverage").write_bytes(b"other data")
     error = _blocked(root)
-    assert error.slug == "shard-mismatch" and error.path == ".gates/unit-shard-2-of-2/.coverage"
+    assert (
+        error.slug == "shard-mismatch"
+        and error.path == ".gates/.shards/unit-shard-2-of-2/.coverage"
+    )
 
 
 def test_a_failed_shard_blocks(root: Path) -> None:
     plan = _plan(2)
     _shard(root, plan, 1)
-    recorder = StageRecorder.begin(shard_stage("unit", 2, 2), root=root)
+    recorder = StageRecorder.begin(
+        shard_stage("unit", 2, 2), root=root, reports_dir=".gates/.shards"
+    )
     (recorder.folder / ".coverage").write_bytes(b"")
     recorder.finish(error="pytest exited 3 (pytest's internal error)")
     write_record(root, ".gates", plan, 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from gates.stage.shards.request import (
     SHARDED,
     parse_request,
     planned_arguments,
+    shard_reports,
     shard_stage,
 )
 from gates.stage.steps import StageSteps
@@ -141,7 +143,9 @@ class TestRecipes(StageSteps):
             *self.pytest_args,
         )
         arguments = planned_arguments(plan, request.index)
-        self._tests(session, shard_stage(stage, request.index, request.total), arguments)
+        # the shard is a stage of its own, in the hidden folder `gates check` never judges
+        shard_steps = dataclasses.replace(self, reports=shard_reports(self.reports))
+        shard_steps._tests(session, shard_stage(stage, request.index, request.total), arguments)
         session.run(
             *shard, "record", *where, "--shard", f"{request.index}/{total}", "--plan", str(plan)
         )

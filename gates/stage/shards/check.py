@@ -18,7 +18,7 @@ from gates.model.stage import Manifest
 from gates.stage.manifest import load_manifest
 from gates.stage.recorder import stage_folder
 from gates.stage.shards.record import ShardRecord, read_record
-from gates.stage.shards.request import shard_stage
+from gates.stage.shards.request import shard_reports, shard_stage
 from gates.system.git import tree_state
 
 __all__ = ["Shard", "check_shards"]
@@ -80,6 +80,7 @@ def check_shards(
     root: Path, reports: str, stage: str, *, expected: int | None = None
 ) -> list[Shard]:
     """Every shard of ``stage``, each checked; raises :class:`EvidenceError` on the first wrong one."""
+    reports = shard_reports(reports)  # where the shards are, and what their state left out
     found = _found(root, reports, stage)
     if not found:
         raise EvidenceError(

@@ -1,7 +1,7 @@
 """Which shard of which plan a shard's folder holds (``gates shard record``).
 
 Shard K of N of a stage runs as the stage ``<stage>-shard-K-of-N`` (its own
-folder and manifest, under the same reports folder). Once it has run, its
+folder and manifest, in the hidden ``.shards`` folder of the reports folder). Once it has run, its
 ``shard.json`` names the stage, K, N, the whole plan (and so its digest), and the
 sha256 of the shard's manifest and coverage data: a shard folder copied from
 another run, renamed, or edited afterwards no longer matches.
@@ -19,7 +19,7 @@ from gates.errors import EvidenceError
 from gates.stage.manifest import MANIFEST_NAME
 from gates.stage.recorder import stage_folder
 from gates.stage.shards.plan import Plan, plan_of
-from gates.stage.shards.request import shard_stage
+from gates.stage.shards.request import shard_reports, shard_stage
 from gates.system.atomic import atomic_write
 from gates.untrusted.safeio import parse_json, read_blob
 
@@ -55,13 +55,14 @@ def _sha256(path: Path) -> str:
 
 def write_record(root: Path, reports: str, plan: Plan, index: int) -> Path:
     """Write shard ``index`` of ``plan``'s ``shard.json``, once the shard's stage has run."""
-    folder = stage_folder(root, reports, shard_stage(plan.stage, index, plan.total))
+    shards = shard_reports(reports)
+    folder = stage_folder(root, shards, shard_stage(plan.stage, index, plan.total))
     for name in (MANIFEST_NAME, DATA_NAME):
         if not (folder / name).is_file():
             raise EvidenceError(
                 f"the shard wrote no {name}",
                 slug="shard-missing",
-                path=f"{reports}/{folder.name}/{name}",
+                path=f"{shards}/{folder.name}/{name}",
                 hint=f"run `GATES_SHARD={index}/{plan.total} nox -s {plan.stage}` again",
             )
     record = {

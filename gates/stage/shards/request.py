@@ -23,6 +23,7 @@ __all__ = [
     "arguments",
     "parse_request",
     "planned_arguments",
+    "shard_reports",
     "shard_stage",
 ]
 
@@ -56,6 +57,12 @@ def parse_request(text: str) -> Request:
             hint=f"e.g. {SHARD_ENV}=2/4 runs the second of four shards",
         )
     return Request(int(found[1]), int(found[2]))
+
+
+def shard_reports(reports: str) -> str:
+    """The reports folder the shards write into: hidden in ``reports``, so that ``gates
+    check`` (which skips hidden folders) judges the combined stage, never a shard."""
+    return f"{reports}/.shards"
 
 
 def shard_stage(stage: str, index: int, total: int) -> str:
