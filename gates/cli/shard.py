@@ -62,7 +62,7 @@ def _plan(args: argparse.Namespace) -> int:
 
     root, reports = options.root_folder(args.root), args.reports or ".gates"
     tests = collect(args.tool_command, cwd=root)
-    durations = recorded_durations(root / reports / args.stage / "junit.xml", tests)
+    durations = recorded_durations(root / reports / args.stage, tests)
     plan = make_plan(args.stage, tests, total=args.shards, durations=durations)
     output = args.output or root / reports / f"{args.stage}.plan.json"
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -47,17 +47,30 @@ def _junit(tests: Sequence[str]) -> str:
     return f'<testsuites><testsuite name="pytest" tests="{len(tests)}">{cases}</testsuite></testsuites>'
 
 
-def _shard(root: Path, plan: Plan, index: int, *, tests: Sequence[str] | None = None) -> Path:
-    """Shard ``index`` of ``plan`` as the recipe leaves it: manifest, JUnit, data, shard.json."""
+def _shard(
+    root: Path,
+    plan: Plan,
+    index: int,
+    *,
+    tests: Sequence[str] | None = None,
+    reportlog: bool = False,
+) -> Path:
+    """Shard ``index`` of ``plan`` as the recipe leaves it: manifest, JUnit (or a
+    report-log), data, shard.json."""
     recorder = StageRecorder.begin(
         shard_stage("unit", index, plan.total), root=root, reports_dir=".gates/.shards"
     )
-    (recorder.folder / "junit.xml").write_text(
-        _junit(plan.shards[index - 1] if tests is None else tests)
-    )
     (recorder.folder / ".coverage").write_bytes(b"data of shard %d" % index)
-    recorder.tool("pytest", version="9.2.0", argv=["pytest"], exit_code=0)
-    recorder.report("junit.xml", format="junit-xml", tool="pytest")
+    tool = "pytest-reportlog" if reportlog else "pytest"
+    recorder.tool(tool, version="9.2.0", argv=["pytest"], exit_code=0)
+    if reportlog:
+        (recorder.folder / "reportlog.jsonl").write_text('{"$report_type": "SessionStart"}\n')
+        recorder.report("reportlog.jsonl", format="pytest-reportlog", tool="pytest-reportlog")
+    else:
+        (recorder.folder / "junit.xml").write_text(
+            _junit(plan.shards[index - 1] if tests is None else tests)
+        )
+        recorder.report("junit.xml", format="junit-xml", tool="pytest")
     recorder.finish()
     write_record(root, ".gates", plan, index)
     return recorder.folder
@@ -80,6 +93,7 @@ def test_shards_that_belong_together_pass_the_checks(root: Path) -> None:
     shards = check_shards(root, ".gates", "unit", expected=2)
     assert [s.record.index for s in shards] == [1, 2]
     junit, tool = merge_junit(shards)
+    assert junit is not None
     assert tool == "pytest" and junit.count(b"<testcase") == 3 and junit.count(b"<testsuite ") == 2
 
 
@@ -209,3 +223,31 @@ def test_a_shard_record_names_its_plan_and_hashes(root: Path) -> None:
     assert (record["stage"], record["index"], record["total"]) == ("unit", 2, 2)
     assert record["plan"] == plan.as_json()
     assert len(record["manifest_sha256"]) == len(record["data_sha256"]) == 64
+
+
+def test_every_shards_report_log_becomes_one_of_the_stages(root: Path) -> None:
+    plan = _plan(2)
+    for index in (1, 2):
+        _shard(root, plan, index, reportlog=True)
+    assert merge_junit(check_shards(root, ".gates", "unit")) == (None, "")
+    manifest = combine(root, ".gates", "unit")  # the made-up coverage data fails coverage.py
+    logs = [(e.path, e.tool) for e in manifest.reports if e.format == "pytest-reportlog"]
+    assert logs == [
+        ("shard-1-reportlog.jsonl", "pytest-reportlog"),
+        ("shard-2-reportlog.jsonl", "pytest-reportlog"),
+    ]
+    assert "coverage" in manifest.error  # and says so: the stage blocks, never passes
+    assert not (root / ".gates" / "unit" / "junit.xml").exists()
+
+
+def test_a_shard_with_no_test_results_blocks(root: Path) -> None:
+    plan = _plan(2)
+    _shard(root, plan, 1)
+    folder = _shard(root, plan, 2)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["reports"] = []
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    write_record(root, ".gates", plan, 2)  # recorded after the edit: only the report is gone
+    with pytest.raises(EvidenceError) as raised:
+        merge_junit(check_shards(root, ".gates", "unit"))
+    assert raised.value.slug == "shard-missing" and "no test results" in raised.value.message

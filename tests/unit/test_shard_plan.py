@@ -78,16 +78,32 @@ def test_durations_come_from_the_stages_junit_report(tmp_path: Path) -> None:
         '<testcase classname="tests.test_a" name="test_gone" time="9"/>'
         "</testsuite></testsuites>"
     )
-    assert recorded_durations(junit, TESTS) == {TESTS[0]: 2.5, TESTS[4]: 0.5}
+    assert recorded_durations(tmp_path, TESTS) == {TESTS[0]: 2.5, TESTS[4]: 0.5}
     assert junit_key(TESTS[5]) == ("tests.sub.test_c", "test_1")
 
 
 @pytest.mark.parametrize("text", ["", "<testsuites>", '<!DOCTYPE x [<!ENTITY a "b">]><x/>'])
 def test_an_unreadable_report_gives_no_durations(tmp_path: Path, text: str) -> None:
-    junit = tmp_path / "junit.xml"
-    junit.write_text(text)
-    assert recorded_durations(junit, TESTS) == {}
-    assert recorded_durations(tmp_path / "absent.xml", TESTS) == {}
+    (tmp_path / "junit.xml").write_text(text)
+    assert recorded_durations(tmp_path, TESTS) == {}
+    assert recorded_durations(tmp_path / "absent", TESTS) == {}
+
+
+def test_a_report_log_is_preferred_and_its_phases_summed(tmp_path: Path) -> None:
+    (tmp_path / "junit.xml").write_text(
+        '<testsuite><testcase classname="tests.test_a" name="test_1" time="9"/></testsuite>'
+    )
+    phases = [("setup", 0.25), ("call", 1.5), ("teardown", 0.25)]
+    lines: list[dict[str, object]] = [{"$report_type": "SessionStart"}]
+    lines += [
+        {"$report_type": "TestReport", "nodeid": TESTS[0], "when": w, "duration": d}
+        for w, d in phases
+    ]
+    lines += [{"$report_type": "TestReport", "nodeid": TESTS[1], "when": "call", "duration": "x"}]
+    (tmp_path / "reportlog.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert recorded_durations(tmp_path, TESTS) == {TESTS[0]: 2.0}
+    (tmp_path / "reportlog.jsonl").write_text('{"$report_type": NaN}\n')
+    assert recorded_durations(tmp_path, TESTS) == {}  # unreadable: no durations, never junit's
 
 
 def test_a_plan_reads_back_as_written(tmp_path: Path) -> None:

@@ -17,17 +17,18 @@ from typing import Final
 from xml.etree.ElementTree import Element, tostring
 
 from gates.errors import EvidenceError
-from gates.model.stage import Manifest
+from gates.model.stage import Manifest, ReportEntry
 from gates.stage.recorder import StageRecorder
 from gates.stage.runner import ReportSpec, run_tool
 from gates.stage.shards.check import Shard, check_shards
 from gates.stage.shards.record import DATA_NAME
 from gates.system.atomic import atomic_write
-from gates.untrusted.safeio import parse_xml, read_blob
+from gates.untrusted.safeio import Blob, parse_xml, read_blob
 
 __all__ = ["combine", "merge_junit"]
 
 _JUNIT: Final = "junit.xml"
+_REPORTLOG: Final = "pytest-reportlog"
 _STEPS: Final[tuple[tuple[tuple[str, ...], ReportSpec | None, tuple[ReportSpec, ...]], ...]] = (
     (
         ("json", "-o", "{stage_dir}/coverage.json"),
@@ -48,6 +49,7 @@ def combine(root: Path, reports: str, stage: str, *, expected: int | None = None
     try:
         shards = check_shards(root, reports, stage, expected=expected)
         junit, tool = merge_junit(shards)
+        logs = _reportlogs(shards)
     except EvidenceError as error:
         blocked = StageRecorder.begin(stage, root=root, reports_dir=reports)
         blocked.planned = ("pytest", "coverage")
@@ -58,10 +60,30 @@ def combine(root: Path, reports: str, stage: str, *, expected: int | None = None
     )
     for shard in shards:  # every shard's test run, as one job's would be listed
         recorder.tools.extend(run for run in shard.manifest.tools if run.name != "coverage")
-    atomic_write(recorder.folder / _JUNIT, junit)
-    recorder.report(_JUNIT, format="junit-xml", tool=tool)
+    if junit is not None:
+        atomic_write(recorder.folder / _JUNIT, junit)
+        recorder.report(_JUNIT, format="junit-xml", tool=tool)
+    for name, blob, entry in logs:
+        atomic_write(recorder.folder / name, blob.data)
+        recorder.report(name, format=_REPORTLOG, tool=entry.tool, role=entry.role)
     _coverage(recorder, shards, root)
     return recorder.finish()
+
+
+def _reportlogs(shards: Sequence[Shard]) -> list[tuple[str, Blob, ReportEntry]]:
+    """Every shard's pytest report-log, named for the stage, each checked against its hash.
+
+    The report-log reader merges the report-logs of a stage by node id, and the
+    plan gives each test to one shard: the stage reads as one run's.
+    """
+    found = []
+    for shard in shards:
+        for entry in shard.manifest.reports:
+            if entry.format != _REPORTLOG:
+                continue
+            blob = _checked(shard, entry)
+            found.append((f"shard-{shard.record.index}-{Path(entry.path).name}", blob, entry))
+    return found
 
 
 def _coverage(recorder: StageRecorder, shards: Sequence[Shard], root: Path) -> None:
@@ -88,8 +110,9 @@ def _coverage(recorder: StageRecorder, shards: Sequence[Shard], root: Path) -> N
             return
 
 
-def merge_junit(shards: Sequence[Shard]) -> tuple[bytes, str]:
-    """(one JUnit report holding every shard's leaf test suites, the tool that wrote them).
+def merge_junit(shards: Sequence[Shard]) -> tuple[bytes | None, str]:
+    """(one JUnit report holding every shard's leaf test suites, the tool that wrote them);
+    (None, "") when the shards recorded report-logs only.
 
     A test reported by two shards blocks: the plan gives each test to one shard.
     """
@@ -97,29 +120,41 @@ def merge_junit(shards: Sequence[Shard]) -> tuple[bytes, str]:
     seen: dict[tuple[str, str], int] = {}
     tools: set[str] = set()
     for shard in shards:
+        formats = {e.format for e in shard.manifest.reports}
         entry = next((e for e in shard.manifest.reports if e.format == "junit-xml"), None)
         display = f"{shard.display}/{entry.path if entry else _JUNIT}"
+        if entry is None and _REPORTLOG in formats:
+            continue  # its tests are in its report-log
         if entry is None:
             raise EvidenceError(
-                "the shard recorded no JUnit report",
+                "the shard recorded no test results (no JUnit report, no report-log)",
                 slug="shard-missing",
                 path=display,
                 hint=f"run shard {shard.record.index} of {shard.record.total} again",
             )
-        blob = read_blob(shard.folder / entry.path, display=display)
-        if blob.sha256 != entry.sha256:
-            raise EvidenceError(
-                "the report changed since the shard ran",
-                slug="hash-mismatch",
-                path=display,
-                hint=f"run shard {shard.record.index} of {shard.record.total} again",
-            )
+        blob = _checked(shard, entry)
         tools.add(entry.tool)
         root = parse_xml(blob)
         for suite in [s for s in root.iter("testsuite") if s.find("testsuite") is None]:
             _claim(suite, seen, shard, display)
             merged.append(suite)
+    if not tools:  # report-logs only
+        return None, ""
     return tostring(merged, encoding="utf-8", xml_declaration=True), min(tools)
+
+
+def _checked(shard: Shard, entry: ReportEntry) -> Blob:
+    """A report of ``shard``, read whole and checked against the hash its manifest holds."""
+    display = f"{shard.display}/{entry.path}"
+    blob = read_blob(shard.folder / entry.path, display=display)
+    if blob.sha256 != entry.sha256:
+        raise EvidenceError(
+            "the report changed since the shard ran",
+            slug="hash-mismatch",
+            path=display,
+            hint=f"run shard {shard.record.index} of {shard.record.total} again",
+        )
+    return blob
 
 
 def _claim(suite: Element, seen: dict[tuple[str, str], int], shard: Shard, display: str) -> None:

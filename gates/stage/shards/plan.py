@@ -1,6 +1,6 @@
 """The split of a test stage's tests into N shards (``gates shard plan``).
 
-With durations (the stage's last JUnit report, ``.gates/<stage>/junit.xml``)
+With durations (the stage's last report-log or JUnit report, in ``.gates/<stage>/``)
 each test is placed on its own, a test without one weighing the mean of the
 others; without any, whole files are placed, each weighing its number of tests.
 Placement is greedy, longest first, onto the lightest shard (lowest number on a
@@ -20,7 +20,7 @@ from typing import Final
 
 from gates.errors import EvidenceError, UsageError
 from gates.stage.shards.request import BY_FILES, arguments
-from gates.untrusted.safeio import parse_json, parse_xml, read_blob
+from gates.untrusted.safeio import parse_json, parse_json_lines, parse_xml, read_blob
 
 __all__ = [
     "Plan",
@@ -33,7 +33,9 @@ __all__ = [
 
 _SCHEMA: Final = 1
 _BY_DURATIONS: Final = "durations"
-_MAX_JUNIT: Final = 64 * 1024 * 1024
+_MAX_REPORT: Final = 64 * 1024 * 1024
+_JUNIT: Final = "junit.xml"
+_REPORTLOG: Final = "reportlog.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,25 +74,45 @@ def junit_key(node_id: str) -> tuple[str, str]:
     return ".".join([module, *parts[1:-1]]), parts[-1]
 
 
-def recorded_durations(junit: Path, tests: Sequence[str]) -> dict[str, float]:
-    """Each test's duration in ``junit`` (a previous run of the stage); {} when unknown.
+def recorded_durations(folder: Path, tests: Sequence[str]) -> dict[str, float]:
+    """Each test's duration in the stage's last run (``folder``): its report-log
+    (``reportlog.jsonl``, every phase summed) when it has one, else its JUnit report.
 
     Durations only balance the shards, never decide what runs: a report that
-    cannot be read gives none, and the split falls back to files.
+    cannot be read gives none ({}), and the split falls back to files.
     """
-    if not junit.is_file():
-        return {}
     try:
-        root = parse_xml(read_blob(junit, display=junit.as_posix(), max_bytes=_MAX_JUNIT))
+        if (folder / _REPORTLOG).is_file():
+            return _reportlog_durations(folder / _REPORTLOG, tests)
+        if (folder / _JUNIT).is_file():
+            return _junit_durations(folder / _JUNIT, tests)
     except EvidenceError:
-        return {}
+        pass
+    return {}
+
+
+def _reportlog_durations(path: Path, tests: Sequence[str]) -> dict[str, float]:
+    blob = read_blob(path, display=path.as_posix(), max_bytes=_MAX_REPORT)
+    seconds: dict[str, float] = {}
+    for line in parse_json_lines(blob):
+        item = line.value
+        if not isinstance(item, dict) or item.get("$report_type") != "TestReport":
+            continue
+        node, duration = item.get("nodeid"), item.get("duration")
+        if isinstance(node, str) and isinstance(duration, int | float) and duration >= 0:
+            seconds[node] = seconds.get(node, 0.0) + float(duration)
+    return {test: seconds[test] for test in tests if test in seconds}
+
+
+def _junit_durations(path: Path, tests: Sequence[str]) -> dict[str, float]:
+    root = parse_xml(read_blob(path, display=path.as_posix(), max_bytes=_MAX_REPORT))
     seconds: dict[tuple[str, str], float] = {}
     for case in root.iter("testcase"):
         try:
             value = float(case.get("time") or "")
         except ValueError:
             continue
-        if value >= 0 and value != float("inf"):
+        if 0 <= value < float("inf"):
             key = (case.get("classname") or "", case.get("name") or "")
             seconds[key] = seconds.get(key, 0.0) + value
     return {test: seconds[junit_key(test)] for test in tests if junit_key(test) in seconds}
