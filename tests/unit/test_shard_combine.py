@@ -140,6 +140,15 @@ def test_shards_of_another_n_than_expected_block(root: Path) -> None:
     assert error.slug == "shard-mismatch" and "3 were expected" in error.message
 
 
+def test_a_shard_beyond_n_blocks(root: Path) -> None:
+    for index in (1, 2):
+        _shard(root, _plan(2), index)
+    (root / ".gates" / ".shards" / "unit-shard-3-of-2").mkdir()
+    error = _blocked(root)
+    assert error.slug == "shard-mismatch" and "shard 3 of 2 cannot exist" in error.message
+    assert error.path == ".gates/.shards/unit-shard-3-of-2"
+
+
 def test_a_shard_of_another_plan_blocks(root: Path) -> None:
     _shard(root, _plan(2), 1)
     _shard(root, _plan(2, [*TESTS, "tests/test_d.py::test_1"]), 2)  # collected more tests
