@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from gates.cli import options
-from gates.errors import ExitCode
+from gates.errors import ExitCode, UsageError
 
 __all__ = ["COMMANDS", "add_parsers"]
 
@@ -83,8 +83,6 @@ def _record(args: argparse.Namespace) -> int:
     request = parse_request(args.shard)
     plan = read_plan(args.plan, display=str(args.plan))
     if (plan.stage, plan.total) != (args.stage, request.total) or request.combine:
-        from gates.errors import UsageError  # noqa: PLC0415
-
         raise UsageError(
             f"{args.plan} plans {plan.total} shards of {plan.stage}, not shard {args.shard} "
             f"of {args.stage}",

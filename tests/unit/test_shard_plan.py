@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from gates.cli.main import main
 from gates.errors import EvidenceError, UsageError
 from gates.stage.shards.plan import junit_key, make_plan, plan_of, read_plan, recorded_durations
 from gates.stage.shards.request import parse_request, planned_arguments, shard_stage
@@ -140,3 +141,16 @@ def test_gates_shard_is_k_of_n_or_combine() -> None:
         with pytest.raises(UsageError, match="GATES_SHARD"):
             parse_request(wrong)
     assert shard_stage("unit", 2, 4) == "unit-shard-2-of-4"
+
+
+@pytest.mark.parametrize(
+    ("stage", "shard"), [("unit", "1/3"), ("integration", "1/2"), ("unit", "combine")]
+)
+def test_recording_a_shard_of_another_plan_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stage: str, shard: str
+) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(make_plan("unit", TESTS, total=2, durations={}).as_json()))
+    argv = ["shard", "record", "--root", str(tmp_path), "--stage", stage, "--shard", shard]
+    assert main([*argv, "--plan", str(path)]) == 2
+    assert "pass the plan this shard ran" in capsys.readouterr().err
