@@ -39,6 +39,7 @@ from gates.untrusted.safetext import one_line
 
 __all__ = [
     "PLAN_JOB",
+    "SHARD_JOBS",
     "STAGE_TAG",
     "WAVE_JOBS",
     "Plan",
@@ -46,6 +47,7 @@ __all__ = [
     "judge_jobs",
     "list_sessions",
     "make_plan",
+    "shard_waves",
     "stage_requires",
 ]
 
@@ -54,6 +56,10 @@ VERSION: Final = 1
 STANDARD_STAGES: Final = STAGES  # gates.catalog.stages
 PLAN_JOB: Final = "plan"  # the job ids of .github/workflows/gates.yml
 WAVE_JOBS: Final = ("stages", "after")
+# the jobs that run the unit stage as shards and combine them (`gates plan --shards N`,
+# docs/sharding.md); skipped when the plan gives them no shard
+SHARD_JOBS: Final = ("shards", "combine")
+SHARDED_STAGE: Final = "unit"
 _NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 
 
@@ -218,6 +224,18 @@ def _notes(policy: Policy, chosen: Sequence[str]) -> tuple[str, ...]:
     )
 
 
+def shard_waves(plan: Plan, total: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the first wave, the shards ``"K/N"`` of the unit stage); with N > 1 the unit
+    session leaves the first wave for N shard jobs and a combine job."""
+    if not 1 <= total <= 256:
+        raise UsageError(f"--shards {total}: between 1 and 256", slug="usage")
+    first, _ = plan.waves
+    if total == 1 or SHARDED_STAGE not in first:
+        return first, ()
+    shards = tuple(f"{index}/{total}" for index in range(1, total + 1))
+    return tuple(name for name in first if name != SHARDED_STAGE), shards
+
+
 # ---------------------------------------------------------------- the jobs
 
 
@@ -297,10 +315,11 @@ def _empty_waves(needs: Mapping[str, Mapping[str, object]]) -> frozenset[str]:
     waves = document.get("waves") if isinstance(document, dict) else None
     if not isinstance(waves, list):
         return frozenset()
+    unsharded = isinstance(outputs, dict) and outputs.get("shards") == "[]"
     return frozenset(
         wave["job"]
         for wave in waves
         if isinstance(wave, dict)
         and wave.get("sessions") == []
         and isinstance(wave.get("job"), str)
-    )
+    ) | frozenset(SHARD_JOBS if unsharded else ())

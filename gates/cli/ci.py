@@ -35,7 +35,7 @@ from gates.ci.github_pulls import (
     find_pull,
     get_pull,
 )
-from gates.ci.plan import check_jobs, judge_jobs, list_sessions, make_plan
+from gates.ci.plan import check_jobs, judge_jobs, list_sessions, make_plan, shard_waves
 from gates.ci.trust import Facts, compose, judging
 from gates.ci.verdict_file import parse_verdict, recompute
 from gates.cli import options
@@ -93,7 +93,13 @@ def _add_plan(sub: argparse._SubParsersAction[Any]) -> None:
         "--github-output",
         type=Path,
         metavar="PATH",
-        help="also append plan=, first= and then= lines to this file ($GITHUB_OUTPUT)",
+        help="also append plan=, first=, then= and shards= lines to this file ($GITHUB_OUTPUT)",
+    )
+    plan.add_argument(
+        "--shards",
+        type=int,
+        default=1,
+        help="run the unit stage as this many shard jobs and a combine job (docs/sharding.md)",
     )
     plan.add_argument(
         "--noxfile", default="noxfile.py", type=Path, help="the pipeline (default: noxfile.py)"
@@ -315,10 +321,11 @@ def _plan(args: argparse.Namespace) -> int:
     plan = make_plan(list_sessions(args.noxfile), policy, config=str(args.config), only=only)
     document = json.dumps(plan.document(), sort_keys=True, separators=(",", ":"))
     if args.github_output:
-        first, then = plan.waves
+        first, shards = shard_waves(plan, args.shards)
         with args.github_output.open("a", encoding="utf-8") as output:
             output.write(f"plan={document}\nfirst={json.dumps(list(first))}\n")
-            output.write(f"then={json.dumps(list(then))}\n")
+            output.write(f"then={json.dumps(list(plan.waves[1]))}\n")
+            output.write(f"shards={json.dumps(list(shards))}\n")
     for note in plan.notes:
         sys.stderr.write(f"note: {note}\n")
     sys.stdout.write(

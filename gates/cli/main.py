@@ -44,6 +44,7 @@ GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "gates.cli.history": ("history",),
     "gates.cli.dashboard": ("dashboard",),
     "gates.cli.alerts": ("alerts",),
+    "gates.cli.shard": ("shard",),
 }
 _GROUP_OF: Final = {command: module for module, commands in GROUPS.items() for command in commands}
 

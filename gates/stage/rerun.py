@@ -110,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def rerun_command(command: Sequence[str], failed: Sequence[str]) -> list[str]:
     """``command`` for the ``failed`` node ids alone: without the test paths it names (files
-    and folders that exist) and without its JUnit file (the first run's stays whole).
+    and folders that exist, node ids in them) and without its JUnit file (the first run's
+    stays whole).
 
     An existing path that is the value of one of pytest's options (``-c
     pytest.ini``, ``--ignore tests/slow``) is the option's, and stays.
@@ -122,9 +123,14 @@ def rerun_command(command: Sequence[str], failed: Sequence[str]) -> list[str]:
         if skip_value or part.startswith(_JUNIT):
             skip_value = part in _JUNIT
             continue
-        if part.startswith("-") or (rest and rest[-1] in _PATH_OPTIONS) or not Path(part).exists():
+        if part.startswith("-") or (rest and rest[-1] in _PATH_OPTIONS) or not _names_tests(part):
             rest.append(part)
     return [*command[:start], *rest, *failed]
+
+
+def _names_tests(part: str) -> bool:
+    """A test path pytest was given: a file or folder, or a node id in one (a shard's tests)."""
+    return Path(part.split("::", 1)[0]).exists()
 
 
 def _error_line(line: bytes) -> None:

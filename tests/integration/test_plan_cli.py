@@ -77,6 +77,21 @@ def test_the_json_plan_and_the_github_outputs(
     assert lines[1:] == [
         'first=["lint", "type", "unit", "integration", "security"]',
         'then=["diff"]',
+        "shards=[]",
+    ]
+
+
+@pytest.mark.slow
+def test_a_sharded_plan_runs_unit_as_shard_jobs(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = project / "github-output"
+    code, _, _ = _plan(project, capsys, "--shards", "3", "--github-output", str(outputs))
+    assert code == 0
+    assert outputs.read_text().splitlines()[1:] == [
+        'first=["lint", "type", "integration", "security"]',
+        'then=["diff"]',
+        'shards=["1/3", "2/3", "3/3"]',
     ]
 
 

@@ -19,12 +19,14 @@ from nox import registry
 from gates.catalog.stages import STAGE_TAG, stage_after, stage_requires
 from gates.ci.plan import (
     PLAN_JOB,
+    SHARD_JOBS,
     WAVE_JOBS,
     Plan,
     check_jobs,
     judge_jobs,
     make_plan,
     parse_session_list,
+    shard_waves,
 )
 from gates.errors import EvidenceError, UsageError
 from gates.nox import LoadConfig, Pipeline
@@ -284,3 +286,33 @@ def test_an_unreadable_plan_output_allows_no_skip() -> None:
 def test_needs_that_are_not_githubs_context_are_a_usage_error(text: str) -> None:
     with pytest.raises(UsageError, match="GATES_NEEDS"):
         judge_jobs(text)
+
+
+def test_sharding_takes_unit_out_of_the_first_wave_into_n_shard_jobs() -> None:
+    plan = _plan()
+    assert shard_waves(plan, 1) == (plan.waves[0], ())
+    first, shards = shard_waves(plan, 3)
+    assert first == ("lint", "type", "integration", "security")
+    assert shards == ("1/3", "2/3", "3/3")
+    assert shard_waves(_plan(only=["lint"]), 3) == (("lint",), ())  # no unit stage: no shard
+    for wrong in (0, 257):
+        with pytest.raises(UsageError, match="--shards"):
+            shard_waves(plan, wrong)
+
+
+def _needs_with_shard_jobs(shards: str, result: str) -> str:
+    needs = json.loads(_needs(plan="success", stages="success", after="success"))
+    needs[PLAN_JOB]["outputs"]["shards"] = shards
+    needs.update({job: {"result": result, "outputs": {}} for job in SHARD_JOBS})
+    return json.dumps(needs)
+
+
+def test_skipped_shard_jobs_pass_only_when_the_plan_gave_them_no_shard() -> None:
+    check_jobs(judge_jobs(_needs_with_shard_jobs("[]", "skipped")))
+    check_jobs(judge_jobs(_needs_with_shard_jobs('["1/2", "2/2"]', "success")))
+    with pytest.raises(EvidenceError, match="job combine was skipped"):
+        check_jobs(judge_jobs(_needs_with_shard_jobs('["1/2", "2/2"]', "skipped")))
+    with pytest.raises(EvidenceError, match="job shards failed"):
+        needs = json.loads(_needs_with_shard_jobs('["1/2", "2/2"]', "success"))
+        needs["shards"]["result"] = "failure"
+        check_jobs(judge_jobs(json.dumps(needs)))

@@ -122,6 +122,19 @@ def test_a_rerun_keeps_the_options_and_drops_the_paths_and_the_junit_file(
     ]
 
 
+def test_a_rerun_of_a_shard_runs_the_failed_tests_not_the_shards_node_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shard is given node ids (``tests/t.py::a``): a rerun drops them, or it reruns the shard."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "t.py").write_text("")
+    command = ["python", "-m", "pytest", "tests/t.py::a", "tests/t.py::b", "-k", "not::slow"]
+    assert rerun_command(command, ["tests/t.py::b"]) == [
+        *("python", "-m", "pytest", "-k", "not::slow", "tests/t.py::b"),
+    ]
+
+
 def test_beside_a_report_log_the_stages_junit_counts_for_nothing() -> None:
     """The first run's JUnit file (a test failed there, passed on its rerun) never contradicts."""
     first = Case("tests.test_x::test_f", Outcome.FAILED, "boom", "tests/test_x.py", 1, 0.1)

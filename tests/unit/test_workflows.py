@@ -15,7 +15,7 @@ from typing import Any, Final
 import pytest
 import yaml
 
-from gates.ci.plan import PLAN_JOB, WAVE_JOBS
+from gates.ci.plan import PLAN_JOB, SHARD_JOBS, WAVE_JOBS
 
 WORKFLOWS: Final = Path(__file__).resolve().parents[2] / ".github" / "workflows"
 FILES: Final = sorted(WORKFLOWS.glob("*.yml"))
@@ -112,7 +112,7 @@ def test_the_reusable_workflow_is_only_called_and_takes_typed_inputs() -> None:
     assert list(triggers) == ["workflow_call"]
     inputs = triggers["workflow_call"]["inputs"]
     assert {"python-version", "config", "stages", "base-ref", "install"} <= set(inputs)
-    assert all(spec["type"] in ("string", "boolean") for spec in inputs.values())
+    assert all(spec["type"] in ("string", "boolean", "number") for spec in inputs.values())
     # never a PyPI default: `gates` there is another project
     assert inputs["gates-install"]["required"] is True
     assert "default" not in inputs["gates-install"]
@@ -130,7 +130,7 @@ def test_the_final_job_has_a_fixed_name_runs_always_and_checks_every_job() -> No
     final = _gates_yml()["jobs"]["gates"]
     assert final["name"] == "gates"
     assert final["if"] == "${{ always() }}"
-    assert set(final["needs"]) == {PLAN_JOB, *WAVE_JOBS}
+    assert set(final["needs"]) == {PLAN_JOB, *WAVE_JOBS, *SHARD_JOBS}
     assert final["permissions"] == {"contents": "read"}
     runs = {step.get("name"): step for step in final["steps"]}
     jobs_step = runs["Every stage job succeeded"]
@@ -207,6 +207,8 @@ def test_only_the_jobs_that_need_it_may_write() -> None:
     assert writers == {
         "plan": set(),
         "stages": set(),
+        "shards": set(),
+        "combine": set(),
         "after": set(),
         "gates": set(),
         "code-scanning": {"security-events"},

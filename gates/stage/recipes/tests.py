@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +13,14 @@ from gates.stage.coverage import (
     as_paths,
     coverage_settings,
     coverage_source,
+)
+from gates.stage.shards.request import (
+    SHARD_ENV,
+    SHARDED,
+    parse_request,
+    planned_arguments,
+    shard_reports,
+    shard_stage,
 )
 from gates.stage.steps import StageSteps
 from gates.stage.testrunner import UNITTEST_TOOL, test_command
@@ -43,6 +53,9 @@ class TestRecipes(StageSteps):
         and no shard from another run can slip in. pytest runs through
         :mod:`gates.stage.rerun` (:func:`_rerun`).
         """
+        if stage in SHARDED and os.environ.get(SHARD_ENV):  # a shard runs as a stage of its own
+            self._sharded(session, stage, folders)
+            return
         runner = [UNITTEST_TOOL] if self.runner == "unittest" else ["pytest-reportlog"]
         self._install(session, tools=["coverage", *runner], project=True)
         settings = coverage_settings(session)
@@ -98,6 +111,50 @@ class TestRecipes(StageSteps):
             return
         append = ["--append"] if (folder / ".coverage").is_file() else []
         self._step(session, stage, "coverage", ["coverage", "combine", *append, *shards], env=env)
+
+    def _sharded(self, session: nox.Session, stage: str, folders: Sequence[str]) -> None:
+        """``GATES_SHARD=K/N``: shard K of the plan, as the stage ``<stage>-shard-K-of-N``;
+        ``GATES_SHARD=combine``: every shard checked and combined into ``<stage>`` (docs/sharding.md).
+        """
+        from gates.errors import GatesError  # noqa: PLC0415 - sharded runs only
+        from gates.stage.sessions import stop  # noqa: PLC0415
+
+        try:
+            request = parse_request(os.environ[SHARD_ENV])
+        except GatesError as error:
+            stop(f"{error.message} ({error.hint})")
+        if self.runner != "pytest":
+            stop(
+                f"{SHARD_ENV}: sharding splits the tests pytest collects; this pipeline runs unittest"
+            )
+        self._install(session, tools=["coverage"], project=True)
+        shard = ["gates", "shard"]
+        where = ["--stage", stage, "--reports", self.reports]
+        if request.combine:
+            session.run(*shard, "combine", *where, success_codes=[0, 3])
+            self._done(session, stage)
+            return
+        plan = Path(session.virtualenv.location) / f"{stage}.plan.json"
+        total = str(request.total)
+        session.run(
+            *shard,
+            "plan",
+            *where,
+            "--shards",
+            total,
+            "--output",
+            str(plan),
+            "--",
+            *folders,
+            *self.pytest_args,
+        )
+        arguments = planned_arguments(plan, request.index)
+        # the shard is a stage of its own, in the hidden folder `gates check` never judges
+        shard_steps = dataclasses.replace(self, reports=shard_reports(self.reports))
+        shard_steps._tests(session, shard_stage(stage, request.index, request.total), arguments)
+        session.run(
+            *shard, "record", *where, "--shard", f"{request.index}/{total}", "--plan", str(plan)
+        )
 
 
 def _rerun(reruns: int) -> list[str]:
