@@ -85,6 +85,10 @@ class TestRecipes(StageSteps):
             env=env,
         )
         self._combine(session, stage, env)
+        self._coverage_reports(session, stage, env)
+
+    def _coverage_reports(self, session: nox.Session, stage: str, env: dict[str, str]) -> None:
+        """coverage.py's own JSON, XML and text reports of the stage's combined data."""
         for command, report in (
             (
                 ["coverage", "json", "-o", "{stage_dir}/coverage.json"],

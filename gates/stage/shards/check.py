@@ -9,7 +9,6 @@ folders were planned with different numbers of shards.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,14 +39,18 @@ def _rerun(stage: str, index: int | str, total: int | str) -> str:
 
 def _found(root: Path, reports: str, stage: str) -> dict[tuple[int, int], Path]:
     """The shard folders of ``stage`` under the reports folder, by (index, total)."""
-    pattern = re.compile(rf"^{re.escape(stage)}-shard-([0-9]+)-of-([0-9]+)$")
     base = stage_folder(root, reports, stage).parent
     found: dict[tuple[int, int], Path] = {}
     for folder in sorted(base.glob(f"{stage}-shard-*-of-*")):
-        match = pattern.match(folder.name)
-        if match and folder.is_dir():
-            found[int(match[1]), int(match[2])] = folder
+        index, _, total = folder.name.removeprefix(f"{stage}-shard-").partition("-of-")
+        if _number(index) and _number(total) and folder.is_dir():
+            found[int(index), int(total)] = folder
     return found
+
+
+def _number(text: str) -> bool:
+    """ASCII digits only, as a shard's folder is named (``unit-shard-2-of-4``)."""
+    return text.isascii() and text.isdigit()
 
 
 def _one_total(

@@ -9,7 +9,6 @@ its tests with, and written as a JSON list.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -17,10 +16,12 @@ from pathlib import Path
 from typing import Final
 
 from gates.errors import EvidenceError
+from gates.system import process
 from gates.untrusted.safeio import parse_json, read_blob
 
 __all__ = ["collect"]
 
+_COLLECT_S: Final = 1800.0  # seconds pytest may take to collect (imports included)
 _MEANING: Final = {5: "; it collected no test", 4: "; pytest was misused"}
 
 
@@ -31,12 +32,11 @@ def collect(
     with tempfile.TemporaryDirectory(prefix="gates-collect-") as folder:
         output = Path(folder) / "tests.json"
         command = [python, "-m", "gates.stage.shards.collect", str(output), "--", *arguments]
-        done = subprocess.run(command, check=False, capture_output=True, text=True, cwd=cwd)
-        if done.returncode != 0 or not output.is_file():
-            said = (done.stdout + done.stderr).strip().splitlines()[-3:]
+        done = process.run(command, cwd=cwd, timeout=_COLLECT_S)
+        if done.code != 0 or not output.is_file():
             raise EvidenceError(
-                f"pytest could not collect the tests (exit {done.returncode}"
-                f"{_MEANING.get(done.returncode, '')}): " + " / ".join(said),
+                f"pytest could not collect the tests (exit {done.code}"
+                f"{_MEANING.get(done.code, '')}): {done.tail(3)}",
                 slug="shard-plan",
                 hint=f"run `pytest --collect-only {' '.join(arguments)}` and fix what it reports",
             )
