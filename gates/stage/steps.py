@@ -50,6 +50,7 @@ from gates.stage.sessions import (
     stage_error,
     stop,
 )
+from gates.stage.shards.request import reproduce
 from gates.stage.testrunner import UNITTEST_TOOL
 from gates.stage.workflows import (
     workflow_files,
@@ -141,7 +142,7 @@ class StageSteps(PipelineConfig):
                 stage,
                 root=Path(),
                 reports_dir=self.reports,
-                reproduce=f"nox -s {stage}",
+                reproduce=reproduce(stage),
                 unaffected=unaffected,
             )
         recorder.planned = self.planned(stage)
@@ -275,7 +276,7 @@ class StageSteps(PipelineConfig):
             "--reports",
             self.reports,
             "--reproduce",
-            f"nox -s {stage}",
+            reproduce(stage),
         ]
         if not first:
             args.append("--append")

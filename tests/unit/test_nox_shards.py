@@ -13,6 +13,7 @@ import pytest
 from gates.nox import Pipeline
 from gates.stage.sessions import StageRecipe
 from gates.stage.shards.plan import make_plan
+from gates.stage.shards.request import reproduce
 from tests.unit.test_nox import FakeSession
 
 TESTS = ["tests/test_a.py::test_1", "tests/test_a.py::test_2", "tests/test_b.py::test_1"]
@@ -67,6 +68,10 @@ def test_one_shard_runs_its_part_of_the_plan_as_a_stage_of_its_own(
     steps = session.gates_runs()
     assert {step[2] for step in steps} == {"unit-shard-2-of-2"}
     assert {step[step.index("--reports") + 1] for step in steps} == {".gates/.shards"}
+    # its manifest says how to run it again: the shard, not a session that does not exist
+    assert {step[step.index("--reproduce") + 1] for step in steps} == {
+        "GATES_SHARD=2/2 nox -s unit"
+    }
     pytest_ = steps[0][steps[0].index("--") + 1 :]
     assert pytest_[pytest_.index("pytest") + 1] == "tests/test_b.py"  # shard 2: the second file
     assert "tests" not in pytest_ and "tests/test_a.py" not in pytest_
@@ -119,3 +124,17 @@ def test_a_sharded_stage_session_neither_reuses_nor_clears_the_stage(
     recipe = StageRecipe(Pipeline(package="pkg"), "unit", lambda session: ran.append(session.name))
     recipe(cast(nox.Session, PlanningSession("unit")))
     assert ran == ["unit"] and kept.is_file()
+
+
+@pytest.mark.parametrize(
+    ("stage", "command"),
+    [
+        ("unit-shard-2-of-4", "GATES_SHARD=2/4 nox -s unit"),
+        ("integration-shard-1-of-2", "GATES_SHARD=1/2 nox -s integration"),
+        ("unit", "nox -s unit"),
+        ("lint-shard-1-of-2", "nox -s lint-shard-1-of-2"),  # only the test stages shard
+        ("unit-shard-x-of-2", "nox -s unit-shard-x-of-2"),
+    ],
+)
+def test_a_shard_is_reproduced_by_its_gates_shard(stage: str, command: str) -> None:
+    assert reproduce(stage) == command

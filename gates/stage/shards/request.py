@@ -23,6 +23,7 @@ __all__ = [
     "arguments",
     "parse_request",
     "planned_arguments",
+    "reproduce",
     "shard_reports",
     "shard_stage",
 ]
@@ -68,6 +69,15 @@ def shard_reports(reports: str) -> str:
 def shard_stage(stage: str, index: int, total: int) -> str:
     """The stage name (and folder) shard ``index`` of ``total`` of ``stage`` runs as."""
     return f"{stage}-shard-{index}-of-{total}"
+
+
+def reproduce(stage: str) -> str:
+    """The command that runs ``stage`` again: ``GATES_SHARD=K/N nox -s unit`` for a shard."""
+    base, _, rest = stage.partition("-shard-")
+    index, _, total = rest.partition("-of-")
+    if base in SHARDED and index.isascii() and index.isdigit() and total.isdigit():
+        return f"{SHARD_ENV}={index}/{total} nox -s {base}"
+    return f"nox -s {stage}"
 
 
 def arguments(by: str, tests: Sequence[str]) -> tuple[str, ...]:
