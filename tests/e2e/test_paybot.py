@@ -135,6 +135,9 @@ def test_paybot_as_written_passes_every_gate(paybot: Pipeline) -> None:
             slugs = {problem["slug"] for problem in verdict.gate(gate)["problems"]}
             assert status in {"fail", "error"}, verdict.gate(gate)
             assert slugs <= UNDECIDED_ON_A_BUSY_MACHINE, verdict.gate(gate)
+    # the service's profile under load (py-spy), or a warning saying why it could not be taken
+    profiled = [note for note in verdict.document["notes"] if "the service's profile" in note]
+    assert len(profiled) == 1, verdict.document["notes"]
     decided = all(status == "pass" for status in load.values())
     assert paybot.run.returncode in ({0} if decided else {1, 3}), paybot.run
     if decided:
