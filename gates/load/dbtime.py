@@ -20,11 +20,10 @@ import json
 from dataclasses import dataclass
 from typing import Final
 
-from gates.errors import EvidenceError
-from gates.load.evidence import malformed_report
+from gates.load.evidence import load_document, malformed_report
 from gates.load.histogram import Histogram, HistogramError
 from gates.untrusted.fields import Fields
-from gates.untrusted.safeio import Blob, parse_json
+from gates.untrusted.safeio import Blob
 
 __all__ = ["FORMAT", "VERSION", "DbFigures", "DbTiming", "DbWindow", "figures", "read", "render"]
 
@@ -94,14 +93,9 @@ def render(timing: DbTiming) -> bytes:
 
 
 def read(blob: Blob) -> DbTiming:
-    doc = Fields(parse_json(blob).value, path=blob.path, where="")
-    if doc.raw("format") != FORMAT or doc.raw("version") != VERSION:
-        raise EvidenceError(
-            f"is not {FORMAT} version {VERSION}",
-            slug="unsupported-format",
-            path=blob.path,
-            hint="write it with gates.load.run.dbprobe of this gates version",
-        )
+    doc = load_document(
+        blob, FORMAT, VERSION, writer="gates.load.run.dbprobe of this gates version"
+    )
     window_s = doc.number("window_s")
     if not window_s > 0:
         raise malformed_report(blob.path, "`window_s` is not a positive number of seconds")

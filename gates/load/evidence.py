@@ -31,8 +31,6 @@ its loop's ticks woke at worst (see :mod:`gates.load.run.recorder`).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +39,7 @@ from typing import Final
 from gates.errors import EvidenceError
 from gates.load.collector import Collector, WindowLoad
 from gates.load.histogram import HIGHEST, LOWEST, SIGNIFICANT, Histogram, HistogramError
+from gates.system.atomic import atomic_write
 from gates.untrusted.fields import Fields
 from gates.untrusted.safeio import Blob, parse_json
 
@@ -197,30 +196,17 @@ def render(latency: Latency) -> bytes:
 
 def write(path: Path, latency: Latency) -> None:
     """Write the evidence atomically: a killed run leaves no half file that looks whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)  # readable as any report, not mkstemp's 0600
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(render(latency))
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, render(latency))
 
 
 def read(blob: Blob) -> Latency:
     """Read ``latency.json``; raise :class:`EvidenceError` for a file gates cannot trust."""
-    doc = Fields(parse_json(blob).value, path=blob.path, where="")
-    if doc.raw("format") != FORMAT or doc.raw("version") != VERSION:
-        raise EvidenceError(
-            f"is not {FORMAT} version {VERSION}",
-            slug="unsupported-format",
-            path=blob.path,
-            hint="write it with the load stage of this gates version (gates.load.run.listener)",
-        )
+    doc = load_document(
+        blob,
+        FORMAT,
+        VERSION,
+        writer="the load stage of this gates version (gates.load.run.listener)",
+    )
     _check_geometry(doc.obj("histogram"))
     mode = doc.text("mode")
     if mode not in MODES:
@@ -288,6 +274,22 @@ def _series(item: Fields) -> Series:
             f" its histogram holds {series.requests}",
         )
     return series
+
+
+def load_document(blob: Blob, form: str, version: int, *, writer: str) -> Fields:
+    """A load-stage JSON document of ``form`` at ``version``: its fields, or why it is not one.
+
+    ``writer``: what writes it, for the hint (``the load stage of this gates version``).
+    """
+    doc = Fields(parse_json(blob).value, path=blob.path, where="")
+    if doc.raw("format") != form or doc.raw("version") != version:
+        raise EvidenceError(
+            f"is not {form} version {version}",
+            slug="unsupported-format",
+            path=blob.path,
+            hint=f"write it with {writer}",
+        )
+    return doc
 
 
 def malformed_report(path: str, message: str) -> EvidenceError:

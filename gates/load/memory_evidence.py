@@ -15,15 +15,15 @@ because the tree could not be read at all.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Final
 
 from gates.errors import EvidenceError
+from gates.load.evidence import load_document
 from gates.load.memory import Exit, MemoryRecord, Sample
+from gates.system.atomic import atomic_write
 from gates.untrusted.fields import Fields
-from gates.untrusted.safeio import Blob, parse_json
+from gates.untrusted.safeio import Blob
 from gates.untrusted.safetext import MAX_INT
 
 __all__ = ["FORMAT", "VERSION", "read", "render", "write"]
@@ -49,28 +49,11 @@ def render(record: MemoryRecord) -> bytes:
 
 def write(path: Path, record: MemoryRecord) -> None:
     """Write atomically, readable as any report."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(render(record))
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, render(record))
 
 
 def read(blob: Blob) -> MemoryRecord:
-    doc = Fields(parse_json(blob).value, path=blob.path, where="")
-    if doc.raw("format") != FORMAT or doc.raw("version") != VERSION:
-        raise EvidenceError(
-            f"is not {FORMAT} version {VERSION}",
-            slug="unsupported-format",
-            path=blob.path,
-            hint="write it with the load stage of this gates version",
-        )
+    doc = load_document(blob, FORMAT, VERSION, writer="the load stage of this gates version")
     samples = tuple(
         _sample(row, blob.path, f"samples[{index}]")
         for index, row in enumerate(doc.array("samples"))

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from typing import Final
 
 from gates.errors import EvidenceError
+from gates.load.evidence import load_document
 from gates.load.steps import Limits
 from gates.load.summary import Scenario
 from gates.untrusted.fields import Fields
-from gates.untrusted.safeio import Blob, parse_json
+from gates.untrusted.safeio import Blob
 
 __all__ = ["FORMAT", "VERSION", "Plan", "read", "render"]
 
@@ -94,14 +95,9 @@ def render(plan: Plan) -> bytes:
 
 
 def read(blob: Blob) -> Plan:
-    doc = Fields(parse_json(blob).value, path=blob.path, where="")
-    if doc.raw("format") != FORMAT or doc.raw("version") != VERSION:
-        raise EvidenceError(
-            f"is not {FORMAT} version {VERSION}",
-            slug="unsupported-format",
-            path=blob.path,
-            hint="write it with the load stage of this gates version (`gates load`)",
-        )
+    doc = load_document(
+        blob, FORMAT, VERSION, writer="the load stage of this gates version (`gates load`)"
+    )
     steps = None
     if doc.raw("steps") is not None:
         limits = doc.obj("steps")

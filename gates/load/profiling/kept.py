@@ -26,9 +26,9 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from gates.errors import EvidenceError
+from gates.load.evidence import load_document
 from gates.model.stage import Evidence
-from gates.untrusted.fields import Fields
-from gates.untrusted.safeio import Blob, parse_json
+from gates.untrusted.safeio import Blob
 from gates.untrusted.safetext import one_line
 
 __all__ = [
@@ -86,14 +86,9 @@ def render(kept: Kept) -> bytes:
 
 
 def read(blob: Blob) -> Kept:
-    doc = Fields(parse_json(blob).value, path=blob.path, where="")
-    if doc.raw("format") != FORMAT or doc.raw("version") != VERSION:
-        raise EvidenceError(
-            f"is not {FORMAT} version {VERSION}",
-            slug="unsupported-format",
-            path=blob.path,
-            hint="write it with the load stage of this gates version (`gates load`)",
-        )
+    doc = load_document(
+        blob, FORMAT, VERSION, writer="the load stage of this gates version (`gates load`)"
+    )
     profile = doc.text("profile")
     if profile not in POLICIES:
         raise _malformed(blob.path, f"profile is {one_line(profile, 40)!r}, not one of {POLICIES}")
