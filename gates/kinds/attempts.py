@@ -63,8 +63,10 @@ def pytest_tallies(reports: Sequence[LoadedReport]) -> list[ResultTally]:
     """pytest's own results (JUnit's), where they say the run the tests were read from.
 
     Beside a report-log whose tests were rerun in a fresh process they say the
-    first run only: left out. Without reruns they are the same run, and keep
-    what the report-log has not (passing subtests).
+    first run only: left out, and so are the other stages' (a sum of some
+    stages' results beside every stage's tests would read as a disagreement).
+    Without reruns they are the same run, and keep what the report-log has not
+    (passing subtests).
     """
     logged = {r.stage for r in reports if r.entry.format == pytest_reportlog.FORMAT}
     rerun = {
@@ -72,7 +74,9 @@ def pytest_tallies(reports: Sequence[LoadedReport]) -> list[ResultTally]:
         for stage, cases in stage_tests(reports).items()
         if stage in logged and any(c.reruns for c in cases)
     }
-    return [r.data.tally for r in reports if r.data.tally is not None and r.stage not in rerun]
+    if rerun:
+        return []
+    return [r.data.tally for r in reports if r.data.tally is not None]
 
 
 def test_suites(reports: Sequence[LoadedReport]) -> list[list[TestCase]]:

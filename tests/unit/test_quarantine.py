@@ -12,7 +12,7 @@ from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
 from gates.errors import PolicyError
 from gates.judge.evaluate import evaluate
-from gates.kinds.attempts import stage_tests
+from gates.kinds.attempts import pytest_tallies, stage_tests
 from gates.model.reports import Outcome, ReportData, ResultTally
 from gates.model.reports import TestCase as Case  # not "Test*": pytest would collect it
 from gates.model.verdict import Status
@@ -175,6 +175,27 @@ def test_beside_a_report_log_the_stages_junit_counts_for_nothing() -> None:
     assert (failed.status, failed.observed, total.observed) == (Status.PASS, 0, 2)
     assert "pytest's results" not in failed.reason  # the JUnit tally is not shown beside
     assert [t.id for t in stage_tests([log, junit_xml])["unit"]] == [c.id for c in merged]
+
+
+def test_one_stage_rerun_hides_every_stages_pytest_results() -> None:
+    """The integration stage's tally alone beside both stages' tests would read as a gap."""
+    tally = ResultTally(passed=1, failed=0, errors=0, skipped=0, xfailed=0, rerun=0)
+    other = report(
+        "integration",
+        "junit.xml",
+        "junit-xml",
+        Kind.TESTS,
+        ReportData(tool="pytest", tests=[_passed("tests.test_y::test_i")], tally=tally),
+    )
+    rerun = report(
+        "unit",
+        "reportlog.jsonl",
+        "pytest-reportlog",
+        Kind.TESTS,
+        ReportData(tool="pytest", tests=[_passed("tests/test_x.py::test_f")._replace(reruns=1)]),
+    )
+    assert pytest_tallies([other, rerun]) == []
+    assert pytest_tallies([other]) == [tally]
 
 
 def _passed(test_id: str) -> Case:

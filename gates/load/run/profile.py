@@ -143,10 +143,21 @@ def memray_command(command: Sequence[str], folder: Path) -> Sequence[str]:
     """The service's command under ``memray run``; unchanged, and the reason kept, if it cannot be."""
     folder.mkdir(parents=True, exist_ok=True)
     found = memray.wrapped(command, str((folder / _CAPTURE).resolve()))
+    if not isinstance(found, str):
+        found = _memray_importable(command[0]) or found
     if isinstance(found, str):
         (folder / MEMRAY_UNAVAILABLE).write_text(found + "\n", encoding="utf-8")
         return command
     return found
+
+
+def _memray_importable(python: str) -> str:
+    """Why the service's ``python`` cannot run memray ("" when it can): the service would die
+    at its first line, and the run with it, where a missing profile is only a note."""
+    done = process.run([python, "-c", "import memray"], timeout=_STATS_S, stdin=b"")
+    if done.ok:
+        return ""
+    return f"memray is not installed where the service runs ({done.explain()})"
 
 
 def memray_summarise(folder: Path, python: str) -> None:

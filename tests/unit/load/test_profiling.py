@@ -122,10 +122,20 @@ def test_memray_wraps_a_python_service() -> None:
     ]  # fmt: skip
 
 
+def _python(folder: Path, *, imports_memray: bool) -> str:
+    """A stand-in ``python`` whose ``-c "import memray"`` succeeds or fails."""
+    folder.mkdir(parents=True, exist_ok=True)
+    python = folder / "python"
+    python.write_text(f"#!/bin/sh\nexit {0 if imports_memray else 1}\n", encoding="utf-8")
+    python.chmod(0o755)
+    return str(python)
+
+
 def test_a_capture_memray_cannot_read_is_a_note(tmp_path: Path) -> None:
     folder = tmp_path / "profile"
-    assert profile.memray_command(["python", "serve.py"], folder)[:4] == [
-        "python", "-m", "memray", "run",
+    python = _python(tmp_path / "bin", imports_memray=True)
+    assert profile.memray_command([python, "serve.py"], folder)[:4] == [
+        python, "-m", "memray", "run",
     ]  # fmt: skip
     (folder / "memray.bin").write_bytes(b"not a capture")
     profile.memray_summarise(folder, sys.executable)
@@ -139,6 +149,14 @@ def test_a_service_memray_cannot_wrap_keeps_its_command_and_says_why(tmp_path: P
     assert profile.memray_command(command, tmp_path) == command
     profile.memray_summarise(tmp_path, sys.executable)  # nothing more to say
     assert "not python" in (tmp_path / profile.MEMRAY_UNAVAILABLE).read_text(encoding="utf-8")
+
+
+def test_a_service_whose_python_has_no_memray_runs_as_it_is_and_says_why(tmp_path: Path) -> None:
+    """Under `python -m memray` it would die at its first line, and the load run with it."""
+    command = [_python(tmp_path / "bin", imports_memray=False), "serve.py", "8000"]
+    assert profile.memray_command(command, tmp_path / "profile") == command
+    note = (tmp_path / "profile" / profile.MEMRAY_UNAVAILABLE).read_text(encoding="utf-8")
+    assert note.startswith("memray is not installed where the service runs")
 
 
 def test_a_real_profile_is_summarised_into_every_file(tmp_path: Path) -> None:
