@@ -183,6 +183,18 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         kinds=frozenset({Kind.FINDINGS}),
         pin="radon",
     ),
+    # complexipy with --ignore-complexity: 0 whenever it measured every file, whatever their
+    # complexity; 1 a file it could not parse or a path that does not exist (the report leaves
+    # them out: readers/complexity/complexipy_sarif.py), 2 a usage error (bad options)
+    "complexipy": ToolSpec(
+        frozenset({0}),
+        failures={
+            1: "complexipy could not read a file (it does not parse) or a path does not exist",
+            2: "a usage error: bad options",
+        },
+        kinds=frozenset({Kind.FINDINGS}),
+        pin="complexipy",
+    ),
     # diff-cover: 0 fine, 1 under --fail-under
     "diff-cover": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.PATCH}), pin="diff-cover"),
     "git": ToolSpec(frozenset({0}), kinds=frozenset({Kind.PATCH})),

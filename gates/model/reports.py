@@ -230,7 +230,7 @@ class Block(NamedTuple):
 
 
 class ComplexityData(NamedTuple):
-    """The cyclomatic complexity of every block of the files radon could parse."""
+    """The complexity of every block measured: radon's cyclomatic, or complexipy's cognitive."""
 
     blocks: Sequence[Block]
     files: int  # files measured (those that did not parse are problems, not files)
@@ -287,3 +287,4 @@ class ReportData:
     load: object | None = None
     complexity: ComplexityData | None = None  # radon's figures per block (readers/complexity)
     maintainability: Maintainability | None = None  # radon's index per file
+    cognitive: ComplexityData | None = None  # complexipy's cognitive complexity per function

@@ -1,1 +1,1 @@
-"""Readers of complexity reports: radon's cyclomatic complexity per function, its maintainability index per file."""
+"""Readers of complexity reports: radon's per function and per file, complexipy's per function."""
