@@ -175,6 +175,11 @@ METRICS: dict[str, Metric] = {
             Kind.FINDINGS,
             "highest cognitive complexity of any function (complexipy)",
         ),
+        _count(
+            "complexity.duplicated_lines",
+            Kind.FINDINGS,
+            "lines of the copies of duplicated blocks (pylint duplicate-code)",
+        ),
         Metric(
             name="complexity.mi_min",
             kind=Kind.FINDINGS,

@@ -18,7 +18,9 @@ metrics read it, from the radon reports the judge selected for the gate:
   any file, from the ``radon-mi-json`` reports;
 * ``complexity.cognitive_max_changed`` and ``complexity.cognitive_max``: the
   same as ``max_changed`` and ``max`` with complexipy's cognitive complexity
-  per function (readers/complexity/complexipy_sarif.py), from its reports.
+  per function (readers/complexity/complexipy_sarif.py), from its reports;
+* ``complexity.duplicated_lines``: the lines of the copies of every block
+  pylint's ``duplicate-code`` found duplicated (readers/complexity/pylint_duplicates.py).
 
 The figures are radon's; a file radon could not parse is a problem of the
 report (``scan-errors``), and no radon report among the gate's is
@@ -51,6 +53,7 @@ METRICS: Final = frozenset(
         "complexity.mi_min",
         "complexity.cognitive_max_changed",
         "complexity.cognitive_max",
+        "complexity.duplicated_lines",
     }
 )
 _COGNITIVE: Final = frozenset({"complexity.cognitive_max_changed", "complexity.cognitive_max"})
@@ -63,6 +66,8 @@ def measure(
     name = gate.metric.name
     if name == "complexity.mi_min":
         return _maintainability(gate, reports)
+    if name == "complexity.duplicated_lines":
+        return _duplicated(gate, reports)
     if name in _COGNITIVE:
         data = [r.data.cognitive for r in reports if r.data.cognitive is not None]
         problem = _no_complexipy(gate.name)
@@ -113,6 +118,34 @@ def _maintainability(gate: GateSpec, reports: Sequence[LoadedReport]) -> Measure
         summary=f"{path}, the lowest of {count(len(files), 'file')}",
         offenders=offenders,
         offenders_total=len(files),
+    )
+
+
+def _duplicated(gate: GateSpec, reports: Sequence[LoadedReport]) -> Measurement:
+    data = [r.data.duplicates for r in reports if r.data.duplicates is not None]
+    if not data:
+        return Unmeasured(problems=(_no_pylint(gate.name),), summary="no duplicated-code evidence")
+    paths = gate.paths
+    blocks = sorted(
+        (block for report in data for block in report),
+        key=lambda b: (-b.lines, b.path, b.line),
+    )
+    blocks = [b for b in blocks if not paths or any(fnmatchcase(b.path, p) for p in paths)]
+    offenders = tuple(
+        Offender(
+            path=block.path,
+            line=block.line,
+            label="duplicate-code",
+            detail=f"{count(block.lines, 'line')} copied: {', '.join(block.places)}",
+        )
+        for block in blocks[:MAX_OFFENDERS]
+    )
+    lines = sum(block.lines for block in blocks)
+    return Measured(
+        value=float(lines),
+        summary=f"{count(lines, 'line')} in the copies of {count(len(blocks), 'duplicated block')}",
+        offenders=offenders,
+        offenders_total=len(blocks),
     )
 
 
@@ -186,4 +219,15 @@ def _no_complexipy(gate: str) -> Problem:
         hint="run the lint stage (it runs complexipy on the package), "
         'and name the tool: tool = "complexipy"',
         subject="complexipy",
+    )
+
+
+def _no_pylint(gate: str) -> Problem:
+    return Problem(
+        slug="missing-evidence",
+        path="",
+        message=f"gate {gate!r} reads pylint's duplicate-code report, and none of its reports is one",
+        hint="run the lint stage (it runs pylint's duplicate-code check on the package), "
+        'and name the tool: tool = "pylint"',
+        subject="pylint",
     )

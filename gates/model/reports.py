@@ -27,6 +27,7 @@ __all__ = [
     "ComplexityData",
     "CoverageData",
     "CoverageTotal",
+    "Duplicate",
     "FileCoverage",
     "Finding",
     "Maintainability",
@@ -236,6 +237,16 @@ class ComplexityData(NamedTuple):
     files: int  # files measured (those that did not parse are problems, not files)
 
 
+class Duplicate(NamedTuple):
+    """One block pylint found duplicated (``duplicate-code``), at the file its message names."""
+
+    path: str
+    line: int  # its first duplicated line in that file
+    end: int  # its last
+    lines: int  # the lines of its places beyond the first: the copies
+    places: tuple[str, ...]  # every place, "module:first-last", as pylint names them
+
+
 class Maintainability(NamedTuple):
     """radon's maintainability index (0-100) of every file it could parse, by path."""
 
@@ -288,3 +299,4 @@ class ReportData:
     complexity: ComplexityData | None = None  # radon's figures per block (readers/complexity)
     maintainability: Maintainability | None = None  # radon's index per file
     cognitive: ComplexityData | None = None  # complexipy's cognitive complexity per function
+    duplicates: Sequence[Duplicate] | None = None  # pylint's duplicated blocks

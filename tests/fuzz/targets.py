@@ -87,6 +87,7 @@ _READER_SEEDS: Final[dict[str, tuple[str, ...]]] = {
     "radon-cc-json": ("radon/*/cc*.json",),
     "radon-mi-json": ("radon/*/mi*.json",),
     "complexipy-sarif": ("complexipy/*/*.sarif",),
+    "pylint-duplicate-code-json": ("pylint/*/*.json",),
     "sarif": ("sarif/*/*/*.sarif", "hostile/readers/*sarif*"),
     "pytest-benchmark-json": (
         "pytest-benchmark/*/*[!t].json",

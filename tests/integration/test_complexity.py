@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from gates.readers.complexity import pylint_duplicates
+from gates.readers.interface import ReadContext
+from gates.untrusted.safeio import read_blob
 from tests.integration.conftest import PY, Gates, commit_all, git, step
 
 COMPLEX = """\
@@ -109,8 +112,15 @@ max = 0
 metric = "complexity.cognitive_max"
 tool = "complexipy"
 max = 100
+
+[gate.duplication]
+metric = "complexity.duplicated_lines"
+tool = "pylint"
+max = 1000
 """
 
+_PYLINT = [PY, "-m", "pylint", "--disable=all", "--enable=duplicate-code", "--persistent=n"]
+_PYLINT += ["--output-format=json2"]
 _RADON_GATES = ("complexity", "complex-changed", "complex-new", "complexity-max")
 _COGNITIVE_GATES = ("cognitive", "cognitive-changed", "cognitive-new", "cognitive-max")
 _COMPLEXIPY = [
@@ -154,6 +164,14 @@ def _lint(gates: Gates) -> list[int]:
             "complexipy-sarif=complexipy.sarif",
             command=[*_COMPLEXIPY, "--cache-dir", str(gates.root.parent / "complexipy-cache")],
         ),
+        step(
+            "--append",
+            "--tool",
+            "pylint",
+            "--stdout",
+            "pylint-duplicate-code-json=pylint-duplicates.json",
+            command=[*_PYLINT, "pkg"],
+        ),
     ]
     return gates.stage("lint", steps)
 
@@ -167,7 +185,7 @@ def legacy(bare: Gates) -> Gates:
     (root / "gates.toml").write_text(POLICY)
     commit_all(root, "legacy code")
     git(root, "branch", "-f", "main", "HEAD")
-    assert _lint(bare) == [0, 0, 0]
+    assert _lint(bare) == [0, 0, 0, 0]
     ran = bare("baseline", "--root", str(root), "--config", str(root / "gates.toml"))
     assert ran.code == 0, ran.err
     commit_all(root, "baseline")
@@ -175,14 +193,15 @@ def legacy(bare: Gates) -> Gates:
 
 
 def test_an_old_complex_function_left_alone_passes(legacy: Gates) -> None:
-    assert _lint(legacy) == [0, 0, 0]
+    assert _lint(legacy) == [0, 0, 0, 0]
     verdict = legacy.check().verdict()
     assert verdict.statuses() == dict.fromkeys(
-        (*_RADON_GATES, "maintainability", *_COGNITIVE_GATES), "pass"
+        (*_RADON_GATES, "maintainability", *_COGNITIVE_GATES, "duplication"), "pass"
     )
     assert verdict.gate("complexity-max")["observed"] == 12  # radon's figure, reported
     assert verdict.gate("cognitive-max")["observed"] == 21  # complexipy's, reported
     assert verdict.gate("cognitive")["observed"] == 0  # the change touched no function
+    assert verdict.gate("duplication")["observed"] == 0
 
 
 def test_a_complex_function_the_change_adds_blocks_named_and_the_old_one_does_not(
@@ -192,7 +211,7 @@ def test_a_complex_function_the_change_adds_blocks_named_and_the_old_one_does_no
     source = root / "pkg" / "legacy.py"
     source.write_text(source.read_text() + COMPLEX.format(name="route"))
     commit_all(root, "route")
-    assert _lint(legacy) == [0, 0, 0]
+    assert _lint(legacy) == [0, 0, 0, 0]
     ran = legacy.check()
     verdict = ran.verdict()
     assert ran.code == 1
@@ -212,7 +231,7 @@ def test_a_nested_function_the_change_adds_blocks_by_its_cognitive_complexity(
     source = root / "pkg" / "knotted.py"
     source.write_text(source.read_text() + NESTED.format(name="tangle"))
     commit_all(root, "tangle")
-    assert _lint(legacy) == [0, 0, 0]
+    assert _lint(legacy) == [0, 0, 0, 0]
     ran = legacy.check()
     verdict = ran.verdict()
     assert ran.code == 1
@@ -225,11 +244,27 @@ def test_a_nested_function_the_change_adds_blocks_by_its_cognitive_complexity(
     )
 
 
+def test_a_copied_function_is_a_duplicated_block_reported_with_both_places(legacy: Gates) -> None:
+    root = legacy.root
+    (root / "pkg" / "copied.py").write_text((root / "pkg" / "legacy.py").read_text())
+    commit_all(root, "copy")
+    assert _lint(legacy) == [0, 0, 0, 0]  # pylint exits 8 (a refactor message): it ran fine
+    verdict = legacy.check().verdict()
+    duplication = verdict.gate("duplication")
+    assert duplication["status"] == "pass"  # reported: the policy's bound is loose
+    assert duplication["observed"] == 18  # lines 5-22: the body of `classify` after its `def`
+    assert duplication["reason"].endswith("18 lines in the copies of 1 duplicated block")
+    report = root / ".gates" / "lint" / "pylint-duplicates.json"
+    blob = read_blob(report, display="pylint-duplicates.json")
+    (finding,) = pylint_duplicates.read(blob, ReadContext(str(root))).findings
+    assert finding.message.endswith("places: pkg.copied:5-22, pkg.legacy:5-22")
+
+
 def test_an_edit_inside_the_old_function_counts_it_as_changed(legacy: Gates) -> None:
     source = legacy.root / "pkg" / "legacy.py"
     source.write_text(source.read_text().replace('return "error"', 'return "failed"'))
     commit_all(legacy.root, "edit")
-    assert _lint(legacy) == [0, 0, 0]
+    assert _lint(legacy) == [0, 0, 0, 0]
     verdict = legacy.check().verdict()
     assert verdict.gate("complexity")["status"] == "fail"  # the change touched its body
     assert verdict.gate("complex-new")["status"] == "pass"  # and it is in the baseline
@@ -237,9 +272,10 @@ def test_an_edit_inside_the_old_function_counts_it_as_changed(legacy: Gates) -> 
 
 def test_a_file_the_tools_cannot_parse_blocks_every_complexity_gate(legacy: Gates) -> None:
     (legacy.root / "pkg" / "broken.py").write_text("def broken(:\n    return 1\n")
-    assert _lint(legacy) == [0, 0, 3]  # complexipy exits 1: the stage records no evidence
+    assert _lint(legacy) == [0, 0, 3, 0]  # complexipy exits 1: the stage records no evidence
     verdict = legacy.check().verdict()
     assert verdict.exit_code == 3
+    assert set(verdict.slugs("duplication")) == {"scan-errors"}  # pylint's syntax-error
     for gate in _COGNITIVE_GATES:  # complexipy's exit code: its report left the file out
         assert set(verdict.slugs(gate)) == {"stage-failed", "tool-crashed"}, gate
         assert "complexipy exited 1" in verdict.gate(gate)["reason"], gate
@@ -260,5 +296,6 @@ def test_without_radons_cc_report_the_complexity_gates_are_missing_evidence(bare
     assert verdict.slugs("complexity") == ["missing-evidence"]
     assert verdict.slugs("complexity-max") == ["missing-evidence"]
     assert verdict.slugs("cognitive-max") == ["missing-evidence"]
+    assert verdict.slugs("duplication") == ["missing-evidence"]
     assert "complexipy" in verdict.gate("cognitive")["reason"]
     assert verdict.gate("maintainability")["status"] == "pass"

@@ -1,1 +1,1 @@
-"""Readers of complexity reports: radon's per function and per file, complexipy's per function."""
+"""Readers of complexity reports: radon's and complexipy's per function, radon's per file, pylint's duplicates."""

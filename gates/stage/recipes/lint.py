@@ -1,4 +1,4 @@
-"""The ``lint`` stage: ruff (checks, files, format), radon, complexipy, zizmor and actionlint."""
+"""The ``lint`` stage: ruff (checks, files, format), radon, complexipy, pylint, zizmor, actionlint."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ class LintRecipe(StageSteps):
     def run_lint(self, session: nox.Session) -> None:
         workflows = workflow_files()
         self._install(
-            session, tools=["ruff", "radon", "complexipy", *(["zizmor"] if workflows else [])]
+            session,
+            tools=["ruff", "radon", "complexipy", "pylint", *(["zizmor"] if workflows else [])],
         )
         lint = list(self.lint)
         self._step(
@@ -63,6 +64,20 @@ class LintRecipe(StageSteps):
             stdout="radon-mi-json=radon-mi.json",
         )
         self._cognitive(session)
+        self._step(  # duplicated blocks: findings (readers/complexity/pylint_duplicates.py)
+            session,
+            "lint",
+            "pylint",
+            [
+                "pylint",
+                "--disable=all",
+                "--enable=duplicate-code",
+                "--persistent=n",
+                "--output-format=json2",
+                *as_paths(self.package),
+            ],
+            stdout="pylint-duplicate-code-json=pylint-duplicates.json",
+        )
         if self.format == "ruff":  # None: the project formats otherwise (black), not gated
             self._ruff_format_check(session, lint)
         if workflows:

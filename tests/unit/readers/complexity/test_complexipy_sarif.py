@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from gates.catalog.tools import ok_exit_codes
 from gates.errors import EvidenceError
 from gates.model.reports import ReportData, Severity
 from gates.readers import KINDS, READERS, Reader
@@ -100,6 +101,8 @@ def test_a_report_with_a_file_that_did_not_parse_still_reads_the_others() -> Non
     exits = dict(line.split() for line in (ASSETS / "exit-codes.txt").read_text().splitlines())
     assert exits["report.sarif"] == "1"
     assert exits["clean.sarif"] == "0"
+    assert 1 not in ok_exit_codes("complexipy", None)
+    assert 0 in ok_exit_codes("complexipy", None)
     assert len(read(asset("report.sarif")).findings) == 2
 
 
