@@ -257,7 +257,7 @@ def test_a_copied_function_is_a_duplicated_block_reported_with_both_places(legac
     report = root / ".gates" / "lint" / "pylint-duplicates.json"
     blob = read_blob(report, display="pylint-duplicates.json")
     (finding,) = pylint_duplicates.read(blob, ReadContext(str(root))).findings
-    assert finding.message.endswith("places: pkg.copied:5-22, pkg.legacy:5-22")
+    assert finding.message.endswith("places: pkg/copied.py:5-22, pkg/legacy.py:5-22")
 
 
 def test_an_edit_inside_the_old_function_counts_it_as_changed(legacy: Gates) -> None:

@@ -11,11 +11,13 @@ message names every place of one duplicated block in its text::
         ...
 
 each place a module and pylint's ``[start:end]`` (0-based, end excluded: lines
-``start + 1`` to ``end``). The message's own ``path`` is one of those modules'
-file. Each message becomes one finding of the rule ``duplicate-code``
-(severity ``low``), at that file's first duplicated line and spanning the
-block, its message naming every place (by module, as pylint names them, and
-lines). The block's **duplicated lines** are the lines of its places beyond
+``start + 1`` to ``end``). The message itself sits on whichever module pylint
+checked last: its ``path`` and ``module`` give the folder module names start
+from, and so each place's file (``app.copy`` -> ``app/copy.py``,
+``app.__init__`` -> ``app/__init__.py``). Each message becomes one finding of
+the rule ``duplicate-code`` (severity ``low``), at its first place's first
+line and spanning the block there, its message naming every place by file
+and lines. The block's **duplicated lines** are the lines of its places beyond
 the first (``end - start`` each), the figure ``complexity.duplicated_lines``
 sums (pylint 4 prints no figure of its own: its report's "nb duplicated lines"
 stays 0). A message whose text has another shape is ``malformed-report``.
@@ -66,19 +68,31 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
 
 def _duplicate(message: Fields, relpath: Callable[[str], str]) -> Duplicate:
     text = message.text("message")
-    module = message.text("module")
     places = [_place(message, line) for line in text.splitlines() if line.startswith("==")]
     head = text.partition("\n")[0]
     if len(places) < 2 or head != f"Similar lines in {len(places)} files":
         expected = '"Similar lines in N files" and N places "==module:[start:end]"'
         raise malformed(message.path, f"{message.where}.message", expected, text)
-    own = [place for place in places if place[0] == module]
-    if not own:
-        raise malformed(message.path, f"{message.where}.module", "one of the places", module)
-    _, start, end = own[0]
-    copies = sum(stop - first for _, first, stop in places[1:])
-    named = tuple(f"{name}:{first + 1}-{stop}" for name, first, stop in places)
-    return Duplicate(relpath(message.text("path")), start + 1, end, copies, named)
+    root = _root(message, relpath(message.text("path")))
+    files = [(f"{root}{module.replace('.', '/')}.py", start, end) for module, start, end in places]
+    copies = sum(end - start for _, start, end in files[1:])
+    named = tuple(f"{path}:{start + 1}-{end}" for path, start, end in files)
+    path, start, end = files[0]
+    return Duplicate(path, start + 1, end, copies, named)
+
+
+def _root(message: Fields, path: str) -> str:
+    """The folder pylint's module names start from: the message's path minus its module's.
+
+    Every ``duplicate-code`` message sits on one module (the last one pylint
+    checked), whose file is ``path``; a place's module ``a.b`` is the file
+    ``<root>a/b.py`` (a package's is ``a/__init__.py``: pylint names it ``a.__init__``).
+    """
+    module = message.text("module").replace(".", "/")
+    for tail in (f"{module}.py", f"{module}/__init__.py"):
+        if path == tail or path.endswith(f"/{tail}"):
+            return path.removesuffix(tail)
+    raise malformed(message.path, f"{message.where}.module", f"the module of {path}", module)
 
 
 def _place(message: Fields, line: str) -> tuple[str, int, int]:

@@ -21,8 +21,8 @@ ASSETS = Path(__file__).resolve().parents[3] / "assets" / "pylint" / "4.1.5"
 CONTEXT = ReadContext("/repo")  # pylint wrote paths relative to where it ran
 READER: Reader = pylint_duplicates
 DUPLICATE = Duplicate(
-    "app/tangled.py", 5, 25, 21, ("app.copy:5-25", "app.tangled:5-25")
-)  # the function bodies of tangled.py and copy.py: lines 5-25 of each
+    "app/copy.py", 5, 25, 21, ("app/copy.py:5-25", "app/tangled.py:5-25")
+)  # the function bodies of copy.py and tangled.py: lines 5-25 of each
 
 
 def asset(name: str) -> Blob:
@@ -67,10 +67,10 @@ def test_a_duplicated_block_is_a_finding_naming_every_place() -> None:
             "pylint",
             "duplicate-code",
             Severity.LOW,
-            "app/tangled.py",
+            "app/copy.py",
             5,
             25,
-            "21 lines duplicated in 2 places: app.copy:5-25, app.tangled:5-25",
+            "21 lines duplicated in 2 places: app/copy.py:5-25, app/tangled.py:5-25",
         )
     ]
 
@@ -81,6 +81,17 @@ def test_the_lines_are_the_ones_pylint_quotes() -> None:
     quoted = message["message"].split("\n")[3:]
     source = (ASSETS / "project" / "app" / "tangled.py").read_text().splitlines()
     assert quoted == source[DUPLICATE.line - 1 : DUPLICATE.end]
+
+
+def test_each_place_is_a_file_found_from_the_module_the_message_sits_on() -> None:
+    """pylint puts the message on the module it checked last; a package's file is __init__.py."""
+    report = copy.deepcopy(recorded("clean.json"))
+    message = report["messages"][0]
+    message["module"], message["path"] = "app", "src/app/__init__.py"
+    message["message"] = message["message"].replace("==app.tangled:", "==app.__init__:")
+    (duplicate,) = read(derived(report)).duplicates or ()
+    assert duplicate.places == ("src/app/copy.py:5-25", "src/app/__init__.py:5-25")
+    assert (duplicate.path, duplicate.line, duplicate.end) == ("src/app/copy.py", 5, 25)
 
 
 def test_a_file_that_does_not_parse_and_a_missing_path_are_problems() -> None:
@@ -118,6 +129,8 @@ def _broken(change: str) -> dict[str, Any]:
         message["message"] = message["message"].replace("[4:25]", "(4:25)")
     elif change == "module":
         message["module"] = "app.elsewhere"
+    elif change == "path":
+        message["path"] = "app/tangled_too.py"
     elif change == "statistics":
         del report["statistics"]
     elif change == "messages":
@@ -127,7 +140,17 @@ def _broken(change: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "change",
-    ["count", "one-place", "span", "digits", "bracket", "module", "statistics", "messages"],
+    [
+        "count",
+        "one-place",
+        "span",
+        "digits",
+        "bracket",
+        "module",
+        "path",
+        "statistics",
+        "messages",
+    ],
 )
 def test_a_report_of_another_shape_is_malformed_never_a_traceback(change: str) -> None:
     with pytest.raises(EvidenceError) as caught:
