@@ -164,6 +164,22 @@ METRICS: dict[str, Metric] = {
             Kind.FINDINGS,
             "average cyclomatic complexity of the blocks radon measured, as `radon cc -a`",
         ),
+        _count(
+            "complexity.cognitive_max_changed",
+            Kind.FINDINGS,
+            "highest cognitive complexity of the functions whose lines the change touched "
+            "(complexipy)",
+        ),
+        _count(
+            "complexity.cognitive_max",
+            Kind.FINDINGS,
+            "highest cognitive complexity of any function (complexipy)",
+        ),
+        _count(
+            "complexity.duplicated_lines",
+            Kind.FINDINGS,
+            "lines of the copies of duplicated blocks (pylint duplicate-code)",
+        ),
         Metric(
             name="complexity.mi_min",
             kind=Kind.FINDINGS,
@@ -224,5 +240,6 @@ AGAINST_BASE: frozenset[str] = frozenset(
         "findings",
         "complexity.max",
         "complexity.average",
+        "complexity.cognitive_max",
     }
 )

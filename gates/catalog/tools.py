@@ -183,6 +183,31 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
         kinds=frozenset({Kind.FINDINGS}),
         pin="radon",
     ),
+    # complexipy with --ignore-complexity: 0 whenever it measured every file, whatever their
+    # complexity; 1 a file it could not parse or a path that does not exist (the report leaves
+    # them out: readers/complexity/complexipy_sarif.py), 2 a usage error (bad options)
+    "complexipy": ToolSpec(
+        frozenset({0}),
+        failures={
+            1: "complexipy could not read a file (it does not parse) or a path does not exist",
+            2: "a usage error: bad options",
+        },
+        kinds=frozenset({Kind.FINDINGS}),
+        pin="complexipy",
+    ),
+    # pylint, its duplicate-code check alone: bit-encoded exit codes (1 fatal, 2 error, 4 warning,
+    # 8 refactor, 16 convention, 32 usage error). A duplicated block is 8 and a file that does not
+    # parse 2: the report decides (readers/complexity/pylint_duplicates.py); 1 (a path it cannot
+    # find, a crash) and 32 are failures
+    "pylint": ToolSpec(
+        frozenset(range(0, 32, 2)),
+        failures={
+            1: "pylint stopped: a fatal message (a path it cannot find, a crash)",
+            32: "a usage error: bad options or configuration",
+        },
+        kinds=frozenset({Kind.FINDINGS}),
+        pin="pylint",
+    ),
     # diff-cover: 0 fine, 1 under --fail-under
     "diff-cover": ToolSpec(frozenset({0, 1}), kinds=frozenset({Kind.PATCH}), pin="diff-cover"),
     "git": ToolSpec(frozenset({0}), kinds=frozenset({Kind.PATCH})),

@@ -1,4 +1,4 @@
-"""``complexity.*``: radon's cyclomatic complexity per function, from the findings evidence (pure).
+"""``complexity.*``: radon's and complexipy's figures per function, from the findings evidence (pure).
 
 radon's report (readers/complexity/radon_cc.py) is findings evidence, so the
 ``findings`` gates see the functions above 10 (and ``new``/``changed`` work on
@@ -15,7 +15,12 @@ metrics read it, from the radon reports the judge selected for the gate:
 * ``complexity.average``: the average of every block radon measured, classes
   included, as ``radon cc -a`` computes it (radon's own figure);
 * ``complexity.mi_min``: the lowest maintainability index (``radon mi``) of
-  any file, from the ``radon-mi-json`` reports.
+  any file, from the ``radon-mi-json`` reports;
+* ``complexity.cognitive_max_changed`` and ``complexity.cognitive_max``: the
+  same as ``max_changed`` and ``max`` with complexipy's cognitive complexity
+  per function (readers/complexity/complexipy_sarif.py), from its reports;
+* ``complexity.duplicated_lines``: the lines of the copies of every block
+  pylint's ``duplicate-code`` found duplicated (readers/complexity/pylint_duplicates.py).
 
 The figures are radon's; a file radon could not parse is a problem of the
 report (``scan-errors``), and no radon report among the gate's is
@@ -41,19 +46,36 @@ from gates.policy.load import GateSpec
 __all__ = ["METRICS", "measure"]
 
 METRICS: Final = frozenset(
-    {"complexity.max_changed", "complexity.max", "complexity.average", "complexity.mi_min"}
+    {
+        "complexity.max_changed",
+        "complexity.max",
+        "complexity.average",
+        "complexity.mi_min",
+        "complexity.cognitive_max_changed",
+        "complexity.cognitive_max",
+        "complexity.duplicated_lines",
+    }
 )
+_COGNITIVE: Final = frozenset({"complexity.cognitive_max_changed", "complexity.cognitive_max"})
 
 
 def measure(
     gate: GateSpec, reports: Sequence[LoadedReport], context: MeasureContext
 ) -> Measurement:
     """The gate's complexity figure, from the radon reports among ``reports``."""
-    if gate.metric.name == "complexity.mi_min":
+    name = gate.metric.name
+    if name == "complexity.mi_min":
         return _maintainability(gate, reports)
-    data = [r.data.complexity for r in reports if r.data.complexity is not None]
+    if name == "complexity.duplicated_lines":
+        return _duplicated(gate, reports)
+    if name in _COGNITIVE:
+        data = [r.data.cognitive for r in reports if r.data.cognitive is not None]
+        problem = _no_complexipy(gate.name)
+    else:
+        data = [r.data.complexity for r in reports if r.data.complexity is not None]
+        problem = _no_radon(gate.name, "cc")
     if not data:
-        return Unmeasured(problems=(_no_radon(gate.name, "cc"),), summary="no complexity evidence")
+        return Unmeasured(problems=(problem,), summary="no complexity evidence")
     paths = gate.paths
     blocks = [
         block
@@ -62,12 +84,13 @@ def measure(
         if not paths or any(fnmatchcase(block.path, pattern) for pattern in paths)
     ]
     files = sum(report.files for report in data)
-    if gate.metric.name == "complexity.average":
+    if name == "complexity.average":
         return _average(blocks, files)
     functions = [block for block in blocks if block.function]
-    if gate.metric.name == "complexity.max":
-        return _highest(functions, f"of {count(len(functions), 'function')}")
-    return _changed(functions, context.evidence.marks)
+    figure = "cognitive complexity" if name in _COGNITIVE else "cyclomatic complexity"
+    if name in {"complexity.max", "complexity.cognitive_max"}:
+        return _highest(functions, f"of {count(len(functions), 'function')}", figure)
+    return _changed(functions, context.evidence.marks, figure)
 
 
 def _maintainability(gate: GateSpec, reports: Sequence[LoadedReport]) -> Measurement:
@@ -98,6 +121,34 @@ def _maintainability(gate: GateSpec, reports: Sequence[LoadedReport]) -> Measure
     )
 
 
+def _duplicated(gate: GateSpec, reports: Sequence[LoadedReport]) -> Measurement:
+    data = [r.data.duplicates for r in reports if r.data.duplicates is not None]
+    if not data:
+        return Unmeasured(problems=(_no_pylint(gate.name),), summary="no duplicated-code evidence")
+    paths = gate.paths
+    blocks = sorted(
+        (block for report in data for block in report),
+        key=lambda b: (-b.lines, b.path, b.line),
+    )
+    blocks = [b for b in blocks if not paths or any(fnmatchcase(b.path, p) for p in paths)]
+    offenders = tuple(
+        Offender(
+            path=block.path,
+            line=block.line,
+            label="duplicate-code",
+            detail=f"{count(block.lines, 'line')} copied: {', '.join(block.places)}",
+        )
+        for block in blocks[:MAX_OFFENDERS]
+    )
+    lines = sum(block.lines for block in blocks)
+    return Measured(
+        value=float(lines),
+        summary=f"{count(lines, 'line')} in the copies of {count(len(blocks), 'duplicated block')}",
+        offenders=offenders,
+        offenders_total=len(blocks),
+    )
+
+
 def _average(blocks: Sequence[Block], files: int) -> Measured:
     if not blocks:
         return Measured(value=0.0, summary=f"no block in {count(files, 'file')}")
@@ -109,7 +160,7 @@ def _average(blocks: Sequence[Block], files: int) -> Measured:
     )
 
 
-def _highest(functions: Iterable[Block], what: str) -> Measured:
+def _highest(functions: Iterable[Block], what: str, figure: str) -> Measured:
     ordered = sorted(functions, key=lambda b: (-b.complexity, b.path, b.line))
     if not ordered:
         return Measured(value=0.0, summary=f"no function ({what.removeprefix('of ')})")
@@ -118,7 +169,7 @@ def _highest(functions: Iterable[Block], what: str) -> Measured:
             path=block.path,
             line=block.line,
             label=block.name,
-            detail=f"cyclomatic complexity {block.complexity}",
+            detail=f"{figure} {block.complexity}",
         )
         for block in ordered[:MAX_OFFENDERS]
     )
@@ -131,13 +182,14 @@ def _highest(functions: Iterable[Block], what: str) -> Measured:
     )
 
 
-def _changed(functions: Sequence[Block], marks: Marks | None) -> Measurement:
+def _changed(functions: Sequence[Block], marks: Marks | None, figure: str) -> Measurement:
     if marks is None or marks.lines is None:
         first, *rest = (marks.changed_problems if marks else ()) or (not_marked("changed"),)
         return Unmeasured(problems=(first, *rest), summary="the changed lines are unknown")
     lines, new = marks.lines, marks.new_files
     touched = [b for b in functions if touches(lines, new, b.path, b.line, b.end)]
-    measured = _highest(touched, f"of {count(len(touched), 'function')} the change touched")
+    what = f"of {count(len(touched), 'function')} the change touched"
+    measured = _highest(touched, what, figure)
     return Measured(
         value=measured.value,
         summary=f"{measured.summary}, against {marks.against}",
@@ -155,4 +207,27 @@ def _no_radon(gate: str, command: str) -> Problem:
         hint=f"run the lint stage (it runs `radon {command} --json` on the package), "
         'and name the tool: tool = "radon"',
         subject="radon",
+    )
+
+
+def _no_complexipy(gate: str) -> Problem:
+    return Problem(
+        slug="missing-evidence",
+        path="",
+        message=f"gate {gate!r} reads complexipy's SARIF report (cognitive complexity), and none "
+        "of its reports is one",
+        hint="run the lint stage (it runs complexipy on the package), "
+        'and name the tool: tool = "complexipy"',
+        subject="complexipy",
+    )
+
+
+def _no_pylint(gate: str) -> Problem:
+    return Problem(
+        slug="missing-evidence",
+        path="",
+        message=f"gate {gate!r} reads pylint's duplicate-code report, and none of its reports is one",
+        hint="run the lint stage (it runs pylint's duplicate-code check on the package), "
+        'and name the tool: tool = "pylint"',
+        subject="pylint",
     )

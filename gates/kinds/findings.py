@@ -47,7 +47,7 @@ def measure(
 ) -> Measurement:
     """The gate's findings: those no waiver covers, with the waived ones counted beside them.
 
-    The ``complexity.*`` metrics read radon's figures from the same evidence (kinds/complexity.py).
+    The ``complexity.*`` metrics read radon's and complexipy's figures from the same evidence (kinds/complexity.py).
     """
     if gate.metric.name in complexity.METRICS:
         return complexity.measure(gate, reports, context)

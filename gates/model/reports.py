@@ -27,6 +27,7 @@ __all__ = [
     "ComplexityData",
     "CoverageData",
     "CoverageTotal",
+    "Duplicate",
     "FileCoverage",
     "Finding",
     "Maintainability",
@@ -230,10 +231,20 @@ class Block(NamedTuple):
 
 
 class ComplexityData(NamedTuple):
-    """The cyclomatic complexity of every block of the files radon could parse."""
+    """The complexity of every block measured: radon's cyclomatic, or complexipy's cognitive."""
 
     blocks: Sequence[Block]
     files: int  # files measured (those that did not parse are problems, not files)
+
+
+class Duplicate(NamedTuple):
+    """One block pylint found duplicated (``duplicate-code``), at the file its message names."""
+
+    path: str
+    line: int  # its first duplicated line in that file
+    end: int  # its last
+    lines: int  # the lines of its places beyond the first: the copies
+    places: tuple[str, ...]  # every place, "module:first-last", as pylint names them
 
 
 class Maintainability(NamedTuple):
@@ -287,3 +298,5 @@ class ReportData:
     load: object | None = None
     complexity: ComplexityData | None = None  # radon's figures per block (readers/complexity)
     maintainability: Maintainability | None = None  # radon's index per file
+    cognitive: ComplexityData | None = None  # complexipy's cognitive complexity per function
+    duplicates: Sequence[Duplicate] | None = None  # pylint's duplicated blocks

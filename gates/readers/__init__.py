@@ -14,7 +14,7 @@ from __future__ import annotations
 from gates.catalog.metrics import Kind
 from gates.readers.advisories import osv_offline, safety_json
 from gates.readers.benchmarks import pytest_benchmark
-from gates.readers.complexity import radon_cc, radon_mi
+from gates.readers.complexity import complexipy_sarif, pylint_duplicates, radon_cc, radon_mi
 from gates.readers.coverage import cobertura, coverage_json, coverage_text
 from gates.readers.findings import (
     actionlint_json,
@@ -70,6 +70,8 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (semgrep_json, Kind.FINDINGS),
     (radon_cc, Kind.FINDINGS),  # functions too complex: findings of the rule CC
     (radon_mi, Kind.FINDINGS),  # no finding: the maintainability index, for complexity.mi_min
+    (complexipy_sarif, Kind.FINDINGS),  # cognitive complexity: findings of the rule cognitive
+    (pylint_duplicates, Kind.FINDINGS),  # duplicated blocks: findings of the rule duplicate-code
     (pytest_benchmark, Kind.BENCHMARKS),
     (gates_load_latency, Kind.LOAD),
     (gates_load_db, Kind.LOAD),

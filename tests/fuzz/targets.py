@@ -86,6 +86,8 @@ _READER_SEEDS: Final[dict[str, tuple[str, ...]]] = {
     "actionlint-json": ("actionlint/*/*.json",),
     "radon-cc-json": ("radon/*/cc*.json",),
     "radon-mi-json": ("radon/*/mi*.json",),
+    "complexipy-sarif": ("complexipy/*/*.sarif",),
+    "pylint-duplicate-code-json": ("pylint/*/*.json",),
     "sarif": ("sarif/*/*/*.sarif", "hostile/readers/*sarif*"),
     "pytest-benchmark-json": (
         "pytest-benchmark/*/*[!t].json",
@@ -340,7 +342,7 @@ def _family(format_id: str) -> str:
         return "xml"
     if format_id == "mypy-json":
         return "jsonl"
-    if format_id.endswith("-json") or format_id.startswith("gates-load-") or format_id == "sarif":
+    if format_id.endswith(("-json", "sarif")) or format_id.startswith("gates-load-"):
         return "json"
     return "text"
 

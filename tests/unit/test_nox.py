@@ -139,17 +139,54 @@ def test_lint_records_check_file_list_and_format_in_one_stage(in_project: Path) 
         ["ruff", "check", "--no-fix", "--show-files", "src"],
         ["radon", "cc", "--json", "--show-closures", "pkg"],  # the package, not the lint paths
         ["radon", "mi", "--json", "pkg"],
+        [
+            "complexipy",
+            "pkg",
+            "--isolated",
+            "--quiet",
+            "--ignore-complexity",
+            "--max-complexity-allowed",
+            "0",
+            "--cache-dir",
+            str(Path(".nox/lint/complexipy-cache")),
+            "--output-format",
+            "sarif",
+            "--output",
+            "{stage_dir}/complexipy.sarif",
+        ],
+        [
+            "pylint",
+            "--disable=all",
+            "--enable=duplicate-code",
+            "--persistent=n",
+            "--output-format=json2",
+            "pkg",
+        ],
         ["ruff", "format", "--check", "--output-format", "json", "src"],
     ]
     assert steps[2][steps[2].index("--stdout") + 1] == "radon-cc-json=radon-cc.json"
     assert steps[3][steps[3].index("--stdout") + 1] == "radon-mi-json=radon-mi.json"
+    assert steps[4][steps[4].index("--report") + 1] == "complexipy-sarif=complexipy.sarif"
+    assert steps[5][steps[5].index("--stdout") + 1] == (
+        "pylint-duplicate-code-json=pylint-duplicates.json"
+    )
     assert "--append" not in steps[0]
     assert all("--append" in step for step in steps[1:])
     assert session.installs == [
-        ("-c", ".nox/lint/gates-constraints.txt", "gates==9.9", "ruff", "radon")
+        (
+            "-c",
+            ".nox/lint/gates-constraints.txt",
+            "gates==9.9",
+            "ruff",
+            "radon",
+            "complexipy",
+            "pylint",
+        )
     ]
     assert "ruff==0.17.6" in session.constraints()  # gates' pin: the project pins no ruff
     assert "radon==6.0.1" in session.constraints()
+    assert "complexipy==8.3.0" in session.constraints()
+    assert "pylint==4.1.5" in session.constraints()
     assert all(
         kwargs["success_codes"] == [0, 3] for args, kwargs in session.runs if args[0] == "gates"
     )
@@ -596,11 +633,17 @@ def test_the_lint_stage_runs_the_ruff_the_project_locks(in_project: Path) -> Non
     (in_project / "pyproject.toml").write_text(_GROUPS)
     (in_project / "uv.lock").write_text(_LOCK)
     session = drive(Pipeline(package="app").run_lint, "lint")
-    assert session.installs[0][2:] == ("gates==9.9", "ruff==0.16.2", "radon")
+    assert session.installs[0][2:] == (
+        "gates==9.9",
+        "ruff==0.16.2",
+        "radon",
+        "complexipy",
+        "pylint",
+    )
     assert not session.install_runs  # no project installed: nothing exported
     assert not any(line.startswith("ruff") for line in session.constraints())
     without = drive(Pipeline(package="app", lock=None).run_lint, "lint")
-    assert without.installs[0][2:] == ("gates==9.9", "ruff", "radon")
+    assert without.installs[0][2:] == ("gates==9.9", "ruff", "radon", "complexipy", "pylint")
     assert "ruff==0.17.6" in without.constraints()
 
 

@@ -108,7 +108,7 @@ def test_an_unknown_runner_or_formatter_is_refused_naming_the_noxfile(
     assert words in str(caught.value)
 
 
-def test_without_a_format_gate_the_lint_stage_runs_ruff_check_and_radon_only(
+def test_without_a_format_gate_the_lint_stage_runs_ruff_check_and_the_complexity_tools_only(
     in_project: Path,
 ) -> None:
     session = drive(Pipeline(package="pkg", format=None).run_lint, "lint")
@@ -117,6 +117,8 @@ def test_without_a_format_gate_the_lint_stage_runs_ruff_check_and_radon_only(
         ["ruff", "check"],
         ["radon", "cc"],
         ["radon", "mi"],
+        ["complexipy", "pkg"],
+        ["pylint", "--disable=all"],
     ]
 
 

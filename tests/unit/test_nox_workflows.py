@@ -62,10 +62,10 @@ def _step(session: CachingSession, tool: str) -> list[str]:
     return found[0]
 
 
-def test_without_workflows_the_lint_stage_is_ruff_and_radon(project: Path) -> None:
+def test_without_workflows_the_lint_stage_is_ruff_and_the_complexity_tools(project: Path) -> None:
     session = _lint(project)
     tools = [run[run.index("--tool") + 1] for run in session.gates_runs()]
-    assert tools == ["ruff", "ruff", "radon", "radon", "ruff"]
+    assert tools == ["ruff", "ruff", "radon", "radon", "complexipy", "pylint", "ruff"]
     assert "zizmor" not in session.installs[0]
 
 

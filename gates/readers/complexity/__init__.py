@@ -1,1 +1,1 @@
-"""Readers of complexity reports: radon's cyclomatic complexity per function, its maintainability index per file."""
+"""Readers of complexity reports: radon's and complexipy's per function, radon's per file, pylint's duplicates."""

@@ -1,8 +1,9 @@
-"""The ``lint`` stage: ruff (findings, the files it checked, the format check), radon, zizmor and actionlint."""
+"""The ``lint`` stage: ruff (checks, files, format), radon, complexipy, pylint, zizmor, actionlint."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import nox
 
@@ -25,7 +26,10 @@ class LintRecipe(StageSteps):
 
     def run_lint(self, session: nox.Session) -> None:
         workflows = workflow_files()
-        self._install(session, tools=["ruff", "radon", *(["zizmor"] if workflows else [])])
+        self._install(
+            session,
+            tools=["ruff", "radon", "complexipy", "pylint", *(["zizmor"] if workflows else [])],
+        )
         lint = list(self.lint)
         self._step(
             session,
@@ -59,11 +63,57 @@ class LintRecipe(StageSteps):
             ["radon", "mi", "--json", *as_paths(self.package)],
             stdout="radon-mi-json=radon-mi.json",
         )
+        self._cognitive(session)
+        self._step(  # duplicated blocks: findings (readers/complexity/pylint_duplicates.py)
+            session,
+            "lint",
+            "pylint",
+            [
+                "pylint",
+                "--disable=all",
+                "--enable=duplicate-code",
+                "--persistent=n",
+                "--output-format=json2",
+                *as_paths(self.package),
+            ],
+            stdout="pylint-duplicate-code-json=pylint-duplicates.json",
+        )
         if self.format == "ruff":  # None: the project formats otherwise (black), not gated
             self._ruff_format_check(session, lint)
         if workflows:
             self._lint_workflows(session, workflows)
         self._done(session, "lint")
+
+    def _cognitive(self, session: nox.Session) -> None:
+        """complexipy: the cognitive complexity of every function, as SARIF with its lines.
+
+        A threshold of 0 lists every function of complexity 1 or more (the reader makes
+        findings of those above 15: readers/complexity/complexipy_sarif.py);
+        --ignore-complexity keeps exit 1 for a file it could not read. --isolated: the
+        project's [tool.complexipy] cannot exclude files or change the output; its cache
+        goes to the session's virtualenv, not the project.
+        """
+        self._step(
+            session,
+            "lint",
+            "complexipy",
+            [
+                "complexipy",
+                *as_paths(self.package),
+                "--isolated",
+                "--quiet",
+                "--ignore-complexity",
+                "--max-complexity-allowed",
+                "0",
+                "--cache-dir",
+                str(Path(session.virtualenv.location) / "complexipy-cache"),
+                "--output-format",
+                "sarif",
+                "--output",
+                "{stage_dir}/complexipy.sarif",
+            ],
+            reports=["complexipy-sarif=complexipy.sarif"],
+        )
 
     def _ruff_format_check(self, session: nox.Session, lint: Sequence[str]) -> None:
         """``ruff format --check``: as JSON, or as text with a ruff older than 0.16.

@@ -1,0 +1,5 @@
+"""A file that does not parse."""
+
+
+def broken(:
+    return 1
