@@ -211,6 +211,8 @@ def test_a_webhook_without_its_secret_token_check_is_blocked(
     assert verdict.gate("tests")["status"] == "fail"
     labels = " ".join(str(item["label"]) for item in verdict.gate("tests")["offenders"])
     assert GUARD in labels  # the verdict names the test that caught it
-    assert "tests/integration/test_webhook_simulation.py" in verdict.offenders("tests")
+    assert "tests/integration/test_webhook_simulation.py" in {
+        place.split(":")[0] for place in verdict.offenders("tests")
+    }
     for gate in ("lint", "types", "security", "secrets", "unit-coverage"):
         assert verdict.gate(gate)["status"] == "pass", gate  # only the tests caught it

@@ -70,7 +70,8 @@ def test_a_change_with_one_problem_per_gate_is_blocked_by_each(blocked: Pipeline
         "critical-security": "pass",
         "tests-ran": "pass",
     }
-    assert verdict.offenders("tests") == {"tests/test_bad.py"}
+    # the report-log gives the failing test its line: its `def`
+    assert verdict.offenders("tests") == {"tests/test_bad.py:5"}
     assert "test_half" in verdict.gate("tests")["offenders"][0]["label"]
     assert verdict.offenders("lint") == {"mini/bad.py:3", "mini/ugly.py:4"}  # F401, format
     assert verdict.offenders("types") == {"mini/bad.py:8"}  # a float returned as int
