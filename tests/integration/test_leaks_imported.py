@@ -10,6 +10,7 @@ manifest and the baseline never hold the token.
 
 from __future__ import annotations
 
+import json
 import sys
 
 import pytest
@@ -33,11 +34,11 @@ new = true
 
 # The stand-in: `fake.py gitleaks|trufflehog [--exit-code N] [--report-path FILE]`.
 FAKE = """\
-import json, sys
+import json, pathlib, sys
 
 tool, args = sys.argv[1], sys.argv[2:]
 found = []
-for path in sorted(Path("pkg").glob("*.py")):
+for path in sorted(pathlib.Path("pkg").glob("*.py")):
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         start = line.find("ghp_")
         if start >= 0:
@@ -51,7 +52,7 @@ if tool == "gitleaks":
          "Fingerprint": f"{file}:github-pat:{n}"}
         for file, n, secret, match in found
     ]
-    Path(args[args.index("--report-path") + 1]).write_text(json.dumps(report, indent=1))
+    pathlib.Path(args[args.index("--report-path") + 1]).write_text(json.dumps(report, indent=1))
     sys.exit(int(args[args.index("--exit-code") + 1]) if found else 0)
 for file, n, secret, _ in found:
     print(json.dumps({
@@ -118,6 +119,8 @@ def test_a_baselined_leak_passes_and_a_second_copy_blocks(bare: Gates, tool: str
 def test_gitleaks_exit_1_is_not_trusted_since_it_also_means_a_partial_scan(bare: Gates) -> None:
     gates = _accepted(bare, "gitleaks")
     assert _scan(gates, "gitleaks", exit_code="1") != 0  # gitleaks' default --exit-code
+    written = (gates.root / ".gates" / "security" / "gitleaks.json").read_text()
+    assert [leak["RuleID"] for leak in json.loads(written)] == ["github-pat"]  # a full report
     ran = gates.check()
     assert ran.code == 3, ran.out
     assert "--exit-code 0" in ran.out
