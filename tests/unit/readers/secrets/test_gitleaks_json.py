@@ -118,20 +118,21 @@ def test_a_description_holding_the_secret_is_left_out() -> None:
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
-    [("RuleID", f"rule-{TOKEN}"), ("File", f"pkg/{AWS_KEY[:10]}.py"), ("RuleID", KEY_BODY[5:20])],
+    ("name", "index", "field", "value"),
+    [
+        ("derived-git.json", 0, "RuleID", f"rule-{TOKEN}"),
+        ("derived-git.json", 1, "File", f"pkg/{AWS_KEY[:10]}.py"),
+        ("derived-dir.json", 0, "RuleID", KEY_BODY[5:20]),
+    ],
 )
 def test_a_rule_or_file_holding_the_secret_is_refused_without_quoting_it(
-    field: str, value: str
+    name: str, index: int, field: str, value: str
 ) -> None:
-    doc = _doc("derived-git.json")
-    doc[0 if AWS_KEY[:10] not in value else 1][field] = value
-    if KEY_BODY[5:20] in value:
-        doc = _doc("derived-dir.json")
-        doc[0][field] = value
+    doc = _doc(name)
+    doc[index][field] = value
     error = _refused(doc)
     assert error.slug == "malformed-report"
-    assert f".{field}` holds the secret" in str(error)
+    assert f"[{index}].{field}` holds the secret" in str(error)
     assert all(piece not in str(error) + error.hint for piece in pieces(value))
 
 
