@@ -55,7 +55,7 @@ class Hidden:
         if len(text) < WINDOW or not self._pieces:
             return False
         seen = {text[start : start + WINDOW] for start in range(len(text) - WINDOW + 1)}
-        # the secret's pieces are taken one at a time: a secret of megabytes costs no memory
+        # the secret's pieces are taken one at a time, never all held at once
         return any(
             secret[start : start + WINDOW] in seen
             for secret in self._pieces
