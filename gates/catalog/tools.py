@@ -237,6 +237,26 @@ KNOWN_TOOLS: dict[str, ToolSpec] = {
     "memray": ToolSpec(
         frozenset({0}), failures={1: "memray failed: a capture it cannot read"}, pin="memray"
     ),
+    # gitleaks, a project's own secret scan (gates installs none: no pin). It exits 1 both for
+    # "leaks found" and for an error (a partial scan, whose report it still writes), so the
+    # stage runs it with `--exit-code 0`: 0 scanned, whatever it found; 1 only an error
+    "gitleaks": ToolSpec(
+        frozenset({0}),
+        failures={
+            1: "gitleaks failed (a partial scan), or found leaks without `--exit-code 0`: "
+            "it exits 1 for both, so run it with `--exit-code 0` and let the report decide"
+        },
+        kinds=frozenset({Kind.FINDINGS}),
+        security=True,
+    ),
+    # TruffleHog v3 (trufflesecurity), a project's own secret scan (no pin): 0 scanned, 183
+    # results found (with --fail); 1 an error, its sources may not have finished their scans
+    "trufflehog": ToolSpec(
+        frozenset({0, 183}),
+        failures={1: "TruffleHog failed: its sources may not have finished their scans"},
+        kinds=frozenset({Kind.FINDINGS}),
+        security=True,
+    ),
 }
 
 

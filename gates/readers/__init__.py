@@ -3,7 +3,8 @@
 The readers live in one sub-package per kind of evidence their reports give:
 ``coverage/``, ``patch/`` (the change and its coverage), ``testruns/``,
 ``findings/``, ``complexity/`` (findings too: functions too complex),
-``advisories/`` (dependency audits), ``benchmarks/``, ``load/``;
+``advisories/`` (dependency audits), ``secrets/`` (secret scanners' reports),
+``benchmarks/``, ``load/``;
 :mod:`gates.readers.interface` is what each one is. Adding a reader touches its
 module, one line here, real assets under ``tests/assets/<tool>/<version>/``, its
 tests, docs/readers.md and the changelog.
@@ -41,6 +42,7 @@ from gates.readers.load import (
     locust_json,
 )
 from gates.readers.patch import diff_cover, git_numstat
+from gates.readers.secrets import gitleaks_json, trufflehog_json
 from gates.readers.testruns import junit, pytest_reportlog
 
 __all__ = ["KINDS", "MAY_BE_EMPTY", "READERS", "ReadContext", "Reader", "reader_for"]
@@ -80,6 +82,8 @@ _REGISTRY: tuple[tuple[Reader, Kind], ...] = (
     (gates_load_scenario, Kind.LOAD),
     (locust_json, Kind.LOAD),
     (locust_failures_csv, Kind.LOAD),
+    (gitleaks_json, Kind.FINDINGS),
+    (trufflehog_json, Kind.FINDINGS),
 )
 
 READERS: dict[str, Reader] = {reader.FORMAT: reader for reader, _ in _REGISTRY}
@@ -90,7 +94,7 @@ KINDS: dict[str, Kind] = {reader.FORMAT: kind for reader, kind in _REGISTRY}
 # report to its reader (the tool's exit code in the manifest vouches for the run)
 # instead of refusing it as `empty-report`.
 MAY_BE_EMPTY: frozenset[str] = frozenset(
-    {mypy_json.FORMAT, file_list.FORMAT, ruff_format_text.FORMAT}
+    {mypy_json.FORMAT, file_list.FORMAT, ruff_format_text.FORMAT, trufflehog_json.FORMAT}
 )
 
 

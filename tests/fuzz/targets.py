@@ -102,6 +102,8 @@ _READER_SEEDS: Final[dict[str, tuple[str, ...]]] = {
     "gates-load-scenario": ("gates-load/*/*.scenario.json",),
     "locust-json": ("locust/*/*.locust.json", "gates-load/*/*.locust.json"),
     "locust-failures-csv": ("locust/*/*_failures.csv", "gates-load/*/*.locust_failures.csv"),
+    "gitleaks-json": ("gitleaks/*/*.json",),
+    "trufflehog-json": ("trufflehog/*/*.jsonl",),
 }
 _POLICY_SEEDS: Final = ("gates.toml", "tests/assets/gates-bench/*/project/gates.toml")
 
