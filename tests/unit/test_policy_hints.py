@@ -104,18 +104,18 @@ def test_a_stage_that_exists_or_reads_like_no_other_is_not_a_policy_error(
 
 
 def test_a_tool_that_reads_like_a_recorded_one_is_a_policy_error() -> None:
-    error = check_error(tool_gate("gitleakss"), ["lint"], {"gitleaks", "ruff"})
+    error = check_error(tool_gate("opengrepp"), ["lint"], {"opengrep", "ruff"})
     assert error.key == "gate.lint.tool"
     assert error.slug == "policy-unknown-tool"
-    assert "no evidence comes from a tool named 'gitleakss'" in error.message
-    assert "the stages recorded `gitleaks`, `ruff`" in error.message
-    assert error.hint == "did you mean `gitleaks`?"
+    assert "no evidence comes from a tool named 'opengrepp'" in error.message
+    assert "the stages recorded `opengrep`, `ruff`" in error.message
+    assert error.hint == "did you mean `opengrep`?"
 
 
 @pytest.mark.parametrize(
     ("tool", "recorded"),
     [
-        ("gitleaks", {"gitleaks"}),
+        ("opengrep", {"opengrep"}),
         ("flake8", {"ruff"}),  # like nothing recorded: missing evidence, with how to record it
         ("bandit", set()),  # a tool gates knows, not run: missing evidence
     ],
