@@ -198,36 +198,30 @@ def _changed(functions: Sequence[Block], marks: Marks | None, figure: str) -> Me
     )
 
 
-def _no_radon(gate: str, command: str) -> Problem:
+def _missing(gate: str, tool: str, report: str, runs: str) -> Problem:
+    """The gate reads ``tool``'s ``report`` and no report of the gate is one."""
     return Problem(
         slug="missing-evidence",
         path="",
-        message=f"gate {gate!r} reads `radon {command} --json`'s report, and none of its "
-        "reports is one",
-        hint=f"run the lint stage (it runs `radon {command} --json` on the package), "
-        'and name the tool: tool = "radon"',
-        subject="radon",
+        message=f"gate {gate!r} reads {report}, and none of its reports is one",
+        hint=f'run the lint stage (it runs {runs} on the package), and name the tool: tool = "{tool}"',
+        subject=tool,
+    )
+
+
+def _no_radon(gate: str, command: str) -> Problem:
+    return _missing(
+        gate, "radon", f"`radon {command} --json`'s report", f"`radon {command} --json`"
     )
 
 
 def _no_complexipy(gate: str) -> Problem:
-    return Problem(
-        slug="missing-evidence",
-        path="",
-        message=f"gate {gate!r} reads complexipy's SARIF report (cognitive complexity), and none "
-        "of its reports is one",
-        hint="run the lint stage (it runs complexipy on the package), "
-        'and name the tool: tool = "complexipy"',
-        subject="complexipy",
+    return _missing(
+        gate, "complexipy", "complexipy's SARIF report (cognitive complexity)", "complexipy"
     )
 
 
 def _no_pylint(gate: str) -> Problem:
-    return Problem(
-        slug="missing-evidence",
-        path="",
-        message=f"gate {gate!r} reads pylint's duplicate-code report, and none of its reports is one",
-        hint="run the lint stage (it runs pylint's duplicate-code check on the package), "
-        'and name the tool: tool = "pylint"',
-        subject="pylint",
+    return _missing(
+        gate, "pylint", "pylint's duplicate-code report", "pylint's duplicate-code check"
     )

@@ -59,10 +59,7 @@ class SecurityRecipe(StageSteps):
         if offline:
             self._offline_audit(session)
         elif self.audit:  # empty: the project has no dependencies to audit
-            try:  # a setup.py target: its install_requires, as a requirements file
-                audit = audit_arguments(self.audit, Path(session.virtualenv.location))
-            except ValueError as error:
-                stop(str(error))
+            audit = self._audit_targets(session)
             self._step(
                 session,
                 "security",
@@ -108,12 +105,16 @@ class SecurityRecipe(StageSteps):
             reports=[f"semgrep-json={SEMGREP_REPORT}"],
         )
 
-    def _offline_audit(self, session: nox.Session) -> None:
-        """The dependencies against the local OSV advisories (:mod:`gates.osv`), offline."""
-        try:  # a setup.py target: its install_requires, as a requirements file
-            audit = audit_arguments(self.audit, Path(session.virtualenv.location))
+    def _audit_targets(self, session: nox.Session) -> list[str]:
+        """What the audit is given; a setup.py target as its install_requires, a requirements file."""
+        try:
+            return audit_arguments(self.audit, Path(session.virtualenv.location))
         except ValueError as error:
             stop(str(error))
+
+    def _offline_audit(self, session: nox.Session) -> None:
+        """The dependencies against the local OSV advisories (:mod:`gates.osv`), offline."""
+        audit = self._audit_targets(session)
         self._step(
             session,
             "security",
