@@ -31,7 +31,8 @@ messages (a project's option pylint does not know) are neither.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Final
 
 from gates.model.reports import Duplicate, Finding, Problem, ReportData, Severity
@@ -61,12 +62,12 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
         if kind in _FAILED:
             problems.append(_unread(blob.path, relpath(message.text("path")), message))
         elif symbol == RULE:
-            duplicates.append(_duplicate(message, relpath))
+            duplicates.append(_duplicate(message, relpath, context.root))
     findings = [_finding(duplicate) for duplicate in duplicates]
     return ReportData(tool=TOOL, findings=findings, problems=problems, duplicates=duplicates)
 
 
-def _duplicate(message: Fields, relpath: Callable[[str], str]) -> Duplicate:
+def _duplicate(message: Fields, relpath: Callable[[str], str], context_root: str) -> Duplicate:
     text = message.text("message")
     places = [_place(message, line) for line in text.splitlines() if line.startswith("==")]
     head = text.partition("\n")[0]
@@ -74,11 +75,32 @@ def _duplicate(message: Fields, relpath: Callable[[str], str]) -> Duplicate:
         expected = '"Similar lines in N files" and N places "==module:[start:end]"'
         raise malformed(message.path, f"{message.where}.message", expected, text)
     root = _root(message, relpath(message.text("path")))
-    files = [(f"{root}{module.replace('.', '/')}.py", start, end) for module, start, end in places]
+    named_modules = (message.text("module"), *(module for module, _, _ in places))
+    files = [
+        (f"{root}{_file(module, named_modules, Path(context_root, root))}", start, end)
+        for module, start, end in places
+    ]
     copies = sum(end - start for _, start, end in files[1:])
     named = tuple(f"{path}:{start + 1}-{end}" for path, start, end in files)
     path, start, end = files[0]
     return Duplicate(path, start + 1, end, copies, named)
+
+
+def _file(module: str, named: Sequence[str], folder: Path) -> str:
+    """The file of a place's module, from the folder module names start from.
+
+    pylint names a package's ``__init__`` ``a.b.__init__``, but the package it
+    was given on its command line by its bare name (``tenacity``): a bare
+    name is a package when other modules of the message sit in it, or when
+    its folder holds an ``__init__.py`` and there is no ``<name>.py``.
+    """
+    path = module.replace(".", "/")
+    package = f"{path}/__init__.py"
+    if any(other.startswith(f"{module}.") for other in named):
+        return package
+    if not (folder / f"{path}.py").is_file() and (folder / package).is_file():
+        return package
+    return f"{path}.py"
 
 
 def _root(message: Fields, path: str) -> str:

@@ -5,7 +5,8 @@
 # report.json: app/, whose broken.py does not parse (a syntax-error message, exit 2) and whose
 # copy.py repeats tangled.py's function body (a duplicate-code message, exit 8 with it);
 # clean.json: app/ without broken.py; empty.json: a folder with no Python file;
-# missing.json: a path that does not exist (a fatal message).
+# missing.json: a path that does not exist (a fatal message); package.json: lib/, whose
+# __init__.py repeats tools.py (pylint names the package it was given by its bare name, `lib`).
 # Exit codes go to exit-codes.txt.
 set -u
 PYLINT=${PYLINT:-pylint}
@@ -21,4 +22,5 @@ run report.json app
 run clean.json --ignore=broken.py app
 run empty.json empty
 run missing.json nowhere
+run package.json lib
 "$PYLINT" --version | head -1 > version.txt

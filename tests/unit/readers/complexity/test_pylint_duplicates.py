@@ -165,3 +165,26 @@ def test_a_truncated_or_foreign_report_is_refused_with_a_named_problem(text: byt
         read(Blob("derived/pylint.json", text, ""))
     assert caught.value.slug
     assert caught.value.path == "derived/pylint.json"
+
+
+def test_the_package_pylint_was_given_is_its_init_not_a_module_of_that_name() -> None:
+    """pylint names lib/__init__.py `lib` (the package on its command line), `lib.x.__init__`
+    below it: `lib` is the package the message's other module `lib.tools` sits in."""
+    assert read(asset("package.json")).duplicates == [
+        Duplicate("lib/tools.py", 5, 12, 8, ("lib/tools.py:5-12", "lib/__init__.py:5-12"))
+    ]
+
+
+def test_a_bare_name_is_a_package_when_its_folder_holds_the_init(tmp_path: Path) -> None:
+    """No other module of the message sits in `lib`: the files under the root decide."""
+    value = recorded("package.json")
+    message = value["messages"][0]
+    message["message"] = message["message"].replace("==lib.tools:", "==tools:")
+    message.update(module="tools", path="tools.py")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "__init__.py").write_text("")
+    found = READER.read(derived(value), ReadContext(tmp_path.as_posix())).duplicates or ()
+    assert [d.places for d in found] == [("tools.py:5-12", "lib/__init__.py:5-12")]
+    (tmp_path / "lib.py").write_text("")  # a module beside it is what pylint would name `lib`
+    found = READER.read(derived(value), ReadContext(tmp_path.as_posix())).duplicates or ()
+    assert [d.places for d in found] == [("tools.py:5-12", "lib.py:5-12")]
