@@ -48,6 +48,7 @@ from gates.model.stage import Evidence
 from gates.outputs import OutputFormat, render
 from gates.policy.load import load_policy
 from gates.stage.recorder import StageRecorder
+from gates.system.collector import paused
 from gates.system.git import TreeState, tree_state
 
 __all__ = ["EvidenceSet", "bare_parse", "check_in_process", "main", "write_evidence_set"]
@@ -188,17 +189,14 @@ def check_in_process(evidence: EvidenceSet) -> Phases:
     with phases.phase("policy + git state"):
         policy = load_policy(evidence.root / "gates.toml")
         state = tree_state(evidence.root, exclude=REPORTS)
-    with phases.phase("load_evidence"):
-        loaded = load_evidence(evidence.root, reports=REPORTS, state=state, max_bytes=MAX_BYTES)
-    gc.freeze()  # as gates check does: the evidence lives until it exits
-    try:
+    with paused():  # as gates check does, from loading to rendering
+        with phases.phase("load_evidence"):
+            loaded = load_evidence(evidence.root, reports=REPORTS, state=state, max_bytes=MAX_BYTES)
         with phases.phase("evaluate"):
             verdict = evaluate(policy, loaded, today=TODAY)
         with phases.phase("render json + terminal"):
             texts = [render(verdict, fmt) for fmt in (OutputFormat.JSON, OutputFormat.TERMINAL)]
-    finally:
-        gc.unfreeze()  # the next round starts from the same heap
-    del texts
+        del texts, verdict, loaded
     return phases
 
 

@@ -18,7 +18,6 @@ was made from (``gates check`` has checked it is), or a commit.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import stat
@@ -28,6 +27,7 @@ from typing import Final, NamedTuple
 
 from gates.baseline.source import SourceFile, parse_source
 from gates.model.reports import Finding
+from gates.system.collector import paused
 from gates.system.git import run_git
 
 __all__ = [
@@ -83,13 +83,8 @@ def identify(findings: Sequence[Finding], sources: Sources, *, salt: str) -> lis
     frees each file's), and the collector walking them took 40 % of the time
     (BENCHMARKS.md).
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _identify(findings, sources, salt)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _identify(findings: Sequence[Finding], sources: Sources, salt: str) -> list[Identity]:

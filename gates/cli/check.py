@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import os
 import platform
 import re
@@ -49,6 +48,7 @@ from gates.policy.load import Policy, load_policy
 from gates.policy.names import check_names
 from gates.policy.settings import resolve_base
 from gates.system.atomic import atomic_write
+from gates.system.collector import paused
 from gates.system.git import TreeState, repository_files, tree_state
 
 __all__ = ["bug_block", "check", "judged", "terminal_safe"]
@@ -92,7 +92,17 @@ def _step(step: str, path: str = "") -> Iterator[None]:
 
 
 def check(args: argparse.Namespace) -> int:
-    """``gates check``: the verdict in every format asked for; its exit code."""
+    """``gates check``: the verdict in every format asked for; its exit code.
+
+    The evidence, the verdict and its texts are millions of objects and no cycle: the
+    collector is paused until they are freed, or it would walk them again and again while
+    they are built, and once more after (BENCHMARKS.md).
+    """
+    with paused():
+        return _check(args)
+
+
+def _check(args: argparse.Namespace) -> int:
     targets = _targets(args.format, args.output)
     color = _color(args.color)
     progress = _Progress(policy=str(args.config))
@@ -128,9 +138,6 @@ def _judge(args: argparse.Namespace, progress: _Progress) -> Verdict:
             unaffected=unaffected,
             budget=policy.settings.budget,
         )
-    # The evidence lives until gates exits, and holds no cycle: the collector need not walk its
-    # millions of objects again while the verdict is judged and rendered (BENCHMARKS.md).
-    gc.freeze()
     progress.stages = _stages(evidence)
     progress.crashes = evidence.crashes
     progress.evidence = evidence

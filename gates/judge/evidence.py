@@ -11,10 +11,8 @@ while the other gates are still judged.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +35,7 @@ from gates.policy.settings import Budget
 from gates.readers import KINDS, MAY_BE_EMPTY, ReadContext, reader_for
 from gates.readers.interface import Reader
 from gates.stage.manifest import check_inside, load_manifest
+from gates.system.collector import paused
 from gates.system.git import TreeState
 from gates.untrusted.safeio import Blob, empty_report, is_blank, read_blob
 
@@ -83,7 +82,7 @@ def load_evidence(
     children = sorted(folder.iterdir()) if folder.is_dir() else []
     history = History(root, reports, tuple(unaffected), state)
     spending = Spending(budget or Budget())
-    with _collector_paused(), spending.memory():
+    with paused(), spending.memory():
         stages = tuple(
             _load_stage(
                 child,
@@ -113,7 +112,7 @@ def load_stage(
     """Read one stage folder as :func:`load_evidence` does."""
     history = History(root, reports, tuple(unaffected), state)
     spending = Spending(budget or Budget())
-    with _collector_paused(), spending.memory():
+    with paused(), spending.memory():
         return _load_stage(
             folder,
             root=root,
@@ -123,25 +122,6 @@ def load_stage(
             max_bytes=max_bytes,
             spending=spending,
         )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while reports are parsed.
-
-    Parsing builds millions of lists and dicts that form no cycle (reference
-    counting frees them), yet each thousand new containers makes the collector
-    walk the young ones, and now and then every live one: half the time of a
-    bare ``json.load`` of a large report (BENCHMARKS.md). The size of what is
-    parsed is bounded by ``max_bytes``; the collector resumes afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_stage(

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gates.errors import EvidenceError
+from gates.untrusted import safeio
 from gates.untrusted.fields import Fields, check_finite, finite_numbers, ints
 from gates.untrusted.safeio import (
     Blob,
@@ -22,6 +26,7 @@ from gates.untrusted.safeio import (
 )
 
 DISPLAY = ".gates/unit/report.json"
+ASSETS = Path(__file__).parents[1] / "assets"
 
 
 def blob(data: bytes) -> Blob:
@@ -210,6 +215,110 @@ def test_truncated_and_invalid_json(data: bytes, words: str) -> None:
     error = refused(data)
     assert error.slug == "invalid-json"
     assert words in error.detail
+
+
+# ---------------------------------------------------------------- the fast parse
+
+
+def _standard(data: bytes) -> str:
+    """What the standard library's strict decoder makes of ``data``: the value's repr, or why not."""
+    try:
+        return repr(safeio._DECODER.decode(data.decode("utf-8")))
+    except (ValueError, RecursionError):  # JSONDecodeError, a repeated key, NaN, 4,300 digits
+        return "refused"
+
+
+def _fast(data: bytes) -> str:
+    value = safeio._fast_parse(data)
+    return "refused" if value is safeio._REFUSED else repr(value)
+
+
+def _agrees(data: bytes) -> None:
+    """jiter refuses, or gives the value the standard library gives: repr tells 1 from 1.0 and
+    True, -0.0 from 0.0, and shows the keys' order; what the standard library refuses, jiter does."""
+    fast = _fast(data)
+    assert fast == "refused" or fast == _standard(data), data[:200]
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text()  # lone surrogates included: json.dumps escapes them, as some tools write them
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(value=_VALUES, ascii_only=st.booleans(), indent=st.sampled_from([None, 0, 2]))
+@settings(max_examples=400, deadline=None)
+def test_the_fast_parse_gives_the_standard_librarys_value(
+    value: object, ascii_only: bool, indent: int | None
+) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+    data = text.encode("utf-8", "surrogatepass")
+    if not _utf8(data):
+        return  # a lone surrogate unescaped: no UTF-8 file holds it, decode_text refuses it first
+    _agrees(data)
+    # and it is a fast path: it refuses a document json.dumps wrote only for an escaped surrogate
+    assert _fast(data) != "refused" or "\\ud" in text.lower()
+
+
+@given(
+    data=st.text(alphabet='{}[]":,0123456789.eE+-tfrunlasNIy \\\t\nabcu\u00e9\ud800', max_size=60)
+)
+@settings(max_examples=2000, deadline=None)
+def test_the_fast_parse_never_accepts_what_the_standard_library_refuses(data: str) -> None:
+    raw = data.encode("utf-8", "surrogatepass")
+    if _utf8(raw):
+        _agrees(raw)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"a": 1, "a": 2}',
+        b'{"\\u0061": 1, "a": 2}',
+        b"[NaN]",
+        b"[-Infinity]",
+        b"[1e400, -1e400, 1e-400]",
+        b"[" + b"7" * 5000 + b"]",
+        b'["\\ud83d"]',
+        b'["\\udc00\\ud800"]',
+        b'["a\x01b"]',
+        b"[1]\x0c",
+        b"[1,]",
+        b"[1] 2",
+        b"[" * 300 + b"]" * 300,
+        b"[9007199254740993, 18446744073709551616, -0, -0.0, 0.1, 2.2250738585072011e-308]",
+    ],
+)
+def test_the_fast_parse_on_the_edges(data: bytes) -> None:
+    _agrees(data)
+
+
+def test_the_fast_parse_agrees_on_every_recorded_json_report() -> None:
+    reports = [p for p in ASSETS.rglob("*.json") if p.is_file()]
+    assert len(reports) > 50
+    for path in reports:
+        data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+        if _utf8(data):
+            _agrees(data)
 
 
 def test_invalid_utf8_names_the_offset() -> None:
