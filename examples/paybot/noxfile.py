@@ -35,7 +35,7 @@ LOAD = LoadConfig(
     run_time_s=90,
     warmup_s=20,  # the ramp (2 s) and each customer's sign-up, left out
     # py-spy samples the service while Locust runs: its profile, flame graph and top-20
-    # functions in .gates/load/run/profile/; where ptrace is refused, a warning, not a block
+    # functions in .gates/load/profile/; where ptrace is refused, a warning, not a block
     profile="warn",
 )
 

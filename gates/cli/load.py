@@ -69,7 +69,7 @@ def add_parsers(sub: argparse._SubParsersAction[Any]) -> None:
         const="warn",
         default="off",
         choices=("off", "warn", "required"),
-        help="sample the service with py-spy: run/profile/ (speedscope, pstats, flame graph,"
+        help="sample the service with py-spy: profile/ (speedscope, pstats, flame graph,"
         " top 20 functions); one that could not be taken is a warning, or with `required`"
         " the stage's error (default: off; bare --profile: warn)",
     )

@@ -45,7 +45,7 @@ class LoadConfig:
     step_error_rate: float | None = None
     step_rps_per_user: float | None = None
     locust_args: Sequence[str] = ()
-    # "warn" or "required": py-spy samples the service (.gates/load/run/profile/); a profile
+    # "warn" or "required": py-spy samples the service (.gates/load/profile/); a profile
     # that could not be taken is a warning, or the stage's error when required
     profile: str = "off"
     memray: bool = False  # with a profile: the service runs under memray (its peak memory)

@@ -138,6 +138,7 @@ def test_paybot_as_written_passes_every_gate(paybot: Pipeline) -> None:
     # the service's profile under load (py-spy), or a warning saying why it could not be taken
     profiled = [note for note in verdict.document["notes"] if "the service's profile" in note]
     assert len(profiled) == 1, verdict.document["notes"]
+    assert ".gates/load/profile/top20.md" in profiled[0] or "could not be taken" in profiled[0]
     decided = all(status == "pass" for status in load.values())
     assert paybot.run.returncode in ({0} if decided else {1, 3}), paybot.run
     if decided:

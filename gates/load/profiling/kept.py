@@ -4,7 +4,7 @@ Format ``gates-load-kept``, version 1::
 
     {"format": "gates-load-kept", "version": 1, "profile": "warn",
      "missing": ["py-spy exited with 1 and wrote no profile (ptrace not allowed?)"],
-     "files": [{"path": "run/profile/top20.md", "what": "top 20 functions",
+     "files": [{"path": "profile/top20.md", "what": "top 20 functions",
                 "sha256": "…", "size": 2048}]}
 
 ``profile`` is the policy the run had (``off``, ``warn``, ``required``); ``missing``

@@ -1,6 +1,6 @@
 """What the load stage keeps for people after a run: the profile, the chart, ``kept.json``.
 
-:func:`keep` lists the profile's files the run wrote into ``run/profile/`` (py-spy's
+:func:`keep` lists the profile's files the run wrote (moved to ``profile/``: py-spy's
 speedscope file, ``profile.pstats``, ``flame.html``, ``top20.md``; memray's
 ``memray-stats.json`` and ``memray.md``), the parts that could not be taken (their
 ``unavailable.txt`` notes), draws a step-load run's breaking-point chart
@@ -39,15 +39,26 @@ _PROFILE_FILES: Final = (
 )
 
 
-def keep(folder: Path, run: str, *, policy: str, plan: Plan, memory: MemoryRecord | None) -> Kept:
-    """Write ``folder/kept.json`` (and the chart) for the run in ``folder/run``."""
+def keep(
+    folder: Path,
+    run: str,
+    profile_folder: str,
+    *,
+    policy: str,
+    plan: Plan,
+    memory: MemoryRecord | None,
+) -> Kept:
+    """Write ``folder/kept.json`` (and the chart) for the run in ``folder/run``.
+
+    The profile's files are in ``folder/profile_folder``.
+    """
     files: list[KeptFile] = []
     missing: list[str] = []
     if policy != "off":
-        profile = folder / run / "profile"
+        profile = folder / profile_folder
         for name, what in _PROFILE_FILES:
             if (profile / name).is_file():
-                files.append(kept_file(folder, f"{run}/profile/{name}", what))
+                files.append(kept_file(folder, f"{profile_folder}/{name}", what))
         for note in (UNAVAILABLE, MEMRAY_UNAVAILABLE):
             if (profile / note).is_file():
                 text = (profile / note).read_text(encoding="utf-8", errors="replace")

@@ -33,6 +33,7 @@ __all__ = ["LoadRequest", "run_stage"]
 
 TOOL: Final = "locust"
 RUN: Final = "run"  # the run's folder inside the stage's, renamed in whole
+PROFILE: Final = "profile"  # the service's profile, moved out of the run's folder once it ended
 _REPORTS: Final = (
     ("latency.json", "gates-load-latency"),
     ("memory.json", "gates-load-memory"),
@@ -54,7 +55,7 @@ class LoadRequest:
     window_s: float = 5.0
     locust_args: Sequence[str] = ()
     reproduce: str = "nox -s load"
-    profile: str = "off"  # "warn" or "required": py-spy samples the service, run/profile/
+    profile: str = "off"  # "warn" or "required": py-spy samples the service, profile/
     memray: bool = False  # with a profile: the service runs under memray
     argv: Sequence[str] = ()
     unaffected: Sequence[str] = ()
@@ -98,13 +99,15 @@ def run_stage(request: LoadRequest, *, log: Callable[[str], None]) -> Manifest:
         recorder.report("scenario.json", format=scenario.FORMAT, tool=TOOL)
         return recorder.finish(error=str(error))
     recorder.tool(TOOL, version=_version(), argv=request.argv, exit_code=result.locust_exit)
+    if (result.out / PROFILE).is_dir():  # the stage's folder is new: nothing is in the way
+        (result.out / PROFILE).replace(recorder.folder / PROFILE)
     recorder.report("scenario.json", format=scenario.FORMAT, tool=TOOL)
     for name, format_id in _REPORTS:
         if (result.out / name).is_file():
             recorder.report(f"{RUN}/{name}", format=format_id, tool=TOOL)
     log(f"Locust exited with {result.locust_exit} (recorded; the verdict is `gates check`'s)")
     kept = artefacts.keep(
-        recorder.folder, RUN, policy=request.profile, plan=plan, memory=result.memory
+        recorder.folder, RUN, PROFILE, policy=request.profile, plan=plan, memory=result.memory
     )
     recorder.report(artefacts.INDEX, format=FORMAT, tool=TOOL)
     if kept.missing and request.profile == "required":
@@ -115,7 +118,7 @@ def run_stage(request: LoadRequest, *, log: Callable[[str], None]) -> Manifest:
 def _profile_required(missing: Sequence[str]) -> str:
     return (
         f"profile-required: the service's profile could not be taken ({'; '.join(missing)}),"
-        ' and the pipeline requires it (profile = "required"): see run/profile/, allow ptrace'
+        ' and the pipeline requires it (profile = "required"): see profile/, allow ptrace'
         " for py-spy (or run the stage as the service's user) and rerun it, or set"
         ' profile = "warn"'
     )

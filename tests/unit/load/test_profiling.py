@@ -232,26 +232,38 @@ def test_a_corrupt_index_is_a_named_problem(change: dict[str, object], slug: str
 
 def test_a_required_profile_not_taken_is_listed_missing(tmp_path: Path) -> None:
     plan = read_plan(blob((LOAD / "steady.scenario.json").read_bytes(), "scenario.json"))
-    (tmp_path / "run" / "profile").mkdir(parents=True)
-    (tmp_path / "run" / "profile" / "unavailable.txt").write_text("py-spy is not installed\n")
-    found = keep(tmp_path, "run", policy="required", plan=plan, memory=None)
+    (tmp_path / "profile").mkdir(parents=True)
+    (tmp_path / "profile" / "unavailable.txt").write_text("py-spy is not installed\n")
+    found = keep(tmp_path, "run", "profile", policy="required", plan=plan, memory=None)
     assert found.missing == ("py-spy is not installed",) and found.files == ()
     assert kept.read(blob((tmp_path / INDEX).read_bytes(), "kept.json")) == found
     assert not (tmp_path / CHART_FILE).exists()  # a steady run has no steps
 
 
+def test_the_profiles_files_are_listed_with_their_hashes(tmp_path: Path) -> None:
+    plan = read_plan(blob((LOAD / "steady.scenario.json").read_bytes(), "scenario.json"))
+    (tmp_path / "profile").mkdir()
+    (tmp_path / "profile" / "top20.md").write_text("| table |\n")
+    (tmp_path / "profile" / "flame.html").write_text("<html></html>\n")
+    found = keep(tmp_path, "run", "profile", policy="warn", plan=plan, memory=None)
+    assert [f.path for f in found.files] == ["profile/flame.html", "profile/top20.md"]
+    assert found.missing == ()
+    notes = kept.notes(found, folder=".gates/load", stage="load")
+    assert "top 20 functions: .gates/load/profile/top20.md" in notes[0]
+
+
 def test_a_profile_that_left_nothing_at_all_is_missing(tmp_path: Path) -> None:
     plan = read_plan(blob((LOAD / "steady.scenario.json").read_bytes(), "scenario.json"))
-    found = keep(tmp_path, "run", policy="warn", plan=plan, memory=None)
+    found = keep(tmp_path, "run", "profile", policy="warn", plan=plan, memory=None)
     assert found.missing == ("the run kept no profile (it ended before the profiler did?)",)
-    assert keep(tmp_path, "run", policy="off", plan=plan, memory=None).missing == ()
+    assert keep(tmp_path, "run", "profile", policy="off", plan=plan, memory=None).missing == ()
 
 
 def test_a_real_step_run_gets_its_breaking_point_chart(tmp_path: Path) -> None:
     plan = read_plan(blob((LOAD / "steps.scenario.json").read_bytes(), "scenario.json"))
     (tmp_path / "run").mkdir()
     shutil.copy(LOAD / "steps.latency.json", tmp_path / "run" / "latency.json")
-    found = keep(tmp_path, "run", policy="off", plan=plan, memory=None)
+    found = keep(tmp_path, "run", "profile", policy="off", plan=plan, memory=None)
     assert [f.path for f in found.files] == [CHART_FILE]
     svg = (tmp_path / CHART_FILE).read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "breaks at 16 users" in svg
@@ -262,7 +274,7 @@ def test_a_step_run_whose_latency_does_not_read_has_no_chart(tmp_path: Path) -> 
     plan = read_plan(blob((LOAD / "steps.scenario.json").read_bytes(), "scenario.json"))
     (tmp_path / "run").mkdir()
     (tmp_path / "run" / "latency.json").write_text('{"format": ')
-    assert keep(tmp_path, "run", policy="off", plan=plan, memory=None).files == ()
+    assert keep(tmp_path, "run", "profile", policy="off", plan=plan, memory=None).files == ()
 
 
 def _evidence(found: Kept) -> Evidence:

@@ -165,6 +165,30 @@ def test_a_profile_that_could_not_be_taken_is_only_noted_by_default(
     )
 
 
+def _profiled_run(
+    service: ServiceSpec, locust: LocustSpec, out: Path, *, profile: bool, memray: bool
+) -> RunResult:
+    """A run whose profiler kept the service's profile in the run's folder."""
+    assert profile and not memray
+    result = _fake_run(exit_code=0)(service, locust, out, profile=False, memray=False)
+    (out / "profile").mkdir()
+    (out / "profile" / "top20.md").write_text("| function | samples |\n")
+    (out / "profile" / "flame.html").write_text("<html></html>\n")
+    return result
+
+
+def test_the_profile_is_kept_in_the_stages_profile_folder(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load_stage, "run_load", _profiled_run)
+    assert main(_argv("--profile")) == 0
+    assert (repo / ".gates/load/profile/top20.md").read_text() == "| function | samples |\n"
+    assert not (repo / ".gates/load/run/profile").exists()
+    index = json.loads((repo / ".gates/load/kept.json").read_text())
+    assert [entry["path"] for entry in index["files"]] == ["profile/flame.html", "profile/top20.md"]
+    assert index["missing"] == []
+
+
 def test_gates_check_warns_of_the_profile_it_could_not_take(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
