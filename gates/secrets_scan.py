@@ -5,7 +5,7 @@ repository's root, scans the files
 detect-secrets would scan (``detect-secrets scan PATH``: the files git tracks
 under each folder, and each file named) with its default detectors, offline
 (no verification: nothing leaves the machine), and writes the report
-``gates-secrets-json`` that :mod:`gates.readers.findings.gates_secrets` reads::
+``gates-secrets-json`` that :mod:`gates.readers.secrets.gates_secrets` reads::
 
     {"format": "gates-secrets", "version": 1,
      "scanner": {"name": "detect-secrets", "version": "1.5.0", "detectors": ["AWSKeyDetector", …]},

@@ -3,7 +3,8 @@
 The readers live in one sub-package per kind of evidence their reports give:
 ``coverage/``, ``patch/`` (the change and its coverage), ``testruns/``,
 ``findings/``, ``complexity/`` (findings too: functions too complex),
-``advisories/`` (dependency audits), ``secrets/`` (secret scanners' reports),
+``advisories/`` (dependency audits: pip-audit, the offline OSV audit, safety),
+``secrets/`` (secret scanners' reports: gates' own detect-secrets scan, gitleaks, TruffleHog),
 ``benchmarks/``, ``load/``;
 :mod:`gates.readers.interface` is what each one is. Adding a reader touches its
 module, one line here, real assets under ``tests/assets/<tool>/<version>/``, its
@@ -13,7 +14,7 @@ tests, docs/readers.md and the changelog.
 from __future__ import annotations
 
 from gates.catalog.metrics import Kind
-from gates.readers.advisories import osv_offline, safety_json
+from gates.readers.advisories import osv_offline, pip_audit_json, safety_json
 from gates.readers.benchmarks import pytest_benchmark
 from gates.readers.complexity import complexipy_sarif, pylint_duplicates, radon_cc, radon_mi
 from gates.readers.coverage import cobertura, coverage_json, coverage_text
@@ -21,10 +22,8 @@ from gates.readers.findings import (
     actionlint_json,
     bandit_json,
     file_list,
-    gates_secrets,
     mypy_json,
     mypy_linecount,
-    pip_audit_json,
     ruff_format,
     ruff_format_text,
     ruff_json,
@@ -42,7 +41,7 @@ from gates.readers.load import (
     locust_json,
 )
 from gates.readers.patch import diff_cover, git_numstat
-from gates.readers.secrets import gitleaks_json, trufflehog_json
+from gates.readers.secrets import gates_secrets, gitleaks_json, trufflehog_json
 from gates.readers.testruns import junit, pytest_reportlog
 
 __all__ = ["KINDS", "MAY_BE_EMPTY", "READERS", "ReadContext", "Reader", "reader_for"]

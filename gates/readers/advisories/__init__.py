@@ -1,1 +1,1 @@
-"""Readers of dependency audits against advisory databases: the offline OSV audit, safety."""
+"""Readers of dependency audits against advisory databases: pip-audit, the offline OSV audit, safety."""

@@ -1,5 +1,7 @@
-"""Readers of the reports of secret scanners a project already runs: gitleaks and TruffleHog.
+"""Readers of secret scanners' reports: the security stage's own, and those a project already runs.
 
-Their reports hold each secret they found; gates keeps its rule, file and
+``gates_secrets``: what ``python -m gates.secrets_scan`` (detect-secrets) wrote, the
+secret already a salted hash. ``gitleaks_json`` and ``trufflehog_json``: gitleaks and
+TruffleHog reports, which hold each secret they found; gates keeps its rule, file and
 line, never the secret (:mod:`gates.readers.secrets.hidden`).
 """

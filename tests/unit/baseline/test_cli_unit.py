@@ -15,7 +15,7 @@ import pytest
 
 from gates.cli import main
 from gates.errors import ExitCode
-from gates.readers.findings import gates_secrets
+from gates.readers.secrets import gates_secrets
 
 POLICY = """\
 [gates]

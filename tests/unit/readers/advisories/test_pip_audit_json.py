@@ -11,7 +11,7 @@ from gates.catalog.counts import Count
 from gates.errors import EvidenceError
 from gates.model.reports import Finding, ReportData, Severity
 from gates.readers import Reader
-from gates.readers.findings import pip_audit_json
+from gates.readers.advisories import pip_audit_json
 from gates.readers.interface import ReadContext
 from gates.untrusted.safeio import Blob, read_blob
 

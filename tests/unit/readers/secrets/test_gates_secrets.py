@@ -11,8 +11,8 @@ import pytest
 
 from gates.errors import EvidenceError
 from gates.model.reports import ReportData, Severity
-from gates.readers.findings import gates_secrets
 from gates.readers.interface import ReadContext
+from gates.readers.secrets import gates_secrets
 from gates.untrusted.safeio import Blob
 
 ASSETS = Path(__file__).resolve().parents[3] / "assets" / "detect-secrets" / "1.5.0"
