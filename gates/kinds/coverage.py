@@ -22,10 +22,11 @@ from typing import Final
 
 from gates.catalog.counts import Count
 from gates.catalog.metrics import Kind
+from gates.kinds import coverage_problems
 from gates.kinds.interface import MeasureContext
 from gates.kinds.shared import MAX_OFFENDERS, in_paths, line_ranges, tally_counts
 from gates.model.covround import display_covered, effective_precision, percent
-from gates.model.figures import count, format_value
+from gates.model.figures import format_value
 from gates.model.measurement import Measured, Measurement, Unmeasured
 from gates.model.reports import CoverageData, CoverageTotal, FileCoverage, Problem
 from gates.model.stage import LoadedReport
@@ -231,16 +232,22 @@ def coverage(
     files = [item for item in measured if in_paths(item.path, paths)]
     figures = Figures.of(files)
     if metric == _BRANCHES and not all(d.branch for d in datas):
-        return Unmeasured(problems=(_no_branch_problem(),))
+        return Unmeasured(problems=(coverage_problems.no_branch_data(),))
     part, whole, unit = _ratio(metric, figures)
     if whole == 0:
         return Unmeasured(
-            problems=(_nothing_measured(unit, paths, measured),), summary=f"0 {unit} measured"
+            problems=(coverage_problems.nothing_measured(unit, paths, measured),),
+            summary=f"0 {unit} measured",
         )
     offenders, total = _offenders(files, branches=metric == _BRANCHES)
     precision = precision_of(datas)
     summary = _summary(
-        metric, figures, precision=precision, branch=all(d.branch for d in datas), paths=paths
+        metric,
+        figures,
+        precision=precision,
+        printed=_printed_precision(datas),
+        branch=all(d.branch for d in datas),
+        paths=paths,
     )
     return Measured(
         value=percent(part, whole),
@@ -262,19 +269,38 @@ def _ratio(metric: str, figures: Figures) -> tuple[int, int, str]:
     return figures.statements - figures.missing, figures.statements, "statements"
 
 
+def _printed_precision(datas: Sequence[CoverageData]) -> int | None:
+    """The decimals ``coverage report`` printed, when every report says (else None)."""
+    shown = {data.precision for data in datas}
+    return shown.pop() if len(shown) == 1 else None
+
+
 def _summary(
-    metric: str, figures: Figures, *, precision: int, branch: bool, paths: Sequence[str]
+    metric: str,
+    figures: Figures,
+    *,
+    precision: int,
+    printed: int | None,
+    branch: bool,
+    paths: Sequence[str],
 ) -> str:
     """How much was covered, and how the gated figure relates to ``coverage report``'s TOTAL.
 
     With branches measured, the TOTAL counts statements and branches together:
     a gate on statements or branches alone then reads another figure, and says
-    so with both.
+    so with both. When coverage.py printed fewer decimals than gates shows (its
+    default precision is 0), the figure it printed is named too.
     """
     part, whole, unit = _ratio(metric, figures)
     counted = f"{part:,} of {whole:,} {unit} covered"
     where = f", in {', '.join(paths)}" if paths else ""
     if metric == _TOTAL or not branch:
+        if printed is not None and printed < precision and whole:
+            as_printed = display_covered(percent(part, whole), printed)
+            return (
+                f"{counted} (the coverage report TOTAL{where}, printed as {as_printed}%"
+                f" at coverage.py's precision {printed})"
+            )
         return f"{counted} (the coverage report TOTAL{where})"
     gated = "statements" if metric == _STATEMENTS else "branches"
     shown = format_value(metric, percent(part, whole), precision)
@@ -347,42 +373,3 @@ def mismatch(data: CoverageData, total: CoverageTotal, *, where: str) -> Problem
 def _row(total: CoverageTotal) -> str:
     branches = f", {total.branches} branches, {total.partial} partial" if total.branches else ""
     return f"{total.statements} statements, {total.missing} missed{branches}, {total.cover} %"
-
-
-def _no_branch_problem() -> Problem:
-    return Problem(
-        slug="no-branch-data",
-        path="",
-        message="branch coverage was not measured in every stage the gate reads",
-        hint="turn on branch coverage: `branch = true` under [tool.coverage.run] "
-        "(or [run] in .coveragerc)",
-    )
-
-
-_SHOWN_FILES: Final = 3  # files named when a gate's globs match none of what coverage measured
-
-
-def _nothing_measured(unit: str, paths: Sequence[str], measured: Sequence[FileCoverage]) -> Problem:
-    if paths:
-        named = [item.path for item in measured if item.executed or item.missing]
-        if not named:
-            what = "it measured no statement at all"
-        else:
-            shown = ", ".join(named[:_SHOWN_FILES])
-            more = f" and {len(named) - _SHOWN_FILES} more" if len(named) > _SHOWN_FILES else ""
-            what = f"it measured {count(len(named), 'other file')}: {shown}{more}"
-        return Problem(
-            slug="no-statements",
-            path="",
-            message=f"coverage measured 0 {unit} in files matching path = {list(paths)}; {what}",
-            hint="check the gate's `path` globs against those files, and the project's coverage "
-            "`source` / `include` settings ([tool.coverage.run] or .coveragerc): coverage.py "
-            "measures only what they name, and warns `module-not-imported` when a source "
-            "it names is never imported",
-        )
-    return Problem(
-        slug="no-statements",
-        path="",
-        message=f"coverage measured 0 {unit}: wrong `source` setting, or the tests imported nothing",
-        hint="check the coverage source setting of the stage",
-    )

@@ -118,7 +118,10 @@ def test_without_branches_the_statements_are_the_total() -> None:
     result = gate("coverage.percent", "min = 90", stage)
     assert result.status is Status.PASS
     # coverage.py's default precision is 0 ("92%"): gates shows two decimals
-    assert result.reason == ("92.20% — 189 of 205 statements covered (the coverage report TOTAL)")
+    assert result.reason == (
+        "92.20% — 189 of 205 statements covered (the coverage report TOTAL, printed as 92%"
+        " at coverage.py's precision 0)"
+    )
     assert round(result.observed or 0) == int(total("lines.txt").cover)
 
 
@@ -220,4 +223,4 @@ def test_the_total_without_branches_says_statements() -> None:
     """more-itertools: branches not measured, so coverage.py's TOTAL is the statements'."""
     measured = coverage("coverage.total_percent", [data("lines.json")])
     assert "statements and branches" not in measured.summary
-    assert " statements covered (the coverage report TOTAL)" in measured.summary
+    assert " statements covered (the coverage report TOTAL, printed as 92%" in measured.summary
