@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gates.catalog.stages import CATALOGUE
-from gates.stage.coverage import (
+from gates.stage.commands.coverage import (
     as_paths,
 )
-from gates.stage.testrunner import check_options
+from gates.stage.commands.testrunner import check_options
 
 __all__ = ["LoadConfig", "PipelineConfig"]
 
@@ -95,7 +95,7 @@ class PipelineConfig:
     735 groups ``["-e", ".", "--group", "dev"]``. ``lock`` is the project's
     ``uv.lock``: when it is there, the project's dependencies and groups are
     installed at exactly its versions (``uv export --frozen``). ``semgrep``
-    adds semgrep to the security stage (:mod:`gates.stage.semgrep`);
+    adds semgrep to the security stage (:mod:`gates.stage.commands.semgrep`);
     ``advisories`` audits the dependencies offline against a local folder of
     OSV advisories instead of with pip-audit (:mod:`gates.osv`). What is
     *good enough* is not here: that is ``gates.toml``.

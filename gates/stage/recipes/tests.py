@@ -9,11 +9,12 @@ from pathlib import Path
 
 import nox
 
-from gates.stage.coverage import (
+from gates.stage.commands.coverage import (
     as_paths,
     coverage_settings,
     coverage_source,
 )
+from gates.stage.commands.testrunner import UNITTEST_TOOL, test_command
 from gates.stage.shards.request import (
     SHARD_ENV,
     SHARDED,
@@ -23,7 +24,6 @@ from gates.stage.shards.request import (
     shard_stage,
 )
 from gates.stage.steps import StageSteps
-from gates.stage.testrunner import UNITTEST_TOOL, test_command
 
 __all__ = ["REPORT_LOG", "TestRecipes"]
 

