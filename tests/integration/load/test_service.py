@@ -152,11 +152,14 @@ import os, sys, time
 if os.fork() == 0:  # a daemon, as pg_ctl starts PostgreSQL: a new session, out of the tree
     os.setsid()
     if os.fork() == 0:
-        with open(sys.argv[1], "w") as handle:
+        with open(sys.argv[1] + ".tmp", "w") as handle:
             handle.write(str(os.getpid()))
+        os.replace(sys.argv[1] + ".tmp", sys.argv[1])
         time.sleep(600)
     os._exit(0)
-time.sleep(600)
+while not os.path.exists(sys.argv[1]):  # as pg_ctl, return once the daemon is up
+    time.sleep(0.01)
+sys.exit(3)
 """
 
 
@@ -165,9 +168,9 @@ def test_a_daemon_the_service_started_out_of_its_tree_is_stopped_too(tmp_path: P
     service = ServiceSpec(
         command=[PY, "-c", _DAEMON, str(pid_file)],
         ready_url=f"http://127.0.0.1:{_free_port()}/ready",
-        ready_timeout_s=3,
+        ready_timeout_s=600,  # never reached: the service exits once its daemon wrote its pid
     )
-    with pytest.raises(ServiceNotReadyError):
+    with pytest.raises(ServiceNotReadyError, match="exited with code 3"):
         run_load(service, _locust(1), tmp_path / "load")
     daemon = int(pid_file.read_text())
     assert not Path(f"/proc/{daemon}").exists() or _zombie(daemon)
