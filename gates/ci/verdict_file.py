@@ -135,7 +135,7 @@ def parse_verdict(blob: Blob) -> Verdict:
             (item.text("name"), item.opt_text("commit"), _bool(item, "dirty"))
             for item in document.each("stages")
         ),
-        notes=tuple(_strings(document, "notes")),
+        notes=tuple(document.texts("notes")),
         policy=document.text("policy"),
     )
     if document.raw("summary") != summary_line(verdict) or document.raw("blocked") != blocked(
@@ -186,16 +186,6 @@ def _bool(fields: Fields, key: str) -> bool:
     return value
 
 
-def _strings(fields: Fields, key: str) -> list[str]:
-    values = fields.array(key)
-    for index, value in enumerate(values):
-        if not isinstance(value, str):
-            raise malformed(
-                fields.path, f"{fields.where}.{key}[{index}]".lstrip("."), "a string", value
-            )
-    return [str(value) for value in values]
-
-
 def _optional_number(fields: Fields, key: str) -> float | None:
     return None if fields.raw(key) is None else fields.number(key)
 
@@ -217,8 +207,8 @@ def _gate(fields: Fields) -> GateResult:
         observed=_optional_number(fields, "observed"),
         bound=fields.text("bound"),
         reason=fields.text("reason"),
-        stages=tuple(_strings(fields, "stages")),
-        evidence=tuple(_strings(fields, "evidence")),
+        stages=tuple(fields.texts("stages")),
+        evidence=tuple(fields.texts("evidence")),
         offenders=tuple(
             Offender(
                 path=item.opt_text("path"),
@@ -230,7 +220,7 @@ def _gate(fields: Fields) -> GateResult:
         ),
         offenders_total=fields.integer("offenders_total"),
         problems=tuple(_problem(item) for item in fields.each("problems")),
-        waivers=tuple(_strings(fields, "waivers")),
+        waivers=tuple(fields.texts("waivers")),
         reproduce=fields.opt_text("reproduce"),
         comparisons=tuple(_comparison(item) for item in fields.each("comparisons")),
         precision=_precision(fields),

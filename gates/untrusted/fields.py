@@ -121,6 +121,14 @@ class Fields:
             raise malformed(self.path, self._at(key), "a list", value)
         return value
 
+    def texts(self, key: str, default: list[object] | None = None) -> list[str]:
+        """The list of strings at ``key``; an item that is not a string is named by its index."""
+        values = self.array(key, default)
+        for index, value in enumerate(values):
+            if not isinstance(value, str):
+                raise malformed(self.path, f"{self._at(key)}[{index}]", "a string", value)
+        return [str(value) for value in values]
+
     def items(self) -> Iterator[tuple[str, object]]:
         return iter(self._obj.items())
 

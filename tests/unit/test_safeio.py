@@ -438,3 +438,14 @@ def test_line_numbers_are_checked_for_range() -> None:
     for bad in ([-1], [2**53 + 1], [1, 10**400]):
         with pytest.raises(EvidenceError):
             ints(bad, path=DISPLAY, where="lines")
+
+
+def test_texts_are_a_list_of_strings_and_a_bad_one_is_named_by_its_index() -> None:
+    fields = Fields({"vulns": [{"aliases": ["CVE-1", 7]}], "empty": []}, path=DISPLAY, where="")
+    assert fields.texts("empty") == []
+    assert fields.texts("missing", default=[]) == []
+    vuln = next(fields.each("vulns"))
+    with pytest.raises(EvidenceError) as caught:
+        vuln.texts("aliases")
+    assert caught.value.slug == "malformed-report"
+    assert "vulns[0].aliases[1]" in caught.value.detail

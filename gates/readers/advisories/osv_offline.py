@@ -31,6 +31,7 @@ from typing import Final
 from gates.catalog.counts import Count
 from gates.errors import EvidenceError
 from gates.model.reports import Finding, Problem, ReportData, Severity
+from gates.readers.advisories.pip_audit_json import dependencies
 from gates.readers.interface import ReadContext
 from gates.untrusted.fields import Fields, malformed
 from gates.untrusted.safeio import Blob, parse_json
@@ -53,17 +54,9 @@ def read(blob: Blob, context: ReadContext) -> ReportData:
     _check_format(doc, blob.path)
     folder = doc.obj("advisories")
     problems = _folder_problems(doc, folder, blob.path)
-    findings: list[Finding] = []
-    skipped: list[Problem] = []
-    audited = 0
-    for dependency in doc.each("dependencies"):
-        name = dependency.text("name")
-        if dependency.has("skip_reason"):
-            skipped.append(_skipped(blob.path, name, dependency.text("skip_reason")))
-            continue
-        audited += 1
-        version = dependency.text("version")
-        findings.extend(_finding(name, version, vuln) for vuln in dependency.each("vulns"))
+    findings, skipped, audited = dependencies(
+        doc, finding=_finding, skipped=lambda name, reason: _skipped(blob.path, name, reason)
+    )
     problems += skipped
     if not audited:
         problems.append(_nothing_audited(blob.path, len(skipped)))
@@ -125,21 +118,13 @@ def _finding(name: str, version: str, vuln: Fields) -> Finding:
     severity = _SEVERITIES.get(level)
     if severity is None:
         raise malformed(vuln.path, f"{vuln.where}.severity", "critical, high, medium or low", level)
-    fixes = _strings(vuln, "fixed")
-    aliases = _strings(vuln, "aliases")
+    fixes = vuln.texts("fixed", default=[])
+    aliases = vuln.texts("aliases", default=[])
     summary = " ".join(vuln.text("summary", default="").split())[:300]
     fix = f"fixed in {', '.join(fixes)}" if fixes else "no fixed version"
     also = f"; also {', '.join(aliases)}" if aliases else ""
     about = f": {summary}" if summary else ""
     return Finding(TOOL, vuln.text("id"), severity, "", 0, f"{name} {version} ({fix}{also}){about}")
-
-
-def _strings(fields: Fields, key: str) -> list[str]:
-    values = fields.array(key, default=[])
-    for index, value in enumerate(values):
-        if not isinstance(value, str):
-            raise malformed(fields.path, f"{fields.where}.{key}[{index}]", "a string", value)
-    return [str(value) for value in values]
 
 
 def _unusable(path: str, subject: str, reason: str) -> Problem:

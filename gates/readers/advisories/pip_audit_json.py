@@ -24,15 +24,16 @@ Counts: :attr:`Count.PACKAGES_AUDITED` and :attr:`Count.PACKAGES_SKIPPED`.
 from __future__ import annotations
 
 import re
-from typing import Final, cast
+from collections.abc import Callable
+from typing import Final
 
 from gates.catalog.counts import Count
 from gates.model.reports import Finding, Problem, ReportData, Severity
 from gates.readers.interface import ReadContext
-from gates.untrusted.fields import Fields, malformed
+from gates.untrusted.fields import Fields
 from gates.untrusted.safeio import Blob, parse_json
 
-__all__ = ["FORMAT", "TOOL", "read"]
+__all__ = ["FORMAT", "TOOL", "dependencies", "read"]
 
 FORMAT: Final = "pip-audit-json"
 TOOL: Final = "pip-audit"
@@ -50,40 +51,46 @@ _HINT_OTHER = f"give pip-audit a released, pinned version of each; {_WAIVE}"
 def read(blob: Blob, context: ReadContext) -> ReportData:
     """Read a pip-audit JSON report."""
     doc = Fields(parse_json(blob).value, path=blob.path, where="")
-    findings: list[Finding] = []
-    skipped: list[Problem] = []
-    audited = 0
-    for dependency in doc.each("dependencies"):
-        name = dependency.text("name")
-        if dependency.has("skip_reason"):
-            skipped.append(_skipped(blob.path, name, dependency.text("skip_reason")))
-        else:
-            audited += 1
-            version = dependency.text("version")
-            findings.extend(_finding(name, version, vuln) for vuln in dependency.each("vulns"))
+    findings, skipped, audited = dependencies(
+        doc, finding=_finding, skipped=lambda name, reason: _skipped(blob.path, name, reason)
+    )
     problems = skipped if audited else [*skipped, _nothing_audited(blob.path, len(skipped))]
     counts = {Count.PACKAGES_AUDITED: audited, Count.PACKAGES_SKIPPED: len(skipped)}
     return ReportData(tool=TOOL, findings=findings, counts=counts, problems=problems)
 
 
+def dependencies(
+    doc: Fields,
+    *,
+    finding: Callable[[str, str, Fields], Finding],
+    skipped: Callable[[str, str], Problem],
+) -> tuple[list[Finding], list[Problem], int]:
+    """pip-audit's ``dependencies``: a finding per vulnerability, a problem per skipped package,
+    and how many were audited (the offline OSV audit writes the same shape)."""
+    findings: list[Finding] = []
+    problems: list[Problem] = []
+    audited = 0
+    for dependency in doc.each("dependencies"):
+        name = dependency.text("name")
+        if dependency.has("skip_reason"):
+            problems.append(skipped(name, dependency.text("skip_reason")))
+            continue
+        audited += 1
+        version = dependency.text("version")
+        findings.extend(finding(name, version, vuln) for vuln in dependency.each("vulns"))
+    return findings, problems, audited
+
+
 def _finding(name: str, version: str, vuln: Fields) -> Finding:
     vuln_id = vuln.text("id")
-    fixes = _strings(vuln, "fix_versions")
-    aliases = sorted(_strings(vuln, "aliases", default=[]))  # a set in pip-audit: unordered
+    fixes = vuln.texts("fix_versions")
+    aliases = sorted(vuln.texts("aliases", default=[]))  # a set in pip-audit: unordered
     description = " ".join(vuln.text("description", default="").split())
     fix = f"fixed in {', '.join(fixes)}" if fixes else "no fixed version"
     also = f"; also {', '.join(aliases)}" if aliases else ""
     about = f": {description}" if description else ""
     message = f"{name} {version} ({fix}{also}){about}"
     return Finding(TOOL, vuln_id, Severity.HIGH, "", 0, message)
-
-
-def _strings(fields: Fields, key: str, default: list[object] | None = None) -> list[str]:
-    values = fields.array(key, default)
-    for index, value in enumerate(values):
-        if not isinstance(value, str):
-            raise malformed(fields.path, f"{fields.where}.{key}[{index}]", "a string", value)
-    return cast("list[str]", values)
 
 
 def _skipped(path: str, name: str, reason: str) -> Problem:
