@@ -23,6 +23,15 @@ def test_the_readme_opens_with_the_pipeline_and_the_test_command() -> None:
     assert tests.endswith("nox -s tests")
 
 
+def test_the_pipeline_command_installs_gates_beside_nox() -> None:
+    """The stage sessions judge their own evidence's freshness in Nox's process (reading its
+    reports, which needs gates' dependencies): nox alone failed with no module defusedxml."""
+    pipeline, _ = _readme_commands()
+    install = pipeline.split("&&")[0].split()
+    assert install[:4] == ["python3", "-m", "pip", "install"]
+    assert "." in install[4:]
+
+
 def test_ci_runs_exactly_the_readme_test_command() -> None:
     _, tests = _readme_commands()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
